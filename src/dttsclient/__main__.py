@@ -1,0 +1,51 @@
+"""The composition root: ``dttsclient`` with a command runs the CLI, without one it opens the GUI.
+
+Nothing else in the package parses arguments, resolves directories or configures logging.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+
+def setup_logging(log_dir: Path, verbose: bool = False) -> Path | None:
+    """A rotating log file in ``log_dir`` (1 MB × 5); never a password, token or full payload."""
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        path = log_dir / "dttsclient.log"
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``dttsclient`` console script."""
+    from dttsclient.cli.app import execute, parse
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    ns = parse(args)
+    if isinstance(ns, int):  # --help, --version or a usage error
+        return ns
+    from dttsclient.cli.app import resolve_data_dir
+
+    data_dir = resolve_data_dir(ns)
+    setup_logging(data_dir.parent.parent / "logs" if ns.data_dir is None else data_dir / "logs")
+    if ns.command is None:
+        from dttsclient.ui.app import run_gui
+
+        return run_gui(ns, data_dir)
+    return execute(ns, data_dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,185 @@
+"""The command line of PRODUCT.md: parsing and dispatch.
+
+Exit codes: 0 ok, 1 failed, 2 usage error, 3 nothing to do / partly done. Errors go to stderr in the UI
+language (``--lang``, Vietnamese by default); ``--json`` prints one JSON document on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from dttsclient import __version__
+from dttsclient.cli.output import Output
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTLY = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits 2 on usage errors (its default) and never swallows our exit codes."""
+
+
+def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """Options every command takes, accepted before and after the command name."""
+    d = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--data-dir", type=Path, default=d, help="profile directory (default: per user)")
+    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                        help="machine output: one JSON document on stdout")
+    parser.add_argument("--lang", choices=("vi", "en"), default=d, help="language of messages (default vi)")
+    parser.add_argument("--unit", default=d, help="commune code (default: the profile's commune)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="dttsclient", description="DTTS Client — báo cáo chỉ tiêu thống kê công tác dân tộc")
+    p.add_argument("--version", action="version", version=f"dttsclient {__version__}")
+    p.add_argument("--demo", action="store_true", help="start with an embedded demo hub")
+    p.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    _common(p, suppress=False)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    common = _Parser(add_help=False)
+    _common(common, suppress=True)
+
+    def cmd(name: str, help_: str, parent: argparse._SubParsersAction = sub) -> argparse.ArgumentParser:
+        return parent.add_parser(name, help=help_, parents=[common])
+
+    c = cmd("login", "log in to the hub; the device token goes to the OS keyring")
+    c.add_argument("--server", required=True)
+    c.add_argument("--user", required=True)
+    c.add_argument("--password-stdin", action="store_true")
+    c.add_argument("--ca-file", type=Path, help="the province's CA certificate file")
+
+    c = cmd("setup", "offline first run")
+    ssub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
+    s = cmd("import", "import a setup package (.dttssetup)", ssub)
+    s.add_argument("file", type=Path)
+
+    c = cmd("catalog", "the indicator catalogue")
+    csub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
+    s = cmd("import", "load a catalogue workbook or JSON", csub)
+    s.add_argument("file", type=Path)
+
+    c = cmd("values", "report values")
+    vsub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
+    s = cmd("set", "set values: CODE=VALUE or CODE@DISAGG=VALUE", vsub)
+    s.add_argument("--form", required=True)
+    s.add_argument("--period", required=True)
+    s.add_argument("assignments", nargs="+", metavar="CODE[@DISAGG]=VALUE")
+    s = cmd("show", "show a report's cells, state, errors and warnings", vsub)
+    s.add_argument("--form", required=True)
+    s.add_argument("--period", required=True)
+    s = cmd("import", "import values from an Excel workbook", vsub)
+    s.add_argument("file", type=Path)
+    s.add_argument("--period")
+    s.add_argument("--form")
+    s.add_argument("--yes", action="store_true", help="confirm importing a file of another form/commune/period")
+
+    c = cmd("finalize", "finalize a report and queue it for sending")
+    c.add_argument("--form", required=True)
+    c.add_argument("--period", required=True)
+    c.add_argument("--reason", action="append", default=[], metavar="RULE=TEXT",
+                   help="reason for a warning (repeatable)")
+
+    cmd("status", "profile, database, drafts, outbox, last sync, catalogue")
+    cmd("sync", "push the outbox and pull once")
+
+    c = cmd("backup", "verified backups on USB")
+    bsub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name in ("export", "verify", "restore"):
+        s = cmd(name, f"backup {name}", bsub)
+        s.add_argument("path", type=Path)
+        if name == "restore":
+            s.add_argument("--yes", action="store_true", help="confirm restoring another commune's backup")
+
+    c = cmd("courier", "courier bundles")
+    ksub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
+    s = cmd("export", "write the unsent submissions to a bundle", ksub)
+    s.add_argument("path", type=Path)
+
+    c = cmd("export", "the report in Excel or PDF")
+    c.add_argument("format", choices=("xlsx", "pdf"))
+    c.add_argument("--form", required=True)
+    c.add_argument("--period", required=True)
+    c.add_argument("path", type=Path)
+    return p
+
+
+COMMANDS = ("login", "setup", "catalog", "values", "finalize", "status", "sync", "backup", "courier", "export")
+
+
+def parse(args: list[str]) -> argparse.Namespace | int:
+    """Parse ``args``; an int is the exit code of --help, --version or a usage error."""
+    parser = build_parser()
+    try:
+        ns = parser.parse_args(args)
+    except SystemExit as exc:  # argparse prints its own message
+        return int(exc.code or 0)
+    ns.lang = getattr(ns, "lang", None) or os.environ.get("DTTS_LANG") or "vi"
+    return ns
+
+
+def resolve_data_dir(ns: argparse.Namespace) -> Path:
+    if ns.data_dir is not None:
+        return Path(ns.data_dir).expanduser().resolve()
+    from dttsclient.store import default_data_dir
+
+    return default_data_dir()
+
+
+def execute(ns: argparse.Namespace, data_dir: Path) -> int:
+    """Run one command; expected failures become a message on stderr and exit 1."""
+    from dttsclient.core.errors import DttsError
+
+    out = Output(lang=ns.lang, json_mode=ns.json)
+    handler = _handler(ns)
+    try:
+        return handler(ns, data_dir, out)
+    except DttsError as exc:
+        logger.info("command %s failed: %s", ns.command, exc.text("en"))
+        out.error(exc.text(ns.lang))
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        out.error(out.t("Đã dừng theo yêu cầu.", "Stopped at your request."))
+        return EXIT_FAILED
+
+
+def _handler(ns: argparse.Namespace):
+    from dttsclient.cli import report_cmds
+
+    key = ns.command if not getattr(ns, "action", None) else f"{ns.command} {ns.action}"
+    handlers = dict(report_cmds.HANDLERS)
+    try:
+        from dttsclient.cli import sync_cmds
+
+        handlers.update(sync_cmds.HANDLERS)
+    except ImportError:  # pragma: no cover - during development only
+        pass
+    try:
+        from dttsclient.cli import usb_cmds
+
+        handlers.update(usb_cmds.HANDLERS)
+    except ImportError:  # pragma: no cover
+        pass
+    if key in handlers:
+        return handlers[key]
+    if ns.command == "export" and "export" in handlers:
+        return handlers["export"]
+    return _not_available
+
+
+def _not_available(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    out.error(out.t(f"Lệnh '{ns.command}' chưa có trong phiên bản này.",
+                    f"The command '{ns.command}' is not available in this version."))
+    return EXIT_FAILED
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI alone (the composition root in ``__main__`` is the usual entry)."""
+    ns = parse(list(sys.argv[1:] if argv is None else argv))
+    if isinstance(ns, int):
+        return ns
+    return execute(ns, resolve_data_dir(ns))

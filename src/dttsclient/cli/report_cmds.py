@@ -1,0 +1,326 @@
+"""CLI commands about the catalogue and one report: catalog import, values set/show, finalize, status."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import re
+from pathlib import Path
+
+from dttsclient.cli.output import Output
+from dttsclient.core import disagg, periods, refdata, values
+from dttsclient.core.catalog import load_catalog
+from dttsclient.core.errors import DttsError, ValueInputError
+from dttsclient.core.model import Catalog, Form
+from dttsclient.store import Store
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTLY = 0, 1, 2, 3
+_CANONICAL = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+class CliError(DttsError):
+    """A command could not run as asked (no catalogue, unknown form, bad assignment …)."""
+
+
+def who(store: Store) -> str:
+    """The name recorded in the change log: the hub username, else the OS account."""
+    name = store.profile().username
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user database entry (containers)
+        return "officer"
+
+
+def open_store(data_dir: Path) -> Store:
+    return Store.open(data_dir)
+
+
+def resolve_unit(ns: argparse.Namespace, store: Store) -> str:
+    unit = getattr(ns, "unit", None) or store.profile().unit
+    if not unit:
+        raise CliError(
+            "Hồ sơ này chưa gắn với xã nào. Đăng nhập (dttsclient login), nhập gói cài đặt, "
+            "hoặc ghi rõ mã xã bằng --unit MÃ_XÃ.",
+            "This profile has no commune yet. Log in (dttsclient login), import a setup package, "
+            "or give the commune code with --unit CODE.",
+        )
+    if not re.fullmatch(r"\d{5}", unit):
+        raise CliError(f"Mã xã '{unit}' không hợp lệ: mã xã gồm 5 chữ số, ví dụ 01849.",
+                       f"'{unit}' is not a commune code: it has 5 digits, e.g. 01849.")
+    if refdata.commune(unit) is None:
+        raise CliError(f"Không có xã mã '{unit}' trong danh mục đơn vị hành chính 2025.",
+                       f"There is no commune with code '{unit}' in the 2025 list of administrative units.")
+    return unit
+
+
+def require_catalog(store: Store) -> Catalog:
+    catalog = store.current_catalog()
+    if catalog is None:
+        raise CliError(
+            "Chưa có danh mục chỉ tiêu. Nạp danh mục bằng: dttsclient catalog import TỆP.xlsx",
+            "No indicator catalogue yet. Load one with: dttsclient catalog import FILE.xlsx",
+        )
+    return catalog
+
+
+def resolve_form(catalog: Catalog, form_code: str, period: str) -> Form:
+    if not catalog.has_form(form_code):
+        known = ", ".join(f.code for f in catalog.forms)
+        raise CliError(f"Không có biểu '{form_code}' trong danh mục. Các biểu có: {known}.",
+                       f"There is no form '{form_code}' in the catalogue. Forms: {known}.")
+    form = catalog.form(form_code)
+    periods.check_period_for_form(period, form.period_type)
+    return form
+
+
+def report_catalog(store: Store, report) -> Catalog:
+    return store.catalog_version(report.catalog_id, report.catalog_version)
+
+
+def parse_value(text: str, value_type: str) -> str | None:
+    """CLI values: canonical strings ("1234.5") as scripts send them, or Vietnamese ("1.234,5")."""
+    text = text.strip()
+    if text == "":
+        return None
+    if _CANONICAL.match(text) and value_type in ("integer", "decimal", "percent"):
+        # A canonical string: its "." is the decimal mark, which Vietnamese input writes as ",".
+        return values.parse_input(text.replace(".", ","), value_type)
+    return values.parse_input(text, value_type)
+
+
+def parse_assignments(catalog: Catalog, form: Form, items: list[str], eth_rows: set[str]) -> list[tuple[str, str, str | None]]:
+    """``CODE[@DISAGG]=VALUE`` → (code, disagg key, canonical or None); every problem reported at once."""
+    form_codes = {i.code for i in catalog.form_indicators(form)}
+    parsed: list[tuple[str, str, str | None]] = []
+    problems: list[tuple[str, str]] = []
+    for item in items:
+        if "=" not in item:
+            problems.append((f"'{item}': thiếu dấu '=' (dạng MÃ=GIÁ_TRỊ hoặc MÃ@eth=08|sex=F=GIÁ_TRỊ).",
+                             f"'{item}': missing '=' (CODE=VALUE or CODE@eth=08|sex=F=VALUE)."))
+            continue
+        left, raw = item.rsplit("=", 1)
+        code, _, key = left.partition("@")
+        code = code.strip()
+        if code not in form_codes:
+            problems.append((f"'{item}': chỉ tiêu '{code}' không có trong biểu {form.code}.",
+                             f"'{item}': indicator '{code}' is not on form {form.code}."))
+            continue
+        indicator = catalog.indicator(code)
+        try:
+            mapping = disagg.parse_key(key.strip()) if key.strip() else {}
+            dims = set(catalog.dimensions_of(indicator))
+            if set(mapping) != dims:
+                want = ", ".join(sorted(dims)) or "không phân tổ"
+                want_en = ", ".join(sorted(dims)) or "none"
+                raise ValueInputError(
+                    f"chỉ tiêu {code} phân tổ theo: {want}.", f"indicator {code} is broken down by: {want_en}.")
+            for dim, opt in mapping.items():
+                allowed = {o.code for o in catalog.options_for(dim)}
+                if opt not in allowed:
+                    raise ValueInputError(f"'{dim}={opt}' không phải là lựa chọn hợp lệ.",
+                                          f"'{dim}={opt}' is not a valid option.")
+            canonical = parse_value(raw, indicator.value_type)
+        except DttsError as exc:
+            problems.append((f"'{item}': {exc.message_vi}", f"'{item}': {exc.message_en}"))
+            continue
+        if "eth" in mapping:
+            eth_rows.add(mapping["eth"])
+        parsed.append((code, disagg.make_key(mapping), canonical))
+    if problems:
+        raise CliError("Không lưu giá trị nào:\n" + "\n".join(p[0] for p in problems),
+                       "No value was saved:\n" + "\n".join(p[1] for p in problems))
+    return parsed
+
+
+def problem_lines(problems, out: Output) -> list[str]:
+    lines = []
+    for p in problems:
+        tag = out.t("LỖI", "ERROR") if p.is_error else out.t("Cảnh báo", "Warning")
+        where = p.indicator + (f"@{p.disagg}" if p.disagg else "")
+        lines.append(f"  [{tag}] {p.code} {where}: {p.text(out.lang)}")
+    return lines
+
+
+def report_doc(report) -> dict:
+    return {
+        "id": str(report.id), "unit": report.unit, "form": report.form, "period": report.period,
+        "state": report.state, "dirty": bool(report.dirty), "revision_no": report.revision_no,
+        "catalog_id": report.catalog_id, "catalog_version": report.catalog_version,
+        "server_revision": report.server_revision, "review_state": report.review_state,
+        "review_comment": report.review_comment,
+    }
+
+
+# -- commands ---------------------------------------------------------------------------------------
+def cmd_catalog_import(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    catalog = load_catalog(ns.file)
+    with open_store(data_dir) as store:
+        added = store.import_catalog(catalog)
+    doc = {"catalog_id": catalog.catalog_id, "version": catalog.version, "title": catalog.title,
+           "sample": catalog.sample, "indicators": len(catalog.indicators), "forms": len(catalog.forms),
+           "rules": len(catalog.rules), "imported": added}
+    if not added:
+        out.result(doc, out.t(f"Danh mục {catalog.catalog_id} phiên bản {catalog.version} đã có sẵn; không đổi gì.",
+                              f"Catalogue {catalog.catalog_id} version {catalog.version} is already there; nothing changed."))
+        return EXIT_PARTLY
+    sample = out.t(" (MẪU)", " (SAMPLE)") if catalog.sample else ""
+    out.result(doc, out.t(
+        f"Đã nạp danh mục {catalog.catalog_id} phiên bản {catalog.version}{sample}: {len(catalog.indicators)} chỉ tiêu, "
+        f"{len(catalog.forms)} biểu, {len(catalog.rules)} quy tắc kiểm tra.",
+        f"Loaded catalogue {catalog.catalog_id} version {catalog.version}{sample}: {len(catalog.indicators)} indicators, "
+        f"{len(catalog.forms)} forms, {len(catalog.rules)} rules."))
+    return EXIT_OK
+
+
+def cmd_values_set(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    with open_store(data_dir) as store:
+        unit = resolve_unit(ns, store)
+        report = store.report(unit, ns.form, ns.period)
+        catalog = report_catalog(store, report) if report else require_catalog(store)
+        form = resolve_form(catalog, ns.form, ns.period)
+        eth_rows = set(store.eth_rows(report.id)) if report else set()
+        before = set(eth_rows)
+        items = parse_assignments(catalog, form, ns.assignments, eth_rows)
+        if report is None:
+            report = store.report(unit, ns.form, ns.period, create=True)
+        if eth_rows != before:
+            store.set_eth_rows(report.id, sorted(eth_rows))
+        store.set_cells(report.id, items, who(store))
+        report = store.report_by_id(report.id)
+        problems = store.check(report.id)
+    doc = {"report": report_doc(report), "saved": len(items),
+           "errors": [p.to_json() for p in problems if p.is_error],
+           "warnings": [p.to_json() for p in problems if not p.is_error]}
+    lines = [out.t(f"Đã lưu {len(items)} giá trị vào báo cáo {unit} / {ns.form} / {ns.period}.",
+                   f"Saved {len(items)} value(s) in report {unit} / {ns.form} / {ns.period}.")]
+    if problems:
+        lines.append(out.t("Kiểm tra:", "Checks:"))
+        lines += problem_lines(problems, out)
+    out.result(doc, "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_values_show(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    with open_store(data_dir) as store:
+        unit = resolve_unit(ns, store)
+        report = store.report(unit, ns.form, ns.period)
+        if report is None:
+            catalog = require_catalog(store)
+            resolve_form(catalog, ns.form, ns.period)
+            doc = {"report": None, "cells": [], "errors": [], "warnings": []}
+            out.result(doc, out.t(f"Chưa có báo cáo {unit} / {ns.form} / {ns.period}.",
+                                  f"No report {unit} / {ns.form} / {ns.period} yet."))
+            return EXIT_PARTLY
+        catalog = report_catalog(store, report)
+        cells = store.cells(report.id)
+        comments = store.comments(report.id)
+        problems = store.check(report.id)
+        outbox = [o for o in store.outbox() if o.report_id == report.id]
+    form = catalog.form(ns.form)
+    order = {i.code: n for n, i in enumerate(catalog.form_indicators(form))}
+    cell_docs = []
+    for (code, key), value in sorted(cells.items(), key=lambda kv: (order.get(kv[0][0], 10**6), kv[0])):
+        vt = catalog.indicator(code).value_type if catalog.has_indicator(code) else "text"
+        c = comments.get((code, key))
+        cell_docs.append({"code": code, "disagg": key, "value": value, "display": values.format_value(value, vt),
+                          "comment": c.text if c else None})
+    doc = {"report": report_doc(report), "cells": cell_docs,
+           "outbox": [{"submission_id": o.submission_id, "revision_no": o.revision_no, "state": o.state,
+                       "receipt_no": o.receipt_no} for o in outbox],
+           "errors": [p.to_json() for p in problems if p.is_error],
+           "warnings": [p.to_json() for p in problems if not p.is_error]}
+    lines = [f"{unit} / {form.code} {form.name_vi if out.lang == 'vi' else form.name_en} / {ns.period} — "
+             + out.t("trạng thái", "state") + f": {report.state}"]
+    for c in cell_docs:
+        name = catalog.indicator(c["code"]).name_vi if catalog.has_indicator(c["code"]) else ""
+        key = f"@{c['disagg']}" if c["disagg"] else ""
+        lines.append(f"  {c['code']}{key} = {c['display']}    {name}")
+    if problems:
+        lines.append(out.t("Kiểm tra:", "Checks:"))
+        lines += problem_lines(problems, out)
+    for o in outbox:
+        lines.append(out.t(f"  Lần nộp {o.revision_no}: {o.state}", f"  Revision {o.revision_no}: {o.state}")
+                     + (f" ({o.receipt_no})" if o.receipt_no else ""))
+    out.result(doc, "\n".join(lines))
+    return EXIT_OK
+
+
+def _reasons(items: list[str]) -> dict[str, str]:
+    reasons = {}
+    for item in items:
+        rule, sep, text = item.partition("=")
+        if not sep or not text.strip():
+            raise CliError(f"--reason '{item}': dạng đúng là MÃ_QUY_TẮC=LÝ_DO.", f"--reason '{item}': use RULE=TEXT.")
+        reasons[rule.strip()] = text.strip()
+    return reasons
+
+
+def cmd_finalize(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    from dttsclient.store import FinalizeBlocked, NothingToFinalize
+
+    reasons = _reasons(ns.reason)
+    with open_store(data_dir) as store:
+        unit = resolve_unit(ns, store)
+        report = store.report(unit, ns.form, ns.period)
+        if report is None:
+            resolve_form(require_catalog(store), ns.form, ns.period)
+            raise CliError(f"Chưa có báo cáo {unit} / {ns.form} / {ns.period}: hãy nhập số liệu trước.",
+                           f"No report {unit} / {ns.form} / {ns.period}: enter values first.")
+        try:
+            submission = store.finalize(report.id, who(store), reasons=reasons, require_reasons=False)
+        except FinalizeBlocked as exc:
+            doc = {"finalized": False, "errors": [p.to_json() for p in exc.problems if p.is_error],
+                   "warnings": [p.to_json() for p in exc.problems if not p.is_error]}
+            if out.json_mode:
+                out.result(doc)
+            out.error(out.t("Chưa chốt được: còn lỗi phải sửa.", "Not finalized: there are errors to fix."))
+            for line in problem_lines(exc.problems, out):
+                out.error(line)
+            return EXIT_FAILED
+        except NothingToFinalize as exc:
+            out.result({"finalized": False, "reason": exc.text("en")}, exc.text(out.lang))
+            return EXIT_PARTLY
+        warnings = [p for p in store.check(report.id) if not p.is_error]
+        counts = store.outbox_counts()
+    doc = {"finalized": True, "submission_id": submission.submission_id, "revision_no": submission.revision_no,
+           "supersedes": submission.supersedes, "payload_sha256": submission.payload_sha256,
+           "state": "queued", "warnings": [p.to_json() for p in warnings], "outbox": counts}
+    lines = [out.t(f"Đã chốt báo cáo {unit} / {ns.form} / {ns.period}, lần nộp {submission.revision_no}; "
+                   f"đang chờ gửi ({counts.get('queued', 0)} báo cáo trong hộp thư đi).",
+                   f"Finalized report {unit} / {ns.form} / {ns.period}, revision {submission.revision_no}; "
+                   f"queued for sending ({counts.get('queued', 0)} report(s) in the outbox).")]
+    if warnings:
+        lines.append(out.t("Cảnh báo (đã ghi nhận):", "Warnings (recorded):"))
+        lines += problem_lines(warnings, out)
+    out.result(doc, "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_status(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    with open_store(data_dir) as store:
+        doc = store.status()
+    doc = {k: (str(v) if isinstance(v, Path) else v) for k, v in doc.items()}
+    outbox = doc.get("outbox", {})
+    cat = doc.get("catalog") or {}
+    lines = [
+        out.t("Thư mục dữ liệu: ", "Data directory: ") + str(doc.get("data_dir")),
+        out.t("Cơ sở dữ liệu:   ", "Database:       ") + str(doc.get("database")),
+        out.t("Xã:              ", "Commune:        ") + str((doc.get("profile") or {}).get("unit") or "—"),
+        out.t("Danh mục:        ", "Catalogue:      ") + (f"{cat.get('catalog_id')} v{cat.get('version')}" if cat else "—"),
+        out.t("Bản nháp:        ", "Drafts:         ") + str(doc.get("drafts", 0)),
+        out.t("Hộp thư đi:      ", "Outbox:         ") + (", ".join(f"{k} {v}" for k, v in outbox.items() if v) or "0"),
+        out.t("Đồng bộ gần nhất: ", "Last sync:      ") + str((doc.get("last_sync") or {}).get("finished_at") or "—"),
+    ]
+    out.result(doc, "\n".join(lines))
+    return EXIT_OK
+
+
+HANDLERS = {
+    "catalog import": cmd_catalog_import,
+    "values set": cmd_values_set,
+    "values show": cmd_values_show,
+    "finalize": cmd_finalize,
+    "status": cmd_status,
+}

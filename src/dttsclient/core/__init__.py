@@ -1,0 +1,1 @@
+"""The Qt-free core shared by the client and the hub: catalogue, values, rules, identifiers."""

@@ -1,0 +1,175 @@
+"""The catalogue model: plain frozen dataclasses, shared by the client and the hub.
+
+A catalogue is configuration data (CATALOG.md): groups of indicators, their disaggregations and options,
+the forms that collect them and the validation rules. Loading and writing live in
+:mod:`dttsclient.core.catalog` (JSON) and :mod:`dttsclient.core.workbook` (the authoring workbook).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+
+VALUE_TYPES = ("integer", "decimal", "percent", "yes_no", "text")
+PERIOD_TYPES = ("year", "half_year", "quarter", "month")
+SEVERITIES = ("error", "warning")
+ETH_OPTIONS = ("all", "present")
+
+
+@dataclass(frozen=True)
+class Group:
+    code: str
+    name_vi: str
+    name_en: str
+    order: int
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    group: str
+    name_vi: str
+    name_en: str
+    unit: str
+    value_type: str
+    min: Decimal | None = None
+    max: Decimal | None = None
+    required: bool = False
+    disaggregation: str | None = None
+    definition_vi: str = ""
+    method_vi: str = ""
+    source_vi: str = ""
+    order: int = 0
+
+    @property
+    def numeric(self) -> bool:
+        return self.value_type in ("integer", "decimal", "percent", "yes_no")
+
+
+@dataclass(frozen=True)
+class Disaggregation:
+    name: str
+    dimensions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Option:
+    dimension: str
+    code: str
+    name_vi: str
+    name_en: str
+    order: int
+
+
+@dataclass(frozen=True)
+class Form:
+    code: str
+    name_vi: str
+    name_en: str
+    period_type: str
+    indicators: str  # as written: "0101-0110, 0201"
+    deadline_days: int
+    eth_options: str = "present"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    expression: str
+    severity: str
+    message_vi: str
+    message_en: str
+    forms: tuple[str, ...] = ()
+
+    def applies_to(self, form_code: str) -> bool:
+        return not self.forms or form_code in self.forms
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """One version of a province's indicator catalogue.
+
+    ``options`` holds only the options listed in the workbook's ``options`` sheet; use
+    :meth:`options_for` to get a dimension's options with the defaults of CATALOG.md (``eth``: the 54
+    groups, ``sex``: M/F) filled in.
+    """
+
+    catalog_id: str
+    version: int
+    title: str
+    legal_basis: str
+    effective_from: date
+    unit_list: str
+    ethnic_code_system: str
+    sample: bool
+    groups: tuple[Group, ...]
+    indicators: tuple[Indicator, ...]
+    disaggregations: tuple[Disaggregation, ...]
+    options: tuple[Option, ...]
+    forms: tuple[Form, ...]
+    rules: tuple[Rule, ...]
+    extra_meta: tuple[tuple[str, str], ...] = field(default=())
+
+    # -- look-ups ---------------------------------------------------------------------------------
+    @cached_property
+    def _indicator_index(self) -> dict[str, Indicator]:
+        return {i.code: i for i in self.indicators}
+
+    def indicator(self, code: str) -> Indicator:
+        return self._indicator_index[code]
+
+    def has_indicator(self, code: str) -> bool:
+        return code in self._indicator_index
+
+    def form(self, code: str) -> Form:
+        for f in self.forms:
+            if f.code == code:
+                return f
+        raise KeyError(code)
+
+    def has_form(self, code: str) -> bool:
+        return any(f.code == code for f in self.forms)
+
+    def group(self, code: str) -> Group:
+        for g in self.groups:
+            if g.code == code:
+                return g
+        raise KeyError(code)
+
+    def disaggregation(self, name: str) -> Disaggregation:
+        for d in self.disaggregations:
+            if d.name == name:
+                return d
+        raise KeyError(name)
+
+    def dimensions_of(self, indicator: Indicator | str) -> tuple[str, ...]:
+        """The dimensions of an indicator's disaggregation, () when it has a single value."""
+        ind = self.indicator(indicator) if isinstance(indicator, str) else indicator
+        if not ind.disaggregation:
+            return ()
+        return self.disaggregation(ind.disaggregation).dimensions
+
+    def options_for(self, dimension: str) -> tuple[Option, ...]:
+        """The options of a dimension, sorted by order, with the CATALOG.md defaults for eth and sex."""
+        listed = tuple(sorted((o for o in self.options if o.dimension == dimension), key=lambda o: o.order))
+        if listed:
+            return listed
+        from dttsclient.core import refdata  # local: refdata reads files, the model must stay cheap
+
+        return refdata.default_options(dimension)
+
+    def form_indicators(self, form: Form | str) -> tuple[Indicator, ...]:
+        """The indicators a form collects, in catalogue order (group order, then indicator order)."""
+        from dttsclient.core.catalog import expand_indicator_spec
+
+        f = self.form(form) if isinstance(form, str) else form
+        codes = set(expand_indicator_spec(f.indicators, [i.code for i in self.indicators]))
+        group_order = {g.code: g.order for g in self.groups}
+        chosen = [i for i in self.indicators if i.code in codes]
+        return tuple(sorted(chosen, key=lambda i: (group_order.get(i.group, 0), i.order, i.code)))
+
+    def rules_for(self, form: Form | str) -> tuple[Rule, ...]:
+        code = form if isinstance(form, str) else form.code
+        return tuple(r for r in self.rules if r.applies_to(code))

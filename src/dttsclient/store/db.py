@@ -1,0 +1,195 @@
+"""Opening ``profile.sqlite``: location, connection pragmas, migrations with a copy taken first.
+
+The connection is a plain ``sqlite3`` connection in autocommit mode (``isolation_level=None``): the
+store opens every transaction itself with ``BEGIN IMMEDIATE`` and ends it with ``COMMIT``, so a write
+either is durable when the call returns (WAL + ``synchronous=FULL``) or raised. It is wrapped in a
+``sqlite_utils.Database`` for the migrations and the occasional convenience.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlite_utils import Database, Migrations
+
+from dttsclient.store.errors import (
+    DatabaseTooNew,
+    MigrationFailed,
+    StoreError,
+    translate_sqlite_error,
+)
+from dttsclient.store.migrations import build_migrations
+
+logger = logging.getLogger(__name__)
+
+APP_NAME = "DTTSClient"
+DB_FILENAME = "profile.sqlite"
+BACKUP_DIRNAME = "backups"
+ENV_DATA_DIR = "DTTS_DATA_DIR"
+BUSY_TIMEOUT_MS = 5000
+
+
+def default_data_dir() -> Path:
+    """The profile directory used when ``--data-dir`` is not given.
+
+    ``$DTTS_DATA_DIR`` when set, otherwise ``platformdirs.user_data_dir("DTTSClient") / profiles /
+    default`` (e.g. ``%LOCALAPPDATA%\\DTTSClient\\profiles\\default`` on Windows).
+    """
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs  # local: only the composition root asks for it
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "profiles" / "default"
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A raw connection to ``path`` with the store's pragmas.
+
+    WAL journal, ``synchronous=FULL`` (a commit is on disk when it returns), foreign keys on, a 5 s
+    busy timeout, and ``check_same_thread=False`` so the GUI's single database worker thread may own
+    it (the store serialises its own calls; see :class:`~dttsclient.store.Store`).
+
+    Raises:
+        StoreError: the file is locked, corrupt, unreadable, or the disk is full.
+    """
+    try:
+        conn = sqlite3.connect(
+            str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+    except sqlite3.Error as exc:
+        raise _env_error(exc) from exc
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            logger.warning("journal_mode is %s, not wal, for %s", mode, path)
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.Error as exc:
+        conn.close()
+        raise _env_error(exc) from exc
+    return conn
+
+
+def _env_error(exc: BaseException) -> BaseException:
+    return translate_sqlite_error(exc) or exc
+
+
+def _has_user_tables(conn: sqlite3.Connection) -> bool:
+    row = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchone()
+    return bool(row[0])
+
+
+def backup_database(conn: sqlite3.Connection, target: Path) -> Path:
+    """Copy the live database to ``target`` with SQLite's online backup API (consistent snapshot).
+
+    Args:
+        conn: an open connection to the database to copy.
+        target: the file to create; its folder is created when missing.
+
+    Returns:
+        ``target``.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    dest = sqlite3.connect(str(target))
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    return target
+
+
+def pre_migrate_backup_path(data_dir: Path, now: datetime | None = None) -> Path:
+    """``data_dir/backups/pre-migrate-<UTC timestamp>-profile.sqlite``, never an existing file."""
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    folder = data_dir / BACKUP_DIRNAME
+    candidate = folder / f"pre-migrate-{stamp}-{DB_FILENAME}"
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = folder / f"pre-migrate-{stamp}-{n}-{DB_FILENAME}"
+    return candidate
+
+
+def migrate(db: Database, data_dir: Path, migrations: Migrations | None = None) -> Path | None:
+    """Apply pending migrations, copying the database first when it already holds tables.
+
+    Args:
+        db: the open database.
+        data_dir: the profile directory (the copy goes to its ``backups`` folder).
+        migrations: the migration set; the full set of :mod:`dttsclient.store.migrations` by default.
+
+    Returns:
+        The path of the pre-migration copy, or None when none was needed.
+
+    Raises:
+        DatabaseTooNew: the database has migrations this version does not know.
+        MigrationFailed: a step failed (it was rolled back; the copy is named in the message).
+    """
+    migrations = migrations or build_migrations()
+    known = {m.name for m in migrations._migrations}
+    applied = [m.name for m in migrations.applied(db)]
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        raise DatabaseTooNew(unknown)
+    pending = migrations.pending(db)
+    if not pending:
+        return None
+    backup: Path | None = None
+    if _has_user_tables(db.conn):
+        backup = backup_database(db.conn, pre_migrate_backup_path(data_dir))
+        logger.info("copied the database to %s before %d migration(s)", backup, len(pending))
+    try:
+        migrations.apply(db)
+    except Exception as exc:
+        env = translate_sqlite_error(exc)
+        if env is not None:
+            raise env from exc
+        logger.exception("migration failed; copy at %s", backup)
+        raise MigrationFailed(str(backup) if backup else None, str(exc)) from exc
+    logger.info("applied migrations: %s", ", ".join(m.name for m in pending))
+    return backup
+
+
+def open_database(
+    data_dir: Path, migrations: Migrations | None = None
+) -> tuple[Database, Path | None]:
+    """Create ``data_dir`` if needed, open ``profile.sqlite`` and migrate it.
+
+    Args:
+        data_dir: the profile directory.
+        migrations: the migration set to apply (tests pass a truncated one to make an older schema).
+
+    Returns:
+        The ``sqlite_utils.Database`` (its ``conn`` is the raw connection) and the path of the
+        pre-migration copy (None when no copy was needed).
+
+    Raises:
+        StoreError: the directory or file cannot be used, or migrating failed.
+    """
+    data_dir = Path(data_dir)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _env_error(exc) from exc
+    conn = connect(data_dir / DB_FILENAME)
+    try:
+        db = Database(conn, execute_plugins=False)
+        backup = migrate(db, data_dir, migrations)
+    except StoreError:
+        conn.close()
+        raise
+    except (sqlite3.Error, OSError) as exc:
+        conn.close()
+        raise _env_error(exc) from exc
+    except BaseException:
+        conn.close()
+        raise
+    return db, backup

@@ -1,0 +1,1 @@
+"""dttsclient.ui"""
