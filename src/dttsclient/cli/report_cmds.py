@@ -85,8 +85,7 @@ def parse_value(text: str, value_type: str) -> str | None:
     if text == "":
         return None
     if _CANONICAL.match(text) and value_type in ("integer", "decimal", "percent"):
-        # A canonical string: its "." is the decimal mark, which Vietnamese input writes as ",".
-        return values.parse_input(text.replace(".", ","), value_type)
+        return values.canonical_of(text, value_type)  # "." is the decimal mark here
     return values.parse_input(text, value_type)
 
 
@@ -122,6 +121,11 @@ def parse_assignments(catalog: Catalog, form: Form, items: list[str], eth_rows: 
                     raise ValueInputError(f"'{dim}={opt}' không phải là lựa chọn hợp lệ.",
                                           f"'{dim}={opt}' is not a valid option.")
             canonical = parse_value(raw, indicator.value_type)
+            # A value the catalogue can never accept (negative count, over the max) is bad input here;
+            # relations between values (rules) are saved and reported instead.
+            failed = values.check_value(indicator, canonical) if canonical is not None else []
+            if failed:
+                raise ValueInputError(failed[0].message_vi, failed[0].message_en)
         except DttsError as exc:
             problems.append((f"'{item}': {exc.message_vi}", f"'{item}': {exc.message_en}"))
             continue

@@ -12,6 +12,7 @@ import itertools
 import logging
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
 
 from dttsclient.core.errors import IdentifierError
 from dttsclient.core.model import Catalog, Indicator
@@ -20,12 +21,14 @@ logger = logging.getLogger(__name__)
 
 _DIM_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _OPT_RE = re.compile(r"[A-Za-z0-9_.]+")
-DIMENSION_NAMES = {
-    "eth": ("Dân tộc", "Ethnic group"),
-    "sex": ("Giới tính", "Sex"),
-    "area": ("Khu vực", "Area"),
-    "age": ("Nhóm tuổi", "Age group"),
-}
+DIMENSION_NAMES = MappingProxyType(
+    {
+        "eth": ("Dân tộc", "Ethnic group"),
+        "sex": ("Giới tính", "Sex"),
+        "area": ("Khu vực", "Area"),
+        "age": ("Nhóm tuổi", "Age group"),
+    }
+)
 
 
 def _bad_key(key: object, why_vi: str, why_en: str) -> IdentifierError:
@@ -89,7 +92,9 @@ def dimension_options(catalog: Catalog, dimension: str, eth_present: list[str] |
     return [o.code for o in catalog.options_for(dimension)]
 
 
-def cell_keys(catalog: Catalog, indicator: Indicator | str, eth_present: list[str] | None = None) -> list[str]:
+def cell_keys(
+    catalog: Catalog, indicator: Indicator | str, eth_present: list[str] | None = None
+) -> list[str]:
     """Every disaggregation key of an indicator: the product of its dimensions' options.
 
     ``[""]`` for an indicator that is not disaggregated. The keys come in the order of the
@@ -105,7 +110,7 @@ def cell_keys(catalog: Catalog, indicator: Indicator | str, eth_present: list[st
     if not dims:
         return [""]
     choices = [dimension_options(catalog, dim, eth_present) for dim in dims]
-    return [make_key(dict(zip(dims, combo))) for combo in itertools.product(*choices)]
+    return [make_key(dict(zip(dims, combo, strict=True))) for combo in itertools.product(*choices)]
 
 
 def matches(key: str | Mapping[str, str], selectors: Mapping[str, str]) -> bool:

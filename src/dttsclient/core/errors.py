@@ -58,7 +58,7 @@ class CatalogProblem:
     def place(self, lang: str = "vi") -> str:
         parts = []
         if self.sheet is not None:
-            parts.append(("Sheet " if lang == "en" else "Sheet ") + self.sheet)
+            parts.append("Sheet " + self.sheet)  # the sheet's own name, in both languages
         if self.row is not None:
             parts.append(("row " if lang == "en" else "dòng ") + str(self.row))
         if self.column is not None:

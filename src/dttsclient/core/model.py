@@ -117,6 +117,11 @@ class Catalog:
     def _indicator_index(self) -> dict[str, Indicator]:
         return {i.code: i for i in self.indicators}
 
+    @cached_property
+    def indicator_codes(self) -> frozenset[str]:
+        """Every indicator code; the rule grammar reads a number-like word as a code when it is one."""
+        return frozenset(self._indicator_index)
+
     def indicator(self, code: str) -> Indicator:
         return self._indicator_index[code]
 

@@ -1,12 +1,12 @@
 """The code lists shipped with the app: ethnic groups (GSO 1979) and the 2025 provinces and communes.
 
-The files live in ``resources/ref/`` (installed as ``dttsclient.resources``); see its ``README.md`` for
+The files live in ``resources/ref/`` (installed as ``dttsclient.resources``); see ``ATTRIBUTION.md`` there for
 their sources. They are read on first use and cached; every result is an immutable tuple of frozen
 dataclasses, so callers can share them freely.
 
 Code ``99 Không rõ`` of ``ethnic_groups_1979.csv`` is a Ministry of Health extension, not a GSO code: it is
 left out of every result here (the catalogues use the ``gso-1979`` code system, whose groups are 01–54).
-A catalogue that wants an "unknown" row can list it in its ``options`` sheet.
+A catalogue that wants an "unknown" row lists its ``eth`` options, 99 included, in its ``options`` sheet.
 
 Example:
     >>> ethnic_group("09").name_vi

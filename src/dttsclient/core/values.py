@@ -18,7 +18,11 @@ reads officer input by these rules:
 * "1,234.5" (English style), "1.2.3,4,5" and misplaced separators are refused with a message that shows
   the Vietnamese way.
 * At most 15 digits (what a spreadsheet keeps exactly); NaN, Infinity and exponents are not numbers.
-* Negative numbers parse ("-3"); whether one is allowed is the indicator's ``min`` (:func:`check_value`).
+* Negative numbers parse ("-3", also with the typographic "−" or "–"); whether one is allowed is the
+  indicator's ``min`` (:func:`check_value`).
+
+yes/no values accept, in any letter case and with or without diacritics, "có", "c", "đúng", "yes", "y",
+"x" (a tick), "1", "true" for yes and "không", "k", "ko", "kh", "sai", "no", "n", "0", "false" for no.
 
 Because of the thousands rule, a canonical string whose only "." is followed by exactly three digits
 ("1.234" meaning 1.234) does not survive :func:`parse_input` unchanged; machine values (canonical
@@ -158,6 +162,9 @@ def _parse_number(text: str, value_type: str) -> str:
     body = text
     if body.endswith("%"):
         if value_type != "percent":
+            rest = body[:-1].strip().lstrip("".join(_MINUS_SIGNS) + "+").strip()
+            if not _BODY_RE.fullmatch(rest) or not any(ch.isdigit() for ch in rest):
+                raise _not_a_number(text)
             raise ValueInputError(
                 f"Chỉ tiêu này không tính bằng phần trăm; bỏ dấu % trong “{_short(text)}”.",
                 f"This indicator is not a percentage; remove the % from “{_short(text)}”.",
@@ -431,9 +438,25 @@ def check_value(indicator: Indicator, canonical: str | None, disagg: str = "") -
                 )
             ]
         return []
-    if not is_canonical(canonical, vtype):
+    value: int | Decimal
+    if (
+        canonical.isascii()
+        and canonical.isdigit()
+        and len(canonical) <= MAX_DIGITS
+        and (canonical[0] != "0" or canonical == "0")
+    ):
+        # the common case, a plain count: no regex, no Decimal (this runs for every cell as the officer types)
+        if vtype == "yes_no" and canonical not in ("0", "1"):
+            return [problem("type", *_type_messages(code, canonical, vtype))]
+        value = int(canonical)
+    elif not is_canonical(canonical, vtype):
         return [problem("type", *_type_messages(code, canonical, vtype))]
-    value = to_decimal(canonical)
+    else:
+        value = to_decimal(canonical)
+    if (indicator.min is None or value >= indicator.min) and (
+        indicator.max is None or value <= indicator.max
+    ):
+        return []
     shown = format_value(canonical, vtype)
     problems = []
     if indicator.min is not None and value < indicator.min:

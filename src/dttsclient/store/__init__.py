@@ -1,1 +1,72 @@
-"""dttsclient.store"""
+"""The local store: one SQLite database per profile (sqlite-utils, no Qt).
+
+Open it with :meth:`Store.open`; see ``docs/architecture.md`` ("Store API") for the contract.
+"""
+
+from dttsclient.store.db import default_data_dir
+from dttsclient.store.errors import (
+    DatabaseCorrupt,
+    DatabaseLocked,
+    DatabaseTooNew,
+    DatabaseUnavailable,
+    DiskFull,
+    FinalizeBlocked,
+    ForbiddenSetting,
+    InvalidCell,
+    MigrationFailed,
+    NoCatalog,
+    NoServerCopy,
+    NothingToFinalize,
+    OutboxStateError,
+    ReasonsRequired,
+    ReportNotFound,
+    StoreError,
+    SubmissionNotFound,
+    UnknownForm,
+)
+from dttsclient.store.finalize import warning_key
+from dttsclient.store.models import (
+    OUTBOX_STATES,
+    ChangeEntry,
+    Comment,
+    OutboxItem,
+    Profile,
+    PullOutcome,
+    Report,
+    ServerCopy,
+    Submission,
+)
+from dttsclient.store.store import Store
+
+__all__ = [
+    "OUTBOX_STATES",
+    "ChangeEntry",
+    "Comment",
+    "DatabaseCorrupt",
+    "DatabaseLocked",
+    "DatabaseTooNew",
+    "DatabaseUnavailable",
+    "DiskFull",
+    "FinalizeBlocked",
+    "ForbiddenSetting",
+    "InvalidCell",
+    "MigrationFailed",
+    "NoCatalog",
+    "NoServerCopy",
+    "NothingToFinalize",
+    "OutboxItem",
+    "OutboxStateError",
+    "Profile",
+    "PullOutcome",
+    "ReasonsRequired",
+    "Report",
+    "ReportNotFound",
+    "ServerCopy",
+    "Store",
+    "StoreError",
+    "Submission",
+    "SubmissionNotFound",
+    "UnknownForm",
+    "default_data_dir",
+    "warning_key",
+]

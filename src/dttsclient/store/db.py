@@ -13,6 +13,7 @@ import os
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NoReturn
 
 from sqlite_utils import Database, Migrations
 
@@ -62,7 +63,7 @@ def connect(path: Path) -> sqlite3.Connection:
             str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
         )
     except sqlite3.Error as exc:
-        raise _env_error(exc) from exc
+        _raise_env(exc)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -72,12 +73,16 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.Error as exc:
         conn.close()
-        raise _env_error(exc) from exc
+        _raise_env(exc)
     return conn
 
 
-def _env_error(exc: BaseException) -> BaseException:
-    return translate_sqlite_error(exc) or exc
+def _raise_env(exc: BaseException) -> NoReturn:
+    """Raise the StoreError for an environment failure (chained), or ``exc`` itself when it is a bug."""
+    translated = translate_sqlite_error(exc)
+    if translated is None:
+        raise exc
+    raise translated from exc
 
 
 def _has_user_tables(conn: sqlite3.Connection) -> bool:
@@ -90,6 +95,8 @@ def _has_user_tables(conn: sqlite3.Connection) -> bool:
 def backup_database(conn: sqlite3.Connection, target: Path) -> Path:
     """Copy the live database to ``target`` with SQLite's online backup API (consistent snapshot).
 
+    The copy is a single file in rollback-journal mode (no ``-wal``/``-shm`` companions).
+
     Args:
         conn: an open connection to the database to copy.
         target: the file to create; its folder is created when missing.
@@ -98,9 +105,11 @@ def backup_database(conn: sqlite3.Connection, target: Path) -> Path:
         ``target``.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    dest = sqlite3.connect(str(target))
+    dest = sqlite3.connect(str(target), isolation_level=None)
     try:
         conn.backup(dest)
+        # The live file is in WAL mode and the copy inherits it; a copy is one self-contained file.
+        dest.execute("PRAGMA journal_mode = DELETE")
     finally:
         dest.close()
     return target
@@ -134,6 +143,7 @@ def migrate(db: Database, data_dir: Path, migrations: Migrations | None = None) 
         MigrationFailed: a step failed (it was rolled back; the copy is named in the message).
     """
     migrations = migrations or build_migrations()
+    # sqlite_utils.Migrations has no public list of its names; _migrations is its registry.
     known = {m.name for m in migrations._migrations}
     applied = [m.name for m in migrations.applied(db)]
     unknown = [name for name in applied if name not in known]
@@ -158,9 +168,7 @@ def migrate(db: Database, data_dir: Path, migrations: Migrations | None = None) 
     return backup
 
 
-def open_database(
-    data_dir: Path, migrations: Migrations | None = None
-) -> tuple[Database, Path | None]:
+def open_database(data_dir: Path, migrations: Migrations | None = None) -> tuple[Database, Path | None]:
     """Create ``data_dir`` if needed, open ``profile.sqlite`` and migrate it.
 
     Args:
@@ -178,7 +186,7 @@ def open_database(
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise _env_error(exc) from exc
+        _raise_env(exc)
     conn = connect(data_dir / DB_FILENAME)
     try:
         db = Database(conn, execute_plugins=False)
@@ -188,7 +196,7 @@ def open_database(
         raise
     except (sqlite3.Error, OSError) as exc:
         conn.close()
-        raise _env_error(exc) from exc
+        _raise_env(exc)
     except BaseException:
         conn.close()
         raise

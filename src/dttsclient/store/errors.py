@@ -141,7 +141,9 @@ class NoCatalog(StoreError):
 
     def __init__(self, what: str = "") -> None:
         super().__init__(
-            "Chưa có danh mục chỉ tiêu" + (f" {what}" if what else "") + ". Hãy đồng bộ hoặc nhập danh mục trước.",
+            "Chưa có danh mục chỉ tiêu"
+            + (f" {what}" if what else "")
+            + ". Hãy đồng bộ hoặc nhập danh mục trước.",
             "No indicator catalogue" + (f" {what}" if what else "") + ". Sync or import a catalogue first.",
         )
 
@@ -215,10 +217,10 @@ class ReasonsRequired(StoreError):
 class OutboxStateError(StoreError):
     """An outbox row is not in a state that allows the requested change."""
 
-    def __init__(self, submission_id: str, state: str, wanted: str) -> None:
+    def __init__(self, submission_id: str, state: str, action_vi: str, action_en: str) -> None:
         super().__init__(
-            f"Bản nộp {submission_id} đang ở trạng thái '{state}', không thể {wanted}.",
-            f"Submission {submission_id} is '{state}'; it cannot be {wanted}.",
+            f"Bản nộp {submission_id} đang ở trạng thái '{state}', không thể {action_vi}.",
+            f"Submission {submission_id} is '{state}'; it cannot be {action_en}.",
         )
         self.submission_id = submission_id
         self.state = state
@@ -245,7 +247,7 @@ def translate_sqlite_error(exc: BaseException) -> StoreError | None:
     if isinstance(exc, OSError) and not isinstance(exc, sqlite3.Error):
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             return DiskFull(str(exc))
-        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
             return DatabaseUnavailable(str(exc))
         return None
     if not isinstance(exc, sqlite3.DatabaseError) or isinstance(

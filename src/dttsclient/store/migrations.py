@@ -99,7 +99,7 @@ def m002_reports(db: Database) -> None:
                 PRIMARY KEY (report_id, eth)
             ) WITHOUT ROWID""",
             """CREATE TABLE change_log (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                id INTEGER PRIMARY KEY,  -- no AUTOINCREMENT: rows are never deleted, so rowids only grow
                 report_id INTEGER NOT NULL REFERENCES reports(id),
                 code TEXT NOT NULL,
                 disagg TEXT NOT NULL DEFAULT '',
@@ -141,7 +141,7 @@ def m003_submissions_and_outbox(db: Database) -> None:
             """CREATE TRIGGER submissions_no_delete BEFORE DELETE ON submissions
                BEGIN SELECT RAISE(ABORT, 'submissions are immutable'); END""",
             """CREATE TABLE outbox (
-                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                seq INTEGER PRIMARY KEY,  -- rows are never deleted: rowids only grow
                 submission_id TEXT NOT NULL UNIQUE REFERENCES submissions(submission_id),
                 report_id INTEGER NOT NULL REFERENCES reports(id),
                 state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'accepted', 'needs_attention',

@@ -1,0 +1,191 @@
+"""CLI commands of the USB and paper features: backup export/verify/restore, courier export, export
+xlsx|pdf, values import. The work is done by :mod:`dttsclient.usb`; these handlers only talk.
+
+Exit codes: 0 done; 1 failed (a bad file, a full or vanished stick, a refused import …, the message says
+what to do); 3 nothing to do (no unsent item for a courier bundle, a restore or import that changed
+nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from dttsclient.cli.output import Output
+from dttsclient.cli.report_cmds import (
+    EXIT_OK,
+    EXIT_PARTLY,
+    open_store,
+    problem_lines,
+    require_catalog,
+    resolve_form,
+    resolve_unit,
+    who,
+)
+from dttsclient.usb.backup import BackupInfo, export_backup, verify_backup
+from dttsclient.usb.courier import export_courier
+from dttsclient.usb.errors import NothingToExport, ReportMissing, human_size
+from dttsclient.usb.restore import restore_backup
+
+# openpyxl and fpdf2 take about a second to import: only the commands that need them load them
+# (this module is imported for every command).
+
+
+def _counts(info: BackupInfo, out: Output) -> str:
+    c = info.counts
+    unsent = sum(n for s, n in (c.get("outbox") or {}).items() if s in ("queued", "sending"))
+    return out.t(
+        f"{c.get('reports', 0)} báo cáo, {c.get('cells', 0)} ô số liệu, {c.get('submissions', 0)} lần nộp "
+        f"({unsent} chưa gửi)",
+        f"{c.get('reports', 0)} report(s), {c.get('cells', 0)} value(s), {c.get('submissions', 0)} submission(s) "
+        f"({unsent} unsent)",
+    )
+
+
+def cmd_backup_export(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    with open_store(data_dir) as store:
+        info = export_backup(store, ns.path)
+    out.result(
+        info.to_json(),
+        out.t(
+            f"Đã sao lưu vào {info.path} ({human_size(info.size)}; {_counts(info, out)}). "
+            "Bản trên USB đã được đọc lại và kiểm tra: dùng được.",
+            f"Backed up to {info.path} ({human_size(info.size)}; {_counts(info, out)}). "
+            "The copy on the stick was read back and checked: it is good.",
+        ),
+    )
+    return EXIT_OK
+
+
+def cmd_backup_verify(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    info = verify_backup(ns.path)
+    out.result(
+        {**info.to_json(), "ok": True},
+        out.t(
+            f"Tệp sao lưu {info.path} nguyên vẹn: xã {info.commune or '—'}, tạo lúc {info.created_at}, "
+            f"{_counts(info, out)}.",
+            f"The backup {info.path} is intact: commune {info.commune or '—'}, made {info.created_at}, "
+            f"{_counts(info, out)}.",
+        ),
+    )
+    return EXIT_OK
+
+
+def cmd_backup_restore(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    report = restore_backup(data_dir, ns.path, confirm_other_commune=bool(getattr(ns, "yes", False)))
+    lines = []
+    if report.safety_copy:
+        lines.append(
+            out.t(
+                f"Đã sao lưu dữ liệu hiện có trước khi khôi phục: {report.safety_copy}",
+                f"The current data was backed up before restoring: {report.safety_copy}",
+            )
+        )
+    lines.append(
+        out.t(
+            f"Đã khôi phục từ {report.path}: thêm {report.reports_added} báo cáo, gộp {report.reports_merged} báo cáo; "
+            f"{report.cells_added} ô mới, {report.cells_updated} ô lấy bản mới hơn từ tệp, "
+            f"{report.cells_kept_local} ô giữ bản mới hơn ở máy này; {report.submissions_added} lần nộp được thêm, "
+            f"{report.requeued} lần nộp chưa gửi được đưa lại vào hộp thư đi.",
+            f"Restored from {report.path}: {report.reports_added} report(s) added, {report.reports_merged} merged; "
+            f"{report.cells_added} new value(s), {report.cells_updated} taken from the newer copy in the file, "
+            f"{report.cells_kept_local} kept because this computer's were newer; {report.submissions_added} "
+            f"submission(s) added, {report.requeued} unsent submission(s) queued again.",
+        )
+    )
+    lines += [f"  - {out.t(vi, en)}" for vi, en in report.notes]
+    if not report.changed:
+        lines.append(
+            out.t(
+                "Không có gì mới trong tệp so với dữ liệu ở máy này.",
+                "The file holds nothing that is not already here.",
+            )
+        )
+    out.result(report.to_json(), "\n".join(lines))
+    return EXIT_OK if report.changed else EXIT_PARTLY
+
+
+def cmd_courier_export(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    with open_store(data_dir) as store:
+        try:
+            info = export_courier(store, ns.path)
+        except NothingToExport as exc:
+            out.result({"count": 0, "path": None}, exc.text(out.lang))
+            return EXIT_PARTLY
+    out.result(
+        info.to_json(),
+        out.t(
+            f"Đã ghi {info.count} báo cáo chưa gửi vào gói {info.path} ({human_size(info.size)}). Mang gói này đến "
+            "nơi có mạng để nạp lên máy chủ; lần đồng bộ sau, máy này sẽ nhận biên nhận của các báo cáo đó.",
+            f"Wrote {info.count} unsent report(s) to the bundle {info.path} ({human_size(info.size)}). Take it to a "
+            "connected office to upload to the hub; the next sync of this computer will get their receipts.",
+        ),
+    )
+    return EXIT_OK
+
+
+def cmd_export(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    with open_store(data_dir) as store:
+        unit = resolve_unit(ns, store)
+        report = store.report(unit, ns.form, ns.period)
+        if report is None:
+            resolve_form(require_catalog(store), ns.form, ns.period)
+            raise ReportMissing(unit, ns.form, ns.period)
+        if ns.format == "pdf":
+            from dttsclient.usb.pdf_report import export_pdf as writer
+        else:
+            from dttsclient.usb.xlsx_report import export_xlsx as writer
+        path = writer(store, report.id, ns.path)
+    kind = "PDF" if ns.format == "pdf" else "Excel"
+    out.result(
+        {"path": str(path), "format": ns.format, "unit": unit, "form": ns.form, "period": ns.period},
+        out.t(
+            f"Đã xuất báo cáo {unit} / {ns.form} / {ns.period} ra tệp {kind}: {path}",
+            f"Exported report {unit} / {ns.form} / {ns.period} to {kind}: {path}",
+        ),
+    )
+    return EXIT_OK
+
+
+def cmd_values_import(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    from dttsclient.usb.xlsx_import import import_values
+
+    with open_store(data_dir) as store:
+        unit = resolve_unit(ns, store)
+        result = import_values(
+            store, ns.file, form=ns.form, period=ns.period, unit=unit, confirm=bool(ns.yes), who=who(store)
+        )
+    lines = [
+        out.t(
+            f"Đã nhập {result.changed} giá trị vào báo cáo {result.unit} / {result.form} / {result.period} "
+            f"({result.unchanged} ô đã có sẵn giá trị đó, {result.empty} ô trống bỏ qua).",
+            f"Imported {result.changed} value(s) into report {result.unit} / {result.form} / {result.period} "
+            f"({result.unchanged} already had that value, {result.empty} empty cell(s) skipped).",
+        )
+    ]
+    if result.eth_rows_added:
+        lines.append(
+            out.t("Đã thêm dòng dân tộc: ", "Ethnic rows added: ") + ", ".join(result.eth_rows_added)
+        )
+    if result.safety_copy:
+        lines.append(
+            out.t(
+                f"Bản sao lưu trước khi nhập: {result.safety_copy}",
+                f"Backup taken before the import: {result.safety_copy}",
+            )
+        )
+    if result.problems:
+        lines.append(out.t("Kiểm tra:", "Checks:"))
+        lines += problem_lines(result.problems, out)
+    out.result(result.to_json(), "\n".join(lines))
+    return EXIT_OK if result.changed else EXIT_PARTLY
+
+
+HANDLERS = {
+    "backup export": cmd_backup_export,
+    "backup verify": cmd_backup_verify,
+    "backup restore": cmd_backup_restore,
+    "courier export": cmd_courier_export,
+    "export": cmd_export,
+    "values import": cmd_values_import,
+}

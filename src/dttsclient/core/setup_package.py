@@ -1,0 +1,371 @@
+"""Setup packages (``*.dttssetup``): reading and verifying them, and reading any zip safely.
+
+A setup package lets an officer set up a PC that has never been online (PRODUCT.md journey 1b). It is a
+zip made by the hub (``dttshub setup-package``) holding:
+
+=================  ======================================================================================
+``catalog.json``   the current catalogue (``catalog_to_json``)
+``account.json``   ``{username, role, unit, unit_list, units, unit_details}`` (names from communes_2025)
+``server.json``    ``{server_url, server_id, environment, signing_key, api_version}``
+``manifest.json``  ``{format: "dttssetup", format_version: 1, created_at, signing_key, members: {name:
+                   sha256}}``
+``signature``      base64 of the Ed25519 signature of the exact bytes of ``manifest.json``
+=================  ======================================================================================
+
+:func:`read_setup_package` checks everything before returning anything: safe member names and sizes,
+every member listed in the manifest with the right SHA-256, nothing unlisted, and the signature. The
+signing key is the hub's public key (also given by ``GET /ping``); pass ``trusted_keys`` to accept only
+keys the client already pinned. This module is Qt-free and does not import ``dttshub``: the client
+never depends on the hub.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+import json
+import logging
+import stat
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from dttsclient.core.errors import DttsError
+from dttsclient.core.model import Catalog
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "dttssetup"
+FORMAT_VERSION = 1
+MEMBERS = ("catalog.json", "account.json", "server.json")
+MANIFEST = "manifest.json"
+SIGNATURE = "signature"
+MAX_MEMBER_BYTES = 16 * 1024 * 1024
+MAX_TOTAL_BYTES = 64 * 1024 * 1024
+MAX_MEMBERS = 16
+
+
+class UnsafeZipError(DttsError):
+    """A zip file is damaged or unsafe (``..`` or absolute names, too large, a bomb); nothing was read.
+
+    Attributes:
+        reason: a machine code: ``not_zip``, ``bad_name``, ``duplicate_name``, ``too_many_members``,
+            ``member_too_large``, ``too_large``, ``encrypted``, ``symlink``, ``damaged``.
+    """
+
+    def __init__(self, message_vi: str, message_en: str, reason: str) -> None:
+        super().__init__(message_vi, message_en)
+        self.reason = reason
+
+
+class SetupPackageError(DttsError):
+    """A setup package cannot be used: damaged, altered, unsigned, from an untrusted hub, unsafe.
+
+    Attributes:
+        reason: a machine code (``unsafe``, ``missing_member``, ``unlisted_member``, ``bad_manifest``,
+            ``hash_mismatch``, ``bad_signature``, ``untrusted_key``, ``bad_json``, ``bad_catalog``).
+    """
+
+    def __init__(self, message_vi: str, message_en: str, reason: str) -> None:
+        super().__init__(message_vi, message_en)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class SetupPackage:
+    """The verified content of a setup package."""
+
+    catalog: Catalog
+    catalog_json: dict
+    account: dict
+    server: dict
+    manifest: dict
+    signing_key: str
+
+    @property
+    def server_url(self) -> str:
+        return str(self.server.get("server_url") or "")
+
+    @property
+    def server_id(self) -> str:
+        return str(self.server.get("server_id") or "")
+
+    @property
+    def username(self) -> str:
+        return str(self.account.get("username") or "")
+
+    @property
+    def unit(self) -> str:
+        return str(self.account.get("unit") or "")
+
+    @property
+    def created_at(self) -> str:
+        return str(self.manifest.get("created_at") or "")
+
+
+def check_member_name(name: str) -> bool:
+    """True when a zip member name is a safe relative path (no ``..``, not absolute, no drive, no NUL)."""
+    if not name or "\x00" in name or name.startswith(("/", "\\")):
+        return False
+    if len(name) >= 2 and name[1] == ":":
+        return False
+    parts = name.replace("\\", "/").split("/")
+    return not any(part in ("..",) for part in parts)
+
+
+def read_zip_safely(
+    source: str | Path | bytes | BinaryIO,
+    *,
+    max_member_bytes: int,
+    max_total_bytes: int,
+    max_members: int,
+) -> dict[str, bytes]:
+    """Every file member of a zip, in memory, after checking it is safe.
+
+    Names, counts and declared sizes are checked before any member is decompressed; each member is then
+    read with a hard limit (a member whose real size differs from the declared one is refused), so a
+    zip bomb costs at most ``max_member_bytes + 1`` bytes of memory per member. Directory entries are
+    skipped. Nothing is written to disk.
+
+    Raises:
+        UnsafeZipError: not a zip, a bad or repeated name, too many members, a member or the total too
+            large, an encrypted member, a symlink, or a damaged member.
+    """
+    data: Any = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
+    try:
+        zf = zipfile.ZipFile(data)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UnsafeZipError(
+            "Tệp không phải tệp nén zip hợp lệ (có thể bị hỏng hoặc chép dở).",
+            "The file is not a valid zip file (it may be damaged or incompletely copied).",
+            "not_zip",
+        ) from exc
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > max_members:
+            raise UnsafeZipError(
+                f"Tệp nén có quá nhiều thành phần ({len(infos)} > {max_members}).",
+                f"The zip has too many members ({len(infos)} > {max_members}).",
+                "too_many_members",
+            )
+        seen: set[str] = set()
+        declared_total = 0
+        files = []
+        for info in infos:
+            name = info.filename
+            if not check_member_name(name):
+                raise UnsafeZipError(
+                    f"Tệp nén chứa đường dẫn không an toàn: {name!r}.",
+                    f"The zip holds an unsafe path: {name!r}.",
+                    "bad_name",
+                )
+            if name.lower() in seen:
+                raise UnsafeZipError(
+                    f"Tệp nén có hai thành phần cùng tên: {name!r}.",
+                    f"The zip holds two members named {name!r}.",
+                    "duplicate_name",
+                )
+            seen.add(name.lower())
+            if info.is_dir():
+                continue
+            if info.flag_bits & 0x1:
+                raise UnsafeZipError(
+                    f"Thành phần {name!r} bị mã hoá.", f"Member {name!r} is encrypted.", "encrypted"
+                )
+            if stat.S_ISLNK(info.external_attr >> 16):
+                raise UnsafeZipError(
+                    f"Thành phần {name!r} là liên kết tượng trưng.",
+                    f"Member {name!r} is a symlink.",
+                    "symlink",
+                )
+            if info.file_size > max_member_bytes:
+                raise _member_too_large(name, max_member_bytes)
+            declared_total += info.file_size
+            if declared_total > max_total_bytes:
+                raise _total_too_large(max_total_bytes)
+            files.append(info)
+        out: dict[str, bytes] = {}
+        total = 0
+        for info in files:
+            try:
+                with zf.open(info) as fh:
+                    content = fh.read(max_member_bytes + 1)
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+                raise UnsafeZipError(
+                    f"Thành phần {info.filename!r} bị hỏng.",
+                    f"Member {info.filename!r} is damaged.",
+                    "damaged",
+                ) from exc
+            if len(content) > max_member_bytes:
+                raise _member_too_large(info.filename, max_member_bytes)
+            if len(content) != info.file_size:
+                raise UnsafeZipError(
+                    f"Thành phần {info.filename!r} bị hỏng (kích thước sai).",
+                    f"Member {info.filename!r} is damaged (wrong size).",
+                    "damaged",
+                )
+            total += len(content)
+            if total > max_total_bytes:
+                raise _total_too_large(max_total_bytes)
+            out[info.filename] = content
+    return out
+
+
+def _member_too_large(name: str, limit: int) -> UnsafeZipError:
+    return UnsafeZipError(
+        f"Thành phần {name!r} lớn hơn giới hạn {limit} byte.",
+        f"Member {name!r} is larger than the {limit}-byte limit.",
+        "member_too_large",
+    )
+
+
+def _total_too_large(limit: int) -> UnsafeZipError:
+    return UnsafeZipError(
+        f"Tổng dung lượng giải nén vượt giới hạn {limit} byte.",
+        f"The total unpacked size is over the {limit}-byte limit.",
+        "too_large",
+    )
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _fail(reason: str, vi: str, en: str) -> SetupPackageError:
+    return SetupPackageError(
+        f"Gói cài đặt không dùng được: {vi} Hãy xin cán bộ tỉnh một gói mới.",
+        f"The setup package cannot be used: {en} Ask the province staff for a new package.",
+        reason,
+    )
+
+
+def _json(members: dict[str, bytes], name: str) -> Any:
+    try:
+        return json.loads(members[name].decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise _fail("bad_json", f"{name} không phải JSON hợp lệ.", f"{name} is not valid JSON.") from exc
+
+
+def decode_public_key(key_b64: str) -> bytes:
+    """The 32 raw bytes of a base64 Ed25519 public key.
+
+    Raises:
+        SetupPackageError: not base64 of 32 bytes.
+    """
+    try:
+        raw = base64.b64decode(key_b64, validate=True)
+    except (binascii.Error, ValueError, TypeError) as exc:
+        raise _fail("bad_signature", "khoá ký không hợp lệ.", "the signing key is not valid.") from exc
+    if len(raw) != 32:
+        raise _fail("bad_signature", "khoá ký không hợp lệ.", "the signing key is not valid.")
+    return raw
+
+
+def verify_signature(key_b64: str, message: bytes, signature_b64: bytes | str) -> bool:
+    """True when ``signature_b64`` is a valid Ed25519 signature of ``message`` by ``key_b64``."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        sig = base64.b64decode(signature_b64.strip(), validate=True)
+        Ed25519PublicKey.from_public_bytes(decode_public_key(key_b64)).verify(sig, message)
+    except (InvalidSignature, binascii.Error, ValueError, SetupPackageError):
+        return False
+    return True
+
+
+def read_setup_package(
+    path: str | Path | bytes | BinaryIO, trusted_keys: Iterable[str] | None = None
+) -> SetupPackage:
+    """Read and verify a setup package.
+
+    Args:
+        path: the ``.dttssetup`` file (or its bytes).
+        trusted_keys: base64 Ed25519 public keys the caller trusts (e.g. the key pinned at the first
+            ``ping``); None accepts the key the package names, after checking the package is signed by it.
+
+    Returns:
+        The verified package, with its catalogue parsed.
+
+    Raises:
+        SetupPackageError: anything wrong; nothing is returned from a package that fails any check.
+    """
+    try:
+        members = read_zip_safely(
+            path, max_member_bytes=MAX_MEMBER_BYTES, max_total_bytes=MAX_TOTAL_BYTES, max_members=MAX_MEMBERS
+        )
+    except UnsafeZipError as exc:
+        raise SetupPackageError(exc.message_vi, exc.message_en, "unsafe") from exc
+    except OSError as exc:
+        raise SetupPackageError(
+            f"Không đọc được tệp gói cài đặt: {exc}", f"Cannot read the setup package file: {exc}", "unsafe"
+        ) from exc
+    for name in (MANIFEST, SIGNATURE, *MEMBERS):
+        if name not in members:
+            raise _fail("missing_member", f"thiếu thành phần {name}.", f"the member {name} is missing.")
+    manifest = _json(members, MANIFEST)
+    listed = manifest.get("members") if isinstance(manifest, dict) else None
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != FORMAT
+        or not isinstance(listed, dict)
+        or not all(isinstance(v, str) for v in listed.values())
+    ):
+        raise _fail("bad_manifest", "tệp manifest.json không đúng định dạng.", "manifest.json is malformed.")
+    if manifest.get("format_version", 0) > FORMAT_VERSION:
+        raise _fail(
+            "bad_manifest",
+            "gói được tạo bởi phiên bản máy chủ mới hơn; hãy cập nhật phần mềm.",
+            "the package was made by a newer hub; update the software.",
+        )
+    for name in members:
+        if name not in (MANIFEST, SIGNATURE) and name not in listed:
+            raise _fail("unlisted_member", f"thành phần lạ {name!r}.", f"unexpected member {name!r}.")
+    for name in MEMBERS:
+        if name not in listed:
+            raise _fail("bad_manifest", f"manifest thiếu {name}.", f"the manifest does not list {name}.")
+    for name, digest in listed.items():
+        if name not in members:
+            raise _fail("missing_member", f"thiếu thành phần {name}.", f"the member {name} is missing.")
+        if sha256_hex(members[name]) != digest.lower():
+            raise _fail(
+                "hash_mismatch",
+                f"thành phần {name} đã bị thay đổi hoặc hỏng.",
+                f"the member {name} was altered or damaged.",
+            )
+    server = _json(members, "server.json")
+    if not isinstance(server, dict) or not isinstance(server.get("signing_key"), str):
+        raise _fail("bad_json", "server.json thiếu khoá ký.", "server.json has no signing key.")
+    key = server["signing_key"]
+    if manifest.get("signing_key") not in (None, key):
+        raise _fail("bad_manifest", "khoá ký không thống nhất.", "the signing keys do not agree.")
+    if trusted_keys is not None and key not in set(trusted_keys):
+        raise _fail(
+            "untrusted_key",
+            "gói không do máy chủ đã biết ký.",
+            "the package is not signed by the known hub.",
+        )
+    decode_public_key(key)
+    if not verify_signature(key, members[MANIFEST], members[SIGNATURE]):
+        raise _fail(
+            "bad_signature",
+            "chữ ký số không đúng: gói đã bị sửa hoặc không do máy chủ tạo.",
+            "the signature is wrong: the package was altered or not made by the hub.",
+        )
+    account = _json(members, "account.json")
+    catalog_json = _json(members, "catalog.json")
+    if not isinstance(account, dict) or not isinstance(catalog_json, dict):
+        raise _fail("bad_json", "nội dung gói không đúng định dạng.", "the package content is malformed.")
+    from dttsclient.core.catalog import catalog_from_json
+    from dttsclient.core.errors import CatalogError
+
+    try:
+        catalog = catalog_from_json(catalog_json)
+    except CatalogError as exc:
+        raise SetupPackageError(exc.message_vi, exc.message_en, "bad_catalog") from exc
+    logger.info("setup package verified: %s for %s", server.get("server_id"), account.get("username"))
+    return SetupPackage(catalog, catalog_json, account, server, manifest, key)

@@ -1,0 +1,401 @@
+"""Every problem of a report: per-value checks, required indicators and the catalogue's rules.
+
+The client runs :func:`check_report` while the officer types and at finalize; the hub runs the same code
+on what it receives, so both always agree (CATALOG.md). The catalogue loader calls :func:`rule_problems`
+to refuse, at load time, rules that name unknown codes, dimensions or options.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import logging
+from collections.abc import Mapping
+from decimal import Context, Decimal
+
+from dttsclient.core import rules
+from dttsclient.core.disagg import dimension_name, make_key, parse_key
+from dttsclient.core.errors import IdentifierError, RuleSyntaxError, ValueInputError
+from dttsclient.core.model import Catalog, Indicator, Rule
+from dttsclient.core.problems import Problem
+from dttsclient.core.values import check_value, to_decimal
+
+logger = logging.getLogger(__name__)
+
+_SUBSET_LIMIT = 6
+"""Up to this many dimensions, a cell adds to the sum of every subset of its options (O(1) look-ups)."""
+
+
+def check_report(
+    catalog: Catalog,
+    form_code: str,
+    values: Mapping[tuple[str, str], str | None],
+    eth_present: list[str] | None = None,
+) -> list[Problem]:
+    """Every problem of one report.
+
+    Args:
+        catalog: the catalogue version the report is pinned to.
+        form_code: the report's form.
+        values: canonical values by (indicator code, disaggregation key); None or "" is no value.
+        eth_present: the ethnic groups (option codes) the officer added rows for; ``*`` rules on ``eth``
+            are checked for these and for every group that has a value.
+
+    Returns:
+        The problems, errors first, then in the form's indicator order. Per value: "type", "min", "max";
+        per indicator: "required"; per failing rule: a problem whose ``code`` is the rule's code and
+        whose ``option`` names the option of a ``*`` rule ("eth=08").
+
+    Raises:
+        KeyError: the catalogue has no such form (a bug of the caller, not bad input).
+    """
+    form = catalog.form(form_code)
+    form_indicators = catalog.form_indicators(form)
+    rank = {ind.code: i for i, ind in enumerate(form_indicators)}
+    cells = _index(values)
+    problems: list[Problem] = []
+
+    for ind in form_indicators:
+        own = cells.get(ind.code, ())
+        for disagg, canonical in own:
+            problems.extend(check_value(ind, canonical, disagg))
+        if ind.required and not own:
+            problems.append(_required(ind))
+    for code, own in cells.items():
+        if code not in rank and catalog.has_indicator(code):
+            ind = catalog.indicator(code)
+            for disagg, canonical in own:
+                problems.extend(check_value(ind, canonical, disagg))
+
+    keys = _Keys()
+    numbers = _Numbers(catalog, cells, keys)
+    stars = _StarOptions(catalog, cells, eth_present, keys)
+    context = rules.arithmetic_context()
+    for rule in catalog.rules_for(form.code):
+        problems.extend(_check_rule(rule, numbers, stars, context, catalog.indicator_codes))
+
+    last = len(rank)
+    catalogue_rank = {ind.code: i for i, ind in enumerate(catalog.indicators)}
+    problems.sort(
+        key=lambda p: (
+            not p.is_error,
+            rank.get(p.indicator, last + catalogue_rank.get(p.indicator, len(catalogue_rank))),
+        )
+    )
+    return problems
+
+
+def _index(values: Mapping[tuple[str, str], str | None]) -> dict[str, list[tuple[str, str]]]:
+    """Non-empty values grouped by indicator code, keys sorted within each code."""
+    cells: dict[str, list[tuple[str, str]]] = {}
+    for (code, disagg), value in values.items():
+        if value is None or value == "":
+            continue
+        cells.setdefault(code, []).append((disagg, value))
+    for own in cells.values():
+        own.sort()
+    return cells
+
+
+def _required(ind: Indicator) -> Problem:
+    return Problem(
+        severity="error",
+        code="required",
+        indicator=ind.code,
+        disagg="",
+        message_vi=f"Chỉ tiêu {ind.code} ({ind.name_vi}) là bắt buộc nhưng chưa có số liệu.",
+        message_en=f"Indicator {ind.code} ({ind.name_en or ind.name_vi}) is required but has no value.",
+    )
+
+
+# -- rules --------------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1024)
+def _prepared(
+    expression: str, codes: frozenset[str]
+) -> tuple[rules.Expr, tuple[rules.Ref, ...], tuple[str, ...]]:
+    """A rule's tree, its references and its ``*`` dimensions (sorted), parsed once per expression."""
+    expr = rules.parse(expression, codes)
+    return expr, tuple(rules.references(expr)), tuple(sorted(rules.star_dimensions(expr)))
+
+
+def _check_rule(
+    rule: Rule, numbers: _Numbers, stars: _StarOptions, context: Context, codes: frozenset[str]
+) -> list[Problem]:
+    try:
+        expr, refs, dims = _prepared(rule.expression, codes)
+    except RuleSyntaxError as err:
+        # The loader refuses such catalogues; never break the officer's typing over it.
+        logger.warning("rule %s cannot be parsed: %s", rule.code, err.message_en)
+        return []
+    first = refs[0].code if refs else ""
+    if not dims:
+        found = {ref: numbers.value(ref.code, ref.selectors) for ref in refs}
+        # every operand is evaluated, so one empty operand skips the rule: no need to evaluate it
+        if None not in found.values() and rules.evaluate(expr, found.__getitem__, context=context) is False:
+            return [_rule_problem(rule, first, {}, stars)]
+        return []
+    out = []
+    for combo in itertools.product(*(stars.options(dim) for dim in dims)):
+        binding = dict(zip(dims, combo, strict=True))
+        found = {}
+        for ref in refs:
+            selectors = tuple((d, binding[d] if o == "*" else o) for d, o in ref.selectors)
+            value = numbers.value(ref.code, selectors)
+            if value is None:
+                break
+            found[ref] = value
+        else:
+            if rules.evaluate(expr, found.__getitem__, context=context) is False:
+                out.append(_rule_problem(rule, first, binding, stars))
+    return out
+
+
+def _rule_problem(rule: Rule, indicator: str, binding: dict[str, str], stars: _StarOptions) -> Problem:
+    vi, en = rule.message_vi, rule.message_en or rule.message_vi
+    if binding:
+        vi += " (" + "; ".join(f"{dimension_name(d)}: {stars.name(d, o)}" for d, o in binding.items()) + ")"
+        en += (
+            " ("
+            + "; ".join(f"{dimension_name(d, 'en')}: {stars.name(d, o, 'en')}" for d, o in binding.items())
+            + ")"
+        )
+    return Problem(
+        severity=rule.severity,
+        code=rule.code,
+        indicator=indicator,
+        disagg="",
+        message_vi=vi,
+        message_en=en,
+        option=make_key(binding) if binding else "",
+    )
+
+
+class _Keys:
+    """Parsed disaggregation keys (a report repeats the same few keys over many indicators)."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[str, dict[str, str] | None] = {}
+        self.subsets: dict[str, list[tuple[tuple[str, str], ...]]] = {}
+
+    def subsets_of(self, disagg: str, key: dict[str, str]) -> list[tuple[tuple[str, str], ...]]:
+        """Every subset of a key's (dimension, option) pairs, each sorted: the selections it is part of."""
+        found = self.subsets.get(disagg)
+        if found is None:
+            pairs = tuple(sorted(key.items()))
+            found = [sub for size in range(len(pairs) + 1) for sub in itertools.combinations(pairs, size)]
+            self.subsets[disagg] = found
+        return found
+
+    def parse(self, disagg: str) -> dict[str, str] | None:
+        """The mapping of a key, None when it is malformed."""
+        try:
+            return self.parsed[disagg]
+        except KeyError:
+            pass
+        try:
+            result: dict[str, str] | None = parse_key(disagg)
+        except IdentifierError:
+            result = None
+        self.parsed[disagg] = result
+        return result
+
+
+class _Numbers:
+    """The numbers rules see: sums of a report's cells, built per indicator on first use.
+
+    ``CODE`` alone is the total: the single value of an indicator that is not disaggregated, or the sum
+    of its disaggregated cells (a stray "" cell of a disaggregated indicator, or a keyed cell of one that
+    is not, is left out). Text values and values that are not numbers count as empty. Each cell adds to
+    the sum of every subset of its options, so any selection is one dictionary look-up.
+    """
+
+    def __init__(self, catalog: Catalog, cells: Mapping[str, list[tuple[str, str]]], keys: _Keys) -> None:
+        self.catalog = catalog
+        self.cells = cells
+        self.keys = keys
+        self.tables: dict[str, dict[tuple[tuple[str, str], ...], Decimal]] = {}
+        self.scans: dict[str, list[tuple[dict[str, str], Decimal]]] = {}
+
+    def value(self, code: str, selectors: tuple[tuple[str, str], ...]) -> Decimal | None:
+        """The sum of the cells of ``code`` that match ``selectors`` (sorted pairs); None when none does."""
+        table = self.tables.get(code)
+        if table is None:
+            table = self._build(code)
+        scan = self.scans.get(code)
+        if scan is None:
+            return table.get(selectors)
+        # an indicator with very many dimensions: scan its cells
+        found = [v for key, v in scan if all(key.get(d) == o for d, o in selectors)]
+        return sum(found, Decimal(0)) if found else None
+
+    def lookup(self, ref: rules.Ref) -> Decimal | None:
+        """The number of a reference whose ``*`` are bound (the ``lookup`` of :func:`rules.evaluate`)."""
+        return self.value(ref.code, ref.selectors)
+
+    def _build(self, code: str) -> dict[tuple[tuple[str, str], ...], Decimal]:
+        table: dict[tuple[tuple[str, str], ...], Decimal] = {}
+        self.tables[code] = table
+        if not self.catalog.has_indicator(code):
+            return table
+        ind = self.catalog.indicator(code)
+        if not ind.numeric:
+            return table
+        disaggregated = bool(ind.disaggregation)
+        scan: list[tuple[str, dict[str, str], Decimal]] = []
+        for disagg, canonical in self.cells.get(code, ()):
+            if disaggregated != (disagg != ""):
+                continue
+            key = self.keys.parse(disagg)
+            if key is None:
+                continue
+            try:
+                value = to_decimal(canonical)
+            except ValueInputError:
+                continue
+            scan.append((disagg, key, value))
+        if any(len(key) > _SUBSET_LIMIT for _, key, _ in scan):
+            self.scans[code] = [(key, value) for _, key, value in scan]
+            return table
+        get = table.get
+        zero = Decimal(0)
+        for disagg, key, value in scan:
+            for subset in self.keys.subsets_of(disagg, key):
+                table[subset] = get(subset, zero) + value
+        return table
+
+
+class _StarOptions:
+    """The options a ``*`` rule is checked for, and their names."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        cells: Mapping[str, list[tuple[str, str]]],
+        eth_present: list[str] | None,
+        keys: _Keys,
+    ) -> None:
+        self.catalog = catalog
+        self.cells = cells
+        self.keys = keys
+        self.eth_present = eth_present
+        self.cache: dict[str, list[str]] = {}
+        self.names: dict[str, dict[str, tuple[str, str]]] = {}
+
+    def _catalog_options(self, dim: str) -> dict[str, tuple[str, str]]:
+        if dim not in self.names:
+            self.names[dim] = {
+                o.code: (o.name_vi, o.name_en or o.name_vi) for o in self.catalog.options_for(dim)
+            }
+        return self.names[dim]
+
+    def _present(self, dim: str) -> set[str]:
+        found = set()
+        for own in self.cells.values():
+            for disagg, _ in own:
+                key = self.keys.parse(disagg) if disagg else None
+                if key and dim in key:
+                    found.add(key[dim])
+        return found
+
+    def options(self, dim: str) -> list[str]:
+        """For ``eth``: the groups with a value or in ``eth_present``; otherwise the catalogue's options
+        (or, when the catalogue has none for the dimension, those that have a value). In catalogue order.
+        """
+        if dim in self.cache:
+            return self.cache[dim]
+        listed = self._catalog_options(dim)
+        if dim == "eth":
+            wanted = self._present(dim) | set(self.eth_present or ())
+        elif listed:
+            wanted = set(listed)
+        else:
+            wanted = self._present(dim)
+        order = {code: i for i, code in enumerate(listed)}
+        result = sorted(
+            (c for c in wanted if _valid_option(dim, c)), key=lambda c: (order.get(c, len(order)), c)
+        )
+        self.cache[dim] = result
+        return result
+
+    def name(self, dim: str, opt: str, lang: str = "vi") -> str:
+        names = self._catalog_options(dim).get(opt)
+        if names is None:
+            return opt
+        return names[1] if lang == "en" else names[0]
+
+
+def _valid_option(dim: str, code: object) -> bool:
+    """Whether an option can stand in a key (``eth_present`` comes from outside: skip what cannot)."""
+    try:
+        make_key({dim: code})
+    except IdentifierError:
+        logger.warning("ignoring option %r of dimension %s: not a valid key part", code, dim)
+        return False
+    return True
+
+
+# -- load-time checks ---------------------------------------------------------------------------------
+
+
+def rule_problems(catalog: Catalog, rule: Rule) -> list[tuple[str, str]]:
+    """What is wrong with a rule's references, as (vi, en) fragments for the catalogue loader.
+
+    Finds indicator codes the catalogue does not have, text indicators (they have no number),
+    dimensions an indicator is not disaggregated by and options a dimension does not have. A word
+    written like a number is the indicator when the catalogue has that code. A rule that does not
+    parse gives its syntax error.
+
+    Returns:
+        The problems, each once, in the order found; [] for a rule that can be loaded.
+    """
+    try:
+        expr = rules.parse(rule.expression, catalog.indicator_codes)
+    except RuleSyntaxError as err:
+        return [
+            (
+                f"công thức sai: {rules.describe(err, 'vi')}",
+                f"invalid expression: {rules.describe(err, 'en')}",
+            )
+        ]
+    out: list[tuple[str, str]] = []
+    for ref in rules.references(expr):
+        if not catalog.has_indicator(ref.code):
+            out.append(
+                (
+                    f"chỉ tiêu '{ref.code}' trong công thức không có trong sheet indicators",
+                    f"indicator '{ref.code}' in the expression is not in the indicators sheet",
+                )
+            )
+            continue
+        ind = catalog.indicator(ref.code)
+        if not ind.numeric:
+            out.append(
+                (
+                    f"chỉ tiêu '{ref.code}' là dạng chữ (text), không dùng được trong công thức",
+                    f"indicator '{ref.code}' is text and cannot be used in an expression",
+                )
+            )
+        try:
+            dims = catalog.dimensions_of(ind)
+        except KeyError:  # an unknown disaggregation: the loader reports it on the indicator
+            continue
+        for dim, opt in ref.selectors:
+            if dim not in dims:
+                has_vi = f"phân tổ theo {', '.join(dims)}" if dims else "không phân tổ"
+                has_en = f"disaggregated by {', '.join(dims)}" if dims else "not disaggregated"
+                out.append(
+                    (
+                        f"chỉ tiêu '{ref.code}' không phân tổ theo '{dim}' (chỉ tiêu này {has_vi})",
+                        f"indicator '{ref.code}' has no dimension '{dim}' (it is {has_en})",
+                    )
+                )
+            elif opt != "*" and opt not in {o.code for o in catalog.options_for(dim)}:
+                out.append(
+                    (
+                        f"'{opt}' không phải là mã của chiều '{dim}' (trong {ref.code}[{dim}={opt}])",
+                        f"'{opt}' is not an option of the dimension '{dim}' (in {ref.code}[{dim}={opt}])",
+                    )
+                )
+    return list(dict.fromkeys(out))

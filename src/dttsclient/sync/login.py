@@ -1,0 +1,254 @@
+"""Setting up a profile: online login (PRODUCT.md journey 1a, 7) and the offline setup package (1b).
+
+:func:`login` asks the hub for a device token, records who and where in the profile, keeps the tokens in
+the :class:`~dttsclient.sync.credentials.CredentialStore` (never in SQLite), then downloads the catalogue
+and the account's history (a new PC gets its reports back). :func:`setup_import` does the offline part
+from a signed ``*.dttssetup`` file: profile and catalogue, no tokens (log in once a link exists).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dttsclient.core.errors import DttsError
+from dttsclient.store import Store
+from dttsclient.sync.api import HubApi
+from dttsclient.sync.credentials import CredentialStore, Tokens
+from dttsclient.sync.engine import (
+    SIGNING_KEY_SETTING,
+    ProgressCallback,
+    SyncEngine,
+    SyncResult,
+    SyncWarning,
+    make_transport,
+)
+from dttsclient.sync.errors import SetupImportFailed, SyncError, WrongServer
+from dttsclient.sync.transport import TransportConfig
+
+logger = logging.getLogger(__name__)
+
+
+class WrongAccountForProfile(SyncError):
+    """The account's commune is not the commune this profile already holds reports for."""
+
+    def __init__(self, profile_unit: str, account_units: list[str]) -> None:
+        units = ", ".join(account_units) or "—"
+        super().__init__(
+            f"Hồ sơ trên máy này là của xã {profile_unit}, còn tài khoản vừa đăng nhập thuộc {units}. Để không "
+            "trộn số liệu, hãy dùng đúng tài khoản của xã, hoặc tạo một hồ sơ mới cho tài khoản này.",
+            f"The profile on this computer belongs to commune {profile_unit}, but the account is for {units}. "
+            "To keep the data apart, use the commune's own account, or create a new profile for this one.",
+        )
+
+
+@dataclass
+class LoginResult:
+    """What :func:`login` did. ``pull`` is the first sync's result (None when the pull failed)."""
+
+    username: str
+    role: str
+    units: list[str]
+    unit: str | None
+    unit_name: str | None
+    server_id: str
+    tokens_saved_persistently: bool
+    pull: SyncResult | None = None
+    pull_error: SyncError | None = None
+    warnings: list[SyncWarning] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when the catalogue and the history came down as well."""
+        return self.pull is not None
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    """What :func:`setup_import` did."""
+
+    username: str
+    unit: str
+    unit_name: str | None
+    server_url: str
+    server_id: str
+    catalog_id: str
+    catalog_version: int
+    catalog_added: bool
+
+
+def unit_name(code: str | None, details: list[dict[str, Any]] | None = None) -> str | None:
+    """The commune's name: from the hub's ``unit_details`` when given, else from the shipped code list."""
+    if not code:
+        return None
+    for d in details or []:
+        if isinstance(d, dict) and str(d.get("code")) == code and d.get("name"):
+            return str(d["name"])
+    try:
+        from dttsclient.core import refdata
+
+        commune = refdata.commune(code)
+    except (ImportError, DttsError, OSError):
+        return None
+    return commune.commune_name if commune else None
+
+
+def _account_unit(account: dict[str, Any], units: list[str]) -> str | None:
+    """The profile's commune: the account's first unit when it is a commune (5 digits)."""
+    for u in units or [str(account.get("unit") or "")]:
+        if len(u) == 5 and u.isdigit():
+            return u
+    return None
+
+
+def login(
+    store: Store,
+    server_url: str,
+    username: str,
+    password: str,
+    credentials: CredentialStore,
+    device_name: str,
+    *,
+    config: TransportConfig | None = None,
+    cancel: threading.Event | None = None,
+    progress: ProgressCallback | None = None,
+    pull: bool = True,
+) -> LoginResult:
+    """Log this profile in to the hub, keep the tokens, then download the catalogue and history.
+
+    Args:
+        store: the profile.
+        server_url: the hub's address.
+        username, password: the officer's account (the password is sent once and never kept).
+        credentials: where the tokens go (the OS keyring, or memory when there is none).
+        device_name: a name for this PC shown to the province (e.g. the computer name).
+        config: transport settings (timeouts, retries, CA bundle).
+        cancel: the cancel token.
+        progress: progress callback for the download that follows.
+        pull: download the catalogue and history after logging in.
+
+    Returns:
+        What was done; a failed download after a successful login is in ``pull_error``.
+
+    Raises:
+        WrongPassword: wrong username or password.
+        Throttled: too many failed attempts; wait ``retry_after`` seconds.
+        LoginPageInTheWay / Offline / NoConnection: no connection to the hub.
+        WrongServer: the address answers with another hub than the profile's.
+        WrongAccountForProfile: the account is for another commune than the profile's reports.
+        ClientTooOld: the hub needs a newer client.
+    """
+    profile = store.profile()
+    server_url = server_url.strip()
+    transport = make_transport(store, server_url, config=config, cancel=cancel)
+    with transport:
+        api = HubApi(transport)
+        info = api.ping()
+        if profile.server_id and info.server_id != profile.server_id:
+            raise WrongServer(profile.server_id, info.server_id)
+        grant = api.token(username, password, device_name)
+        account = grant.account
+        units = grant.units
+        unit = _account_unit(account, units)
+        if profile.unit and unit and unit != profile.unit and store.reports():
+            raise WrongAccountForProfile(profile.unit, units)
+        credentials.save(store.device_id, username, Tokens(grant.access_token, grant.refresh_token))
+        fields: dict[str, Any] = {
+            "server_url": server_url,
+            "server_id": info.server_id,
+            "username": username,
+        }
+        if unit:
+            fields["unit"] = unit
+            fields["unit_name"] = unit_name(unit, account.get("unit_details"))
+        if account.get("unit_list"):
+            fields["unit_list"] = str(account["unit_list"])
+        store.set_profile(**fields)
+        if info.signing_key:
+            store.set_setting(SIGNING_KEY_SETTING, info.signing_key)
+        logger.info("logged in as %s (%s) on %s", username, account.get("role"), info.server_id)
+        result = LoginResult(
+            username=username,
+            role=str(account.get("role", "")),
+            units=units,
+            unit=unit,
+            unit_name=fields.get("unit_name"),
+            server_id=info.server_id,
+            tokens_saved_persistently=credentials.persistent,
+        )
+        if not pull:
+            return result
+        transport.token = grant.access_token
+        engine = SyncEngine(store, transport, credentials=credentials, progress=progress)
+        try:
+            result.pull = engine.sync(push=False, pull=True)
+            result.warnings.extend(result.pull.warnings)
+        except SyncError as exc:
+            logger.warning("logged in, but the first download failed: %s", exc.message_en)
+            result.pull_error = exc
+        return result
+
+
+def setup_import(store: Store, path: str | Path) -> SetupResult:
+    """Set up the profile from a signed setup package (offline first run): profile fields + catalogue.
+
+    When the profile already pinned the hub's signing key (from an earlier ping), only a package signed
+    with that key is accepted; a profile bound to another hub (``server_id``) refuses the package.
+
+    Raises:
+        SetupImportFailed: the package is damaged, altered, unsigned, from another hub, or unreadable.
+        WrongAccountForProfile: the package is for another commune than the profile's reports.
+    """
+    from dttsclient.core.catalog import catalog_etag
+    from dttsclient.core.setup_package import SetupPackageError, read_setup_package
+
+    pinned = store.get_setting(SIGNING_KEY_SETTING)
+    try:
+        package = read_setup_package(Path(path), trusted_keys=[pinned] if pinned else None)
+    except SetupPackageError as exc:
+        raise SetupImportFailed(exc.message_vi, exc.message_en) from exc
+    except OSError as exc:
+        raise SetupImportFailed(
+            f"Không đọc được tệp gói cài đặt {path}: {exc.strerror or exc}.",
+            f"Cannot read the setup package {path}: {exc.strerror or exc}.",
+        ) from exc
+    profile = store.profile()
+    if profile.server_id and package.server_id and package.server_id != profile.server_id:
+        raise SetupImportFailed(
+            "Gói cài đặt này là của một máy chủ khác với máy chủ của hồ sơ trên máy. Hãy xin cán bộ tỉnh đúng "
+            "gói cài đặt.",
+            "This setup package belongs to another server than this profile's. Ask the province staff for the "
+            "right package.",
+        )
+    account = package.account
+    units = [str(u) for u in (account.get("units") or [package.unit])]
+    unit = _account_unit(account, units)
+    if profile.unit and unit and unit != profile.unit and store.reports():
+        raise WrongAccountForProfile(profile.unit, units)
+    name = unit_name(unit, account.get("unit_details"))
+    fields: dict[str, Any] = {
+        "server_url": package.server_url or profile.server_url,
+        "server_id": package.server_id or profile.server_id,
+        "username": package.username or profile.username,
+        "unit_list": str(account.get("unit_list") or package.catalog.unit_list or "") or None,
+    }
+    if unit:
+        fields["unit"] = unit
+        fields["unit_name"] = name
+    added = store.import_catalog(package.catalog, etag=f'"{catalog_etag(package.catalog)[:40]}"')
+    store.set_profile(**fields)
+    store.set_setting(SIGNING_KEY_SETTING, package.signing_key)
+    logger.info("setup package imported: %s for %s", package.server_id, package.username)
+    return SetupResult(
+        username=package.username,
+        unit=unit or package.unit,
+        unit_name=name,
+        server_url=package.server_url,
+        server_id=package.server_id,
+        catalog_id=package.catalog.catalog_id,
+        catalog_version=int(package.catalog.version),
+        catalog_added=added,
+    )

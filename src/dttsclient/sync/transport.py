@@ -1,0 +1,536 @@
+"""The HTTP client of the hub: one ``requests.Session``, timeouts, retries, gzip, and what counts as a reply.
+
+This module knows HTTP and SYNC.md's "Transport" section, not the endpoints (see
+:mod:`dttsclient.sync.api`). Its rules:
+
+* Every call uses ``timeout=(connect, stall)`` — 15 s to connect and 60 s without a byte — never a total
+  timeout: a slow 2G link that keeps moving is allowed to take its time.
+* Retries with exponential backoff and jitter (2, 4, 8 … s, capped at 5 minutes) for network errors, 429
+  (honouring ``Retry-After``) and 5xx. Up to the moment the reply's headers arrive this is urllib3's
+  :class:`~urllib3.util.retry.Retry` mounted on the session's adapters (POST allowed: every hub endpoint is
+  idempotent by design — ``submissions:batch`` deduplicates by ``submission_id``). A failure *while the
+  body is read* (a reply cut in the middle) happens after urllib3 has handed the response over, so it is
+  retried here with the same policy. Every wait goes through :meth:`Transport.wait`, which a
+  :class:`threading.Event` cancels at once (pressing Sync again), raising
+  :class:`~dttsclient.sync.errors.Cancelled`.
+* Login and token refresh are not retried on 429: the hub throttles repeated passwords and the officer
+  must hear "wait N minutes", not watch a spinner. ``submissions:batch`` is not retried on a stall timeout:
+  the engine halves the batch instead.
+* Request bodies over 1 KB are gzip-compressed. Redirects are never followed (a captive portal's 302 is
+  "no connection"). TLS is verified; the province's CA bundle can be given.
+* A reply counts only if it is 2xx, ``application/json``, parses to an object and carries the expected
+  ``server_id``. Anything else raises a :class:`~dttsclient.sync.errors.NoConnection`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
+from urllib3.util.retry import Retry
+
+from dttsclient import __version__
+from dttsclient.sync.errors import (
+    AuthRequired,
+    BadServerAddress,
+    Cancelled,
+    CertificateProblem,
+    ClientTooOld,
+    LoginPageInTheWay,
+    NoConnection,
+    Offline,
+    RequestRefused,
+    RequestTooLarge,
+    ServerError,
+    StallTimeout,
+    Throttled,
+    WrongServer,
+)
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "api/v1/"
+CONNECT_TIMEOUT = 15.0
+STALL_TIMEOUT = 60.0
+GZIP_THRESHOLD = 1024
+RETRY_STATUSES = frozenset({429, *range(500, 600)})
+
+WaitCallback = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with jitter.
+
+    Attributes:
+        base: the first wait in seconds (2 in production; tests use 0.01).
+        cap: the longest wait between two attempts (5 minutes).
+        max_retries: how many times one request is retried before giving up.
+        jitter: random extra wait, as a fraction of the wait (0.25 = up to 25 % more).
+        retry_after_cap: the longest ``Retry-After`` honoured.
+    """
+
+    base: float = 2.0
+    cap: float = 300.0
+    max_retries: int = 8
+    jitter: float = 0.25
+    retry_after_cap: float = 300.0
+
+    def delay(self, attempt: int) -> float:
+        """The wait before retry number ``attempt`` (1, 2, 3 …): base, 2·base, 4·base … plus jitter."""
+        delay = min(self.cap, self.base * (2 ** max(0, attempt - 1)))
+        if self.jitter:
+            delay += random.uniform(0, self.jitter * delay)
+        return min(self.cap, delay)
+
+
+@dataclass(frozen=True)
+class TransportConfig:
+    """How the transport talks to the hub.
+
+    Attributes:
+        connect_timeout: seconds to establish a connection.
+        stall_timeout: seconds without receiving a byte before giving up (not a total timeout).
+        retry: the retry policy.
+        ca_bundle: path of the province's CA certificate file (PEM); ``None`` uses the system's store.
+        gzip_threshold: request bodies larger than this many bytes are gzip-compressed.
+    """
+
+    connect_timeout: float = CONNECT_TIMEOUT
+    stall_timeout: float = STALL_TIMEOUT
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    ca_bundle: str | None = None
+    gzip_threshold: int = GZIP_THRESHOLD
+
+    @property
+    def timeout(self) -> tuple[float, float]:
+        return (self.connect_timeout, self.stall_timeout)
+
+
+@dataclass
+class WireStats:
+    """What went over the wire through one transport (headers are counted as sent/received)."""
+
+    round_trips: int = 0
+    bytes_up: int = 0
+    bytes_down: int = 0
+
+    def snapshot(self) -> WireStats:
+        return WireStats(self.round_trips, self.bytes_up, self.bytes_down)
+
+    def since(self, before: WireStats) -> WireStats:
+        return WireStats(
+            self.round_trips - before.round_trips,
+            self.bytes_up - before.bytes_up,
+            self.bytes_down - before.bytes_down,
+        )
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A reply that counts: its status, headers and parsed JSON body (``None`` for 304)."""
+
+    status: int
+    headers: Mapping[str, str]
+    data: dict[str, Any] | None
+    elapsed: float
+
+
+class _CancellableRetry(Retry):
+    """urllib3's Retry with our backoff formula and a cancellable, reported wait.
+
+    Args:
+        waiter: called with (seconds, reason) to wait; raises Cancelled when the wait is cancelled.
+        counter: called once per failed attempt (a round trip that did not count).
+        policy: the backoff policy.
+        retry_read_timeouts: False makes a stall timeout fail at once (the batch endpoint halves instead).
+    """
+
+    RETRY_AFTER_STATUS_CODES = frozenset({429, 503})
+
+    def __init__(
+        self,
+        *args: Any,
+        waiter: Callable[[float, str], None] | None = None,
+        counter: Callable[[], None] | None = None,
+        policy: RetryPolicy | None = None,
+        retry_read_timeouts: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.waiter = waiter
+        self.counter = counter
+        self.policy = policy or RetryPolicy()
+        self.retry_read_timeouts = retry_read_timeouts
+
+    def new(self, **kw: Any) -> _CancellableRetry:
+        kw.setdefault("waiter", self.waiter)
+        kw.setdefault("counter", self.counter)
+        kw.setdefault("policy", self.policy)
+        kw.setdefault("retry_read_timeouts", self.retry_read_timeouts)
+        return super().new(**kw)
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[override]
+        if self.counter is not None:
+            self.counter()
+        if isinstance(error, ReadTimeoutError) and not self.retry_read_timeouts:
+            raise error
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+    def get_backoff_time(self) -> float:
+        return self.policy.delay(max(1, len(self.history)))
+
+    def sleep(self, response: Any = None) -> None:
+        delay = None
+        reason = "network"
+        if response is not None:
+            reason = f"HTTP {response.status}"
+            if self.respect_retry_after_header:
+                try:
+                    retry_after = self.get_retry_after(response)
+                except Exception:  # a malformed Retry-After header falls back to the backoff
+                    retry_after = None
+                if retry_after is not None:
+                    delay = min(float(retry_after), self.policy.retry_after_cap)
+        if delay is None:
+            delay = self.get_backoff_time()
+        if self.waiter is not None:
+            self.waiter(delay, reason)
+        elif delay > 0:
+            time.sleep(delay)
+
+
+class Transport:
+    """The one HTTP session of a profile with the hub.
+
+    Args:
+        server_url: the hub's base address, e.g. ``https://dtts.example.gov.vn/`` (the API lives under
+            ``api/v1/``).
+        device_id: this profile's device ID (``X-Device-Id``).
+        server_id: the hub's ``server_id`` recorded in the profile; ``None`` for a fresh profile (then
+            any ``server_id`` is accepted and :attr:`seen_server_id` tells what the hub said).
+        token: the device's access token (Bearer), if signed in.
+        config: timeouts, retry policy, CA bundle.
+        cancel: the cancel token; setting it stops any wait at once.
+        on_wait: called with (seconds, reason) before each wait between retries (for the progress line).
+    """
+
+    def __init__(
+        self,
+        server_url: str,
+        device_id: str,
+        *,
+        server_id: str | None = None,
+        token: str | None = None,
+        config: TransportConfig | None = None,
+        cancel: threading.Event | None = None,
+        on_wait: WaitCallback | None = None,
+    ) -> None:
+        if not server_url.endswith("/"):
+            server_url += "/"
+        self.server_url = server_url
+        self.device_id = device_id
+        self.server_id = server_id
+        self.seen_server_id: str | None = None
+        self.token = token
+        self.config = config or TransportConfig()
+        self.cancel_event = cancel or threading.Event()
+        self.on_wait = on_wait
+        self.stats = WireStats()
+        self.session = requests.Session()
+        self.session.headers.update(
+            {
+                "User-Agent": f"dttsclient/{__version__}",
+                "X-Device-Id": device_id,
+                "Accept": "application/json",
+            }
+        )
+        self.session.verify = self.config.ca_bundle or True
+        base = self.server_url + API_PREFIX
+        self.session.mount("http://", self._adapter())
+        self.session.mount("https://", self._adapter())
+        self.session.mount(base, self._adapter())
+        self.session.mount(base + "auth/", self._adapter(statuses=frozenset(range(500, 600))))
+        self.session.mount(base + "submissions:batch", self._adapter(retry_read_timeouts=False))
+
+    def _adapter(
+        self, statuses: frozenset[int] = RETRY_STATUSES, retry_read_timeouts: bool = True
+    ) -> HTTPAdapter:
+        retry = _CancellableRetry(
+            total=self.config.retry.max_retries,
+            connect=self.config.retry.max_retries,
+            read=self.config.retry.max_retries,
+            status=self.config.retry.max_retries,
+            other=0,
+            redirect=0,
+            allowed_methods=frozenset({"GET", "POST"}),
+            status_forcelist=statuses,
+            raise_on_status=False,
+            raise_on_redirect=False,
+            respect_retry_after_header=True,
+            waiter=self.wait,
+            counter=self._count_failed_attempt,
+            policy=self.config.retry,
+            retry_read_timeouts=retry_read_timeouts,
+        )
+        return HTTPAdapter(max_retries=retry, pool_connections=1, pool_maxsize=2)
+
+    # -- lifecycle ------------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def cancel(self) -> None:
+        """Stop the current wait (and the sync) as soon as possible."""
+        self.cancel_event.set()
+
+    def check_cancelled(self) -> None:
+        if self.cancel_event.is_set():
+            raise Cancelled()
+
+    def wait(self, seconds: float, reason: str = "") -> None:
+        """Wait ``seconds`` before a retry; raises Cancelled at once when the cancel token is set."""
+        self.check_cancelled()
+        if self.on_wait is not None and seconds > 0:
+            self.on_wait(seconds, reason)
+        logger.info("waiting %.2f s before retrying (%s)", seconds, reason)
+        if self.cancel_event.wait(max(0.0, seconds)):
+            raise Cancelled()
+
+    def _count_failed_attempt(self) -> None:
+        self.stats.round_trips += 1
+
+    # -- requests -------------------------------------------------------------------------------------
+    def url(self, path: str) -> str:
+        # not urljoin: "submissions:batch" would read as a URL scheme
+        return self.server_url + API_PREFIX + path.lstrip("/")
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        auth: bool = True,
+        allow_not_modified: bool = False,
+    ) -> Reply:
+        """Send one request to the hub and return a reply that counts.
+
+        Args:
+            method: "GET" or "POST".
+            path: relative to ``api/v1/``, e.g. ``"ping"``, ``"submissions:batch"``.
+            body: JSON-able body (gzip-compressed when its JSON is over the threshold).
+            params: query parameters.
+            headers: extra headers (e.g. ``If-None-Match``).
+            auth: send the Bearer token when there is one.
+            allow_not_modified: a 304 is a valid reply (``data`` is None).
+
+        Raises:
+            NoConnection: network failure, a reply that is not the hub's (login page, HTML, other
+                ``server_id``).
+            AuthRequired, Throttled, ServerError, RequestTooLarge, ClientTooOld, RequestRefused: the hub
+                said so.
+            Cancelled: the cancel token was set.
+        """
+        data: bytes | None = None
+        hdrs: dict[str, str] = dict(headers or {})
+        if body is not None:
+            data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            hdrs["Content-Type"] = "application/json"
+            if len(data) > self.config.gzip_threshold:
+                data = gzip.compress(data, compresslevel=6, mtime=0)
+                hdrs["Content-Encoding"] = "gzip"
+        if auth and self.token:
+            hdrs["Authorization"] = f"Bearer {self.token}"
+        url = self.url(path)
+        policy = self.config.retry
+        attempt = 0
+        while True:
+            self.check_cancelled()
+            started = time.monotonic()
+            try:
+                resp = self._send(method, url, data, params, hdrs)
+            except _BodyFailed as failed:
+                attempt += 1
+                if attempt > policy.max_retries:
+                    raise failed.error from failed.__cause__
+                self.wait(policy.delay(attempt), "reply cut")
+                continue
+            return self._judge(resp, time.monotonic() - started, allow_not_modified)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        data: bytes | None,
+        params: Mapping[str, str] | None,
+        hdrs: dict[str, str],
+    ) -> requests.Response:
+        try:
+            resp = self.session.request(
+                method,
+                url,
+                data=data,
+                params=params,
+                headers=hdrs,
+                timeout=self.config.timeout,
+                allow_redirects=False,
+                stream=True,
+            )
+        except Cancelled:
+            raise
+        except requests.exceptions.SSLError as exc:
+            self.stats.round_trips += 1
+            raise CertificateProblem(str(exc)) from exc
+        except requests.exceptions.ConnectTimeout as exc:
+            self.stats.round_trips += 1
+            raise Offline(f"connect timeout: {exc}") from exc
+        except requests.exceptions.ReadTimeout as exc:
+            self.stats.round_trips += 1
+            raise StallTimeout(str(exc)) from exc
+        except requests.exceptions.ConnectionError as exc:
+            self.stats.round_trips += 1
+            if _is_read_timeout(exc):
+                raise StallTimeout(str(exc)) from exc
+            raise Offline(str(exc)) from exc
+        except (
+            requests.exceptions.InvalidURL,
+            requests.exceptions.InvalidSchema,
+            requests.exceptions.MissingSchema,
+        ) as exc:
+            raise BadServerAddress(self.server_url) from exc
+        self.stats.round_trips += 1
+        self.stats.bytes_up += _request_size(resp.request)
+        try:
+            resp.content  # noqa: B018 - reads the whole body under the stall timeout
+        except requests.exceptions.RequestException as exc:
+            self.stats.bytes_down += _head_size(resp) + _raw_bytes(resp)
+            resp.close()
+            error: NoConnection = StallTimeout(str(exc)) if _is_read_timeout(exc) else Offline(str(exc))
+            failed = _BodyFailed(error)
+            raise failed from exc
+        self.stats.bytes_down += _head_size(resp) + _raw_bytes(resp)
+        return resp
+
+    def _judge(self, resp: requests.Response, elapsed: float, allow_not_modified: bool) -> Reply:
+        status = resp.status_code
+        payload = _json_body(resp)
+        if payload is not None and payload.get("server_id") is not None:
+            self._check_server_id(payload.get("server_id"))
+        if 200 <= status < 300:
+            if payload is None:
+                raise LoginPageInTheWay(
+                    f"HTTP {status} {resp.headers.get('Content-Type')!r}: not the hub's JSON"
+                )
+            if payload.get("server_id") is None:
+                raise LoginPageInTheWay(f"HTTP {status} JSON without server_id")
+            return Reply(status, resp.headers, payload, elapsed)
+        if status == 304 and allow_not_modified:
+            return Reply(status, resp.headers, None, elapsed)
+        error = (payload or {}).get("error") if isinstance((payload or {}).get("error"), dict) else {}
+        code = str(error.get("code", "")) if error else ""
+        if status == 426:
+            raise ClientTooOld((payload or {}).get("min_client_version"), code)
+        if status == 413:
+            raise RequestTooLarge(code or f"HTTP {status}")
+        if status == 429:
+            raise Throttled(_retry_after(resp), code)
+        if status >= 500:
+            raise ServerError(status, code)
+        if payload is None or payload.get("server_id") is None:
+            # a redirect to a captive portal, a proxy's error page, an HTML 401/403 …
+            raise LoginPageInTheWay(f"HTTP {status} {resp.headers.get('Content-Type')!r}")
+        if status == 401:
+            raise AuthRequired(code or "unauthorized")
+        raise RequestRefused(status, error.get("message_vi"), error.get("message_en"))
+
+    def _check_server_id(self, got: Any) -> None:
+        got = None if got is None else str(got)
+        if self.server_id is None:
+            self.seen_server_id = got
+            return
+        if got != self.server_id:
+            raise WrongServer(self.server_id, got)
+        self.seen_server_id = got
+
+
+class _BodyFailed(Exception):
+    """Internal: the reply's body could not be read (cut or reset mid-body); retried by the transport."""
+
+    def __init__(self, error: NoConnection) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _is_read_timeout(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    todo: list[Any] = [exc]
+    while todo:
+        cur = todo.pop()
+        if cur is None or id(cur) in seen:
+            continue
+        seen.add(id(cur))
+        if isinstance(cur, (ReadTimeoutError, requests.exceptions.ReadTimeout)):
+            return True
+        todo.extend([getattr(cur, "reason", None), cur.__cause__, cur.__context__])
+        todo.extend(a for a in getattr(cur, "args", ()) if isinstance(a, BaseException))
+    return False
+
+
+def _json_body(resp: requests.Response) -> dict[str, Any] | None:
+    ctype = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if ctype != "application/json":
+        return None
+    try:
+        data = json.loads(resp.content.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _retry_after(resp: requests.Response) -> float | None:
+    value = resp.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def _request_size(req: requests.PreparedRequest) -> int:
+    head = f"{req.method} {req.path_url} HTTP/1.1\r\n"
+    head += "".join(f"{k}: {v}\r\n" for k, v in req.headers.items()) + "\r\n"
+    body = req.body or b""
+    return len(head.encode("latin-1", "replace")) + len(
+        body if isinstance(body, bytes) else str(body).encode()
+    )
+
+
+def _head_size(resp: requests.Response) -> int:
+    head = f"HTTP/1.1 {resp.status_code} {resp.reason}\r\n"
+    head += "".join(f"{k}: {v}\r\n" for k, v in resp.headers.items()) + "\r\n"
+    return len(head.encode("latin-1", "replace"))
+
+
+def _raw_bytes(resp: requests.Response) -> int:
+    """Body bytes as they came over the wire (before any Content-Encoding was undone)."""
+    tell = getattr(resp.raw, "tell", None)
+    return int(tell()) if callable(tell) else 0

@@ -1,0 +1,292 @@
+"""The GUI's composition root: the application, translations, the exception hook, the profile, the
+first-run wizard, the main window — and the ``--demo`` and ``--smoke-test`` modes.
+
+``__main__`` parses the arguments, resolves the profile folder and configures logging, then calls
+:func:`run_gui`. :class:`AppController` owns what lives as long as the application: the runner, the
+translator, the hook, the open store, the window; it rebuilds the window when the language changes and
+reopens everything when the officer switches profile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from dttsclient.core.errors import DttsError
+from dttsclient.store import Store
+from dttsclient.ui.excepthook import ExceptionHook
+from dttsclient.ui.i18n import Translations, normalize
+from dttsclient.ui.main_window import FormViewFactory, MainWindow, default_form_view
+from dttsclient.ui.profiles import ProfilePicker, list_profiles, profiles_root
+from dttsclient.ui.session import SyncSession
+from dttsclient.ui.tasks import TaskRunner
+
+logger = logging.getLogger(__name__)
+
+
+def application() -> QApplication:
+    """The running ``QApplication``, created when there is none."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("DTTS Client")
+    app.setOrganizationName("DTTS")
+    return app
+
+
+def needs_setup(store: Store) -> bool:
+    """True when the profile has no commune or no catalogue yet (the first-run wizard is due)."""
+    return not store.profile().unit or store.current_catalog() is None
+
+
+class AppController:
+    """Holds the application's long-lived parts and switches windows.
+
+    Args:
+        app: the ``QApplication``.
+        data_dir: the profile folder to open.
+        lang: the language asked for on the command line ("vi" or "en").
+        session: the sync session to use (the demo passes its own; by default one with the OS keyring).
+        demo_banner: the DEMO banner text, if in the demo.
+        form_view_factory: builds the data-entry widget (tests may pass a lighter one).
+        runner: the background runner (tests may pass a synchronous one).
+    """
+
+    def __init__(
+        self,
+        app: QApplication,
+        data_dir: Path,
+        lang: str = "vi",
+        *,
+        session: SyncSession | None = None,
+        demo_banner: str | None = None,
+        form_view_factory: FormViewFactory = default_form_view,
+        runner: Any = None,
+    ) -> None:
+        self.app = app
+        self.data_dir = Path(data_dir)
+        self.translations = Translations(app)
+        self.runner = runner if runner is not None else TaskRunner(app)
+        self.hook = ExceptionHook(parent=lambda: self.window).install()
+        self.demo_banner = demo_banner
+        self.form_view_factory = form_view_factory
+        self._lang_arg = lang
+        self._session_given = session
+        self.session: SyncSession | None = None
+        self.store: Store | None = None
+        self.window: MainWindow | None = None
+
+    # -- opening ------------------------------------------------------------------------------------
+    def open(self) -> bool:
+        """Open the profile, run the wizard if it is new, show the main window. False: the officer quit."""
+        try:
+            self.store = Store.open(self.data_dir)
+        except DttsError as exc:
+            QMessageBox.critical(None, "DTTS", exc.text(self._lang_arg))
+            return False
+        lang = normalize(
+            self._lang_arg if self._lang_arg == "en" else (self.store.profile().lang or self._lang_arg)
+        )
+        self.translations.install(lang)
+        self.session = self._session_given or SyncSession(self.data_dir, lang=lang)
+        if needs_setup(self.store) and not self.run_wizard():
+            return False
+        self.show_window()
+        QTimer.singleShot(0, self._ask_password_if_needed)  # after the first paint
+        return True
+
+    def run_wizard(self) -> bool:
+        from dttsclient.ui.wizard import SetupWizard
+
+        assert self.store is not None and self.session is not None
+        wizard = SetupWizard(
+            self.session, self.runner, self.translations.lang, on_language=self.translations.install
+        )
+        ok = bool(wizard.exec())
+        if ok:
+            self.store.set_profile(lang=self.translations.lang)
+        return ok and not needs_setup(self.store)
+
+    def show_window(self) -> MainWindow:
+        assert self.store is not None
+        self.window = MainWindow(
+            self.store,
+            self.runner,
+            self.session,
+            lang=self.translations.lang,
+            form_view_factory=self.form_view_factory,
+            demo_banner=self.demo_banner,
+        )
+        self.window.languageChanged.connect(self.change_language)
+        self.window.switchProfileRequested.connect(self.switch_profile)
+        self.window.show()
+        if self.session is not None and self.store.profile().server_url:
+            QTimer.singleShot(0, self.window.check_connection)  # after the first paint
+        return self.window
+
+    def _ask_password_if_needed(self) -> None:
+        """No keyring on this PC: the sign-in lasts one session, so ask now (and say why)."""
+        if self.store is None or self.session is None or self.window is None:
+            return
+        p = self.store.profile()
+        if (
+            p.server_url
+            and p.username
+            and self.session.keyring_reason is not None
+            and not self.session.signed_in(self.store)
+        ):
+            QTimer.singleShot(0, self.window.relogin)
+
+    # -- switching ----------------------------------------------------------------------------------
+    def change_language(self, lang: str) -> None:
+        """Rebuild the window in the new language (every widget reads its strings when built)."""
+        self.translations.install(lang)
+        if self.session is not None:
+            self.session.lang = self.translations.lang
+        old = self.window
+        self.show_window()
+        if old is not None:
+            old.close()
+            old.deleteLater()
+
+    def switch_profile(self) -> None:
+        root = profiles_root(self.data_dir)
+        chosen = ProfilePicker.ask(list_profiles(root), root, self.window)
+        if chosen is None or chosen == self.data_dir:
+            return
+        old = self.window
+        self.close_store()
+        self.data_dir = chosen
+        self._session_given = None
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        if not self.open():
+            self.app.quit()
+
+    def close_store(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def shutdown(self) -> None:
+        """Wait for background work, close the store, restore the previous hook."""
+        if self.window is not None:
+            self.window.close()
+        if isinstance(self.runner, TaskRunner):
+            self.runner.wait_for_done(30_000)
+        self.close_store()
+        self.hook.uninstall()
+
+
+def choose_profile(data_dir: Path, explicit: bool) -> Path | None:
+    """The profile to open: the given one, or — when several exist under the profiles root — the one
+    the officer picks (None: they closed the picker)."""
+    if explicit:
+        return data_dir
+    root = profiles_root(data_dir)
+    profiles = list_profiles(root)
+    if len(profiles) <= 1:
+        return profiles[0].path if profiles else data_dir
+    return ProfilePicker.ask(profiles, root)
+
+
+def run_smoke_test(app: QApplication, lang: str) -> int:
+    """Offscreen self-check for packaging: temporary profile, sample catalogue, first paint, one cell
+    written and read back. Returns 0 on success."""
+    from dttsclient.core import refdata
+    from dttsclient.core.periods import parse_period
+    from dttsclient.ui.demo import DEMO_UNIT, sample_catalog_path
+
+    with tempfile.TemporaryDirectory(prefix="dttsclient-smoke-") as tmp:
+        store = Store.open(Path(tmp) / "profile")
+        controller = None
+        try:
+            from dttsclient.core.catalog import load_catalog
+
+            store.import_catalog(load_catalog(sample_catalog_path()))
+            commune = refdata.commune(DEMO_UNIT)
+            store.set_profile(unit=DEMO_UNIT, unit_name=commune.commune_name if commune else None, lang=lang)
+            store.close()
+            controller = AppController(app, Path(tmp) / "profile", lang)
+            if not controller.open() or controller.window is None or controller.store is None:
+                return 1
+            window = controller.window
+            app.processEvents()
+            if window.grab().isNull():
+                print("smoke test: the main window did not paint", file=sys.stderr)
+                return 1
+            row = window.form_model.row_at(0)
+            window._form_activated(window.form_model.index(0, 0))
+            app.processEvents()
+            s = controller.store
+            report = s.report(DEMO_UNIT, row.form, row.period)
+            assert report is not None
+            catalog = s.current_catalog()
+            assert catalog is not None
+            code = next(i.code for i in catalog.form_indicators(row.form) if not catalog.dimensions_of(i))
+            s.set_cell(report.id, code, "", "42", "smoke-test")
+            if s.cells(report.id).get((code, "")) != "42":
+                print("smoke test: the cell did not read back", file=sys.stderr)
+                return 1
+            parse_period(row.period)
+            print(f"smoke test ok: {row.form} {row.period} {code}=42")
+            return 0
+        finally:
+            if controller is not None:
+                controller.shutdown()
+            else:
+                store.close()
+
+
+def run_gui(ns: argparse.Namespace, data_dir: Path) -> int:
+    """Run the desktop app; the process's exit code.
+
+    Args:
+        ns: the parsed command line (``demo``, ``lang``, ``data_dir``, ``unit``, ``smoke_test``).
+        data_dir: the resolved profile folder.
+    """
+    lang = normalize(getattr(ns, "lang", None))
+    if getattr(ns, "smoke_test", False):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        return run_smoke_test(application(), lang)
+    app = application()
+    demo = None
+    session = None
+    banner = None
+    if getattr(ns, "demo", False):
+        from dttsclient.ui.demo import DemoEnvironment
+
+        try:
+            demo = DemoEnvironment().start()
+        except DttsError as exc:
+            print(exc.text(lang), file=sys.stderr)
+            QMessageBox.warning(None, "DTTS — DEMO", exc.text(lang))
+            return 1
+        data_dir, session, banner = demo.profile_dir, demo.session, demo.banner()
+    else:
+        chosen = choose_profile(data_dir, explicit=getattr(ns, "data_dir", None) is not None)
+        if chosen is None:
+            return 0
+        data_dir = chosen
+    controller = AppController(app, data_dir, lang, session=session, demo_banner=banner)
+    try:
+        if not controller.open():
+            return 0
+        return app.exec()
+    finally:
+        controller.shutdown()
+        if demo is not None:
+            demo.stop()
+
+
+__all__ = ["AppController", "run_gui", "run_smoke_test"]

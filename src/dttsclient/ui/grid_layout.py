@@ -1,0 +1,353 @@
+"""The layout of a form on the entry page: which row of the one tall grid shows what.
+
+A form is drawn as one tall table (one model, one view) so that the first paint costs the same for 5
+indicators or 130, and so that Enter, Tab and the arrows walk through every cell of the form without
+switching widgets. This module computes that table's rows; it knows nothing of Qt widgets.
+
+Columns: 0 holds the labels (group titles, indicator names, ethnic groups, "Tổng số"); 1 … ``value_cols``
+hold the values — one per option of the ``sex`` dimension plus a computed total, or a single value
+column when the indicator has no ``sex`` dimension; the last column holds the message of a failing value.
+
+Rows, per group: a ``group`` title; per indicator either one ``single`` row (undisaggregated: name in
+column 0, the value in column 1) or a block: a ``title`` row (code, name, unit), a ``colhead`` row
+(dimension names and the column options), one ``data`` row per combination of the row dimensions
+(ethnic groups present, areas …), and a computed ``total`` row when the indicator's values add up.
+An ``eth`` block of a form whose rows are the groups present shows a ``note`` row while it has none.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QCoreApplication
+
+from dttsclient.core.disagg import dimension_name, parse_key
+from dttsclient.core.errors import IdentifierError
+from dttsclient.core.model import Catalog, Form, Indicator, Option
+from dttsclient.core.problems import Problem
+
+logger = logging.getLogger(__name__)
+
+SUMMABLE_TYPES = ("integer", "decimal")
+COLUMN_DIM = "sex"
+_CTX = "GridLayout"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate(_CTX, text)
+
+
+class Row:
+    """One row of the grid (a plain slotted class: a big form has thousands and they are built at open).
+
+    Attributes:
+        kind: "group", "title", "colhead", "data", "single", "total" or "note".
+        block: index into :attr:`FormLayout.blocks` (-1 for a group title).
+        label: the text of column 0.
+        keys: for ``data``/``single`` rows, the disaggregation key of each value column (None where the
+            column holds no cell of this indicator); empty for the other kinds.
+        headers: for ``colhead`` rows, the text of each value column.
+        option: for ``data`` rows, the row's options as "eth=08|area=1" ("" for a single row).
+    """
+
+    __slots__ = ("block", "headers", "keys", "kind", "label", "option")
+
+    def __init__(
+        self,
+        kind: str,
+        block: int,
+        label: str,
+        keys: tuple[str | None, ...] = (),
+        headers: tuple[str, ...] = (),
+        option: str = "",
+    ) -> None:
+        self.kind = kind
+        self.block = block
+        self.label = label
+        self.keys = keys
+        self.headers = headers
+        self.option = option
+
+    def __repr__(self) -> str:
+        return f"Row({self.kind!r}, {self.block}, {self.label!r}, keys={self.keys!r}, option={self.option!r})"
+
+
+@dataclass
+class Block:
+    """One indicator on the page.
+
+    Attributes:
+        indicator: the catalogue's indicator.
+        first_row / last_row: the rows it covers (inclusive).
+        data_rows: the rows that hold cells, top to bottom.
+        col_keys: the option code of each input column ("" for the single value column).
+        total_col: the value column (1-based grid column) of the computed row total, or None.
+        total_row: the row of the computed column totals, or None.
+        message_row: the row that shows the indicator-level messages.
+    """
+
+    indicator: Indicator
+    first_row: int = 0
+    last_row: int = 0
+    data_rows: list[int] = field(default_factory=list)
+    col_keys: tuple[str, ...] = ("",)
+    total_col: int | None = None
+    total_row: int | None = None
+    message_row: int = 0
+
+    @property
+    def code(self) -> str:
+        return self.indicator.code
+
+    @property
+    def summable(self) -> bool:
+        return self.indicator.value_type in SUMMABLE_TYPES
+
+
+@dataclass
+class FormLayout:
+    """The rows of a form, its blocks and the look-ups the model and the view need.
+
+    Attributes:
+        rows: every row, top to bottom.
+        blocks: every indicator, in form order.
+        value_cols: how many value columns the widest block needs.
+        cell_pos: (code, disagg) → (row, column) of every input cell.
+        spans: (row, column, row_span, column_span) to apply to the view.
+    """
+
+    rows: list[Row]
+    blocks: list[Block]
+    value_cols: int
+    cell_pos: dict[tuple[str, str], tuple[int, int]]
+    spans: list[tuple[int, int, int, int]]
+    block_of_code: dict[str, int]
+
+    @property
+    def column_count(self) -> int:
+        return self.value_cols + 2
+
+    @property
+    def message_col(self) -> int:
+        return self.value_cols + 1
+
+    def expected_keys(self) -> list[tuple[str, str]]:
+        """Every input cell of the form, in page order."""
+        return list(self.cell_pos)
+
+
+def option_label(option: Option, lang: str) -> str:
+    return option.name_en if lang == "en" and option.name_en else option.name_vi
+
+
+def indicator_name(indicator: Indicator, lang: str) -> str:
+    return indicator.name_en if lang == "en" and indicator.name_en else indicator.name_vi
+
+
+def indicator_title(indicator: Indicator, lang: str) -> str:
+    """ "0101 Dân số người dân tộc thiểu số (người)"."""
+    unit = f" ({indicator.unit})" if indicator.unit else ""
+    return f"{indicator.code} {indicator_name(indicator, lang)}{unit}"
+
+
+def build_layout(
+    catalog: Catalog,
+    form: Form,
+    eth_rows: list[str],
+    lang: str = "vi",
+) -> FormLayout:
+    """Lay out a form's indicators as rows of one grid.
+
+    Args:
+        catalog: the catalogue version the report is pinned to.
+        form: the form.
+        eth_rows: the ethnic groups that have rows, in order (for an ``eth_options = all`` form, every
+            ``eth`` option of the catalogue).
+        lang: "vi" or "en", for the catalogue's names.
+
+    Returns:
+        The layout.
+    """
+    indicators = catalog.form_indicators(form)
+    options_cache: dict[str, tuple[Option, ...]] = {}
+
+    def options(dim: str) -> tuple[Option, ...]:
+        if dim not in options_cache:
+            opts = catalog.options_for(dim)
+            if dim == "eth":
+                by_code = {o.code: o for o in opts}
+                opts = tuple(by_code.get(c) or Option("eth", c, c, c, 0) for c in eth_rows)
+            options_cache[dim] = opts
+        return options_cache[dim]
+
+    widest = 1
+    for ind in indicators:
+        dims = catalog.dimensions_of(ind)
+        if COLUMN_DIM in dims:
+            extra = 1 if ind.value_type in SUMMABLE_TYPES else 0
+            widest = max(widest, len(catalog.options_for(COLUMN_DIM)) + extra)
+    rows: list[Row] = []
+    blocks: list[Block] = []
+    cell_pos: dict[tuple[str, str], tuple[int, int]] = {}
+    spans: list[tuple[int, int, int, int]] = []
+    block_of_code: dict[str, int] = {}
+    full_width = widest + 2
+    words = {
+        "total_col": _tr("Tổng"),
+        "total_row": _tr("Tổng số"),
+        "value": _tr("Giá trị"),
+        "count": _tr("Số lượng"),
+        "no_eth": _tr("Chưa có dân tộc nào. Bấm “Thêm dân tộc” (Ctrl+D) để thêm dòng."),
+    }
+    group_names = {g.code: (g.name_en if lang == "en" and g.name_en else g.name_vi) for g in catalog.groups}
+    current_group: str | None = None
+    for ind in indicators:
+        if ind.group != current_group:
+            current_group = ind.group
+            spans.append((len(rows), 0, 1, full_width))
+            rows.append(Row("group", -1, f"{ind.group}. {group_names.get(ind.group, '')}".rstrip(". ")))
+        block = Block(ind, first_row=len(rows))
+        b = len(blocks)
+        blocks.append(block)
+        block_of_code[ind.code] = b
+        dims = catalog.dimensions_of(ind)
+        if not dims:
+            _single(rows, spans, cell_pos, block, b, lang, widest)
+        else:
+            _table(rows, spans, cell_pos, block, b, dims, options, lang, widest, words)
+        block.last_row = len(rows) - 1
+    logger.debug(
+        "layout of %s: %d rows, %d blocks, %d cells", form.code, len(rows), len(blocks), len(cell_pos)
+    )
+    return FormLayout(rows, blocks, widest, cell_pos, spans, block_of_code)
+
+
+def _single(rows, spans, cell_pos, block: Block, b: int, lang: str, widest: int) -> None:
+    ind = block.indicator
+    r = len(rows)
+    rows.append(Row("single", b, indicator_title(ind, lang), keys=("",)))
+    block.data_rows = [r]
+    block.message_row = r
+    cell_pos[(ind.code, "")] = (r, 1)
+    if ind.value_type == "text" and widest > 1:
+        spans.append((r, 1, 1, widest))
+
+
+def _key(pairs: dict[str, str]) -> str:
+    """The disaggregation key of catalogue options (already valid codes: no re-validation here)."""
+    return "|".join(f"{d}={pairs[d]}" for d in sorted(pairs))
+
+
+def _table(rows, spans, cell_pos, block: Block, b: int, dims, options, lang: str, widest: int, words) -> None:
+    ind = block.indicator
+    full_width = widest + 2
+    spans.append((len(rows), 0, 1, full_width))
+    rows.append(Row("title", b, indicator_title(ind, lang)))
+    row_dims = [d for d in dims if d != COLUMN_DIM]
+    if COLUMN_DIM in dims:
+        col_opts = options(COLUMN_DIM)
+        col_keys = tuple(o.code for o in col_opts)
+        headers = [option_label(o, lang) for o in col_opts]
+        if block.summable:
+            block.total_col = len(col_keys) + 1
+            headers.append(words["total_col"])
+    else:
+        col_keys = ("",)
+        headers = [ind.unit or words["value"]]
+    block.col_keys = col_keys
+    head_label = " · ".join(dimension_name(d, lang) for d in row_dims) if row_dims else ""
+    colhead = len(rows)
+    rows.append(Row("colhead", b, head_label, headers=tuple(headers)))
+    block.message_row = colhead
+    combos = list(itertools.product(*(options(d) for d in row_dims))) if row_dims else [()]
+    if row_dims and not combos and "eth" in row_dims:
+        spans.append((len(rows), 0, 1, full_width))
+        rows.append(Row("note", b, words["no_eth"]))
+        return
+    code = ind.code
+    # Keys list "dim=opt" pairs sorted by dimension: build each row's and cell's key from fragments.
+    order = sorted(row_dims)
+    where = [row_dims.index(d) for d in order]
+    col_first = [d for d in order if d < COLUMN_DIM]
+    split = len(col_first)
+    col_frags = [f"{COLUMN_DIM}={c}" for c in col_keys] if col_keys != ("",) else []
+    frags = [[f"{d}={o.code}" for o in options(d)] for d in row_dims]
+    labels = [[option_label(o, lang) for o in options(d)] for d in row_dims]
+    data_rows = block.data_rows
+    r = len(rows)
+    for idx in itertools.product(*(range(len(f)) for f in frags)) if row_dims else [()]:
+        parts = [frags[where[k]][idx[where[k]]] for k in range(len(order))]
+        option = "|".join(parts)
+        if col_frags:
+            head, tail = parts[:split], parts[split:]
+            keys = tuple("|".join([*head, cf, *tail]) for cf in col_frags)
+        else:
+            keys = (option,)
+        label = " · ".join(labels[k][i] for k, i in enumerate(idx)) if idx else words["count"]
+        rows.append(Row("data", b, label, keys, (), option))
+        data_rows.append(r)
+        for col, key in enumerate(keys, start=1):
+            cell_pos[(code, key)] = (r, col)
+        r += 1
+    if block.summable and (row_dims or block.total_col is None):
+        block.total_row = len(rows)
+        block.message_row = block.total_row
+        rows.append(Row("total", b, words["total_row"]))
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a problem shows: a cell (``column`` ≥ 1) or a whole row (``column`` 0)."""
+
+    row: int
+    column: int
+
+    @property
+    def is_cell(self) -> bool:
+        return self.column > 0
+
+
+def rule_indicators(catalog: Catalog, codes: set[str]) -> dict[str, str]:
+    """For each rule, the first indicator of ``codes`` its expression names (where its message shows)."""
+    out: dict[str, str] = {}
+    for rule in catalog.rules:
+        for token in re.findall(r"[A-Za-z0-9_.]+", rule.expression):
+            if token in codes:
+                out[rule.code] = token
+                break
+    return out
+
+
+def locate(layout: FormLayout, problem: Problem, rule_refs: dict[str, str]) -> Place | None:
+    """The cell or row of the grid a problem belongs to, or None when it names nothing on this page.
+
+    A problem about a cell goes to that cell; one about a row option ("eth=08") to that row of its
+    indicator; one about the indicator's total to the indicator's message row; one of a rule that names
+    no indicator to the first indicator its expression mentions.
+    """
+    code = problem.indicator or rule_refs.get(problem.code, "")
+    b = layout.block_of_code.get(code)
+    if b is None:
+        return None
+    pos = layout.cell_pos.get((code, problem.disagg))
+    if pos is not None:
+        return Place(*pos)
+    block = layout.blocks[b]
+    wanted: dict[str, str] = {}
+    for key in (problem.disagg, problem.option):
+        try:
+            wanted.update(parse_key(key))
+        except IdentifierError:
+            logger.debug("problem %s has an unreadable key %r", problem.code, key)
+    wanted.pop(COLUMN_DIM, None)
+    if wanted:
+        for r in block.data_rows:
+            have = parse_key(layout.rows[r].option)
+            if all(have.get(d) == o for d, o in wanted.items()):
+                return Place(r, 0)
+    if layout.rows[block.message_row].kind == "single":
+        return Place(block.message_row, 1)
+    return Place(block.message_row, 0)

@@ -1,0 +1,137 @@
+"""A value's history from the change log: when, who, old → new, newest first."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dttsclient.core.values import format_value
+from dttsclient.store import ChangeEntry
+
+logger = logging.getLogger(__name__)
+
+_Index = QModelIndex | QPersistentModelIndex
+_KIND_NAMES = {
+    "edit": "Nhập tay",
+    "import": "Nhập từ Excel",
+    "pull": "Từ máy chủ",
+    "server_copy": "Bản máy chủ",
+}
+
+
+def local_time(stamp: str) -> str:
+    """ "2026-11-21T18:50:00+00:00" → "22/11/2026 01:50" in the PC's time zone (the stamp if unreadable)."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
+class HistoryModel(QAbstractTableModel):
+    """Change-log entries of one cell, newest first: time, who, change ("120 → 135"), kind.
+
+    Args:
+        entries: the entries, oldest first (as :meth:`Store.history` returns them).
+        value_type: the indicator's value type, to show values the Vietnamese way.
+        lang: "vi" or "en".
+    """
+
+    def __init__(
+        self, entries: Sequence[ChangeEntry], value_type: str, lang: str = "vi", parent=None
+    ) -> None:
+        super().__init__(parent)
+        self._rows = list(reversed(entries))
+        self._vtype = value_type
+        self._lang = lang
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else 4
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        names = (self.tr("Thời gian"), self.tr("Người sửa"), self.tr("Cũ → mới"), self.tr("Cách nhập"))
+        return names[section] if 0 <= section < len(names) else None
+
+    def show(self, value: str | None) -> str:
+        return format_value(value, self._vtype, self._lang) if value is not None else self.tr("(trống)")
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        e = self._rows[index.row()]
+        col = index.column()
+        if col == 0:
+            return local_time(e.at)
+        if col == 1:
+            return e.who
+        if col == 2:
+            return f"{self.show(e.old)} → {self.show(e.new)}"
+        return self.tr(_KIND_NAMES.get(e.kind, e.kind))
+
+
+class HistoryDialog(QDialog):
+    """Read-only list of a cell's changes."""
+
+    def __init__(
+        self,
+        where: str,
+        entries: Sequence[ChangeEntry],
+        value_type: str,
+        lang: str = "vi",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Lịch sử giá trị"))
+        self.resize(560, 320)
+        self.model = HistoryModel(entries, value_type, lang, self)
+        title = QLabel(self.tr("Các lần thay đổi ô %1, mới nhất ở trên:").replace("%1", where), self)
+        title.setWordWrap(True)
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        empty = QLabel(self.tr("Ô này chưa từng được nhập."), self)
+        empty.setVisible(not entries)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Đóng"))
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(title)
+        lay.addWidget(self.view)
+        lay.addWidget(empty)
+        lay.addWidget(buttons)
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        where: str,
+        entries: Sequence[ChangeEntry],
+        value_type: str,
+        lang: str = "vi",
+    ) -> None:
+        """Show the history of one cell until the officer closes it."""
+        cls(where, entries, value_type, lang, parent).exec()

@@ -1,0 +1,716 @@
+"""The main window: banner, period picker, form list with badges, data entry, the Sync page, status bar.
+
+Collaborators come through the constructor: the GUI thread's :class:`~dttsclient.store.Store`, the one
+background runner, the sync session (whose work runs on the runner with its own store) and a factory for
+the data-entry widget. The window never starts a thread and never blocks on the network.
+
+Signals:
+    switchProfileRequested(): the officer asked for another profile (allowed: nothing unsent).
+    languageChanged(str): the officer chose another language; the app rebuilds the window.
+    logoutDone(): the sign-in was forgotten (allowed: nothing unsent).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QRect, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dttsclient.core.errors import DttsError
+from dttsclient.core.model import Catalog
+from dttsclient.store import Store
+from dttsclient.ui import overview, usb_menu
+from dttsclient.ui.about_dialog import AboutDialog
+from dttsclient.ui.excepthook import report_bug
+from dttsclient.ui.form_list_model import COMPLETENESS_ROLE, FormListModel, FormRow
+from dttsclient.ui.outbox_model import row_from_item
+from dttsclient.ui.profiles import leave_check
+from dttsclient.ui.session import SyncSession, SyncSummary
+from dttsclient.ui.settings_dialog import (
+    KEY_AUTO_SYNC,
+    KEY_LANG,
+    KEY_SERVER,
+    SettingsDialog,
+    load_settings,
+    save_settings,
+)
+from dttsclient.ui.sync_view import ConflictDialog, SyncView
+
+logger = logging.getLogger(__name__)
+
+FormViewFactory = Callable[[Store, int, str, QWidget], QWidget]
+AUTO_SYNC_INTERVAL_MS = 3 * 60 * 1000
+
+
+def default_form_view(store: Store, report_id: int, lang: str, parent: QWidget) -> QWidget:
+    """The real data-entry widget."""
+    from dttsclient.ui.form_view import FormView
+
+    return FormView(store, report_id, lang=lang, parent=parent)
+
+
+class CompletenessDelegate(QStyledItemDelegate):
+    """Draws the completeness column as a thin bar under the "7/12" text."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        super().paint(painter, option, index)
+        fraction = index.data(COMPLETENESS_ROLE)
+        if fraction is None:
+            return
+        r = option.rect
+        bar = QRect(r.left() + 6, r.bottom() - 6, max(0, r.width() - 12), 4)
+        painter.save()
+        painter.fillRect(bar, Qt.GlobalColor.lightGray)
+        done = QRect(bar.left(), bar.top(), int(bar.width() * float(fraction)), bar.height())
+        painter.fillRect(done, Qt.GlobalColor.darkGreen if fraction >= 1 else Qt.GlobalColor.darkCyan)
+        painter.restore()
+
+
+class MainWindow(QMainWindow):
+    """See the module docstring."""
+
+    switchProfileRequested = Signal()
+    languageChanged = Signal(str)
+    logoutDone = Signal()
+
+    def __init__(
+        self,
+        store: Store,
+        runner: Any,
+        session: SyncSession | None = None,
+        *,
+        lang: str = "vi",
+        form_view_factory: FormViewFactory = default_form_view,
+        demo_banner: str | None = None,
+        today: date | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.runner = runner
+        self.session = session
+        self.lang = lang
+        self._form_view_factory = form_view_factory
+        self._today = today or date.today()
+        self._demo_banner = demo_banner
+        self._cancel: threading.Event | None = None
+        self._environment: str | None = None
+        self._online: bool | None = None
+        self._quiet = False
+        self.form_view: QWidget | None = None
+        self._open_form = ""
+        self._closing = False
+        self.catalog: Catalog | None = store.current_catalog()
+        self.setWindowTitle(self.tr("DTTS — Báo cáo chỉ tiêu thống kê công tác dân tộc"))
+        self._build()
+        self._build_menus()
+        self.refresh()
+        self.auto_timer = QTimer(self)
+        self.auto_timer.setInterval(AUTO_SYNC_INTERVAL_MS)
+        self.auto_timer.timeout.connect(self._auto_ping)
+        self.apply_auto_sync(bool(load_settings(store)[KEY_AUTO_SYNC]))
+        geometry = self._window_settings().value("main/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 760)
+
+    # -- building -----------------------------------------------------------------------------------
+    def _build(self) -> None:
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(8, 6, 8, 4)
+        self.demo_label = QLabel()
+        self.demo_label.setStyleSheet(
+            "background:#b45309;color:white;font-weight:bold;padding:4px 8px;border-radius:3px;"
+        )
+        self.demo_label.setVisible(bool(self._demo_banner))
+        if self._demo_banner:
+            self.demo_label.setText(self._demo_banner)
+        outer.addWidget(self.demo_label)
+        self.banner = QLabel()
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner.setStyleSheet("background:#eef3f8;padding:6px 8px;border-radius:3px;")
+        outer.addWidget(self.banner)
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("Kỳ báo cáo:")))
+        self.period_combo = QComboBox()
+        self.period_combo.setMinimumWidth(200)
+        self.period_combo.currentIndexChanged.connect(self._period_changed)
+        bar.addWidget(self.period_combo)
+        self.deadline_label = QLabel()
+        bar.addWidget(self.deadline_label, 1)
+        self.sync_button = QPushButton(self.tr("Đồng bộ"))
+        self.sync_button.setToolTip(
+            self.tr("Gửi các báo cáo đã chốt, nhận phản hồi và danh mục mới. Bấm lại lúc nào cũng an toàn.")
+        )
+        self.sync_button.setMinimumWidth(120)
+        self.sync_button.setStyleSheet("font-weight:bold;padding:5px 14px;")
+        self.sync_button.clicked.connect(lambda: self.start_sync())
+        bar.addWidget(self.sync_button)
+        outer.addLayout(bar)
+
+        self.tabs = QTabWidget()
+        self.form_model = FormListModel(self._today, self)
+        self.form_table = QTableView()
+        self.form_table.setModel(self.form_model)
+        self.form_table.setItemDelegateForColumn(
+            FormListModel.COL_COMPLETE, CompletenessDelegate(self.form_table)
+        )
+        self.form_table.verticalHeader().hide()
+        self.form_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.form_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.form_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.form_table.setWordWrap(False)
+        header = self.form_table.horizontalHeader()
+        header.setSectionResizeMode(FormListModel.COL_NAME, QHeaderView.ResizeMode.Stretch)
+        self.form_table.verticalHeader().setDefaultSectionSize(34)
+        self.form_table.activated.connect(self._form_activated)
+        self.form_table.doubleClicked.connect(self._form_activated)
+        list_page = QWidget()
+        list_layout = QVBoxLayout(list_page)
+        list_layout.addWidget(self.form_table)
+        hint = QLabel(self.tr("Nháy đúp vào một biểu (hoặc chọn rồi bấm Enter) để nhập số liệu."))
+        hint.setStyleSheet("color:#555;")
+        list_layout.addWidget(hint)
+        self.tabs.addTab(list_page, self.tr("Các biểu của kỳ"))
+        self.list_page = list_page
+        self.entry_page = QWidget()
+        self.entry_layout = QVBoxLayout(self.entry_page)
+        self.entry_layout.setContentsMargins(0, 0, 0, 0)
+        self.entry_hint = QLabel(
+            self.tr("Chưa mở biểu nào. Hãy chọn một biểu trong danh sách các biểu của kỳ.")
+        )
+        self.entry_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.entry_hint.setWordWrap(True)
+        self.entry_layout.addWidget(self.entry_hint)
+        self.tabs.addTab(self.entry_page, self.tr("Nhập số liệu"))
+        self.sync_view = SyncView()
+        self.sync_view.cancelRequested.connect(self.cancel_sync)
+        self.sync_view.editRequested.connect(self.open_report)
+        self.sync_view.exportRequested.connect(self.export_submission)
+        self.sync_view.discardRequested.connect(self.discard_submission)
+        self.sync_view.compareRequested.connect(self.compare_versions)
+        self.tabs.addTab(self.sync_view, self.tr("Đồng bộ"))
+        outer.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self.outbox_label = QLabel()
+        self.last_sync_label = QLabel()
+        self.connection_label = QLabel()
+        for w in (self.outbox_label, self.last_sync_label):
+            self.statusBar().addWidget(w)
+        self.statusBar().addPermanentWidget(self.connection_label)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("&Tệp"))
+        self.profile_action = QAction(self.tr("Đổi hồ sơ…"), self)
+        self.profile_action.triggered.connect(self.request_switch_profile)
+        menu.addAction(self.profile_action)
+        self.logout_action = QAction(self.tr("Đăng xuất"), self)
+        self.logout_action.triggered.connect(self.request_logout)
+        menu.addAction(self.logout_action)
+        menu.addSeparator()
+        settings = QAction(self.tr("Cài đặt…"), self)
+        settings.triggered.connect(self.open_settings)
+        menu.addAction(settings)
+        menu.addSeparator()
+        quit_action = QAction(self.tr("Thoát"), self)
+        quit_action.triggered.connect(self.close)
+        menu.addAction(quit_action)
+        self.usb = usb_menu.build(self)
+        help_menu = self.menuBar().addMenu(self.tr("Trợ &giúp"))
+        about = QAction(self.tr("Giới thiệu…"), self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    # -- refreshing ---------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read everything shown from the GUI thread's store (after a sync or a restore)."""
+        self.catalog = self.store.current_catalog()
+        self._fill_periods()
+        self.refresh_forms()
+        self.refresh_banner()
+        self.refresh_status()
+        self.refresh_sync_lists()
+
+    def _fill_periods(self) -> None:
+        current = self.period_combo.currentData()
+        self.period_combo.blockSignals(True)
+        self.period_combo.clear()
+        if self.catalog is not None:
+            choices = overview.period_choices(self.catalog, self._today)
+            for p in choices:
+                self.period_combo.addItem(p.label(self.lang), p.code)
+            wanted = current or (p.code if (p := overview.default_period(choices, self._today)) else None)
+            self.period_combo.setCurrentIndex(max(0, self.period_combo.findData(wanted)))
+        self.period_combo.blockSignals(False)
+
+    def _period_changed(self, _index: int) -> None:
+        self.refresh_forms()
+
+    def current_period(self) -> str | None:
+        return self.period_combo.currentData()
+
+    def set_period(self, code: str) -> None:
+        index = self.period_combo.findData(code)
+        if index < 0:
+            from dttsclient.core.periods import parse_period
+
+            p = parse_period(code)
+            self.period_combo.addItem(p.label(self.lang), p.code)
+            index = self.period_combo.count() - 1
+        self.period_combo.setCurrentIndex(index)
+
+    def _show_period_of(self, period_code: str) -> None:
+        """Move the picker so that the form list shows ``period_code``."""
+        from dttsclient.core.periods import containing, parse_period
+
+        if self.catalog is None:
+            return
+        target = parse_period(period_code)
+        code = self.current_period()
+        if code is not None and overview.form_period(target.type, parse_period(code)).code == target.code:
+            return
+        self.set_period(containing(overview.finest_type(self.catalog), target.end).code)
+
+    def refresh_forms(self) -> None:
+        unit = self.store.profile().unit
+        code = self.current_period()
+        if self.catalog is None or not unit or not code:
+            self.form_model.set_rows([])
+            self.deadline_label.setText(
+                self.tr("Chưa có danh mục chỉ tiêu — hãy đồng bộ.") if self.catalog is None else ""
+            )
+            return
+        from dttsclient.core.periods import parse_period
+
+        rows = overview.form_rows(self.store, self.catalog, unit, parse_period(code), self.lang)
+        self.form_model.set_rows(rows, self._today)
+        self.form_table.resizeColumnToContents(FormListModel.COL_PERIOD)
+        self.form_table.resizeColumnToContents(FormListModel.COL_BADGE)
+        self.form_table.resizeColumnToContents(FormListModel.COL_DEADLINE)
+        self.deadline_label.setText(self._deadline_summary(rows))
+
+    def _deadline_summary(self, rows: list[FormRow]) -> str:
+        open_rows = [r for r in rows if r.badge not in ("accepted", "late", "queued", "sending")]
+        if not open_rows:
+            return "  " + self.tr("Đã gửi đủ các biểu của kỳ này.") if rows else ""
+        nearest = min(r.deadline for r in open_rows)
+        days = (nearest - self._today).days
+        when = nearest.strftime("%d/%m/%Y")
+        if days > 0:
+            text = self.tr("Hạn nộp %1: còn %2 ngày").replace("%1", when).replace("%2", str(days))
+            style = "color:#8a4b00;" if days <= 7 else ""
+        elif days == 0:
+            text = self.tr("Hạn nộp %1: hôm nay").replace("%1", when)
+            style = "color:#9b1c1c;font-weight:bold;"
+        else:
+            text = (
+                self.tr("Đã quá hạn nộp %1 được %2 ngày (vẫn gửi được, ghi nhận là nộp muộn)")
+                .replace("%1", when)
+                .replace("%2", str(-days))
+            )
+            style = "color:#9b1c1c;"
+        self.deadline_label.setStyleSheet(style)
+        return "  " + text
+
+    def refresh_banner(self) -> None:
+        p = self.store.profile()
+        commune = p.unit_name or self.tr("chưa gắn xã")
+        parts = [f"<b>{commune}</b>" + (f" ({p.unit})" if p.unit else "")]
+        if p.server_url:
+            server = self.tr("Máy chủ: %1").replace("%1", p.server_url)
+            if self._environment:
+                server += f" · <i>{self._environment}</i>"
+            parts.append(server)
+        else:
+            parts.append(self.tr("Chưa kết nối máy chủ"))
+        if p.username:
+            parts.append(self.tr("Cán bộ: %1").replace("%1", p.username))
+        if self.catalog is not None:
+            cat = (
+                self.tr("Danh mục: %1 (phiên bản %2)")
+                .replace("%1", self.catalog.title)
+                .replace("%2", str(self.catalog.version))
+            )
+            if self.catalog.sample:
+                cat += " <span style='background:#b45309;color:white;padding:0 4px'>MẪU/SAMPLE</span>"
+            parts.append(cat)
+        self.banner.setText(" &nbsp;·&nbsp; ".join(parts))
+
+    def refresh_status(self) -> None:
+        info = overview.status_info(self.store)
+        text = self.tr("Chờ gửi: %1").replace("%1", str(info.unsent))
+        if info.attention:
+            text += "  ·  " + self.tr("Cần xử lý: %1").replace("%1", str(info.attention))
+        self.outbox_label.setText(text)
+        if info.last_sync:
+            when = _local_time(info.last_sync)
+            if info.last_ok:
+                text = self.tr("Đồng bộ gần nhất: %1")
+            else:
+                text = self.tr("Lần đồng bộ gần nhất chưa xong: %1")
+            self.last_sync_label.setText(text.replace("%1", when))
+        else:
+            self.last_sync_label.setText(self.tr("Chưa đồng bộ lần nào"))
+        if self._online is None:
+            self.connection_label.setText(self.tr("Kết nối: chưa rõ"))
+        elif self._online:
+            self.connection_label.setText(self.tr("● Có kết nối"))
+        else:
+            self.connection_label.setText(self.tr("○ Không có kết nối"))
+
+    def refresh_sync_lists(self) -> None:
+        self.sync_view.set_attention(overview.attention_rows(self.store, self.lang))
+        self.sync_view.set_conflicts(overview.conflict_rows(self.store, self.lang))
+        self.sync_view.set_returned(overview.returned_rows(self.store))
+
+    # -- data entry ---------------------------------------------------------------------------------
+    def _form_activated(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        row = self.form_model.row_at(index.row())
+        unit = self.store.profile().unit
+        if not unit:
+            return
+        try:
+            report = self.store.report(unit, row.form, row.period, create=True)
+        except DttsError as exc:
+            self.say(exc.text(self.lang))
+            return
+        assert report is not None
+        self.open_report(report.id)
+
+    def open_report(self, report_id: int) -> None:
+        """Show the data-entry widget of a report in the entry tab."""
+        report = self.store.report_by_id(report_id)
+        self._show_period_of(report.period)
+        if self.form_view is not None:
+            self.entry_layout.removeWidget(self.form_view)
+            self.form_view.deleteLater()
+        self.entry_hint.hide()
+        self._open_form = f"{report.form} · {report.period}"
+        self._problems_changed(0, 0)
+        view = self._form_view_factory(self.store, report_id, self.lang, self.entry_page)
+        self.form_view = view
+        self.entry_layout.insertWidget(0, view, 1)
+        for name, slot in (
+            ("changed", self._form_changed),
+            ("problemsChanged", self._problems_changed),
+            ("finalized", self._finalized),
+        ):
+            signal = getattr(view, name, None)
+            if signal is not None:
+                signal.connect(slot)
+        self.tabs.setCurrentWidget(self.entry_page)
+        for row_no, row in enumerate(self.form_model.rows()):
+            if row.report_id == report_id or (row.form == report.form and row.period == report.period):
+                self.form_table.selectRow(row_no)
+        view.setFocus()
+
+    def _form_changed(self) -> None:
+        self.refresh_forms()
+        self.refresh_status()
+
+    def _problems_changed(self, errors: int, warnings: int) -> None:
+        title = self.tr("Nhập số liệu")
+        if self._open_form:
+            title += f" — {self._open_form}"
+        if errors or warnings:
+            title += " " + self.tr("(%1 lỗi, %2 cảnh báo)").replace("%1", str(errors)).replace(
+                "%2", str(warnings)
+            )
+        self.tabs.setTabText(self.tabs.indexOf(self.entry_page), title)
+
+    def _finalized(self, _submission: object) -> None:
+        """The entry widget's finalize dialog made a submission: it is in the outbox now."""
+        self.refresh_forms()
+        self.refresh_status()
+
+    # -- sync ---------------------------------------------------------------------------------------
+    @property
+    def syncing(self) -> bool:
+        return self._cancel is not None
+
+    def start_sync(self, quiet: bool = False) -> bool:
+        """Run one sync in the background; False when there is no session or one is running."""
+        if self.session is None:
+            self.say(self.tr("Hồ sơ này chưa kết nối máy chủ. Hãy đăng nhập trong phần Cài đặt ban đầu."))
+            return False
+        if self._cancel is not None:
+            return False
+        self._cancel = threading.Event()
+        self._quiet = quiet
+        self.sync_button.setEnabled(False)
+        self.sync_button.setText(self.tr("Đang đồng bộ…"))
+        if not quiet:
+            self.tabs.setCurrentWidget(self.sync_view)
+        self.sync_view.start()
+        cancel = self._cancel
+        session = self.session
+        self.runner.run_task(
+            lambda progress: session.sync(progress, cancel),
+            self._sync_done,
+            self._sync_failed,
+            on_progress=self._sync_progress,
+        )
+        return True
+
+    def cancel_sync(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
+            self.sync_view.cancelling()
+
+    def _sync_progress(self, value: Any) -> None:
+        text, done, total = value if isinstance(value, tuple) else (str(value), None, None)
+        self.sync_view.set_progress(text, done, total)
+
+    def _sync_ended(self) -> None:
+        self._cancel = None
+        self.sync_button.setEnabled(True)
+        self.sync_button.setText(self.tr("Đồng bộ"))
+
+    def _sync_done(self, summary: SyncSummary) -> None:
+        self._sync_ended()
+        if self._closing:
+            return
+        self._online = True
+        if summary.environment:
+            self._environment = summary.environment
+        rows = []
+        for sid in summary.submission_ids:
+            try:
+                item = next(i for i in self.store.outbox() if i.submission_id == sid)
+            except StopIteration:
+                continue
+            rows.append(row_from_item(item, self.lang))
+        self.sync_view.finish(summary.text(self.lang), rows, ok=not summary.attention)
+        self.refresh()
+
+    def _sync_failed(self, exc: BaseException) -> None:
+        self._sync_ended()
+        if self._closing:
+            return
+        if not isinstance(exc, DttsError):
+            self.sync_view.finish(self.tr("Đồng bộ dừng vì một lỗi ngoài dự kiến."), ok=False)
+            report_bug(exc)
+            return
+        from dttsclient.sync.errors import AuthRequired, Cancelled, NoConnection
+
+        if isinstance(exc, NoConnection):
+            self._online = False
+        self.sync_view.finish(exc.text(self.lang), ok=isinstance(exc, Cancelled))
+        self.refresh_status()
+        if isinstance(exc, AuthRequired) and not self._quiet:
+            self.relogin()
+
+    def relogin(self) -> bool:
+        """Ask for the password again (expired sign-in, or no keyring on this PC); True when signed in."""
+        if self.session is None:
+            return False
+        from dttsclient.ui.wizard import LoginDialog
+
+        return LoginDialog.ask(self.session, self.runner, self.lang, self)
+
+    def apply_auto_sync(self, enabled: bool) -> None:
+        """Ping every few minutes and sync quietly when a connection appears (only when enabled)."""
+        if enabled and self.session is not None:
+            self.auto_timer.start()
+        else:
+            self.auto_timer.stop()
+
+    def check_connection(self) -> None:
+        """Ping the hub in the background (banner environment, connection state)."""
+        if self.session is not None and not self.syncing and not self._closing:
+            self.runner.run_task(self.session.ping, self._ping_ok, self._ping_failed)
+
+    def _auto_ping(self) -> None:
+        if self.session is None or self.syncing:
+            return
+        session = self.session
+        self.runner.run_task(session.ping, self._ping_ok, self._ping_failed)
+
+    def _ping_ok(self, info: Any) -> None:
+        if self._closing:
+            return
+        was_online = self._online
+        self._online = True
+        self._environment = getattr(info, "environment", None) or self._environment
+        self.refresh_banner()
+        self.refresh_status()
+        if not was_online and self.auto_timer.isActive() and overview.status_info(self.store).unsent:
+            self.start_sync(quiet=True)
+
+    def _ping_failed(self, exc: BaseException) -> None:
+        if self._closing:
+            return
+        if not isinstance(exc, DttsError):
+            report_bug(exc)
+            return
+        self._online = False
+        self.refresh_status()
+
+    # -- the lists' actions -------------------------------------------------------------------------
+    def export_submission(self, submission_id: str) -> None:
+        """Save a submission as JSON (for the province staff to look at, or to send another way)."""
+        sub = self.store.submission(submission_id)
+        name = f"{sub.form}_{sub.period}_lan{sub.revision_no}.json"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Xuất bản nộp ra tệp"), name, "JSON (*.json)")
+        if path:
+            self.write_submission(submission_id, Path(path))
+
+    def write_submission(self, submission_id: str, path: Path) -> None:
+        import json
+
+        doc = self.store.submission(submission_id).document
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.replace(path)
+        self.statusBar().showMessage(self.tr("Đã lưu %1").replace("%1", str(path)), 8000)
+
+    def discard_submission(self, submission_id: str) -> None:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Bỏ bản nộp"),
+            self.tr("Bỏ bản nộp này? Số liệu vẫn còn trong báo cáo (thành bản nháp) để sửa rồi chốt lại."),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.discard_confirmed(submission_id)
+
+    def discard_confirmed(self, submission_id: str) -> None:
+        try:
+            self.store.discard(submission_id)
+        except DttsError as exc:
+            self.say(exc.text(self.lang))
+        self.refresh()
+
+    def compare_versions(self, report_id: int, submission_id: str) -> None:
+        report = self.store.report_by_id(report_id)
+        rows, revision = overview.diff_rows(self.store, report, submission_id or None)
+        choice = ConflictDialog.ask(f"{report.form} — {report.period}", rows, revision, self)
+        try:
+            if choice == "server" and self.store.server_copy(report_id) is not None:
+                self.store.take_server_copy(report_id, self.store.profile().username or "officer")
+            elif choice == "local" and self.store.server_copy(report_id) is not None:
+                self.store.keep_local_copy(report_id)
+            elif choice == "local":
+                self.open_report(report_id)
+        except DttsError as exc:
+            self.say(exc.text(self.lang))
+        self.refresh()
+
+    # -- settings, profiles, about ------------------------------------------------------------------
+    def open_settings(self) -> None:
+        current = load_settings(self.store)
+        chosen = SettingsDialog.ask(current, self)
+        if chosen is not None:
+            self.apply_settings(chosen)
+
+    def apply_settings(self, chosen: dict[str, Any]) -> bool:
+        """Save settings; refused (nothing saved) when the server changes while work is unsent."""
+        current = load_settings(self.store)
+        if chosen.get(KEY_SERVER, current[KEY_SERVER]) != current[KEY_SERVER] and not self._may_leave(
+            self.tr("đổi máy chủ")
+        ):
+            return False
+        changed = save_settings(self.store, chosen)
+        if KEY_AUTO_SYNC in changed:
+            self.apply_auto_sync(bool(chosen[KEY_AUTO_SYNC]))
+        if KEY_SERVER in changed and self.session is not None:
+            self.session.server_changed()
+            self.refresh_banner()
+        if KEY_LANG in changed:
+            self.languageChanged.emit(chosen[KEY_LANG])
+        return True
+
+    def _may_leave(self, what: str) -> bool:
+        check = leave_check(self.store)
+        if check.allowed:
+            return True
+        self.say(
+            self.tr(
+                "Chưa thể %1: còn %2 báo cáo chưa gửi lên máy chủ. Hãy bấm «Đồng bộ» để gửi, hoặc xuất "
+                "gói chuyển tay (USB) hay bản sao lưu trước, rồi thử lại."
+            )
+            .replace("%1", what)
+            .replace("%2", str(check.unsent))
+        )
+        return False
+
+    def request_switch_profile(self) -> bool:
+        if not self._may_leave(self.tr("đổi hồ sơ")):
+            return False
+        self.switchProfileRequested.emit()
+        return True
+
+    def request_logout(self) -> bool:
+        if not self._may_leave(self.tr("đăng xuất")):
+            return False
+        if self.session is not None:
+            self.session.logout()
+        self.store.set_profile(username=None)
+        self.refresh_banner()
+        self.logoutDone.emit()
+        return True
+
+    def show_about(self) -> None:
+        AboutDialog.ask(self.catalog, self.store.data_dir, self._server_text(), self)
+
+    def _server_text(self) -> str:
+        url = self.store.profile().server_url or ""
+        return f"{url} ({self._environment})" if url and self._environment else url
+
+    def confirm(self, text: str) -> bool:
+        """A yes/no question (tests replace :meth:`confirm` on the instance)."""
+        answer = QMessageBox.question(self, self.tr("DTTS"), text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def say(self, text: str) -> None:
+        """A plain message box (tests replace :meth:`say` on the instance to capture it)."""
+        QMessageBox.information(self, self.tr("DTTS"), text)
+
+    def _window_settings(self) -> QSettings:
+        """Window geometry only (business settings live in the profile database)."""
+        return QSettings(str(Path(self.store.data_dir) / "window.ini"), QSettings.Format.IniFormat)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._closing = True
+        if self._cancel is not None:
+            self._cancel.set()
+        self.auto_timer.stop()
+        self.usb.timer.stop()
+        self._window_settings().setValue("main/geometry", self.saveGeometry())
+        super().closeEvent(event)
+
+
+def _local_time(iso: str) -> str:
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    return moment.astimezone().strftime("%H:%M %d/%m/%Y")

@@ -1,0 +1,172 @@
+"""What the main window shows, read from the GUI thread's store as plain rows (no widgets here).
+
+The models never query SQLite; these functions do, once per refresh, and hand them rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from dttsclient.core import periods
+from dttsclient.core.model import Catalog
+from dttsclient.store import OutboxItem, Report, Store
+from dttsclient.ui.form_list_model import FormRow, badge_of
+from dttsclient.ui.outbox_model import OutboxRow, row_from_item
+from dttsclient.ui.sync_view import DiffRow, ReturnedRow
+
+_LIVE = ("queued", "sending", "accepted", "needs_attention", "conflict", "late")
+PERIOD_TYPE_ORDER = {"month": 0, "quarter": 1, "half_year": 2, "year": 3}
+
+
+def finest_type(catalog: Catalog) -> str:
+    """The shortest period type among the catalogue's forms (the picker's step)."""
+    types = {f.period_type for f in catalog.forms} or {"year"}
+    return min(types, key=lambda t: PERIOD_TYPE_ORDER[t])
+
+
+def period_choices(catalog: Catalog, today: date, years: int = 3) -> list[periods.Period]:
+    """The periods the picker offers: periods of the finest type the forms use, about ``years`` back,
+    most recent first. Each form reports the period of its own type that contains the chosen one
+    (choosing "Tháng 7/2026" shows the monthly form for July, the quarterly one for Q3, the yearly
+    one for 2026)."""
+    per_year = {"year": 1, "half_year": 2, "quarter": 4, "month": 12}
+    finest = finest_type(catalog)
+    return periods.periods_around(finest, today, per_year[finest] * years)
+
+
+def default_period(choices: list[periods.Period], today: date) -> periods.Period | None:
+    """The period an officer most likely reports now: the most recent one that has ended, else the
+    first offered."""
+    ended = [p for p in choices if p.end < today]
+    return ended[0] if ended else (choices[0] if choices else None)
+
+
+def form_period(form_period_type: str, anchor: periods.Period) -> periods.Period:
+    """The period of a form's type that contains the chosen ``anchor`` period."""
+    return periods.containing(form_period_type, anchor.start)
+
+
+def latest_items(store: Store) -> dict[int, OutboxItem]:
+    """The newest live outbox row of each report (superseded and discarded rows are history)."""
+    out: dict[int, OutboxItem] = {}
+    for item in store.outbox(_LIVE):
+        out[item.report_id] = item  # oldest first, so the last one wins
+    return out
+
+
+def _filled(catalog: Catalog, form: str, cells: dict[tuple[str, str], str]) -> tuple[int, int]:
+    codes = [i.code for i in catalog.form_indicators(form)]
+    have = {code for code, _ in cells}
+    return sum(1 for c in codes if c in have), len(codes)
+
+
+def form_rows(store: Store, catalog: Catalog, unit: str, anchor: periods.Period, lang: str) -> list[FormRow]:
+    """One row per form, each for the period of its type containing ``anchor``, with its badge,
+    completeness and deadline."""
+    wanted = {f.code: form_period(f.period_type, anchor) for f in catalog.forms}
+    codes = {p.code for p in wanted.values()}
+    reports = {(r.form, r.period): r for r in store.reports(unit=unit) if r.period in codes}
+    latest = latest_items(store) if reports else {}
+    rows: list[FormRow] = []
+    for form in catalog.forms:
+        period = wanted[form.code]
+        report = reports.get((form.code, period.code))
+        item = latest.get(report.id) if report else None
+        filled, total = (0, len(catalog.form_indicators(form)))
+        receipt = None
+        if report is not None:
+            filled, total = _filled(catalog, form.code, store.cells(report.id))
+            if item is not None and item.state in ("accepted", "late"):
+                receipt = item.receipt_no
+        badge = badge_of(report, item)
+        if badge == "draft" and filled == 0:
+            badge = "empty"
+        rows.append(
+            FormRow(
+                form=form.code,
+                name=form.name_en if lang == "en" else form.name_vi,
+                period=period.code,
+                badge=badge,
+                filled=filled,
+                total=total,
+                deadline=periods.deadline(period.code, form.deadline_days),
+                receipt=receipt,
+                report_id=report.id if report else None,
+                review_comment=report.review_comment
+                if report and report.review_state == "returned"
+                else None,
+                period_label=period.label(lang),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    """The status bar: unsent submissions, items that need the officer, the last sync."""
+
+    unsent: int
+    attention: int
+    last_sync: str | None
+    last_ok: bool | None
+
+
+def status_info(store: Store) -> StatusInfo:
+    counts = store.outbox_counts()
+    last = store.last_sync()
+    ok = None
+    when = None
+    if last is not None:
+        summary = last.get("summary") or {}
+        ok = bool(summary.get("ok", not summary.get("error")))
+        when = last.get("finished_at")
+    return StatusInfo(
+        unsent=counts.get("queued", 0) + counts.get("sending", 0),
+        attention=counts.get("needs_attention", 0) + counts.get("conflict", 0),
+        last_sync=when,
+        last_ok=ok,
+    )
+
+
+def attention_rows(store: Store, lang: str) -> list[OutboxRow]:
+    return [row_from_item(i, lang) for i in store.outbox(["needs_attention"])]
+
+
+def conflict_rows(store: Store, lang: str) -> list[OutboxRow]:
+    return [row_from_item(i, lang) for i in store.outbox(["conflict"])]
+
+
+def returned_rows(store: Store) -> list[ReturnedRow]:
+    """Reports the reviewer returned that the officer has not finalized again."""
+    out = []
+    for r in store.reports():
+        if r.review_state == "returned" and r.state == "draft":
+            out.append(ReturnedRow(r.id, r.form, r.period, r.review_comment or "", r.review_by or ""))
+    return out
+
+
+def diff_rows(store: Store, report: Report, submission_id: str | None = None) -> tuple[list[DiffRow], int]:
+    """Both versions of a report, cell by cell, and the server revision compared against.
+
+    The server's side is the store's server copy when one is waiting; otherwise (a ``conflict`` answer
+    whose newer revision was already pulled) the report's current cells are the server's and the
+    officer's side is the submission that was sent.
+    """
+    copy = store.server_copy(report.id)
+    if copy is not None:
+        mine, theirs, revision = store.cells(report.id), copy.values, copy.server_revision
+    else:
+        mine = {}
+        if submission_id:
+            doc = store.submission(submission_id).document
+            mine = {(v["code"], v.get("disagg", "")): v["value"] for v in doc.get("values", [])}
+        theirs, revision = store.cells(report.id), report.server_revision
+    catalog = store.catalog_version(report.catalog_id, report.catalog_version) if report.catalog_id else None
+    rows = []
+    for code, disagg in sorted(set(mine) | set(theirs)):
+        name = ""
+        if catalog is not None and catalog.has_indicator(code):
+            name = catalog.indicator(code).name_vi
+        rows.append(DiffRow(code, name, disagg, mine.get((code, disagg)), theirs.get((code, disagg))))
+    return rows, revision

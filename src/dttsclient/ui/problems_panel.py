@@ -1,0 +1,127 @@
+"""The list of every problem of the report (errors first), click or Enter to jump to its cell."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from dttsclient.core.problems import Problem
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
+_Index = QModelIndex | QPersistentModelIndex
+Describe = Callable[[Problem], str]
+
+
+class ProblemsModel(QAbstractTableModel):
+    """Problems as rows: severity and place ("Lỗi · 0102 · Tày · Nữ"), then the message.
+
+    Args:
+        describe: names the place of a problem for people ("0102 · Tày · Nữ").
+        lang: "vi" or "en" for the messages.
+    """
+
+    COLUMNS = 2
+
+    def __init__(self, describe: Describe, lang: str = "vi", parent=None) -> None:
+        super().__init__(parent)
+        self._describe = describe
+        self._lang = lang
+        self._rows: list[tuple[Problem, str]] = []
+        self._fg = {"error": QBrush(QColor("#A4261D")), "warning": QBrush(QColor("#7A5200"))}
+
+    def set_rows(self, problems: Sequence[Problem]) -> None:
+        self.beginResetModel()
+        self._rows = [(p, self._describe(p)) for p in problems]
+        self.endResetModel()
+
+    def problem(self, row: int) -> Problem:
+        return self._rows[row][0]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        return (self.tr("Ở đâu"), self.tr("Nội dung"))[section] if 0 <= section < self.COLUMNS else None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        problem, where = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                level = self.tr("Lỗi") if problem.is_error else self.tr("Cảnh báo")
+                return f"{level}\n{where}"
+            return problem.text(self._lang)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return problem.text(self._lang)
+        if role == Qt.ItemDataRole.ForegroundRole and col == 0:
+            return self._fg.get(problem.severity)
+        if role == PROBLEM_ROLE:
+            return problem
+        return None
+
+
+class ProblemsPanel(QWidget):
+    """A heading with the counts and the problems list.
+
+    Signals:
+        problemActivated(object): the officer clicked (or pressed Enter on) this :class:`Problem`.
+    """
+
+    problemActivated = Signal(object)
+
+    def __init__(self, describe: Describe, lang: str = "vi", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = ProblemsModel(describe, lang, self)
+        self._heading = QLabel(self)
+        self._heading.setObjectName("problemsHeading")
+        self._heading.setStyleSheet("font-weight: 600; padding: 4px 2px;")
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setWordWrap(True)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setShowGrid(False)
+        self.view.verticalHeader().hide()
+        self.view.setColumnWidth(0, 120)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.clicked.connect(self._activate)
+        self.view.activated.connect(self._activate)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self._heading)
+        lay.addWidget(self.view)
+        self.set_problems([])
+
+    def set_problems(self, problems: Sequence[Problem]) -> None:
+        self.model.set_rows(problems)
+        errors = sum(1 for p in problems if p.is_error)
+        warnings = len(problems) - errors
+        if not problems:
+            self._heading.setText(self.tr("Không có lỗi hay cảnh báo nào."))
+        else:
+            self._heading.setText(
+                self.tr("Cần xem: %1 lỗi, %2 cảnh báo")
+                .replace("%1", str(errors))
+                .replace("%2", str(warnings))
+            )
+        # Rows as tall as their text (the list changes only when the problems do).
+        self.view.resizeRowsToContents()
+
+    def _activate(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.problemActivated.emit(self.model.problem(index.row()))

@@ -1,0 +1,284 @@
+"""Settings: declared once (key, type, default, translatable label), loaded from and saved to the profile.
+
+Business settings live in the profile's SQLite database (``store.get_setting``/``set_setting``, or a
+profile field for the language and the server address); ``QSettings`` holds only window geometry.
+
+=============================  ======  =======  ===============================================
+key                            type    default  meaning
+=============================  ======  =======  ===============================================
+``profile.lang``               str     "vi"     interface language (a profile field)
+``profile.server_url``         str     ""       the hub's address (a profile field)
+``sync.ca_bundle``            path    ""       the province's CA certificate file (PEM)
+``backup.folder``              path    ""       folder of the automatic rotating backups
+``sync.auto_when_online``      bool    False    try quietly to sync when a connection appears
+=============================  ======  =======  ===============================================
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dttsclient.store import Store
+
+logger = logging.getLogger(__name__)
+
+PROFILE_PREFIX = "profile."
+KEY_LANG = "profile.lang"
+KEY_SERVER = "profile.server_url"
+KEY_CA_FILE = "sync.ca_bundle"  # read by dttsclient.sync.engine (CA_BUNDLE_SETTING)
+KEY_BACKUP_DIR = "backup.folder"  # read by dttsclient.usb.autobackup (FOLDER_KEY)
+KEY_AUTO_SYNC = "sync.auto_when_online"
+KEY_LAST_EXPORT = "usb.last_export_at"  # ISO time of the last courier bundle / backup export (set by usb)
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One setting.
+
+    Attributes:
+        key: where it is stored: ``profile.<field>`` is a profile field, anything else a store setting.
+        type: "str", "path", "dir", "bool" or "choice".
+        default: the value when nothing is stored.
+        label: the translatable label (context "Settings"; translate with :func:`label_of`).
+        choices: for "choice": (value, translatable label) pairs.
+    """
+
+    key: str
+    type: str
+    default: Any
+    label: str
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec(
+        KEY_LANG,
+        "choice",
+        "vi",
+        QT_TRANSLATE_NOOP("Settings", "Ngôn ngữ giao diện"),
+        (
+            ("vi", QT_TRANSLATE_NOOP("Settings", "Tiếng Việt")),
+            ("en", QT_TRANSLATE_NOOP("Settings", "English")),
+        ),
+    ),
+    SettingSpec(KEY_SERVER, "str", "", QT_TRANSLATE_NOOP("Settings", "Địa chỉ máy chủ")),
+    SettingSpec(KEY_CA_FILE, "path", "", QT_TRANSLATE_NOOP("Settings", "Tệp chứng chỉ (CA) của tỉnh")),
+    SettingSpec(KEY_BACKUP_DIR, "dir", "", QT_TRANSLATE_NOOP("Settings", "Thư mục sao lưu tự động")),
+    SettingSpec(
+        KEY_AUTO_SYNC,
+        "bool",
+        False,
+        QT_TRANSLATE_NOOP("Settings", "Tự động thử đồng bộ khi có kết nối mạng"),
+    ),
+)
+
+
+def spec(key: str) -> SettingSpec:
+    """The declaration of ``key``.
+
+    Raises:
+        KeyError: no such setting.
+    """
+    for s in SETTINGS:
+        if s.key == key:
+            return s
+    raise KeyError(key)
+
+
+def label_of(text: str) -> str:
+    """The translated text of a label declared with ``QT_TRANSLATE_NOOP("Settings", …)``."""
+    return QCoreApplication.translate("Settings", text)
+
+
+def _coerce(s: SettingSpec, value: Any) -> Any:
+    if s.type == "bool":
+        return bool(value)
+    text = "" if value is None else str(value).strip()
+    if s.type == "choice" and text not in {c for c, _ in s.choices}:
+        return s.default
+    return text
+
+
+def load_setting(store: Store, key: str) -> Any:
+    """The stored value of one declared setting, or its default."""
+    s = spec(key)
+    if key.startswith(PROFILE_PREFIX):
+        value = getattr(store.profile(), key[len(PROFILE_PREFIX) :])
+    else:
+        value = store.get_setting(key)
+    return s.default if value is None or value == "" else _coerce(s, value)
+
+
+def load_settings(store: Store) -> dict[str, Any]:
+    """Every declared setting's value (defaults filled in)."""
+    return {s.key: load_setting(store, s.key) for s in SETTINGS}
+
+
+def save_settings(store: Store, values: dict[str, Any]) -> list[str]:
+    """Store the values that differ from what is stored.
+
+    Args:
+        store: the profile's store.
+        values: key → value for some declared settings (unknown keys raise ``KeyError``).
+
+    Returns:
+        The keys that changed.
+    """
+    current = load_settings(store)
+    changed: list[str] = []
+    profile_fields: dict[str, Any] = {}
+    for key, raw in values.items():
+        s = spec(key)
+        value = _coerce(s, raw)
+        if value == current[key]:
+            continue
+        changed.append(key)
+        if key.startswith(PROFILE_PREFIX):
+            profile_fields[key[len(PROFILE_PREFIX) :]] = value or None
+        else:
+            store.set_setting(key, None if value == s.default and s.type != "bool" else value)
+    if profile_fields:
+        store.set_profile(**profile_fields)
+    if changed:
+        logger.info("settings changed: %s", ", ".join(changed))
+    return changed
+
+
+class _PathField(QWidget):
+    """A line edit with a "Chọn…" button that opens a file or folder chooser."""
+
+    def __init__(self, folder: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._folder = folder
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.edit = QLineEdit()
+        self.edit.setClearButtonEnabled(True)
+        layout.addWidget(self.edit, 1)
+        button = QPushButton(self.tr("Chọn…"))
+        button.clicked.connect(self._choose)
+        layout.addWidget(button)
+
+    def _choose(self) -> None:
+        if self._folder:
+            path = QFileDialog.getExistingDirectory(self, self.tr("Chọn thư mục"), self.edit.text())
+        else:
+            path, _ = QFileDialog.getOpenFileName(
+                self,
+                self.tr("Chọn tệp chứng chỉ"),
+                self.edit.text(),
+                self.tr("Chứng chỉ (*.pem *.crt *.cer)"),
+            )
+        if path:
+            self.edit.setText(path)
+
+
+class SettingsDialog(QDialog):
+    """Edit the declared settings of one profile.
+
+    The dialog does not write anything itself: :meth:`values` returns what the officer chose and the
+    caller (the main window) checks it — changing the server is refused while reports wait to be sent —
+    and saves it with :func:`save_settings`.
+
+    Args:
+        values: the current values (from :func:`load_settings`).
+        parent: the owning window.
+    """
+
+    def __init__(self, values: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Cài đặt"))
+        self._editors: dict[str, Any] = {}
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        for s in SETTINGS:
+            editor = self._make_editor(s, values.get(s.key, s.default))
+            self._editors[s.key] = editor
+            if s.type == "bool":
+                form.addRow(editor)
+            else:
+                form.addRow(label_of(s.label), editor)
+        layout.addLayout(form)
+        note = QLabel(
+            self.tr(
+                "Đổi ngôn ngữ: cửa sổ chính được dựng lại ngay bằng ngôn ngữ mới (không cần khởi động lại; "
+                "số liệu đã nhập đều đã được lưu)."
+            )
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #555;")
+        layout.addWidget(note)
+        buttons = QDialogButtonBox()
+        ok = buttons.addButton(self.tr("Lưu"), QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setDefault(True)
+        buttons.addButton(self.tr("Huỷ"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def _make_editor(self, s: SettingSpec, value: Any) -> QWidget:
+        if s.type == "bool":
+            box = QCheckBox(label_of(s.label))
+            box.setChecked(bool(value))
+            return box
+        if s.type == "choice":
+            combo = QComboBox()
+            for code, label in s.choices:
+                combo.addItem(label_of(label), code)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            return combo
+        if s.type in ("path", "dir"):
+            field = _PathField(folder=s.type == "dir")
+            field.edit.setText(str(value or ""))
+            return field
+        edit = QLineEdit(str(value or ""))
+        edit.setPlaceholderText("https://…")
+        return edit
+
+    def editor(self, key: str) -> QWidget:
+        """The editor widget of a setting (tests drive it directly)."""
+        return self._editors[key]
+
+    def values(self) -> dict[str, Any]:
+        """What the dialog shows now, key → value."""
+        out: dict[str, Any] = {}
+        for key, editor in self._editors.items():
+            if isinstance(editor, QCheckBox):
+                out[key] = editor.isChecked()
+            elif isinstance(editor, QComboBox):
+                out[key] = editor.currentData()
+            elif isinstance(editor, _PathField):
+                out[key] = editor.edit.text().strip()
+            else:
+                out[key] = editor.text().strip()
+        return out
+
+    @classmethod
+    def ask(cls, values: dict[str, Any], parent: QWidget | None = None) -> dict[str, Any] | None:
+        """Show the dialog; the chosen values, or None when cancelled (tests replace this method)."""
+        dialog = cls(values, parent)
+        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def path_or_none(value: str) -> Path | None:
+    return Path(value) if value else None

@@ -1,0 +1,206 @@
+"""THE background helper of the GUI: run a callable off the GUI thread, hear back on the GUI thread.
+
+Screens never start threads; they ask a runner. Workers never touch widgets: ``func`` gets plain data
+(and, if asked, a thread-safe ``progress`` callable) and returns plain data. Two runners share one
+interface:
+
+* :class:`TaskRunner` — a ``QThreadPool`` runner for the app;
+* :class:`SynchronousRunner` — runs the task at once on the calling thread, for tests that want no
+  waiting (the Picard "fake pool" idea).
+
+Example:
+    >>> runner.run_task(lambda: 6 * 7, on_done=print, on_error=report_bug)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+logger = logging.getLogger(__name__)
+
+Done = Callable[[Any], None]
+Failed = Callable[[BaseException], None]
+Progress = Callable[[Any], None]
+
+
+def _default_error(exc: BaseException) -> None:
+    """No ``on_error``: the failure is a bug as far as the caller said, so it goes to the hook."""
+    sys.excepthook(type(exc), exc, exc.__traceback__)
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; the worker emits, Qt queues the delivery onto the GUI thread.
+
+    The slots are methods of this GUI-thread object, so an automatic connection is a queued one.
+
+    Signals:
+        done(object): the task returned this value.
+        failed(object): the task raised this exception.
+        progressed(object): the task reported this progress value.
+    """
+
+    done = Signal(object)
+    failed = Signal(object)
+    progressed = Signal(object)
+
+    def __init__(self, on_done: Done, on_error: Failed, on_progress: Progress | None) -> None:
+        super().__init__()
+        self._on_done = on_done
+        self._on_error = on_error
+        self._on_progress = on_progress
+        self.done.connect(self._deliver_done)
+        self.failed.connect(self._deliver_failed)
+        self.progressed.connect(self._deliver_progress)
+
+    @Slot(object)
+    def _deliver_done(self, value: Any) -> None:
+        self._on_done(value)
+
+    @Slot(object)
+    def _deliver_failed(self, exc: BaseException) -> None:
+        self._on_error(exc)
+
+    @Slot(object)
+    def _deliver_progress(self, value: Any) -> None:
+        if self._on_progress is not None:
+            self._on_progress(value)
+
+
+class _Job(QRunnable):
+    def __init__(self, func: Callable[..., Any], relay: _Relay, with_progress: bool) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # Python keeps the reference until the result is delivered
+        self._func = func
+        self._relay = relay
+        self._with_progress = with_progress
+
+    def run(self) -> None:
+        try:
+            result = self._func(self._relay.progressed.emit) if self._with_progress else self._func()
+        except BaseException as exc:  # every failure crosses back to the GUI thread
+            self._deliver(self._relay.failed, exc)
+            return
+        self._deliver(self._relay.done, result)
+
+    @staticmethod
+    def _deliver(signal: Any, value: Any) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the application is shutting down: nobody is left to tell
+            logger.info("result of a background task dropped at shutdown")
+
+
+class Task:
+    """A handle on one submitted task: ``finished`` tells whether its result was delivered."""
+
+    def __init__(self) -> None:
+        self.finished = False
+
+
+class TaskRunner(QObject):
+    """Runs callables on a ``QThreadPool`` and reports on the GUI thread.
+
+    Args:
+        parent: the Qt parent (the runner must be created on the GUI thread).
+        pool: the pool to use; a private pool by default, so the app's work never waits behind
+            another library's tasks.
+    """
+
+    def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self._pool = pool or QThreadPool(self)
+        self._pending: dict[int, tuple[_Job, _Relay, Task]] = {}
+        self._next = 0
+
+    def run_task(
+        self,
+        func: Callable[..., Any],
+        on_done: Done | None = None,
+        on_error: Failed | None = None,
+        *,
+        on_progress: Progress | None = None,
+    ) -> Task:
+        """Run ``func`` on a worker thread.
+
+        Args:
+            func: called with no argument, or with one ``progress(value)`` callable when
+                ``on_progress`` is given; must not touch widgets.
+            on_done: called on the GUI thread with the return value.
+            on_error: called on the GUI thread with the exception; by default the exception goes to
+                ``sys.excepthook`` (the bug dialog).
+            on_progress: called on the GUI thread with each value the task reported.
+
+        Returns:
+            A :class:`Task` handle.
+        """
+        task = Task()
+        key = self._next
+        self._next += 1
+
+        def done(value: Any) -> None:
+            self._finish(key)
+            if on_done is not None:
+                on_done(value)
+
+        def failed(exc: BaseException) -> None:
+            self._finish(key)
+            if not isinstance(exc, Exception):
+                logger.warning("background task stopped by %r", exc)
+            (on_error or _default_error)(exc)
+
+        relay = _Relay(done, failed, on_progress)
+        job = _Job(func, relay, on_progress is not None)
+        self._pending[key] = (job, relay, task)
+        self._pool.start(job)
+        return task
+
+    def _finish(self, key: int) -> None:
+        entry = self._pending.pop(key, None)
+        if entry is not None:
+            entry[2].finished = True
+
+    @property
+    def busy(self) -> bool:
+        """True while a task's result has not been delivered yet."""
+        return bool(self._pending)
+
+    def wait_for_done(self, msecs: int = -1) -> bool:
+        """Block until the pool's threads are idle (results may still be queued for the GUI thread)."""
+        return self._pool.waitForDone(msecs)
+
+
+class SynchronousRunner:
+    """The same interface as :class:`TaskRunner`, running every task at once on the calling thread.
+
+    For tests: the result handlers have run when :meth:`run_task` returns.
+    """
+
+    busy = False
+
+    def run_task(
+        self,
+        func: Callable[..., Any],
+        on_done: Done | None = None,
+        on_error: Failed | None = None,
+        *,
+        on_progress: Progress | None = None,
+    ) -> Task:
+        task = Task()
+        try:
+            result = func(on_progress) if on_progress is not None else func()
+        except Exception as exc:
+            task.finished = True
+            (on_error or _default_error)(exc)
+            return task
+        task.finished = True
+        if on_done is not None:
+            on_done(result)
+        return task
+
+    def wait_for_done(self, msecs: int = -1) -> bool:
+        return True

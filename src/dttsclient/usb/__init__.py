@@ -1,0 +1,1 @@
+"""USB and paper: backups, restore, courier bundles, Excel and PDF reports, Excel import."""

@@ -1,0 +1,220 @@
+"""The exception tree of the USB and paper features.
+
+Everything raised on purpose derives from :class:`UsbError` (a :class:`~dttsclient.core.errors.DttsError`,
+so each carries a plain Vietnamese and an English sentence). Two families:
+
+* a *file we read* is not acceptable — :class:`BadFile` and its children (:class:`UnsafeArchive`,
+  :class:`NewerFormat`, :class:`NotAnXlsx` …): nothing was changed;
+* the *target we write* failed — :class:`NotEnoughSpace`, :class:`TargetVanished`,
+  :class:`TargetNotWritable`: the previous file on the target is intact and no half file is left.
+
+:class:`WrongCommune` and :class:`WrongReport` ask for a confirmation (``--yes`` / a dialog);
+:class:`ImportRefused` lists every refused cell; :class:`NothingToExport` means "nothing to do".
+"""
+
+from __future__ import annotations
+
+from dttsclient.core.errors import DttsError
+
+
+def human_size(n: int) -> str:
+    """A byte count for people: "512 B", "1,5 MB" (Vietnamese decimal comma)."""
+    value = float(n)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            if unit == "B":
+                return f"{int(value)} B"
+            return f"{value:.1f}".replace(".", ",") + f" {unit}"
+        value /= 1024
+    return f"{n} B"  # pragma: no cover
+
+
+class UsbError(DttsError):
+    """Base of every expected failure of the USB and paper features."""
+
+
+# -- files we read --------------------------------------------------------------------------------
+class BadFile(UsbError):
+    """A file cannot be used: damaged, truncated, tampered with, or not what it claims to be.
+
+    Args:
+        path: the file.
+        why_vi / why_en: what is wrong, as a short clause.
+    """
+
+    def __init__(self, path: object, why_vi: str, why_en: str) -> None:
+        super().__init__(
+            f"Không dùng được tệp “{path}”: {why_vi} Không có gì bị thay đổi.",
+            f"The file “{path}” cannot be used: {why_en} Nothing was changed.",
+        )
+        self.path = str(path)
+        self.why_vi = why_vi
+        self.why_en = why_en
+
+
+class UnsafeArchive(BadFile):
+    """A zip that could harm the computer: ``..`` or absolute names, a zip bomb, overlapping members."""
+
+
+class NewerFormat(BadFile):
+    """The file was written by a newer DTTS Client than this one."""
+
+    def __init__(self, path: object, found: object, supported: object) -> None:
+        super().__init__(
+            path,
+            f"tệp được tạo bởi phiên bản DTTS Client mới hơn (định dạng {found}, phiên bản này đọc được "
+            f"đến {supported}). Hãy cài phiên bản mới nhất rồi thử lại.",
+            f"it was made by a newer DTTS Client (format {found}; this version reads up to {supported}). "
+            "Install the latest version and try again.",
+        )
+        self.found = found
+        self.supported = supported
+
+
+class NotAnXlsx(BadFile):
+    """The file is not an Excel workbook (.xlsx): a renamed text file, an old .xls, a damaged file."""
+
+
+# -- targets we write -----------------------------------------------------------------------------
+class NotEnoughSpace(UsbError):
+    """The target has too little free space; says how much is needed.
+
+    Attributes:
+        needed: bytes needed. available: bytes free (None when unknown). target: the folder.
+    """
+
+    def __init__(self, target: object, needed: int, available: int | None = None) -> None:
+        free_vi = f" (còn trống {human_size(available)})" if available is not None else ""
+        free_en = f" (free: {human_size(available)})" if available is not None else ""
+        super().__init__(
+            f"Không đủ chỗ trống ở “{target}”: cần khoảng {human_size(needed)}{free_vi}. "
+            "Hãy xoá bớt tệp hoặc dùng USB khác rồi thử lại; tệp cũ trên đó không bị ảnh hưởng.",
+            f"Not enough free space on “{target}”: about {human_size(needed)} is needed{free_en}. "
+            "Free some space or use another USB stick and try again; the files already there are intact.",
+        )
+        self.target = str(target)
+        self.needed = needed
+        self.available = available
+
+
+class TargetVanished(UsbError):
+    """The USB stick (or folder) disappeared or failed while writing: pulled out, or an I/O error."""
+
+    def __init__(self, target: object, detail: str = "") -> None:
+        super().__init__(
+            f"Không ghi xong được vào “{target}”: USB đã bị rút ra hoặc bị lỗi khi đang ghi. "
+            "Hãy cắm lại USB và làm lại; tệp sao lưu trước đó (nếu có) vẫn còn nguyên, không để lại tệp dở.",
+            f"Could not finish writing to “{target}”: the USB stick was removed or failed while writing. "
+            "Plug it in again and retry; the previous file (if any) is intact and no half file was left.",
+        )
+        self.target = str(target)
+        self.detail = detail
+
+
+class TargetNotWritable(UsbError):
+    """The target folder is read-only or we have no permission to write there."""
+
+    def __init__(self, target: object, detail: str = "") -> None:
+        super().__init__(
+            f"Không ghi được vào “{target}”: thư mục chỉ đọc, USB bị khoá chống ghi hoặc không có quyền. "
+            "Hãy chọn nơi khác hoặc mở khoá USB rồi thử lại.",
+            f"Cannot write to “{target}”: the folder is read-only, the USB stick is write-protected, or "
+            "permission is denied. Choose another place or unlock the stick and try again.",
+        )
+        self.target = str(target)
+        self.detail = detail
+
+
+class WriteCorrupted(UsbError):
+    """The file written to the target does not read back the same: the stick may be failing."""
+
+    def __init__(self, target: object, detail: str = "") -> None:
+        super().__init__(
+            f"Tệp vừa ghi vào “{target}” đọc lại không giống bản gốc: USB có thể sắp hỏng. "
+            "Tệp dở đã được xoá; hãy thử USB khác. Tệp cũ trên USB (nếu có) vẫn còn nguyên.",
+            f"The file just written to “{target}” does not read back the same: the USB stick may be "
+            "failing. The half file was removed; try another stick. The previous file (if any) is intact.",
+        )
+        self.target = str(target)
+        self.detail = detail
+
+
+# -- confirmations and refusals -------------------------------------------------------------------
+class NeedsConfirmation(UsbError):
+    """The operation is possible, but only after the officer confirms (``--yes`` or a dialog)."""
+
+
+class WrongCommune(NeedsConfirmation):
+    """A backup of another commune: restoring it needs a confirmation."""
+
+    def __init__(self, file_unit: str | None, local_unit: str | None) -> None:
+        super().__init__(
+            f"Bản sao lưu này là của xã {file_unit or '?'}, còn hồ sơ đang mở là của xã {local_unit or '?'}. "
+            "Không khôi phục gì. Nếu chắc chắn muốn gộp, hãy xác nhận (dòng lệnh: thêm --yes).",
+            f"This backup belongs to commune {file_unit or '?'}, but the open profile is commune "
+            f"{local_unit or '?'}. Nothing was restored. To merge it anyway, confirm (command line: add --yes).",
+        )
+        self.file_unit = file_unit
+        self.local_unit = local_unit
+
+
+class WrongReport(NeedsConfirmation):
+    """An Excel file of another form, commune or period: importing it needs a confirmation.
+
+    Attributes:
+        differences: (field, in the file, expected) triples.
+    """
+
+    def __init__(self, differences: list[tuple[str, str, str]]) -> None:
+        names = {"form": ("biểu", "form"), "unit": ("xã", "commune"), "period": ("kỳ", "period")}
+        vi = "; ".join(f"{names[f][0]} trong tệp là {a}, không phải {b}" for f, a, b in differences)
+        en = "; ".join(f"the file's {names[f][1]} is {a}, not {b}" for f, a, b in differences)
+        super().__init__(
+            f"Tệp Excel này thuộc báo cáo khác ({vi}). Không nhập gì. "
+            "Nếu chắc chắn muốn nhập, hãy xác nhận (dòng lệnh: thêm --yes).",
+            f"This Excel file belongs to another report ({en}). Nothing was imported. "
+            "To import it anyway, confirm (command line: add --yes).",
+        )
+        self.differences = list(differences)
+
+
+class ImportRefused(UsbError):
+    """Some cells of an Excel file were refused, so nothing at all was imported (all or nothing).
+
+    Attributes:
+        problems: one (message_vi, message_en) pair per refused cell, each naming its sheet and cell.
+    """
+
+    def __init__(self, path: object, problems: list[tuple[str, str]]) -> None:
+        self.problems = list(problems)
+        vi = "\n".join(f"- {p[0]}" for p in self.problems)
+        en = "\n".join(f"- {p[1]}" for p in self.problems)
+        super().__init__(
+            f"Không nhập giá trị nào từ “{path}” (chỉ nhập khi mọi ô đều hợp lệ): {len(self.problems)} ô "
+            f"bị từ chối. Sửa các ô sau rồi nhập lại:\n{vi}",
+            f"Nothing was imported from “{path}” (values are imported only when every cell is valid): "
+            f"{len(self.problems)} cell(s) refused. Fix these cells and import again:\n{en}",
+        )
+        self.path = str(path)
+
+
+class MissingArgument(UsbError):
+    """A value the operation needs was not given (e.g. the period of a plain long table)."""
+
+
+class NothingToExport(UsbError):
+    """There is nothing to write (no unsent submission for a courier bundle)."""
+
+
+class TooLarge(UsbError):
+    """What would be written exceeds what the reader accepts (e.g. the hub's bundle size limit)."""
+
+
+class ReportMissing(UsbError):
+    """The report to export does not exist yet."""
+
+    def __init__(self, unit: str, form: str, period: str) -> None:
+        super().__init__(
+            f"Chưa có báo cáo {unit} / {form} / {period}: hãy nhập số liệu trước.",
+            f"There is no report {unit} / {form} / {period} yet: enter values first.",
+        )

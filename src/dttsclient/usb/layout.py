@@ -1,0 +1,386 @@
+"""The printed layout of a report, shared by the Excel and the PDF writers (one content, two renderings).
+
+The table has the columns *Mã số | Chỉ tiêu | Đơn vị tính | value columns … | Tổng số | Ghi chú*. Each
+group of the catalogue starts with a group row; each indicator of the form has an indicator row (code,
+name, unit, its single value or its total). A disaggregated indicator then has a small table: when it
+has a column dimension (sex; else a short one such as area or level), a sub-header row names the
+options of the columns, and one data row per combination of its other dimensions (ethnic groups: the
+report's rows for forms with ``eth_options = present``, all groups otherwise) holds the values with the
+row total; a "Cộng" row adds the columns. Totals are computed values (never formulas), only for integer
+and decimal indicators (a sum of percentages means nothing).
+
+Value cells carry their (code, disagg) key, which the Excel writer records in its hidden ``_dtts`` sheet
+so the import finds every cell again.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from dttsclient.core import disagg as disagg_keys
+from dttsclient.core import periods, refdata, values
+from dttsclient.core.errors import ValueInputError
+from dttsclient.core.model import Catalog, Indicator
+
+if TYPE_CHECKING:
+    from dttsclient.store import Store
+
+MAX_COLUMN_OPTIONS = 4
+TOTAL_TYPES = ("integer", "decimal")
+COLUMN_HEADERS = ("Mã số", "Chỉ tiêu", "Đơn vị tính", "Tổng số", "Ghi chú")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of the value area.
+
+    Attributes:
+        text: what is printed (Vietnamese number format, "Có"/"Không", the text).
+        value: what goes into Excel: int / float for numbers, str otherwise, None when empty.
+        key: (code, disagg) for a cell holding a value of the report; None for totals and labels.
+        value_type: the indicator's value type ("" for labels).
+    """
+
+    text: str = ""
+    value: int | float | str | None = None
+    key: tuple[str, str] | None = None
+    value_type: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row of the table. ``kind``: "group", "indicator", "subheader", "data" or "total"."""
+
+    kind: str
+    code: str = ""
+    label: str = ""
+    unit: str = ""
+    cells: tuple[Cell, ...] = ()
+    total: Cell = field(default_factory=Cell)
+    note: str = ""
+    span: bool = False  # a text value: printed across the value and total columns
+
+
+@dataclass(frozen=True)
+class ReportLayout:
+    """Everything both renderings print, plus the metadata the import needs."""
+
+    form: str
+    form_name: str
+    unit: str
+    unit_name: str
+    province_name: str
+    period: str
+    period_label: str
+    catalog_id: str
+    catalog_version: int
+    catalog_title: str
+    legal_basis: str
+    sample: bool
+    state: str
+    value_columns: int
+    rows: tuple[Row, ...]
+    place: str
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """Column headers: Mã số, Chỉ tiêu, Đơn vị tính, Số liệu (× value columns), Tổng số, Ghi chú."""
+        return (*COLUMN_HEADERS[:3], *(["Số liệu"] * self.value_columns), *COLUMN_HEADERS[3:])
+
+    @property
+    def header_lines(self) -> tuple[tuple[str, str], ...]:
+        """(label, text) lines printed under the title."""
+        lines = [
+            (
+                "Đơn vị báo cáo",
+                f"UBND {self.unit_name} (mã {self.unit})"
+                + (f", {self.province_name}" if self.province_name else ""),
+            ),
+            ("Kỳ báo cáo", f"{self.period_label} (mã kỳ {self.period})"),
+            ("Danh mục chỉ tiêu", f"{self.catalog_title}, phiên bản {self.catalog_version}"),
+            ("Căn cứ", self.legal_basis),
+        ]
+        return tuple(lines)
+
+    @property
+    def title(self) -> str:
+        return self.form_name.upper()
+
+    @property
+    def date_line(self) -> str:
+        return f"{self.place}, ngày …… tháng …… năm ……"
+
+
+def number_value(canonical: str) -> int | float:
+    """The spreadsheet number of a canonical numeric string (int when whole)."""
+    dec = values.to_decimal(canonical)
+    if dec == dec.to_integral_value() and abs(dec) < Decimal(10) ** 15:
+        return int(dec)
+    return float(dec)
+
+
+def value_cell(indicator: Indicator, key: tuple[str, str], canonical: str | None) -> Cell:
+    vt = indicator.value_type
+    if canonical is None or canonical == "":
+        return Cell(key=key, value_type=vt)
+    text = values.format_value(canonical, vt)
+    if vt in values.NUMERIC_TYPES:
+        try:
+            return Cell(text=text, value=number_value(canonical), key=key, value_type=vt)
+        except ValueInputError:  # a stored value that is not a number: show it as it is
+            return Cell(text=canonical, value=canonical, key=key, value_type=vt)
+    return Cell(text=text, value=text, key=key, value_type=vt)
+
+
+def total_cell(indicator: Indicator, canonicals: list[str | None]) -> Cell:
+    """The sum of some cells, for integer and decimal indicators with at least one value."""
+    if indicator.value_type not in TOTAL_TYPES:
+        return Cell()
+    nums = []
+    for c in canonicals:
+        if c:
+            try:
+                nums.append(values.to_decimal(c))
+            except ValueInputError:  # a damaged stored value is shown, not summed
+                continue
+    if not nums:
+        return Cell()
+    total = sum(nums, Decimal(0))
+    plain = format(total, "f")
+    return Cell(text=values.format_decimal(total), value=number_value(plain), value_type=indicator.value_type)
+
+
+def _place(unit_name: str) -> str:
+    for prefix in ("Xã ", "Phường ", "Đặc khu ", "Thị trấn "):
+        if unit_name.startswith(prefix):
+            return unit_name[len(prefix) :]
+    return unit_name or "……"
+
+
+def _eth_codes(
+    catalog: Catalog, form_eth: str, eth_rows: list[str], cells: Mapping[tuple[str, str], str]
+) -> list[str]:
+    if form_eth != "present":
+        return [o.code for o in catalog.options_for("eth")]
+    codes = list(dict.fromkeys(eth_rows))
+    for _, key in cells:
+        if "eth=" in key:
+            code = disagg_keys.parse_key(key).get("eth")
+            if code and code not in codes:
+                codes.append(code)
+    return codes
+
+
+def _column_dim(catalog: Catalog, dims: tuple[str, ...]) -> str | None:
+    if "sex" in dims:
+        return "sex"
+    short = [d for d in dims if d != "eth" and 0 < len(catalog.options_for(d)) <= MAX_COLUMN_OPTIONS]
+    return short[-1] if short else None
+
+
+def build_layout(
+    catalog: Catalog,
+    form_code: str,
+    unit: str,
+    period: str,
+    cells: Mapping[tuple[str, str], str],
+    comments: Mapping[tuple[str, str], Any] | None = None,
+    eth_rows: list[str] | None = None,
+    state: str = "draft",
+) -> ReportLayout:
+    """The layout of one report.
+
+    Args:
+        catalog: the catalogue version the report is pinned to.
+        form_code: the form.
+        unit / period: the report's commune and period codes.
+        cells: ``(code, disagg) -> canonical``.
+        comments: ``(code, disagg) -> comment`` (objects with ``.text``, or strings).
+        eth_rows: the report's ethnic-group rows (forms with ``eth_options = present``).
+        state: the report's state, printed as a mark for drafts.
+    """
+    comments = comments or {}
+    form = catalog.form(form_code)
+    indicators = catalog.form_indicators(form)
+    eth = _eth_codes(catalog, form.eth_options, list(eth_rows or []), cells)
+
+    def options(dim: str) -> list[tuple[str, str]]:
+        opts = {o.code: o.name_vi for o in catalog.options_for(dim)}
+        codes = eth if dim == "eth" else list(opts)
+        return [(c, opts.get(c, c)) for c in codes]
+
+    def note_of(keys: list[tuple[str, str]], labels: list[str]) -> str:
+        parts = []
+        for key, label in zip(keys, labels, strict=True):
+            c = comments.get(key)
+            if c is None:
+                continue
+            text = getattr(c, "text", c)
+            parts.append(f"{label}: {text}" if label else str(text))
+        return "; ".join(parts)
+
+    width = 1
+    for ind in indicators:
+        col = _column_dim(catalog, catalog.dimensions_of(ind))
+        if col:
+            width = max(width, len(options(col)))
+
+    rows: list[Row] = []
+    group_names = {g.code: g.name_vi for g in catalog.groups}
+    current_group = None
+    group_no = 0
+    for ind in indicators:
+        if ind.group != current_group:
+            current_group = ind.group
+            group_no += 1
+            rows.append(
+                Row(
+                    "group",
+                    code=ind.group,
+                    label=f"{_roman(group_no)}. {group_names.get(ind.group, ind.group)}",
+                )
+            )
+        dims = catalog.dimensions_of(ind)
+        if not dims:
+            key = (ind.code, "")
+            rows.append(
+                Row(
+                    "indicator",
+                    ind.code,
+                    ind.name_vi,
+                    ind.unit,
+                    cells=(value_cell(ind, key, cells.get(key)),) + (Cell(),) * (width - 1),
+                    note=note_of([key], [""]),
+                    span=ind.value_type == "text",
+                )
+            )
+            continue
+        rows.extend(_block(ind, dims, catalog, cells, options, note_of, width))
+    unit_info = refdata.commune(unit)
+    unit_name = unit_info.commune_name if unit_info else unit
+    return ReportLayout(
+        form=form.code,
+        form_name=nfc(form.name_vi),
+        unit=unit,
+        unit_name=unit_name,
+        province_name=unit_info.province_name if unit_info else "",
+        period=period,
+        period_label=periods.parse_period(period).label("vi"),
+        catalog_id=catalog.catalog_id,
+        catalog_version=catalog.version,
+        catalog_title=catalog.title,
+        legal_basis=catalog.legal_basis,
+        sample=catalog.sample,
+        state=state,
+        value_columns=width,
+        rows=tuple(rows),
+        place=_place(unit_name),
+    )
+
+
+def _block(ind, dims, catalog, cells, options, note_of, width) -> list[Row]:
+    """The rows of one disaggregated indicator."""
+    col_dim = _column_dim(catalog, dims)
+    row_dims = [d for d in dims if d != col_dim]
+    col_opts = options(col_dim) if col_dim else [(None, "")]
+    row_combos = list(itertools.product(*[options(d) for d in row_dims])) if row_dims else [()]
+    all_keys: list[tuple[str, str]] = []
+    data_rows: list[Row] = []
+    col_values: list[list[str | None]] = [[] for _ in col_opts]
+    for combo in row_combos:
+        mapping = {d: opt[0] for d, opt in zip(row_dims, combo, strict=True)}
+        label = " — ".join(opt[1] for opt in combo)
+        keys, row_cells, row_vals = [], [], []
+        for i, (code, _) in enumerate(col_opts):
+            m = dict(mapping)
+            if col_dim:
+                m[col_dim] = code
+            key = (ind.code, disagg_keys.make_key(m))
+            keys.append(key)
+            v = cells.get(key)
+            row_vals.append(v)
+            col_values[i].append(v)
+            row_cells.append(value_cell(ind, key, v))
+        all_keys += keys
+        total = total_cell(ind, row_vals) if len(col_opts) > 1 else Cell()
+        data_rows.append(
+            Row(
+                "data",
+                label=label or "Số liệu",
+                cells=_pad(row_cells, width),
+                total=total,
+                note=note_of(keys, [o[1] for o in col_opts] if col_dim else [""] * len(keys)),
+            )
+        )
+    own = (ind.code, "")
+    head = Row(
+        "indicator",
+        ind.code,
+        ind.name_vi,
+        ind.unit,
+        cells=(Cell(),) * width,
+        total=total_cell(ind, [cells.get(k) for k in all_keys]),
+        note=note_of([own], [""]),
+    )
+    out = [head]
+    if col_dim and data_rows:
+        row_label = ", ".join(disagg_keys.dimension_name(d) for d in row_dims)
+        out.append(
+            Row(
+                "subheader",
+                label=row_label,
+                cells=_pad([Cell(text=o[1]) for o in col_opts], width),
+                total=Cell(text="Cộng" if ind.value_type in TOTAL_TYPES else ""),
+            )
+        )
+    out += data_rows
+    if len(data_rows) > 1 and ind.value_type in TOTAL_TYPES:
+        totals = [total_cell(ind, vals) for vals in col_values]
+        out.append(
+            Row(
+                "total",
+                label="Cộng",
+                cells=_pad(totals, width),
+                total=total_cell(ind, [cells.get(k) for k in all_keys]),
+            )
+        )
+    return out
+
+
+def _pad(cells: list[Cell], width: int) -> tuple[Cell, ...]:
+    return tuple(cells) + (Cell(),) * (width - len(cells))
+
+
+def _roman(n: int) -> str:
+    table = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+    out = ""
+    for value, letters in table:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def layout_for_report(store: Store, report_id: int) -> ReportLayout:
+    """The layout of a stored report, against the catalogue version it is pinned to."""
+    report = store.report_by_id(report_id)
+    catalog = store.catalog_version(report.catalog_id, report.catalog_version)
+    return build_layout(
+        catalog,
+        report.form,
+        report.unit,
+        report.period,
+        store.cells(report_id),
+        store.comments(report_id),
+        store.eth_rows(report_id),
+        report.state,
+    )

@@ -1,0 +1,529 @@
+"""Importing values from Excel into a draft: all or nothing.
+
+Two kinds of workbook are read:
+
+* the **form layout** written by :mod:`.xlsx_report` — its hidden ``_dtts`` sheet names the form, unit
+  and period and maps every value cell to (code, disagg), so export → import gives back the same values;
+* a **plain long table** — a sheet with a header row holding the columns *code* (``mã``, ``mã chỉ
+  tiêu``), *disaggregation* (``phân tổ``, ``disagg``; optional) and *value* (``giá trị``, ``số liệu``),
+  names in Vietnamese or English, any case, with or without diacritics. The form and period must then
+  be given.
+
+Numbers typed in Excel are read as numbers; text cells are read the Vietnamese way (``1.234,5``); yes/no
+cells accept Có/Không. Empty cells are skipped (an import never erases a value). Every refused cell is
+reported with its sheet and cell reference ("Sheet BM01, ô D14: …"), and when any cell is refused
+nothing at all is imported. A file of another form, commune or period is imported only when confirmed.
+Accepted values are written in one store transaction (:meth:`Store.set_cells`), after an automatic
+backup of the profile.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dttsclient.core import disagg as disagg_keys
+from dttsclient.core import periods, refdata, values
+from dttsclient.core.errors import DttsError, IdentifierError, ValueInputError
+from dttsclient.core.model import Catalog
+from dttsclient.usb.autobackup import auto_backup, profile_has_data
+from dttsclient.usb.errors import (
+    BadFile,
+    ImportRefused,
+    MissingArgument,
+    NewerFormat,
+    NotAnXlsx,
+    WrongReport,
+)
+from dttsclient.usb.safezip import SafeZip, ZipLimits
+from dttsclient.usb.xlsx_report import FORMAT_VERSION, KIND, MAP_HEADER, META_SHEET
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+    from dttsclient.core.problems import Problem
+    from dttsclient.store import Store
+
+logger = logging.getLogger(__name__)
+
+LIMITS = ZipLimits(max_members=2000, max_member_size=200 << 20, max_total_size=400 << 20, max_ratio=500)
+CODE_NAMES = {"code", "ma", "mso", "maso", "machitieu", "chitieu", "indicator", "indicatorcode"}
+DISAGG_NAMES = {"disagg", "disaggregation", "disaggregationkey", "phanto", "khoaphanto", "key"}
+VALUE_NAMES = {"value", "giatri", "solieu"}
+HEADER_SEARCH_ROWS = 20
+
+
+@dataclass
+class ImportReport:
+    """What an import did.
+
+    Attributes:
+        mode: "layout" (a form exported by DTTS) or "table" (a plain long table).
+        read: cells with a value in the file; changed: values that changed; unchanged: equal already.
+        empty: empty value cells skipped (an import never erases a value).
+        eth_rows_added: ethnic groups added to the report's rows.
+        differences: (field, in the file, target) that the officer confirmed.
+        problems: the report's checks after the import (errors and warnings, as the grid shows them).
+    """
+
+    path: Path
+    mode: str
+    unit: str
+    form: str
+    period: str
+    report_id: int | None = None
+    read: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    empty: int = 0
+    eth_rows_added: list[str] = field(default_factory=list)
+    differences: list[tuple[str, str, str]] = field(default_factory=list)
+    safety_copy: Path | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "mode": self.mode,
+            "unit": self.unit,
+            "form": self.form,
+            "period": self.period,
+            "report_id": self.report_id,
+            "read": self.read,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "empty": self.empty,
+            "eth_rows_added": list(self.eth_rows_added),
+            "differences": [list(d) for d in self.differences],
+            "safety_copy": str(self.safety_copy) if self.safety_copy else None,
+            "errors": [p.to_json() for p in self.problems if p.is_error],
+            "warnings": [p.to_json() for p in self.problems if not p.is_error],
+        }
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """One value read from the file, with its place."""
+
+    sheet: str
+    ref: str
+    code: str
+    disagg: str
+    value: Any
+    code_ref: str = ""
+
+
+# -- opening ---------------------------------------------------------------------------------------
+def open_workbook(path: Path | str) -> Workbook:
+    """Open an .xlsx safely (zip checks first) with cached values, not formulas.
+
+    Raises:
+        NotAnXlsx: a renamed text/CSV file, an old .xls, a zip that is not a workbook, a damaged workbook.
+        BadFile: missing, unreadable, truncated, unsafe.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except FileNotFoundError as exc:
+        raise BadFile(path, "không tìm thấy tệp.", "the file does not exist.") from exc
+    except IsADirectoryError as exc:
+        raise BadFile(path, "đây là một thư mục, không phải tệp.", "it is a folder, not a file.") from exc
+    except OSError as exc:
+        raise BadFile(path, "không đọc được tệp.", "the file cannot be read.") from exc
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise NotAnXlsx(
+            path,
+            "đây là tệp Excel kiểu cũ (.xls) hoặc tệp có đặt mật khẩu. Hãy mở bằng Excel, bỏ mật khẩu "
+            "và lưu lại dưới dạng “Excel Workbook (.xlsx)”.",
+            "it is an old-style Excel file (.xls) or a password-protected one. Open it in Excel, remove "
+            "the password and save it as “Excel Workbook (.xlsx)”.",
+        )
+    if not head.startswith(b"PK\x03\x04"):
+        raise NotAnXlsx(
+            path,
+            "đây không phải tệp Excel .xlsx (có thể là tệp văn bản hoặc CSV bị đổi tên).",
+            "it is not an Excel .xlsx workbook (it may be a text or CSV file that was renamed).",
+        )
+    with SafeZip(path, LIMITS) as zf:
+        if not (zf.has("[Content_Types].xml") and zf.has("xl/workbook.xml")):
+            raise NotAnXlsx(
+                path, "tệp nén này không phải là sổ tính Excel.", "this zip file is not an Excel workbook."
+            )
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        with warnings.catch_warnings(), open(path, "rb") as fh:
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
+            # A file object: openpyxl would otherwise insist on the name ending in .xlsx.
+            return load_workbook(fh, data_only=True)
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        OSError,
+        EOFError,
+    ) as exc:
+        raise NotAnXlsx(
+            path,
+            "sổ tính Excel bị hỏng, không đọc được.",
+            "the Excel workbook is damaged and cannot be read.",
+        ) from exc
+
+
+# -- reading the two kinds of workbook -------------------------------------------------------------
+def _read_meta(wb: Workbook, path: Path) -> tuple[dict[str, Any], list[_Raw]]:
+    ws = wb[META_SHEET]
+    meta: dict[str, Any] = {}
+    raws: list[_Raw] = []
+    in_map = False
+    for row in ws.iter_rows(values_only=True):
+        cells = list(row) + [None] * 5
+        if not in_map:
+            if tuple(cells[:5]) == MAP_HEADER:
+                in_map = True
+            elif cells[0] is not None:
+                meta[str(cells[0])] = cells[1]
+            continue
+        if cells[0] is None:
+            continue
+        sheet, ref, code, key = (str(c) if c is not None else "" for c in cells[:4])
+        if sheet not in wb.sheetnames:
+            raise _damaged_meta(path)
+        try:
+            raw = wb[sheet][ref].value
+        except (ValueError, KeyError, AttributeError) as exc:
+            raise _damaged_meta(path) from exc
+        raws.append(_Raw(sheet, ref, code, key, raw))
+    if meta.get("kind") != KIND or not in_map:
+        raise _damaged_meta(path)
+    version = meta.get("format_version")
+    if not isinstance(version, int) or version < 1:
+        raise _damaged_meta(path)
+    if version > FORMAT_VERSION:
+        raise NewerFormat(path, version, FORMAT_VERSION)
+    for name in ("form", "unit", "period"):
+        if not meta.get(name):
+            raise _damaged_meta(path)
+        meta[name] = str(meta[name])
+    return meta, raws
+
+
+def _damaged_meta(path: Path) -> BadFile:
+    return BadFile(
+        path,
+        f"trang ẩn “{META_SHEET}” của tệp bị hỏng. Hãy xuất lại biểu từ DTTS, hoặc nhập dưới dạng bảng "
+        "có các cột mã, phân tổ, giá trị.",
+        f"its hidden sheet “{META_SHEET}” is damaged. Export the form from DTTS again, or import a plain "
+        "table with the columns code, disaggregation, value.",
+    )
+
+
+def _header_columns(row: tuple) -> dict[str, int] | None:
+    found: dict[str, int] = {}
+    for i, cell in enumerate(row):
+        if not isinstance(cell, str):
+            continue
+        name = refdata.fold(cell)
+        for role, names in (("code", CODE_NAMES), ("disagg", DISAGG_NAMES), ("value", VALUE_NAMES)):
+            if name in names and role not in found:
+                found[role] = i
+    return found if "code" in found and "value" in found else None
+
+
+def _read_table(wb: Workbook, path: Path) -> list[_Raw]:
+    from openpyxl.utils import get_column_letter
+
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        rows = ws.iter_rows(values_only=True)
+        header = None
+        for n, row in enumerate(rows, start=1):
+            if n > HEADER_SEARCH_ROWS:
+                break
+            header = _header_columns(row)
+            if header:
+                header_row = n
+                break
+        if not header:
+            continue
+        raws = []
+        for n, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
+            cells = list(row) + [None] * (max(header.values()) + 1)
+            code_raw = cells[header["code"]]
+            value = cells[header["value"]]
+            key_raw = cells[header["disagg"]] if "disagg" in header else None
+            if code_raw is None and value is None and key_raw is None:
+                continue
+            if (
+                isinstance(code_raw, (int, float))
+                and not isinstance(code_raw, bool)
+                and float(code_raw).is_integer()
+            ):
+                code = str(int(code_raw)).zfill(4)  # Excel turned "0101" into 101
+            else:
+                code = "" if code_raw is None else str(code_raw).strip()
+            raws.append(
+                _Raw(
+                    ws.title,
+                    f"{get_column_letter(header['value'] + 1)}{n}",
+                    code,
+                    "" if key_raw is None else str(key_raw).strip(),
+                    value,
+                    code_ref=f"{get_column_letter(header['code'] + 1)}{n}",
+                )
+            )
+        return raws
+    raise BadFile(
+        path,
+        "không thấy biểu DTTS hay bảng có dòng tiêu đề gồm các cột “mã” và “giá trị” (và “phân tổ” nếu có).",
+        "it is neither a DTTS form nor a table with a header row holding the columns “code” and “value” "
+        "(and “disaggregation” when needed).",
+    )
+
+
+# -- checking the cells ----------------------------------------------------------------------------
+def _where(raw: _Raw, ref: str | None = None) -> tuple[str, str]:
+    r = ref or raw.ref
+    return f"Sheet {raw.sheet}, ô {r}", f"Sheet {raw.sheet}, cell {r}"
+
+
+def _canonical(value: Any, value_type: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (datetime, date, time)):
+        raise ValueInputError(
+            f"“{value}” là ngày giờ, không phải là số liệu.", f"“{value}” is a date or time, not a value."
+        )
+    if isinstance(value, bool):
+        if value_type != "yes_no":
+            raise ValueInputError(f"“{value}” không phải là số.", f"“{value}” is not a number.")
+        return "1" if value else "0"
+    if isinstance(value, (int, float)):
+        if value_type == "text":
+            return values.parse_input(values.canonical_of(value, "decimal"), "text")
+        return values.canonical_of(value, value_type)
+    text = str(value)
+    if value_type in values.NUMERIC_TYPES and text.strip().startswith("="):
+        raise ValueInputError(
+            f"“{text.strip()[:40]}” là công thức chưa có kết quả; hãy dán giá trị (Paste Values).",
+            f"“{text.strip()[:40]}” is a formula without a result; paste the values instead.",
+        )
+    return values.parse_input(text, value_type)
+
+
+def _check_cell(catalog: Catalog, form_codes: set[str], code: str, key: str) -> tuple[str, str] | None:
+    """Why (code, key) is not a cell of the form, or None."""
+    if code not in form_codes:
+        return (f"chỉ tiêu “{code}” không có trong biểu này.", f"indicator “{code}” is not on this form.")
+    try:
+        mapping = disagg_keys.parse_key(key)
+    except IdentifierError as exc:
+        return (exc.message_vi, exc.message_en)
+    dims = set(catalog.dimensions_of(code))
+    if set(mapping) != dims:
+        want = ", ".join(sorted(dims)) or "không phân tổ"
+        want_en = ", ".join(sorted(dims)) or "none"
+        return (
+            f"chỉ tiêu {code} phân tổ theo: {want} (ô ghi “{key}”).",
+            f"indicator {code} is broken down by: {want_en} (the cell says “{key}”).",
+        )
+    for dim, opt in mapping.items():
+        if opt not in {o.code for o in catalog.options_for(dim)}:
+            return (f"“{dim}={opt}” không phải lựa chọn hợp lệ.", f"“{dim}={opt}” is not a valid option.")
+    return None
+
+
+def parse_cells(
+    catalog: Catalog, form_code: str, raws: list[_Raw]
+) -> tuple[list[tuple[str, str, str]], int, list[tuple[str, str]]]:
+    """Check every value read: (items, empty count, problems), problems naming sheet and cell."""
+    form_codes = {i.code for i in catalog.form_indicators(form_code)}
+    items: dict[tuple[str, str], tuple[str, _Raw]] = {}
+    problems: list[tuple[str, str]] = []
+    empty = 0
+    for raw in raws:
+        where_vi, where_en = _where(raw, raw.code_ref or raw.ref)
+        if not raw.code:
+            if raw.value is not None:
+                problems.append(
+                    (f"{where_vi}: thiếu mã chỉ tiêu.", f"{where_en}: the indicator code is missing.")
+                )
+            continue
+        try:
+            key = disagg_keys.normalize_key(raw.disagg) if raw.disagg else ""
+        except IdentifierError as exc:
+            problems.append((f"{where_vi}: {exc.message_vi}", f"{where_en}: {exc.message_en}"))
+            continue
+        why = _check_cell(catalog, form_codes, raw.code, key)
+        if why is not None:
+            problems.append((f"{where_vi}: {why[0]}", f"{where_en}: {why[1]}"))
+            continue
+        where_vi, where_en = _where(raw)
+        try:
+            canonical = _canonical(raw.value, catalog.indicator(raw.code).value_type)
+        except ValueInputError as exc:
+            problems.append((f"{where_vi}: {exc.message_vi}", f"{where_en}: {exc.message_en}"))
+            continue
+        if canonical is None:
+            empty += 1
+            continue
+        cell = (raw.code, key)
+        if cell in items and items[cell][0] != canonical:
+            first = items[cell][1]
+            problems.append(
+                (
+                    f"{where_vi}: ô {raw.code}@{key} đã có giá trị khác ở {first.sheet}!{first.ref}.",
+                    f"{where_en}: cell {raw.code}@{key} already has another value at {first.sheet}!{first.ref}.",
+                )
+            )
+            continue
+        items[cell] = (canonical, raw)
+    return [(c, k, v) for (c, k), (v, _) in items.items()], empty, problems
+
+
+# -- the import ------------------------------------------------------------------------------------
+def _who(store: Store) -> str:
+    name = store.profile().username
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "officer"
+
+
+def import_values(
+    store: Store,
+    path: Path | str,
+    form: str | None = None,
+    period: str | None = None,
+    unit: str | None = None,
+    confirm: bool = False,
+    *,
+    who: str | None = None,
+) -> ImportReport:
+    """Import the values of an Excel file into a report's draft, all or nothing.
+
+    Args:
+        store: the open profile.
+        path: the ``.xlsx`` file (a DTTS form layout or a plain long table).
+        form / period: the target report; default from the file (needed for a plain table).
+        unit: the target commune; default the profile's.
+        confirm: the officer confirmed importing a file of another form, commune or period.
+        who: the name kept in the change log (default: the profile's user).
+
+    Returns:
+        What was imported (``changed`` may be 0 when the file holds the same values).
+
+    Raises:
+        NotAnXlsx, BadFile: the file cannot be read; nothing changed.
+        WrongReport: another form/commune/period without ``confirm``; nothing changed.
+        MissingArgument: no commune, or a plain table without form/period.
+        ImportRefused: some cells were refused (each with sheet and cell); nothing was imported.
+    """
+    path = Path(path)
+    wb = open_workbook(path)
+    try:
+        target_unit = unit or store.profile().unit
+        if not target_unit:
+            raise MissingArgument(
+                "Hồ sơ chưa gắn với xã nào; hãy ghi rõ mã xã (--unit).",
+                "The profile has no commune yet; give the commune code (--unit).",
+            )
+        differences: list[tuple[str, str, str]] = []
+        if META_SHEET in wb.sheetnames:
+            mode = "layout"
+            meta, raws = _read_meta(wb, path)
+            t_form, t_period = form or meta["form"], period or meta["period"]
+            for name, want in (("form", t_form), ("unit", target_unit), ("period", t_period)):
+                if meta[name] != want:
+                    differences.append((name, meta[name], want))
+            if differences and not confirm:
+                raise WrongReport(differences)
+        else:
+            mode = "table"
+            if not form or not period:
+                raise MissingArgument(
+                    "Tệp là một bảng thường (không phải biểu xuất từ DTTS): hãy chọn biểu và kỳ báo cáo "
+                    "(dòng lệnh: --form và --period).",
+                    "The file is a plain table (not a form exported by DTTS): choose the form and the period "
+                    "(command line: --form and --period).",
+                )
+            t_form, t_period = form, period
+            raws = _read_table(wb, path)
+    finally:
+        wb.close()
+
+    report = store.report(target_unit, t_form, t_period)
+    catalog = (
+        store.catalog_version(report.catalog_id, report.catalog_version)
+        if report and report.catalog_id
+        else store.current_catalog()
+    )
+    if catalog is None:
+        raise MissingArgument(
+            "Chưa có danh mục chỉ tiêu; hãy đồng bộ hoặc nạp danh mục trước.",
+            "No indicator catalogue yet; sync or load one first.",
+        )
+    if not catalog.has_form(t_form):
+        raise MissingArgument(
+            f"Không có biểu “{t_form}” trong danh mục.", f"There is no form “{t_form}” in the catalogue."
+        )
+    periods.check_period_for_form(t_period, catalog.form(t_form).period_type)
+    items, empty, problems = parse_cells(catalog, t_form, raws)
+    if problems:
+        raise ImportRefused(path, problems)
+    result = ImportReport(
+        path=path,
+        mode=mode,
+        unit=target_unit,
+        form=t_form,
+        period=t_period,
+        read=len(items),
+        empty=empty,
+        differences=differences,
+    )
+    current = store.cells(report.id) if report else {}
+    to_write = [(c, k, v) for c, k, v in items if current.get((c, k)) != v]
+    result.unchanged = len(items) - len(to_write)
+    if report is not None:
+        result.report_id = report.id
+    if not to_write:
+        return result
+    if profile_has_data(store):
+        result.safety_copy = auto_backup(store, "import").path
+    if report is None:
+        report = store.report(target_unit, t_form, t_period, create=True)
+        result.report_id = report.id
+    if catalog.form(t_form).eth_options == "present":
+        rows = store.eth_rows(report.id)
+        new = []
+        for _, key, _ in to_write:
+            eth = disagg_keys.parse_key(key).get("eth") if key else None
+            if eth and eth not in rows and eth not in new:
+                new.append(eth)
+        if new:
+            store.set_eth_rows(report.id, rows + new)
+            result.eth_rows_added = new
+    try:
+        result.changed = store.set_cells(report.id, to_write, who or _who(store), kind="import")
+    except DttsError as exc:  # the store refused a value our checks let through: still nothing written
+        raise ImportRefused(path, [(exc.message_vi, exc.message_en)]) from exc
+    result.problems = store.check(report.id)
+    logger.info(
+        "imported %d value(s) from %s into %s/%s/%s", result.changed, path, target_unit, t_form, t_period
+    )
+    return result

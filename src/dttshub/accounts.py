@@ -1,0 +1,384 @@
+"""Accounts: users with argon2id passwords, opaque tokens stored hashed, devices, login throttling.
+
+Tokens are random strings (``secrets.token_urlsafe``); the hub stores only their SHA-256, so a copy of
+the database does not let anyone sign in. An access token lives ``access_token_ttl`` seconds (1 h by
+default); the refresh token 90 days, counted again from each refresh (an officer who syncs once a month
+never has to type the password again, one who stays away for 90 days does).
+
+Throttling: after ``login_max_failures`` wrong passwords for a username within
+``login_failure_window`` seconds, every login attempt for that username (right or wrong password) gets
+429 with ``Retry-After`` until the oldest of those failures leaves the window.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import re
+import secrets
+from datetime import datetime, timedelta
+from functools import cached_property
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy.engine import Connection
+
+from dttshub import db as t
+from dttshub.config import HubConfig
+from dttshub.db import Database, iso, parse_iso
+from dttshub.errors import BadRequest, Conflict, NotFound, Throttled, Unauthorized
+from dttshub.scope import Account, check_account_unit
+
+logger = logging.getLogger(__name__)
+
+USERNAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
+MIN_PASSWORD = 8
+ACCESS_PREFIX = "dta_"
+REFRESH_PREFIX = "dtr_"
+
+
+def token_hash(token: str) -> str:
+    """The stored form of a token: SHA-256 hex of its UTF-8 bytes."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _wrong_password() -> Unauthorized:
+    return Unauthorized(
+        "wrong_password",
+        "Sai tên đăng nhập hoặc mật khẩu.",
+        "Wrong username or password.",
+    )
+
+
+class Accounts:
+    """Users, tokens and devices of one hub.
+
+    Args:
+        db: the hub database.
+        config: the hub configuration (token lifetimes, argon2 cost, throttling, clock).
+    """
+
+    def __init__(self, db: Database, config: HubConfig) -> None:
+        self.db = db
+        self.config = config
+        self.hasher = PasswordHasher(
+            time_cost=config.argon2_time_cost,
+            memory_cost=config.argon2_memory_cost,
+            parallelism=config.argon2_parallelism,
+            type=Type.ID,
+        )
+
+    @cached_property
+    def _dummy_hash(self) -> str:
+        # Verified against when the username is unknown, so both cases take the same time.
+        return self.hasher.hash(secrets.token_hex(16))
+
+    # -- users -------------------------------------------------------------------------------------
+    def add_user(self, username: str, role: str, unit: str, password: str) -> Account:
+        """Create a user.
+
+        Raises:
+            BadRequest: bad username, role, unit or a password shorter than 8 characters.
+            Conflict: the username exists.
+        """
+        if not isinstance(username, str) or not USERNAME_RE.fullmatch(username):
+            raise BadRequest(
+                "bad_username",
+                "Tên đăng nhập chỉ gồm chữ không dấu, số và . _ @ - (tối đa 64 ký tự).",
+                "A username has only ASCII letters, digits and . _ @ - (at most 64 characters).",
+            )
+        check_account_unit(role, unit)
+        if len(password) < MIN_PASSWORD:
+            raise BadRequest(
+                "weak_password",
+                f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.",
+                f"The password needs at least {MIN_PASSWORD} characters.",
+            )
+        pw_hash = self.hasher.hash(password)
+        with self.db.begin() as conn:
+            if conn.execute(sa.select(t.users.c.username).where(t.users.c.username == username)).first():
+                raise Conflict(
+                    "user_exists",
+                    f"Tài khoản {username} đã có.",
+                    f"The account {username} already exists.",
+                )
+            conn.execute(
+                t.users.insert().values(
+                    username=username,
+                    role=role,
+                    unit=unit,
+                    password_hash=pw_hash,
+                    disabled=False,
+                    created_at=iso(self.config.now()),
+                )
+            )
+        logger.info("user %s added (%s, %s)", username, role, unit)
+        return Account(username, role, unit)
+
+    def get_user(self, username: str) -> Account:
+        """The account of a username.
+
+        Raises:
+            NotFound: no such user.
+        """
+        with self.db.read() as conn:
+            row = conn.execute(sa.select(t.users).where(t.users.c.username == username)).first()
+        if row is None:
+            raise NotFound("no_user", f"Không có tài khoản {username}.", f"There is no account {username}.")
+        return Account(row.username, row.role, row.unit)
+
+    def list_users(self) -> list[dict]:
+        with self.db.read() as conn:
+            rows = conn.execute(sa.select(t.users).order_by(t.users.c.username)).all()
+        return [
+            {"username": r.username, "role": r.role, "unit": r.unit, "disabled": bool(r.disabled)}
+            for r in rows
+        ]
+
+    # -- login -------------------------------------------------------------------------------------
+    def login(
+        self, username: str, password: str, device_id: str, device_name: str = "", app_version: str = ""
+    ) -> dict:
+        """Check a password and issue an access and a refresh token for the device.
+
+        Returns:
+            ``{access_token, token_type, expires_in, refresh_token, refresh_expires_in, account}``.
+
+        Raises:
+            Throttled: too many recent failures for this username.
+            Unauthorized: wrong username or password, or a disabled account.
+        """
+        now = self.config.now()
+        self._check_throttle(username, now)
+        with self.db.read() as conn:
+            row = conn.execute(sa.select(t.users).where(t.users.c.username == username)).first()
+        ok = self._verify(row.password_hash if row else self._dummy_hash, password)
+        if row is None or not ok:
+            self._record_failure(username, now)
+            logger.info("login failed for %s", username)
+            raise _wrong_password()
+        if row.disabled:
+            raise Unauthorized("account_disabled", "Tài khoản đã bị khoá.", "The account is disabled.")
+        new_hash = self.hasher.hash(password) if self.hasher.check_needs_rehash(row.password_hash) else None
+        access, refresh = self._new_token(), self._new_token(REFRESH_PREFIX)
+        with self.db.begin() as conn:
+            conn.execute(t.login_failures.delete().where(t.login_failures.c.username == username))
+            if new_hash:
+                conn.execute(
+                    t.users.update().where(t.users.c.username == username).values(password_hash=new_hash)
+                )
+            self._purge_tokens(conn, now)
+            self._store_token(conn, access, "access", username, device_id, now, self.config.access_token_ttl)
+            self._store_token(
+                conn, refresh, "refresh", username, device_id, now, self.config.refresh_token_ttl
+            )
+            self.touch_device(
+                conn, username, device_id, now, device_name=device_name, app_version=app_version
+            )
+        logger.info("login %s from device %s", username, device_id)
+        account = Account(row.username, row.role, row.unit, device_id)
+        return self._token_reply(access, refresh, account)
+
+    def refresh(self, refresh_token: str, device_id: str | None = None) -> dict:
+        """A new access token for a valid refresh token (whose lifetime starts again).
+
+        Raises:
+            Unauthorized: unknown, revoked or expired refresh token, another device, disabled account.
+        """
+        now = self.config.now()
+        h = token_hash(refresh_token)
+        with self.db.begin() as conn:
+            row = conn.execute(
+                sa.select(t.tokens, t.users.c.role, t.users.c.unit, t.users.c.disabled)
+                .join(t.users, t.users.c.username == t.tokens.c.username)
+                .where(t.tokens.c.token_hash == h)
+            ).first()
+            if row is None or row.kind != "refresh" or row.revoked:
+                raise Unauthorized(
+                    "refresh_invalid",
+                    "Phiên đăng nhập không còn hợp lệ, hãy đăng nhập lại.",
+                    "The login session is no longer valid; please log in again.",
+                )
+            if parse_iso(row.expires_at) <= now:
+                raise Unauthorized(
+                    "refresh_expired",
+                    "Phiên đăng nhập đã hết hạn, hãy đăng nhập lại.",
+                    "The login session has expired; please log in again.",
+                )
+            if device_id and device_id != row.device_id:
+                raise Unauthorized(
+                    "refresh_other_device",
+                    "Phiên đăng nhập thuộc máy khác, hãy đăng nhập lại.",
+                    "The login session belongs to another device; please log in again.",
+                )
+            if row.disabled:
+                raise Unauthorized("account_disabled", "Tài khoản đã bị khoá.", "The account is disabled.")
+            access = self._new_token()
+            self._store_token(
+                conn, access, "access", row.username, row.device_id, now, self.config.access_token_ttl
+            )
+            conn.execute(
+                t.tokens.update()
+                .where(t.tokens.c.token_hash == h)
+                .values(expires_at=iso(now + timedelta(seconds=self.config.refresh_token_ttl)))
+            )
+            self.touch_device(conn, row.username, row.device_id, now)
+        account = Account(row.username, row.role, row.unit, row.device_id)
+        return self._token_reply(access, refresh_token, account)
+
+    def authenticate(self, token: str | None) -> Account:
+        """The account of a bearer access token.
+
+        Raises:
+            Unauthorized: missing, unknown, revoked or expired token, disabled account (``code`` says
+                which).
+        """
+        if not token:
+            raise Unauthorized(
+                "token_missing",
+                "Chưa đăng nhập: yêu cầu không có mã truy cập.",
+                "Not logged in: the request has no access token.",
+            )
+        with self.db.read() as conn:
+            row = conn.execute(
+                sa.select(t.tokens, t.users.c.role, t.users.c.unit, t.users.c.disabled)
+                .join(t.users, t.users.c.username == t.tokens.c.username)
+                .where(t.tokens.c.token_hash == token_hash(token))
+            ).first()
+        if row is None or row.kind != "access":
+            raise Unauthorized(
+                "token_invalid",
+                "Mã truy cập không hợp lệ, hãy đăng nhập lại.",
+                "The access token is not valid; please log in again.",
+            )
+        if row.revoked:
+            raise Unauthorized(
+                "token_revoked", "Mã truy cập đã bị thu hồi.", "The access token has been revoked."
+            )
+        if parse_iso(row.expires_at) <= self.config.now():
+            raise Unauthorized(
+                "token_expired",
+                "Mã truy cập đã hết hạn, hãy làm mới hoặc đăng nhập lại.",
+                "The access token has expired; refresh it or log in again.",
+            )
+        if row.disabled:
+            raise Unauthorized("account_disabled", "Tài khoản đã bị khoá.", "The account is disabled.")
+        return Account(row.username, row.role, row.unit, row.device_id)
+
+    def touch_device(
+        self,
+        conn: Connection,
+        username: str,
+        device_id: str,
+        now: datetime,
+        device_name: str = "",
+        app_version: str = "",
+    ) -> None:
+        """Register the device on first sight, update when it was last seen."""
+        key = (t.devices.c.device_id == device_id) & (t.devices.c.username == username)
+        row = conn.execute(sa.select(t.devices.c.device_name).where(key)).first()
+        if row is None:
+            self.db.insert_ignore(
+                conn,
+                t.devices,
+                {
+                    "device_id": device_id,
+                    "username": username,
+                    "device_name": device_name[:200],
+                    "app_version": app_version[:40],
+                    "first_seen": iso(now),
+                    "last_seen": iso(now),
+                },
+                ["device_id", "username"],
+            )
+            return
+        values: dict = {"last_seen": iso(now)}
+        if device_name:
+            values["device_name"] = device_name[:200]
+        if app_version:
+            values["app_version"] = app_version[:40]
+        conn.execute(t.devices.update().where(key).values(**values))
+
+    def devices(self, username: str | None = None) -> list[dict]:
+        stmt = sa.select(t.devices).order_by(t.devices.c.username, t.devices.c.first_seen)
+        if username:
+            stmt = stmt.where(t.devices.c.username == username)
+        with self.db.read() as conn:
+            return [dict(r._mapping) for r in conn.execute(stmt)]
+
+    # -- internals ---------------------------------------------------------------------------------
+    def _verify(self, stored: str, password: str) -> bool:
+        try:
+            return self.hasher.verify(stored, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+    def _check_throttle(self, username: str, now: datetime) -> None:
+        limit = self.config.login_max_failures
+        window = timedelta(seconds=self.config.login_failure_window)
+        with self.db.read() as conn:
+            recent = (
+                conn.execute(
+                    sa.select(t.login_failures.c.at)
+                    .where(t.login_failures.c.username == username, t.login_failures.c.at > iso(now - window))
+                    .order_by(t.login_failures.c.at.desc())
+                    .limit(limit)
+                )
+                .scalars()
+                .all()
+            )
+        if len(recent) >= limit:
+            free_at = parse_iso(recent[limit - 1]) + window
+            wait = max(1, math.ceil((free_at - now).total_seconds()))
+            logger.warning("login throttled for %s (%d s)", username, wait)
+            raise Throttled(
+                "too_many_attempts",
+                f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {math.ceil(wait / 60)} phút.",
+                f"Too many failed logins. Try again in {math.ceil(wait / 60)} minute(s).",
+                retry_after=wait,
+            )
+
+    def _record_failure(self, username: str, now: datetime) -> None:
+        window = timedelta(seconds=self.config.login_failure_window)
+        with self.db.begin() as conn:
+            conn.execute(
+                t.login_failures.delete().where(
+                    t.login_failures.c.username == username, t.login_failures.c.at <= iso(now - window)
+                )
+            )
+            conn.execute(t.login_failures.insert().values(username=username[:64], at=iso(now)))
+
+    @staticmethod
+    def _new_token(prefix: str = ACCESS_PREFIX) -> str:
+        return prefix + secrets.token_urlsafe(32)
+
+    def _store_token(
+        self, conn: Connection, token: str, kind: str, username: str, device_id: str, now: datetime, ttl: int
+    ) -> None:
+        conn.execute(
+            t.tokens.insert().values(
+                token_hash=token_hash(token),
+                kind=kind,
+                username=username,
+                device_id=device_id,
+                created_at=iso(now),
+                expires_at=iso(now + timedelta(seconds=ttl)),
+                revoked=False,
+            )
+        )
+
+    @staticmethod
+    def _purge_tokens(conn: Connection, now: datetime) -> None:
+        conn.execute(t.tokens.delete().where(t.tokens.c.expires_at < iso(now - timedelta(days=1))))
+
+    def _token_reply(self, access: str, refresh: str, account: Account) -> dict:
+        return {
+            "access_token": access,
+            "token_type": "Bearer",
+            "expires_in": self.config.access_token_ttl,
+            "refresh_token": refresh,
+            "refresh_expires_in": self.config.refresh_token_ttl,
+            "account": account.to_json(),
+        }

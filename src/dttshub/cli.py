@@ -1,0 +1,400 @@
+"""The admin command line ``dttshub`` (PRODUCT.md).
+
+Every command takes ``--db URL`` (default: ``$DTTSHUB_DB``, else ``hub.sqlite`` in the hub data
+directory), ``--data-dir DIR`` (``$DTTSHUB_DATA_DIR``, else the per-user data directory; also where the
+signing key lives), ``--key-file PATH``, ``--json`` (one JSON document on stdout) and ``--lang vi|en``
+(messages in Vietnamese by default). Exit codes: 0 ok, 1 failed, 2 usage error, 3 nothing to do or
+partly done (e.g. some bundle items rejected).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import getpass
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from dttsclient.core.errors import CatalogError, DttsError
+from dttshub.config import ENVIRONMENTS, HubConfig
+from dttshub.errors import ConfigError, HubError
+from dttshub.scope import ALL_UNITS, Account
+from dttshub.service import Hub, cli_account
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOTHING = 0, 1, 2, 3
+
+
+class Output:
+    """Human text in the chosen language, or one JSON document with ``--json``."""
+
+    def __init__(self, lang: str = "vi", json_mode: bool = False) -> None:
+        self.lang = lang
+        self.json_mode = json_mode
+
+    def t(self, vi: str, en: str) -> str:
+        return en if self.lang == "en" else vi
+
+    def error(self, message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    def result(self, doc: Any, text: str | None = None) -> None:
+        if self.json_mode:
+            json.dump(doc, sys.stdout, ensure_ascii=False, indent=2, default=str)
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+        elif text is not None:
+            print(text, flush=True)
+
+
+def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    d = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--db", default=d, metavar="URL", help="database URL (sqlite:///… or postgresql://…)")
+    parser.add_argument("--data-dir", type=Path, default=d, help="hub data directory")
+    parser.add_argument("--key-file", type=Path, default=d, help="the hub's Ed25519 signing key file")
+    parser.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS if suppress else False, help="JSON output"
+    )
+    parser.add_argument("--lang", choices=("vi", "en"), default=d, help="message language (default vi)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="dttshub", description="dttshub — máy chủ đồng bộ DTTS (reference hub)")
+    _common(p, suppress=False)
+    common = argparse.ArgumentParser(add_help=False)
+    _common(common, suppress=True)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def cmd(parent: Any, name: str, help_: str) -> argparse.ArgumentParser:
+        return parent.add_parser(name, help=help_, parents=[common])
+
+    c = cmd(sub, "serve", "serve the sync API")
+    c.add_argument("--host", default="127.0.0.1")
+    c.add_argument("--port", type=int, default=8080)
+    c.add_argument("--environment", choices=ENVIRONMENTS, default="production", help=argparse.SUPPRESS)
+    c.add_argument("--public-url", help="address written into setup packages (default http://HOST:PORT)")
+    c.add_argument("--min-client-version", help="older dttsclient versions get 426")
+
+    c = cmd(sub, "user", "accounts")
+    usub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
+    u = cmd(usub, "add", "add an account")
+    u.add_argument("name")
+    u.add_argument("--role", required=True, choices=("officer", "reviewer", "admin"))
+    u.add_argument(
+        "--unit", required=True, help="commune code (officer), province code or * (reviewer/admin)"
+    )
+    u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    cmd(usub, "list", "list accounts")
+
+    c = cmd(sub, "catalog", "catalogues")
+    csub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
+    pub = cmd(csub, "publish", "publish a catalogue (.xlsx or .json)")
+    pub.add_argument("file", type=Path)
+    cmd(csub, "list", "list published catalogue versions")
+
+    c = cmd(sub, "setup-package", "write a signed setup package for an account")
+    c.add_argument("--user", required=True)
+    c.add_argument("--server-url", help="hub address for the client (default: the address last served)")
+    c.add_argument("path", type=Path)
+
+    c = cmd(sub, "courier", "courier bundles")
+    cosub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
+    imp = cmd(cosub, "import", "import a courier bundle (.dttsgoi)")
+    imp.add_argument("path", type=Path)
+
+    c = cmd(sub, "review", "accept or return a report")
+    c.add_argument("decision", choices=("accept", "return"))
+    c.add_argument("--unit", required=True)
+    c.add_argument("--form", required=True)
+    c.add_argument("--period", required=True)
+    c.add_argument("--comment", default="")
+    c.add_argument("--submission", help="make this stored submission the report's version")
+    c.add_argument("--by", help="reviewer name recorded (default cli:<OS user>)")
+
+    c = cmd(sub, "reports", "what the hub holds")
+    c.add_argument("--unit")
+    c.add_argument("--form")
+    c.add_argument("--period")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``dttshub`` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    out = Output(args.lang or "vi", bool(args.json))
+    logging.basicConfig(
+        level=logging.INFO if args.command == "serve" else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return COMMANDS[args.command](args, out)
+    except CatalogError as exc:
+        out.error(exc.text(out.lang))
+        if out.json_mode:
+            problems = [{"message_vi": p.text("vi"), "message_en": p.text("en")} for p in exc.problems]
+            out.result({"ok": False, "error": {"code": "catalog_invalid", "problems": problems}})
+        return EXIT_FAILED
+    except DttsError as exc:
+        out.error(exc.text(out.lang))
+        if out.json_mode:
+            code = exc.code if isinstance(exc, HubError) else "error"
+            out.result(
+                {
+                    "ok": False,
+                    "error": {"code": code, "message_vi": exc.message_vi, "message_en": exc.message_en},
+                }
+            )
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+
+
+def _config(args: argparse.Namespace, **extra: Any) -> HubConfig:
+    return HubConfig(db_url=args.db, data_dir=args.data_dir, key_file=args.key_file, **extra)
+
+
+def _open(args: argparse.Namespace, **extra: Any) -> Hub:
+    return Hub(_config(args, **extra))
+
+
+def cmd_serve(args: argparse.Namespace, out: Output) -> int:
+    import uvicorn
+
+    from dttshub.app import create_app
+
+    extra: dict[str, Any] = {"environment": args.environment}
+    if args.min_client_version:
+        extra["min_client_version"] = args.min_client_version
+    if args.public_url:
+        extra["public_url"] = args.public_url
+    config = _config(args, **extra)
+    hub = Hub(config)
+    try:
+        hub.set_meta("public_url", args.public_url or f"http://{args.host}:{args.port}")
+        hub.signer  # noqa: B018 - make the signing key now, not at the first request
+        app = create_app(config, hub=hub)
+        out.error(
+            out.t(
+                f"dttshub {hub.server_id} ({args.environment}) phục vụ tại http://{args.host}:{args.port}",
+                f"dttshub {hub.server_id} ({args.environment}) serving at http://{args.host}:{args.port}",
+            )
+        )
+        server = uvicorn.Server(
+            uvicorn.Config(
+                app,
+                host=args.host,
+                port=args.port,
+                log_config=None,
+                lifespan="off",
+                ws="none",
+                timeout_graceful_shutdown=10,
+            )
+        )
+        # uvicorn handles SIGINT/SIGTERM itself (graceful shutdown), then raises the signal again with the
+        # previous handler in place: make that handler end the process normally.
+        signal.signal(signal.SIGTERM, _interrupt)
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run()
+        return EXIT_OK if server.started else EXIT_FAILED
+    finally:
+        hub.close()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _read_password(args: argparse.Namespace, out: Output) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(out.t("Mật khẩu: ", "Password: "))
+    again = getpass.getpass(out.t("Nhập lại mật khẩu: ", "Repeat the password: "))
+    if first != again:
+        raise HubError("password_mismatch", "Hai lần nhập mật khẩu không khớp.", "The two passwords differ.")
+    return first
+
+
+def cmd_user(args: argparse.Namespace, out: Output) -> int:
+    hub = _open(args)
+    try:
+        if args.action == "list":
+            users = hub.accounts.list_users()
+            text = "\n".join(f"{u['username']}\t{u['role']}\t{u['unit']}" for u in users)
+            out.result({"ok": True, "users": users}, text or out.t("Chưa có tài khoản.", "No accounts yet."))
+            return EXIT_OK
+        password = _read_password(args, out)
+        account = hub.accounts.add_user(args.name, args.role, args.unit, password)
+        doc = {"ok": True, "username": account.username, "role": account.role, "unit": account.unit}
+        out.result(
+            doc,
+            out.t(
+                f"Đã tạo tài khoản {account.username} ({account.role}, {account.unit}).",
+                f"Account {account.username} created ({account.role}, {account.unit}).",
+            ),
+        )
+        return EXIT_OK
+    finally:
+        hub.close()
+
+
+def cmd_catalog(args: argparse.Namespace, out: Output) -> int:
+    from dttsclient.core.catalog import load_catalog
+
+    hub = _open(args)
+    try:
+        if args.action == "list":
+            versions = hub.catalogs.versions()
+            text = "\n".join(f"{v['catalog_id']}\tv{v['version']}\t{v['published_at']}" for v in versions)
+            out.result(
+                {"ok": True, "catalogs": versions}, text or out.t("Chưa có danh mục.", "No catalogue yet.")
+            )
+            return EXIT_OK
+        catalog = load_catalog(args.file)
+        result = hub.catalogs.publish(catalog, by=cli_account().username)
+        doc = {
+            "ok": True,
+            "published": result.published,
+            "catalog_id": result.catalog_id,
+            "version": result.version,
+            "etag": result.etag,
+            "sample": catalog.sample,
+        }
+        if not result.published:
+            out.result(
+                doc,
+                out.t(
+                    f"Danh mục {result.catalog_id} v{result.version} đã được công bố trước đó; không có gì thay đổi.",
+                    f"Catalogue {result.catalog_id} v{result.version} was already published; nothing changed.",
+                ),
+            )
+            return EXIT_NOTHING
+        out.result(
+            doc,
+            out.t(
+                f"Đã công bố danh mục {result.catalog_id} phiên bản {result.version}.",
+                f"Published catalogue {result.catalog_id} version {result.version}.",
+            ),
+        )
+        return EXIT_OK
+    finally:
+        hub.close()
+
+
+def cmd_setup_package(args: argparse.Namespace, out: Output) -> int:
+    hub = _open(args)
+    try:
+        account = hub.accounts.get_user(args.user)
+        data = hub.setup_package(account, args.server_url)
+        path: Path = args.path
+        tmp = path.with_name(path.name + ".tmp")
+        try:
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        except OSError as exc:
+            raise ConfigError(
+                "write_failed", f"Không ghi được tệp {path}: {exc}", f"Cannot write the file {path}: {exc}"
+            ) from exc
+        doc = {
+            "ok": True,
+            "path": str(path),
+            "user": account.username,
+            "signing_key": hub.signer.public_key_b64,
+        }
+        out.result(doc, out.t(f"Đã ghi gói cài đặt {path}.", f"Setup package written to {path}."))
+        return EXIT_OK
+    finally:
+        hub.close()
+
+
+def cmd_courier(args: argparse.Namespace, out: Output) -> int:
+    try:
+        data = args.path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(
+            "read_failed",
+            f"Không đọc được tệp {args.path}: {exc}",
+            f"Cannot read the file {args.path}: {exc}",
+        ) from exc
+    hub = _open(args)
+    try:
+        result = hub.import_bundle(cli_account(), data)
+    finally:
+        hub.close()
+    counts: dict[str, int] = {}
+    for r in result["results"]:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    lines = [f"{r['submission_id']}\t{r['status']}\t{r['receipt_no'] or ''}" for r in result["results"]]
+    for r in result["results"]:
+        for e in r["errors"]:
+            lines.append(
+                f"  {r['submission_id']}: {e['message_en'] if out.lang == 'en' else e['message_vi']}"
+            )
+    summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or out.t("gói rỗng", "empty bundle")
+    out.result({"ok": True, "counts": counts, **result}, "\n".join([*lines, summary]))
+    stored = counts.get("accepted", 0) + counts.get("late", 0)
+    if counts.get("rejected") or counts.get("conflict") or stored == 0:
+        return EXIT_NOTHING
+    return EXIT_OK
+
+
+def cmd_review(args: argparse.Namespace, out: Output) -> int:
+    hub = _open(args)
+    try:
+        account = cli_account()
+        if args.by:
+            account = Account(args.by[:64], "admin", ALL_UNITS, "cli")
+        report = hub.reviews.review(
+            account, args.unit, args.form, args.period, args.decision, args.comment, args.submission
+        )
+    finally:
+        hub.close()
+    out.result(
+        {"ok": True, "report": report},
+        out.t(
+            f"Báo cáo {args.form} {args.period} của {args.unit}: {report['status']} (phiên bản máy chủ "
+            f"{report['server_revision']}).",
+            f"Report {args.form} {args.period} of {args.unit}: {report['status']} (server revision "
+            f"{report['server_revision']}).",
+        ),
+    )
+    return EXIT_OK
+
+
+def cmd_reports(args: argparse.Namespace, out: Output) -> int:
+    hub = _open(args)
+    try:
+        rows = hub.reports(cli_account(), args.unit, args.form, args.period)
+    finally:
+        hub.close()
+    header = out.t(
+        "đơn vị\tbiểu\tkỳ\tphiên bản\ttrạng thái\tbiên nhận", "unit\tform\tperiod\trevision\tstate\treceipt"
+    )
+    lines = [
+        f"{r['unit']}\t{r['form']}\t{r['period']}\t{r['server_revision']}\t{r['status']}\t{r['latest_receipt_no'] or ''}"
+        for r in rows
+    ]
+    text = (
+        "\n".join([header, *lines])
+        if rows
+        else out.t("Máy chủ chưa có báo cáo nào.", "The hub holds no reports.")
+    )
+    out.result({"ok": True, "reports": rows}, text)
+    return EXIT_OK
+
+
+COMMANDS = {
+    "serve": cmd_serve,
+    "user": cmd_user,
+    "catalog": cmd_catalog,
+    "setup-package": cmd_setup_package,
+    "courier": cmd_courier,
+    "review": cmd_review,
+    "reports": cmd_reports,
+}

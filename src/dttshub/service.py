@@ -1,0 +1,208 @@
+"""The hub: one object that owns the database and offers every operation to the HTTP API and the CLI.
+
+Both front ends call the same methods, so ``dttshub courier import`` and ``POST /bundles`` (or
+``dttshub review`` and ``POST /reviews``) cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import secrets
+import uuid
+from functools import cached_property
+
+import sqlalchemy as sa
+
+from dttshub import db as t
+from dttshub.accounts import Accounts
+from dttshub.bundles import read_bundle
+from dttshub.catalogs import Catalogs
+from dttshub.changes import Changes, scope_filter
+from dttshub.config import HubConfig
+from dttshub.db import Database, iso
+from dttshub.documents import submission_ids
+from dttshub.errors import BadRequest, NotFound, TooLarge
+from dttshub.reportstate import report_to_json
+from dttshub.reviews import Reviews
+from dttshub.scope import ALL_UNITS, Account
+from dttshub.setup_package import API_VERSION, build_setup_package
+from dttshub.signing import Signer
+from dttshub.submissions import Ingest
+
+logger = logging.getLogger(__name__)
+
+
+def cli_account() -> Account:
+    """The account the admin CLI acts as: an admin of everything, named after the OS user."""
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):  # no user name in some containers
+        who = "admin"
+    return Account(f"cli:{who}"[:64], "admin", ALL_UNITS, "cli")
+
+
+class Hub:
+    """A hub instance over one database.
+
+    Args:
+        config: the configuration; the schema is created on first use.
+    """
+
+    def __init__(self, config: HubConfig) -> None:
+        self.config = config
+        self.db = Database(config.resolved_db_url(), config.sqlite_synchronous)
+        self.db.create_schema(config.now())
+        self.server_id = self._ensure_server_id()
+        self.accounts = Accounts(self.db, config)
+        self.catalogs = Catalogs(self.db, config)
+        self.ingest = Ingest(self.db, config, self.catalogs)
+        self.changes = Changes(self.db, config)
+        self.reviews = Reviews(self.db, config)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    @cached_property
+    def signer(self) -> Signer:
+        """The hub's signing key, created in the data directory on first use."""
+        return Signer.load_or_create(self.config.resolved_key_file())
+
+    def _ensure_server_id(self) -> str:
+        with self.db.begin() as conn:
+            server_id = self.db.get_meta(conn, "server_id")
+            if server_id is None:
+                server_id = "hub-" + secrets.token_hex(8)
+                self.db.set_meta(conn, "server_id", server_id)
+                logger.info("new hub, server_id %s", server_id)
+        return server_id
+
+    def get_meta(self, key: str) -> str | None:
+        with self.db.read() as conn:
+            return self.db.get_meta(conn, key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db.begin() as conn:
+            self.db.set_meta(conn, key, value)
+
+    # -- operations ------------------------------------------------------------------------------------
+    def ping(self) -> dict:
+        return {
+            "server_id": self.server_id,
+            "api_version": API_VERSION,
+            "environment": self.config.environment,
+            "server_time": iso(self.config.now()),
+            "min_client_version": self.config.min_client_version,
+            "signing_key": self.signer.public_key_b64,
+        }
+
+    def batch(self, account: Account, body: object, header_device_id: str = "") -> dict:
+        """``submissions:batch``: one result per submission, each in its own transaction.
+
+        Raises:
+            BadRequest: the body is not ``{device_id, app_version, submissions: [...]}``.
+            TooLarge: more submissions than ``max_batch_items``.
+        """
+        if not isinstance(body, dict):
+            raise BadRequest("malformed_batch", "Yêu cầu không hợp lệ.", "Malformed request.")
+        items = body.get("submissions")
+        submission_ids(items)
+        if len(items) > self.config.max_batch_items:
+            raise TooLarge(
+                "too_many_items",
+                f"Lô gửi có quá nhiều bản nộp (tối đa {self.config.max_batch_items}).",
+                f"The batch holds too many submissions (at most {self.config.max_batch_items}).",
+            )
+        device_id = str(body.get("device_id") or header_device_id or account.device_id)[:128]
+        self._touch(account, device_id, str(body.get("app_version") or ""))
+        results = self.ingest.ingest_many(account, device_id, items, source="batch")
+        return {"batch_id": str(uuid.uuid4()), "server_time": iso(self.config.now()), "results": results}
+
+    def import_bundle(self, account: Account, data: bytes, device_id: str = "") -> dict:
+        """A courier bundle: the same per-item results as a batch (the bundle is checked whole first)."""
+        bundle = read_bundle(data, self.config)
+        device = (bundle.device_id or device_id or account.device_id)[:128]
+        results = self.ingest.ingest_many(account, device, bundle.documents, source="bundle")
+        logger.info("bundle %s from device %s: %d submissions", bundle.sha256[:12], device, len(results))
+        return {
+            "batch_id": "bundle-" + bundle.sha256[:32],
+            "bundle_sha256": bundle.sha256,
+            "commune": bundle.commune,
+            "device_id": device,
+            "server_time": iso(self.config.now()),
+            "results": results,
+        }
+
+    def setup_package(self, account: Account, server_url: str | None = None) -> bytes:
+        """A signed setup package for ``account``.
+
+        Raises:
+            NotFound: no catalogue has been published yet.
+        """
+        catalog = self.catalogs.current()
+        if catalog is None:
+            raise NotFound(
+                "no_catalog",
+                "Máy chủ chưa có danh mục chỉ tiêu nào; hãy công bố danh mục trước (dttshub catalog publish).",
+                "The hub has no catalogue yet; publish one first (dttshub catalog publish).",
+            )
+        url = server_url or self.config.public_url or self.get_meta("public_url") or ""
+        return build_setup_package(
+            signer=self.signer,
+            account=account,
+            catalog=catalog,
+            server_id=self.server_id,
+            server_url=url,
+            environment=self.config.environment,
+            now=self.config.now(),
+        )
+
+    def reports(
+        self, account: Account, unit: str | None = None, form: str | None = None, period: str | None = None
+    ) -> list[dict]:
+        """What the hub holds, per report: revision, state, head and latest receipt (no values)."""
+        conds = [t.reports.c.server_revision > 0, scope_filter(account.unit)]
+        if unit:
+            account.require_unit(unit)
+            conds.append(t.reports.c.unit == unit)
+        if form:
+            conds.append(t.reports.c.form == form)
+        if period:
+            conds.append(t.reports.c.period == period)
+        with self.db.read() as conn:
+            rows = conn.execute(
+                sa.select(t.reports)
+                .where(*conds)
+                .order_by(t.reports.c.unit, t.reports.c.form, t.reports.c.period)
+            ).all()
+            latest: dict[int, tuple[str, str, int]] = {}
+            ids = [r.id for r in rows]
+            for start in range(0, len(ids), 500):
+                subs = conn.execute(
+                    sa.select(
+                        t.submissions.c.report_id, t.submissions.c.receipt_no, t.submissions.c.received_at
+                    ).where(t.submissions.c.report_id.in_(ids[start : start + 500]))
+                ).all()
+                for s in subs:
+                    have = latest.get(s.report_id)
+                    count = (have[2] if have else 0) + 1
+                    if have is None or (s.received_at, s.receipt_no) > (have[1], have[0]):
+                        latest[s.report_id] = (s.receipt_no, s.received_at, count)
+                    else:
+                        latest[s.report_id] = (have[0], have[1], count)
+        out = []
+        for r in rows:
+            doc = report_to_json(r, include_values=False)
+            last = latest.get(r.id)
+            doc["latest_receipt_no"] = last[0] if last else None
+            doc["submissions"] = last[2] if last else 0
+            out.append(doc)
+        return out
+
+    def _touch(self, account: Account, device_id: str, app_version: str) -> None:
+        if not device_id or account.username.startswith("cli:"):
+            return
+        with self.db.begin() as conn:
+            self.accounts.touch_device(
+                conn, account.username, device_id, self.config.now(), app_version=app_version
+            )

@@ -1,0 +1,245 @@
+"""Small catalogues for tests: a valid one in JSON form, and workbooks written straight with openpyxl.
+
+The workbook writer here is deliberately independent of :mod:`dttsclient.core.workbook`, so loader tests
+do not depend on the code they test. Import it from any test (``tests/`` is on ``sys.path``)::
+
+    from catalogs import make_workbook, small_catalog
+
+    path = make_workbook(tmp_path / "c.xlsx", cells={("indicators", 3, "max"): "abc"})
+    data = small_catalog(meta={"version": "abc"}, rules=[])
+
+Contents of :func:`small_catalog`: groups 01, 02; indicators 0101 (integer, eth × sex, required), 0102
+(integer, eth), 0103 (decimal 0–1000), 0104 (percent), 0105 (yes/no), 0106 (text), 0201 (integer, area);
+options area A/B; forms F1 (year, "0101-0106", present) and F2 (quarter, "0101, 0201", all); rules
+R1 ``0102 <= 0101`` (error) and R2 ``0102[eth=*] <= 0101[eth=*]`` (warning, F1 only). In the workbook,
+indicator ``0101`` is on row 2, ``0201`` on row 8.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from openpyxl import Workbook
+
+SHEET_ORDER = ("meta", "groups", "indicators", "disaggregations", "options", "forms", "rules")
+HEADERS = {
+    "groups": ("code", "name_vi", "name_en", "order"),
+    "indicators": (
+        "code",
+        "group",
+        "name_vi",
+        "name_en",
+        "unit",
+        "value_type",
+        "min",
+        "max",
+        "required",
+        "disaggregation",
+        "definition_vi",
+        "method_vi",
+        "source_vi",
+        "order",
+    ),
+    "disaggregations": ("name", "dimensions"),
+    "options": ("dimension", "code", "name_vi", "name_en", "order"),
+    "forms": ("code", "name_vi", "name_en", "period_type", "indicators", "deadline_days", "eth_options"),
+    "rules": ("code", "expression", "severity", "message_vi", "message_en", "forms"),
+}
+
+
+def _indicator(
+    code, group, name_vi, value_type, *, unit="", low=None, high=None, required=False, disagg=None
+):
+    return {
+        "code": code,
+        "group": group,
+        "name_vi": name_vi,
+        "name_en": f"Indicator {code}",
+        "unit": unit,
+        "value_type": value_type,
+        "min": low,
+        "max": high,
+        "required": required,
+        "disaggregation": disagg,
+        "definition_vi": f"Khái niệm của chỉ tiêu {code}.",
+        "method_vi": "Đếm trực tiếp.",
+        "source_vi": "Báo cáo của UBND xã",
+        "order": int(code[2:]),
+    }
+
+
+_SMALL = {
+    "meta": {
+        "catalog_id": "test-small",
+        "version": 2,
+        "title": "Danh mục thử nghiệm nhỏ",
+        "legal_basis": "Thông tư 03/2019/TT-UBDT",
+        "effective_from": "2025-07-01",
+        "unit_list": "vn-2025-07",
+        "ethnic_code_system": "gso-1979",
+        "sample": False,
+    },
+    "groups": [
+        {"code": "01", "name_vi": "Dân số", "name_en": "Population", "order": 1},
+        {"code": "02", "name_vi": "Hạ tầng", "name_en": "Infrastructure", "order": 2},
+    ],
+    "indicators": [
+        _indicator(
+            "0101",
+            "01",
+            "Dân số người dân tộc thiểu số",
+            "integer",
+            unit="người",
+            low="0",
+            required=True,
+            disagg="by_eth_sex",
+        ),
+        _indicator("0102", "01", "Số hộ dân tộc thiểu số", "integer", unit="hộ", low="0", disagg="by_eth"),
+        _indicator("0103", "01", "Thu nhập bình quân", "decimal", unit="triệu đồng", low="0", high="1000"),
+        _indicator("0104", "01", "Tỷ lệ hộ nghèo", "percent", unit="%", low="0", high="100"),
+        _indicator("0105", "01", "Có trạm y tế đạt chuẩn", "yes_no"),
+        _indicator("0106", "01", "Ghi chú", "text"),
+        _indicator("0201", "02", "Số thôn có đường ô tô", "integer", unit="thôn", low="0", disagg="by_area"),
+    ],
+    "disaggregations": [
+        {"name": "by_eth_sex", "dimensions": ["eth", "sex"]},
+        {"name": "by_eth", "dimensions": ["eth"]},
+        {"name": "by_area", "dimensions": ["area"]},
+    ],
+    "options": [
+        {"dimension": "area", "code": "A", "name_vi": "Vùng cao", "name_en": "Highland", "order": 1},
+        {"dimension": "area", "code": "B", "name_vi": "Vùng thấp", "name_en": "Lowland", "order": 2},
+    ],
+    "forms": [
+        {
+            "code": "F1",
+            "name_vi": "Báo cáo năm",
+            "name_en": "Annual report",
+            "period_type": "year",
+            "indicators": "0101-0106",
+            "deadline_days": 30,
+            "eth_options": "present",
+        },
+        {
+            "code": "F2",
+            "name_vi": "Báo cáo quý",
+            "name_en": "Quarterly report",
+            "period_type": "quarter",
+            "indicators": "0101, 0201",
+            "deadline_days": 15,
+            "eth_options": "all",
+        },
+    ],
+    "rules": [
+        {
+            "code": "R1",
+            "expression": "0102 <= 0101",
+            "severity": "error",
+            "message_vi": "Số hộ không được lớn hơn số người.",
+            "message_en": "Households cannot exceed people.",
+            "forms": [],
+        },
+        {
+            "code": "R2",
+            "expression": "0102[eth=*] <= 0101[eth=*]",
+            "severity": "warning",
+            "message_vi": "Với từng dân tộc, số hộ lớn hơn số người.",
+            "message_en": "For an ethnic group, more households than people.",
+            "forms": ["F1"],
+        },
+    ],
+}
+
+
+def small_catalog(**overrides: object) -> dict:
+    """A fresh copy of the small valid catalogue in JSON form.
+
+    Args:
+        overrides: per section: ``meta=`` a dict merged into the meta (a value of ``None`` removes the
+            key); any other section (``indicators=[...]``) replaces that list.
+    """
+    data = copy.deepcopy(_SMALL)
+    for section, value in overrides.items():
+        if section == "meta":
+            assert isinstance(value, Mapping)
+            for key, item in value.items():
+                if item is None:
+                    data["meta"].pop(key, None)
+                else:
+                    data["meta"][key] = item
+        else:
+            data[section] = copy.deepcopy(value)
+    return data
+
+
+def indicator(code: str, group: str = "01", value_type: str = "integer", **fields: object) -> dict:
+    """One indicator entry in JSON form (for building bigger or broken catalogues)."""
+    entry = _indicator(code, group, f"Chỉ tiêu {code}", value_type)
+    entry.update(fields)
+    return entry
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(value)
+    return value
+
+
+def make_workbook(
+    path: str | Path,
+    data: dict | None = None,
+    *,
+    drop_sheets: Iterable[str] = (),
+    drop_columns: Mapping[str, Iterable[str]] | None = None,
+    cells: Mapping[tuple[str, int, str], object] | None = None,
+    **overrides: object,
+) -> Path:
+    """Write a catalogue workbook the way a province's staff would, with plain openpyxl.
+
+    Args:
+        path: the ``.xlsx`` file to write.
+        data: the catalogue in JSON form (default: :func:`small_catalog` with ``overrides``).
+        drop_sheets: sheets to leave out.
+        drop_columns: per sheet, columns to leave out.
+        cells: raw cell values to put at (sheet, row, column name) after writing, e.g.
+            ``{("indicators", 3, "max"): "abc"}``; the column must exist (``meta`` uses "key"/"value").
+        overrides: passed to :func:`small_catalog` when ``data`` is None.
+
+    Returns:
+        ``path``.
+    """
+    path = Path(path)
+    data = data if data is not None else small_catalog(**overrides)
+    dropped = {name: set(cols) for name, cols in (drop_columns or {}).items()}
+    book = Workbook()
+    book.remove(book.active)
+    sheets = {}
+    for name in SHEET_ORDER:
+        if name in set(drop_sheets):
+            continue
+        ws = book.create_sheet(name)
+        sheets[name] = ws
+        if name == "meta":
+            ws.append(["key", "value"])
+            for key, value in data.get("meta", {}).items():
+                if key == "effective_from" and isinstance(value, str):
+                    with contextlib.suppress(ValueError):  # a bad date stays text, as typed
+                        value = dt.date.fromisoformat(value)
+                ws.append([key, _cell(value)])
+            continue
+        columns = [c for c in HEADERS[name] if c not in dropped.get(name, set())]
+        ws.append(columns)
+        for entry in data.get(name, []):
+            ws.append([_cell(entry.get(c)) for c in columns])
+    for (sheet, row, column), value in (cells or {}).items():
+        ws = sheets[sheet]
+        header = [c.value for c in ws[1]]
+        ws.cell(row=row, column=header.index(column) + 1, value=value)
+    book.save(path)
+    return path

@@ -1,0 +1,144 @@
+"""Scope on every endpoint: an officer of commune A cannot write or read commune B; a reviewer of province
+X cannot act on province Y; every endpoint but ping needs a token."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from hubfixture import COMMUNE_A, COMMUNE_B, COMMUNE_Y, TIMEOUT, good_values, make_bundle, make_submission
+
+
+def send(session, hub, docs, device_id="device-1"):
+    body = {"device_id": device_id, "submissions": docs}
+    r = session.post(hub.api + "/submissions:batch", json=body, timeout=TIMEOUT)
+    assert r.status_code == 200, r.text
+    return r.json()["results"]
+
+
+@pytest.fixture
+def stored(people):
+    """Reports of communes A (province X) and Y (province Y) on the hub; returns their submission IDs."""
+    a = make_submission(good_values(), unit=COMMUNE_A)
+    y = make_submission(good_values(), unit=COMMUNE_Y)
+    assert send(people.session("officer_a"), people, [a])[0]["status"] == "accepted"
+    assert send(people.session("officer_y", device_id="dy"), people, [y], "dy")[0]["status"] == "accepted"
+    return {"a": a["submission_id"], "y": y["submission_id"]}
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/catalog"),
+        ("POST", "/submissions:batch"),
+        ("POST", "/submissions:status"),
+        ("GET", "/changes"),
+        ("POST", "/bundles"),
+        ("GET", "/setup-package"),
+        ("POST", "/reviews"),
+    ],
+)
+def test_every_endpoint_but_ping_needs_a_token(hub, method, path):
+    r = requests.request(method, hub.api + path, json={}, timeout=TIMEOUT)
+    assert r.status_code == 401
+    assert r.json()["server_id"] == hub.server_id and r.json()["error"]["code"] == "token_missing"
+    r = requests.request(
+        method, hub.api + path, json={}, headers={"Authorization": "Bearer forged"}, timeout=TIMEOUT
+    )
+    assert r.status_code == 401 and r.json()["error"]["code"] == "token_invalid"
+
+
+def test_batch_out_of_scope_is_rejected(people):
+    officer_a = people.session("officer_a")
+    [res] = send(officer_a, people, [make_submission(good_values(), unit=COMMUNE_B)])
+    assert res["status"] == "rejected" and res["errors"][0]["code"] == "out_of_scope"
+    reviewer_x = people.session("reviewer_x", device_id="px")
+    docs = [make_submission(good_values(), unit=COMMUNE_Y), make_submission(good_values(), unit=COMMUNE_B)]
+    assert [r["status"] for r in send(reviewer_x, people, docs, "px")] == ["rejected", "accepted"]
+
+
+def test_status_of_another_commune_is_unknown(people, stored):
+    ids = [stored["a"], stored["y"]]
+
+    def statuses(user: str) -> list[str]:
+        s = people.session(user, device_id=f"dev-{user}")
+        r = s.post(people.api + "/submissions:status", json={"ids": ids}, timeout=TIMEOUT)
+        assert r.status_code == 200
+        return [x["status"] for x in r.json()["results"]]
+
+    assert statuses("officer_a") == ["accepted", "unknown"]
+    assert statuses("officer_b") == ["unknown", "unknown"]
+    assert statuses("reviewer_x") == ["accepted", "unknown"]
+    assert statuses("reviewer_y") == ["unknown", "accepted"]
+    assert statuses("admin_all") == ["accepted", "accepted"]
+
+
+def test_changes_show_only_the_scope(people, stored):
+    def units(user: str, **params) -> requests.Response:
+        s = people.session(user, device_id=f"dev-{user}")
+        return s.get(people.api + "/changes", params=params, timeout=TIMEOUT)
+
+    assert [r["unit"] for r in units("officer_a").json()["reports"]] == [COMMUNE_A]
+    assert units("officer_b").json()["reports"] == []
+    assert [r["unit"] for r in units("reviewer_x").json()["reports"]] == [COMMUNE_A]
+    assert [r["unit"] for r in units("reviewer_y").json()["reports"]] == [COMMUNE_Y]
+    assert sorted(r["unit"] for r in units("admin_all").json()["reports"]) == sorted([COMMUNE_A, COMMUNE_Y])
+    r = units("officer_b", unit=COMMUNE_A)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "out_of_scope"
+    assert units("reviewer_y", unit=COMMUNE_A).status_code == 403
+    assert [x["unit"] for x in units("reviewer_x", unit=COMMUNE_A).json()["reports"]] == [COMMUNE_A]
+
+
+def test_bundle_items_out_of_scope_are_rejected(people):
+    bundle = make_bundle([make_submission(good_values(), unit=COMMUNE_A)], commune=COMMUNE_A)
+    officer_b = people.session("officer_b", device_id="db")
+    r = officer_b.post(people.api + "/bundles", data=bundle, timeout=TIMEOUT)
+    assert r.status_code == 200
+    [res] = r.json()["results"]
+    assert res["status"] == "rejected" and res["errors"][0]["code"] == "out_of_scope"
+    reviewer_y = people.session("reviewer_y", device_id="dry")
+    assert (
+        reviewer_y.post(people.api + "/bundles", data=bundle, timeout=TIMEOUT).json()["results"][0]["status"]
+        == "rejected"
+    )
+    # the province office of A uploads it for its commune
+    reviewer_x = people.session("reviewer_x", device_id="drx")
+    assert (
+        reviewer_x.post(people.api + "/bundles", data=bundle, timeout=TIMEOUT).json()["results"][0]["status"]
+        == "accepted"
+    )
+
+
+def test_reviews_need_the_role_and_the_scope(people, stored):
+    body = {"unit": COMMUNE_A, "form": "BM01", "period": "2026", "decision": "accept", "comment": ""}
+
+    def post(user: str, unit: str = COMMUNE_A) -> requests.Response:
+        s = people.session(user, device_id=f"dev-{user}")
+        return s.post(people.api + "/reviews", json={**body, "unit": unit}, timeout=TIMEOUT)
+
+    r = post("officer_a")
+    assert r.status_code == 403 and r.json()["error"]["code"] == "role_required"
+    r = post("reviewer_y")
+    assert r.status_code == 403 and r.json()["error"]["code"] == "out_of_scope"
+    assert post("reviewer_x", COMMUNE_Y).status_code == 403
+    assert post("reviewer_x").status_code == 200
+    assert post("admin_all", COMMUNE_Y).status_code == 200
+
+
+def test_setup_package_only_for_oneself_or_an_admin_of_the_scope(people):
+    def get(user: str, target: str | None) -> requests.Response:
+        s = people.session(user, device_id=f"dev-{user}")
+        params = {"user": target} if target else None
+        return s.get(people.api + "/setup-package", params=params, timeout=TIMEOUT)
+
+    assert get("officer_a", None).status_code == 200
+    assert get("officer_a", "officer_a").status_code == 200
+    r = get("officer_a", "officer_b")
+    assert r.status_code == 403 and r.json()["server_id"] == people.server_id
+    assert get("reviewer_x", "officer_a").status_code == 403  # reviewers do not hand out packages
+    assert get("admin_x", "officer_y").status_code == 403  # another province
+    assert get("admin_x", "reviewer_y").status_code == 403
+    assert get("admin_x", "officer_a").status_code == 200
+    assert get("admin_x", "reviewer_x").status_code == 200
+    assert get("admin_all", "officer_y").status_code == 200
+    assert get("admin_x", "nobody").status_code == 404

@@ -1,0 +1,73 @@
+"""Helpers of the sync tests: fast transport settings, making finalized reports, reading the hub."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import sqlalchemy as sa
+
+from dttsclient.store import Store, Submission
+from dttsclient.sync.credentials import CredentialStore
+from dttsclient.sync.engine import BatchPolicy, SyncEngine, SyncResult
+from dttsclient.sync.transport import RetryPolicy, TransportConfig
+from faultproxy import FaultProxy
+from hubfixture import COMMUNE_A, good_values
+
+USER = "can_bo"
+REVIEWER = "tham_dinh"
+FAST = TransportConfig(
+    connect_timeout=5, stall_timeout=10, retry=RetryPolicy(base=0.01, cap=0.05, max_retries=4)
+)
+
+
+def finalize(
+    store: Store, period: str = "2026", values: dict | None = None, form: str = "BM01"
+) -> Submission:
+    """Fill and finalize one report of commune A; returns its submission (queued in the outbox)."""
+    report = store.report(COMMUNE_A, form, period, create=True)
+    store.set_eth_rows(report.id, ["02", "08"])
+    vals = values if values is not None else good_values()
+    store.set_cells(report.id, [(c, d, v) for (c, d), v in vals.items()], USER)
+    return store.finalize(report.id, USER)
+
+
+def finalize_many(store: Store, n: int, first_year: int = 2026) -> list[Submission]:
+    return [finalize(store, str(first_year + i)) for i in range(n)]
+
+
+def engine(store: Store, creds: CredentialStore, **kw: Any) -> SyncEngine:
+    kw.setdefault("config", FAST)
+    return SyncEngine.for_profile(store, creds, **kw)
+
+
+def sync(store: Store, creds: CredentialStore, **kw: Any) -> SyncResult:
+    eng = engine(store, creds, **kw)
+    try:
+        return eng.sync()
+    finally:
+        eng.transport.close()
+
+
+def hub_submissions(hub) -> Counter:
+    """submission_id → number of rows the hub holds for it."""
+    from dttshub import db as t
+
+    with hub.hub.db.read() as conn:
+        rows = conn.execute(sa.select(t.submissions.c.submission_id)).all()
+    return Counter(r[0] for r in rows)
+
+
+def batch_ids(proxy: FaultProxy) -> list[list[str]]:
+    """The submission_ids of each submissions:batch request the proxy saw, in order."""
+    return [
+        [d["submission_id"] for d in e.json_body()["submissions"]]
+        for e in proxy.requests_to("submissions:batch")
+    ]
+
+
+def states(store: Store) -> Counter:
+    return Counter(item.state for item in store.outbox())
+
+
+__all__ = ["FAST", "REVIEWER", "USER", "BatchPolicy", "batch_ids", "engine", "finalize", "finalize_many"]

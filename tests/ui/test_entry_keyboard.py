@@ -1,0 +1,160 @@
+"""Data entry with the keyboard only: a whole form typed with digits, Tab and Enter; Esc, F2, Delete,
+Space, type-to-overwrite, refused text and undo/redo — every value checked in a freshly opened Store."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from dttsclient.store import Store
+from ui.entry_fixtures import cell, current, entry_for, go, input_cells, open_form, press, type_into
+
+
+@pytest.fixture
+def entry(tmp_path):
+    with entry_for(tmp_path) as e:
+        yield e
+
+
+def _fresh_cells(entry) -> dict:
+    with Store.open(entry.data_dir) as fresh:
+        return fresh.cells(entry.report_id)
+
+
+ASCII_VALUES = {"integer": "{n}", "decimal": "1,5", "percent": "12,5", "yes_no": "c", "text": "ghi chu"}
+CANONICAL = {"decimal": "1.5", "percent": "12.5", "yes_no": "1", "text": "ghi chu"}
+
+
+@pytest.mark.parametrize("form, eth", [("BM03", ["02", "08", "09"]), ("BM01", ["02"])])
+def test_a_whole_form_typed_with_keys_only_is_all_in_a_fresh_store(qtbot, tmp_path, form, eth):
+    with entry_for(tmp_path, form, eth) as entry:
+        view = open_form(qtbot, entry)
+        cells = input_cells(view)
+        assert len(cells) > 30
+        expected = {}
+        for i, (r, c) in enumerate(cells):
+            # The keys alone walk the form: Tab along a row, Enter down (back to the row's first cell,
+            # and from an indicator's last row to the next indicator's first cell).
+            assert current(view) == (r, c), f"cell {i} of {len(cells)}: {view.describe_cell(r, c)}"
+            vtype = view.model.block_at(r).indicator.value_type
+            text = ASCII_VALUES[vtype].format(n=10 + i)
+            nxt = cells[i + 1] if i + 1 < len(cells) else None
+            type_into(view, text, Qt.Key.Key_Tab if nxt and nxt[0] == r else Qt.Key.Key_Return)
+            expected[view.model.cell_key(r, c)] = CANONICAL.get(vtype, str(10 + i))
+        # Every value is durable already: read by another connection, before any event-loop turn.
+        assert _fresh_cells(entry) == expected
+        assert view.completeness()[0] == view.completeness()[1] > 0
+
+
+def test_enter_moves_down_and_from_the_last_row_to_the_next_indicator(qtbot, entry):
+    view = open_form(qtbot, entry)
+    go(view, "0101", "eth=02|sex=F")
+    type_into(view, "5")
+    assert current(view) == cell(view, "0101", "eth=08|sex=F")
+    go(view, "0101", "eth=09|sex=F")  # the last ethnic row of 0101
+    press(view, Qt.Key.Key_Return)
+    assert current(view) == cell(view, "0102", "eth=02")  # the next indicator's first cell
+    press(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)  # up, same column
+    assert current(view) == cell(view, "0101", "eth=09|sex=M")
+
+
+def test_tab_wraps_to_the_next_row_and_skips_computed_totals(qtbot, entry):
+    view = open_form(qtbot, entry)
+    go(view, "0101", "eth=02|sex=F")
+    press(view, Qt.Key.Key_Tab)  # past the computed "Tổng" column
+    assert current(view) == cell(view, "0101", "eth=08|sex=M")
+    press(view, Qt.Key.Key_Backtab)
+    assert current(view) == cell(view, "0101", "eth=02|sex=F")
+    press(view, Qt.Key.Key_Down)
+    assert current(view) == cell(view, "0101", "eth=08|sex=F")
+    press(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert current(view) == input_cells(view)[-1]
+    press(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    assert current(view) == input_cells(view)[0]
+
+
+def test_typing_overwrites_and_esc_reverts_the_cell(qtbot, entry):
+    view = open_form(qtbot, entry)
+    go(view, "0104")
+    type_into(view, "1234")
+    assert _fresh_cells(entry)[("0104", "")] == "1234"
+    go(view, "0104")
+    type_into(view, "99", then=Qt.Key.Key_Escape)  # typing replaces the text; Esc abandons it
+    assert view.view.delegate.open_editor() is None
+    assert view.model.index(*cell(view, "0104")).data() == "1.234"
+    assert _fresh_cells(entry)[("0104", "")] == "1234"
+    press(view, Qt.Key.Key_F2)  # F2 edits the current text
+    assert view.view.delegate.open_editor().text() == "1.234"
+    press(view, Qt.Key.Key_Backspace)
+    type_into(view, "9")  # "1.239": the cursor was at the end
+    assert _fresh_cells(entry)[("0104", "")] == "1239"
+
+
+def test_vietnamese_number_input_and_display(qtbot, entry):
+    view = open_form(qtbot, entry)
+    go(view, "0104")
+    type_into(view, "1.234.567")
+    assert _fresh_cells(entry)[("0104", "")] == "1234567"
+    assert view.model.index(*cell(view, "0104")).data() == "1.234.567"
+
+
+def test_refused_text_keeps_the_editor_open_and_says_why(qtbot, entry):
+    view = open_form(qtbot, entry)
+    go(view, "0104")
+    type_into(view, "12abc")
+    editor = view.view.delegate.open_editor()
+    assert editor is not None and editor.text() == "12abc"  # nothing the officer typed is lost
+    assert "không phải là số" in view.notice.text()
+    assert ("0104", "") not in _fresh_cells(entry)
+    for _ in range(3):
+        press(view, Qt.Key.Key_Backspace)
+    type_into(view, "")  # Enter again: "12" is saved
+    assert _fresh_cells(entry)[("0104", "")] == "12"
+    assert view.notice.text() == ""
+
+
+def test_delete_clears_the_selection_in_one_undo_step(qtbot, entry):
+    view = open_form(qtbot, entry)
+    go(view, "0101", "eth=02|sex=M")
+    type_into(view, "7", Qt.Key.Key_Tab)
+    type_into(view, "8")
+    go(view, "0101", "eth=02|sex=M")
+    press(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)  # select both cells
+    press(view, Qt.Key.Key_Delete)
+    assert not {k for k in _fresh_cells(entry) if k[0] == "0101"}
+    press(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    cells = _fresh_cells(entry)
+    assert cells[("0101", "eth=02|sex=M")] == "7" and cells[("0101", "eth=02|sex=F")] == "8"
+
+
+def test_undo_writes_the_old_value_back_durably_and_logged_redo_again(qtbot, entry):
+    view = open_form(qtbot, entry)
+    go(view, "0104")
+    type_into(view, "10")
+    go(view, "0104")
+    type_into(view, "20")
+    go(view, "0102", "eth=02")  # undo goes back to the cell it changes
+    press(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _fresh_cells(entry)[("0104", "")] == "10"
+    assert current(view) == cell(view, "0104")
+    press(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert ("0104", "") not in _fresh_cells(entry)
+    press(view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert _fresh_cells(entry)[("0104", "")] == "10"
+    with Store.open(entry.data_dir) as fresh:
+        log = [(e.old, e.new) for e in fresh.history(entry.report_id, "0104", "")]
+    assert log == [(None, "10"), ("10", "20"), ("20", "10"), ("10", None), (None, "10")]
+
+
+def test_space_toggles_a_yes_no_cell_and_co_khong_can_be_typed(qtbot, tmp_path):
+    with entry_for(tmp_path, "BM01", ["02"]) as entry:
+        view = open_form(qtbot, entry)
+        code = next(i.code for i in entry.catalog.form_indicators(entry.form) if i.value_type == "yes_no")
+        go(view, code)
+        press(view, Qt.Key.Key_Space)
+        assert _fresh_cells(entry)[(code, "")] == "1"
+        press(view, Qt.Key.Key_Space)
+        assert _fresh_cells(entry)[(code, "")] == "0"
+        type_into(view, "c")
+        assert _fresh_cells(entry)[(code, "")] == "1"
+        assert view.model.index(*cell(view, code)).data() == "Có"

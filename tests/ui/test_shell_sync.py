@@ -1,0 +1,181 @@
+"""The main window against a real hub: badges, a sync with one item rejected, a conflict side by side,
+a returned report with the reviewer's comment. The sync runs on the real background runner."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+
+from PySide6.QtCore import Qt
+
+from dttsclient.core.payload import payload_sha256
+from dttsclient.ui.main_window import MainWindow
+from dttsclient.ui.sync_view import ConflictDialog
+
+
+def _window(qtbot, store, runner, session, kit) -> MainWindow:
+    w = MainWindow(store, runner, session, form_view_factory=kit.form_view_stub, today=kit.TODAY)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def _sync(qtbot, w: MainWindow) -> None:
+    assert w.start_sync()
+    assert not w.sync_button.isEnabled()  # the window stays responsive; the button waits
+    qtbot.waitUntil(lambda: not w.syncing, timeout=30_000)
+
+
+def _badges(w: MainWindow) -> dict[str, str]:
+    return {r.form: r.badge for r in w.form_model.rows()}
+
+
+def test_sync_one_rejected_rest_accepted(qtbot, hub, store, signed_in, runner, kit):
+    a = kit.finalize(store, kit.fill(store, "BM04", "202611")).submission_id
+    b = kit.finalize(store, kit.fill(store, "BM02", "2026S2")).submission_id
+    late = kit.finalize(store, kit.fill(store, "BM03", "2026Q3")).submission_id  # deadline 15/10: late
+    # a report of a commune outside the officer's account: the hub rejects this one item only
+    bad = kit.finalize(store, kit.fill(store, "BM04", "202610", unit=kit.OTHER_UNIT)).submission_id
+    w = _window(qtbot, store, runner, signed_in, kit)
+    w.set_period("202611")
+    assert _badges(w)["BM04"] == "queued"
+    assert w.outbox_label.text() == "Chờ gửi: 4"
+
+    _sync(qtbot, w)
+
+    results = {r.submission_id: r for r in w.sync_view.results_model.rows()}
+    assert set(results) == {a, b, late, bad}
+    assert results[a].state == "accepted" and results[a].receipt
+    assert results[b].state == "accepted"
+    assert results[late].state == "late"
+    assert results[bad].state == "needs_attention" and results[bad].message
+    attention = w.sync_view.attention_model.rows()
+    assert [r.submission_id for r in attention] == [bad]
+    assert w.sync_view.attention_box.isVisibleTo(w)
+    assert "Cần xử lý: 1" in w.outbox_label.text()
+    assert _badges(w)["BM04"] == "accepted"
+    assert w.form_model.data(w.form_model.index(3, 3)) == f"Đã gửi ✓ · {results[a].receipt}"
+    w.set_period("202609")
+    assert _badges(w)["BM03"] == "late"
+    assert "Đồng bộ gần nhất" in w.last_sync_label.text()
+    assert w.connection_label.text() == "● Có kết nối"
+
+    # the actions of the "Cần xử lý" list: edit opens the report, discard makes it a draft again
+    opened: list[int] = []
+    w.sync_view.editRequested.connect(opened.append)
+    w.sync_view.edit_button.click()
+    assert opened == [store.submission(bad).report_id]
+    w.discard_confirmed(bad)
+    assert w.sync_view.attention_model.rows() == []
+    assert store.report_by_id(opened[0]).dirty
+
+
+def test_conflict_is_shown_side_by_side(qtbot, hub, store, signed_in, runner, kit, monkeypatch):
+    rid = kit.fill(store, "BM04", "202611")
+    first = kit.finalize(store, rid)
+    w = _window(qtbot, store, runner, signed_in, kit)
+    w.set_period("202611")
+    _sync(qtbot, w)
+    # another device of the same commune sends a newer revision
+    doc = copy.deepcopy(first.document)
+    doc.update(
+        submission_id=str(uuid.uuid4()), revision_no=2, supersedes=first.submission_id, base_server_revision=1
+    )
+    doc["values"][0]["value"] = str(int(doc["values"][0]["value"]) + 5)
+    doc["payload_sha256"] = payload_sha256({(v["code"], v["disagg"]): v["value"] for v in doc["values"]})
+    other = hub.session(kit.OFFICER, kit.PASSWORD, device_id="device-2")
+    reply = other.post(
+        hub.api + "/submissions:batch",
+        json={"device_id": "device-2", "app_version": "0.1.0", "submissions": [doc]},
+        timeout=30,
+    )
+    assert reply.json()["results"][0]["status"] == "accepted"
+    # here the officer edits the old revision and finalizes it: the hub keeps both
+    code, disagg = doc["values"][1]["code"], doc["values"][1]["disagg"]
+    store.set_cell(rid, code, disagg, "3", kit.OFFICER)
+    mine = kit.finalize(store, rid)
+    _sync(qtbot, w)
+
+    conflicts = w.sync_view.conflict_model.rows()
+    assert [r.submission_id for r in conflicts] == [mine.submission_id]
+    assert w.sync_view.conflict_box.isVisibleTo(w)
+    assert _badges(w)["BM04"] == "conflict"
+    shown: dict = {}
+
+    def ask(cls, title, rows, revision, parent=None):
+        shown.update(title=title, rows=rows, revision=revision)
+        dialog = cls(title, rows, revision, parent)  # build it for real, then decide later
+        shown["columns"] = [dialog.model.headerData(i, Qt.Orientation.Horizontal) for i in range(4)]
+        return None
+
+    monkeypatch.setattr(ConflictDialog, "ask", classmethod(ask))
+    w.sync_view.compare_button.click()
+    differing = {(r.indicator, r.disagg): (r.mine, r.server) for r in shown["rows"] if r.differs}
+    first_value = doc["values"][0]
+    assert differing[(first_value["code"], first_value["disagg"])][1] == first_value["value"]
+    assert differing[(code, disagg)][0] == "3"
+    assert shown["columns"][2:] == ["Bản trên máy này", "Bản trên máy chủ"]
+    assert shown["revision"] == 2
+
+
+def test_returned_report_shows_the_reviewers_comment(qtbot, hub, store, signed_in, runner, kit):
+    kit.finalize(store, kit.fill(store, "BM04", "202611"))
+    w = _window(qtbot, store, runner, signed_in, kit)
+    w.set_period("202611")
+    _sync(qtbot, w)
+    hub.hub.reviews.review(
+        hub.reviewer, kit.UNIT, "BM04", "202611", "return", "Số trẻ tảo hôn cần kiểm tra lại"
+    )
+    _sync(qtbot, w)
+
+    assert w.sync_view.returned_box.isVisibleTo(w)
+    texts = [w.sync_view.returned_list.item(i).text() for i in range(w.sync_view.returned_list.count())]
+    assert len(texts) == 1 and "Số trẻ tảo hôn cần kiểm tra lại" in texts[0] and "BM04" in texts[0]
+    row = next(r for r in w.form_model.rows() if r.form == "BM04")
+    assert row.badge == "returned"
+    assert row.review_comment == "Số trẻ tảo hôn cần kiểm tra lại"
+
+
+def test_sync_can_be_cancelled_while_it_waits(qtbot, hub, store, signed_in, runner, kit):
+    kit.finalize(store, kit.fill(store, "BM04", "202611"))
+    w = _window(qtbot, store, runner, signed_in, kit)
+    hub.stop()  # no server: the engine waits between retries
+    assert w.start_sync()
+    assert w.sync_view.cancel_button.isVisible()
+    qtbot.wait(300)
+    w.sync_view.cancel_button.click()
+    qtbot.waitUntil(lambda: not w.syncing, timeout=20_000)
+    assert "Đã dừng đồng bộ" in w.sync_view.status.text()
+    assert w.sync_button.isEnabled()
+    assert store.outbox_counts()["accepted"] == 0
+
+
+def test_wifi_login_page_is_explained(qtbot, hub, store, signed_in, runner, kit):
+    from faultproxy import FaultProxy
+
+    kit.finalize(store, kit.fill(store, "BM04", "202611"))
+    with FaultProxy(hub.url) as proxy:
+        proxy.fault("login_page")
+        store.set_profile(server_url=proxy.url)
+        w = _window(qtbot, store, runner, signed_in, kit)
+        _sync(qtbot, w)
+    assert "Wi-Fi" in w.sync_view.status.text()
+    assert w.connection_label.text() == "○ Không có kết nối"
+    assert store.outbox_counts()["queued"] + store.outbox_counts()["sending"] == 1
+
+
+def test_quiet_sync_when_a_connection_appears(qtbot, hub, store, signed_in, runner, kit):
+    from dttsclient.ui import settings_dialog
+
+    kit.finalize(store, kit.fill(store, "BM04", "202611"))
+    w = _window(qtbot, store, runner, signed_in, kit)
+    assert not w.auto_timer.isActive()  # off unless the officer enables it
+    values = {**settings_dialog.load_settings(store), "sync.auto_when_online": True}
+    assert w.apply_settings(values)
+    assert w.auto_timer.isActive() and w.auto_timer.interval() == 3 * 60 * 1000
+    w._online = False
+    w._auto_ping()  # what the timer does: a ping; the hub answers, so a quiet sync starts
+    qtbot.waitUntil(lambda: store.outbox_counts()["accepted"] == 1, timeout=30_000)
+    qtbot.waitUntil(lambda: not w.syncing, timeout=30_000)
+    assert w.tabs.currentWidget() is not w.sync_view  # quiet: the officer's page stays
+    assert "test" in w.banner.text()  # the environment name from ping

@@ -1,0 +1,102 @@
+"""The report in PDF: Vietnamese text with an embedded Unicode font, A4, header on every page, signatures."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from dttsclient.core.catalog import load_catalog
+from dttsclient.core.disagg import cell_keys
+from dttsclient.store import Store
+from dttsclient.usb.errors import TargetVanished
+from dttsclient.usb.pdf_report import export_pdf
+from hubfixture import SAMPLE_CATALOG
+from usb.usbutil import COMMUNE_A, USER, FailingWriter, fill, leftovers, open_profile
+
+
+def pdf_text(path) -> str:
+    """The text of a PDF, by poppler's pdftotext (or pypdf when installed)."""
+    exe = shutil.which("pdftotext")
+    if exe:
+        return subprocess.run(
+            [exe, "-layout", str(path), "-"], capture_output=True, text=True, check=True, timeout=60
+        ).stdout
+    pypdf = pytest.importorskip("pypdf", reason="neither pdftotext nor pypdf is installed")
+    return "\f".join(page.extract_text() for page in pypdf.PdfReader(str(path)).pages)
+
+
+@pytest.fixture
+def store(data_dir):
+    with open_profile(data_dir) as s:
+        yield s
+
+
+def test_pdf_has_the_report_in_vietnamese(store, tmp_path):
+    rid = fill(store)
+    store.set_comment(rid, "0102", "", "Điều tra lại", USER)
+    path = export_pdf(store, rid, tmp_path / "bm01.pdf")
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]
+    assert re.search(rb"/MediaBox\s*\[\s*0\s+0\s+595\.28\s+841\.89\s*\]", data)  # A4
+    assert data.count(b"/FontFile2") >= 2 and b"DejaVuSans" in data and b"/ToUnicode" in data
+    text = pdf_text(path)
+    for needle in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Biểu số: BM01",
+        "BIỂU NĂM",
+        "UBND Xã Phong Quang",
+        "Năm 2026",
+        "Thông tư 03/2019/TT-UBDT",
+        "Dân số người dân tộc thiểu số",
+        "Nữ",
+        "Tày",
+        "Điều tra lại",
+        "313",
+        "96,5",
+        "NGƯỜI LẬP BIỂU",
+        "THỦ TRƯỞNG ĐƠN VỊ",
+        "(Ký, đóng dấu, ghi rõ họ tên)",
+        "Phong Quang, ngày …… tháng …… năm ……",
+        "Bản nháp",
+    ):
+        assert needle in text, needle
+
+
+def test_long_report_repeats_the_header_on_every_page(tmp_path):
+    catalog = load_catalog(SAMPLE_CATALOG)
+    with Store.open(tmp_path / "p") as s:
+        s.set_profile(unit=COMMUNE_A)
+        s.import_catalog(catalog)
+        report = s.report(COMMUNE_A, "BM01", "2026", create=True)
+        eth = ["02", "09", "11", "17", "24"]
+        s.set_eth_rows(report.id, eth)
+        items = []
+        for ind in catalog.form_indicators("BM01"):
+            for key in cell_keys(catalog, ind, eth):
+                items.append(
+                    (ind.code, key, {"text": "Lễ hội Lồng tồng", "yes_no": "0"}.get(ind.value_type, "7"))
+                )
+        s.set_cells(report.id, items, USER)
+        path = export_pdf(s, report.id, tmp_path)
+    assert path.name == f"BM01-{COMMUNE_A}-2026.pdf"
+    pages = pdf_text(path).split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) >= 5
+    for page in pages:
+        assert (
+            "Chỉ tiêu" in page and "Tổng số" in page and f"Trang {pages.index(page) + 1}/{len(pages)}" in page
+        )
+    assert "NGƯỜI LẬP BIỂU" in pages[-1] and "Lễ hội Lồng tồng" in "".join(pages)
+
+
+def test_stick_pulled_while_writing_the_pdf(store, tmp_path):
+    rid = fill(store)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    with pytest.raises(TargetVanished):
+        export_pdf(store, rid, stick / "bm01.pdf", wrap=lambda f: FailingWriter(f, 500))
+    assert list(stick.iterdir()) == [] and leftovers(stick) == []
