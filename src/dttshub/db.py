@@ -204,19 +204,23 @@ def make_engine(url: str, sqlite_synchronous: str = "FULL") -> Engine:
     """
     try:
         parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError as exc:
+        if parsed.get_backend_name() == "sqlite":
+            if sqlite_synchronous not in SYNCHRONOUS:
+                raise ConfigError(
+                    "sqlite_synchronous",
+                    f"Giá trị synchronous không hợp lệ: {sqlite_synchronous}",
+                    f"Invalid SQLite synchronous setting: {sqlite_synchronous}",
+                )
+            return _sqlite_engine(parsed, sqlite_synchronous)
+        if parsed.get_backend_name() != "postgresql":
+            raise sa.exc.ArgumentError(f"unsupported database {parsed.get_backend_name()}")
+        return sa.create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, OSError) as exc:
         raise ConfigError(
-            "db_url", f"Địa chỉ cơ sở dữ liệu không hợp lệ: {url}", f"Invalid database URL: {url}"
+            "db_url",
+            f"Địa chỉ cơ sở dữ liệu không hợp lệ (chỉ sqlite:/// hoặc postgresql://): {url}",
+            f"Invalid database URL (sqlite:/// or postgresql:// only): {url}",
         ) from exc
-    if parsed.get_backend_name() == "sqlite":
-        if sqlite_synchronous not in SYNCHRONOUS:
-            raise ConfigError(
-                "sqlite_synchronous",
-                f"Giá trị synchronous không hợp lệ: {sqlite_synchronous}",
-                f"Invalid SQLite synchronous setting: {sqlite_synchronous}",
-            )
-        return _sqlite_engine(parsed, sqlite_synchronous)
-    return sa.create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
 def _sqlite_engine(url: sa.engine.URL, synchronous: str) -> Engine:
@@ -259,7 +263,22 @@ class Database:
         self.dialect = self.engine.dialect.name
 
     def create_schema(self, now: datetime) -> None:
-        """Create every table that does not exist yet and record the schema version."""
+        """Create every table that does not exist yet and record the schema version.
+
+        Raises:
+            ConfigError: the database cannot be reached or opened, or belongs to a newer dttshub.
+        """
+        try:
+            self._create_schema(now)
+        except sa.exc.DBAPIError as exc:
+            logger.debug("cannot open the hub database %s: %s", self.engine.url, exc)
+            raise ConfigError(
+                "db_unreachable",
+                f"Không mở được cơ sở dữ liệu {self.engine.url!r}: {exc.orig}",
+                f"Cannot open the database {self.engine.url!r}: {exc.orig}",
+            ) from exc
+
+    def _create_schema(self, now: datetime) -> None:
         metadata.create_all(self.engine)
         with self.begin() as conn:
             have = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()

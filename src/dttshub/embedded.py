@@ -1,7 +1,9 @@
 """A hub running inside another program: the desktop app's ``--demo`` and the tests.
 
 Example:
-    >>> with EmbeddedHub("sqlite:///tmp/demo.sqlite", environment="demo") as hub:
+    >>> with EmbeddedHub("sqlite:///tmp/demo/hub.sqlite", environment="demo") as hub:
+    ...     hub.ensure_user("demo", "officer", "01849", "demo-password")
+    ...     hub.publish_catalog(load_catalog(sample_path))
     ...     requests.get(hub.url + "/api/v1/ping", timeout=5).json()["environment"]
     'demo'
 """
@@ -11,13 +13,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import uvicorn
 
+from dttsclient.core.model import Catalog
 from dttshub.app import create_app
 from dttshub.config import HubConfig
-from dttshub.errors import ConfigError
+from dttshub.errors import ConfigError, NotFound
 from dttshub.service import Hub
 
 logger = logging.getLogger(__name__)
@@ -29,7 +33,8 @@ class EmbeddedHub:
     """uvicorn serving a hub in a daemon thread on a free port of ``host``.
 
     Args:
-        db_url: SQLAlchemy URL of the hub database (None: the default of :class:`HubConfig`).
+        db_url: SQLAlchemy URL of the hub database (None: the default of :class:`HubConfig`). For an
+            SQLite file the data directory (signing key) defaults to the file's directory.
         host: the address to listen on (loopback by default).
         port: the port; 0 picks a free one (see :attr:`port` after :meth:`start`).
         graceful_timeout: seconds open requests get to finish at :meth:`stop`.
@@ -44,6 +49,9 @@ class EmbeddedHub:
         graceful_timeout: float = 3.0,
         **config: Any,
     ) -> None:
+        if config.get("data_dir") is None and db_url and db_url.startswith("sqlite:///"):
+            # keep the signing key beside the database file, not in the user's hub directory
+            config["data_dir"] = Path(db_url[len("sqlite:///") :]).parent
         self.config = HubConfig.from_mapping({"db_url": db_url, **config})
         self.host = host
         self.port = port
@@ -106,6 +114,20 @@ class EmbeddedHub:
         if self.hub is not None:
             self.hub.close()
             self.hub = None
+
+    # -- seeding (the demo) -----------------------------------------------------------------------------
+    def ensure_user(self, username: str, role: str, unit: str, password: str) -> None:
+        """Create the account unless it exists (an existing account keeps its password)."""
+        assert self.hub is not None, "start() first"
+        try:
+            self.hub.accounts.get_user(username)
+        except NotFound:
+            self.hub.accounts.add_user(username, role, unit, password)
+
+    def publish_catalog(self, catalog: Catalog) -> bool:
+        """Publish a catalogue unless this exact version is already there; True when it was published."""
+        assert self.hub is not None, "start() first"
+        return self.hub.catalogs.publish(catalog, by="embedded").published
 
     def __enter__(self) -> EmbeddedHub:
         return self.start()

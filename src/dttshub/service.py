@@ -175,27 +175,25 @@ class Hub:
                 .where(*conds)
                 .order_by(t.reports.c.unit, t.reports.c.form, t.reports.c.period)
             ).all()
-            latest: dict[int, tuple[str, str, int]] = {}
+            latest: dict[int, tuple[str, str]] = {}  # report id -> (received_at, receipt_no) of the newest
+            counts: dict[int, int] = {}
             ids = [r.id for r in rows]
             for start in range(0, len(ids), 500):
                 subs = conn.execute(
                     sa.select(
-                        t.submissions.c.report_id, t.submissions.c.receipt_no, t.submissions.c.received_at
+                        t.submissions.c.report_id, t.submissions.c.received_at, t.submissions.c.receipt_no
                     ).where(t.submissions.c.report_id.in_(ids[start : start + 500]))
                 ).all()
                 for s in subs:
-                    have = latest.get(s.report_id)
-                    count = (have[2] if have else 0) + 1
-                    if have is None or (s.received_at, s.receipt_no) > (have[1], have[0]):
-                        latest[s.report_id] = (s.receipt_no, s.received_at, count)
-                    else:
-                        latest[s.report_id] = (have[0], have[1], count)
+                    counts[s.report_id] = counts.get(s.report_id, 0) + 1
+                    latest[s.report_id] = max(
+                        latest.get(s.report_id, ("", "")), (s.received_at, s.receipt_no)
+                    )
         out = []
         for r in rows:
             doc = report_to_json(r, include_values=False)
-            last = latest.get(r.id)
-            doc["latest_receipt_no"] = last[0] if last else None
-            doc["submissions"] = last[2] if last else 0
+            doc["latest_receipt_no"] = latest[r.id][1] if r.id in latest else None
+            doc["submissions"] = counts.get(r.id, 0)
             out.append(doc)
         return out
 

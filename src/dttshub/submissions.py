@@ -47,7 +47,20 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 4
 KEY_CACHE_SIZE = 64
-STORED_STATUSES = ("accepted", "late", "conflict")
+_RESULT_COLUMNS = tuple(
+    t.submissions.c[name]
+    for name in (
+        "submission_id",
+        "unit",
+        "form",
+        "period",
+        "payload_sha256",
+        "status",
+        "receipt_no",
+        "server_revision",
+        "received_at",
+    )
+)
 
 
 @dataclass
@@ -87,20 +100,22 @@ class Ingest:
             sub = parse_submission(doc)
             self._check_scope(account, sub)
             self._check_hash(sub)
+            existing = self._existing(sub.submission_id)
+            if existing is not None:
+                return self._resend(account, sub, existing)
+            checked = self._check_content(sub)
             for attempt in range(MAX_ATTEMPTS):
-                existing = self._existing(sub.submission_id)
-                if existing is not None:
-                    return self._resend(account, sub, existing)
-                checked = self._check_content(sub)
                 try:
                     with self.db.begin() as conn:
-                        result = self._store(conn, checked, account, device_id, source, now)
-                    return result
+                        return self._store(conn, checked, account, device_id, source, now)
                 except (sa.exc.IntegrityError, sa.exc.OperationalError) as exc:
                     # Another request stored this ID, created the report or held a lock first: look again.
                     logger.info("retrying %s after %s (attempt %d)", sid, type(exc).__name__, attempt + 1)
                     if attempt == MAX_ATTEMPTS - 1:
                         raise
+                    existing = self._existing(sub.submission_id)
+                    if existing is not None:
+                        return self._resend(account, sub, existing)
             raise AssertionError("unreachable")  # pragma: no cover
         except ItemRejected as rej:
             logger.info("submission %s rejected: %s", sid, [e["code"] for e in rej.errors])
@@ -114,7 +129,7 @@ class Ingest:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 for row in conn.execute(
-                    sa.select(t.submissions).where(t.submissions.c.submission_id.in_(chunk))
+                    sa.select(*_RESULT_COLUMNS).where(t.submissions.c.submission_id.in_(chunk))
                 ):
                     if account.covers(row.unit):
                         found[row.submission_id] = _result(
@@ -150,7 +165,7 @@ class Ingest:
     def _existing(self, submission_id: str):
         with self.db.read() as conn:
             return conn.execute(
-                sa.select(t.submissions).where(t.submissions.c.submission_id == submission_id)
+                sa.select(*_RESULT_COLUMNS).where(t.submissions.c.submission_id == submission_id)
             ).first()
 
     @staticmethod

@@ -190,3 +190,32 @@ def test_safe_zip_refusals():
     with pytest.raises(UnsafeZipError) as err:
         read_zip_safely(b"not a zip at all", **limits)
     assert err.value.reason == "not_zip"
+
+
+def test_embedded_hub_for_the_demo(tmp_path):
+    import requests
+
+    from dttsclient.core.catalog import catalog_from_json
+    from dttshub.embedded import EmbeddedHub
+    from hubfixture import small_catalog
+
+    db = tmp_path / "demo" / "hub.sqlite"
+    fast = {"argon2_time_cost": 1, "argon2_memory_cost": 8, "argon2_parallelism": 1}
+    with EmbeddedHub(f"sqlite:///{db}", environment="demo", **fast) as hub:
+        assert hub.port > 0 and hub.url.startswith("http://127.0.0.1:")
+        hub.ensure_user("demo", "officer", "01849", "demo-password")
+        hub.ensure_user("demo", "officer", "01849", "other-password")  # kept as it was
+        assert hub.publish_catalog(catalog_from_json(small_catalog())) is True
+        assert hub.publish_catalog(catalog_from_json(small_catalog())) is False
+        ping = requests.get(hub.url + "/api/v1/ping", timeout=10).json()
+        assert ping["environment"] == "demo"
+        r = requests.post(
+            hub.url + "/api/v1/auth/token",
+            json={"username": "demo", "password": "demo-password", "device_id": "d"},
+            timeout=10,
+        )
+        assert r.status_code == 200
+        url = hub.url
+    assert (tmp_path / "demo" / "hub_signing_key.pem").exists()
+    with pytest.raises(requests.ConnectionError):
+        requests.get(url + "/api/v1/ping", timeout=2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from dttsclient.store import Store
 from ui.entry_fixtures import cell, current, entry_for, go, input_cells, open_form, press, type_into
@@ -158,3 +159,55 @@ def test_space_toggles_a_yes_no_cell_and_co_khong_can_be_typed(qtbot, tmp_path):
         type_into(view, "c")
         assert _fresh_cells(entry)[(code, "")] == "1"
         assert view.model.index(*cell(view, code)).data() == "Có"
+
+
+def test_a_cell_being_edited_is_saved_when_the_page_is_hidden(qtbot, entry):
+    view = open_form(qtbot, entry)
+    go(view, "0104")
+    type_into(view, "321", then=None)  # still editing
+    assert ("0104", "") not in _fresh_cells(entry)
+    view.window().hide()  # the window closes, another page replaces this one …
+    assert _fresh_cells(entry)[("0104", "")] == "321"
+
+
+def test_typing_on_a_computed_cell_does_not_jump_away(qtbot, entry):
+    view = open_form(qtbot, entry)
+    r, _c = cell(view, "0101", "eth=02|sex=M")
+    total_col = view.model.block_at(r).total_col
+    view.view.go_to(r, total_col)
+    press(view, "t")  # not an input cell, and no search-by-first-letter either
+    assert current(view) == (r, total_col)
+    assert view.view.delegate.open_editor() is None
+
+
+def test_a_locked_database_keeps_the_typed_text_and_says_why(qtbot, entry):
+    import sqlite3
+
+    view = open_form(qtbot, entry)
+    entry.store.db.conn.execute("PRAGMA busy_timeout = 50")  # fail fast instead of waiting 5 s
+    other = sqlite3.connect(entry.store.path, isolation_level=None)  # another program holds the file
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        go(view, "0104")
+        type_into(view, "42")
+        editor = view.view.delegate.open_editor()
+        assert editor is not None and editor.text() == "42"  # still there: nothing typed is lost
+        assert "Chưa lưu được" in view.notice.text() and "đang bị một chương trình khác" in view.notice.text()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    press(view, Qt.Key.Key_Return)  # the other program let go: Enter again saves it
+    assert _fresh_cells(entry)[("0104", "")] == "42"
+    assert view.view.delegate.open_editor() is None
+
+
+def test_ctrl_g_jumps_to_an_indicator_by_code(qtbot, entry):
+    view = open_form(qtbot, entry)
+    press(view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    jump = view.header.jump
+    assert jump.hasFocus()
+    qtbot.keyClicks(jump.lineEdit(), "0108 S")
+    jump.completer().popup().hide()
+    QTest.keyClick(jump.lineEdit(), Qt.Key.Key_Return)
+    assert current(view) == cell(view, "0108", "eth=02")
+    assert view.view.hasFocus()

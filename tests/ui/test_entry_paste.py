@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -99,3 +101,24 @@ def test_split_block_reads_excel_quoting():
     assert split_block("1\t2\r\n3\t4\r\n") == [["1", "2"], ["3", "4"]]
     assert split_block('"a\tb"\t"say ""hi"""\n') == [["a\tb", 'say "hi"']]
     assert split_block("") == [[""]]
+
+
+_cell_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=8)
+
+
+def _excel_quote(cell: str) -> str:
+    """How Excel puts a cell on the clipboard: quoted when it holds a tab, newline or quote."""
+    if any(ch in cell for ch in '\t\n\r"'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_cell_text, min_size=1, max_size=4), min_size=1, max_size=5))
+def test_split_block_reads_back_what_excel_writes(rows):
+    rows = [[c.replace("\r", "") for c in row] for row in rows]
+    text = "\n".join("\t".join(_excel_quote(c) for c in row) for row in rows) + "\n"
+    expected = rows
+    if rows[-1] == [""]:  # a last empty line is Excel's trailing newline, not a row
+        expected = rows[:-1] or [[""]]
+    assert split_block(text) == expected

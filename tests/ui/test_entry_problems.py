@@ -69,7 +69,7 @@ def test_an_out_of_range_value_marks_its_own_cell(qtbot, entry):
     go(view, "0101", "eth=02|sex=M")
     view.focus_problem(problem)
     assert current(view) == (r, c)
-    assert "không được âm" in view.indicator_panel.cell.text()  # the side panel too
+    qtbot.waitUntil(lambda: "không được âm" in view.indicator_panel.cell.text())  # the side panel too
 
 
 def test_a_comment_per_cell(qtbot, entry, monkeypatch):
@@ -91,7 +91,7 @@ def test_a_comment_per_cell(qtbot, entry, monkeypatch):
     r, c = cell(view, "0101", "eth=08|sex=F")
     assert view.model.index(r, c).data(COMMENT_ROLE) == "Số liệu từ trưởng thôn"
     assert view.model.index(r, c).data(Qt.ItemDataRole.DecorationRole) is not None
-    assert "Số liệu từ trưởng thôn" in view.indicator_panel.cell.text()
+    qtbot.waitUntil(lambda: "Số liệu từ trưởng thôn" in view.indicator_panel.cell.text())
 
     monkeypatch.setattr(CommentDialog, "ask", staticmethod(lambda parent, where, text: ""))  # removed
     press(view, Qt.Key.Key_F2, Qt.KeyboardModifier.ShiftModifier)
@@ -220,8 +220,9 @@ def test_reload_after_another_store_changed_the_report(qtbot, entry):
 def test_side_panel_shows_the_indicator_of_the_current_cell(qtbot, entry):
     view = open_form(qtbot, entry)
     go(view, "0104")
-    text = view.indicator_panel.info.text()
     ind = entry.catalog.indicator("0104")
+    qtbot.waitUntil(lambda: ind.name_vi in view.indicator_panel.info.text())
+    text = view.indicator_panel.info.text()
     assert ind.name_vi in text and "Đơn vị tính" in text and ind.unit in text
     assert ind.definition_vi.split()[0] in text
 

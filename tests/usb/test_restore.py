@@ -251,3 +251,11 @@ def test_merge_is_one_transaction(local, tmp_path, clock):
         fresh.db.conn.execute("DROP TRIGGER fail_second")
         assert snapshot(fresh) == before
         assert restore_backup(fresh, bak, now=clock.advance(60)).reports_added == 2
+
+
+def test_bad_file_into_a_new_folder_creates_nothing(tmp_path):
+    bad = tmp_path / "x.dttsbak"
+    bad.write_text("không phải tệp sao lưu", encoding="utf-8")
+    with pytest.raises(BadFile):
+        restore_backup(tmp_path / "new", bad)
+    assert not (tmp_path / "new").exists()

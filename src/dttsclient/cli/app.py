@@ -118,7 +118,8 @@ def parse(args: list[str]) -> argparse.Namespace | int:
         ns = parser.parse_args(args)
     except SystemExit as exc:  # argparse prints its own message
         return int(exc.code or 0)
-    ns.lang = getattr(ns, "lang", None) or os.environ.get("DTTS_LANG") or "vi"
+    # None when not given: the CLI then speaks Vietnamese (or DTTS_LANG), the GUI the profile's language.
+    ns.lang = getattr(ns, "lang", None)
     return ns
 
 
@@ -134,6 +135,7 @@ def execute(ns: argparse.Namespace, data_dir: Path) -> int:
     """Run one command; expected failures become a message on stderr and exit 1."""
     from dttsclient.core.errors import DttsError
 
+    ns.lang = ns.lang or os.environ.get("DTTS_LANG") or "vi"
     out = Output(lang=ns.lang, json_mode=ns.json)
     handler = _handler(ns)
     try:

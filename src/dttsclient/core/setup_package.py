@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from dttsclient.core.errors import DttsError
+from dttsclient.core.catalog import catalog_from_json
+from dttsclient.core.errors import CatalogError, DttsError
 from dttsclient.core.model import Catalog
 
 logger = logging.getLogger(__name__)
@@ -360,9 +361,6 @@ def read_setup_package(
     catalog_json = _json(members, "catalog.json")
     if not isinstance(account, dict) or not isinstance(catalog_json, dict):
         raise _fail("bad_json", "nội dung gói không đúng định dạng.", "the package content is malformed.")
-    from dttsclient.core.catalog import catalog_from_json
-    from dttsclient.core.errors import CatalogError
-
     try:
         catalog = catalog_from_json(catalog_json)
     except CatalogError as exc:

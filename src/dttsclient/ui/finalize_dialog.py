@@ -105,9 +105,18 @@ class FinalizeDialog(QDialog):
         lay.addWidget(intro)
         summary = QFormLayout()
         form_name = form.name_en if lang == "en" and form.name_en else form.name_vi
-        summary.addRow(self.tr("Biểu mẫu:"), QLabel(f"{form.code} · {form_name}", self))
-        summary.addRow(self.tr("Kỳ báo cáo:"), QLabel(period_label(report.period, lang), self))
-        summary.addRow(self.tr("Đơn vị:"), QLabel(unit_label(store, report.unit), self))
+        summary.addRow(
+            self.tr("Biểu mẫu:"),
+            QLabel(f"{form.code} · {form_name}", self),
+        )
+        summary.addRow(
+            self.tr("Kỳ báo cáo:"),
+            QLabel(period_label(report.period, lang), self),
+        )
+        summary.addRow(
+            self.tr("Đơn vị:"),
+            QLabel(unit_label(store, report.unit), self),
+        )
         summary.addRow(self.tr("Số giá trị:"), QLabel(str(count), self))
         revision = report.revision_no + 1
         rev_text = self.tr("Lần nộp %1").replace("%1", str(revision))
@@ -148,9 +157,9 @@ class FinalizeDialog(QDialog):
         if self.warnings:
             body_lay.addWidget(
                 self._note(
-                    self.tr("%1 cảnh báo: ghi lý do cho từng cảnh báo (lý do được gửi kèm báo cáo).").replace(
-                        "%1", str(len(self.warnings))
-                    ),
+                    self.tr(
+                        "%1 cảnh báo: ghi lý do cho từng cảnh báo (lý do được gửi kèm báo cáo).",
+                    ).replace("%1", str(len(self.warnings))),
                     "#7A5200",
                     bold=True,
                 )
@@ -166,14 +175,22 @@ class FinalizeDialog(QDialog):
             lay.addWidget(scroll, 1)
         else:
             scroll.hide()
-            lay.addWidget(self._note(self.tr("Không có lỗi hay cảnh báo nào."), "#2E6B3A"))
+            lay.addWidget(
+                self._note(
+                    self.tr("Không có lỗi hay cảnh báo nào."),
+                    "#2E6B3A",
+                )
+            )
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setStyleSheet("color: #A4261D;")
         self.status.hide()
         lay.addWidget(self.status)
         buttons = QDialogButtonBox(self)
-        self.ok_button = buttons.addButton(self.tr("Chốt báo cáo"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button = buttons.addButton(
+            self.tr("Chốt báo cáo"),
+            QDialogButtonBox.ButtonRole.AcceptRole,
+        )
         buttons.addButton(self.tr("Huỷ"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -249,22 +266,24 @@ class ReviseConfirm:
     def ask(cls, parent: QWidget | None, revision_no: int) -> bool:
         """True when the officer wants to edit (which will make revision ``revision_no + 1``)."""
 
-        def tr(text: str) -> str:
-            return QCoreApplication.translate("ReviseConfirm", text)
-
         box = QMessageBox(parent)
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(tr("Sửa báo cáo đã chốt"))
+        box.setWindowTitle(QCoreApplication.translate("ReviseConfirm", "Sửa báo cáo đã chốt"))
         box.setText(
-            tr(
-                "Báo cáo này đã chốt (lần nộp %1). Nếu sửa, khi chốt lại sẽ tạo lần nộp %2 thay cho lần nộp cũ."
+            QCoreApplication.translate(
+                "ReviseConfirm",
+                "Báo cáo này đã chốt (lần nộp %1). Nếu sửa, khi chốt lại sẽ tạo lần nộp %2 thay cho lần nộp cũ.",
             )
             .replace("%1", str(revision_no))
             .replace("%2", str(revision_no + 1))
         )
-        box.setInformativeText(tr("Bạn có muốn sửa không?"))
-        yes = box.addButton(tr("Sửa báo cáo"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(tr("Không sửa"), QMessageBox.ButtonRole.RejectRole)
+        box.setInformativeText(QCoreApplication.translate("ReviseConfirm", "Bạn có muốn sửa không?"))
+        yes = box.addButton(
+            QCoreApplication.translate("ReviseConfirm", "Sửa báo cáo"), QMessageBox.ButtonRole.AcceptRole
+        )
+        box.addButton(
+            QCoreApplication.translate("ReviseConfirm", "Không sửa"), QMessageBox.ButtonRole.RejectRole
+        )
         box.setDefaultButton(yes)
         box.exec()
         return box.clickedButton() is yes

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QCoreApplication, QModelIndex
 from PySide6.QtWidgets import QApplication
 
 from dttsclient.core.disagg import parse_key
@@ -22,9 +22,12 @@ logger = logging.getLogger(__name__)
 
 
 class EntryCommands:
-    """What the officer can do to the grid besides typing (see the module docstring)."""
+    """What the officer can do to the grid besides typing (see the module docstring).
 
-    def _selected_inputs(self) -> list[tuple[int, int]]:
+    Its strings are translated in the context of :class:`FormView` (what ``self.tr`` there uses).
+    """
+
+    def _selected_cells(self) -> list[tuple[int, int]]:
         cells = [(i.row(), i.column()) for i in self.view.selectionModel().selectedIndexes()]
         cur = self.view.currentIndex()
         if not cells and cur.isValid():
@@ -34,7 +37,7 @@ class EntryCommands:
     def clear_selection(self) -> None:
         """Delete the values of the selected input cells (one undo step)."""
         changes = []
-        for r, c in self._selected_inputs():
+        for r, c in self._selected_cells():
             key = self.model.cell_key(r, c)
             if key is not None and self.model.value(key) is not None:
                 changes.append((key[0], key[1], None))
@@ -47,7 +50,7 @@ class EntryCommands:
             self._write([(key[0], key[1], "0" if self.model.value(key) == "1" else "1")])
 
     def copy_selection(self) -> None:
-        QApplication.clipboard().setText(copy_text(self.model, self._selected_inputs() or []))
+        QApplication.clipboard().setText(copy_text(self.model, self._selected_cells() or []))
 
     def paste(self, text: str | None = None) -> None:
         """Paste a tab/newline block at the current cell (see :mod:`dttsclient.ui.paste`)."""
@@ -55,24 +58,36 @@ class EntryCommands:
             text = QApplication.clipboard().text()
         cur = self.view.currentIndex()
         if not cur.isValid() or not self.model.is_input(cur.row(), cur.column()):
-            self.notify("warning", self.tr("Chọn ô đầu tiên cần dán rồi bấm Ctrl+V."))
+            self.notify(
+                "warning", QCoreApplication.translate("FormView", "Chọn ô đầu tiên cần dán rồi bấm Ctrl+V.")
+            )
             return
         if not text:
-            self.notify("warning", self.tr("Bộ nhớ tạm không có gì để dán."))
+            self.notify("warning", QCoreApplication.translate("FormView", "Bộ nhớ tạm không có gì để dán."))
             return
         plan = plan_paste(self.model, cur.row(), cur.column(), text)
         written = self._write(plan.changes) if plan.changes else True
         if not written:
             return
-        parts = [self.tr("Đã dán %1 ô.").replace("%1", str(len(plan.changes)))]
+        parts = [QCoreApplication.translate("FormView", "Đã dán %1 ô.").replace("%1", str(len(plan.changes)))]
         if plan.blanks:
             parts.append(
-                self.tr("Bỏ qua %1 ô trống (ô trống không xoá số đã có).").replace("%1", str(plan.blanks))
+                QCoreApplication.translate(
+                    "FormView", "Bỏ qua %1 ô trống (ô trống không xoá số đã có)."
+                ).replace("%1", str(plan.blanks))
             )
         if plan.outside:
-            parts.append(self.tr("%1 giá trị nằm ngoài bảng nên không dán.").replace("%1", str(plan.outside)))
+            parts.append(
+                QCoreApplication.translate("FormView", "%1 giá trị nằm ngoài bảng nên không dán.").replace(
+                    "%1", str(plan.outside)
+                )
+            )
         if plan.refused:
-            parts.append(self.tr("%1 ô không nhận:").replace("%1", str(len(plan.refused))))
+            parts.append(
+                QCoreApplication.translate("FormView", "%1 ô không nhận:").replace(
+                    "%1", str(len(plan.refused))
+                )
+            )
             for r, c, _raw, message in plan.refused[:5]:
                 parts.append(f"{self.describe_cell(r, c)}: {message}")
             r, c, _raw, _msg = plan.refused[0]
@@ -84,7 +99,7 @@ class EntryCommands:
         cur = self.view.currentIndex()
         key = self.model.cell_key(cur.row(), cur.column()) if cur.isValid() else None
         if key is None:
-            self.notify("warning", self.tr("Chọn một ô số liệu để ghi chú."))
+            self.notify("warning", QCoreApplication.translate("FormView", "Chọn một ô số liệu để ghi chú."))
             return
         text = CommentDialog.ask(self, self.describe_cell(cur.row(), cur.column()), self.model.comment(key))
         if text is None or text == self.model.comment(key):
@@ -94,7 +109,12 @@ class EntryCommands:
         try:
             self._store.set_comment(self._report_id, key[0], key[1], text or None, self._who)
         except StoreError as exc:
-            self.notify("error", self.tr("Chưa lưu được ghi chú: %1").replace("%1", exc.text(self._lang)))
+            self.notify(
+                "error",
+                QCoreApplication.translate("FormView", "Chưa lưu được ghi chú: %1").replace(
+                    "%1", exc.text(self._lang)
+                ),
+            )
             return
         self.model.set_comment(key, text)
         self._show_current(force=True)
@@ -104,7 +124,9 @@ class EntryCommands:
         cur = self.view.currentIndex()
         key = self.model.cell_key(cur.row(), cur.column()) if cur.isValid() else None
         if key is None:
-            self.notify("warning", self.tr("Chọn một ô số liệu để xem lịch sử."))
+            self.notify(
+                "warning", QCoreApplication.translate("FormView", "Chọn một ô số liệu để xem lịch sử.")
+            )
             return
         entries = self._store.history(self._report_id, key[0], key[1])
         block = self.model.block_at(cur.row())
@@ -134,16 +156,16 @@ class EntryCommands:
         row = self.model.row(cur.row()) if cur.isValid() else None
         eth = parse_key(row.option).get("eth") if row is not None and row.kind == "data" else None
         if eth is None or self._form.eth_options != "present":
-            self.notify("warning", self.tr("Chọn một dòng dân tộc để bỏ."))
+            self.notify("warning", QCoreApplication.translate("FormView", "Chọn một dòng dân tộc để bỏ."))
             return
         if any(
             parse_key(d).get("eth") == eth for (_c, d), v in self.model.values().items() if v and "eth=" in d
         ):
             self.notify(
                 "warning",
-                self.tr("Dòng %1 còn số liệu; xoá các số liệu của dòng trước khi bỏ dòng.").replace(
-                    "%1", row.label
-                ),
+                QCoreApplication.translate(
+                    "FormView", "Dòng %1 còn số liệu; xoá các số liệu của dòng trước khi bỏ dòng."
+                ).replace("%1", row.label),
             )
             return
         if self._confirm_revision():

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dttsclient.core.refdata import fold
+
 logger = logging.getLogger(__name__)
 
 
@@ -53,6 +55,9 @@ class FormHeader(QWidget):
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600; color: #1F3A56;")
         self.subtitle = QLabel(subtitle, self)
         self.subtitle.setStyleSheet("color: #5B6770;")
+        for label in (self.title, self.subtitle):  # a long form name wraps instead of widening the window
+            label.setWordWrap(True)
+            label.setMinimumWidth(200)
         self.status = QLabel(self)
         self.status.setStyleSheet("color: #2E4A62;")
         # It changes with every write: it must not make the whole page lay itself out again.
@@ -70,6 +75,8 @@ class FormHeader(QWidget):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.jump.activated.connect(self._jump)
+        self.jump.lineEdit().returnPressed.connect(self._jump_typed)
+        self._folded = [fold(label) for _code, label in indicators]
         self.add_eth_button = QPushButton(self.tr("+ Thêm dân tộc"), self)
         self.add_eth_button.setToolTip(self.tr("Thêm dòng cho một dân tộc có trong xã (Ctrl+D)"))
         self.add_eth_button.setVisible(can_add_eth)
@@ -114,6 +121,16 @@ class FormHeader(QWidget):
     def focus_jump(self) -> None:
         self.jump.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.jump.lineEdit().selectAll()
+
+    def _jump_typed(self) -> None:
+        """Enter in the jump box: the first indicator whose code or name holds the typed text."""
+        wanted = fold(self.jump.lineEdit().text())
+        if not wanted:
+            return
+        for index, label in enumerate(self._folded):
+            if wanted in label:
+                self._jump(index)
+                return
 
     def _jump(self, index: int) -> None:
         if 0 <= index < len(self._codes):

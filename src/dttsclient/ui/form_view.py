@@ -98,6 +98,10 @@ class FormView(EntryCommands, QWidget):
         self._recheck_timer.setSingleShot(True)
         self._recheck_timer.setInterval(RECHECK_DELAY_MS)
         self._recheck_timer.timeout.connect(self.recheck)
+        self._panel_timer = QTimer(self)
+        self._panel_timer.setSingleShot(True)
+        self._panel_timer.setInterval(0)
+        self._panel_timer.timeout.connect(lambda: self._show_current(force=False))
         self._build_ui()
         self._load_values()
         self.view.setModel(self.model)
@@ -219,8 +223,20 @@ class FormView(EntryCommands, QWidget):
     def report_id(self) -> int:
         return self._report_id
 
+    def commit_pending(self) -> bool:
+        """Save the cell being edited, if any (before a sync, a backup, closing the window).
+
+        Returns:
+            False when the open cell holds text that is not a value (it stays open and says why).
+        """
+        return self.view.commit_editor()
+
     def reload(self) -> None:
-        """Re-read everything from the store (after a sync replaced values); the undo history is dropped."""
+        """Re-read everything from the store (after a sync replaced values); the undo history is dropped.
+
+        A cell being edited is saved first: the officer's last keystrokes are not thrown away.
+        """
+        self.commit_pending()
         old_key = (self._report.catalog_id, self._report.catalog_version, tuple(self._eth))
         self._load_report()
         if old_key != (self._report.catalog_id, self._report.catalog_version, tuple(self._eth)):
@@ -389,6 +405,8 @@ class FormView(EntryCommands, QWidget):
     # -- finalize --------------------------------------------------------------------------------
     def finalize(self) -> None:
         """Open the finalize dialog (errors block, warnings need reasons)."""
+        if not self.commit_pending():
+            return  # the open cell holds text that is not a value: the officer fixes it first
         self.finalizeRequested.emit()
         submission = FinalizeDialog.ask(self, self._store, self._report_id, self._lang)
         if submission is None:
@@ -423,7 +441,8 @@ class FormView(EntryCommands, QWidget):
 
     # -- visibility ------------------------------------------------------------------------------
     def hideEvent(self, event) -> None:
-        """A hidden page does not recheck; it catches up when shown again."""
+        """The cell being edited is saved; a hidden page does not recheck, it catches up when shown."""
+        self.commit_pending()
         if self._recheck_timer.isActive():
             self._recheck_timer.stop()
             self._recheck_on_show = True
@@ -492,7 +511,7 @@ class FormView(EntryCommands, QWidget):
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._declined_at = None
-        self._show_current(force=False)
+        self._panel_timer.start()  # the side panel follows on the next turn, not inside a keystroke
 
     def _show_current(self, force: bool) -> None:
         cur = self.view.currentIndex()

@@ -36,10 +36,6 @@ COLUMN_DIM = "sex"
 _CTX = "GridLayout"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(_CTX, text)
-
-
 class Row:
     """One row of the grid (a plain slotted class: a big form has thousands and they are built at open).
 
@@ -196,11 +192,13 @@ def build_layout(
     block_of_code: dict[str, int] = {}
     full_width = widest + 2
     words = {
-        "total_col": _tr("Tổng"),
-        "total_row": _tr("Tổng số"),
-        "value": _tr("Giá trị"),
-        "count": _tr("Số lượng"),
-        "no_eth": _tr("Chưa có dân tộc nào. Bấm “Thêm dân tộc” (Ctrl+D) để thêm dòng."),
+        "total_col": QCoreApplication.translate(_CTX, "Tổng"),
+        "total_row": QCoreApplication.translate(_CTX, "Tổng số"),
+        "value": QCoreApplication.translate(_CTX, "Giá trị"),
+        "count": QCoreApplication.translate(_CTX, "Số lượng"),
+        "no_eth": QCoreApplication.translate(
+            _CTX, "Chưa có dân tộc nào. Bấm “Thêm dân tộc” (Ctrl+D) để thêm dòng."
+        ),
     }
     group_names = {g.code: (g.name_en if lang == "en" and g.name_en else g.name_vi) for g in catalog.groups}
     current_group: str | None = None
@@ -278,7 +276,24 @@ def _table(rows, spans, cell_pos, block: Block, b: int, dims, options, lang: str
     labels = [[option_label(o, lang) for o in options(d)] for d in row_dims]
     data_rows = block.data_rows
     r = len(rows)
-    for idx in itertools.product(*(range(len(f)) for f in frags)) if row_dims else [()]:
+    if len(row_dims) == 1:  # the usual case (ethnic groups, areas, levels): the loop below, made cheap
+        before = row_dims[0] < COLUMN_DIM
+        for frag, label in zip(frags[0], labels[0], strict=True):
+            if not col_frags:
+                keys = (frag,)
+            elif before:
+                keys = tuple([f"{frag}|{cf}" for cf in col_frags])
+            else:
+                keys = tuple([f"{cf}|{frag}" for cf in col_frags])
+            rows.append(Row("data", b, label, keys, (), frag))
+            data_rows.append(r)
+            for col, key in enumerate(keys, start=1):
+                cell_pos[(code, key)] = (r, col)
+            r += 1
+        combos: list = []
+    else:
+        combos = list(itertools.product(*(range(len(f)) for f in frags))) if row_dims else [()]
+    for idx in combos:
         parts = [frags[where[k]][idx[where[k]]] for k in range(len(order))]
         option = "|".join(parts)
         if col_frags:

@@ -12,7 +12,9 @@ Keys (when no cell is being edited):
 
 While editing, Enter / Tab / Shift+Tab / Up / Down save the cell and move on — the value is durable
 before the next key is handled; Esc leaves the editor and the cell keeps its old value. Text that is not
-a value of the cell's type keeps the editor open and says why (:attr:`GridModel.inputRejected`).
+a value of the cell's type keeps the editor open and says why (:attr:`GridModel.inputRejected`); so
+does a write the store refuses (another program holds the database, the disk is full): the typed text
+stays until it is saved or abandoned with Esc.
 
 Copy, paste, undo, comment and history are actions of the form view (they carry the shortcuts).
 """
@@ -23,7 +25,7 @@ import logging
 from collections.abc import Callable
 
 import shiboken6
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -113,13 +115,17 @@ class CellDelegate(QStyledItemDelegate):
     def _commit_and_move(self, editor: QLineEdit, move: str) -> bool:
         index = self._view.currentIndex()
         model = self._view.model()
-        if isinstance(model, GridModel) and index.isValid():
-            try:
-                model.parse(index.row(), index.column(), editor.text())
-            except ValueInputError as exc:
-                model.inputRejected.emit(index.row(), index.column(), editor.text(), exc.text(model.lang))
-                return True  # keep the editor open: nothing is lost, the officer fixes the text
+        if not isinstance(model, GridModel) or not index.isValid():
+            return False
+        key = model.cell_key(index.row(), index.column())
+        try:
+            canonical = model.parse(index.row(), index.column(), editor.text())
+        except ValueInputError as exc:
+            model.inputRejected.emit(index.row(), index.column(), editor.text(), exc.text(model.lang))
+            return True  # keep the editor open: nothing is lost, the officer fixes the text
         self.commitData.emit(editor)
+        if key is not None and model.value(key) != canonical and self.open_editor() is editor:
+            return True  # not saved (the store failed and said why, or the officer declined): keep the text
         if self.open_editor() is editor:  # a dialog raised while saving may have closed it already
             self.closing = True
             try:
@@ -164,6 +170,12 @@ class GridView(QTableView):
         self.setItemDelegate(self._delegate)
         self._tab_origin: int | None = None
         self.before_edit: Callable[[], bool] | None = None  # asked before an editor opens
+        self.setAutoScroll(False)  # see currentChanged
+        self._scroll_target: QPersistentModelIndex | None = None
+        self._scroll_timer = QTimer(self)
+        self._scroll_timer.setSingleShot(True)
+        self._scroll_timer.setInterval(0)
+        self._scroll_timer.timeout.connect(self._scroll_to_current)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setEditTriggers(
@@ -287,7 +299,20 @@ class GridView(QTableView):
         """Make (r, c) the current cell, selected alone and scrolled into view."""
         index = self.grid().index(r, c)
         self.setCurrentIndex(index)
-        self.scrollTo(index)
+
+    # Scrolling while parts of the viewport wait to be repainted (the cell just written, the editor just
+    # closed) makes Qt repaint the whole viewport instead of shifting it. The current cell therefore
+    # changes at once (the next key goes to it) and the view scrolls to it on the next event-loop turn.
+    def currentChanged(self, current: QModelIndex, previous: QModelIndex) -> None:
+        super().currentChanged(current, previous)
+        if current.isValid():
+            self._scroll_target = QPersistentModelIndex(current)
+            self._scroll_timer.start()
+
+    def _scroll_to_current(self) -> None:
+        target, self._scroll_target = self._scroll_target, None
+        if target is not None and target.isValid():
+            self.scrollTo(QModelIndex(target))
 
     def move_after_edit(self, move: str) -> None:
         cur = self.currentIndex()
@@ -353,6 +378,33 @@ class GridView(QTableView):
             QAbstractScrollArea.focusInEvent(self, event)
             return
         super().focusInEvent(event)
+
+    def commit_editor(self) -> bool:
+        """Save and close the open cell editor, if any (the page is hidden, reloaded or closed).
+
+        Returns:
+            False when the editor holds text that is not a value: it stays open and says why.
+        """
+        editor = self._delegate.open_editor()
+        if editor is None:
+            return True
+        index = self.currentIndex()
+        model = self.grid()
+        try:
+            model.parse(index.row(), index.column(), editor.text())
+        except ValueInputError as exc:
+            model.inputRejected.emit(index.row(), index.column(), editor.text(), exc.text(model.lang))
+            return False
+        self.commitData(editor)
+        self._delegate.closing = True
+        try:
+            self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        finally:
+            self._delegate.closing = False
+        return True
+
+    def keyboardSearch(self, search: str) -> None:
+        """No jumping to a row whose text starts with a typed letter: typing is for values."""
 
     def _may_edit(self) -> bool:
         return self.before_edit is None or self.before_edit()

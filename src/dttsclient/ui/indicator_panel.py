@@ -6,7 +6,7 @@ import html
 import logging
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from dttsclient.core.model import Indicator
@@ -15,12 +15,12 @@ from dttsclient.ui.grid_layout import indicator_name
 
 logger = logging.getLogger(__name__)
 
-_TYPE_NAMES = {
-    "integer": "Số nguyên",
-    "decimal": "Số thập phân",
-    "percent": "Phần trăm",
-    "yes_no": "Có/Không",
-    "text": "Chữ",
+_TYPE_NAMES = {  # translated with the context of the panel (self.tr)
+    "integer": QT_TRANSLATE_NOOP("IndicatorPanel", "Số nguyên"),
+    "decimal": QT_TRANSLATE_NOOP("IndicatorPanel", "Số thập phân"),
+    "percent": QT_TRANSLATE_NOOP("IndicatorPanel", "Phần trăm"),
+    "yes_no": QT_TRANSLATE_NOOP("IndicatorPanel", "Có/Không"),
+    "text": QT_TRANSLATE_NOOP("IndicatorPanel", "Chữ"),
 }
 
 

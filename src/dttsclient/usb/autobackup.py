@@ -227,6 +227,6 @@ def maybe_auto_backup(
         # A clock set back (or two years wrong) must not stop backups for good: treat "future" as due.
         if last_at is not None and timedelta(0) <= moment - last_at < interval:
             return None
-    if store.get_setting(FINGERPRINT_KEY) == fingerprint(store):
+    if not profile_has_data(store) or store.get_setting(FINGERPRINT_KEY) == fingerprint(store):
         return None
     return auto_backup(store, "timer", now=moment, disk_usage=disk_usage)

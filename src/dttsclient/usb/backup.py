@@ -351,9 +351,10 @@ def export_backup(
         NotEnoughSpace, TargetVanished, TargetNotWritable, WriteCorrupted: the target failed; a previous
             file at ``path`` is intact and no half file is left.
     """
-    target = resolve_target(path, store.profile().unit, now)
-    info = write_backup(store, target, progress=progress, disk_usage=disk_usage, wrap=wrap, now=now)
-    store.set_setting(LAST_EXPORT_KEY, iso_now(now))
+    moment = now or datetime.now(timezone.utc)  # one time for the manifest and the setting
+    target = resolve_target(path, store.profile().unit, moment)
+    info = write_backup(store, target, progress=progress, disk_usage=disk_usage, wrap=wrap, now=moment)
+    store.set_setting(LAST_EXPORT_KEY, iso_now(moment))
     logger.info("backup exported to %s (%d bytes)", target, info.size)
     return info
 

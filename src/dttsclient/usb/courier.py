@@ -240,6 +240,7 @@ def export_courier(
         NotEnoughSpace, TargetVanished, TargetNotWritable, WriteCorrupted: the target failed; nothing
             half-written is left and a previous file at ``path`` is intact.
     """
+    now = now or datetime.now(timezone.utc)  # one time for the manifest and the settings
     target = resolve_target(path, store.profile().unit, now, SUFFIX, default_name)
     with work_dir(store.data_dir) as work:
         zip_path = work / "bundle.zip"

@@ -373,7 +373,14 @@ def _roman(n: int) -> str:
 def layout_for_report(store: Store, report_id: int) -> ReportLayout:
     """The layout of a stored report, against the catalogue version it is pinned to."""
     report = store.report_by_id(report_id)
-    catalog = store.catalog_version(report.catalog_id, report.catalog_version)
+    if report.catalog_id is not None and report.catalog_version is not None:
+        catalog = store.catalog_version(report.catalog_id, report.catalog_version)
+    else:  # a report pulled before any catalogue pinned it
+        catalog = store.current_catalog()
+        if catalog is None:
+            from dttsclient.store import NoCatalog
+
+            raise NoCatalog()
     return build_layout(
         catalog,
         report.form,
