@@ -2,29 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_GB" sourcelanguage="vi_VN">
 <context>
-    <name></name>
-    <message>
-        <source>Sửa báo cáo đã chốt</source>
-        <translation>Edit a finalized report</translation>
-    </message>
-    <message>
-        <source>Báo cáo này đã chốt (lần nộp %1). Nếu sửa, khi chốt lại sẽ tạo lần nộp %2 thay cho lần nộp cũ.</source>
-        <translation>This report is finalized (submission %1). If you edit it, finalizing again makes submission %2, which replaces the old one.</translation>
-    </message>
-    <message>
-        <source>Bạn có muốn sửa không?</source>
-        <translation>Do you want to edit it?</translation>
-    </message>
-    <message>
-        <source>Sửa báo cáo</source>
-        <translation>Edit report</translation>
-    </message>
-    <message>
-        <source>Không sửa</source>
-        <translation>Do not edit</translation>
-    </message>
-</context>
-<context>
     <name>AboutDialog</name>
     <message>
         <source>Giới thiệu DTTS Client</source>
@@ -378,6 +355,25 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     </message>
 </context>
 <context>
+    <name>FormHeader</name>
+    <message>
+        <source>Đi tới chỉ tiêu… (Ctrl+G)</source>
+        <translation>Go to indicator… (Ctrl+G)</translation>
+    </message>
+    <message>
+        <source>+ Thêm dân tộc</source>
+        <translation>+ Add ethnic group</translation>
+    </message>
+    <message>
+        <source>Thêm dòng cho một dân tộc có trong xã (Ctrl+D)</source>
+        <translation>Add a row for an ethnic group living in the commune (Ctrl+D)</translation>
+    </message>
+    <message>
+        <source>Chốt báo cáo…</source>
+        <translation>Finalize report…</translation>
+    </message>
+</context>
+<context>
     <name>FormListModel</name>
     <message>
         <source>Biểu</source>
@@ -431,22 +427,6 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <translation>Sample catalogue</translation>
     </message>
     <message>
-        <source>Đi tới chỉ tiêu… (Ctrl+G)</source>
-        <translation>Go to indicator… (Ctrl+G)</translation>
-    </message>
-    <message>
-        <source>+ Thêm dân tộc</source>
-        <translation>+ Add ethnic group</translation>
-    </message>
-    <message>
-        <source>Thêm dòng cho một dân tộc có trong xã (Ctrl+D)</source>
-        <translation>Add a row for an ethnic group living in the commune (Ctrl+D)</translation>
-    </message>
-    <message>
-        <source>Chốt báo cáo…</source>
-        <translation>Finalize report…</translation>
-    </message>
-    <message>
         <source>Sao chép</source>
         <translation>Copy</translation>
     </message>
@@ -489,6 +469,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     <message>
         <source>Vấn đề này không gắn với ô nào của biểu: %1</source>
         <translation>This problem is not tied to a cell of the form: %1</translation>
+    </message>
+    <message>
+        <source>Báo cáo đã chốt; chưa sửa gì.</source>
+        <translation>The report is finalized; nothing has been edited.</translation>
     </message>
     <message>
         <source>Chưa lưu được: %1</source>
@@ -658,6 +642,26 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
 </context>
 <context>
     <name>IndicatorPanel</name>
+    <message>
+        <source>Số nguyên</source>
+        <translation>Whole number</translation>
+    </message>
+    <message>
+        <source>Số thập phân</source>
+        <translation>Decimal number</translation>
+    </message>
+    <message>
+        <source>Phần trăm</source>
+        <translation>Percent</translation>
+    </message>
+    <message>
+        <source>Có/Không</source>
+        <translation>Yes/No</translation>
+    </message>
+    <message>
+        <source>Chữ</source>
+        <translation>Text</translation>
+    </message>
     <message>
         <source>Ghi chú… (Shift+F2)</source>
         <translation>Comment… (Shift+F2)</translation>
@@ -1130,6 +1134,29 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     <message>
         <source>Nếu chưa có mạng, có thể bấm «Quay lại» và dùng gói cài đặt trên USB.</source>
         <translation>Without a network, press “Back” and use the setup package on USB.</translation>
+    </message>
+</context>
+<context>
+    <name>ReviseConfirm</name>
+    <message>
+        <source>Sửa báo cáo đã chốt</source>
+        <translation>Edit a finalized report</translation>
+    </message>
+    <message>
+        <source>Báo cáo này đã chốt (lần nộp %1). Nếu sửa, khi chốt lại sẽ tạo lần nộp %2 thay cho lần nộp cũ.</source>
+        <translation>This report is finalized (revision %1). If you edit it, finalizing again makes revision %2, which replaces the old one.</translation>
+    </message>
+    <message>
+        <source>Bạn có muốn sửa không?</source>
+        <translation>Do you want to edit it?</translation>
+    </message>
+    <message>
+        <source>Sửa báo cáo</source>
+        <translation>Edit the report</translation>
+    </message>
+    <message>
+        <source>Không sửa</source>
+        <translation>Don&apos;t edit</translation>
     </message>
 </context>
 <context>

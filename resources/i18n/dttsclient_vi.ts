@@ -2,29 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="vi_VN" sourcelanguage="vi_VN">
 <context>
-    <name />
-    <message>
-        <source>Sửa báo cáo đã chốt</source>
-        <translation>Sửa báo cáo đã chốt</translation>
-    </message>
-    <message>
-        <source>Báo cáo này đã chốt (lần nộp %1). Nếu sửa, khi chốt lại sẽ tạo lần nộp %2 thay cho lần nộp cũ.</source>
-        <translation>Báo cáo này đã chốt (lần nộp %1). Nếu sửa, khi chốt lại sẽ tạo lần nộp %2 thay cho lần nộp cũ.</translation>
-    </message>
-    <message>
-        <source>Bạn có muốn sửa không?</source>
-        <translation>Bạn có muốn sửa không?</translation>
-    </message>
-    <message>
-        <source>Sửa báo cáo</source>
-        <translation>Sửa báo cáo</translation>
-    </message>
-    <message>
-        <source>Không sửa</source>
-        <translation>Không sửa</translation>
-    </message>
-</context>
-<context>
     <name>AboutDialog</name>
     <message>
         <source>Giới thiệu DTTS Client</source>
@@ -378,6 +355,25 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     </message>
 </context>
 <context>
+    <name>FormHeader</name>
+    <message>
+        <source>Đi tới chỉ tiêu… (Ctrl+G)</source>
+        <translation>Đi tới chỉ tiêu… (Ctrl+G)</translation>
+    </message>
+    <message>
+        <source>+ Thêm dân tộc</source>
+        <translation>+ Thêm dân tộc</translation>
+    </message>
+    <message>
+        <source>Thêm dòng cho một dân tộc có trong xã (Ctrl+D)</source>
+        <translation>Thêm dòng cho một dân tộc có trong xã (Ctrl+D)</translation>
+    </message>
+    <message>
+        <source>Chốt báo cáo…</source>
+        <translation>Chốt báo cáo…</translation>
+    </message>
+</context>
+<context>
     <name>FormListModel</name>
     <message>
         <source>Biểu</source>
@@ -431,22 +427,6 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <translation>Danh mục mẫu (sample)</translation>
     </message>
     <message>
-        <source>Đi tới chỉ tiêu… (Ctrl+G)</source>
-        <translation>Đi tới chỉ tiêu… (Ctrl+G)</translation>
-    </message>
-    <message>
-        <source>+ Thêm dân tộc</source>
-        <translation>+ Thêm dân tộc</translation>
-    </message>
-    <message>
-        <source>Thêm dòng cho một dân tộc có trong xã (Ctrl+D)</source>
-        <translation>Thêm dòng cho một dân tộc có trong xã (Ctrl+D)</translation>
-    </message>
-    <message>
-        <source>Chốt báo cáo…</source>
-        <translation>Chốt báo cáo…</translation>
-    </message>
-    <message>
         <source>Sao chép</source>
         <translation>Sao chép</translation>
     </message>
@@ -489,6 +469,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     <message>
         <source>Vấn đề này không gắn với ô nào của biểu: %1</source>
         <translation>Vấn đề này không gắn với ô nào của biểu: %1</translation>
+    </message>
+    <message>
+        <source>Báo cáo đã chốt; chưa sửa gì.</source>
+        <translation>Báo cáo đã chốt; chưa sửa gì.</translation>
     </message>
     <message>
         <source>Chưa lưu được: %1</source>
@@ -658,6 +642,26 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
 </context>
 <context>
     <name>IndicatorPanel</name>
+    <message>
+        <source>Số nguyên</source>
+        <translation>Số nguyên</translation>
+    </message>
+    <message>
+        <source>Số thập phân</source>
+        <translation>Số thập phân</translation>
+    </message>
+    <message>
+        <source>Phần trăm</source>
+        <translation>Phần trăm</translation>
+    </message>
+    <message>
+        <source>Có/Không</source>
+        <translation>Có/Không</translation>
+    </message>
+    <message>
+        <source>Chữ</source>
+        <translation>Chữ</translation>
+    </message>
     <message>
         <source>Ghi chú… (Shift+F2)</source>
         <translation>Ghi chú… (Shift+F2)</translation>
@@ -1130,6 +1134,29 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     <message>
         <source>Nếu chưa có mạng, có thể bấm «Quay lại» và dùng gói cài đặt trên USB.</source>
         <translation>Nếu chưa có mạng, có thể bấm «Quay lại» và dùng gói cài đặt trên USB.</translation>
+    </message>
+</context>
+<context>
+    <name>ReviseConfirm</name>
+    <message>
+        <source>Sửa báo cáo đã chốt</source>
+        <translation>Sửa báo cáo đã chốt</translation>
+    </message>
+    <message>
+        <source>Báo cáo này đã chốt (lần nộp %1). Nếu sửa, khi chốt lại sẽ tạo lần nộp %2 thay cho lần nộp cũ.</source>
+        <translation>Báo cáo này đã chốt (lần nộp %1). Nếu sửa, khi chốt lại sẽ tạo lần nộp %2 thay cho lần nộp cũ.</translation>
+    </message>
+    <message>
+        <source>Bạn có muốn sửa không?</source>
+        <translation>Bạn có muốn sửa không?</translation>
+    </message>
+    <message>
+        <source>Sửa báo cáo</source>
+        <translation>Sửa báo cáo</translation>
+    </message>
+    <message>
+        <source>Không sửa</source>
+        <translation>Không sửa</translation>
     </message>
 </context>
 <context>

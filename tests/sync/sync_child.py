@@ -10,15 +10,17 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]  # tests/ (for memkeyring)
 
 import keyring  # noqa: E402
-from memkeyring import MemoryKeyring  # noqa: E402
 
 from dttsclient.store import Store  # noqa: E402
 from dttsclient.sync.credentials import KeyringCredentials, Tokens  # noqa: E402
 from dttsclient.sync.engine import SyncEngine  # noqa: E402
 from dttsclient.sync.transport import RetryPolicy, TransportConfig  # noqa: E402
+from memkeyring import MemoryKeyring  # noqa: E402
 
 # the same as sync.syncutil.FAST, without importing the hub fixture (uvicorn, SQLAlchemy) in the child
-FAST = TransportConfig(connect_timeout=5, stall_timeout=10, retry=RetryPolicy(base=0.01, cap=0.05, max_retries=4))
+FAST = TransportConfig(
+    connect_timeout=5, stall_timeout=10, retry=RetryPolicy(base=0.01, cap=0.05, max_retries=4)
+)
 
 
 def main() -> None:

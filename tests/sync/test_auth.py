@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from hubfixture import DEFAULT_PASSWORD
-from memkeyring import memory_keyring
-from sync.syncutil import FAST, USER, finalize, finalize_many, hub_submissions, states, sync
 
 from dttsclient.store import Store
 from dttsclient.sync import errors
 from dttsclient.sync.credentials import MemoryCredentials
 from dttsclient.sync.engine import SyncEngine
 from dttsclient.sync.login import login
+from hubfixture import DEFAULT_PASSWORD
+from memkeyring import memory_keyring
+from sync.syncutil import FAST, USER, finalize, finalize_many, hub_submissions, states, sync
 
 
 @pytest.mark.parametrize("hub_config", [{"access_token_ttl": 60}])
@@ -96,10 +96,11 @@ def test_repeated_failures_are_throttled_without_retrying(data_dir, hub, proxy):
 
 def test_login_behind_a_wifi_login_page(data_dir, hub, proxy):
     proxy.set_mode("login_page")
-    with Store.open(data_dir) as store, pytest.raises(errors.LoginPageInTheWay) as info:
-        login(store, proxy.url, USER, DEFAULT_PASSWORD, MemoryCredentials(), "PC xã", config=FAST)
+    with Store.open(data_dir) as store:
+        with pytest.raises(errors.LoginPageInTheWay) as info:
+            login(store, proxy.url, USER, DEFAULT_PASSWORD, MemoryCredentials(), "PC xã", config=FAST)
+        assert store.profile().server_id is None
     assert "trình duyệt" in info.value.text("vi") and "Wi-Fi" in info.value.text("en")
-    assert store.profile().server_id is None
 
 
 def test_login_without_a_connection(data_dir, hub, proxy):

@@ -11,9 +11,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sync.syncutil import USER, batch_ids, finalize, finalize_many, hub_submissions, states, sync
 
 from dttsclient.store import Store
+from sync.syncutil import USER, batch_ids, finalize, finalize_many, hub_submissions, states, sync
 
 CHILD = Path(__file__).with_name("sync_child.py")
 

@@ -10,11 +10,11 @@ import time
 from collections import Counter
 
 import pytest
-from sync.syncutil import FAST, batch_ids, finalize_many, hub_submissions, states, sync
 
 from dttsclient.sync import errors
 from dttsclient.sync.engine import BATCH_ITEMS_SETTING
 from dttsclient.sync.transport import RetryPolicy, TransportConfig
+from sync.syncutil import FAST, batch_ids, finalize_many, hub_submissions, states, sync
 
 BATCH = "submissions:batch"
 

@@ -254,6 +254,7 @@ class SyncEngine:
         cancel: threading.Event | None = None,
         progress: ProgressCallback | None = None,
         policy: BatchPolicy | None = None,
+        clock: Callable[[], datetime] = _clock,
     ) -> SyncEngine:
         """An engine for the profile's hub, with the token from ``credentials``.
 
@@ -277,6 +278,7 @@ class SyncEngine:
             credentials=credentials,
             progress=progress,
             policy=policy,
+            clock=clock,
             lang=profile.lang or "vi",
         )
 

@@ -260,11 +260,17 @@ class Transport:
         self.session.mount("http://", self._adapter())
         self.session.mount("https://", self._adapter())
         self.session.mount(base, self._adapter())
-        self.session.mount(base + "auth/", self._adapter(statuses=frozenset(range(500, 600))))
+        # a throttled login (429) must reach the officer at once: "wait N minutes", no silent retry
+        self.session.mount(
+            base + "auth/", self._adapter(statuses=frozenset(range(500, 600)), respect_retry_after=False)
+        )
         self.session.mount(base + "submissions:batch", self._adapter(retry_read_timeouts=False))
 
     def _adapter(
-        self, statuses: frozenset[int] = RETRY_STATUSES, retry_read_timeouts: bool = True
+        self,
+        statuses: frozenset[int] = RETRY_STATUSES,
+        retry_read_timeouts: bool = True,
+        respect_retry_after: bool = True,
     ) -> HTTPAdapter:
         retry = _CancellableRetry(
             total=self.config.retry.max_retries,
@@ -277,7 +283,8 @@ class Transport:
             status_forcelist=statuses,
             raise_on_status=False,
             raise_on_redirect=False,
-            respect_retry_after_header=True,
+            # when on, urllib3 retries any 429/503 carrying Retry-After, whatever the forcelist says
+            respect_retry_after_header=respect_retry_after,
             waiter=self.wait,
             counter=self._count_failed_attempt,
             policy=self.config.retry,

@@ -170,8 +170,7 @@ class GridView(QTableView):
         self.setItemDelegate(self._delegate)
         self._tab_origin: int | None = None
         self.before_edit: Callable[[], bool] | None = None  # asked before an editor opens
-        self.setAutoScroll(False)  # see currentChanged
-        self._scroll_target: QPersistentModelIndex | None = None
+        self._scroll_target: tuple[QPersistentModelIndex, QAbstractItemView.ScrollHint] | None = None
         self._scroll_timer = QTimer(self)
         self._scroll_timer.setSingleShot(True)
         self._scroll_timer.setInterval(0)
@@ -301,18 +300,22 @@ class GridView(QTableView):
         self.setCurrentIndex(index)
 
     # Scrolling while parts of the viewport wait to be repainted (the cell just written, the editor just
-    # closed) makes Qt repaint the whole viewport instead of shifting it. The current cell therefore
-    # changes at once (the next key goes to it) and the view scrolls to it on the next event-loop turn.
-    def currentChanged(self, current: QModelIndex, previous: QModelIndex) -> None:
-        super().currentChanged(current, previous)
-        if current.isValid():
-            self._scroll_target = QPersistentModelIndex(current)
+    # closed) makes Qt repaint the whole viewport instead of shifting it: a full repaint per keystroke
+    # once the cursor reaches the bottom. The current cell changes at once (the next key goes to it);
+    # the view scrolls to it on the next event-loop turn, after those small repaints.
+    def scrollTo(
+        self,
+        index: QModelIndex,
+        hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
+    ) -> None:
+        if index.isValid():
+            self._scroll_target = (QPersistentModelIndex(index), hint)
             self._scroll_timer.start()
 
     def _scroll_to_current(self) -> None:
         target, self._scroll_target = self._scroll_target, None
-        if target is not None and target.isValid():
-            self.scrollTo(QModelIndex(target))
+        if target is not None and target[0].isValid():
+            super().scrollTo(QModelIndex(target[0]), target[1])
 
     def move_after_edit(self, move: str) -> None:
         cur = self.currentIndex()
