@@ -17,6 +17,8 @@ otherwise) forwards it to the hub, reads the hub's whole reply and passes it bac
 ``json200``    answer ``200 application/json`` ``{"status": "ok"}`` (a proxy's JSON, no server_id)
 ``status``     answer with ``status`` (e.g. 502, 503, 429 with ``retry_after``), never forwarding
 ``slow``       forward, shaping the link (same as :meth:`FaultProxy.shape`)
+``rewrite``    forward, then pass back the reply with its body changed by ``rewrite(body) -> body``
+               (corruption: a missing result, a wrong field …)
 =============  ==============================================================================================
 
 A fault can be limited to requests whose target contains ``path`` and to the next ``times`` matching
@@ -41,10 +43,12 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import select
 import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -62,6 +66,7 @@ MODES = (
     "json200",
     "status",
     "slow",
+    "rewrite",
 )
 
 LOGIN_PAGE = (
@@ -88,6 +93,7 @@ class Fault:
     status: int = 503
     retry_after: float | None = None
     fraction: float = 0.5
+    rewrite: Callable[[bytes], bytes] | None = None
 
     def matches(self, target: str) -> bool:
         return (self.times is None or self.times > 0) and (self.path is None or self.path in target)
@@ -203,6 +209,7 @@ class FaultProxy:
         fraction: float = 0.5,
         bandwidth: float | None = None,
         latency: float | None = None,
+        rewrite: Callable[[bytes], bytes] | None = None,
     ) -> Fault:
         """Add a fault rule (after the existing ones) and return it.
 
@@ -214,12 +221,15 @@ class FaultProxy:
             retry_after: the ``Retry-After`` header of the ``status`` mode.
             fraction: for ``cut``/``reset``, how much of the reply's body is sent.
             bandwidth, latency: for ``slow``, the shaping (see :meth:`shape`).
+            rewrite: for ``rewrite``, the function that changes the reply's body.
         """
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
         if mode == "slow":
             self.shape(bandwidth=bandwidth, latency=latency or 0.0)
-        rule = Fault(mode, times, path, status, retry_after, fraction)
+        if mode == "rewrite" and rewrite is None:
+            raise ValueError("the rewrite mode needs a rewrite function")
+        rule = Fault(mode, times, path, status, retry_after, fraction, rewrite)
         with self._lock:
             self._faults.append(rule)
         return rule
@@ -325,7 +335,9 @@ class FaultProxy:
             for rule in self._faults:
                 if rule.matches(target):
                     self._take(rule)
-                    return Fault(rule.mode, None, rule.path, rule.status, rule.retry_after, rule.fraction)
+                    return Fault(
+                        rule.mode, None, rule.path, rule.status, rule.retry_after, rule.fraction, rule.rewrite
+                    )
         return Fault("pass")
 
     def _track(self, sock: socket.socket) -> None:
@@ -353,7 +365,9 @@ class FaultProxy:
                     return
                 method, target = _method_target(request.start_line)
                 rule = self._pick(target)
-                record = Exchange(method, target, rule.mode, request.body, request.headers, bytes_up=len(request.raw))
+                record = Exchange(
+                    method, target, rule.mode, request.body, request.headers, bytes_up=len(request.raw)
+                )
                 with self._lock:
                     self.stats.requests += 1
                     self.stats.bytes_up += len(request.raw)
@@ -365,6 +379,10 @@ class FaultProxy:
                     record.status = rule.status if rule.mode == "status" else int(canned.split(b" ", 2)[1])
                     self._send(client, canned, "down", record)
                     continue
+                if upstream is not None and not _alive(upstream):
+                    # the hub closed an idle keep-alive connection: open a new one, as an HTTP proxy does
+                    self._untrack(upstream)
+                    upstream = None
                 if upstream is None:
                     upstream = self._connect_upstream()
                     buffers["upstream"] = bytearray()
@@ -390,6 +408,8 @@ class FaultProxy:
                     if rule.mode == "reset":
                         client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                     return
+                if rule.mode == "rewrite" and rule.rewrite is not None:
+                    reply = _rewritten(reply, rule.rewrite)
                 self._send(client, reply.raw, "down", record)
                 if reply.headers.get("connection", "").lower() == "close":
                     self._untrack(upstream)
@@ -525,6 +545,30 @@ def _status(start_line: str) -> int | None:
         return None
 
 
+def _rewritten(reply: _Message, rewrite: Callable[[bytes], bytes]) -> _Message:
+    """The reply with its (de-chunked) body rewritten and its framing headers fixed."""
+    body = reply.body
+    if "chunked" in reply.headers.get("transfer-encoding", "").lower():
+        body = _dechunk(body)
+    body = rewrite(body)
+    headers = {k: v for k, v in reply.headers.items() if k not in ("transfer-encoding", "content-length")}
+    headers["content-length"] = str(len(body))
+    head = reply.start_line + "\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+    return _Message(head.encode("latin-1"), body, reply.start_line, headers)
+
+
+def _dechunk(data: bytes) -> bytes:
+    out = bytearray()
+    pos = 0
+    while True:
+        end = data.index(b"\r\n", pos)
+        size = int(data[pos:end].split(b";")[0].strip() or b"0", 16)
+        if size == 0:
+            return bytes(out)
+        out.extend(data[end + 2 : end + 2 + size])
+        pos = end + 2 + size + 2
+
+
 def _canned(rule: Fault) -> bytes | None:
     """The reply a fault answers with by itself, or None when the request goes to the hub."""
     if rule.mode == "login_page":
@@ -546,6 +590,17 @@ def _reply(status: int, reason: str, ctype: str, body: bytes, extra: dict[str, s
     head = f"HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
     head += "".join(f"{k}: {v}\r\n" for k, v in (extra or {}).items())
     return (head + "\r\n").encode("latin-1") + body
+
+
+def _alive(sock: socket.socket) -> bool:
+    """False when the peer has closed the connection (readable with nothing to read)."""
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+        if not readable:
+            return True
+        return bool(sock.recv(1, socket.MSG_PEEK))
+    except OSError:
+        return False
 
 
 def _shutdown(sock: socket.socket) -> None:

@@ -7,7 +7,7 @@ Used by the hub's own tests and by the sync engine and GUI tests::
     def test_something(tmp_path):
         with start_hub(tmp_path) as hub:
             hub.add_user("can_bo", unit="01849")
-            hub.publish_catalog()               # the sample catalogue, or the small test catalogue
+            hub.publish_catalog()               # the small test catalogue (or pass SAMPLE_CATALOG)
             token = hub.login("can_bo")["access_token"]
             requests.get(hub.url + "/api/v1/ping", timeout=10)
 
@@ -34,7 +34,7 @@ from typing import Any
 
 import requests
 
-from dttsclient.core.catalog import catalog_from_json, catalog_to_json
+from dttsclient.core.catalog import catalog_from_json
 from dttsclient.core.disagg import cell_keys
 from dttsclient.core.model import Catalog
 from dttsclient.core.payload import payload_sha256, values_to_list
@@ -513,15 +513,19 @@ __all__ = [
     "COMMUNE_B",
     "COMMUNE_Y",
     "DEFAULT_PASSWORD",
+    "FAST_ARGON2",
     "PROVINCE_X",
     "PROVINCE_Y",
     "SAMPLE_CATALOG",
+    "TEST_NOW",
     "MutableClock",
     "RunningHub",
-    "catalog_to_json",
+    "create_pg_schema",
+    "drop_pg_schema",
     "good_values",
     "make_bundle",
     "make_submission",
+    "postgres_url",
     "small_catalog",
     "start_hub",
     "valid_values",

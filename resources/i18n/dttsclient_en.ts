@@ -620,6 +620,26 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
 <context>
     <name>HistoryModel</name>
     <message>
+        <source>Nhập tay</source>
+        <translation>Typed</translation>
+    </message>
+    <message>
+        <source>Nhập từ Excel</source>
+        <translation>Imported from Excel</translation>
+    </message>
+    <message>
+        <source>Từ máy chủ</source>
+        <translation>From the server</translation>
+    </message>
+    <message>
+        <source>Bản máy chủ</source>
+        <translation>Server copy</translation>
+    </message>
+    <message>
+        <source>Khôi phục từ bản sao lưu</source>
+        <translation>Restored from a backup</translation>
+    </message>
+    <message>
         <source>Thời gian</source>
         <translation>Time</translation>
     </message>

@@ -620,6 +620,26 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
 <context>
     <name>HistoryModel</name>
     <message>
+        <source>Nhập tay</source>
+        <translation>Nhập tay</translation>
+    </message>
+    <message>
+        <source>Nhập từ Excel</source>
+        <translation>Nhập từ Excel</translation>
+    </message>
+    <message>
+        <source>Từ máy chủ</source>
+        <translation>Từ máy chủ</translation>
+    </message>
+    <message>
+        <source>Bản máy chủ</source>
+        <translation>Bản máy chủ</translation>
+    </message>
+    <message>
+        <source>Khôi phục từ bản sao lưu</source>
+        <translation>Khôi phục từ bản sao lưu</translation>
+    </message>
+    <message>
         <source>Thời gian</source>
         <translation>Thời gian</translation>
     </message>

@@ -21,24 +21,18 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dttsclient.core.disagg import cell_keys
-from dttsclient.core.errors import DttsError
-from dttsclient.core.model import Catalog
 from dttsclient.core.payload import payload_sha256, values_to_list
-from dttsclient.core.periods import check_period_for_form, deadline
-from dttsclient.core.validate import check_report
 from dttshub import db as t
 from dttshub.catalogs import Catalogs
 from dttshub.config import HubConfig
+from dttshub.content import Checked, ContentChecker
 from dttshub.db import CHANGE_SEQ, Database, iso
-from dttshub.documents import ItemRejected, SubmissionDoc, item_error, parse_submission, reject
+from dttshub.documents import ItemRejected, SubmissionDoc, parse_submission, reject
 from dttshub.receipts import next_receipt, vn_date
 from dttshub.reportstate import derive_status
 from dttshub.scope import Account
@@ -46,7 +40,6 @@ from dttshub.scope import Account
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 4
-KEY_CACHE_SIZE = 64
 _RESULT_COLUMNS = tuple(
     t.submissions.c[name]
     for name in (
@@ -63,13 +56,6 @@ _RESULT_COLUMNS = tuple(
 )
 
 
-@dataclass
-class _Checked:
-    sub: SubmissionDoc
-    late_deadline: object  # datetime.date
-    warnings: list[dict]
-
-
 class Ingest:
     """Checks and stores submissions.
 
@@ -83,8 +69,7 @@ class Ingest:
         self.db = db
         self.config = config
         self.catalogs = catalogs
-        self._keys: dict[tuple[str, int, str], dict[str, frozenset[str]]] = {}
-        self._lock = threading.Lock()
+        self.content = ContentChecker(catalogs)
 
     def ingest_many(self, account: Account, device_id: str, docs: list, source: str = "batch") -> list[dict]:
         """One result per document, in order; each document in its own transaction."""
@@ -103,7 +88,7 @@ class Ingest:
             existing = self._existing(sub.submission_id)
             if existing is not None:
                 return self._resend(account, sub, existing)
-            checked = self._check_content(sub)
+            checked = self.content.check(sub)
             for attempt in range(MAX_ATTEMPTS):
                 try:
                     with self.db.begin() as conn:
@@ -181,113 +166,19 @@ class Ingest:
                 "Mã bản nộp này đã được dùng cho số liệu khác; bản nộp bị từ chối.",
                 "This submission ID was already used for different values; the submission is refused.",
             )
-        return _result(
+        result = _result(
             row.submission_id, "duplicate", row.receipt_no, row.server_revision, row.received_at, []
         )
-
-    def _check_content(self, sub: SubmissionDoc) -> _Checked:
-        catalog = self.catalogs.get(sub.catalog_id, sub.catalog_version)
-        if catalog is None:
-            raise reject(
-                "unknown_catalog",
-                f"Máy chủ không có danh mục {sub.catalog_id} phiên bản {sub.catalog_version}.",
-                f"The hub has no catalogue {sub.catalog_id} version {sub.catalog_version}.",
-            )
-        if not catalog.has_form(sub.form):
-            raise reject(
-                "unknown_form",
-                f"Danh mục {sub.catalog_id} v{sub.catalog_version} không có biểu {sub.form}.",
-                f"Catalogue {sub.catalog_id} v{sub.catalog_version} has no form {sub.form}.",
-            )
-        form = catalog.form(sub.form)
-        try:
-            check_period_for_form(sub.period, form.period_type)
-        except DttsError as exc:
-            raise reject("bad_period", exc.message_vi, exc.message_en) from exc
-        allowed = {i.code for i in catalog.form_indicators(form)}
-        unknown = sorted({code for code, _ in sub.values} - allowed)
-        if unknown:
-            raise ItemRejected(
-                [
-                    item_error(
-                        "unknown_indicator",
-                        f"Chỉ tiêu {code} không thuộc biểu {sub.form}.",
-                        f"Indicator {code} is not part of form {sub.form}.",
-                        indicator=code,
-                    )
-                    for code in unknown
-                ]
-            )
-        bad_cells = _bad_cells(sub, self._valid_keys(catalog, sub.form))
-        if bad_cells:
-            raise ItemRejected(bad_cells)
-        problems = check_report(catalog, sub.form, sub.values, sub.eth_rows or None)
-        errors = [p for p in problems if p.is_error]
-        if errors:
-            raise ItemRejected(
-                [
-                    item_error(
-                        p.code,
-                        p.message_vi,
-                        p.message_en,
-                        indicator=p.indicator,
-                        disagg=p.disagg,
-                        option=p.option,
-                    )
-                    for p in errors
-                ]
-            )
-        stored_warnings, missing = [], []
-        for p in problems:
-            reason = _reason_for(p, sub.warnings)
-            if reason is None:
-                missing.append(p)
-            else:
-                stored_warnings.append(
-                    {
-                        "rule": p.code,
-                        "option": p.option,
-                        "indicator": p.indicator,
-                        "disagg": p.disagg,
-                        "reason": reason,
-                        "message_vi": p.message_vi,
-                        "message_en": p.message_en,
-                    }
-                )
-        if missing:
-            raise ItemRejected(
-                [
-                    item_error(
-                        "warning_without_reason",
-                        f"Cảnh báo chưa có giải trình: {p.message_vi}",
-                        f"Warning without a reason: {p.message_en}",
-                        indicator=p.indicator,
-                        disagg=p.disagg,
-                        rule=p.code,
-                        option=p.option,
-                    )
-                    for p in missing
-                ]
-            )
-        return _Checked(sub, deadline(sub.period, form.deadline_days), stored_warnings)
-
-    def _valid_keys(self, catalog: Catalog, form: str) -> dict[str, frozenset[str]]:
-        key = (catalog.catalog_id, catalog.version, form)
-        with self._lock:
-            if key in self._keys:
-                return self._keys[key]
-        valid = valid_cell_keys(catalog, form)
-        with self._lock:
-            self._keys[key] = valid
-            while len(self._keys) > KEY_CACHE_SIZE:
-                self._keys.pop(next(iter(self._keys)))
-        return valid
+        # SYNC.md: a duplicate is treated like accepted; the original status lets the client keep a
+        # late or conflicting submission marked as such after a resend.
+        result["original_status"] = row.status
+        return result
 
     # -- storing -------------------------------------------------------------------------------------
     def _store(
         self,
         conn: Connection,
-        checked: _Checked,
+        checked: Checked,
         account: Account,
         device_id: str,
         source: str,
@@ -296,7 +187,7 @@ class Ingest:
         sub = checked.sub
         report = self._lock_report(conn, sub, now)
         current = report.server_revision
-        late = vn_date(now) > checked.late_deadline
+        late = vn_date(now) > checked.deadline
         if self._superseded_on_arrival(conn, report.id, sub, device_id):
             status, revision, moves = "accepted", current, False
         elif sub.base_server_revision < current and self._foreign_since(conn, report.id, sub, device_id):
@@ -432,43 +323,6 @@ class Ingest:
             and not (row.device_id == device_id and row.revision_no < sub.revision_no)
             for row in later
         )
-
-
-def valid_cell_keys(catalog: Catalog, form: str) -> dict[str, frozenset[str]]:
-    """Every valid disaggregation key of each indicator of a form (all options of every dimension)."""
-    return {ind.code: frozenset(cell_keys(catalog, ind, None)) for ind in catalog.form_indicators(form)}
-
-
-def _bad_cells(sub: SubmissionDoc, valid: dict[str, frozenset[str]]) -> list[dict]:
-    """Errors for cells whose disaggregation key does not fit the indicator (dimensions or options)."""
-    return [
-        item_error(
-            "bad_disagg",
-            f"Ô '{disagg}' không phải phân tổ hợp lệ của chỉ tiêu {code}.",
-            f"'{disagg}' is not a valid breakdown cell of indicator {code}.",
-            indicator=code,
-            disagg=disagg,
-        )
-        for code, disagg in sub.values
-        if disagg not in valid.get(code, ())
-    ]
-
-
-def _reason_for(problem, warnings: list[dict]) -> str | None:
-    """The officer's reason for a warning, from the submission's ``warnings`` list, or None."""
-    for w in warnings:
-        if str(w.get("rule", "")) != problem.code:
-            continue
-        option = str(w.get("option") or "")
-        if option and option not in (problem.option, problem.disagg):
-            continue
-        indicator = str(w.get("indicator") or "")
-        if indicator and problem.indicator and indicator != problem.indicator:
-            continue
-        reason = str(w.get("reason") or "").strip()
-        if reason:
-            return reason
-    return None
 
 
 def _result(

@@ -139,9 +139,17 @@ def test_late_submission_with_an_injected_clock(people):
     [res] = send(officer, people, [make_submission(good_values())])
     assert res["status"] == "accepted"
     people.clock.set(datetime(2027, 1, 30, 17, 0, 1, tzinfo=timezone.utc))  # 31/01 00:00:01 in Vietnam
-    [res] = send(officer, people, [make_submission(with_households(81), base_server_revision=1)])
+    late_sub = make_submission(with_households(81), base_server_revision=1)
+    [res] = send(officer, people, [late_sub])
     assert res["status"] == "late"
     assert res["receipt_no"].startswith(f"{COMMUNE_A}-27-") and res["server_revision"] == 2
+    # A resend is a duplicate that still says it was late, so the client keeps showing "late".
+    [again] = send(officer, people, [late_sub])
+    assert (again["status"], again["original_status"], again["receipt_no"]) == (
+        "duplicate",
+        "late",
+        res["receipt_no"],
+    )
     rep = report_of(pull(officer, people))
     assert rep["status"] == "late" and rep["late"] is True
     r = review(reviewer, people, "accept", "Chấp nhận nộp muộn")

@@ -146,6 +146,32 @@ def test_apply_results_for_every_status(data_dir, catalog, clock):
         assert store.finalize(subs["accepted"].report_id, WHO).base_server_revision == 3
 
 
+def test_a_duplicate_keeps_the_original_late_or_conflict_status(data_dir, catalog, clock):
+    with Store.open(data_dir, clock=clock) as store:
+        store.import_catalog(catalog)
+        subs = []
+        for period in ("2026", "2027", "2028"):
+            r = store.report(UNIT, "BM01", period, create=True)
+            store.set_eth_rows(r.id, ["02", "08"])
+            store.set_cells(r.id, good_values(), WHO)
+            subs.append(store.finalize(r.id, WHO))
+        store.claim(10, 60)
+        moved = store.apply_results(
+            [
+                {
+                    "submission_id": s.submission_id,
+                    "status": "duplicate",
+                    "original_status": original,
+                    "receipt_no": "R-1",
+                    "server_revision": 2,
+                    "received_at": "2026-11-21T08:00:01+00:00",
+                }
+                for s, original in zip(subs, ("late", "conflict", "accepted"), strict=True)
+            ]
+        )
+        assert moved == {"late": 1, "conflict": 1, "accepted": 1}
+
+
 def test_apply_results_is_one_transaction(queued):
     store, subs = queued
     store.claim(10, 60)

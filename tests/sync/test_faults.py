@@ -82,6 +82,7 @@ def test_a_persistent_fault_then_a_clean_sync_settles_everything_once(
 def test_a_passing_fault_is_retried_within_the_same_sync(store, creds, hub, proxy, mode, options):
     subs = finalize_many(store, 3)
     proxy.fault(mode, path=BATCH, times=2, **options)
+    proxy.reset_stats()
     result = sync(store, creds)
     assert states(store) == Counter(accepted=3)
     assert hub_submissions(hub) == Counter({s.submission_id: 1 for s in subs})
@@ -89,6 +90,8 @@ def test_a_passing_fault_is_retried_within_the_same_sync(store, creds, hub, prox
         # the hub stored them the first time; the resend came back "duplicate" = accepted
         assert result.duplicate == 3
     assert len(proxy.requests_to(BATCH)) == 3
+    if mode == "status":
+        assert result.round_trips == proxy.stats.requests  # every attempt is counted once
 
 
 def test_429_retry_after_is_honoured(store, creds, proxy):

@@ -38,6 +38,7 @@ def test_a_clean_sync_sends_everything_once(store, creds, hub, proxy):
     assert batch_ids(proxy) == [[s.submission_id for s in subs]]
     assert endpoints(proxy) == ["ping", "submissions:batch", "catalog", "changes"]
     assert result.round_trips == 4 == proxy.stats.requests
+    assert proxy.stats.connections == 1  # one pool for every endpoint: one TLS handshake on HTTPS
     # our byte count is close to what the proxy saw on the wire
     assert abs(result.bytes_up - proxy.stats.bytes_up) <= 0.1 * proxy.stats.bytes_up
     assert abs(result.bytes_down - proxy.stats.bytes_down) <= 0.1 * proxy.stats.bytes_down

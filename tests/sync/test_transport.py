@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from urllib.parse import urlsplit
 
 import pytest
@@ -9,7 +11,7 @@ import pytest
 from dttsclient.sync import errors
 from dttsclient.sync.api import HubApi
 from dttsclient.sync.transport import RetryPolicy, Transport, TransportConfig
-from sync.syncutil import FAST
+from sync.syncutil import FAST, batch_ids, finalize_many, hub_submissions, states, sync
 from sync.tlsfront import TlsFront
 
 
@@ -51,14 +53,35 @@ def test_tls_is_verified_and_the_provinces_ca_bundle_is_used(tmp_path, hub):
         front.close()
 
 
-def test_a_missing_result_means_the_reply_does_not_count(store, proxy):
-    # a reply from the hub about other IDs is not an answer for ours
-    t = Transport(proxy.url, store.device_id, server_id=store.profile().server_id, config=FAST)
-    with t:
-        api = HubApi(t)
-        assert api.status([]) == []
-        with pytest.raises(errors.NoConnection):
-            api.batch([{"submission_id": "x"}])  # 401: no token → the hub refuses … but as JSON
+def test_a_batch_reply_missing_a_result_does_not_count(store, creds, hub, proxy):
+    subs = finalize_many(store, 3)
+
+    def drop_last_result(body: bytes) -> bytes:
+        data = json.loads(body)
+        data["results"] = data["results"][:-1]
+        return json.dumps(data).encode()
+
+    proxy.fault("rewrite", path="submissions:batch", rewrite=drop_last_result)
+    with pytest.raises(errors.NoConnection):
+        sync(store, creds)
+    assert states(store) == Counter(sending=3)  # not applied: the reply did not count
+    proxy.clear()
+    proxy.reset_stats()
+    result = sync(store, creds)
+    assert result.settled == 3 and batch_ids(proxy) == []
+    assert hub_submissions(hub) == Counter({s.submission_id: 1 for s in subs})
+
+
+def test_a_changes_page_that_says_more_without_a_new_cursor_stops(store, creds, proxy):
+    def endless(body: bytes) -> bytes:
+        data = json.loads(body)
+        data["more"] = True
+        data["cursor"] = None
+        return json.dumps(data).encode()
+
+    proxy.fault("rewrite", path="/changes", rewrite=endless)
+    with pytest.raises(errors.NoConnection):
+        sync(store, creds)
 
 
 def test_a_reply_without_our_server_id_is_no_connection(proxy):

@@ -82,7 +82,7 @@ class Comment:
 
 @dataclass(frozen=True)
 class ChangeEntry:
-    """One row of the append-only change log. ``kind``: "edit", "import", "pull" or "server_copy"."""
+    """One row of the append-only change log. ``kind``: "edit", "import", "pull", "server_copy" or "restore"."""
 
     id: int
     report_id: int

@@ -188,6 +188,8 @@ class OutboxMixin(FinalizeMixin):
             for result in results:
                 sid = str(result.get("submission_id", ""))
                 status = str(result.get("status", ""))
+                if status == "duplicate" and result.get("original_status") in ("late", "conflict"):
+                    status = str(result["original_status"])  # a resend of a late/conflicting item
                 target = RESULT_STATES.get(status)
                 row = conn.execute(
                     "SELECT state, report_id FROM outbox WHERE submission_id = ?", (sid,)

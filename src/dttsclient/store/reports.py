@@ -29,7 +29,7 @@ REPORT_COLUMNS = (
     "base_server_revision, server_revision, review_state, review_comment, updated_at, "
     "review_by, review_at, server_status, created_at"
 )
-CHANGE_KINDS = ("edit", "import", "pull", "server_copy")
+CHANGE_KINDS = ("edit", "import", "pull", "server_copy", "restore")  # restore: written by usb.restore
 _CALLER_KINDS = ("edit", "import")  # the others are written by the store itself
 
 _SQL_OLD = "SELECT value FROM cells WHERE report_id = ? AND code = ? AND disagg = ?"

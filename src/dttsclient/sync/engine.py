@@ -290,9 +290,16 @@ class SyncEngine:
             self.progress(self._done, self._total, msg)
 
     def _on_wait(self, seconds: float, reason: str) -> None:
+        busy = reason.startswith("HTTP 429") or reason.startswith("HTTP 5")
         self._say(
-            f"Mạng chập chờn ({reason}): đợi {seconds:.0f} giây rồi thử lại… Bấm Đồng bộ lần nữa để dừng.",
-            f"Unstable network ({reason}): retrying in {seconds:.0f} s… Press Sync again to stop.",
+            (
+                f"Máy chủ đang bận: đợi {seconds:.0f} giây rồi thử lại…"
+                if busy
+                else f"Mạng chập chờn: đợi {seconds:.0f} giây rồi thử lại…"
+            )
+            + " Bấm Đồng bộ lần nữa để dừng.",
+            f"{'The server is busy' if busy else 'Unstable network'} ({reason}): retrying in {seconds:.0f} s… "
+            "Press Sync again to stop.",
         )
 
     # -- the whole sync ---------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ Families:
 * :class:`Throttled` (429 after the retries), :class:`ServerError` (5xx after the retries),
   :class:`RequestTooLarge` (413), :class:`ClientTooOld` (426), :class:`RequestRefused` (another 4xx).
 * :class:`Cancelled` — the officer pressed Sync again (or closed the window) while we waited.
-* :class:`NoKeyring` / :class:`SetupImportFailed` — credential storage and setup-package import.
+* :class:`NotLoggedIn`, :class:`NoKeyring`, :class:`SetupImportFailed`, :class:`WrongAccountForProfile`,
+  :class:`BadServerAddress` — the local side: sign-in, credential storage, setup packages, profiles.
 """
 
 from __future__ import annotations
@@ -282,6 +283,19 @@ class NoKeyring(SyncError):
             "open the program, enter your password again before syncing.",
         )
         self.detail = detail
+
+
+class WrongAccountForProfile(SyncError):
+    """The account's commune is not the commune this profile already holds reports for."""
+
+    def __init__(self, profile_unit: str, account_units: list[str]) -> None:
+        units = ", ".join(account_units) or "—"
+        super().__init__(
+            f"Hồ sơ trên máy này là của xã {profile_unit}, còn tài khoản vừa đăng nhập thuộc {units}. Để không "
+            "trộn số liệu, hãy dùng đúng tài khoản của xã, hoặc tạo một hồ sơ mới cho tài khoản này.",
+            f"The profile on this computer belongs to commune {profile_unit}, but the account is for {units}. "
+            "To keep the data apart, use the commune's own account, or create a new profile for this one.",
+        )
 
 
 class SetupImportFailed(SyncError):

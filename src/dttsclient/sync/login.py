@@ -26,23 +26,10 @@ from dttsclient.sync.engine import (
     SyncWarning,
     make_transport,
 )
-from dttsclient.sync.errors import SetupImportFailed, SyncError, WrongServer
+from dttsclient.sync.errors import SetupImportFailed, SyncError, WrongAccountForProfile, WrongServer
 from dttsclient.sync.transport import TransportConfig
 
 logger = logging.getLogger(__name__)
-
-
-class WrongAccountForProfile(SyncError):
-    """The account's commune is not the commune this profile already holds reports for."""
-
-    def __init__(self, profile_unit: str, account_units: list[str]) -> None:
-        units = ", ".join(account_units) or "—"
-        super().__init__(
-            f"Hồ sơ trên máy này là của xã {profile_unit}, còn tài khoản vừa đăng nhập thuộc {units}. Để không "
-            "trộn số liệu, hãy dùng đúng tài khoản của xã, hoặc tạo một hồ sơ mới cho tài khoản này.",
-            f"The profile on this computer belongs to commune {profile_unit}, but the account is for {units}. "
-            "To keep the data apart, use the commune's own account, or create a new profile for this one.",
-        )
 
 
 @dataclass
@@ -156,6 +143,8 @@ def login(
         if profile.unit and unit and unit != profile.unit and store.reports():
             raise WrongAccountForProfile(profile.unit, units)
         credentials.save(store.device_id, username, Tokens(grant.access_token, grant.refresh_token))
+        if profile.username and profile.username != username:
+            credentials.delete(store.device_id, profile.username)  # one sign-in per profile
         fields: dict[str, Any] = {
             "server_url": server_url,
             "server_id": info.server_id,

@@ -7,8 +7,9 @@ This module knows HTTP and SYNC.md's "Transport" section, not the endpoints (see
   timeout: a slow 2G link that keeps moving is allowed to take its time.
 * Retries with exponential backoff and jitter (2, 4, 8 … s, capped at 5 minutes) for network errors, 429
   (honouring ``Retry-After``) and 5xx. Up to the moment the reply's headers arrive this is urllib3's
-  :class:`~urllib3.util.retry.Retry` mounted on the session's adapters (POST allowed: every hub endpoint is
-  idempotent by design — ``submissions:batch`` deduplicates by ``submission_id``). A failure *while the
+  :class:`~urllib3.util.retry.Retry` mounted on the session's one adapter (one connection pool, so one
+  TLS handshake serves a whole sync; POST allowed: every hub endpoint is idempotent by design —
+  ``submissions:batch`` deduplicates by ``submission_id``). A failure *while the
   body is read* (a reply cut in the middle) happens after urllib3 has handed the response over, so it is
   retried here with the same policy. Every wait goes through :meth:`Transport.wait`, which a
   :class:`threading.Event` cancels at once (pressing Sync again), raising
@@ -36,7 +37,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ReadTimeoutError
+from urllib3.exceptions import MaxRetryError, ReadTimeoutError, ResponseError
 from urllib3.util.retry import Retry
 
 from dttsclient import __version__
@@ -147,13 +148,18 @@ class Reply:
 
 
 class _CancellableRetry(Retry):
-    """urllib3's Retry with our backoff formula and a cancellable, reported wait.
+    """urllib3's Retry with our backoff formula, a cancellable and reported wait, and two per-endpoint
+    rules (urllib3 hands ``increment`` the request path, so one adapter — one connection pool, one TLS
+    handshake per sync — serves every endpoint).
 
     Args:
         waiter: called with (seconds, reason) to wait; raises Cancelled when the wait is cancelled.
-        counter: called once per failed attempt (a round trip that did not count).
+        counter: called once per failed attempt that is retried (the last attempt is the caller's to count).
         policy: the backoff policy.
-        retry_read_timeouts: False makes a stall timeout fail at once (the batch endpoint halves instead).
+        no_stall_retry: paths where a stall (read timeout) fails at once: the batch, which the engine
+            halves instead of resending as it was.
+        no_throttle_retry: paths where a 429 is returned at once: login and refresh, so the officer hears
+            "wait N minutes" instead of watching a spinner for them.
     """
 
     RETRY_AFTER_STATUS_CODES = frozenset({429, 503})
@@ -164,28 +170,37 @@ class _CancellableRetry(Retry):
         waiter: Callable[[float, str], None] | None = None,
         counter: Callable[[], None] | None = None,
         policy: RetryPolicy | None = None,
-        retry_read_timeouts: bool = True,
+        no_stall_retry: tuple[str, ...] = (),
+        no_throttle_retry: tuple[str, ...] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.waiter = waiter
         self.counter = counter
         self.policy = policy or RetryPolicy()
-        self.retry_read_timeouts = retry_read_timeouts
+        self.no_stall_retry = no_stall_retry
+        self.no_throttle_retry = no_throttle_retry
 
     def new(self, **kw: Any) -> _CancellableRetry:
         kw.setdefault("waiter", self.waiter)
         kw.setdefault("counter", self.counter)
         kw.setdefault("policy", self.policy)
-        kw.setdefault("retry_read_timeouts", self.retry_read_timeouts)
+        kw.setdefault("no_stall_retry", self.no_stall_retry)
+        kw.setdefault("no_throttle_retry", self.no_throttle_retry)
         return super().new(**kw)
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[override]
+        path = url or ""
+        if isinstance(error, ReadTimeoutError) and any(p in path for p in self.no_stall_retry):
+            raise error
+        if response is not None and response.status == 429 and any(p in path for p in self.no_throttle_retry):
+            # urlopen answers MaxRetryError with the response itself (raise_on_status is off)
+            raise MaxRetryError(_pool, path, ResponseError("throttled"))  # type: ignore[arg-type]
+        new = super().increment(method, url, response, error, _pool, _stacktrace)
+        # counted only when another attempt follows: the last one is counted by the transport
         if self.counter is not None:
             self.counter()
-        if isinstance(error, ReadTimeoutError) and not self.retry_read_timeouts:
-            raise error
-        return super().increment(method, url, response, error, _pool, _stacktrace)
+        return new
 
     def get_backoff_time(self) -> float:
         return self.policy.delay(max(1, len(self.history)))
@@ -225,6 +240,11 @@ class Transport:
         on_wait: called with (seconds, reason) before each wait between retries (for the progress line).
     """
 
+    #: paths whose stall timeout is not retried (the engine halves the batch instead)
+    NO_STALL_RETRY = ("submissions:batch",)
+    #: paths whose 429 is not retried (a throttled login must reach the officer at once)
+    NO_THROTTLE_RETRY = ("/auth/",)
+
     def __init__(
         self,
         server_url: str,
@@ -256,41 +276,30 @@ class Transport:
             }
         )
         self.session.verify = self.config.ca_bundle or True
-        base = self.server_url + API_PREFIX
-        self.session.mount("http://", self._adapter())
-        self.session.mount("https://", self._adapter())
-        self.session.mount(base, self._adapter())
-        # a throttled login (429) must reach the officer at once: "wait N minutes", no silent retry
-        self.session.mount(
-            base + "auth/", self._adapter(statuses=frozenset(range(500, 600)), respect_retry_after=False)
-        )
-        self.session.mount(base + "submissions:batch", self._adapter(retry_read_timeouts=False))
+        adapter = HTTPAdapter(max_retries=self._retry(), pool_connections=1, pool_maxsize=2)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
 
-    def _adapter(
-        self,
-        statuses: frozenset[int] = RETRY_STATUSES,
-        retry_read_timeouts: bool = True,
-        respect_retry_after: bool = True,
-    ) -> HTTPAdapter:
-        retry = _CancellableRetry(
-            total=self.config.retry.max_retries,
-            connect=self.config.retry.max_retries,
-            read=self.config.retry.max_retries,
-            status=self.config.retry.max_retries,
+    def _retry(self) -> _CancellableRetry:
+        n = self.config.retry.max_retries
+        return _CancellableRetry(
+            total=n,
+            connect=n,
+            read=n,
+            status=n,
             other=0,
             redirect=0,
-            allowed_methods=frozenset({"GET", "POST"}),
-            status_forcelist=statuses,
+            allowed_methods=frozenset({"GET", "POST"}),  # every hub endpoint is idempotent
+            status_forcelist=RETRY_STATUSES,
             raise_on_status=False,
             raise_on_redirect=False,
-            # when on, urllib3 retries any 429/503 carrying Retry-After, whatever the forcelist says
-            respect_retry_after_header=respect_retry_after,
+            respect_retry_after_header=True,
             waiter=self.wait,
             counter=self._count_failed_attempt,
             policy=self.config.retry,
-            retry_read_timeouts=retry_read_timeouts,
+            no_stall_retry=self.NO_STALL_RETRY,
+            no_throttle_retry=self.NO_THROTTLE_RETRY,
         )
-        return HTTPAdapter(max_retries=retry, pool_connections=1, pool_maxsize=2)
 
     # -- lifecycle ------------------------------------------------------------------------------------
     def close(self) -> None:
@@ -368,6 +377,7 @@ class Transport:
             hdrs["Authorization"] = f"Bearer {self.token}"
         url = self.url(path)
         policy = self.config.retry
+        retry_stalls = not any(p in url for p in self.NO_STALL_RETRY)
         attempt = 0
         while True:
             self.check_cancelled()
@@ -376,7 +386,9 @@ class Transport:
                 resp = self._send(method, url, data, params, hdrs)
             except _BodyFailed as failed:
                 attempt += 1
-                if attempt > policy.max_retries:
+                if attempt > policy.max_retries or (
+                    isinstance(failed.error, StallTimeout) and not retry_stalls
+                ):
                     raise failed.error from failed.__cause__
                 self.wait(policy.delay(attempt), "reply cut")
                 continue
@@ -398,6 +410,9 @@ class Transport:
                 params=params,
                 headers=hdrs,
                 timeout=self.config.timeout,
+                # explicit: requests lets $REQUESTS_CA_BUNDLE override session.verify, which would
+                # silently drop the province's CA bundle
+                verify=self.session.verify,
                 allow_redirects=False,
                 stream=True,
             )
@@ -423,6 +438,9 @@ class Transport:
             requests.exceptions.MissingSchema,
         ) as exc:
             raise BadServerAddress(self.server_url) from exc
+        except requests.exceptions.RequestException as exc:  # e.g. a malformed header from a middlebox
+            self.stats.round_trips += 1
+            raise Offline(f"{type(exc).__name__}: {exc}") from exc
         self.stats.round_trips += 1
         self.stats.bytes_up += _request_size(resp.request)
         try:
@@ -451,8 +469,9 @@ class Transport:
             return Reply(status, resp.headers, payload, elapsed)
         if status == 304 and allow_not_modified:
             return Reply(status, resp.headers, None, elapsed)
-        error = (payload or {}).get("error") if isinstance((payload or {}).get("error"), dict) else {}
-        code = str(error.get("code", "")) if error else ""
+        error = (payload or {}).get("error")
+        error = error if isinstance(error, dict) else {}
+        code = str(error.get("code") or "")
         if status == 426:
             raise ClientTooOld((payload or {}).get("min_client_version"), code)
         if status == 413:

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -25,10 +25,11 @@ logger = logging.getLogger(__name__)
 
 _Index = QModelIndex | QPersistentModelIndex
 _KIND_NAMES = {
-    "edit": "Nhập tay",
-    "import": "Nhập từ Excel",
-    "pull": "Từ máy chủ",
-    "server_copy": "Bản máy chủ",
+    "edit": QT_TRANSLATE_NOOP("HistoryModel", "Nhập tay"),
+    "import": QT_TRANSLATE_NOOP("HistoryModel", "Nhập từ Excel"),
+    "pull": QT_TRANSLATE_NOOP("HistoryModel", "Từ máy chủ"),
+    "server_copy": QT_TRANSLATE_NOOP("HistoryModel", "Bản máy chủ"),
+    "restore": QT_TRANSLATE_NOOP("HistoryModel", "Khôi phục từ bản sao lưu"),
 }
 
 

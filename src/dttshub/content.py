@@ -1,0 +1,187 @@
+"""Content checks of a submission: its catalogue version, form, period, cells and the core's rules.
+
+The hub runs :func:`dttsclient.core.validate.check_report` on what it receives, with the catalogue
+version the submission was made with, so a report that passed on the client passes here, and one that
+fails here fails for a rule the officer could see. Warnings are fine when the submission's ``warnings``
+list gives a reason for each (``{rule, option, reason}``); the reasons are stored with the submission.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+
+from dttsclient.core.disagg import cell_keys
+from dttsclient.core.errors import DttsError
+from dttsclient.core.model import Catalog
+from dttsclient.core.periods import check_period_for_form, deadline
+from dttsclient.core.problems import Problem
+from dttsclient.core.validate import check_report
+from dttshub.catalogs import Catalogs
+from dttshub.documents import ItemRejected, SubmissionDoc, item_error, reject
+
+KEY_CACHE_SIZE = 64
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A submission whose content passed, with its deadline and its warnings with their reasons."""
+
+    sub: SubmissionDoc
+    deadline: date
+    warnings: list[dict]
+
+
+class ContentChecker:
+    """Checks submissions against the published catalogues (with a cache of the valid cell keys).
+
+    Args:
+        catalogs: the published catalogues (every version is kept).
+    """
+
+    def __init__(self, catalogs: Catalogs) -> None:
+        self.catalogs = catalogs
+        self._keys: dict[tuple[str, int, str], dict[str, frozenset[str]]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, sub: SubmissionDoc) -> Checked:
+        """The checked submission.
+
+        Raises:
+            ItemRejected: unknown catalogue version or form, a period of another type, cells that are not
+                the form's, errors of the rules, or a warning without a reason.
+        """
+        catalog = self.catalogs.get(sub.catalog_id, sub.catalog_version)
+        if catalog is None:
+            raise reject(
+                "unknown_catalog",
+                f"Máy chủ không có danh mục {sub.catalog_id} phiên bản {sub.catalog_version}.",
+                f"The hub has no catalogue {sub.catalog_id} version {sub.catalog_version}.",
+            )
+        if not catalog.has_form(sub.form):
+            raise reject(
+                "unknown_form",
+                f"Danh mục {sub.catalog_id} v{sub.catalog_version} không có biểu {sub.form}.",
+                f"Catalogue {sub.catalog_id} v{sub.catalog_version} has no form {sub.form}.",
+            )
+        form = catalog.form(sub.form)
+        try:
+            check_period_for_form(sub.period, form.period_type)
+        except DttsError as exc:
+            raise reject("bad_period", exc.message_vi, exc.message_en) from exc
+        allowed = {i.code for i in catalog.form_indicators(form)}
+        unknown = sorted({code for code, _ in sub.values} - allowed)
+        if unknown:
+            raise ItemRejected(
+                [
+                    item_error(
+                        "unknown_indicator",
+                        f"Chỉ tiêu {code} không thuộc biểu {sub.form}.",
+                        f"Indicator {code} is not part of form {sub.form}.",
+                        indicator=code,
+                    )
+                    for code in unknown
+                ]
+            )
+        bad_cells = _bad_cells(sub, self._valid_keys(catalog, sub.form))
+        if bad_cells:
+            raise ItemRejected(bad_cells)
+        problems = check_report(catalog, sub.form, sub.values, sub.eth_rows or None)
+        errors = [p for p in problems if p.is_error]
+        if errors:
+            raise ItemRejected(
+                [
+                    item_error(
+                        p.code,
+                        p.message_vi,
+                        p.message_en,
+                        indicator=p.indicator,
+                        disagg=p.disagg,
+                        option=p.option,
+                    )
+                    for p in errors
+                ]
+            )
+        stored_warnings, missing = [], []
+        for p in problems:
+            reason = _reason_for(p, sub.warnings)
+            if reason is None:
+                missing.append(p)
+            else:
+                stored_warnings.append(
+                    {
+                        "rule": p.code,
+                        "option": p.option,
+                        "indicator": p.indicator,
+                        "disagg": p.disagg,
+                        "reason": reason,
+                        "message_vi": p.message_vi,
+                        "message_en": p.message_en,
+                    }
+                )
+        if missing:
+            raise ItemRejected(
+                [
+                    item_error(
+                        "warning_without_reason",
+                        f"Cảnh báo chưa có giải trình: {p.message_vi}",
+                        f"Warning without a reason: {p.message_en}",
+                        indicator=p.indicator,
+                        disagg=p.disagg,
+                        rule=p.code,
+                        option=p.option,
+                    )
+                    for p in missing
+                ]
+            )
+        return Checked(sub, deadline(sub.period, form.deadline_days), stored_warnings)
+
+    def _valid_keys(self, catalog: Catalog, form: str) -> dict[str, frozenset[str]]:
+        key = (catalog.catalog_id, catalog.version, form)
+        with self._lock:
+            if key in self._keys:
+                return self._keys[key]
+        valid = valid_cell_keys(catalog, form)
+        with self._lock:
+            self._keys[key] = valid
+            while len(self._keys) > KEY_CACHE_SIZE:
+                self._keys.pop(next(iter(self._keys)))
+        return valid
+
+
+def valid_cell_keys(catalog: Catalog, form: str) -> dict[str, frozenset[str]]:
+    """Every valid disaggregation key of each indicator of a form (all options of every dimension)."""
+    return {ind.code: frozenset(cell_keys(catalog, ind, None)) for ind in catalog.form_indicators(form)}
+
+
+def _bad_cells(sub: SubmissionDoc, valid: dict[str, frozenset[str]]) -> list[dict]:
+    """Errors for cells whose disaggregation key does not fit the indicator (dimensions or options)."""
+    return [
+        item_error(
+            "bad_disagg",
+            f"Ô '{disagg}' không phải phân tổ hợp lệ của chỉ tiêu {code}.",
+            f"'{disagg}' is not a valid breakdown cell of indicator {code}.",
+            indicator=code,
+            disagg=disagg,
+        )
+        for code, disagg in sub.values
+        if disagg not in valid.get(code, ())
+    ]
+
+
+def _reason_for(problem: Problem, warnings: list[dict]) -> str | None:
+    """The officer's reason for a warning, from the submission's ``warnings`` list, or None."""
+    for w in warnings:
+        if str(w.get("rule", "")) != problem.code:
+            continue
+        option = str(w.get("option") or "")
+        if option and option not in (problem.option, problem.disagg):
+            continue
+        indicator = str(w.get("indicator") or "")
+        if indicator and problem.indicator and indicator != problem.indicator:
+            continue
+        reason = str(w.get("reason") or "").strip()
+        if reason:
+            return reason
+    return None

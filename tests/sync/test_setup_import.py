@@ -1,0 +1,72 @@
+"""The offline first run: a signed setup package gives the profile and the catalogue."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from dttsclient.store import Store
+from dttsclient.sync import errors
+from dttsclient.sync.login import login, setup_import
+from hubfixture import COMMUNE_A, DEFAULT_PASSWORD
+from sync.syncutil import FAST, USER, finalize, sync
+
+
+def _package(hub, tmp_path, server_url: str) -> bytes:
+    account = hub.hub.accounts.get_user(USER)
+    data = hub.hub.setup_package(account, server_url)
+    (tmp_path / "can_bo.dttssetup").write_bytes(data)
+    return data
+
+
+def test_setup_import_then_login_and_sync_when_a_link_exists(tmp_path, data_dir, hub, proxy, creds):
+    _package(hub, tmp_path, proxy.url)
+    with Store.open(data_dir) as store:
+        result = setup_import(store, tmp_path / "can_bo.dttssetup")
+        profile = store.profile()
+        assert (profile.unit, profile.username, profile.server_id) == (COMMUNE_A, USER, hub.server_id)
+        assert profile.server_url == proxy.url and profile.unit_name
+        assert result.catalog_added and store.current_catalog().catalog_id == result.catalog_id
+        # work offline, then log in and sync: the catalogue is not downloaded again (same ETag)
+        finalize(store)
+        proxy.reset_stats()
+        login(store, proxy.url, USER, DEFAULT_PASSWORD, creds, "PC xã", config=FAST)
+        assert proxy.requests_to("/catalog")[0].status == 304
+        assert sync(store, creds).accepted == 1
+
+
+def test_a_tampered_package_is_refused_and_nothing_changes(tmp_path, data_dir, hub):
+    data = _package(hub, tmp_path, "https://dtts.example/")
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename == "server.json":
+                content = content.replace(b"https://dtts.example/", b"https://evil.example/")
+            dst.writestr(info, content)
+    (tmp_path / "bad.dttssetup").write_bytes(out.getvalue())
+    with Store.open(data_dir) as store:
+        with pytest.raises(errors.SetupImportFailed) as info:
+            setup_import(store, tmp_path / "bad.dttssetup")
+        assert store.profile().server_url is None and store.current_catalog() is None
+    assert "gói" in info.value.text("vi").lower()
+
+
+def test_a_package_of_another_hub_is_refused(tmp_path, data_dir, hub):
+    _package(hub, tmp_path, "https://dtts.example/")
+    with Store.open(data_dir) as store:
+        store.set_profile(server_id="hub-other-province")
+        with pytest.raises(errors.SetupImportFailed):
+            setup_import(store, tmp_path / "can_bo.dttssetup")
+        store.set_profile(server_id=None)
+        store.set_setting("sync.hub_signing_key", "A" * 43 + "=")  # pinned key of another hub
+        with pytest.raises(errors.SetupImportFailed):
+            setup_import(store, tmp_path / "can_bo.dttssetup")
+
+
+def test_a_missing_file_is_a_plain_error(tmp_path, data_dir):
+    with Store.open(data_dir) as store, pytest.raises(errors.SetupImportFailed):
+        setup_import(store, tmp_path / "nothing.dttssetup")
