@@ -29,7 +29,9 @@ def _cold_load_ms(path: str, runs: int) -> tuple[float, float]:
     """Median load time in a fresh process (what the app pays at start), and the import time."""
     loads, imports = [], []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", _LOAD_ONCE, path], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", _LOAD_ONCE, path], capture_output=True, text=True, check=True
+        )
         load, imp = map(float, out.stdout.split())
         loads.append(load)
         imports.append(imp)
@@ -53,8 +55,18 @@ def figures(quick: bool) -> list[dict]:
     json_cold, imp = _cold_load_ms(_sample("sample.json"), runs)
     xlsx_cold, _ = _cold_load_ms(_sample("sample.xlsx"), runs)
     return [
-        figure("load the sample catalogue from JSON (fresh process)", json_cold, "ms", 50.0,
-               note=f"import of the loader {imp:.0f} ms not included"),
-        figure("load the sample catalogue from JSON (warm)", _warm_load_ms(_sample("sample.json"), runs * 3), "ms", 50.0),
+        figure(
+            "load the sample catalogue from JSON (fresh process)",
+            json_cold,
+            "ms",
+            50.0,
+            note=f"import of the loader {imp:.0f} ms not included",
+        ),
+        figure(
+            "load the sample catalogue from JSON (warm)",
+            _warm_load_ms(_sample("sample.json"), runs * 3),
+            "ms",
+            50.0,
+        ),
         figure("load the sample catalogue from the workbook (fresh process)", xlsx_cold, "ms", None),
     ]

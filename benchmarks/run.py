@@ -26,13 +26,26 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))  # the fault proxy and hub fixture live with the tests
 
 
-def figure(name: str, value: float | None, unit: str, goal: float | None, lower_is_better: bool = True,
-           note: str = "") -> dict:
+def figure(
+    name: str,
+    value: float | None,
+    unit: str,
+    goal: float | None,
+    lower_is_better: bool = True,
+    note: str = "",
+) -> dict:
     ok = None
     if value is not None and goal is not None:
         ok = value <= goal if lower_is_better else value >= goal
-    return {"name": name, "value": None if value is None else round(float(value), 4), "unit": unit,
-            "goal": goal, "goal_is": "max" if lower_is_better else "min", "ok": ok, "note": note}
+    return {
+        "name": name,
+        "value": None if value is None else round(float(value), 4),
+        "unit": unit,
+        "goal": goal,
+        "goal_is": "max" if lower_is_better else "min",
+        "ok": ok,
+        "note": note,
+    }
 
 
 def _suites(quick: bool) -> dict[str, Callable[[], list[dict]]]:
@@ -45,22 +58,16 @@ def _suites(quick: bool) -> dict[str, Callable[[], list[dict]]]:
 
     suites["core"] = core
 
-    def store() -> list[dict]:
-        import store_bench
+    for name, module in (
+        ("store", "store_bench"),
+        ("sync", "sync_bench"),
+        ("hub", "hub_bench"),
+        ("usb", "usb_bench"),
+        ("gui", "gui_bench"),
+        ("gui_shell", "gui_bench_shell"),
+        ("package", "package_bench"),
+    ):
 
-        w = store_bench.bench_cell_write(n=300 if quick else 2000)
-        f = store_bench.bench_finalize()
-        return [
-            figure("cell write until durable, p50", w["p50_ms"], "ms", None),
-            figure("cell write until durable, p99", w["p99_ms"], "ms", 2.0),
-            figure("finalize of the largest sample form, every cell filled", f["ms"], "ms", None,
-                   note=f"{f.get('cells', '?')} cells"),
-        ]
-
-    suites["store"] = store
-
-    for name, module in (("sync", "sync_bench"), ("hub", "hub_bench"), ("usb", "usb_bench"),
-                         ("gui", "gui_bench"), ("gui_shell", "gui_bench_shell"), ("package", "package_bench")):
         def run(module: str = module) -> list[dict]:
             mod = __import__(module)
             return mod.figures(quick)
@@ -83,7 +90,11 @@ def to_markdown(doc: dict) -> str:
         if f.get("error"):
             lines.append(f"| {f['name']} | error: {f['error']} | | ✗ |")
             continue
-        goal = "" if f["goal"] is None else ("≤ " if f["goal_is"] == "max" else "≥ ") + f"{f['goal']} {f['unit']}"
+        goal = (
+            ""
+            if f["goal"] is None
+            else ("≤ " if f["goal_is"] == "max" else "≥ ") + f"{f['goal']} {f['unit']}"
+        )
         ok = {True: "✓", False: "✗", None: "—"}[f["ok"]]
         note = f" ({f['note']})" if f.get("note") else ""
         lines.append(f"| {f['name']}{note} | {f['value']} {f['unit']} | {goal} | {ok} |")
@@ -109,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     doc = {
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.system()} "
-                   f"{platform.release()}, Python {platform.python_version()}",
+        f"{platform.release()}, Python {platform.python_version()}",
         "quick": args.quick,
         "figures": figures,
     }

@@ -206,3 +206,26 @@ def bench_finalize(runs: int = 5, base_dir: str | None = None) -> dict:
 if __name__ == "__main__":
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     print(json.dumps({"cell_write": bench_cell_write(count), "finalize": bench_finalize()}, indent=2))
+
+
+def figures(quick: bool) -> list[dict]:
+    """The store's figures for benchmarks/run.py."""
+    from run import figure
+
+    w = bench_cell_write(n=300 if quick else 2000)
+    f = bench_finalize(runs=3 if quick else 5)
+    disk = f"bare fsync on this disk: p50 {w['fsync_p50_ms']:.2f} ms, p99 {w['fsync_p99_ms']:.2f} ms"
+    return [
+        figure("cell write until durable, p50", w["p50_ms"], "ms", None),
+        figure("cell write until durable, p99", w["p99_ms"], "ms", 2.0, note=disk),
+        figure(
+            "cell write p99 ÷ bare fsync p99",
+            w["p99_ms"] / w["fsync_p99_ms"],
+            "×",
+            None,
+            note="the store's cost over the disk's own",
+        ),
+        figure(
+            f"finalize of {f['form']} with every cell filled", f["ms"], "ms", None, note=f"{f['cells']} cells"
+        ),
+    ]

@@ -251,9 +251,7 @@ def bench_shaped(
             "bytes_up": stats.bytes_up,
             "bytes_down": stats.bytes_down,
             "round_trips": stats.requests,
-            "endpoints": [
-                f"{e.target.split('?')[0].rsplit('/', 1)[-1]}:{e.status}" for e in rig.proxy.log
-            ],
+            "endpoints": [f"{e.target.split('?')[0].rsplit('/', 1)[-1]}:{e.status}" for e in rig.proxy.log],
         }
 
 
@@ -295,7 +293,8 @@ def figures(quick: bool = False) -> list[dict]:
                 "× limit",
                 1.5,
                 note=f"{s['seconds']:.1f} s vs limit {s['limit']:.1f} s "
-                f"({s['bytes_up']} B up, {s['bytes_down']} B down, {s['round_trips']} requests)",
+                f"({s['bytes_up']} B up, {s['bytes_down']} B down, {s['round_trips']} requests: "
+                f"{' '.join(s['endpoints'])})",
             )
         )
     return out

@@ -23,10 +23,17 @@ def run(data_dir: Path, *args: str, lang: str | None = None, check: int | None =
     cmd = [sys.executable, "-m", "dttsclient", "--data-dir", str(data_dir)]
     if lang:
         cmd += ["--lang", lang]
-    proc = subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=120,
-                          env={**__import__("os").environ, "PYTHONIOENCODING": "utf-8"})
+    proc = subprocess.run(
+        cmd + list(args),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "PYTHONIOENCODING": "utf-8"},
+    )
     if check is not None:
-        assert proc.returncode == check, f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+        assert proc.returncode == check, (
+            f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+        )
     return proc
 
 
@@ -61,9 +68,24 @@ def test_journey_import_enter_errors_fix_finalize_queued(profile: Path):
     d = profile
     u = ["--unit", UNIT]
     # Enter values; the working-age count of the Thái (03) women exceeds their population: a rule error.
-    doc = run_json(d, *u, "values", "set", "--form", "LC-N", "--period", "2026",
-                   "1001=40", "1002@eth=03|sex=F=100", "1002@eth=03|sex=M=95", "1003@eth=03|sex=F=120",
-                   "1003@sex=M|eth=03=100", "1004=12,5", "2001@area=CAO=3", "2002=có")
+    doc = run_json(
+        d,
+        *u,
+        "values",
+        "set",
+        "--form",
+        "LC-N",
+        "--period",
+        "2026",
+        "1001=40",
+        "1002@eth=03|sex=F=100",
+        "1002@eth=03|sex=M=95",
+        "1003@eth=03|sex=F=120",
+        "1003@sex=M|eth=03=100",
+        "1004=12,5",
+        "2001@area=CAO=3",
+        "2002=có",
+    )
     assert doc["saved"] == 8
     codes = {e["code"] for e in doc["errors"]}
     assert {"K1", "K2"} <= codes
@@ -159,11 +181,14 @@ def test_no_commune_says_what_to_do(profile: Path):
 
 
 def test_bad_catalogue_reports_every_problem_and_loads_nothing(tmp_path: Path, profile: Path):
-    bad = write_province_workbook(tmp_path / "bad.xlsx", edits={
-        ("indicators", 2, 7): "abc",        # min of 1001 is not a number
-        ("indicators", 3, 2): "ZZ",         # unknown group
-        ("rules", 2, 2): "1003 <= 0999",    # a rule naming an unknown code
-    })
+    bad = write_province_workbook(
+        tmp_path / "bad.xlsx",
+        edits={
+            ("indicators", 2, 7): "abc",  # min of 1001 is not a number
+            ("indicators", 3, 2): "ZZ",  # unknown group
+            ("rules", 2, 2): "1003 <= 0999",  # a rule naming an unknown code
+        },
+    )
     before = db_digest(profile)
     proc = run(profile, "catalog", "import", str(bad), check=1)
     assert "3 lỗi" in proc.stderr

@@ -17,8 +17,9 @@ from hubfixture import COMMUNE_A, DEFAULT_PASSWORD, good_values
 from sync.syncutil import REVIEWER, USER, batch_ids, finalize, finalize_many, hub_submissions, states, sync
 
 
-def _gz(docs: list[dict]) -> bytes:
-    body = {"device_id": "x" * 36, "app_version": "0.1.0", "submissions": docs}
+def _gz(docs: list[dict], device_id: str = "x" * 36) -> bytes:
+    """The batch body exactly as the transport sends it (compact JSON, gzip level 6, no timestamp)."""
+    body = {"device_id": device_id, "app_version": "0.1.0", "submissions": docs}
     return gzip.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), 6, mtime=0)
 
 
@@ -149,20 +150,37 @@ def test_late_data_is_accepted_as_late(store, creds, hub):
     assert item.state == "late" and item.receipt_no
 
 
-@pytest.mark.parametrize("hub_config", [{"max_batch_items": 2}])
-def test_413_halves_the_batch(store, creds, hub, proxy):
-    subs = finalize_many(store, 6)
+def _noisy_reports(store, n: int) -> list:
+    """``n`` finalized reports, each with a comment of random letters (so gzip cannot fold them together)."""
+    rng = random.Random(413)
+    subs = []
+    for i in range(n):
+        report = store.report(COMMUNE_A, "BM01", str(2026 + i), create=True)
+        store.set_eth_rows(report.id, ["02", "08"])
+        store.set_cells(report.id, [(c, d, v) for (c, d), v in good_values().items()], USER)
+        store.set_comment(report.id, "0102", "", "".join(rng.choices(string.ascii_letters, k=400)), USER)
+        subs.append(store.finalize(report.id, USER))
+    return subs
+
+
+@pytest.mark.parametrize("limit", ["max_batch_items", "max_request_bytes"])
+def test_413_halves_the_batch(store, creds, hub, proxy, limit):
+    subs = _noisy_reports(store, 6)
+    docs = [s.document for s in subs]
+    if limit == "max_batch_items":
+        hub.hub.config = hub.hub.config.replace(max_batch_items=2)
+    else:  # a small max request size: any two fit, no three do
+        pairs = max(len(_gz(docs[i : i + 2], store.device_id)) for i in range(5))
+        triples = min(len(_gz(docs[i : i + 3], store.device_id)) for i in range(4))
+        assert pairs + 100 < triples
+        hub.hub.config = hub.hub.config.replace(max_request_bytes=pairs + 50)
     proxy.reset_stats()
     result = sync(store, creds)
     assert result.accepted == 6
-    statuses = [e.status for e in proxy.requests_to("submissions:batch")]
-    assert 413 in statuses
-    sent_ok = [
-        ids
-        for ids, e in zip(batch_ids(proxy), proxy.requests_to("submissions:batch"), strict=True)
-        if e.status == 200
-    ]
-    assert all(len(ids) <= 2 for ids in sent_ok)
+    batches = proxy.requests_to("submissions:batch")
+    assert 413 in [e.status for e in batches]
+    sent_ok = [ids for ids, e in zip(batch_ids(proxy), batches, strict=True) if e.status == 200]
+    assert all(len(ids) <= 2 for ids in sent_ok) and max(len(ids) for ids in sent_ok) == 2
     assert sorted(i for ids in sent_ok for i in ids) == sorted(s.submission_id for s in subs)
     assert hub_submissions(hub) == Counter({s.submission_id: 1 for s in subs})
 

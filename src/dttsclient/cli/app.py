@@ -28,8 +28,12 @@ def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """Options every command takes, accepted before and after the command name."""
     d = argparse.SUPPRESS if suppress else None
     parser.add_argument("--data-dir", type=Path, default=d, help="profile directory (default: per user)")
-    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS if suppress else False,
-                        help="machine output: one JSON document on stdout")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="machine output: one JSON document on stdout",
+    )
     parser.add_argument("--lang", choices=("vi", "en"), default=d, help="language of messages (default vi)")
     parser.add_argument("--unit", default=d, help="commune code (default: the profile's commune)")
 
@@ -76,13 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", type=Path)
     s.add_argument("--period")
     s.add_argument("--form")
-    s.add_argument("--yes", action="store_true", help="confirm importing a file of another form/commune/period")
+    s.add_argument(
+        "--yes", action="store_true", help="confirm importing a file of another form/commune/period"
+    )
 
     c = cmd("finalize", "finalize a report and queue it for sending")
     c.add_argument("--form", required=True)
     c.add_argument("--period", required=True)
-    c.add_argument("--reason", action="append", default=[], metavar="RULE=TEXT",
-                   help="reason for a warning (repeatable)")
+    c.add_argument(
+        "--reason", action="append", default=[], metavar="RULE=TEXT", help="reason for a warning (repeatable)"
+    )
 
     cmd("status", "profile, database, drafts, outbox, last sync, catalogue")
     cmd("sync", "push the outbox and pull once")
@@ -108,7 +115,18 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-COMMANDS = ("login", "setup", "catalog", "values", "finalize", "status", "sync", "backup", "courier", "export")
+COMMANDS = (
+    "login",
+    "setup",
+    "catalog",
+    "values",
+    "finalize",
+    "status",
+    "sync",
+    "backup",
+    "courier",
+    "export",
+)
 
 
 def parse(args: list[str]) -> argparse.Namespace | int:
@@ -174,8 +192,12 @@ def _handler(ns: argparse.Namespace):
 
 
 def _not_available(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    out.error(out.t(f"Lệnh '{ns.command}' chưa có trong phiên bản này.",
-                    f"The command '{ns.command}' is not available in this version."))
+    out.error(
+        out.t(
+            f"Lệnh '{ns.command}' chưa có trong phiên bản này.",
+            f"The command '{ns.command}' is not available in this version.",
+        )
+    )
     return EXIT_FAILED
 
 

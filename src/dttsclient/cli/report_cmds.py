@@ -47,11 +47,15 @@ def resolve_unit(ns: argparse.Namespace, store: Store) -> str:
             "or give the commune code with --unit CODE.",
         )
     if not re.fullmatch(r"\d{5}", unit):
-        raise CliError(f"Mã xã '{unit}' không hợp lệ: mã xã gồm 5 chữ số, ví dụ 01849.",
-                       f"'{unit}' is not a commune code: it has 5 digits, e.g. 01849.")
+        raise CliError(
+            f"Mã xã '{unit}' không hợp lệ: mã xã gồm 5 chữ số, ví dụ 01849.",
+            f"'{unit}' is not a commune code: it has 5 digits, e.g. 01849.",
+        )
     if refdata.commune(unit) is None:
-        raise CliError(f"Không có xã mã '{unit}' trong danh mục đơn vị hành chính 2025.",
-                       f"There is no commune with code '{unit}' in the 2025 list of administrative units.")
+        raise CliError(
+            f"Không có xã mã '{unit}' trong danh mục đơn vị hành chính 2025.",
+            f"There is no commune with code '{unit}' in the 2025 list of administrative units.",
+        )
     return unit
 
 
@@ -68,8 +72,10 @@ def require_catalog(store: Store) -> Catalog:
 def resolve_form(catalog: Catalog, form_code: str, period: str) -> Form:
     if not catalog.has_form(form_code):
         known = ", ".join(f.code for f in catalog.forms)
-        raise CliError(f"Không có biểu '{form_code}' trong danh mục. Các biểu có: {known}.",
-                       f"There is no form '{form_code}' in the catalogue. Forms: {known}.")
+        raise CliError(
+            f"Không có biểu '{form_code}' trong danh mục. Các biểu có: {known}.",
+            f"There is no form '{form_code}' in the catalogue. Forms: {known}.",
+        )
     form = catalog.form(form_code)
     periods.check_period_for_form(period, form.period_type)
     return form
@@ -89,22 +95,32 @@ def parse_value(text: str, value_type: str) -> str | None:
     return values.parse_input(text, value_type)
 
 
-def parse_assignments(catalog: Catalog, form: Form, items: list[str], eth_rows: set[str]) -> list[tuple[str, str, str | None]]:
+def parse_assignments(
+    catalog: Catalog, form: Form, items: list[str], eth_rows: set[str]
+) -> list[tuple[str, str, str | None]]:
     """``CODE[@DISAGG]=VALUE`` → (code, disagg key, canonical or None); every problem reported at once."""
     form_codes = {i.code for i in catalog.form_indicators(form)}
     parsed: list[tuple[str, str, str | None]] = []
     problems: list[tuple[str, str]] = []
     for item in items:
         if "=" not in item:
-            problems.append((f"'{item}': thiếu dấu '=' (dạng MÃ=GIÁ_TRỊ hoặc MÃ@eth=08|sex=F=GIÁ_TRỊ).",
-                             f"'{item}': missing '=' (CODE=VALUE or CODE@eth=08|sex=F=VALUE)."))
+            problems.append(
+                (
+                    f"'{item}': thiếu dấu '=' (dạng MÃ=GIÁ_TRỊ hoặc MÃ@eth=08|sex=F=GIÁ_TRỊ).",
+                    f"'{item}': missing '=' (CODE=VALUE or CODE@eth=08|sex=F=VALUE).",
+                )
+            )
             continue
         left, raw = item.rsplit("=", 1)
         code, _, key = left.partition("@")
         code = code.strip()
         if code not in form_codes:
-            problems.append((f"'{item}': chỉ tiêu '{code}' không có trong biểu {form.code}.",
-                             f"'{item}': indicator '{code}' is not on form {form.code}."))
+            problems.append(
+                (
+                    f"'{item}': chỉ tiêu '{code}' không có trong biểu {form.code}.",
+                    f"'{item}': indicator '{code}' is not on form {form.code}.",
+                )
+            )
             continue
         indicator = catalog.indicator(code)
         try:
@@ -114,12 +130,16 @@ def parse_assignments(catalog: Catalog, form: Form, items: list[str], eth_rows: 
                 want = ", ".join(sorted(dims)) or "không phân tổ"
                 want_en = ", ".join(sorted(dims)) or "none"
                 raise ValueInputError(
-                    f"chỉ tiêu {code} phân tổ theo: {want}.", f"indicator {code} is broken down by: {want_en}.")
+                    f"chỉ tiêu {code} phân tổ theo: {want}.",
+                    f"indicator {code} is broken down by: {want_en}.",
+                )
             for dim, opt in mapping.items():
                 allowed = {o.code for o in catalog.options_for(dim)}
                 if opt not in allowed:
-                    raise ValueInputError(f"'{dim}={opt}' không phải là lựa chọn hợp lệ.",
-                                          f"'{dim}={opt}' is not a valid option.")
+                    raise ValueInputError(
+                        f"'{dim}={opt}' không phải là lựa chọn hợp lệ.",
+                        f"'{dim}={opt}' is not a valid option.",
+                    )
             canonical = parse_value(raw, indicator.value_type)
             # A value the catalogue can never accept (negative count, over the max) is bad input here;
             # relations between values (rules) are saved and reported instead.
@@ -133,9 +153,30 @@ def parse_assignments(catalog: Catalog, form: Form, items: list[str], eth_rows: 
             eth_rows.add(mapping["eth"])
         parsed.append((code, disagg.make_key(mapping), canonical))
     if problems:
-        raise CliError("Không lưu giá trị nào:\n" + "\n".join(p[0] for p in problems),
-                       "No value was saved:\n" + "\n".join(p[1] for p in problems))
+        raise CliError(
+            "Không lưu giá trị nào:\n" + "\n".join(p[0] for p in problems),
+            "No value was saved:\n" + "\n".join(p[1] for p in problems),
+        )
     return parsed
+
+
+STATE_NAMES = {
+    "draft": ("Nháp", "Draft"),
+    "finalized": ("Đã chốt", "Finalized"),
+    "queued": ("Chờ gửi", "Queued"),
+    "sending": ("Đang gửi", "Sending"),
+    "accepted": ("Đã gửi ✓", "Sent ✓"),
+    "needs_attention": ("Cần xử lý", "Needs attention"),
+    "conflict": ("Xung đột", "Conflict"),
+    "late": ("Nộp muộn", "Late"),
+    "superseded": ("Đã thay bằng lần nộp mới", "Superseded"),
+    "discarded": ("Đã bỏ", "Discarded"),
+}
+
+
+def state_name(state: str, out: Output) -> str:
+    vi, en = STATE_NAMES.get(state, (state, state))
+    return out.t(vi, en)
 
 
 def problem_lines(problems, out: Output) -> list[str]:
@@ -149,10 +190,17 @@ def problem_lines(problems, out: Output) -> list[str]:
 
 def report_doc(report) -> dict:
     return {
-        "id": str(report.id), "unit": report.unit, "form": report.form, "period": report.period,
-        "state": report.state, "dirty": bool(report.dirty), "revision_no": report.revision_no,
-        "catalog_id": report.catalog_id, "catalog_version": report.catalog_version,
-        "server_revision": report.server_revision, "review_state": report.review_state,
+        "id": str(report.id),
+        "unit": report.unit,
+        "form": report.form,
+        "period": report.period,
+        "state": report.state,
+        "dirty": bool(report.dirty),
+        "revision_no": report.revision_no,
+        "catalog_id": report.catalog_id,
+        "catalog_version": report.catalog_version,
+        "server_revision": report.server_revision,
+        "review_state": report.review_state,
         "review_comment": report.review_comment,
     }
 
@@ -162,19 +210,35 @@ def cmd_catalog_import(ns: argparse.Namespace, data_dir: Path, out: Output) -> i
     catalog = load_catalog(ns.file)
     with open_store(data_dir) as store:
         added = store.import_catalog(catalog)
-    doc = {"catalog_id": catalog.catalog_id, "version": catalog.version, "title": catalog.title,
-           "sample": catalog.sample, "indicators": len(catalog.indicators), "forms": len(catalog.forms),
-           "rules": len(catalog.rules), "imported": added}
+    doc = {
+        "catalog_id": catalog.catalog_id,
+        "version": catalog.version,
+        "title": catalog.title,
+        "sample": catalog.sample,
+        "indicators": len(catalog.indicators),
+        "forms": len(catalog.forms),
+        "rules": len(catalog.rules),
+        "imported": added,
+    }
     if not added:
-        out.result(doc, out.t(f"Danh mục {catalog.catalog_id} phiên bản {catalog.version} đã có sẵn; không đổi gì.",
-                              f"Catalogue {catalog.catalog_id} version {catalog.version} is already there; nothing changed."))
+        out.result(
+            doc,
+            out.t(
+                f"Danh mục {catalog.catalog_id} phiên bản {catalog.version} đã có sẵn; không đổi gì.",
+                f"Catalogue {catalog.catalog_id} version {catalog.version} is already there; nothing changed.",
+            ),
+        )
         return EXIT_PARTLY
     sample = out.t(" (MẪU)", " (SAMPLE)") if catalog.sample else ""
-    out.result(doc, out.t(
-        f"Đã nạp danh mục {catalog.catalog_id} phiên bản {catalog.version}{sample}: {len(catalog.indicators)} chỉ tiêu, "
-        f"{len(catalog.forms)} biểu, {len(catalog.rules)} quy tắc kiểm tra.",
-        f"Loaded catalogue {catalog.catalog_id} version {catalog.version}{sample}: {len(catalog.indicators)} indicators, "
-        f"{len(catalog.forms)} forms, {len(catalog.rules)} rules."))
+    out.result(
+        doc,
+        out.t(
+            f"Đã nạp danh mục {catalog.catalog_id} phiên bản {catalog.version}{sample}: {len(catalog.indicators)} chỉ tiêu, "
+            f"{len(catalog.forms)} biểu, {len(catalog.rules)} quy tắc kiểm tra.",
+            f"Loaded catalogue {catalog.catalog_id} version {catalog.version}{sample}: {len(catalog.indicators)} indicators, "
+            f"{len(catalog.forms)} forms, {len(catalog.rules)} rules.",
+        ),
+    )
     return EXIT_OK
 
 
@@ -194,11 +258,18 @@ def cmd_values_set(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
         store.set_cells(report.id, items, who(store))
         report = store.report_by_id(report.id)
         problems = store.check(report.id)
-    doc = {"report": report_doc(report), "saved": len(items),
-           "errors": [p.to_json() for p in problems if p.is_error],
-           "warnings": [p.to_json() for p in problems if not p.is_error]}
-    lines = [out.t(f"Đã lưu {len(items)} giá trị vào báo cáo {unit} / {ns.form} / {ns.period}.",
-                   f"Saved {len(items)} value(s) in report {unit} / {ns.form} / {ns.period}.")]
+    doc = {
+        "report": report_doc(report),
+        "saved": len(items),
+        "errors": [p.to_json() for p in problems if p.is_error],
+        "warnings": [p.to_json() for p in problems if not p.is_error],
+    }
+    lines = [
+        out.t(
+            f"Đã lưu {len(items)} giá trị vào báo cáo {unit} / {ns.form} / {ns.period}.",
+            f"Saved {len(items)} value(s) in report {unit} / {ns.form} / {ns.period}.",
+        )
+    ]
     if problems:
         lines.append(out.t("Kiểm tra:", "Checks:"))
         lines += problem_lines(problems, out)
@@ -214,8 +285,13 @@ def cmd_values_show(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
             catalog = require_catalog(store)
             resolve_form(catalog, ns.form, ns.period)
             doc = {"report": None, "cells": [], "errors": [], "warnings": []}
-            out.result(doc, out.t(f"Chưa có báo cáo {unit} / {ns.form} / {ns.period}.",
-                                  f"No report {unit} / {ns.form} / {ns.period} yet."))
+            out.result(
+                doc,
+                out.t(
+                    f"Chưa có báo cáo {unit} / {ns.form} / {ns.period}.",
+                    f"No report {unit} / {ns.form} / {ns.period} yet.",
+                ),
+            )
             return EXIT_PARTLY
         catalog = report_catalog(store, report)
         cells = store.cells(report.id)
@@ -228,15 +304,35 @@ def cmd_values_show(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
     for (code, key), value in sorted(cells.items(), key=lambda kv: (order.get(kv[0][0], 10**6), kv[0])):
         vt = catalog.indicator(code).value_type if catalog.has_indicator(code) else "text"
         c = comments.get((code, key))
-        cell_docs.append({"code": code, "disagg": key, "value": value, "display": values.format_value(value, vt),
-                          "comment": c.text if c else None})
-    doc = {"report": report_doc(report), "cells": cell_docs,
-           "outbox": [{"submission_id": o.submission_id, "revision_no": o.revision_no, "state": o.state,
-                       "receipt_no": o.receipt_no} for o in outbox],
-           "errors": [p.to_json() for p in problems if p.is_error],
-           "warnings": [p.to_json() for p in problems if not p.is_error]}
-    lines = [f"{unit} / {form.code} {form.name_vi if out.lang == 'vi' else form.name_en} / {ns.period} — "
-             + out.t("trạng thái", "state") + f": {report.state}"]
+        cell_docs.append(
+            {
+                "code": code,
+                "disagg": key,
+                "value": value,
+                "display": values.format_value(value, vt),
+                "comment": c.text if c else None,
+            }
+        )
+    doc = {
+        "report": report_doc(report),
+        "cells": cell_docs,
+        "outbox": [
+            {
+                "submission_id": o.submission_id,
+                "revision_no": o.revision_no,
+                "state": o.state,
+                "receipt_no": o.receipt_no,
+            }
+            for o in outbox
+        ],
+        "errors": [p.to_json() for p in problems if p.is_error],
+        "warnings": [p.to_json() for p in problems if not p.is_error],
+    }
+    lines = [
+        f"{unit} / {form.code} {form.name_vi if out.lang == 'vi' else form.name_en} / {ns.period} — "
+        + out.t("trạng thái", "state")
+        + f": {state_name(report.state, out)}"
+    ]
     for c in cell_docs:
         name = catalog.indicator(c["code"]).name_vi if catalog.has_indicator(c["code"]) else ""
         key = f"@{c['disagg']}" if c["disagg"] else ""
@@ -245,8 +341,11 @@ def cmd_values_show(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
         lines.append(out.t("Kiểm tra:", "Checks:"))
         lines += problem_lines(problems, out)
     for o in outbox:
-        lines.append(out.t(f"  Lần nộp {o.revision_no}: {o.state}", f"  Revision {o.revision_no}: {o.state}")
-                     + (f" ({o.receipt_no})" if o.receipt_no else ""))
+        lines.append(
+            out.t(f"  Lần nộp {o.revision_no}: ", f"  Revision {o.revision_no}: ")
+            + state_name(o.state, out)
+            + (f" ({o.receipt_no})" if o.receipt_no else "")
+        )
     out.result(doc, "\n".join(lines))
     return EXIT_OK
 
@@ -256,7 +355,9 @@ def _reasons(items: list[str]) -> dict[str, str]:
     for item in items:
         rule, sep, text = item.partition("=")
         if not sep or not text.strip():
-            raise CliError(f"--reason '{item}': dạng đúng là MÃ_QUY_TẮC=LÝ_DO.", f"--reason '{item}': use RULE=TEXT.")
+            raise CliError(
+                f"--reason '{item}': dạng đúng là MÃ_QUY_TẮC=LÝ_DO.", f"--reason '{item}': use RULE=TEXT."
+            )
         reasons[rule.strip()] = text.strip()
     return reasons
 
@@ -270,13 +371,18 @@ def cmd_finalize(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
         report = store.report(unit, ns.form, ns.period)
         if report is None:
             resolve_form(require_catalog(store), ns.form, ns.period)
-            raise CliError(f"Chưa có báo cáo {unit} / {ns.form} / {ns.period}: hãy nhập số liệu trước.",
-                           f"No report {unit} / {ns.form} / {ns.period}: enter values first.")
+            raise CliError(
+                f"Chưa có báo cáo {unit} / {ns.form} / {ns.period}: hãy nhập số liệu trước.",
+                f"No report {unit} / {ns.form} / {ns.period}: enter values first.",
+            )
         try:
             submission = store.finalize(report.id, who(store), reasons=reasons, require_reasons=False)
         except FinalizeBlocked as exc:
-            doc = {"finalized": False, "errors": [p.to_json() for p in exc.problems if p.is_error],
-                   "warnings": [p.to_json() for p in exc.problems if not p.is_error]}
+            doc = {
+                "finalized": False,
+                "errors": [p.to_json() for p in exc.problems if p.is_error],
+                "warnings": [p.to_json() for p in exc.problems if not p.is_error],
+            }
             if out.json_mode:
                 out.result(doc)
             out.error(out.t("Chưa chốt được: còn lỗi phải sửa.", "Not finalized: there are errors to fix."))
@@ -288,13 +394,24 @@ def cmd_finalize(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
             return EXIT_PARTLY
         warnings = [p for p in store.check(report.id) if not p.is_error]
         counts = store.outbox_counts()
-    doc = {"finalized": True, "submission_id": submission.submission_id, "revision_no": submission.revision_no,
-           "supersedes": submission.supersedes, "payload_sha256": submission.payload_sha256,
-           "state": "queued", "warnings": [p.to_json() for p in warnings], "outbox": counts}
-    lines = [out.t(f"Đã chốt báo cáo {unit} / {ns.form} / {ns.period}, lần nộp {submission.revision_no}; "
-                   f"đang chờ gửi ({counts.get('queued', 0)} báo cáo trong hộp thư đi).",
-                   f"Finalized report {unit} / {ns.form} / {ns.period}, revision {submission.revision_no}; "
-                   f"queued for sending ({counts.get('queued', 0)} report(s) in the outbox).")]
+    doc = {
+        "finalized": True,
+        "submission_id": submission.submission_id,
+        "revision_no": submission.revision_no,
+        "supersedes": submission.supersedes,
+        "payload_sha256": submission.payload_sha256,
+        "state": "queued",
+        "warnings": [p.to_json() for p in warnings],
+        "outbox": counts,
+    }
+    lines = [
+        out.t(
+            f"Đã chốt báo cáo {unit} / {ns.form} / {ns.period}, lần nộp {submission.revision_no}; "
+            f"đang chờ gửi ({counts.get('queued', 0)} báo cáo trong hộp thư đi).",
+            f"Finalized report {unit} / {ns.form} / {ns.period}, revision {submission.revision_no}; "
+            f"queued for sending ({counts.get('queued', 0)} report(s) in the outbox).",
+        )
+    ]
     if warnings:
         lines.append(out.t("Cảnh báo (đã ghi nhận):", "Warnings (recorded):"))
         lines += problem_lines(warnings, out)
@@ -312,10 +429,13 @@ def cmd_status(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
         out.t("Thư mục dữ liệu: ", "Data directory: ") + str(doc.get("data_dir")),
         out.t("Cơ sở dữ liệu:   ", "Database:       ") + str(doc.get("database")),
         out.t("Xã:              ", "Commune:        ") + str((doc.get("profile") or {}).get("unit") or "—"),
-        out.t("Danh mục:        ", "Catalogue:      ") + (f"{cat.get('catalog_id')} v{cat.get('version')}" if cat else "—"),
+        out.t("Danh mục:        ", "Catalogue:      ")
+        + (f"{cat.get('catalog_id')} v{cat.get('version')}" if cat else "—"),
         out.t("Bản nháp:        ", "Drafts:         ") + str(doc.get("drafts", 0)),
-        out.t("Hộp thư đi:      ", "Outbox:         ") + (", ".join(f"{k} {v}" for k, v in outbox.items() if v) or "0"),
-        out.t("Đồng bộ gần nhất: ", "Last sync:      ") + str((doc.get("last_sync") or {}).get("finished_at") or "—"),
+        out.t("Hộp thư đi:      ", "Outbox:         ")
+        + (", ".join(f"{state_name(k, out)}: {v}" for k, v in outbox.items() if v) or "0"),
+        out.t("Đồng bộ gần nhất: ", "Last sync:      ")
+        + str((doc.get("last_sync") or {}).get("finished_at") or "—"),
     ]
     out.result(doc, "\n".join(lines))
     return EXIT_OK
