@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from province_workbook import write_province_workbook
 
 UNIT = "02680"  # Xã Hợp Thành, Lào Cai
