@@ -16,7 +16,9 @@ otherwise) forwards it to the hub, reads the hub's whole reply and passes it bac
 ``html200``    answer ``200 text/html`` with a proxy's HTML page, never forwarding
 ``json200``    answer ``200 application/json`` ``{"status": "ok"}`` (a proxy's JSON, no server_id)
 ``status``     answer with ``status`` (e.g. 502, 503, 429 with ``retry_after``), never forwarding
-``slow``       forward, shaping the link (same as :meth:`FaultProxy.shape`)
+``slow``       forward, shaping the link (same as :meth:`FaultProxy.shape`); with ``path`` or ``times``
+               only the matching requests are slowed (each by itself: ``latency`` seconds each way
+               and ``bandwidth`` bytes per second), the rest of the link stays as it is
 ``rewrite``    forward, then pass back the reply with its body changed by ``rewrite(body) -> body``
                (corruption: a missing result, a wrong field …)
 =============  ==============================================================================================
@@ -94,6 +96,8 @@ class Fault:
     retry_after: float | None = None
     fraction: float = 0.5
     rewrite: Callable[[bytes], bytes] | None = None
+    bandwidth: float | None = None
+    latency: float = 0.0
 
     def matches(self, target: str) -> bool:
         return (self.times is None or self.times > 0) and (self.path is None or self.path in target)
@@ -220,16 +224,20 @@ class FaultProxy:
             status: the status of the ``status`` mode.
             retry_after: the ``Retry-After`` header of the ``status`` mode.
             fraction: for ``cut``/``reset``, how much of the reply's body is sent.
-            bandwidth, latency: for ``slow``, the shaping (see :meth:`shape`).
+            bandwidth, latency: for ``slow``, the shaping (see :meth:`shape`): of the whole link, or
+                only of the matching requests when ``path`` or ``times`` is given.
             rewrite: for ``rewrite``, the function that changes the reply's body.
         """
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
-        if mode == "slow":
+        own_shaping = mode == "slow" and (path is not None or times is not None)
+        if mode == "slow" and not own_shaping:
             self.shape(bandwidth=bandwidth, latency=latency or 0.0)
         if mode == "rewrite" and rewrite is None:
             raise ValueError("the rewrite mode needs a rewrite function")
         rule = Fault(mode, times, path, status, retry_after, fraction, rewrite)
+        if own_shaping:
+            rule.bandwidth, rule.latency = bandwidth, latency or 0.0
         with self._lock:
             self._faults.append(rule)
         return rule
@@ -336,7 +344,15 @@ class FaultProxy:
                 if rule.matches(target):
                     self._take(rule)
                     return Fault(
-                        rule.mode, None, rule.path, rule.status, rule.retry_after, rule.fraction, rule.rewrite
+                        rule.mode,
+                        None,
+                        rule.path,
+                        rule.status,
+                        rule.retry_after,
+                        rule.fraction,
+                        rule.rewrite,
+                        rule.bandwidth,
+                        rule.latency,
                     )
         return Fault("pass")
 
@@ -386,7 +402,7 @@ class FaultProxy:
                 if upstream is None:
                     upstream = self._connect_upstream()
                     buffers["upstream"] = bytearray()
-                self._transmit(upstream, request.raw, "up")
+                self._transmit(upstream, request.raw, "up", rule)
                 try:
                     reply = self._read_message(upstream, buffers["upstream"], self.upstream_timeout, method)
                 except _Closed:
@@ -410,7 +426,7 @@ class FaultProxy:
                     return
                 if rule.mode == "rewrite" and rule.rewrite is not None:
                     reply = _rewritten(reply, rule.rewrite)
-                self._send(client, reply.raw, "down", record)
+                self._send(client, reply.raw, "down", record, rule)
                 if reply.headers.get("connection", "").lower() == "close":
                     self._untrack(upstream)
                     upstream = None
@@ -428,27 +444,34 @@ class FaultProxy:
         self._track(sock)
         return sock
 
-    def _send(self, sock: socket.socket, data: bytes, direction: str, record: Exchange) -> None:
-        sent = self._transmit(sock, data, direction)
+    def _send(
+        self, sock: socket.socket, data: bytes, direction: str, record: Exchange, rule: Fault | None = None
+    ) -> None:
+        sent = self._transmit(sock, data, direction, rule)
         record.bytes_down += sent
         with self._lock:
             self.stats.bytes_down += sent
 
-    def _transmit(self, sock: socket.socket, data: bytes, direction: str) -> int:
-        """Send ``data`` through the shaped link; returns the number of bytes sent."""
+    def _transmit(self, sock: socket.socket, data: bytes, direction: str, rule: Fault | None = None) -> int:
+        """Send ``data`` through the shaped link (or the rule's own shaping); returns the bytes sent."""
+        own = rule is not None and rule.mode == "slow" and bool(rule.bandwidth or rule.latency)
         with self._lock:
-            bandwidth, latency = self._bandwidth, self._latency
+            bandwidth, latency = (rule.bandwidth, rule.latency) if own else (self._bandwidth, self._latency)
         if not bandwidth and not latency:
             sock.sendall(data)
             return len(data)
         sent = 0
         arrived = time.monotonic()  # the whole message is here: its chunks pipeline on the link
+        free_at = arrived  # a request with its own shaping has a link to itself
         for i in range(0, len(data), _CHUNK):
             piece = data[i : i + _CHUNK]
             with self._lock:
-                start = max(arrived, self._free_at[direction])
+                start = max(arrived, free_at if own else self._free_at[direction])
                 end = start + (len(piece) / bandwidth if bandwidth else 0.0)
-                self._free_at[direction] = end
+                if own:
+                    free_at = end
+                else:
+                    self._free_at[direction] = end
             deliver_at = end + latency
             while (delay := deliver_at - time.monotonic()) > 0:
                 if self._closed.wait(min(delay, _POLL)):

@@ -7,7 +7,7 @@ Use::
     with memory_keyring() as kr:       # keyring.set_keyring(MemoryKeyring()), restored afterwards
         ...
 
-or the ``memory_keyring`` pytest fixture of ``tests/sync/conftest.py``.
+or the ``keyring_backend`` pytest fixture of ``tests/sync/conftest.py``.
 """
 
 from __future__ import annotations

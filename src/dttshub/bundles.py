@@ -10,7 +10,7 @@ A bundle is a zip with ``manifest.json`` and one JSON file per submission, exact
 
 ``file`` may also be spelled ``name`` or ``path``; without it the member is ``submissions/<id>.json``
 or ``<id>.json``. Everything is checked before anything is ingested: safe names and sizes (see
-:func:`dttsclient.core.setup_package.read_zip_safely`), every listed member present with its SHA-256,
+:func:`dttsclient.core.safezip.read_zip_safely`), every listed member present with its SHA-256,
 each member a submission whose ID is the listed one. A bundle failing any check is refused whole
 (:class:`~dttshub.errors.BundleError`, 400); a good one gives one result per submission, exactly like a
 batch, and importing it again gives ``duplicate`` for each.
@@ -22,7 +22,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from dttsclient.core.setup_package import UnsafeZipError, read_zip_safely, sha256_hex
+from dttsclient.core.safezip import UnsafeZipError, read_zip_safely
+from dttsclient.core.setup_package import sha256_hex
 from dttshub.config import HubConfig
 from dttshub.errors import BundleError
 
@@ -94,7 +95,7 @@ def read_bundle(data: bytes, config: HubConfig) -> Bundle:
         raise _bad("bundle_no_manifest", "thiếu manifest.json.", "manifest.json is missing.")
     try:
         manifest = json.loads(members[MANIFEST].decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise _bad("bundle_bad_manifest", "manifest.json hỏng.", "manifest.json is damaged.") from exc
     entries = manifest.get("submissions") if isinstance(manifest, dict) else None
     if not isinstance(entries, list) or manifest.get("format", FORMAT) != FORMAT:
@@ -128,7 +129,7 @@ def read_bundle(data: bytes, config: HubConfig) -> Bundle:
             )
         try:
             doc = json.loads(members[name].decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise _bad("bundle_bad_member", f"tệp {name} hỏng.", f"the file {name} is damaged.") from exc
         if not isinstance(doc, dict) or doc.get("submission_id") != sid:
             raise _bad(

@@ -101,7 +101,7 @@ def parse_json(body: bytes) -> object:
     """
     try:
         return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise BadRequest(
             "malformed_json",
             "Yêu cầu không phải JSON hợp lệ.",

@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--user", required=True)
     c.add_argument("--password-stdin", action="store_true")
     c.add_argument("--ca-file", type=Path, help="the province's CA certificate file")
+    c.add_argument("--retries", type=int, default=None, metavar="N", help="retries after a network error")
 
     c = cmd("setup", "offline first run")
     ssub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -92,7 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     cmd("status", "profile, database, drafts, outbox, last sync, catalogue")
-    cmd("sync", "push the outbox and pull once")
+    c = cmd("sync", "push the outbox and pull once")
+    c.add_argument("--password-stdin", action="store_true", help="where no keyring keeps the sign-in")
+    c.add_argument(
+        "--retries", type=int, default=None, metavar="N", help="retries after a network error (default 8)"
+    )
 
     c = cmd("backup", "verified backups on USB")
     bsub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -168,37 +173,18 @@ def execute(ns: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _handler(ns: argparse.Namespace):
-    from dttsclient.cli import report_cmds
+    from dttsclient.cli import report_cmds, usb_cmds
 
     key = ns.command if not getattr(ns, "action", None) else f"{ns.command} {ns.action}"
-    handlers = dict(report_cmds.HANDLERS)
-    try:
-        from dttsclient.cli import sync_cmds
+    if key in report_cmds.HANDLERS:
+        return report_cmds.HANDLERS[key]
+    if key in usb_cmds.HANDLERS:
+        return usb_cmds.HANDLERS[key]
+    if ns.command == "export":
+        return usb_cmds.HANDLERS["export"]
+    from dttsclient.cli import sync_cmds  # requests and keyring only for the commands that use them
 
-        handlers.update(sync_cmds.HANDLERS)
-    except ImportError:  # pragma: no cover - during development only
-        pass
-    try:
-        from dttsclient.cli import usb_cmds
-
-        handlers.update(usb_cmds.HANDLERS)
-    except ImportError:  # pragma: no cover
-        pass
-    if key in handlers:
-        return handlers[key]
-    if ns.command == "export" and "export" in handlers:
-        return handlers["export"]
-    return _not_available
-
-
-def _not_available(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    out.error(
-        out.t(
-            f"Lệnh '{ns.command}' chưa có trong phiên bản này.",
-            f"The command '{ns.command}' is not available in this version.",
-        )
-    )
-    return EXIT_FAILED
+    return sync_cmds.HANDLERS[key]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -653,7 +653,7 @@ def load_catalog(path: str | Path) -> Catalog:
         ) from err
     try:
         data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
         raise _file_problem(
             path, f"không phải là tệp JSON hợp lệ ({err})", f"is not a valid JSON file ({err})"
         ) from err

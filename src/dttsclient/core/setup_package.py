@@ -1,4 +1,4 @@
-"""Setup packages (``*.dttssetup``): reading and verifying them, and reading any zip safely.
+"""Setup packages (``*.dttssetup``): reading and verifying them.
 
 A setup package lets an officer set up a PC that has never been online (PRODUCT.md journey 1b). It is a
 zip made by the hub (``dttshub setup-package``) holding:
@@ -12,10 +12,11 @@ zip made by the hub (``dttshub setup-package``) holding:
 ``signature``      base64 of the Ed25519 signature of the exact bytes of ``manifest.json``
 =================  ======================================================================================
 
-:func:`read_setup_package` checks everything before returning anything: safe member names and sizes,
-every member listed in the manifest with the right SHA-256, nothing unlisted, and the signature. The
-signing key is the hub's public key (also given by ``GET /ping``); pass ``trusted_keys`` to accept only
-keys the client already pinned. This module is Qt-free and does not import ``dttshub``: the client
+:func:`read_setup_package` checks everything before returning anything: safe member names and sizes
+(the core's one safe zip reader, :func:`dttsclient.core.safezip.read_zip_safely`, importable from here
+too with :class:`~dttsclient.core.safezip.UnsafeZipError`), every member listed in the manifest with the
+right SHA-256, nothing unlisted, and the signature. The signing key is the hub's public key (also given
+by ``GET /ping``); pass ``trusted_keys`` to accept only keys the client already pinned. This module is Qt-free and does not import ``dttshub``: the client
 never depends on the hub.
 """
 
@@ -24,11 +25,8 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import io
 import json
 import logging
-import stat
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +35,7 @@ from typing import Any, BinaryIO
 from dttsclient.core.catalog import catalog_from_json
 from dttsclient.core.errors import CatalogError, DttsError
 from dttsclient.core.model import Catalog
+from dttsclient.core.safezip import UnsafeZipError, member_name_problem, read_zip_safely
 
 logger = logging.getLogger(__name__)
 
@@ -48,19 +47,6 @@ SIGNATURE = "signature"
 MAX_MEMBER_BYTES = 16 * 1024 * 1024
 MAX_TOTAL_BYTES = 64 * 1024 * 1024
 MAX_MEMBERS = 16
-
-
-class UnsafeZipError(DttsError):
-    """A zip file is damaged or unsafe (``..`` or absolute names, too large, a bomb); nothing was read.
-
-    Attributes:
-        reason: a machine code: ``not_zip``, ``bad_name``, ``duplicate_name``, ``too_many_members``,
-            ``member_too_large``, ``too_large``, ``encrypted``, ``symlink``, ``damaged``.
-    """
-
-    def __init__(self, message_vi: str, message_en: str, reason: str) -> None:
-        super().__init__(message_vi, message_en)
-        self.reason = reason
 
 
 class SetupPackageError(DttsError):
@@ -110,126 +96,7 @@ class SetupPackage:
 
 def check_member_name(name: str) -> bool:
     """True when a zip member name is a safe relative path (no ``..``, not absolute, no drive, no NUL)."""
-    if not name or "\x00" in name or name.startswith(("/", "\\")):
-        return False
-    if len(name) >= 2 and name[1] == ":":
-        return False
-    parts = name.replace("\\", "/").split("/")
-    return not any(part in ("..",) for part in parts)
-
-
-def read_zip_safely(
-    source: str | Path | bytes | BinaryIO,
-    *,
-    max_member_bytes: int,
-    max_total_bytes: int,
-    max_members: int,
-) -> dict[str, bytes]:
-    """Every file member of a zip, in memory, after checking it is safe.
-
-    Names, counts and declared sizes are checked before any member is decompressed; each member is then
-    read with a hard limit (a member whose real size differs from the declared one is refused), so a
-    zip bomb costs at most ``max_member_bytes + 1`` bytes of memory per member. Directory entries are
-    skipped. Nothing is written to disk.
-
-    Raises:
-        UnsafeZipError: not a zip, a bad or repeated name, too many members, a member or the total too
-            large, an encrypted member, a symlink, or a damaged member.
-    """
-    data: Any = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
-    try:
-        zf = zipfile.ZipFile(data)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UnsafeZipError(
-            "Tệp không phải tệp nén zip hợp lệ (có thể bị hỏng hoặc chép dở).",
-            "The file is not a valid zip file (it may be damaged or incompletely copied).",
-            "not_zip",
-        ) from exc
-    with zf:
-        infos = zf.infolist()
-        if len(infos) > max_members:
-            raise UnsafeZipError(
-                f"Tệp nén có quá nhiều thành phần ({len(infos)} > {max_members}).",
-                f"The zip has too many members ({len(infos)} > {max_members}).",
-                "too_many_members",
-            )
-        seen: set[str] = set()
-        declared_total = 0
-        files = []
-        for info in infos:
-            name = info.filename
-            if not check_member_name(name):
-                raise UnsafeZipError(
-                    f"Tệp nén chứa đường dẫn không an toàn: {name!r}.",
-                    f"The zip holds an unsafe path: {name!r}.",
-                    "bad_name",
-                )
-            if name.lower() in seen:
-                raise UnsafeZipError(
-                    f"Tệp nén có hai thành phần cùng tên: {name!r}.",
-                    f"The zip holds two members named {name!r}.",
-                    "duplicate_name",
-                )
-            seen.add(name.lower())
-            if info.is_dir():
-                continue
-            if info.flag_bits & 0x1:
-                raise UnsafeZipError(
-                    f"Thành phần {name!r} bị mã hoá.", f"Member {name!r} is encrypted.", "encrypted"
-                )
-            if stat.S_ISLNK(info.external_attr >> 16):
-                raise UnsafeZipError(
-                    f"Thành phần {name!r} là liên kết tượng trưng.",
-                    f"Member {name!r} is a symlink.",
-                    "symlink",
-                )
-            if info.file_size > max_member_bytes:
-                raise _member_too_large(name, max_member_bytes)
-            declared_total += info.file_size
-            if declared_total > max_total_bytes:
-                raise _total_too_large(max_total_bytes)
-            files.append(info)
-        out: dict[str, bytes] = {}
-        total = 0
-        for info in files:
-            try:
-                with zf.open(info) as fh:
-                    content = fh.read(max_member_bytes + 1)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-                raise UnsafeZipError(
-                    f"Thành phần {info.filename!r} bị hỏng.",
-                    f"Member {info.filename!r} is damaged.",
-                    "damaged",
-                ) from exc
-            if len(content) > max_member_bytes:
-                raise _member_too_large(info.filename, max_member_bytes)
-            if len(content) != info.file_size:
-                raise UnsafeZipError(
-                    f"Thành phần {info.filename!r} bị hỏng (kích thước sai).",
-                    f"Member {info.filename!r} is damaged (wrong size).",
-                    "damaged",
-                )
-            total += len(content)
-            if total > max_total_bytes:
-                raise _total_too_large(max_total_bytes)
-            out[info.filename] = content
-    return out
-
-
-def _member_too_large(name: str, limit: int) -> UnsafeZipError:
-    return UnsafeZipError(
-        f"Thành phần {name!r} lớn hơn giới hạn {limit} byte.",
-        f"Member {name!r} is larger than the {limit}-byte limit.",
-        "member_too_large",
-    )
-
-
-def _total_too_large(limit: int) -> UnsafeZipError:
-    return UnsafeZipError(
-        f"Tổng dung lượng giải nén vượt giới hạn {limit} byte.",
-        f"The total unpacked size is over the {limit}-byte limit.",
-        "too_large",
-    )
+    return member_name_problem(name) is None
 
 
 def sha256_hex(data: bytes) -> str:
@@ -247,7 +114,7 @@ def _fail(reason: str, vi: str, en: str) -> SetupPackageError:
 def _json(members: dict[str, bytes], name: str) -> Any:
     try:
         return json.loads(members[name].decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise _fail("bad_json", f"{name} không phải JSON hợp lệ.", f"{name} is not valid JSON.") from exc
 
 

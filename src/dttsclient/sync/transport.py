@@ -526,7 +526,7 @@ def _json_body(resp: requests.Response) -> dict[str, Any] | None:
         return None
     try:
         data = json.loads(resp.content.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # deep nesting: not a reply
         return None
     return data if isinstance(data, dict) else None
 

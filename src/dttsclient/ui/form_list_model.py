@@ -10,19 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from dttsclient.store.models import OutboxItem, Report
-
-Index = QModelIndex | QPersistentModelIndex
+from dttsclient.ui.rows_model import Index, RowsTableModel
 
 # badge key → (label, background colour, text colour)
 BADGES: dict[str, tuple[str, str, str]] = {
@@ -114,7 +106,7 @@ class FormRow:
         return self.filled / self.total if self.total else 0.0
 
 
-class FormListModel(QAbstractTableModel):
+class FormListModel(RowsTableModel):
     """Columns: form code, name, state badge, completeness, deadline (with the days left).
 
     Args:
@@ -122,6 +114,7 @@ class FormListModel(QAbstractTableModel):
         parent: the Qt parent.
     """
 
+    CONTEXT = "FormListModel"
     COLUMNS = (
         QT_TRANSLATE_NOOP("FormListModel", "Biểu"),
         QT_TRANSLATE_NOOP("FormListModel", "Tên biểu"),
@@ -134,49 +127,18 @@ class FormListModel(QAbstractTableModel):
 
     def __init__(self, today: date | None = None, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[FormRow] = []
         self._today = today or date.today()
 
     def set_rows(self, rows: list[FormRow], today: date | None = None) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self._rows = list(rows)
+        """Replace every row (and the date the countdown counts from, when given)."""
         if today is not None:
             self._today = today
-        self.endResetModel()
-
-    def row_at(self, row: int) -> FormRow:
-        return self._rows[row]
-
-    def rows(self) -> list[FormRow]:
-        return list(self._rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return QCoreApplication.translate("FormListModel", self.COLUMNS[section])
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        super().set_rows(rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row: FormRow | None = self.row_of(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 
 from dttsclient.core.values import format_value
 from dttsclient.store import ChangeEntry
+from dttsclient.ui.rows_model import Index, RowsTableModel
 
 logger = logging.getLogger(__name__)
 
-_Index = QModelIndex | QPersistentModelIndex
 _KIND_NAMES = {
     "edit": QT_TRANSLATE_NOOP("HistoryModel", "Nhập tay"),
     "import": QT_TRANSLATE_NOOP("HistoryModel", "Nhập từ Excel"),
@@ -44,7 +44,7 @@ def local_time(stamp: str) -> str:
     return moment.strftime("%d/%m/%Y %H:%M")
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(RowsTableModel):
     """Change-log entries of one cell, newest first: time, who, change ("120 → 135"), kind.
 
     Args:
@@ -52,6 +52,14 @@ class HistoryModel(QAbstractTableModel):
         value_type: the indicator's value type, to show values the Vietnamese way.
         lang: "vi" or "en".
     """
+
+    CONTEXT = "HistoryModel"
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("HistoryModel", "Thời gian"),
+        QT_TRANSLATE_NOOP("HistoryModel", "Người sửa"),
+        QT_TRANSLATE_NOOP("HistoryModel", "Cũ → mới"),
+        QT_TRANSLATE_NOOP("HistoryModel", "Cách nhập"),
+    )
 
     def __init__(
         self, entries: Sequence[ChangeEntry], value_type: str, lang: str = "vi", parent=None
@@ -61,22 +69,10 @@ class HistoryModel(QAbstractTableModel):
         self._vtype = value_type
         self._lang = lang
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else 4
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        names = (self.tr("Thời gian"), self.tr("Người sửa"), self.tr("Cũ → mới"), self.tr("Cách nhập"))
-        return names[section] if 0 <= section < len(names) else None
-
     def show(self, value: str | None) -> str:
         return format_value(value, self._vtype, self._lang) if value is not None else self.tr("(trống)")
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         e = self._rows[index.row()]

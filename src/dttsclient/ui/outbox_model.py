@@ -9,19 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from dttsclient.store.models import OutboxItem
-
-Index = QModelIndex | QPersistentModelIndex
+from dttsclient.ui.rows_model import Index, RowsTableModel
 
 STATES: dict[str, tuple[str, str]] = {
     "queued": (QT_TRANSLATE_NOOP("OutboxModel", "Chờ gửi"), "#1d4f91"),
@@ -91,9 +83,10 @@ def row_from_item(item: OutboxItem, lang: str = "vi") -> OutboxRow:
     )
 
 
-class OutboxModel(QAbstractTableModel):
+class OutboxModel(RowsTableModel):
     """Columns: form, period, revision, result, receipt number, reason."""
 
+    CONTEXT = "OutboxModel"
     COLUMNS = (
         QT_TRANSLATE_NOOP("OutboxModel", "Biểu"),
         QT_TRANSLATE_NOOP("OutboxModel", "Kỳ"),
@@ -104,48 +97,10 @@ class OutboxModel(QAbstractTableModel):
     )
     COL_FORM, COL_PERIOD, COL_REVISION, COL_STATE, COL_RECEIPT, COL_MESSAGE = range(6)
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[OutboxRow] = []
-
-    def set_rows(self, rows: list[OutboxRow]) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[OutboxRow]:
-        return list(self._rows)
-
-    def row_at(self, row: int) -> OutboxRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return QCoreApplication.translate("OutboxModel", self.COLUMNS[section])
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row: OutboxRow | None = self.row_of(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         col = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             values = (

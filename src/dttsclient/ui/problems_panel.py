@@ -5,20 +5,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from dttsclient.core.problems import Problem
+from dttsclient.ui.rows_model import Index, RowsTableModel
 
 logger = logging.getLogger(__name__)
 
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
-_Index = QModelIndex | QPersistentModelIndex
 Describe = Callable[[Problem], str]
 
 
-class ProblemsModel(QAbstractTableModel):
+class ProblemsModel(RowsTableModel):
     """Problems as rows: severity and place ("Lỗi · 0102 · Tày · Nữ"), then the message.
 
     Args:
@@ -26,35 +26,23 @@ class ProblemsModel(QAbstractTableModel):
         lang: "vi" or "en" for the messages.
     """
 
-    COLUMNS = 2
+    CONTEXT = "ProblemsModel"
+    COLUMNS = (QT_TRANSLATE_NOOP("ProblemsModel", "Ở đâu"), QT_TRANSLATE_NOOP("ProblemsModel", "Nội dung"))
 
     def __init__(self, describe: Describe, lang: str = "vi", parent=None) -> None:
         super().__init__(parent)
         self._describe = describe
         self._lang = lang
-        self._rows: list[tuple[Problem, str]] = []
         self._fg = {"error": QBrush(QColor("#A4261D")), "warning": QBrush(QColor("#7A5200"))}
 
     def set_rows(self, problems: Sequence[Problem]) -> None:
-        self.beginResetModel()
-        self._rows = [(p, self._describe(p)) for p in problems]
-        self.endResetModel()
+        """Replace every row: each problem with the name of its place."""
+        super().set_rows([(p, self._describe(p)) for p in problems])
 
     def problem(self, row: int) -> Problem:
         return self._rows[row][0]
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        return (self.tr("Ở đâu"), self.tr("Nội dung"))[section] if 0 <= section < self.COLUMNS else None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         problem, where = self._rows[index.row()]

@@ -13,9 +13,6 @@ from typing import Any
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -38,9 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from dttsclient.ui.outbox_model import OutboxModel, OutboxRow
+from dttsclient.ui.rows_model import Index, RowsTableModel
 
 logger = logging.getLogger(__name__)
-Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
@@ -69,9 +66,10 @@ class DiffRow:
         return self.mine != self.server
 
 
-class ConflictModel(QAbstractTableModel):
+class ConflictModel(RowsTableModel):
     """Columns: indicator, breakdown, my value, the server's value; differing rows are tinted."""
 
+    CONTEXT = "ConflictModel"
     COLUMNS = (
         QT_TRANSLATE_NOOP("ConflictModel", "Chỉ tiêu"),
         QT_TRANSLATE_NOOP("ConflictModel", "Phân tổ"),
@@ -79,44 +77,10 @@ class ConflictModel(QAbstractTableModel):
         QT_TRANSLATE_NOOP("ConflictModel", "Bản trên máy chủ"),
     )
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[DiffRow] = []
-
-    def set_rows(self, rows: list[DiffRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[DiffRow]:
-        return list(self._rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return QCoreApplication.translate("ConflictModel", self.COLUMNS[section])
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row: DiffRow | None = self.row_of(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return (f"{row.indicator} {row.name}".strip(), row.disagg, row.mine or "—", row.server or "—")[
                 index.column()

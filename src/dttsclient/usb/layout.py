@@ -10,22 +10,27 @@ row total; a "Cộng" row adds the columns. Totals are computed values (never fo
 and decimal indicators (a sum of percentages means nothing).
 
 Value cells carry their (code, disagg) key, which the Excel writer records in its hidden ``_dtts`` sheet
-so the import finds every cell again.
+so the import finds every cell again. :func:`export_report` is the common way out for both: render to the
+profile's disk, then copy atomically and verified to the target.
 """
 
 from __future__ import annotations
 
 import itertools
+import shutil
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from dttsclient.core import disagg as disagg_keys
 from dttsclient.core import periods, refdata, values
 from dttsclient.core.errors import ValueInputError
 from dttsclient.core.model import Catalog, Indicator
+from dttsclient.usb.atomic import DiskUsage, Wrap, copy_atomic
+from dttsclient.usb.backup import work_dir
 
 if TYPE_CHECKING:
     from dttsclient.store import Store
@@ -391,3 +396,58 @@ def layout_for_report(store: Store, report_id: int) -> ReportLayout:
         store.eth_rows(report_id),
         report.state,
     )
+
+
+# -- writing a rendering -------------------------------------------------------------------------------
+Render = Callable[[ReportLayout, Path], None]
+
+
+class ExportOptions(TypedDict, total=False):
+    """The keyword options of :func:`export_report` (and of the writers that call it)."""
+
+    disk_usage: DiskUsage
+    wrap: Wrap | None
+
+
+def report_target(path: Path, layout: ReportLayout, suffix: str) -> Path:
+    """``path`` itself, or ``<form>-<unit>-<period><suffix>`` inside it when it is a folder."""
+    if path.is_dir():
+        return path / f"{layout.form}-{layout.unit}-{layout.period}{suffix}"
+    return path
+
+
+def export_report(
+    store: Store,
+    report_id: int,
+    path: Path | str,
+    *,
+    suffix: str,
+    render: Render,
+    verify: Callable[[Path], object],
+    disk_usage: DiskUsage = shutil.disk_usage,
+    wrap: Wrap | None = None,
+) -> Path:
+    """Render a stored report into a work file on the profile's disk, then copy it to ``path``.
+
+    Args:
+        store: the open profile.
+        report_id: the report.
+        path: the target file, or a folder (then ``<form>-<unit>-<period><suffix>`` inside it).
+        suffix: the file type's suffix (".xlsx", ".pdf").
+        render: writes the layout into a local file.
+        verify: reads the written copy back and raises when it is not complete.
+        disk_usage / wrap: passed to :func:`~dttsclient.usb.atomic.copy_atomic`.
+
+    Returns:
+        The file written.
+
+    Raises:
+        NotEnoughSpace, TargetVanished, TargetNotWritable, WriteCorrupted: the target failed.
+    """
+    layout = layout_for_report(store, report_id)
+    target = report_target(Path(path), layout, suffix)
+    with work_dir(store.data_dir) as work:
+        local = work / f"report{suffix}"
+        render(layout, local)
+        copy_atomic(local, target, verify=verify, disk_usage=disk_usage, wrap=wrap)
+    return target

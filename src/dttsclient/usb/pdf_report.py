@@ -8,19 +8,16 @@ signature block (place and date to fill, Người lập biểu, Thủ trưởng 
 
 from __future__ import annotations
 
-import shutil
 from contextlib import ExitStack
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from fpdf import FPDF
 
 from dttsclient import __version__
-from dttsclient.usb.atomic import DiskUsage, Wrap, copy_atomic
-from dttsclient.usb.backup import work_dir
 from dttsclient.usb.errors import BadFile
-from dttsclient.usb.layout import ReportLayout, Row, layout_for_report, nfc
+from dttsclient.usb.layout import ExportOptions, ReportLayout, Row, export_report, nfc
 
 if TYPE_CHECKING:
     from dttsclient.store import Store
@@ -274,33 +271,12 @@ def _verify_pdf(path: Path) -> None:
         raise BadFile(path, "tệp PDF ghi ra không đầy đủ.", "the PDF written is incomplete.")
 
 
-def export_pdf(
-    store: Store,
-    report_id: int,
-    path: Path | str,
-    *,
-    disk_usage: DiskUsage = shutil.disk_usage,
-    wrap: Wrap | None = None,
-) -> Path:
-    """Write the report as a PDF (atomic and verified, like backups).
+def export_pdf(store: Store, report_id: int, path: Path | str, **options: Unpack[ExportOptions]) -> Path:
+    """Write the report as a PDF (atomic and verified, like backups); the file written.
 
-    Args:
-        store: the open profile.
-        report_id: the report.
-        path: the target ``.pdf`` file, or a folder (then ``<form>-<unit>-<period>.pdf`` inside it).
-
-    Returns:
-        The file written.
-
-    Raises:
-        NotEnoughSpace, TargetVanished, TargetNotWritable, WriteCorrupted: the target failed.
+    ``path`` is the target ``.pdf`` file or a folder; ``options`` and the errors raised are those of
+    :func:`~dttsclient.usb.layout.export_report`.
     """
-    layout = layout_for_report(store, report_id)
-    target = Path(path)
-    if target.is_dir():
-        target = target / f"{layout.form}-{layout.unit}-{layout.period}.pdf"
-    with work_dir(store.data_dir) as work:
-        local = work / "report.pdf"
-        render_pdf(layout, local)
-        copy_atomic(local, target, verify=_verify_pdf, disk_usage=disk_usage, wrap=wrap)
-    return target
+    return export_report(
+        store, report_id, path, suffix=".pdf", render=render_pdf, verify=_verify_pdf, **options
+    )

@@ -1,278 +1,147 @@
 """Safe reading of zip files that came from a USB stick: backups, courier bundles, xlsx workbooks.
 
-Every reader goes through :class:`SafeZip`, which checks the whole central directory *before* anything is
-read or extracted:
-
-* names: no ``..`` component, no absolute path or drive letter, no backslash tricks, no NUL, no
-  duplicates, no symbolic links;
-* sizes: each member's declared size, the total declared size and the member count are limited, and a
-  member may not expand more than ``max_ratio`` times (a zip bomb);
-* structure: only stored or deflated members, no encryption, members may not overlap each other or the
-  central directory (the "overlapping files" bomb), and the file must not be truncated.
-
-While a member is read, the bytes produced are counted again (a directory can lie about sizes), the
-CRC-32 is checked by :mod:`zipfile`, and every failure becomes a :class:`~dttsclient.usb.errors.BadFile`
-with a plain sentence. :func:`check_manifest_members` compares the members with a manifest's SHA-256
-list so a manifest that lies is caught.
+Every reader goes through :class:`SafeZip`, the core's one safe zip reader
+(:class:`dttsclient.core.safezip.SafeZip`: every name, size, ratio, overlap, encryption and link check
+runs on the whole central directory *before* anything is read or extracted; bytes are counted again and
+CRC-checked while a member is read) with the USB layer's errors: every refusal becomes a
+:class:`~dttsclient.usb.errors.BadFile` (damaged, truncated, missing) or an
+:class:`~dttsclient.usb.errors.UnsafeArchive` (a check failed) with a plain sentence.
+:func:`check_manifest_members` compares the members with a manifest's SHA-256 list so a manifest that
+lies is caught; :func:`seal_zip` / :func:`check_seal` guard a whole file.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
-import re
-import stat
-import zipfile
-import zlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
+from dttsclient.core import safezip as core_safezip
+from dttsclient.core.safezip import CHUNK, ZipLimits, ZipProblem
+from dttsclient.core.safezip import member_name_problem as check_member_name
 from dttsclient.usb.errors import BadFile, UnsafeArchive, human_size
 
 logger = logging.getLogger(__name__)
 
-CHUNK = 1 << 20
-_DRIVE_RE = re.compile(r"^[A-Za-z]:")
-_LOCAL_HEADER = 30  # fixed part of a zip local file header
+__all__ = [
+    "CHUNK",
+    "SEAL_LENGTH",
+    "SEAL_PREFIX",
+    "SafeZip",
+    "ZipLimits",
+    "check_manifest_members",
+    "check_member_name",
+    "check_seal",
+    "seal_comment_placeholder",
+    "seal_zip",
+]
 
 
-@dataclass(frozen=True)
-class ZipLimits:
-    """What a zip may hold before it is refused unread.
-
-    Attributes:
-        max_members: most members (entries) in the archive.
-        max_member_size: most bytes one member may unpack to.
-        max_total_size: most bytes all members together may unpack to.
-        max_ratio: most a member may expand (unpacked / packed size) ...
-        ratio_floor: ... checked for members that unpack to more than this many bytes.
-        max_name_length: longest member name, in characters.
-    """
-
-    max_members: int = 10_000
-    max_member_size: int = 1 << 30
-    max_total_size: int = 2 << 30
-    max_ratio: int = 200
-    ratio_floor: int = 1 << 20
-    max_name_length: int = 255
-
-
-def _unsafe(path: Path, vi: str, en: str) -> UnsafeArchive:
+def _usb_error(path: Path, p: ZipProblem) -> BadFile:
+    """The USB layer's error for a problem the core's zip reader found in ``path``."""
+    name = p.member
+    match p.reason:
+        case "not_zip" if p.detail == "not_found":
+            return BadFile(path, "không tìm thấy tệp.", "the file does not exist.")
+        case "not_zip" if p.detail == "is_dir":
+            return BadFile(path, "đây là một thư mục, không phải tệp.", "it is a folder, not a file.")
+        case "not_zip":
+            return BadFile(
+                path,
+                "tệp bị cắt cụt, hỏng hoặc không phải tệp nén zip (có thể USB bị rút ra khi đang chép).",
+                "it is truncated, damaged or not a zip file (the USB stick may have been pulled out "
+                "while copying).",
+            )
+        case "missing_member":
+            return BadFile(path, f"thiếu thành phần “{name}”.", f"the member “{name}” is missing.")
+        case "damaged" if p.detail == "overlong":
+            return UnsafeArchive(
+                path, f"“{name}” dài hơn kích thước khai báo.", f"“{name}” is longer than declared."
+            )
+        case "damaged" if p.detail == "truncated":
+            return BadFile(path, f"thành phần “{name}” bị cắt cụt.", f"the member “{name}” is truncated.")
+        case "damaged":
+            return BadFile(
+                path,
+                f"thành phần “{name}” bị hỏng hoặc bị cắt cụt (kiểm tra CRC không khớp).",
+                f"the member “{name}” is damaged or truncated (CRC check failed).",
+            )
+    vi, en = _unsafe_messages(p)
     return UnsafeArchive(path, vi, en)
 
 
-def check_member_name(name: str) -> str | None:
-    """Why a member name is unsafe (English clause), or None when it is fine."""
-    if not name or "\x00" in name:
-        return "empty name or NUL character"
-    if name.startswith(("/", "\\")) or _DRIVE_RE.match(name):
-        return "absolute path"
-    parts = re.split(r"[\\/]", name)
-    if any(p == ".." for p in parts):
-        return "'..' in the path"
-    return None
+def _unsafe_messages(p: ZipProblem) -> tuple[str, str]:
+    name = p.member
+    match p.reason:
+        case "too_many_members":
+            return (
+                f"tệp nén có quá nhiều thành phần ({p.value}).",
+                f"the archive has too many members ({p.value}).",
+            )
+        case "bad_name":
+            return (
+                f"tên thành phần “{name[:80]}” không an toàn ({p.detail}).",
+                f"the member name “{name[:80]}” is unsafe ({p.detail}).",
+            )
+        case "duplicate_name":
+            return f"thành phần “{name}” xuất hiện hai lần.", f"the member “{name}” appears twice."
+        case "symlink":
+            return f"“{name}” là một liên kết (symlink).", f"“{name}” is a symbolic link."
+        case "encrypted":
+            return f"“{name}” bị mã hoá.", f"“{name}” is encrypted."
+        case "unsupported_compression":
+            return f"“{name}” dùng kiểu nén không hỗ trợ.", f"“{name}” uses an unsupported compression."
+        case "member_too_large" if p.detail == "read_limit":
+            return (
+                f"“{name}” quá lớn ({human_size(p.value)}).",
+                f"“{name}” is too large ({human_size(p.value)}).",
+            )
+        case "member_too_large":
+            return (
+                f"“{name}” giải nén ra {human_size(p.value)}, quá giới hạn {human_size(p.limit)}.",
+                f"“{name}” unpacks to {human_size(p.value)}, over the limit of {human_size(p.limit)}.",
+            )
+        case "zip_bomb":
+            return (
+                f"“{name}” nở ra quá nhiều lần khi giải nén (nghi là “bom zip”).",
+                f"“{name}” expands far too much when unpacked (a suspected zip bomb).",
+            )
+        case "too_large":
+            return (
+                f"tổng dung lượng giải nén {human_size(p.value)} vượt giới hạn {human_size(p.limit)}.",
+                f"it unpacks to {human_size(p.value)} in all, over the limit of {human_size(p.limit)}.",
+            )
+        case "overlap":
+            return (
+                "các thành phần trong tệp nén chồng lên nhau hoặc vượt ra ngoài tệp (tệp hỏng hoặc bom zip).",
+                "the archive's members overlap or reach past the end (a damaged file or a zip bomb).",
+            )
+    return f"tệp nén không an toàn ({p.reason}).", f"the archive is unsafe ({p.reason})."  # pragma: no cover
 
 
-class SafeZip:
-    """A zip file opened for reading after every check of the module docstring passed.
+class SafeZip(core_safezip.SafeZip):
+    """A zip file opened for reading after every check of :mod:`dttsclient.core.safezip` passed.
 
     Args:
         path: the zip file.
         limits: the size limits (defaults are generous for a backup, tight enough for a bomb).
 
     Raises:
-        BadFile: not a zip, truncated, damaged.
+        BadFile: not a zip, truncated, damaged; later a member missing, damaged or truncated.
         UnsafeArchive: a check failed (names, sizes, ratio, overlap, encryption, links).
     """
 
-    def __init__(self, path: Path | str, limits: ZipLimits | None = None) -> None:
-        self.path = Path(path)
-        self.limits = limits or ZipLimits()
-        try:
-            self._zf = zipfile.ZipFile(self.path)
-        except FileNotFoundError as exc:
-            raise BadFile(self.path, "không tìm thấy tệp.", "the file does not exist.") from exc
-        except IsADirectoryError as exc:
-            raise BadFile(
-                self.path, "đây là một thư mục, không phải tệp.", "it is a folder, not a file."
-            ) from exc
-        except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, OSError) as exc:
-            raise BadFile(
-                self.path,
-                "tệp bị cắt cụt, hỏng hoặc không phải tệp nén zip (có thể USB bị rút ra khi đang chép).",
-                "it is truncated, damaged or not a zip file (the USB stick may have been pulled out "
-                "while copying).",
-            ) from exc
-        try:
-            self._infos = self._check_directory()
-        except BaseException:
-            self._zf.close()
-            raise
+    path: Path
 
-    # -- context manager ----------------------------------------------------------------------------
+    def __init__(self, path: Path | str, limits: ZipLimits | None = None) -> None:
+        path = Path(path)
+        super().__init__(path, limits, error=functools.partial(_usb_error, path))
+
     def __enter__(self) -> SafeZip:
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._zf.close()
-
-    # -- the checks ---------------------------------------------------------------------------------
-    def _check_directory(self) -> dict[str, zipfile.ZipInfo]:
-        limits, path = self.limits, self.path
-        infos = self._zf.infolist()
-        if len(infos) > limits.max_members:
-            raise _unsafe(
-                path,
-                f"tệp nén có quá nhiều thành phần ({len(infos)}).",
-                f"the archive has too many members ({len(infos)}).",
-            )
-        by_name: dict[str, zipfile.ZipInfo] = {}
-        total = 0
-        for info in infos:
-            name = info.filename
-            why = check_member_name(name)
-            if why is None and len(name) > limits.max_name_length:
-                why = "name too long"
-            if why is not None:
-                raise _unsafe(
-                    path,
-                    f"tên thành phần “{name[:80]}” không an toàn ({why}).",
-                    f"the member name “{name[:80]}” is unsafe ({why}).",
-                )
-            if name in by_name:
-                raise _unsafe(
-                    path, f"thành phần “{name}” xuất hiện hai lần.", f"the member “{name}” appears twice."
-                )
-            mode = (info.external_attr >> 16) & 0xFFFF
-            if stat.S_ISLNK(mode):
-                raise _unsafe(path, f"“{name}” là một liên kết (symlink).", f"“{name}” is a symbolic link.")
-            if info.flag_bits & 0x1:
-                raise _unsafe(path, f"“{name}” bị mã hoá.", f"“{name}” is encrypted.")
-            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise _unsafe(
-                    path,
-                    f"“{name}” dùng kiểu nén không hỗ trợ.",
-                    f"“{name}” uses an unsupported compression.",
-                )
-            if info.file_size > limits.max_member_size:
-                raise _unsafe(
-                    path,
-                    f"“{name}” giải nén ra {human_size(info.file_size)}, quá giới hạn "
-                    f"{human_size(limits.max_member_size)}.",
-                    f"“{name}” unpacks to {human_size(info.file_size)}, over the limit of "
-                    f"{human_size(limits.max_member_size)}.",
-                )
-            if info.file_size > limits.ratio_floor and (
-                info.compress_size == 0 or info.file_size / info.compress_size > limits.max_ratio
-            ):
-                raise _unsafe(
-                    path,
-                    f"“{name}” nở ra quá nhiều lần khi giải nén (nghi là “bom zip”).",
-                    f"“{name}” expands far too much when unpacked (a suspected zip bomb).",
-                )
-            total += info.file_size
-            by_name[name] = info
-        if total > limits.max_total_size:
-            raise _unsafe(
-                path,
-                f"tổng dung lượng giải nén {human_size(total)} vượt giới hạn {human_size(limits.max_total_size)}.",
-                f"it unpacks to {human_size(total)} in all, over the limit of {human_size(limits.max_total_size)}.",
-            )
-        self._check_overlap(infos)
-        return by_name
-
-    def _check_overlap(self, infos: list[zipfile.ZipInfo]) -> None:
-        """Members must lie one after another, each before the central directory (no overlap bombs)."""
-        start_dir = getattr(self._zf, "start_dir", None)
-        ordered = sorted(infos, key=lambda i: i.header_offset)
-        for n, info in enumerate(ordered):
-            encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
-            name_len = len(info.orig_filename.encode(encoding, errors="replace"))
-            end = info.header_offset + _LOCAL_HEADER + name_len + info.compress_size
-            limit = ordered[n + 1].header_offset if n + 1 < len(ordered) else start_dir
-            if info.header_offset < 0 or (limit is not None and end > limit):
-                raise _unsafe(
-                    self.path,
-                    "các thành phần trong tệp nén chồng lên nhau hoặc vượt ra ngoài tệp (tệp hỏng hoặc bom zip).",
-                    "the archive's members overlap or reach past the end (a damaged file or a zip bomb).",
-                )
-
-    # -- reading ------------------------------------------------------------------------------------
-    def names(self) -> list[str]:
-        """Member names (directories left out), in archive order."""
-        return [n for n in self._infos if not n.endswith("/")]
-
-    def has(self, name: str) -> bool:
-        return name in self._infos
-
-    def info(self, name: str) -> zipfile.ZipInfo:
-        try:
-            return self._infos[name]
-        except KeyError:
-            raise BadFile(
-                self.path, f"thiếu thành phần “{name}”.", f"the member “{name}” is missing."
-            ) from None
-
-    def total_size(self) -> int:
-        """The declared unpacked size of all members (already checked against the limits)."""
-        return sum(i.file_size for i in self._infos.values())
-
-    def iter_chunks(self, name: str, on_bytes: Callable[[int], None] | None = None) -> Iterator[bytes]:
-        """The unpacked bytes of a member in chunks, counted against its declared size and CRC-checked.
-
-        Raises:
-            BadFile: the member is missing, damaged (CRC, deflate data) or longer than declared.
-        """
-        info = self.info(name)
-        produced = 0
-        try:
-            with self._zf.open(info) as member:
-                while True:
-                    chunk = member.read(CHUNK)
-                    if not chunk:
-                        break
-                    produced += len(chunk)
-                    if produced > info.file_size:
-                        raise _unsafe(
-                            self.path,
-                            f"“{name}” dài hơn kích thước khai báo.",
-                            f"“{name}” is longer than declared.",
-                        )
-                    if on_bytes is not None:
-                        on_bytes(len(chunk))
-                    yield chunk
-        except BadFile:
-            raise
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
-            raise BadFile(
-                self.path,
-                f"thành phần “{name}” bị hỏng hoặc bị cắt cụt (kiểm tra CRC không khớp).",
-                f"the member “{name}” is damaged or truncated (CRC check failed).",
-            ) from exc
-        if produced != info.file_size:
-            raise BadFile(self.path, f"thành phần “{name}” bị cắt cụt.", f"the member “{name}” is truncated.")
-
-    def read(self, name: str, limit: int | None = None) -> bytes:
-        """A member's bytes (for small members such as manifest.json).
-
-        Args:
-            name: the member.
-            limit: refuse members declared larger than this.
-        """
-        info = self.info(name)
-        if limit is not None and info.file_size > limit:
-            raise _unsafe(
-                self.path,
-                f"“{name}” quá lớn ({human_size(info.file_size)}).",
-                f"“{name}” is too large ({human_size(info.file_size)}).",
-            )
-        return b"".join(self.iter_chunks(name))
 
     def read_json(self, name: str, limit: int = 16 << 20) -> Any:
         """A member parsed as UTF-8 JSON.
@@ -283,31 +152,10 @@ class SafeZip:
         data = self.read(name, limit=limit)
         try:
             return json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             raise BadFile(
                 self.path, f"“{name}” không phải JSON hợp lệ.", f"“{name}” is not valid JSON."
             ) from exc
-
-    def digest(self, name: str) -> tuple[int, str]:
-        """(size, SHA-256 hex) of a member's unpacked bytes."""
-        h = hashlib.sha256()
-        size = 0
-        for chunk in self.iter_chunks(name):
-            h.update(chunk)
-            size += len(chunk)
-        return size, h.hexdigest()
-
-    def extract_to(
-        self, name: str, out: IO[bytes], on_bytes: Callable[[int], None] | None = None
-    ) -> tuple[int, str]:
-        """Unpack a member into an open binary file; returns (size, SHA-256 hex)."""
-        h = hashlib.sha256()
-        size = 0
-        for chunk in self.iter_chunks(name, on_bytes):
-            out.write(chunk)
-            h.update(chunk)
-            size += len(chunk)
-        return size, h.hexdigest()
 
 
 def check_manifest_members(

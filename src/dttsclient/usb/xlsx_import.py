@@ -23,10 +23,12 @@ import getpass
 import logging
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree
 
 from dttsclient.core import disagg as disagg_keys
 from dttsclient.core import periods, refdata, values
@@ -166,6 +168,8 @@ def open_workbook(path: Path | str) -> Workbook:
             return load_workbook(fh, data_only=True)
     except (
         zipfile.BadZipFile,
+        zlib.error,  # damaged deflate data inside the zip
+        ElementTree.ParseError,  # a damaged or foreign XML part
         InvalidFileException,
         KeyError,
         ValueError,

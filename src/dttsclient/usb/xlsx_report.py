@@ -14,10 +14,9 @@ file is written; they are not in the map and the import ignores them.
 from __future__ import annotations
 
 import secrets
-import shutil
 from copy import copy
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -25,9 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dttsclient import __version__
-from dttsclient.usb.atomic import DiskUsage, Wrap, copy_atomic
-from dttsclient.usb.backup import iso_now, work_dir
-from dttsclient.usb.layout import Cell, ReportLayout, layout_for_report
+from dttsclient.usb.backup import iso_now
+from dttsclient.usb.layout import Cell, ExportOptions, ReportLayout, export_report
 from dttsclient.usb.safezip import SafeZip
 
 if TYPE_CHECKING:
@@ -287,34 +285,15 @@ def _write_meta_sheet(wb: Workbook, layout: ReportLayout, sheet: str, value_map:
     meta.protection.password = secrets.token_hex(8)  # not a secret: it only stops accidental edits
 
 
-def export_xlsx(
-    store: Store,
-    report_id: int,
-    path: Path | str,
-    *,
-    disk_usage: DiskUsage = shutil.disk_usage,
-    wrap: Wrap | None = None,
-) -> Path:
-    """Write the report as an Excel workbook in its form's layout (atomic and verified, like backups).
+def export_xlsx(store: Store, report_id: int, path: Path | str, **options: Unpack[ExportOptions]) -> Path:
+    """Write the report as an Excel workbook in its form's layout (atomic and verified, like backups); the file written.
 
-    Args:
-        store: the open profile.
-        report_id: the report.
-        path: the target ``.xlsx`` file, or a folder (then ``<form>-<unit>-<period>.xlsx`` inside it).
-
-    Returns:
-        The file written.
-
-    Raises:
-        NotEnoughSpace, TargetVanished, TargetNotWritable, WriteCorrupted: the target failed.
+    ``path`` is the target ``.xlsx`` file or a folder; ``options`` and the errors raised are those of
+    :func:`~dttsclient.usb.layout.export_report`.
     """
-    layout = layout_for_report(store, report_id)
-    target = _target(Path(path), layout, ".xlsx")
-    with work_dir(store.data_dir) as work:
-        local = work / "report.xlsx"
-        write_workbook(layout, local)
-        copy_atomic(local, target, verify=check_zip, disk_usage=disk_usage, wrap=wrap)
-    return target
+    return export_report(
+        store, report_id, path, suffix=".xlsx", render=write_workbook, verify=check_zip, **options
+    )
 
 
 def check_zip(path: Path) -> None:
@@ -323,9 +302,3 @@ def check_zip(path: Path) -> None:
         for name in zf.names():
             for _ in zf.iter_chunks(name):
                 pass
-
-
-def _target(path: Path, layout: ReportLayout, suffix: str) -> Path:
-    if path.is_dir():
-        return path / f"{layout.form}-{layout.unit}-{layout.period}{suffix}"
-    return path
