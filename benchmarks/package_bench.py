@@ -176,8 +176,12 @@ def bench_start(runs: int, bundle: Path = BUNDLE) -> dict:
         evicted = evict_from_page_cache(bundle)
         cold = once()
         warm = [once() for _ in range(runs)]
-        smoke = [_checked(run_timed([exe, "--smoke-test"], SMOKE_LINE, env), "--smoke-test") for _ in range(runs)]
-        version = [_checked(run_timed([exe, "--version"], "dttsclient ", env), "--version") for _ in range(runs)]
+        smoke = [
+            _checked(run_timed([exe, "--smoke-test"], SMOKE_LINE, env), "--smoke-test") for _ in range(runs)
+        ]
+        version = [
+            _checked(run_timed([exe, "--version"], "dttsclient ", env), "--version") for _ in range(runs)
+        ]
     return {
         "hook": hook,
         "evicted": evicted,
@@ -231,14 +235,31 @@ def figures(quick: bool) -> list[dict]:
             START_GOAL_S,
             note=f"min {r['warm_min_s']:.2f} s, max {r['warm_max_s']:.2f} s over {r['runs']} runs; {what}",
         ),
-        figure("frozen --smoke-test wall time, median", r["smoke_total_median_s"], "s", None,
-               note="start, temporary profile, catalogue import, paint, one cell, shutdown"),
-        figure("frozen --version wall time, median", r["version_median_s"], "s", None,
-               note="bootloader, interpreter and argument parsing only"),
+        figure(
+            "frozen --smoke-test wall time, median",
+            r["smoke_total_median_s"],
+            "s",
+            None,
+            note="start, temporary profile, catalogue import, paint, one cell, shutdown",
+        ),
+        figure(
+            "frozen --version wall time, median",
+            r["version_median_s"],
+            "s",
+            None,
+            note="bootloader, interpreter and argument parsing only",
+        ),
     ]
     if r["smoke_max_rss_mb"]:
-        out.append(figure("frozen --smoke-test peak memory (RSS)", r["smoke_max_rss_mb"], "MB", None,
-                          note="the officer's PC has 4 GB"))
+        out.append(
+            figure(
+                "frozen --smoke-test peak memory (RSS)",
+                r["smoke_max_rss_mb"],
+                "MB",
+                None,
+                note="the officer's PC has 4 GB",
+            )
+        )
     return out
 
 

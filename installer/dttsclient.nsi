@@ -11,7 +11,9 @@
 ;   makensis /DVERSION=0.1.0 /DDIST_DIR=..\build\pyinstaller\dist\dttsclient installer\dttsclient.nsi
 ; Options: /DVERSION=X.Y.Z (required), /DDIST_DIR=folder of the one-folder build (relative paths are
 ; relative to this file's folder), /DOUT_FILE=installer path, /DVERSION_WIN=X.Y.Z.W (when VERSION is
-; not three numbers). Silent install: dttsclient-X.Y.Z-setup.exe /S [/D=C:\path] (the /D= last).
+; not three numbers), /DSIGN (see below). On Linux, makensis takes -D instead of /D.
+; Silent install: dttsclient-X.Y.Z-setup.exe /S [/D=C:\path] (the /D= last). Exit codes: 0 installed,
+; 1 cancelled, 2 not installed (DTTS Client stayed open, or the PC runs 32-bit Windows).
 
 Unicode true
 ManifestDPIAware true
@@ -34,6 +36,15 @@ SetCompressor /SOLID lzma
 !endif
 !ifndef OUT_FILE
   !define OUT_FILE "..\build\pyinstaller\dttsclient-${VERSION}-setup.exe"
+!endif
+
+; /DSIGN: sign the installer and the uninstaller inside it with signtool (Windows SDK, on the PATH),
+; using the code-signing certificate in $DTTS_SIGN_PFX (password in $DTTS_SIGN_PASSWORD) and the RFC 3161
+; timestamp server in $DTTS_TIMESTAMP_URL. Sign the program's .exe files before this (installer/README.md).
+!ifdef SIGN
+  !define SIGN_COMMAND 'signtool sign /fd SHA256 /td SHA256 /tr "$%DTTS_TIMESTAMP_URL%" /f "$%DTTS_SIGN_PFX%" /p "$%DTTS_SIGN_PASSWORD%" "%1"'
+  !finalize '${SIGN_COMMAND}' = 0
+  !uninstfinalize '${SIGN_COMMAND}' = 0
 !endif
 
 !define APP_NAME "DTTS Client"

@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import JSONResponse, Response
 
 from dttsclient.core.errors import DttsError
@@ -320,6 +321,8 @@ def create_app(config: HubConfig | Mapping[str, Any] | None = None, hub: Hub | N
     hub = hub or Hub(config)
     app = FastAPI(title="dttshub", openapi_url=None, docs_url=None, redoc_url=None)
     app.state.hub = hub
+    # Replies (changes, catalogue) shrink several-fold on 2G links; requests decompresses them itself.
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.include_router(build_router(), prefix="/api/v1", dependencies=[Depends(check_client)])
 
     @app.exception_handler(StarletteHTTPException)

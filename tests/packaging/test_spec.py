@@ -8,6 +8,7 @@ Debian's ``makensis`` is installed, the NSIS script is also compiled against a s
 from __future__ import annotations
 
 import ast
+import os
 import re
 import shutil
 import subprocess
@@ -84,8 +85,15 @@ def test_version_comes_from_the_package(monkeypatch):
 
 def test_keyring_backends_are_hidden_imports(monkeypatch):
     linux = spec_config(monkeypatch, "linux")["HIDDEN_IMPORTS"]
-    for name in ("keyring.backends.Windows", "keyring.backends.SecretService", "keyring.backends.chainer",
-                 "keyring.backends.fail", "keyring.backends.null", "secretstorage", "jeepney"):
+    for name in (
+        "keyring.backends.Windows",
+        "keyring.backends.SecretService",
+        "keyring.backends.chainer",
+        "keyring.backends.fail",
+        "keyring.backends.null",
+        "secretstorage",
+        "jeepney",
+    ):
         assert name in linux, name
     windows = spec_config(monkeypatch, "win32")["HIDDEN_IMPORTS"]
     for name in ("keyring.backends.Windows", "win32ctypes.pywin32.win32cred", "win32ctypes.core"):
@@ -98,8 +106,19 @@ def test_keyring_backends_are_hidden_imports(monkeypatch):
 def test_excludes(monkeypatch):
     ns = spec_config(monkeypatch)
     excludes = set(ns["EXCLUDES"])
-    for qt in ("QtNetwork", "QtQml", "QtQuick", "QtSql", "QtSvg", "QtPrintSupport", "QtOpenGL", "QtDBus",
-               "QtTest", "QtWebEngineCore", "QtMultimedia"):
+    for qt in (
+        "QtNetwork",
+        "QtQml",
+        "QtQuick",
+        "QtSql",
+        "QtSvg",
+        "QtPrintSupport",
+        "QtOpenGL",
+        "QtDBus",
+        "QtTest",
+        "QtWebEngineCore",
+        "QtMultimedia",
+    ):
         assert f"PySide6.{qt}" in excludes, qt
     for used in ("QtCore", "QtGui", "QtWidgets"):
         assert f"PySide6.{used}" not in excludes
@@ -110,8 +129,23 @@ def test_excludes(monkeypatch):
         assert name in excludes, name
     assert ns["INCLUDE_HUB"] is False
     # ... and what the client needs is never excluded.
-    for needed in ("openpyxl", "fpdf", "requests", "keyring", "sqlite_utils", "cryptography", "platformdirs",
-                   "pluggy", "click", "PIL", "fontTools", "secretstorage", "jeepney", "dttsclient"):
+    for needed in (
+        "openpyxl",
+        "fpdf",
+        "requests",
+        "keyring",
+        "sqlite_utils",
+        "cryptography",
+        "platformdirs",
+        "pluggy",
+        "click",
+        "PIL",
+        "fontTools",
+        "secretstorage",
+        "jeepney",
+        "dttsclient",
+        "unittest",
+    ):  # fpdf2's signing module imports unittest.mock
         assert needed not in excludes, needed
 
 
@@ -250,8 +284,16 @@ def test_nsi_uninstaller_never_touches_the_data():
     uninstall = section(text, "Uninstall")
     lines = code_lines(uninstall)
     body = "\n".join(lines)
-    for forbidden in ("DATA_DIR", "$APPDATA", "$LOCALAPPDATA", "$PROFILE", "$DOCUMENTS", "portable.txt",
-                      "\\data", "DTTSClient\\profiles"):
+    for forbidden in (
+        "DATA_DIR",
+        "$APPDATA",
+        "$LOCALAPPDATA",
+        "$PROFILE",
+        "$DOCUMENTS",
+        "portable.txt",
+        "\\data",
+        "DTTSClient\\profiles",
+    ):
         assert forbidden not in body, forbidden
     for line in lines:
         if line.startswith("RMDir /r"):
@@ -262,7 +304,7 @@ def test_nsi_uninstaller_never_touches_the_data():
             target = line.split(" ", 1)[1].strip('"')
             assert target.startswith(("$INSTDIR\\", "$DESKTOP\\", "$SMPROGRAMS\\")), line
     assert 'Delete "$INSTDIR\\${UNINSTALLER}"' in lines
-    assert "DeleteRegKey HKCU \"${UNINST_KEY}\"" in lines
+    assert 'DeleteRegKey HKCU "${UNINST_KEY}"' in lines
     # The macro that deletes shortcuts only deletes shortcuts.
     macro = re.search(r"^!macro DELETE_SHORTCUTS.*?^!macroend", text, re.S | re.M)
     assert macro
@@ -270,7 +312,9 @@ def test_nsi_uninstaller_never_touches_the_data():
         assert line.startswith('Delete "$DESKTOP\\') or line.startswith('Delete "$SMPROGRAMS\\'), line
 
 
-@pytest.mark.skipif(shutil.which("makensis") is None, reason="makensis is not installed (apt-get install nsis)")
+@pytest.mark.skipif(
+    shutil.which("makensis") is None, reason="makensis is not installed (apt-get install nsis)"
+)
 def test_nsi_compiles_with_makensis(tmp_path):
     dist = tmp_path / "dist" / "dttsclient"
     (dist / "_internal" / "dttsclient" / "resources").mkdir(parents=True)
@@ -280,13 +324,18 @@ def test_nsi_compiles_with_makensis(tmp_path):
     out = tmp_path / "dttsclient-9.8.7-setup.exe"
     proc = subprocess.run(
         ["makensis", "-V2", "-DVERSION=9.8.7", f"-DDIST_DIR={dist}", f"-DOUT_FILE={out}", str(NSI)],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     data = out.read_bytes()
     assert data[:2] == b"MZ" and len(data) > 50_000
     assert "9.8.7".encode("utf-16-le") in data  # the version resource
-    missing = subprocess.run(["makensis", "-V1", str(NSI)], capture_output=True, text=True, timeout=60, check=False)
+    missing = subprocess.run(
+        ["makensis", "-V1", str(NSI)], capture_output=True, text=True, timeout=60, check=False
+    )
     assert missing.returncode != 0  # no version given: refuses to build
 
 
@@ -300,3 +349,73 @@ def test_windows_workflow():
     assert "choco install nsis" in text and "installer/dttsclient.nsi" in text
     assert "actions/upload-artifact" in text
     assert "\t" not in text
+
+
+def test_links_to_dropped_files_are_dropped(monkeypatch):
+    """PyInstaller links top-level library names to the real files; a link to a dropped file goes too."""
+    drop = spec_config(monkeypatch)["drop_dangling_links"]
+    entries = [
+        ("libQt6Core.so.6", "PySide6/Qt/lib/libQt6Core.so.6", "SYMLINK"),
+        ("libQt6Svg.so.6", "PySide6/Qt/lib/libQt6Svg.so.6", "SYMLINK"),
+        ("libQt6Svg.so", "libQt6Svg.so.6", "SYMLINK"),  # a link to a link
+        ("PySide6/Qt/lib/libQt6Core.so.6", "/site/PySide6/Qt/lib/libQt6Core.so.6", "BINARY"),
+        ("dttsclient/resources/catalog/sample.json", "/repo/resources/catalog/sample.json", "DATA"),
+    ]
+    kept = drop(entries, {"pyside6/qt/lib/libqt6svg.so.6"})
+    assert [e[0] for e in kept] == [
+        "libQt6Core.so.6",
+        "PySide6/Qt/lib/libQt6Core.so.6",
+        "dttsclient/resources/catalog/sample.json",
+    ]
+    assert drop(entries, set()) == entries
+
+
+def test_windows_workflow_is_valid_yaml():
+    yaml = pytest.importorskip("yaml")
+    doc = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    job = doc["jobs"]["windows"]
+    assert job["runs-on"] == "windows-latest"
+    assert job["env"]["QT_QPA_PLATFORM"] == "offscreen"
+    steps = job["steps"]
+    uses = [s["uses"].split("@")[0] for s in steps if "uses" in s]
+    assert uses[:2] == ["actions/checkout", "actions/setup-python"]
+    assert uses.count("actions/upload-artifact") == 2
+    python = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python"))
+    assert str(python["with"]["python-version"]) == "3.11"
+    runs = "\n".join(s.get("run", "") for s in steps)
+    assert "dist\\dttsclient\\dttsclient.exe" in runs and "--smoke-test" in runs
+    assert '"/S"' in runs and "_?=$dir" in runs  # silent install and an in-place silent uninstall
+
+
+@pytest.mark.skipif(
+    shutil.which("makensis") is None or sys.platform == "win32", reason="makensis on a POSIX system"
+)
+def test_nsi_signs_installer_and_uninstaller_when_asked(tmp_path, monkeypatch):
+    """/DSIGN runs signtool on the uninstaller (inside the installer) and on the installer itself."""
+    dist = tmp_path / "dist"
+    (dist / "_internal").mkdir(parents=True)
+    (dist / "dttsclient.exe").write_bytes(b"MZ stand-in")
+    (dist / "_internal" / "x.dll").write_bytes(b"MZ")
+    log = tmp_path / "signtool.log"
+    fake = tmp_path / "bin" / "signtool"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\n', encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("DTTS_SIGN_PFX", "C:/certs/dtts.pfx")
+    monkeypatch.setenv("DTTS_SIGN_PASSWORD", "secret")
+    monkeypatch.setenv("DTTS_TIMESTAMP_URL", "http://timestamp.example")
+    out = tmp_path / "dttsclient-1.0.0-setup.exe"
+    proc = subprocess.run(
+        ["makensis", "-V2", "-DSIGN", "-DVERSION=1.0.0", f"-DDIST_DIR={dist}", f"-DOUT_FILE={out}", str(NSI)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    calls = log.read_text(encoding="utf-8").splitlines()
+    assert len(calls) == 2
+    for call in calls:
+        assert call.startswith("sign /fd SHA256 /td SHA256 /tr http://timestamp.example /f C:/certs/dtts.pfx")
+    assert calls[-1].endswith(str(out))

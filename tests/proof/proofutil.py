@@ -220,7 +220,8 @@ def run_child(
             proc.stdin.flush()
             deadline = time.monotonic() + timeout
             while proc.poll() is None and time.monotonic() < deadline:
-                if kill_when is not None and hit.wait(0.02):
+                # on each line (the reader) and every 20 ms here, for conditions outside the child's lines
+                if kill_when is not None and (hit.wait(0.02) or kill_when(list(lines))):
                     time.sleep(delay)
                     break
                 if kill_when is None:
@@ -393,6 +394,8 @@ def assert_settled(store: Store, hub: RunningHub, finalized: Iterable[str] = (),
             theirs["receipt_no"],
             theirs["server_revision"],
         ), f"{note}: receipt of {sid} differs: local {mine}, hub {theirs}"
+    made = {s.submission_id for r in store.reports() for s in store.submissions(r.id)}
+    assert made == set(items), f"{note}: submissions without an outbox row or the reverse: {made ^ set(items)}"
     for sid in finalized:
         assert sid in items, f"{note}: acknowledged submission {sid} has no outbox row"
     by_report: dict[int, list[int]] = {}

@@ -182,6 +182,8 @@ def test_killed_mid_export_leaves_no_half_file_and_a_whole_backup(tmp_path):
         usb = tmp_path / "usb"
         usb.mkdir()
         target = usb / "dtts-01849.dttsbak"
+        with Store.open(rig.data_dir) as store:
+            bulk(store, random.Random(3), 2031, 200)  # a few years of reports: the export takes a while
         acks = Acks()
         covers: dict[str, int] = {}  # backup SHA-256 -> acknowledged writes before its snapshot
         for i, seed, rng in seeded_rounds(rounds(4), "export"):
@@ -191,7 +193,7 @@ def test_killed_mid_export_leaves_no_half_file_and_a_whole_backup(tmp_path):
                 ["export", str(rig.data_dir), str(seed)],
                 stdin={"target": str(target), "reports": REPORTS},
                 kill_when=count(f"P export {stage}", rng.randint(1, 3)),
-                delay=rng.uniform(0.0, 0.05),
+                delay=rng.choice([0.0, rng.uniform(0.0, 0.005), rng.uniform(0.0, 0.03)]),
             )
             assert not run.bugs() and run.killed, (
                 f"{note}: {run.bugs()} rc={run.returncode} {run.stderr[-3000:]}"
@@ -268,18 +270,23 @@ def copy_profile(source: Path, target: Path) -> Path:
     return target
 
 
+def bulk(store: Store, rng: random.Random, first_year: int, n: int, finalize_share: float = 0.0) -> None:
+    """``n`` quarterly reports from ``first_year`` Q1 on, filled; about ``finalize_share`` of them finalized."""
+    unit = store.profile().unit
+    for k in range(n):
+        report = store.report(unit, "BM02", f"{first_year + k // 4}Q{k % 4 + 1}", create=True)
+        store.set_cells(report.id, [("0102", "", str(rng.randrange(100, 999))), ("0103", "", "3")], USER)
+        if rng.random() < finalize_share:
+            store.finalize(report.id, USER, require_reasons=False)
+
+
 def old_pc_backup(rig: Rig, rng: random.Random, scratch: Path, first_year: int) -> Path:
     """A backup of another copy of this profile that went on by itself: new reports (some finalized) and
     newer edits of existing ones. The live profile then edits some cells again (newer still)."""
     other = copy_profile(rig.data_dir, scratch / "old-pc")
     with Store.open(other) as store:
-        unit = store.profile().unit
         existing = store.reports()
-        for n in range(rng.randint(20, 40)):
-            report = store.report(unit, "BM02", f"{first_year + n // 4}Q{n % 4 + 1}", create=True)
-            store.set_cells(report.id, [("0102", "", str(rng.randrange(100, 999))), ("0103", "", "3")], USER)
-            if rng.random() < 0.4:
-                store.finalize(report.id, USER, require_reasons=False)
+        bulk(store, rng, first_year, rng.randint(30, 40), finalize_share=0.4)
         for report in rng.sample(existing, k=min(3, len(existing))):
             store.set_cell(report.id, "0103", "", str(rng.randrange(0, 50)), USER)
         backup = export_backup(store, scratch / "old-pc.dttsbak").path
@@ -317,7 +324,7 @@ def test_killed_mid_restore_leaves_the_profile_before_or_fully_merged(tmp_path):
                 ["restore", str(rig.data_dir), str(seed)],
                 stdin={"backup": str(backup), "into": "store"},
                 kill_when=count(f"P restore {stage}", 1),
-                delay=rng.uniform(0.0, 0.03),
+                delay=rng.uniform(0.0, 0.06),
             )
             assert not run.bugs(), f"{note}: {run.bugs()} {run.stderr[-3000:]}"
             assert_integrity(rig.data_dir, note)
@@ -349,7 +356,7 @@ def test_killed_restoring_onto_a_new_pc_leaves_nothing_half_made(tmp_path):
                 ["restore", str(new_pc), str(seed)],
                 stdin={"backup": str(backup), "into": "folder"},
                 kill_when=count(f"P restore {stage}", 1),
-                delay=rng.uniform(0.0, 0.03),
+                delay=rng.uniform(0.0, 0.06),
             )
             assert not run.bugs(), f"{note}: {run.bugs()} {run.stderr[-3000:]}"
             if (new_pc / "profile.sqlite").exists():

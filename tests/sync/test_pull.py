@@ -94,8 +94,8 @@ def test_the_catalogue_is_refreshed_when_its_etag_changes(store, creds, hub, pro
     first_etag = store.catalog_etag()
     proxy.reset_stats()
     result = sync(store, creds)
-    (asked,) = proxy.requests_to("/catalog")
-    assert asked.request_headers["if-none-match"] == first_etag and asked.status == 304
+    # ping names the hub's current catalogue ETag: an up-to-date client does not even ask for it.
+    assert proxy.requests_to("/catalog") == []
     assert not result.catalog_updated
     hub.publish_catalog(small_catalog(version=2))
     proxy.reset_stats()
@@ -105,7 +105,7 @@ def test_the_catalogue_is_refreshed_when_its_etag_changes(store, creds, hub, pro
     assert store.current_catalog().version == 2 and store.catalog_etag() != first_etag
     proxy.reset_stats()
     assert not sync(store, creds).catalog_updated
-    assert proxy.requests_to("/catalog")[0].status == 304
+    assert proxy.requests_to("/catalog") == []
 
 
 @pytest.mark.parametrize("hub_config", [{"changes_page_size": 2}])

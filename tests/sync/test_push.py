@@ -37,8 +37,8 @@ def test_a_clean_sync_sends_everything_once(store, creds, hub, proxy):
     assert {r.receipt_no for r in result.receipts} == {i.receipt_no for i in store.outbox()}
     assert hub_submissions(hub) == Counter({s.submission_id: 1 for s in subs})
     assert batch_ids(proxy) == [[s.submission_id for s in subs]]
-    assert endpoints(proxy) == ["ping", "submissions:batch", "catalog", "changes"]
-    assert result.round_trips == 4 == proxy.stats.requests
+    assert endpoints(proxy) == ["ping", "submissions:batch", "changes"]  # catalogue current: not asked
+    assert result.round_trips == 3 == proxy.stats.requests
     assert proxy.stats.connections == 1  # one pool for every endpoint: one TLS handshake on HTTPS
     # our byte count is close to what the proxy saw on the wire
     assert abs(result.bytes_up - proxy.stats.bytes_up) <= 0.1 * proxy.stats.bytes_up
