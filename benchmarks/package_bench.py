@@ -155,11 +155,18 @@ def _checked(result: dict, what: str) -> dict:
     return result
 
 
-def bench_start(runs: int, bundle: Path = BUNDLE) -> dict:
-    """Cold (page cache evicted) and warm starts of the frozen program; see the module docstring."""
+def bench_start(runs: int, bundle: Path = BUNDLE, hook: bool | None = None) -> dict:
+    """Cold (page cache evicted) and warm starts of the frozen program; see the module docstring.
+
+    Args:
+        runs: warm runs (and runs of ``--smoke-test`` and ``--version``).
+        bundle: the one-folder bundle.
+        hook: whether the bundle has the first-paint hook (default: whether the source has it).
+    """
     exe = str(executable(bundle))
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    hook = first_paint_hook_present()
+    if hook is None:
+        hook = first_paint_hook_present()
     with tempfile.TemporaryDirectory(prefix="dtts-package-bench-") as tmp:
         if hook:
             profile = prepare_profile(Path(tmp) / "profile")

@@ -99,7 +99,7 @@ Var PreviousVersion  ; the DisplayVersion of the install being upgraded ("" for 
 !insertmacro MUI_RESERVEFILE_LANGDLL
 
 ; -- our own strings, in both languages --------------------------------------------------------------
-LangString WelcomeText ${LANG_VIETNAMESE} "Chương trình sẽ cài DTTS Client ${VERSION} — báo cáo chỉ tiêu thống kê công tác dân tộc — cho tài khoản Windows này (không cần quyền quản trị).$\r$\n$\r$\nNếu máy đã có DTTS Client, chương trình sẽ được nâng cấp; dữ liệu đã nhập được giữ nguyên.$\r$\n$\r$\nBấm Tiếp để tiếp tục."
+LangString WelcomeText ${LANG_VIETNAMESE} "Chương trình sẽ cài DTTS Client ${VERSION} — báo cáo chỉ tiêu thống kê công tác dân tộc — cho tài khoản Windows này (không cần quyền quản trị).$\r$\n$\r$\nNếu máy đã có DTTS Client, chương trình sẽ được nâng cấp; dữ liệu đã nhập được giữ nguyên.$\r$\n$\r$\nBấm Tiến để tiếp tục."
 LangString WelcomeText ${LANG_ENGLISH} "This will install DTTS Client ${VERSION} — reporting the statistical indicators of ethnic-minority affairs — for this Windows account (no administrator rights needed).$\r$\n$\r$\nIf DTTS Client is already installed it is upgraded; the data already entered is kept.$\r$\n$\r$\nClick Next to continue."
 LangString FinishRun ${LANG_VIETNAMESE} "Mở DTTS Client ngay"
 LangString FinishRun ${LANG_ENGLISH} "Open DTTS Client now"

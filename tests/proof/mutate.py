@@ -255,7 +255,9 @@ def _typeable(value: Any) -> bool:
         return True
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return not value.startswith("=") and len(value) < 1000 and not ILLEGAL_CHARACTERS_RE.search(value)
+    if value.startswith("=") or len(value) >= 1000 or ILLEGAL_CHARACTERS_RE.search(value):
+        return False
+    return not any("\ud800" <= ch <= "\udfff" or ch in "\ufffe\uffff" for ch in value)  # not XML characters
 
 
 # -- strategies ---------------------------------------------------------------------------------------

@@ -395,7 +395,9 @@ def assert_settled(store: Store, hub: RunningHub, finalized: Iterable[str] = (),
             theirs["server_revision"],
         ), f"{note}: receipt of {sid} differs: local {mine}, hub {theirs}"
     made = {s.submission_id for r in store.reports() for s in store.submissions(r.id)}
-    assert made == set(items), f"{note}: submissions without an outbox row or the reverse: {made ^ set(items)}"
+    assert made == set(items), (
+        f"{note}: submissions without an outbox row or the reverse: {made ^ set(items)}"
+    )
     for sid in finalized:
         assert sid in items, f"{note}: acknowledged submission {sid} has no outbox row"
     by_report: dict[int, list[int]] = {}

@@ -37,12 +37,17 @@ BUSY_TIMEOUT_MS = 5000
 def default_data_dir() -> Path:
     """The profile directory used when ``--data-dir`` is not given.
 
-    ``$DTTS_DATA_DIR`` when set, otherwise ``platformdirs.user_data_dir("DTTSClient") / profiles /
+    ``$DTTS_DATA_DIR`` when set; in portable mode (a ``portable.txt`` beside the installed program)
+    the profile beside it; otherwise ``platformdirs.user_data_dir("DTTSClient") / profiles /
     default`` (e.g. ``%LOCALAPPDATA%\\DTTSClient\\profiles\\default`` on Windows).
     """
     env = os.environ.get(ENV_DATA_DIR)
     if env:
         return Path(env).expanduser()
+    from dttsclient.portable import portable_data_dir  # portable.txt beside the frozen executable
+
+    if (portable := portable_data_dir()) is not None:
+        return portable
     import platformdirs  # local: only the composition root asks for it
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "profiles" / "default"

@@ -14,10 +14,12 @@ import logging
 import os
 import sys
 import tempfile
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from dttsclient.core.errors import DttsError
@@ -32,6 +34,9 @@ from dttsclient.ui.tasks import TaskRunner
 logger = logging.getLogger(__name__)
 
 
+FIRST_PAINT_ENV = "DTTS_EXIT_AFTER_FIRST_PAINT"
+
+
 def application() -> QApplication:
     """The running ``QApplication``, created when there is none."""
     app = QApplication.instance()
@@ -40,7 +45,27 @@ def application() -> QApplication:
     assert isinstance(app, QApplication)
     app.setApplicationName("DTTS Client")
     app.setOrganizationName("DTTS")
+    icon = files("dttsclient.resources") / "icons" / "dttsclient.png"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     return app
+
+
+def _exit_after_first_paint(app: QApplication) -> None:
+    """For the start-up benchmarks: print the wall-clock time of the first paint event, then quit."""
+    import time
+
+    from PySide6.QtCore import QEvent, QObject
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                app.removeEventFilter(self)
+                print(f"first paint at {time.time():.6f}", flush=True)
+                QTimer.singleShot(0, app.quit)
+            return False
+
+    app.installEventFilter(FirstPaint(app))
 
 
 def needs_setup(store: Store) -> bool:
@@ -279,6 +304,8 @@ def run_gui(ns: argparse.Namespace, data_dir: Path) -> int:
             return 0
         data_dir = chosen
     controller = AppController(app, data_dir, lang, session=session, demo_banner=banner)
+    if os.environ.get(FIRST_PAINT_ENV):
+        _exit_after_first_paint(app)
     try:
         if not controller.open():
             return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 import shutil
+import sys
 import tempfile
 import threading
 from importlib.resources import as_file, files
@@ -37,12 +38,20 @@ class DemoUnavailable(DttsError):
     """The demo cannot start: the hub's libraries are missing."""
 
     def __init__(self, missing: str) -> None:
-        super().__init__(
-            f"Chế độ thử (--demo) cần thêm phần máy chủ (thiếu thư viện “{missing}”). Hãy cài bằng lệnh:\n"
-            f"    {PIP_COMMAND}\nrồi chạy lại: dttsclient --demo",
-            f"The demo (--demo) needs the server part (the library “{missing}” is missing). Install it with:\n"
-            f"    {PIP_COMMAND}\nthen run again: dttsclient --demo",
-        )
+        if getattr(sys, "frozen", False):  # the installed app: pip means nothing to its user
+            super().__init__(
+                "Bản cài đặt này không kèm chế độ thử (--demo). Hãy chạy chế độ thử từ bản mã nguồn "
+                "(xem README của dự án), hoặc xin cán bộ tỉnh bản cài đặt dùng để tập huấn.",
+                "This installed version does not include the demo (--demo). Run the demo from the source "
+                "install (see the project README), or ask the province for the training build.",
+            )
+        else:
+            super().__init__(
+                f"Chế độ thử (--demo) cần thêm phần máy chủ (thiếu thư viện “{missing}”). Hãy cài bằng lệnh:\n"
+                f"    {PIP_COMMAND}\nrồi chạy lại: dttsclient --demo",
+                f"The demo (--demo) needs the server part (the library “{missing}” is missing). Install it with:\n"
+                f"    {PIP_COMMAND}\nthen run again: dttsclient --demo",
+            )
         self.missing = missing
 
 

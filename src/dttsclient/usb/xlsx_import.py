@@ -207,7 +207,7 @@ def _read_meta(wb: Workbook, path: Path) -> tuple[dict[str, Any], list[_Raw]]:
             raise _damaged_meta(path)
         try:
             raw = wb[sheet][ref].value
-        except (ValueError, KeyError, AttributeError) as exc:
+        except (ValueError, KeyError, AttributeError, IndexError, TypeError) as exc:  # IndexError: empty ref
             raise _damaged_meta(path) from exc
         raws.append(_Raw(sheet, ref, code, key, raw))
     if meta.get("kind") != KIND or not in_map:
