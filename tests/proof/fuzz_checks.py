@@ -27,9 +27,7 @@ from dttsclient.core.errors import DttsError
 T = TypeVar("T")
 
 # Letters that only Vietnamese writing has among the languages the software speaks (precomposed, NFC).
-_VI_LETTERS = set(
-    "ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
-)
+_VI_LETTERS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
 # The hub's bookkeeping of *attempts*: failed logins (throttling) and when a device was last seen.
 HUB_BOOKKEEPING = ("login_failures", "devices")
 
@@ -109,7 +107,11 @@ def fuzz_settings(fraction: float = 1.0, minimum: int = 5, **extra: Any) -> sett
     return settings(
         max_examples=examples,
         deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.data_too_large,
+        ],
         **extra,
     )
 

@@ -284,8 +284,6 @@ cell_values = (
 ).filter(_typeable)
 
 
-
-
 @st.composite
 def json_edits(draw: st.DrawFn, doc: Any) -> tuple[JsonPath, Any]:
     """A (path, new value or DELETE) for ``doc``; the new value may be nasty or of the wrong type."""
@@ -326,9 +324,10 @@ def zip_mutations(data: bytes, reseal_after: bool = False) -> st.SearchStrategy[
         st.tuples(st.sampled_from(names), st.binary(max_size=64)).map(
             lambda t: Mutation(f"replace {t[0]} by {t[1]!r}", lambda d: replace_member(d, t[0], t[1], r))
         ),
-        st.tuples(st.sampled_from(["../evil.json", "/abs.json", "extra.json", "submissions/x.json"]), st.binary(max_size=16)).map(
-            lambda t: Mutation(f"add {t[0]}", lambda d: add_member(d, t[0], t[1], r))
-        ),
+        st.tuples(
+            st.sampled_from(["../evil.json", "/abs.json", "extra.json", "submissions/x.json"]),
+            st.binary(max_size=16),
+        ).map(lambda t: Mutation(f"add {t[0]}", lambda d: add_member(d, t[0], t[1], r))),
     ]
     for name, doc in docs.items():
         if json_paths(doc):

@@ -2,9 +2,10 @@
 two promises written as checks.
 
 * :func:`rounds` / :func:`seeded_rounds` — how many rounds to run (``DTTS_PROOF_ROUNDS``; small in CI,
-  200 in ``scripts/proof.sh``) and one seeded :class:`random.Random` per round. Each round prints its seed;
-  ``DTTS_PROOF_SEED=S`` makes the first round use ``S`` (the choices of that round are replayed: workload,
-  faults, kill moments; the OS scheduler is not).
+  200 in ``scripts/proof.sh``) and one seeded :class:`random.Random` per round (seeds ``S``, ``S+1`` …).
+  Each round prints its seed and how to replay the run: ``DTTS_PROOF_SEED=S`` with the same
+  ``DTTS_PROOF_ROUNDS`` replays every choice (workload, faults, kill moments; not the OS scheduler, so a
+  kill lands near, not exactly at, the same instruction). :func:`long_only` marks a test for the long run.
 * :func:`proof_rig` — a real hub on 127.0.0.1 (SQLite), the fault proxy in front of it, and a profile
   logged in through the proxy with an in-memory keyring.
 * :func:`run_child` — start ``torture_child.py``, read what it acknowledges, SIGKILL it at a chosen moment.
@@ -116,7 +117,9 @@ def seeded_rounds(n: int, label: str) -> Iterator[tuple[int, int, random.Random]
     base = int(text) if text.lstrip("-").isdigit() else random.randrange(2**31)
     for i in range(n):
         seed = base + i
-        print(f"proof {label}: round {i} seed {seed} (replay: {ENV_SEED}={seed})", flush=True)
+        print(
+            f"proof {label}: round {i} seed {seed} (replay: {ENV_SEED}={base} {ENV_ROUNDS}={n})", flush=True
+        )
         yield i, seed, random.Random(seed)
 
 

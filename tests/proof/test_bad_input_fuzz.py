@@ -18,15 +18,12 @@ import json
 import subprocess
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
 import pytest
-import requests
 from hypothesis import given
 from hypothesis import strategies as st
 
-from proof import mutate
 from dttsclient.cli.app import main as cli_main
 from dttsclient.core import values
 from dttsclient.core.catalog import catalog_from_json, catalog_to_json, load_catalog
@@ -40,6 +37,8 @@ from dttsclient.usb.courier import export_courier, read_courier
 from dttsclient.usb.restore import restore_backup
 from dttsclient.usb.xlsx_import import import_values
 from dttsclient.usb.xlsx_report import META_SHEET, export_xlsx
+from hubfixture import COMMUNE_A, SAMPLE_CATALOG, TEST_NOW, TIMEOUT, start_hub
+from proof import mutate
 from proof.fuzz_checks import (
     assert_clean_message,
     assert_clean_refusal,
@@ -48,7 +47,6 @@ from proof.fuzz_checks import (
     profile_digest,
     refused_or_done,
 )
-from hubfixture import COMMUNE_A, SAMPLE_CATALOG, TEST_NOW, TIMEOUT, start_hub
 from usb.usbutil import USER, accept, fill, finalize, open_profile
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,7 +119,9 @@ def entry_profile(tmp_path_factory) -> Path:
 
 
 codes = st.sampled_from(["0101", "0102", "0103", "0201", "9999", "01O2", "", "0102 ", "٠١٠٢"])
-keys = st.sampled_from(["", "eth=02|sex=F", "sex=F|eth=02", "eth=99|sex=F", "eth=02", "sex=X", "eth=02|sex=F|x=1", "=", "|"])
+keys = st.sampled_from(
+    ["", "eth=02|sex=F", "sex=F|eth=02", "eth=99|sex=F", "eth=02", "sex=X", "eth=02|sex=F|x=1", "=", "|"]
+)
 assignment = st.builds(
     lambda code, key, value: f"{code}{'@' + key if key else ''}={value}",
     codes,
@@ -132,7 +132,9 @@ assignment = st.builds(
 
 @given(items=st.lists(assignment, min_size=1, max_size=4))
 def test_values_set_saves_good_values_and_refuses_bad_ones_without_a_trace(entry_profile, items):
-    code = cli_refusal_changes_nothing(entry_profile, "values", "set", "--form", "BM01", "--period", "2026", *items)
+    code = cli_refusal_changes_nothing(
+        entry_profile, "values", "set", "--form", "BM01", "--period", "2026", *items
+    )
     if code == 0:
         with Store.open(entry_profile) as store:
             report = store.report(COMMUNE_A, "BM01", "2026")
@@ -386,7 +388,10 @@ def test_damaged_courier_bundle_is_refused_by_client_and_hub(courier_setup, data
     doc = r.json()
     assert doc["server_id"] == hub.server_id
     if r.status_code == 200:
-        assert all(res["status"] in ("accepted", "duplicate", "rejected", "conflict", "late") for res in doc["results"])
+        assert all(
+            res["status"] in ("accepted", "duplicate", "rejected", "conflict", "late")
+            for res in doc["results"]
+        )
         for res in doc["results"]:
             for err in res["errors"]:
                 assert_clean_message(err["message_vi"], err["message_en"])
@@ -510,3 +515,30 @@ def test_a_deeply_nested_reply_from_the_server_is_no_connection(courier_setup, t
             login(store, proxy.url, USER, DEFAULT_PASSWORD, MemoryCredentials(), "PC xã", config=FAST)
         assert_clean_refusal(info.value)
         assert profile_digest(data_dir) == before
+
+
+@pytest.mark.parametrize("field", ["profile", "schema", "commune"])
+@pytest.mark.parametrize("value", [True, 5, "x", ["a"], {"a": 1}])
+def test_a_backup_manifest_with_fields_of_the_wrong_type_is_refused(backup_file, tmp_path, field, value):
+    data_dir, original = backup_file
+    if (field, type(value)) in {("profile", dict), ("schema", list), ("commune", str)}:
+        return  # the right type: not bad input
+    path = tmp_path / "ban-sao.dttsbak"
+    path.write_bytes(mutate.edit_zip_json(original, "manifest.json", (field,), value, reseal_after=True))
+    with pytest.raises(DttsError) as info:
+        verify_backup(path)
+    assert_clean_refusal(info.value)
+    assert isinstance(refused_or_done(data_dir, lambda: restore_backup(data_dir, path)), DttsError)
+
+
+@pytest.mark.parametrize("version", [None, "1", 1.5, True, 0, -1, [1]])
+def test_a_setup_package_manifest_with_a_bad_format_version_is_refused(setup_file, tmp_path, version):
+    original, _, data_dir = setup_file
+    damaged = mutate.edit_zip_json(original, "manifest.json", ("format_version",), version)
+    with pytest.raises(DttsError) as info:
+        read_setup_package(damaged)
+    assert_clean_refusal(info.value)
+    path = tmp_path / "can_bo.dttssetup"
+    path.write_bytes(damaged)
+    with Store.open(data_dir) as store:
+        assert isinstance(refused_or_done(data_dir, lambda: setup_import(store, path)), DttsError)

@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,7 @@ REPORTS = [["BM01", str(y)] for y in range(2026, 2031)] + [["BM02", f"2026Q{q}"]
 SYNC_ENDPOINTS = [e for e in ENDPOINTS if not e.startswith("auth/")]
 
 
-def random_faults(rig: Rig, rng: random.Random) -> list[str]:
+def random_faults(rig: Rig, i: int, rng: random.Random) -> list[str]:
     """A random link (speed, latency) and up to three random faults; returns what was set, for the note."""
     rig.proxy.clear()
     bandwidth = rng.choice([None, 30_000, 120_000])
@@ -103,25 +104,35 @@ def recover(rig: Rig, acks: Acks, rng: random.Random, note: str) -> None:
 
 
 def kill_working_client(
-    rig: Rig, label: str, spec: dict[str, Any], marker: str, most: int, *, ci: int = 3, chain: int = 1
+    rig: Rig,
+    label: str,
+    spec: dict[str, Any],
+    marker: str,
+    most: int,
+    *,
+    rounds_: int,
+    chain: int = 1,
+    setup: Callable[[Rig, int, random.Random], list[str]] = random_faults,
+    delay: float = 0.25,
 ) -> None:
-    """Rounds of: random faults, the child at work, SIGKILL after the ``n``-th ``marker`` line (``n`` up to
-    ``most``), the checks; every ``chain`` kills (and at the end) the officer recovers with a clean sync."""
+    """Rounds of: ``setup`` (random faults), the child at work, SIGKILL up to ``delay`` s after the
+    ``n``-th ``marker`` line (``n`` up to ``most``), the checks; every ``chain`` kills (and at the end)
+    the officer recovers with a clean sync."""
     acks = Acks()
-    total = rounds(ci)
-    for i, seed, rng in seeded_rounds(total, label):
-        plan = random_faults(rig, rng)
+    for i, seed, rng in seeded_rounds(rounds_, label):
+        plan = setup(rig, i, rng)
         note = f"{label} round {i} seed {seed} ({', '.join(plan)})"
         run = run_child(
             ["work", str(rig.data_dir), str(seed)],
             stdin={**rig.tokens(), "reports": REPORTS, **spec},
             kill_when=count(marker, rng.randint(1, most)),
-            delay=rng.uniform(0.0, 0.25),
+            delay=rng.uniform(0.0, delay),
+            timeout=300,
         )
         assert not run.bugs() and run.killed, f"{note}: {run.bugs()} rc={run.returncode} {run.stderr[-3000:]}"
         print(f"  {note}: killed after {summary(run.lines)}; last: {run.lines[-1:]}", flush=True)
         acks.add(run.lines)
-        if (i + 1) % chain and i + 1 < total:
+        if (i + 1) % chain and i + 1 < rounds_:
             assert_integrity(rig.data_dir, note)
             with Store.open(rig.data_dir) as store:
                 check_acknowledged(store, acks, note)
@@ -139,21 +150,36 @@ def summary(lines: list[str]) -> str:
 def test_killed_while_editing_finalizing_and_syncing(tmp_path):
     with proof_rig(tmp_path) as rig:
         spec = {"weights": {"edit": 5, "finalize": 2, "sync": 2}}
-        kill_working_client(rig, "work", spec, "P ", 60)
+        kill_working_client(rig, "work", spec, "P ", 60, rounds_=rounds(3))
 
 
 def test_killed_with_the_sync_running_beside_the_officer(tmp_path):
     """As in the GUI: a worker thread syncs in a loop with its own store while the officer types."""
     with proof_rig(tmp_path) as rig:
         spec = {"weights": {"edit": 5, "finalize": 2}, "sync_thread": True, "pace": 0.02}
-        kill_working_client(rig, "sync thread", spec, "P ", 80)
+        kill_working_client(rig, "sync thread", spec, "P ", 80, rounds_=rounds(3))
 
 
 def test_killed_again_and_again_before_a_clean_sync(tmp_path):
     """Crash after crash (claims, leases and half-sent batches pile up), then one clean sync settles all."""
     with proof_rig(tmp_path) as rig:
         spec = {"weights": {"edit": 3, "finalize": 2, "sync": 3}}
-        kill_working_client(rig, "kill after kill", spec, "P ", 40, ci=4, chain=4)
+        kill_working_client(rig, "kill after kill", spec, "P ", 40, rounds_=rounds(4), chain=4)
+
+
+def test_killed_mid_sync(tmp_path):
+    """Mostly finalizing and syncing, killed at a random step of a sync."""
+    with proof_rig(tmp_path) as rig:
+        spec = {"weights": {"edit": 1, "finalize": 3, "sync": 3}}
+        kill_working_client(rig, "mid-sync", spec, "P sync", 12, rounds_=rounds(3))
+
+
+def big_queue_on_2g(rig: Rig, i: int, rng: random.Random) -> list[str]:
+    with Store.open(rig.data_dir) as store:
+        bulk(store, rng, 2031 + (i * 7) % 60, rng.randint(20, 60), finalize_share=1.0)
+    rig.proxy.clear()
+    rig.proxy.shape(bandwidth=8000, latency=0.15)
+    return ["a full queue", "64 kbit/s, 300 ms"]
 
 
 @long_only
@@ -161,32 +187,10 @@ def test_killed_sending_a_big_queue_over_2g(tmp_path):
     """Long run only: a few dozen revisions queued, a 64 kbit/s link with a 300 ms round trip, and the
     kill somewhere in the growing and shrinking batches."""
     with proof_rig(tmp_path) as rig:
-        acks = Acks()
-        for i, seed, rng in seeded_rounds(rounds(1, 0.1), "2G queue"):
-            with Store.open(rig.data_dir) as store:
-                bulk(store, rng, 2031 + (i * 7) % 60, rng.randint(20, 60), finalize_share=1.0)
-            rig.proxy.clear()
-            rig.proxy.shape(bandwidth=8000, latency=0.15)
-            note = f"2G queue round {i} seed {seed}"
-            run = run_child(
-                ["work", str(rig.data_dir), str(seed)],
-                stdin={**rig.tokens(), "reports": REPORTS, "weights": {"edit": 1, "finalize": 1, "sync": 4}},
-                kill_when=count("P sync", rng.randint(1, 8)),
-                delay=rng.uniform(0.0, 2.0),
-                timeout=300,
-            )
-            assert not run.bugs() and run.killed, (
-                f"{note}: {run.bugs()} rc={run.returncode} {run.stderr[-3000:]}"
-            )
-            print(f"  {note}: killed after {summary(run.lines)}; last: {run.lines[-1:]}", flush=True)
-            recover(rig, acks.add(run.lines), rng, note)
-
-
-def test_killed_mid_sync(tmp_path):
-    """Mostly finalizing and syncing, killed at a random step of a sync."""
-    with proof_rig(tmp_path) as rig:
-        spec = {"weights": {"edit": 1, "finalize": 3, "sync": 3}}
-        kill_working_client(rig, "mid-sync", spec, "P sync", 12)
+        spec = {"weights": {"edit": 1, "finalize": 1, "sync": 4}}
+        kill_working_client(
+            rig, "2G queue", spec, "P sync", 8, rounds_=rounds(1, 0.1), setup=big_queue_on_2g, delay=2.0
+        )
 
 
 # -- the command line -----------------------------------------------------------------------------------
@@ -329,9 +333,10 @@ def bulk(store: Store, rng: random.Random, first_year: int, n: int, finalize_sha
             store.finalize(report.id, USER, require_reasons=False)
 
 
-def old_pc_backup(rig: Rig, rng: random.Random, scratch: Path, first_year: int) -> Path:
+def old_pc_backup(rig: Rig, rng: random.Random, scratch: Path, first_year: int, acks: Acks) -> Path:
     """A backup of another copy of this profile that went on by itself: new reports (some finalized) and
-    newer edits of existing ones. The live profile then edits some cells again (newer still)."""
+    newer edits of existing ones. The live profile then edits some cells again (newer still: they must
+    win the merge), acknowledged in ``acks``."""
     other = copy_profile(rig.data_dir, scratch / "old-pc")
     with Store.open(other) as store:
         existing = store.reports()
@@ -341,7 +346,9 @@ def old_pc_backup(rig: Rig, rng: random.Random, scratch: Path, first_year: int) 
         backup = export_backup(store, scratch / "old-pc.dttsbak").path
     with Store.open(rig.data_dir) as store:
         for report in rng.sample(store.reports(), k=min(2, len(store.reports()))):
-            store.set_cell(report.id, "0103", "", str(rng.randrange(0, 50)), USER)
+            value = str(rng.randrange(0, 50))
+            store.set_cell(report.id, "0103", "", value, USER)
+            acks.add([f"E {report.form} {report.period} 0103 - {value}"])
     return backup
 
 
@@ -362,7 +369,10 @@ def test_killed_mid_restore_leaves_the_profile_before_or_fully_merged(tmp_path):
         prepare_live(rig, random.Random(1))
         for i, seed, rng in seeded_rounds(rounds(4), "restore"):
             scratch = tmp_path / f"round{i}"
-            backup = old_pc_backup(rig, rng, scratch, 2031 + (10 * i) % 60)
+            # this round's live edits are newer than the old PC's and must win the merge (a later round's
+            # old PC may edit the same cells later still, and then it wins, rightly)
+            acks = Acks()
+            backup = old_pc_backup(rig, rng, scratch, 2031 + (10 * i) % 60, acks)
             reference = copy_profile(rig.data_dir, scratch / "reference")
             restore_backup(reference, backup)
             merged, before = content(reference), content(rig.data_dir)
@@ -386,7 +396,7 @@ def test_killed_mid_restore_leaves_the_profile_before_or_fully_merged(tmp_path):
             if after == before:
                 restore_backup(rig.data_dir, backup)  # the officer restores again
                 assert content(rig.data_dir) == merged, f"{note}: a second restore differs from the first"
-            recover(rig, Acks(), rng, note)
+            recover(rig, acks, rng, note)
 
 
 def test_killed_restoring_onto_a_new_pc_leaves_nothing_half_made(tmp_path):
@@ -394,7 +404,7 @@ def test_killed_restoring_onto_a_new_pc_leaves_nothing_half_made(tmp_path):
         prepare_live(rig, random.Random(2))
         for i, seed, rng in seeded_rounds(rounds(2, 0.5), "restore new pc"):
             scratch = tmp_path / f"round{i}"
-            backup = old_pc_backup(rig, rng, scratch, 2031 + (10 * i) % 60)
+            backup = old_pc_backup(rig, rng, scratch, 2031 + (10 * i) % 60, Acks())
             reference = scratch / "reference"
             restore_backup(reference, backup)
             merged = content(reference)

@@ -26,6 +26,7 @@ import random
 import time
 
 import pytest
+import requests
 
 from dttsclient.store import Store
 from dttsclient.sync.errors import SyncError, Throttled
@@ -183,6 +184,8 @@ def test_random_fault_sequences(tmp_path):
                 officer.prepare(endpoint)
                 times = rng.choice([1, 2, 3, 5, None])
                 extra = {"fraction": rng.random()} if fault in ("cut", "reset") else {}
+                if fault == "5xx":
+                    extra = {"status": rng.choice([500, 502, 503, 504])}
                 if fault == "slow":
                     extra = dict(STALL) if times is not None and rng.random() < 0.5 else dict(CRAWL)
                 apply_fault(rig.proxy, fault, endpoint, times=times, **extra)
@@ -196,3 +199,18 @@ def test_random_fault_sequences(tmp_path):
             officer.act("auth/token")
             officer.sync()
             assert_settled(store, rig.hub, officer.finalized, note=f"seed {seed}")
+
+
+def test_a_slow_fault_on_one_path_slows_only_that_path(tmp_path):
+    """The proxy's per-path ``slow`` (added for this matrix): only the matching requests wait."""
+    with proof_rig(tmp_path) as rig, requests.Session() as s:
+        api = rig.proxy.url + "api/v1/"
+        rig.proxy.fault("slow", path="ping", times=2, latency=0.3)
+        timings = []
+        for path in ("ping", "catalog", "ping", "ping"):
+            t0 = time.monotonic()
+            assert s.get(api + path, timeout=10).status_code in (200, 401)
+            timings.append(time.monotonic() - t0)
+        assert timings[0] >= 0.6 and timings[2] >= 0.6  # 0.3 s each way, twice
+        assert timings[1] < 0.3 and timings[3] < 0.3  # another path; then the rule is used up
+        assert [e.mode for e in rig.proxy.log[-4:]] == ["slow", "pass", "slow", "pass"]

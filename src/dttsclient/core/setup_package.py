@@ -184,7 +184,10 @@ def read_setup_package(
         or not all(isinstance(v, str) for v in listed.values())
     ):
         raise _fail("bad_manifest", "tệp manifest.json không đúng định dạng.", "manifest.json is malformed.")
-    if manifest.get("format_version", 0) > FORMAT_VERSION:
+    version = manifest.get("format_version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _fail("bad_manifest", "tệp manifest.json không đúng định dạng.", "manifest.json is malformed.")
+    if version > FORMAT_VERSION:
         raise _fail(
             "bad_manifest",
             "gói được tạo bởi phiên bản máy chủ mới hơn; hãy cập nhật phần mềm.",

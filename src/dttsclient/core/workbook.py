@@ -123,11 +123,12 @@ def read_tables(path: str | Path) -> tuple[dict[str, RawSheet | None], list[Cata
     problems: list[CatalogProblem] = []
     sheets: dict[str, RawSheet | None] = {}
     try:
-        with warnings.catch_warnings():
+        # Our own file object: openpyxl leaves the file it opened itself open when a damaged file fails.
+        with warnings.catch_warnings(), open(path, "rb") as fh:
             # openpyxl warns about Excel features it does not keep (extensions, data validation styles);
             # they do not matter for reading the catalogue.
             warnings.simplefilter("ignore", UserWarning)
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
             try:
                 by_title = {ws.title.strip().lower(): ws for ws in book.worksheets}
                 for name in SHEETS:

@@ -381,6 +381,12 @@ def _check_manifest(path: Path, manifest: Any) -> dict[str, Any]:
         raise BadFile(path, "bản kê không liệt kê cơ sở dữ liệu.", "the manifest does not list the database.")
     if not isinstance(manifest.get("counts"), dict):
         raise BadFile(path, "bản kê thiếu phần đếm số liệu.", "the manifest has no counts.")
+    if (
+        not isinstance(manifest.get("profile") or {}, dict)
+        or not isinstance(manifest.get("schema") or [], list)
+        or not isinstance(manifest.get("commune"), (str, type(None)))
+    ):
+        raise BadFile(path, "bản kê sai định dạng.", "the manifest is malformed.")
     return manifest
 
 
