@@ -21,6 +21,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 export DTTS_PROOF_ROUNDS="${DTTS_PROOF_ROUNDS:-200}"
 export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-long}"
+export DTTS_SCHEMATHESIS_EXAMPLES="${DTTS_SCHEMATHESIS_EXAMPLES:-300}"
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
 echo "proof: DTTS_PROOF_ROUNDS=$DTTS_PROOF_ROUNDS HYPOTHESIS_PROFILE=$HYPOTHESIS_PROFILE ${DTTS_PROOF_SEED:+DTTS_PROOF_SEED=$DTTS_PROOF_SEED}"
 # -s: the per-round seed lines are the replay instructions; no per-test timeout (a scenario runs all its rounds)

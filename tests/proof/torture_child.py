@@ -100,12 +100,16 @@ class Worker:
         return self._keys[form]
 
     def report_id(self, form: str, period: str) -> int:
-        report = self.store.report(self.unit, form, period)
-        if report is not None:
-            return report.id
+        """The report, created and filled when needed (a kill may have left it created but not filled)."""
         report = self.store.report(self.unit, form, period, create=True)
-        self.store.set_eth_rows(report.id, ETH_ROWS)
-        items = [(code, key, value_for(code, self.rng)) for code, key in self.keys(form)]
+        if self.store.eth_rows(report.id) != ETH_ROWS:
+            self.store.set_eth_rows(report.id, ETH_ROWS)
+        have = self.store.cells(report.id)
+        items = [
+            (code, key, value_for(code, self.rng)) for code, key in self.keys(form) if (code, key) not in have
+        ]
+        if not items:
+            return report.id
         for code, key, value in items:
             emit(f"e {form} {period} {code} {key or '-'} {value}")
         self.store.set_cells(report.id, items, WHO)

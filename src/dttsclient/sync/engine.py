@@ -4,9 +4,11 @@ One :meth:`SyncEngine.sync` does, in order:
 
 1. ``ping`` — is it our hub (``server_id``; a fresh profile records it), is this client too old (426),
    is the PC's clock more than 5 minutes off (a warning, never a block).
-2. ``store.release_expired_leases()``; then every row still ``sending`` (left by a crash or by a failed
-   batch) is settled through ``submissions:status`` *before anything is sent*: a known result is applied,
-   ``unknown`` goes back to ``queued``. So nothing is sent twice and nothing is forgotten.
+2. Every row still ``sending`` (left by a crash or by a failed batch), whatever its lease, is settled
+   through ``submissions:status`` *before anything is sent or released*: a known result is applied,
+   ``unknown`` goes back to ``queued``. So nothing is sent twice and nothing is forgotten. (SYNC.md lets
+   an expired lease return to ``queued`` on its own; doing that before asking the hub would resend the
+   batch over a slow link, or let a new finalize supersede a revision the hub already holds.)
 3. Batches: ``store.claim()`` (a lease), ``submissions:batch``, ``store.apply_results()`` — one local
    transaction per batch. The batch starts at 5 submissions or 64 KB compressed, whichever is smaller;
    it doubles after a batch that took under 10 s (cap 50 / 512 KB) and halves after a stall timeout or a
@@ -415,13 +417,16 @@ class SyncEngine:
     # -- push -------------------------------------------------------------------------------------------
     def push(self, result: SyncResult) -> None:
         """Settle rows left ``sending``, then send the queue in growing/shrinking batches."""
-        released = self.store.release_expired_leases()
-        if released:
-            logger.info("%d expired lease(s) returned to the queue", released)
         counts = self.store.outbox_counts()
         self._total = counts.get("queued", 0) + counts.get("sending", 0)
         self._done = 0
+        # Ask the hub about EVERY row left sending, whatever its lease, before any lease is released:
+        # a row released to queued unasked could be re-sent in full over 2G, or superseded locally by a
+        # new finalize although the hub holds it (and has given it a receipt).
         self.settle_sending(result)
+        released = self.store.release_expired_leases()
+        if released:  # only rows the status call could not settle (none when it succeeded)
+            logger.info("%d expired lease(s) returned to the queue", released)
         size = self._initial_size()
         stalls = 0
         too_large: set[str] = set()

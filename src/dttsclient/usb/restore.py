@@ -7,8 +7,10 @@ Merging never overwrites newer local data:
   entries are kept, so the older version stays in the history; when the backup's value is taken, a
   change-log row of kind ``restore`` records the switch (old local value → backup value);
 * comments: the newer one wins; ethnic-group rows: the union;
-* submissions unknown locally are added; their outbox rows that were never acknowledged (``queued`` or
-  ``sending``) are re-queued as ``queued``; acknowledged ones keep their state and receipt. A local row
+* submissions unknown locally are added; their outbox rows that were never acknowledged keep waiting:
+  ``queued`` ones are queued again, ``sending`` ones stay ``sending`` without a lease so that the next
+  sync asks the hub (``submissions:status``) before resending them — the hub may hold them already;
+  acknowledged ones keep their state and receipt. A local row
   still ``queued``/``sending`` that the backup knows as acknowledged takes the backup's answer. Of a
   report's queued revisions only the newest stays queued (older ones become ``superseded``, as at
   finalize);
@@ -527,8 +529,14 @@ class _Merger:
             if bout is None:
                 continue
             row = {**bout, "report_id": lid}
-            if bout["state"] in OPEN_STATES:
-                row.update(state="queued", lease_until=None, attempts=0, updated_at=self.stamp)
+            if bout["state"] == "sending":
+                # The hub may hold it (its reply was lost): it stays sending, with no lease, so the next
+                # sync asks submissions:status before sending it again, and a newer revision in the
+                # backup cannot supersede it locally.
+                row.update(lease_until=None, updated_at=self.stamp)
+                self.r.requeued += 1
+            elif bout["state"] == "queued":
+                row.update(lease_until=None, attempts=0, updated_at=self.stamp)
                 self.r.requeued += 1
             self.insert("outbox", row, out_cols)
 
