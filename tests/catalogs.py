@@ -25,30 +25,12 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-SHEET_ORDER = ("meta", "groups", "indicators", "disaggregations", "options", "forms", "rules")
-HEADERS = {
-    "groups": ("code", "name_vi", "name_en", "order"),
-    "indicators": (
-        "code",
-        "group",
-        "name_vi",
-        "name_en",
-        "unit",
-        "value_type",
-        "min",
-        "max",
-        "required",
-        "disaggregation",
-        "definition_vi",
-        "method_vi",
-        "source_vi",
-        "order",
-    ),
-    "disaggregations": ("name", "dimensions"),
-    "options": ("dimension", "code", "name_vi", "name_en", "order"),
-    "forms": ("code", "name_vi", "name_en", "period_type", "indicators", "deadline_days", "eth_options"),
-    "rules": ("code", "expression", "severity", "message_vi", "message_en", "forms"),
-}
+from dttsclient.core.catalog_tables import COLUMNS, SHEETS
+
+# The sheet and column names the loader reads (tests/province_workbook.py spells them out on its own,
+# straight from CATALOG.md, so a drift in these names is still caught).
+SHEET_ORDER = SHEETS
+HEADERS = COLUMNS
 
 
 def _indicator(
