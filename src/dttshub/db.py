@@ -261,6 +261,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url, sqlite_synchronous)
         self.dialect = self.engine.dialect.name
+        self._statements: dict[tuple, sa.Executable] = {}  # built once, so compiled once
 
     def create_schema(self, now: datetime) -> None:
         """Create every table that does not exist yet and record the schema version.
@@ -298,6 +299,12 @@ class Database:
             yield conn
 
     @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A connection for several write transactions (``with conn.begin(): ...`` each)."""
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read-only transaction (never takes the SQLite write lock)."""
         with self.engine.connect() as conn:
@@ -313,6 +320,22 @@ class Database:
         """INSERT that does nothing when a row with the same ``keys`` exists (no error, no lock-up)."""
         insert = self._dialect_insert()
         conn.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=keys))
+
+    def upsert_lock(self, conn: Connection, table: sa.Table, values: dict, keys: list[str]):
+        """The row with ``keys``, inserted from ``values`` when missing, locked until commit (one statement).
+
+        ``INSERT … ON CONFLICT DO UPDATE … RETURNING``: on PostgreSQL the conflicting row is locked as by
+        ``SELECT … FOR UPDATE``; on SQLite the transaction already holds the write lock.
+        """
+        cache_key = ("upsert_lock", table.name, tuple(keys))
+        stmt = self._statements.get(cache_key)
+        if stmt is None:
+            stmt = self._dialect_insert()(table)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=keys, set_={keys[0]: stmt.excluded[keys[0]]}
+            ).returning(*table.c)
+            self._statements[cache_key] = stmt
+        return conn.execute(stmt, values).one()
 
     def _dialect_insert(self):
         if self.dialect == "postgresql":
@@ -331,6 +354,21 @@ class Database:
             .returning(counters.c.value)
         )
         return int(conn.execute(stmt).scalar_one())
+
+    def next_values(self, conn: Connection, names: list[str]) -> dict[str, int]:
+        """Increment several counters in one statement (rows locked in the order given)."""
+        cache_key = ("next_values", len(names))
+        stmt = self._statements.get(cache_key)
+        if stmt is None:
+            stmt = (
+                self._dialect_insert()(counters)
+                .values([{"name": sa.bindparam(f"name{i}"), "value": 1} for i in range(len(names))])
+                .on_conflict_do_update(index_elements=["name"], set_={"value": counters.c.value + 1})
+                .returning(counters.c.name, counters.c.value)
+            )
+            self._statements[cache_key] = stmt
+        params = {f"name{i}": name for i, name in enumerate(names)}
+        return {row.name: int(row.value) for row in conn.execute(stmt, params)}
 
     def counter(self, conn: Connection, name: str) -> int:
         value = conn.execute(sa.select(counters.c.value).where(counters.c.name == name)).scalar()

@@ -17,10 +17,6 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy.engine import Connection
-
-from dttshub.db import Database
-
 VN_TZ = timezone(timedelta(hours=7), "ICT")
 RECEIPT_RE = re.compile(r"(?P<unit>[0-9]{5})-(?P<year>[0-9]{2})-(?P<seq>[0-9]{4,})")
 
@@ -34,8 +30,6 @@ def format_receipt(unit: str, year: int, seq: int) -> str:
     return f"{unit}-{year % 100:02d}-{seq:04d}"
 
 
-def next_receipt(db: Database, conn: Connection, unit: str, now: datetime) -> str:
-    """Allocate the next receipt number of ``unit`` for the year of ``now`` (inside the transaction)."""
-    year = vn_date(now).year
-    seq = db.next_value(conn, f"receipt:{unit}:{year}")
-    return format_receipt(unit, year, seq)
+def receipt_counter_name(unit: str, year: int) -> str:
+    """The counter behind the receipt numbers of ``unit`` in ``year``."""
+    return f"receipt:{unit}:{year}"

@@ -33,7 +33,7 @@ from dttshub.config import HubConfig
 from dttshub.content import Checked, ContentChecker
 from dttshub.db import CHANGE_SEQ, Database, iso
 from dttshub.documents import ItemRejected, SubmissionDoc, parse_submission, reject
-from dttshub.receipts import next_receipt, vn_date
+from dttshub.receipts import format_receipt, receipt_counter_name, vn_date
 from dttshub.reportstate import derive_status
 from dttshub.scope import Account
 
@@ -55,6 +55,31 @@ _RESULT_COLUMNS = tuple(
     )
 )
 
+_S = t.submissions.c
+_SID = sa.bindparam("sid")
+# The row of this submission ID (first) or a newer revision of the same report (see Ingest._look).
+_LOOK = (
+    sa.select(*_RESULT_COLUMNS)
+    .where(
+        sa.or_(
+            _S.submission_id == _SID,
+            sa.and_(
+                _S.report_id == sa.bindparam("rid"),
+                sa.or_(
+                    _S.supersedes == _SID,
+                    sa.and_(_S.device_id == sa.bindparam("dev"), _S.revision_no > sa.bindparam("rev")),
+                ),
+            ),
+        )
+    )
+    .order_by(sa.case((_S.submission_id == _SID, 0), else_=1))
+    .limit(1)
+)
+# Statements built once: SQLAlchemy then reuses their compiled form (parameters given at execution).
+_INSERT_SUBMISSION = t.submissions.insert()
+_INSERT_REVISION = t.revisions.insert()
+_UPDATE_REPORT = t.reports.update().where(t.reports.c.id == sa.bindparam("report_key"))
+
 
 class Ingest:
     """Checks and stores submissions.
@@ -72,11 +97,19 @@ class Ingest:
         self.content = ContentChecker(catalogs)
 
     def ingest_many(self, account: Account, device_id: str, docs: list, source: str = "batch") -> list[dict]:
-        """One result per document, in order; each document in its own transaction."""
-        return [self.ingest_one(account, device_id, doc, source) for doc in docs]
+        """One result per document, in order; each document in its own transaction.
+
+        The documents share one database connection (one pool checkout per batch, not per item).
+        """
+        with self.db.connect() as conn:
+            return [self._ingest(conn, account, device_id, doc, source) for doc in docs]
 
     def ingest_one(self, account: Account, device_id: str, doc: dict, source: str = "batch") -> dict:
         """Check and store one submission document; never raises for a problem of the item itself."""
+        with self.db.connect() as conn:
+            return self._ingest(conn, account, device_id, doc, source)
+
+    def _ingest(self, conn: Connection, account: Account, device_id: str, doc: object, source: str) -> dict:
         sid = str(doc.get("submission_id", "")) if isinstance(doc, dict) else ""
         now = self.config.now()
         try:
@@ -85,22 +118,24 @@ class Ingest:
             sub = parse_submission(doc)
             self._check_scope(account, sub)
             self._check_hash(sub)
-            existing = self._existing(sub.submission_id)
-            if existing is not None:
-                return self._resend(account, sub, existing)
-            checked = self.content.check(sub)
+            checked: Checked | None = None
             for attempt in range(MAX_ATTEMPTS):
                 try:
-                    with self.db.begin() as conn:
-                        return self._store(conn, checked, account, device_id, source, now)
+                    # One transaction: lock the report, look for this ID and for newer revisions in one
+                    # query, check the content (the first time) and store.
+                    with conn.begin():
+                        report = self._lock_report(conn, sub, now)
+                        existing, superseded = self._look(conn, report.id, sub, device_id)
+                        if existing is not None:
+                            return self._resend(account, sub, existing)
+                        if checked is None:
+                            checked = self.content.check(sub)
+                        return self._store(conn, checked, report, superseded, account, device_id, source, now)
                 except (sa.exc.IntegrityError, sa.exc.OperationalError) as exc:
                     # Another request stored this ID, created the report or held a lock first: look again.
                     logger.info("retrying %s after %s (attempt %d)", sid, type(exc).__name__, attempt + 1)
                     if attempt == MAX_ATTEMPTS - 1:
                         raise
-                    existing = self._existing(sub.submission_id)
-                    if existing is not None:
-                        return self._resend(account, sub, existing)
             raise AssertionError("unreachable")  # pragma: no cover
         except ItemRejected as rej:
             logger.info("submission %s rejected: %s", sid, [e["code"] for e in rej.errors])
@@ -147,11 +182,22 @@ class Ingest:
                 "The checksum (payload_sha256) does not match the values: the submission is damaged or altered.",
             )
 
-    def _existing(self, submission_id: str):
-        with self.db.read() as conn:
-            return conn.execute(
-                sa.select(*_RESULT_COLUMNS).where(t.submissions.c.submission_id == submission_id)
-            ).first()
+    @staticmethod
+    def _look(conn: Connection, report_id: int, sub: SubmissionDoc, device_id: str):
+        """``(the stored row of this ID or None, whether a newer revision of the report arrived first)``.
+
+        A newer revision is one that supersedes this submission, or one from the same device with a
+        higher ``revision_no``. One query: the row of this ID comes first when there is one.
+        """
+        row = conn.execute(
+            _LOOK,
+            {"sid": sub.submission_id, "rid": report_id, "dev": device_id, "rev": sub.revision_no},
+        ).first()
+        if row is None:
+            return None, False
+        if row.submission_id == sub.submission_id:
+            return row, False
+        return None, True
 
     @staticmethod
     def _resend(account: Account, sub: SubmissionDoc, row) -> dict:
@@ -179,25 +225,33 @@ class Ingest:
         self,
         conn: Connection,
         checked: Checked,
+        report,
+        superseded: bool,
         account: Account,
         device_id: str,
         source: str,
         now: datetime,
     ) -> dict:
         sub = checked.sub
-        report = self._lock_report(conn, sub, now)
         current = report.server_revision
         late = vn_date(now) > checked.deadline
-        if self._superseded_on_arrival(conn, report.id, sub, device_id):
+        if superseded:
             status, revision, moves = "accepted", current, False
         elif sub.base_server_revision < current and self._foreign_since(conn, report.id, sub, device_id):
             status, revision, moves = "conflict", current, False
         else:
             status, revision, moves = ("late" if late else "accepted"), current + 1, True
-        receipt = next_receipt(self.db, conn, sub.unit, now)
+        # The receipt number and (when the report changes) the hub-wide change sequence in one statement;
+        # the receipt counter is always locked before the change sequence, as everywhere else.
+        year = vn_date(now).year
+        receipt_counter = receipt_counter_name(sub.unit, year)
+        names = [receipt_counter] + ([CHANGE_SEQ] if moves or status == "conflict" else [])
+        counted = self.db.next_values(conn, names)
+        receipt = format_receipt(sub.unit, year, counted[receipt_counter])
         received_at = iso(now)
         conn.execute(
-            t.submissions.insert().values(
+            _INSERT_SUBMISSION,
+            dict(
                 submission_id=sub.submission_id,
                 report_id=report.id,
                 unit=sub.unit,
@@ -218,19 +272,20 @@ class Ingest:
                 source=source,
                 document=json.dumps(sub.raw, ensure_ascii=False, sort_keys=True),
                 warnings_json=json.dumps(checked.warnings, ensure_ascii=False),
-            )
+            ),
         )
         changes: dict = {}
         if moves:
             conn.execute(
-                t.revisions.insert().values(
+                _INSERT_REVISION,
+                dict(
                     report_id=report.id,
                     server_revision=revision,
                     kind="submission",
                     submission_id=sub.submission_id,
                     by=account.username,
                     at=received_at,
-                )
+                ),
             )
             changes = {
                 "server_revision": revision,
@@ -252,48 +307,27 @@ class Ingest:
         if changes:
             merged = {**report._mapping, **changes}
             changes["status"] = derive_status(merged["conflict"], merged["review_state"], merged["late"])
-            changes["change_seq"] = self.db.next_value(conn, CHANGE_SEQ)
+            changes["change_seq"] = counted[CHANGE_SEQ]
             changes["updated_at"] = received_at
-            conn.execute(t.reports.update().where(t.reports.c.id == report.id).values(**changes))
+            conn.execute(_UPDATE_REPORT, {**changes, "report_key": report.id})
         logger.info("submission %s: %s %s (rev %s)", sub.submission_id, status, receipt, revision)
         return _result(sub.submission_id, status, receipt, revision, received_at, [])
 
     def _lock_report(self, conn: Connection, sub: SubmissionDoc, now: datetime):
-        key = {"unit": sub.unit, "form": sub.form, "period": sub.period}
-        self.db.insert_ignore(
+        """The report's row, created when new, locked until commit: one upsert that returns the row."""
+        return self.db.upsert_lock(
             conn,
             t.reports,
             {
-                **key,
+                "unit": sub.unit,
+                "form": sub.form,
+                "period": sub.period,
                 "catalog_id": sub.catalog_id,
                 "catalog_version": sub.catalog_version,
                 "updated_at": iso(now),
             },
             ["unit", "form", "period"],
         )
-        return conn.execute(
-            sa.select(t.reports)
-            .where(
-                t.reports.c.unit == sub.unit, t.reports.c.form == sub.form, t.reports.c.period == sub.period
-            )
-            .with_for_update()
-        ).one()
-
-    @staticmethod
-    def _superseded_on_arrival(conn: Connection, report_id: int, sub: SubmissionDoc, device_id: str) -> bool:
-        s = t.submissions.c
-        newer = conn.execute(
-            sa.select(s.submission_id)
-            .where(
-                s.report_id == report_id,
-                sa.or_(
-                    s.supersedes == sub.submission_id,
-                    sa.and_(s.device_id == device_id, s.revision_no > sub.revision_no),
-                ),
-            )
-            .limit(1)
-        ).first()
-        return newer is not None
 
     @staticmethod
     def _chain(conn: Connection, sub: SubmissionDoc) -> set[str]:
