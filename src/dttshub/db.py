@@ -346,27 +346,22 @@ class Database:
 
     def next_value(self, conn: Connection, name: str) -> int:
         """Increment the named counter (made at 1) and return its new value (row-locked until commit)."""
-        insert = self._dialect_insert()
-        stmt = (
-            insert(counters)
-            .values(name=name, value=1)
-            .on_conflict_do_update(index_elements=["name"], set_={"value": counters.c.value + 1})
-            .returning(counters.c.value)
-        )
-        return int(conn.execute(stmt).scalar_one())
+        return self.next_values(conn, [name])[name]
 
     def next_values(self, conn: Connection, names: list[str]) -> dict[str, int]:
-        """Increment several counters in one statement (rows locked in the order given)."""
-        cache_key = ("next_values", len(names))
-        stmt = self._statements.get(cache_key)
+        """Increment several counters (each made at 1) in one statement; rows are locked in the order given.
+
+        Written as text: SQLAlchemy cannot cache a multi-row ``VALUES`` construct, and the statement is the
+        same on PostgreSQL and SQLite (3.35 or newer).
+        """
+        stmt = self._statements.get(("next_values", len(names)))
         if stmt is None:
-            stmt = (
-                self._dialect_insert()(counters)
-                .values([{"name": sa.bindparam(f"name{i}"), "value": 1} for i in range(len(names))])
-                .on_conflict_do_update(index_elements=["name"], set_={"value": counters.c.value + 1})
-                .returning(counters.c.name, counters.c.value)
-            )
-            self._statements[cache_key] = stmt
+            rows = ", ".join(f"(:name{i}, 1)" for i in range(len(names)))
+            stmt = sa.text(
+                f"INSERT INTO {counters.name} (name, value) VALUES {rows} "
+                f"ON CONFLICT (name) DO UPDATE SET value = {counters.name}.value + 1 RETURNING name, value"
+            ).columns(name=sa.String, value=sa.BigInteger)
+            self._statements[("next_values", len(names))] = stmt
         params = {f"name{i}": name for i, name in enumerate(names)}
         return {row.name: int(row.value) for row in conn.execute(stmt, params)}
 

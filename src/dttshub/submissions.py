@@ -19,6 +19,7 @@ arrives after a newer revision of the same device is stored as ``accepted`` with
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from datetime import datetime
@@ -26,7 +27,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dttsclient.core.payload import payload_sha256, values_to_list
+from dttsclient.core.payload import canonical_values
 from dttshub import db as t
 from dttshub.catalogs import Catalogs
 from dttshub.config import HubConfig
@@ -117,7 +118,7 @@ class Ingest:
                 raise reject("malformed_submission", "Bản nộp không hợp lệ.", "Malformed submission.")
             sub = parse_submission(doc)
             self._check_scope(account, sub)
-            self._check_hash(sub)
+            values_json = self._check_hash(sub)
             checked: Checked | None = None
             for attempt in range(MAX_ATTEMPTS):
                 try:
@@ -130,7 +131,9 @@ class Ingest:
                             return self._resend(account, sub, existing)
                         if checked is None:
                             checked = self.content.check(sub)
-                        return self._store(conn, checked, report, superseded, account, device_id, source, now)
+                        return self._store(
+                            conn, checked, values_json, report, superseded, account, device_id, source, now
+                        )
                 except (sa.exc.IntegrityError, sa.exc.OperationalError) as exc:
                     # Another request stored this ID, created the report or held a lock first: look again.
                     logger.info("retrying %s after %s (attempt %d)", sid, type(exc).__name__, attempt + 1)
@@ -173,14 +176,16 @@ class Ingest:
             )
 
     @staticmethod
-    def _check_hash(sub: SubmissionDoc) -> None:
-        actual = payload_sha256(sub.values)
-        if actual != sub.payload_sha256:
+    def _check_hash(sub: SubmissionDoc) -> str:
+        """The canonical JSON of the values (stored as the report's values) once its hash is checked."""
+        canonical = canonical_values(sub.values)
+        if hashlib.sha256(canonical).hexdigest() != sub.payload_sha256:
             raise reject(
                 "payload_hash_mismatch",
                 "Mã kiểm tra (payload_sha256) không khớp với số liệu: bản nộp bị hỏng hoặc bị sửa.",
                 "The checksum (payload_sha256) does not match the values: the submission is damaged or altered.",
             )
+        return canonical.decode("utf-8")
 
     @staticmethod
     def _look(conn: Connection, report_id: int, sub: SubmissionDoc, device_id: str):
@@ -225,6 +230,7 @@ class Ingest:
         self,
         conn: Connection,
         checked: Checked,
+        values_json: str,
         report,
         superseded: bool,
         account: Account,
@@ -293,7 +299,7 @@ class Ingest:
                 "receipt_no": receipt,
                 "catalog_id": sub.catalog_id,
                 "catalog_version": sub.catalog_version,
-                "values_json": json.dumps(values_to_list(sub.values), ensure_ascii=False),
+                "values_json": values_json,
                 "comments_json": json.dumps(sub.comments, ensure_ascii=False),
                 "eth_rows_json": json.dumps(sub.eth_rows, ensure_ascii=False),
                 "late": late,

@@ -31,6 +31,11 @@ def canonical_json(obj: object) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
+def canonical_values(values: Mapping[CellKey, str]) -> bytes:
+    """The canonical JSON of the values list: the bytes ``payload_sha256`` is taken of."""
+    return canonical_json(values_to_list(values))
+
+
 def payload_sha256(values: Mapping[CellKey, str]) -> str:
     """SHA-256 (hex) of the canonical JSON of the values list."""
-    return hashlib.sha256(canonical_json(values_to_list(values))).hexdigest()
+    return hashlib.sha256(canonical_values(values)).hexdigest()
