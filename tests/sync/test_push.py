@@ -220,3 +220,20 @@ def test_progress_is_reported(store, creds):
     sync(store, creds, progress=lambda done, total, msg: seen.append((done, total, msg)))
     assert seen and all(isinstance(m, str) and m for _, _, m in seen)
     assert any(done == total == 3 for done, total, _ in seen)
+
+
+def test_progress_never_counts_past_its_total_when_reports_are_finalized_during_a_sync(store, creds):
+    finalize_many(store, 3)
+    seen: list[tuple[int, int]] = []
+    sending: list[str] = []
+
+    def progress(done: int, total: int, msg: str) -> None:
+        if total and not sending:  # the officer finalizes two more reports as the first batch goes out
+            sending.append(msg)
+            finalize_many(store, 2, first_year=2040)
+        seen.append((done, total))
+
+    result = sync(store, creds, progress=progress)
+    assert result.sent == 5
+    assert all(done <= total for done, total in seen), seen
+    assert seen[-1] == (5, 5)

@@ -437,6 +437,10 @@ class SyncEngine:
                 break
             docs = [s.document for s in claimed]
             ids = [s.submission_id for s in claimed]
+            # Reports finalized while the sync runs join the queue: the total is what is sent so far plus
+            # what still waits, so the progress never reads "5/3".
+            left = self.store.outbox_counts()
+            self._total = self._done + left.get("queued", 0) + left.get("sending", 0)
             self._say(
                 f"Đang gửi {len(docs)} báo cáo ({self._done}/{self._total})…",
                 f"Sending {len(docs)} report(s) ({self._done}/{self._total})…",
