@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from dttsclient.core.errors import CatalogError, DttsError
+from dttsclient.core.usage import LocalizedParser
 from dttshub.config import ENVIRONMENTS, HubConfig
 from dttshub.errors import ConfigError, HubError
 from dttshub.scope import ALL_UNITS, Account
@@ -64,9 +65,9 @@ def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="dttshub", description="dttshub — máy chủ đồng bộ DTTS (reference hub)")
+    p = LocalizedParser(prog="dttshub", description="dttshub — máy chủ đồng bộ DTTS (reference hub)")
     _common(p, suppress=False)
-    common = argparse.ArgumentParser(add_help=False)
+    common = LocalizedParser(add_help=False)
     _common(common, suppress=True)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 

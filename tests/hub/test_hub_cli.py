@@ -221,11 +221,13 @@ def test_cli_publishes_a_workbook(cli, tmp_path, capsys, monkeypatch):
         ["reports", "--lang", "fr"],
     ],
 )
-def test_cli_usage_errors_exit_2(args, capsys):
+def test_cli_usage_errors_exit_2(args, capsys, monkeypatch):
+    monkeypatch.delenv("DTTS_LANG", raising=False)
     with pytest.raises(SystemExit) as exc:
         main(args)
     assert exc.value.code == 2
-    assert "usage" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "cú pháp: dttshub" in err and "lỗi: " in err  # Vietnamese by default
 
 
 def _free_port() -> int:

@@ -14,14 +14,15 @@ from pathlib import Path
 
 from dttsclient import __version__
 from dttsclient.cli.output import Output
+from dttsclient.core.usage import LocalizedParser
 
 logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTLY = 0, 1, 2, 3
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that exits 2 on usage errors (its default) and never swallows our exit codes."""
+class _Parser(LocalizedParser):
+    """argparse that exits 2 on usage errors, in the officer's language (``--lang``, ``DTTS_LANG``)."""
 
 
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:

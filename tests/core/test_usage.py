@@ -1,0 +1,82 @@
+"""Usage errors of both command lines in the officer's language (argparse's own text is English)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from dttsclient.cli.app import main as client_main
+from dttsclient.core.usage import language, translate
+from dttshub.cli import main as hub_main
+
+
+@pytest.mark.parametrize(
+    ("english", "vietnamese"),
+    [
+        (
+            "the following arguments are required: --form, --period",
+            "thiếu tham số bắt buộc: --form, --period",
+        ),
+        ("unrecognized arguments: --bogus x", "không hiểu tham số: --bogus x"),
+        (
+            "argument --retries: invalid int value: 'x'",
+            "tham số --retries: 'x' không phải giá trị hợp lệ (số nguyên)",
+        ),
+        ("argument --form: expected one argument", "tham số --form cần một giá trị"),
+        (
+            "argument --lang: invalid choice: 'fr' (choose from 'vi', 'en')",
+            "tham số --lang: 'fr' không hợp lệ (chọn một trong: 'vi', 'en')",
+        ),
+        ("something argparse may say one day", "something argparse may say one day"),
+    ],
+)
+def test_argparse_messages_are_translated(english, vietnamese):
+    assert translate(english) == vietnamese
+
+
+def test_the_language_comes_from_the_command_line_then_the_environment(monkeypatch):
+    monkeypatch.delenv("DTTS_LANG", raising=False)
+    assert language(["status"]) == "vi"
+    assert language(["status", "--lang", "en"]) == "en"
+    assert language(["--lang=en", "status"]) == "en"
+    monkeypatch.setenv("DTTS_LANG", "en")
+    assert language(["status"]) == "en"
+    assert language(["status", "--lang", "vi"]) == "vi"
+
+
+def test_client_usage_errors_are_vietnamese_by_default(capsys, monkeypatch, tmp_path):
+    monkeypatch.delenv("DTTS_LANG", raising=False)
+    assert client_main(["--data-dir", str(tmp_path), "values", "set", "--form", "BM01"]) == 2
+    err = capsys.readouterr().err
+    assert "lỗi: thiếu tham số bắt buộc: --period" in err
+    assert "cú pháp: dttsclient values set" in err
+    assert "Xem hướng dẫn: dttsclient values set --help" in err
+    assert "error" not in err
+    assert not list(tmp_path.iterdir())  # nothing was created
+
+
+def test_client_usage_errors_in_english_on_request(capsys, monkeypatch):
+    monkeypatch.delenv("DTTS_LANG", raising=False)
+    assert client_main(["--lang", "en", "bogus"]) == 2
+    err = capsys.readouterr().err
+    assert "error: argument COMMAND: invalid choice: 'bogus'" in err
+    assert "See: dttsclient --help" in err
+
+
+def test_hub_usage_errors_are_vietnamese(capsys, monkeypatch):
+    monkeypatch.delenv("DTTS_LANG", raising=False)
+    with pytest.raises(SystemExit) as exc:
+        hub_main(["user", "add", "officer1"])
+    assert exc.value.code == 2
+    assert "dttshub user add: lỗi: thiếu tham số bắt buộc: --role, --unit" in capsys.readouterr().err
+
+
+def test_the_installed_command_exits_2_with_the_message_on_stderr():
+    done = subprocess.run(
+        [sys.executable, "-m", "dttsclient", "--bogus"], capture_output=True, text=True, encoding="utf-8"
+    )
+    assert done.returncode == 2
+    assert "không hiểu tham số: --bogus" in done.stderr
+    assert done.stdout == ""
