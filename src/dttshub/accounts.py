@@ -90,12 +90,7 @@ class Accounts:
                 "A username has only ASCII letters, digits and . _ @ - (at most 64 characters).",
             )
         check_account_unit(role, unit)
-        if len(password) < MIN_PASSWORD:
-            raise BadRequest(
-                "weak_password",
-                f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.",
-                f"The password needs at least {MIN_PASSWORD} characters.",
-            )
+        self._check_password(password)
         pw_hash = self.hasher.hash(password)
         with self.db.begin() as conn:
             if conn.execute(sa.select(t.users.c.username).where(t.users.c.username == username)).first():
@@ -128,6 +123,66 @@ class Accounts:
         if row is None:
             raise NotFound("no_user", f"Không có tài khoản {username}.", f"There is no account {username}.")
         return Account(row.username, row.role, row.unit)
+
+    def set_disabled(self, username: str, disabled: bool) -> int:
+        """Lock (``disabled``) or unlock an account; locking revokes every token of every device.
+
+        Returns:
+            How many tokens were revoked.
+
+        Raises:
+            NotFound: no such user.
+        """
+        with self.db.begin() as conn:
+            self._require_user(conn, username)
+            conn.execute(t.users.update().where(t.users.c.username == username).values(disabled=disabled))
+            revoked = self._revoke_tokens(conn, username) if disabled else 0
+        logger.info(
+            "user %s %s (%d tokens revoked)", username, "disabled" if disabled else "enabled", revoked
+        )
+        return revoked
+
+    def set_password(self, username: str, password: str) -> int:
+        """Give an account a new password; every device must sign in again (its tokens are revoked).
+
+        Returns:
+            How many tokens were revoked.
+
+        Raises:
+            BadRequest: a password shorter than the minimum.
+            NotFound: no such user.
+        """
+        self._check_password(password)
+        pw_hash = self.hasher.hash(password)
+        with self.db.begin() as conn:
+            self._require_user(conn, username)
+            conn.execute(t.users.update().where(t.users.c.username == username).values(password_hash=pw_hash))
+            conn.execute(t.login_failures.delete().where(t.login_failures.c.username == username))
+            revoked = self._revoke_tokens(conn, username)
+        logger.info("password of %s changed (%d tokens revoked)", username, revoked)
+        return revoked
+
+    @staticmethod
+    def _require_user(conn: Connection, username: str) -> None:
+        if conn.execute(sa.select(t.users.c.username).where(t.users.c.username == username)).first() is None:
+            raise NotFound("no_user", f"Không có tài khoản {username}.", f"There is no account {username}.")
+
+    @staticmethod
+    def _revoke_tokens(conn: Connection, username: str) -> int:
+        tok = t.tokens.c
+        done = conn.execute(
+            t.tokens.update().where(tok.username == username, tok.revoked == sa.false()).values(revoked=True)
+        )
+        return int(done.rowcount or 0)
+
+    @staticmethod
+    def _check_password(password: str) -> None:
+        if len(password) < MIN_PASSWORD:
+            raise BadRequest(
+                "weak_password",
+                f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.",
+                f"The password needs at least {MIN_PASSWORD} characters.",
+            )
 
     def list_users(self) -> list[dict]:
         with self.db.read() as conn:

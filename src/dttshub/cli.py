@@ -91,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     cmd(usub, "list", "list accounts")
+    u = cmd(usub, "disable", "lock an account and sign out all its devices")
+    u.add_argument("name")
+    u = cmd(usub, "enable", "unlock an account")
+    u.add_argument("name")
+    u = cmd(usub, "password", "set a new password (every device signs in again)")
+    u.add_argument("name")
+    u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
 
     c = cmd(sub, "catalog", "catalogues")
     csub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -227,10 +234,42 @@ def cmd_user(args: argparse.Namespace, out: Output) -> int:
     try:
         if args.action == "list":
             users = hub.accounts.list_users()
-            text = "\n".join(f"{u['username']}\t{u['role']}\t{u['unit']}" for u in users)
+            locked = out.t("\tđã khoá", "\tdisabled")
+            text = "\n".join(
+                f"{u['username']}\t{u['role']}\t{u['unit']}{locked if u['disabled'] else ''}" for u in users
+            )
             out.result({"ok": True, "users": users}, text or out.t("Chưa có tài khoản.", "No accounts yet."))
             return EXIT_OK
+        if args.action in ("disable", "enable"):
+            revoked = hub.accounts.set_disabled(args.name, args.action == "disable")
+            out.result(
+                {
+                    "ok": True,
+                    "username": args.name,
+                    "disabled": args.action == "disable",
+                    "tokens_revoked": revoked,
+                },
+                out.t(
+                    f"Đã khoá tài khoản {args.name}; {revoked} phiên đăng nhập bị huỷ."
+                    if args.action == "disable"
+                    else f"Đã mở khoá tài khoản {args.name}.",
+                    f"Account {args.name} disabled; {revoked} sign-in(s) revoked."
+                    if args.action == "disable"
+                    else f"Account {args.name} enabled.",
+                ),
+            )
+            return EXIT_OK
         password = _read_password(args, out)
+        if args.action == "password":
+            revoked = hub.accounts.set_password(args.name, password)
+            out.result(
+                {"ok": True, "username": args.name, "tokens_revoked": revoked},
+                out.t(
+                    f"Đã đổi mật khẩu của {args.name}; các máy phải đăng nhập lại ({revoked} phiên bị huỷ).",
+                    f"Password of {args.name} changed; devices must sign in again ({revoked} revoked).",
+                ),
+            )
+            return EXIT_OK
         account = hub.accounts.add_user(args.name, args.role, args.unit, password)
         doc = {"ok": True, "username": account.username, "role": account.role, "unit": account.unit}
         out.result(

@@ -259,3 +259,42 @@ def test_cli_serve_answers_and_stops_gracefully(cli):
             proc.wait()
         proc.stdout.close()
         proc.stderr.close()
+
+
+def test_cli_disables_enables_and_resets_an_account_while_the_hub_serves(tmp_path, db_url):
+    """A province IT officer locks the account of an officer who left, unlocks it, then sets a new password."""
+    from hubfixture import DEFAULT_PASSWORD, start_hub
+
+    with start_hub(tmp_path, db_url) as hub:
+        cli = Cli(tmp_path, hub.db_url)
+        hub.add_user("canbo1")
+        token = hub.login("canbo1")["access_token"]
+        ping = {"Authorization": f"Bearer {token}"}
+        assert requests.get(hub.api + "/changes", headers=ping, timeout=30).status_code == 200
+
+        p = cli("user", "disable", "canbo1", json_out=True)
+        assert p.returncode == 0, p.stderr
+        assert p.doc["disabled"] is True and p.doc["tokens_revoked"] == 2  # access + refresh
+        assert requests.get(hub.api + "/changes", headers=ping, timeout=30).status_code == 401
+        with pytest.raises(requests.HTTPError) as refused:
+            hub.login("canbo1")
+        assert refused.value.response.json()["error"]["code"] == "account_disabled"
+        listed = cli("user", "list")
+        assert "canbo1\tofficer\t" in listed.stdout and "đã khoá" in listed.stdout
+
+        assert cli("user", "enable", "canbo1").returncode == 0
+        assert hub.login("canbo1")["access_token"]
+
+        p = cli("user", "password", "canbo1", "--password-stdin", stdin="mat-khau-moi-2026\n", lang="en")
+        assert p.returncode == 0, p.stderr
+        assert "devices must sign in again" in p.stdout
+        with pytest.raises(requests.HTTPError):
+            hub.login("canbo1", DEFAULT_PASSWORD)
+        assert hub.login("canbo1", "mat-khau-moi-2026")["access_token"]
+
+        # bad input changes nothing
+        weak = cli("user", "password", "canbo1", "--password-stdin", stdin="ngan\n")
+        assert weak.returncode == 1 and "ít nhất" in weak.stderr
+        assert hub.login("canbo1", "mat-khau-moi-2026")["access_token"]
+        missing = cli("user", "disable", "khong-co-ai")
+        assert missing.returncode == 1 and "Không có tài khoản khong-co-ai" in missing.stderr
