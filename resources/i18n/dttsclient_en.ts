@@ -222,6 +222,18 @@
         <translation>%1 report(s) of earlier periods were downloaded.</translation>
     </message>
     <message>
+        <source>Mã nhận diện máy chủ: %1.</source>
+        <translation>Server fingerprint: %1.</translation>
+    </message>
+    <message>
+        <source>Máy chủ có trong danh sách máy chủ của tỉnh được cài trên máy.</source>
+        <translation>The server is in the province&apos;s server list installed on this PC.</translation>
+    </message>
+    <message>
+        <source>Nếu chưa chắc gói này do tỉnh gửi, hãy gọi cán bộ tỉnh để đối chiếu mã này.</source>
+        <translation>If you are not sure the province sent this package, call the province staff to compare this fingerprint.</translation>
+    </message>
+    <message>
         <source>Máy này không có kho mật khẩu an toàn, nên phiên đăng nhập không được lưu: mỗi lần mở phần mềm sẽ được hỏi lại mật khẩu trước khi đồng bộ.</source>
         <translation>This computer has no secure password store, so the sign-in is not saved: each time you open the program you will be asked for the password before syncing.</translation>
     </message>
@@ -957,6 +969,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <translation>sign out</translation>
     </message>
     <message>
+        <source>mã nhận diện %1</source>
+        <translation>fingerprint %1</translation>
+    </message>
+    <message>
         <source>DTTS</source>
         <translation>DTTS</translation>
     </message>
@@ -1122,6 +1138,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     <message>
         <source>Một trang đăng nhập Wi-Fi đang chặn kết nối</source>
         <translation>A Wi-Fi login page is in the way</translation>
+    </message>
+    <message>
+        <source>Máy chủ này không phải máy chủ của tỉnh</source>
+        <translation>This is not the province&apos;s server</translation>
     </message>
     <message>
         <source>Không kết nối được với máy chủ</source>

@@ -222,6 +222,18 @@
         <translation>Đã nhận về %1 báo cáo của các kỳ trước.</translation>
     </message>
     <message>
+        <source>Mã nhận diện máy chủ: %1.</source>
+        <translation>Mã nhận diện máy chủ: %1.</translation>
+    </message>
+    <message>
+        <source>Máy chủ có trong danh sách máy chủ của tỉnh được cài trên máy.</source>
+        <translation>Máy chủ có trong danh sách máy chủ của tỉnh được cài trên máy.</translation>
+    </message>
+    <message>
+        <source>Nếu chưa chắc gói này do tỉnh gửi, hãy gọi cán bộ tỉnh để đối chiếu mã này.</source>
+        <translation>Nếu chưa chắc gói này do tỉnh gửi, hãy gọi cán bộ tỉnh để đối chiếu mã này.</translation>
+    </message>
+    <message>
         <source>Máy này không có kho mật khẩu an toàn, nên phiên đăng nhập không được lưu: mỗi lần mở phần mềm sẽ được hỏi lại mật khẩu trước khi đồng bộ.</source>
         <translation>Máy này không có kho mật khẩu an toàn, nên phiên đăng nhập không được lưu: mỗi lần mở phần mềm sẽ được hỏi lại mật khẩu trước khi đồng bộ.</translation>
     </message>
@@ -957,6 +969,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <translation>đăng xuất</translation>
     </message>
     <message>
+        <source>mã nhận diện %1</source>
+        <translation>mã nhận diện %1</translation>
+    </message>
+    <message>
         <source>DTTS</source>
         <translation>DTTS</translation>
     </message>
@@ -1122,6 +1138,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     <message>
         <source>Một trang đăng nhập Wi-Fi đang chặn kết nối</source>
         <translation>Một trang đăng nhập Wi-Fi đang chặn kết nối</translation>
+    </message>
+    <message>
+        <source>Máy chủ này không phải máy chủ của tỉnh</source>
+        <translation>Máy chủ này không phải máy chủ của tỉnh</translation>
     </message>
     <message>
         <source>Không kết nối được với máy chủ</source>

@@ -14,12 +14,14 @@ import contextlib
 import getpass
 import json
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
 from typing import Any
 
 from dttsclient.core.errors import CatalogError, DttsError
+from dttsclient.core.setup_package import key_fingerprint
 from dttsclient.core.usage import LocalizedParser
 from dttshub.config import ENVIRONMENTS, HubConfig
 from dttshub.errors import ConfigError, HubError
@@ -335,7 +337,10 @@ def cmd_setup_package(args: argparse.Namespace, out: Output) -> int:
         path: Path = args.path
         tmp = path.with_name(path.name + ".tmp")
         try:
-            tmp.write_bytes(data)
+            with open(tmp, "wb") as fh:  # temporary name, flushed to the disk, then renamed
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
             tmp.replace(path)
         except OSError as exc:
             raise ConfigError(
@@ -346,8 +351,20 @@ def cmd_setup_package(args: argparse.Namespace, out: Output) -> int:
             "path": str(path),
             "user": account.username,
             "signing_key": hub.signer.public_key_b64,
+            "key_fingerprint": key_fingerprint(hub.signer.public_key_b64),
         }
-        out.result(doc, out.t(f"Đã ghi gói cài đặt {path}.", f"Setup package written to {path}."))
+        fingerprint = doc["key_fingerprint"]
+        out.result(
+            doc,
+            out.t(
+                f"Đã ghi gói cài đặt {path}.\nMã nhận diện máy chủ: {fingerprint} (cán bộ xã đọc lại mã này "
+                "khi cài đặt để đối chiếu).\nDòng cho tệp hub-keys.txt: "
+                f"{hub.signer.public_key_b64}  # {fingerprint}",
+                f"Setup package written to {path}.\nServer fingerprint: {fingerprint} (the commune officer reads "
+                "it back when setting up, to compare).\nLine for hub-keys.txt: "
+                f"{hub.signer.public_key_b64}  # {fingerprint}",
+            ),
+        )
         return EXIT_OK
     finally:
         hub.close()

@@ -70,3 +70,70 @@ def test_a_package_of_another_hub_is_refused(tmp_path, data_dir, hub):
 def test_a_missing_file_is_a_plain_error(tmp_path, data_dir):
     with Store.open(data_dir) as store, pytest.raises(errors.SetupImportFailed):
         setup_import(store, tmp_path / "nothing.dttssetup")
+
+
+# -- the province's list of trusted hubs (hub-keys.txt) ----------------------------------------------------
+OTHER_KEY = "A" * 43 + "="  # a well-formed key of some other hub
+
+
+def _keys_file(tmp_path, monkeypatch, *lines: str):
+    path = tmp_path / "hub-keys.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("DTTS_HUB_KEYS_FILE", str(path))
+    return path
+
+
+def test_a_listed_hub_is_trusted_on_the_first_run_and_its_fingerprint_is_shown(
+    tmp_path, data_dir, hub, monkeypatch
+):
+    from dttsclient.core.setup_package import key_fingerprint
+
+    _keys_file(tmp_path, monkeypatch, "# Ban Dân tộc tỉnh Lào Cai", f"{hub.signing_key}  # dttshub chính")
+    _package(hub, tmp_path, "https://dtts.example/")
+    with Store.open(data_dir) as store:
+        result = setup_import(store, tmp_path / "can_bo.dttssetup")
+    assert result.key_listed is True
+    assert result.key_fingerprint == key_fingerprint(hub.signing_key)
+
+
+def test_a_package_from_a_hub_the_province_did_not_list_is_refused_and_nothing_changes(
+    tmp_path, data_dir, hub, monkeypatch
+):
+    _keys_file(tmp_path, monkeypatch, OTHER_KEY)
+    _package(hub, tmp_path, "https://dtts.example/")
+    with Store.open(data_dir) as store:
+        with pytest.raises(errors.SetupImportFailed) as info:
+            setup_import(store, tmp_path / "can_bo.dttssetup")
+        assert store.profile().server_url is None and store.current_catalog() is None
+        assert store.get_setting("sync.hub_signing_key") is None
+    assert "không do máy chủ đã biết ký" in info.value.text("vi")
+
+
+def test_a_damaged_keys_file_trusts_nothing_and_says_which_line(tmp_path, data_dir, hub, monkeypatch):
+    path = _keys_file(tmp_path, monkeypatch, hub.signing_key, "khong-phai-khoa")
+    _package(hub, tmp_path, "https://dtts.example/")
+    with Store.open(data_dir) as store:
+        with pytest.raises(errors.SetupImportFailed) as info:
+            setup_import(store, tmp_path / "can_bo.dttssetup")
+        assert store.current_catalog() is None
+    assert f"{path}" in info.value.text("vi") and "dòng 2" in info.value.text("vi")
+    assert "line 2" in info.value.text("en")
+
+
+def test_login_to_an_unlisted_hub_never_sends_the_password(
+    tmp_path, data_dir, hub, proxy, creds, monkeypatch
+):
+    from dttsclient.core.setup_package import key_fingerprint
+
+    _keys_file(tmp_path, monkeypatch, OTHER_KEY)
+    proxy.reset_stats()
+    with Store.open(data_dir) as store:
+        with pytest.raises(errors.UntrustedServer) as info:
+            login(store, proxy.url, USER, DEFAULT_PASSWORD, creds, "PC xã", config=FAST)
+        assert store.profile().username is None
+    assert key_fingerprint(hub.signing_key) in info.value.text("vi")
+    assert not proxy.requests_to("/auth/token")  # the password never left the PC
+    # once the province lists the hub, the same login goes through
+    _keys_file(tmp_path, monkeypatch, OTHER_KEY, hub.signing_key)
+    with Store.open(data_dir) as store:
+        assert login(store, proxy.url, USER, DEFAULT_PASSWORD, creds, "PC xã", config=FAST).username == USER

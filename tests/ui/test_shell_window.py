@@ -180,6 +180,19 @@ def test_about_shows_versions(qtbot, store, sample_catalog):
     assert "01/07/2025" in text
 
 
+def test_about_names_the_server_with_the_fingerprint_of_its_key(window, store):
+    import base64
+
+    from dttsclient.core.setup_package import key_fingerprint
+    from dttsclient.sync.engine import SIGNING_KEY_SETTING
+
+    key = base64.b64encode(bytes(range(32))).decode()
+    store.set_profile(server_url="https://dtts.laocai.gov.vn")
+    store.set_setting(SIGNING_KEY_SETTING, key)
+    assert window._server_text().startswith("https://dtts.laocai.gov.vn")
+    assert f"mã nhận diện {key_fingerprint(key)}" in window._server_text()
+
+
 def test_exception_hook_logs_and_offers_to_copy_details(qtbot, caplog, monkeypatch):
     shown: list[str] = []
     monkeypatch.setattr(

@@ -95,6 +95,7 @@ def test_cancelling_stops_the_wait_for_a_server_that_does_not_answer(qtbot, fres
         (errors.ClientTooOld("9.0"), "old_client"),
         (errors.SetupImportFailed("x", "x"), "package"),
         (errors.ServerError(503), "server"),
+        (errors.UntrustedServer("1234-5678-9012-3456"), "untrusted"),
     ],
 )
 def test_each_setup_failure_has_its_heading(error, kind):
@@ -153,6 +154,12 @@ def test_setup_package_from_usb(qtbot, hub, fresh, runner, kit, tmp_path):
     with Store.open(fresh) as store:
         assert store.current_catalog() is not None
         assert (store.profile().unit, store.profile().server_url) == (kit.UNIT, hub.url)
+    # the officer can read the hub's fingerprint back to the province over the phone
+    from dttsclient.core.setup_package import key_fingerprint
+
+    summary = w.done_page.summary.text()
+    assert f"Mã nhận diện máy chủ: {key_fingerprint(hub.hub.signer.public_key_b64)}" in summary
+    assert "gọi cán bộ tỉnh để đối chiếu" in summary  # no hub-keys.txt installed: trusted on first use
 
 
 def test_a_damaged_setup_package_is_explained(qtbot, fresh, runner, tmp_path):

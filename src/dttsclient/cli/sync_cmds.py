@@ -198,14 +198,26 @@ def cmd_setup_import(ns: argparse.Namespace, data_dir: Path, out: Output) -> int
         "catalog_id": result.catalog_id,
         "catalog_version": result.catalog_version,
         "catalog_added": result.catalog_added,
+        "key_fingerprint": result.key_fingerprint,
+        "key_listed": result.key_listed,
     }
+    if result.key_listed:
+        check_vi = "Máy chủ có trong danh sách máy chủ của tỉnh được cài trên máy."
+        check_en = "The server is in the province's server list installed on this PC."
+    else:
+        check_vi = "Nếu chưa chắc gói này do tỉnh gửi, hãy gọi cán bộ tỉnh để đối chiếu mã này."
+        check_en = (
+            "If you are not sure the province sent this package, call the province staff to compare it."
+        )
     out.result(
         doc,
         out.t(
             f"Đã cài đặt từ gói: xã {result.unit_name or result.unit}, cán bộ {result.username}, danh mục "
-            f"{result.catalog_id} phiên bản {result.catalog_version}. Máy chủ: {result.server_url}.",
+            f"{result.catalog_id} phiên bản {result.catalog_version}. Máy chủ: {result.server_url}.\n"
+            f"Mã nhận diện máy chủ: {result.key_fingerprint}. {check_vi}",
             f"Set up from the package: commune {result.unit_name or result.unit}, officer {result.username}, "
-            f"catalogue {result.catalog_id} version {result.catalog_version}. Server: {result.server_url}.",
+            f"catalogue {result.catalog_id} version {result.catalog_version}. Server: {result.server_url}.\n"
+            f"Server fingerprint: {result.key_fingerprint}. {check_en}",
         ),
     )
     return EXIT_OK

@@ -133,6 +133,57 @@ def decode_public_key(key_b64: str) -> bytes:
     return raw
 
 
+def key_fingerprint(key_b64: str) -> str:
+    """A hub key's fingerprint to compare over the phone: 16 digits in four groups (``4821-0937-5516-2048``).
+
+    The first 64 bits of the SHA-256 of the raw key, in decimal. ``dttshub setup-package`` prints it, the
+    client shows it after ``setup import`` and in About, so an officer can check with the province that
+    a setup package came from the province's hub.
+
+    Raises:
+        SetupPackageError: not a base64 Ed25519 public key.
+    """
+    digest = hashlib.sha256(decode_public_key(key_b64)).digest()
+    digits = f"{int.from_bytes(digest[:8], 'big') % 10**16:016d}"
+    return "-".join(digits[i : i + 4] for i in range(0, 16, 4))
+
+
+def parse_trusted_keys(text: str, source: str) -> list[str]:
+    """The keys of a trusted-keys file: one base64 key per line; ``#`` starts a comment.
+
+    Anything after the key on its line (a fingerprint, a name) is ignored.
+
+    Raises:
+        SetupPackageError: a line that is not a key (``bad_trusted_keys``, naming the file and line), or
+            a file with no key at all.
+    """
+    keys: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        words = line.split("#", 1)[0].split()
+        if not words:
+            continue
+        try:
+            decode_public_key(words[0])
+        except SetupPackageError as exc:
+            raise _bad_trusted_keys(
+                source,
+                f"dòng {number} không phải khoá máy chủ hợp lệ.",
+                f"line {number} is not a valid server key.",
+            ) from exc
+        keys.append(words[0])
+    if not keys:
+        raise _bad_trusted_keys(source, "tệp không có khoá máy chủ nào.", "the file holds no server key.")
+    return keys
+
+
+def _bad_trusted_keys(source: str, vi: str, en: str) -> SetupPackageError:
+    return SetupPackageError(
+        f"Tệp khoá máy chủ tin cậy {source} bị hỏng: {vi} Hãy báo cán bộ tin học của tỉnh cài lại tệp này.",
+        f"The trusted server keys file {source} is damaged: {en} Ask the province IT staff to reinstall it.",
+        "bad_trusted_keys",
+    )
+
+
 def verify_signature(key_b64: str, message: bytes, signature_b64: bytes | str) -> bool:
     """True when ``signature_b64`` is a valid Ed25519 signature of ``message`` by ``key_b64``."""
     from cryptography.exceptions import InvalidSignature

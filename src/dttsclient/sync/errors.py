@@ -133,6 +133,23 @@ class WrongServer(NoConnection):
         self.got = got
 
 
+class UntrustedServer(NoConnection):
+    """The hub's signing key is not in the installation's ``hub-keys.txt`` (nothing was sent to it)."""
+
+    def __init__(self, fingerprint: str | None) -> None:
+        shown = fingerprint or "?"
+        super().__init__(
+            f"signing key {shown} is not in the trusted keys file",
+            f"Máy chủ này (mã nhận diện {shown}) không có trong danh sách máy chủ của tỉnh được cài trên máy, "
+            "nên mật khẩu chưa được gửi đi. Hãy kiểm tra địa chỉ máy chủ, hoặc gọi cán bộ tỉnh để đối chiếu "
+            "mã nhận diện.",
+            f"This server (fingerprint {shown}) is not in the province's server list installed on this PC, so "
+            "the password was not sent. Check the server address, or call the province staff to compare the "
+            "fingerprint.",
+        )
+        self.fingerprint = fingerprint
+
+
 # -- the hub answered, with a whole-request problem ------------------------------------------------
 class AuthRequired(SyncError):
     """The hub refused the device token (401) and refreshing it did not help: log in again."""

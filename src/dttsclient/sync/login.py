@@ -9,6 +9,7 @@ from a signed ``*.dttssetup`` file: profile and catalogue, no tokens (log in onc
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,10 +27,73 @@ from dttsclient.sync.engine import (
     SyncWarning,
     make_transport,
 )
-from dttsclient.sync.errors import SetupImportFailed, SyncError, WrongAccountForProfile, WrongServer
+from dttsclient.sync.errors import (
+    SetupImportFailed,
+    SyncError,
+    UntrustedServer,
+    WrongAccountForProfile,
+    WrongServer,
+)
 from dttsclient.sync.transport import TransportConfig
 
 logger = logging.getLogger(__name__)
+
+TRUSTED_KEYS_FILE = "hub-keys.txt"
+"""Beside the installed executable: the signing keys of the province's hubs, one per line."""
+TRUSTED_KEYS_ENV = "DTTS_HUB_KEYS_FILE"
+"""Names a trusted-keys file for a source install (and the tests); wins over the file beside the exe."""
+
+
+def trusted_keys_file() -> Path | None:
+    """The installation's trusted-keys file: ``$DTTS_HUB_KEYS_FILE``, else ``hub-keys.txt`` beside the
+    frozen executable; None when there is none (then the first hub seen is trusted and pinned)."""
+    named = os.environ.get(TRUSTED_KEYS_ENV)
+    if named:
+        return Path(named)
+    from dttsclient.portable import executable_dir
+
+    folder = executable_dir()
+    if folder is not None and (folder / TRUSTED_KEYS_FILE).is_file():
+        return folder / TRUSTED_KEYS_FILE
+    return None
+
+
+def installed_trusted_keys() -> list[str] | None:
+    """The keys of :func:`trusted_keys_file`, or None when the installation lists none.
+
+    The province IT staff may ship ``hub-keys.txt`` with the installer: then a setup package or a login
+    is accepted only from a hub whose signing key is listed, even on the PC's very first run.
+
+    Raises:
+        SetupImportFailed: the file is unreadable or holds a line that is not a key (nothing is trusted
+            rather than everything).
+    """
+    from dttsclient.core.setup_package import SetupPackageError, parse_trusted_keys
+
+    path = trusted_keys_file()
+    if path is None:
+        return None
+    try:
+        return parse_trusted_keys(path.read_text(encoding="utf-8-sig"), str(path))
+    except SetupPackageError as exc:
+        raise SetupImportFailed(exc.message_vi, exc.message_en) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SetupImportFailed(
+            f"Không đọc được tệp khoá máy chủ tin cậy {path}: {exc}. Hãy báo cán bộ tin học của tỉnh.",
+            f"Cannot read the trusted server keys file {path}: {exc}. Tell the province IT staff.",
+        ) from exc
+
+
+def fingerprint_or_none(key_b64: str | None) -> str | None:
+    """The phone-readable fingerprint of a hub key (None for no key or a malformed one)."""
+    from dttsclient.core.setup_package import SetupPackageError, key_fingerprint
+
+    if not key_b64:
+        return None
+    try:
+        return key_fingerprint(key_b64)
+    except SetupPackageError:
+        return None
 
 
 @dataclass
@@ -65,6 +129,8 @@ class SetupResult:
     catalog_id: str
     catalog_version: int
     catalog_added: bool
+    key_fingerprint: str | None = None
+    key_listed: bool = False  # the key is in the installation's hub-keys.txt (not trusted on first use)
 
 
 def unit_name(code: str | None, details: list[dict[str, Any]] | None = None) -> str | None:
@@ -136,6 +202,10 @@ def login(
         info = api.ping()
         if profile.server_id and info.server_id != profile.server_id:
             raise WrongServer(profile.server_id, info.server_id)
+        installed = installed_trusted_keys()
+        if installed is not None and info.signing_key not in installed:
+            # before the password is sent: it must never reach a hub the province did not list
+            raise UntrustedServer(fingerprint_or_none(info.signing_key))
         grant = api.token(username, password, device_name)
         account = grant.account
         units = grant.units
@@ -195,8 +265,15 @@ def setup_import(store: Store, path: str | Path) -> SetupResult:
     from dttsclient.core.setup_package import SetupPackageError, read_setup_package
 
     pinned = store.get_setting(SIGNING_KEY_SETTING)
+    installed = installed_trusted_keys()
+    if pinned and installed is not None:
+        trusted: list[str] | None = [pinned] if pinned in installed else []
+    elif pinned:
+        trusted = [pinned]
+    else:
+        trusted = installed
     try:
-        package = read_setup_package(Path(path), trusted_keys=[pinned] if pinned else None)
+        package = read_setup_package(Path(path), trusted_keys=trusted)
     except SetupPackageError as exc:
         raise SetupImportFailed(exc.message_vi, exc.message_en) from exc
     except OSError as exc:
@@ -240,4 +317,6 @@ def setup_import(store: Store, path: str | Path) -> SetupResult:
         catalog_id=package.catalog.catalog_id,
         catalog_version=int(package.catalog.version),
         catalog_added=added,
+        key_fingerprint=fingerprint_or_none(package.signing_key),
+        key_listed=installed is not None,
     )

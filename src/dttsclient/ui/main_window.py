@@ -682,8 +682,16 @@ class MainWindow(QMainWindow):
         AboutDialog.ask(self.catalog, self.store.data_dir, self._server_text(), self)
 
     def _server_text(self) -> str:
+        """The server address, its environment and the fingerprint of its key (to read out on the phone)."""
+        from dttsclient.sync.engine import SIGNING_KEY_SETTING
+        from dttsclient.sync.login import fingerprint_or_none
+
         url = self.store.profile().server_url or ""
-        return f"{url} ({self._environment})" if url and self._environment else url
+        text = f"{url} ({self._environment})" if url and self._environment else url
+        fingerprint = fingerprint_or_none(self.store.get_setting(SIGNING_KEY_SETTING))
+        if fingerprint:
+            text += " — " + self.tr("mã nhận diện %1").replace("%1", fingerprint)
+        return text
 
     def confirm(self, text: str) -> bool:
         """A yes/no question (tests replace :meth:`confirm` on the instance)."""

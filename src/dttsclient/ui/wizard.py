@@ -47,8 +47,10 @@ PAGE_LANGUAGE, PAGE_CONNECT, PAGE_PROGRESS, PAGE_DONE = range(4)
 
 
 def error_kind(exc: BaseException) -> str:
-    """The family of a setup failure: "password", "login_page", "offline", "throttled", "server",
-    "package", "old_client" or "other"."""
+    """The family of a setup failure: "password", "login_page", "untrusted", "offline", "throttled",
+    "server", "package", "old_client" or "other"."""
+    if isinstance(exc, sync_errors.UntrustedServer):
+        return "untrusted"
     if isinstance(exc, sync_errors.WrongPassword):
         return "password"
     if isinstance(exc, sync_errors.LoginPageInTheWay):
@@ -281,6 +283,7 @@ class ProgressPage(QWizardPage):
         headings = {
             "password": self.tr("Sai tên đăng nhập hoặc mật khẩu"),
             "login_page": self.tr("Một trang đăng nhập Wi-Fi đang chặn kết nối"),
+            "untrusted": self.tr("Máy chủ này không phải máy chủ của tỉnh"),
             "offline": self.tr("Không kết nối được với máy chủ"),
             "throttled": self.tr("Đã thử quá nhiều lần"),
             "old_client": self.tr("Phần mềm cần được cập nhật"),
@@ -326,6 +329,13 @@ class DonePage(QWizardPage):
         pull = getattr(result, "pull", None)
         if pull is not None:
             text += " " + self.tr("Đã nhận về %1 báo cáo của các kỳ trước.").replace("%1", str(pull.pulled))
+        fingerprint = getattr(result, "key_fingerprint", None)
+        if fingerprint:
+            text += "\n\n" + self.tr("Mã nhận diện máy chủ: %1.").replace("%1", fingerprint) + " "
+            if getattr(result, "key_listed", False):
+                text += self.tr("Máy chủ có trong danh sách máy chủ của tỉnh được cài trên máy.")
+            else:
+                text += self.tr("Nếu chưa chắc gói này do tỉnh gửi, hãy gọi cán bộ tỉnh để đối chiếu mã này.")
         if getattr(result, "tokens_saved_persistently", True) is False:
             text += "\n\n" + self.tr(
                 "Máy này không có kho mật khẩu an toàn, nên phiên đăng nhập không được lưu: mỗi lần mở "
