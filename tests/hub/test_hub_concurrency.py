@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 import requests
 
 from hubfixture import TIMEOUT, good_values, make_submission
@@ -79,3 +80,37 @@ def test_a_broken_database_gives_a_json_500(people):
     assert r.status_code == 500
     assert r.headers["Content-Type"] == "application/json"
     assert r.json()["server_id"] == people.server_id and r.json()["error"]["code"] == "internal_error"
+
+
+def test_a_database_connection_killed_mid_batch_loses_nothing_and_stores_nothing_twice(people):
+    """PostgreSQL ends the hub's session while the 2nd item of a batch is being stored (a restarted or
+    failed-over database): that item's transaction is gone; the hub reconnects and stores it and the rest."""
+    if people.hub.db.dialect != "postgresql":
+        pytest.skip("a server-side session kill needs PostgreSQL")
+    docs = [make_submission(good_values(), period=str(2001 + i)) for i in range(4)]
+    victim = docs[1]["submission_id"]
+    with people.hub.db.begin() as conn:
+        # The backend kills itself once, while inserting the victim (a sequence is not rolled back).
+        conn.exec_driver_sql("CREATE SEQUENCE die_once")
+        conn.exec_driver_sql(
+            "CREATE FUNCTION die_mid_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF NEW.submission_id = '{victim}' AND nextval('die_once') = 1 THEN "
+            "PERFORM pg_terminate_backend(pg_backend_pid()); END IF; RETURN NEW; END $$"
+        )
+        conn.exec_driver_sql(
+            "CREATE TRIGGER die_mid_insert BEFORE INSERT ON submissions "
+            "FOR EACH ROW EXECUTE FUNCTION die_mid_insert()"
+        )
+    s = people.session("officer_a")
+    r = s.post(people.api + "/submissions:batch", json={"submissions": docs}, timeout=TIMEOUT)
+    assert r.status_code == 200, r.text
+    results = r.json()["results"]
+    assert [x["submission_id"] for x in results] == [d["submission_id"] for d in docs]
+    assert {x["status"] for x in results} <= {"accepted", "late"}
+    with people.hub.db.read() as conn:
+        assert conn.exec_driver_sql("SELECT last_value FROM die_once").scalar() >= 1  # it did die
+        stored = conn.exec_driver_sql("SELECT submission_id, receipt_no FROM submissions").all()
+    assert sorted(sid for sid, _ in stored) == sorted(d["submission_id"] for d in docs)
+    assert {rec for _, rec in stored} == {x["receipt_no"] for x in results}  # one receipt each
+    again = s.post(people.api + "/submissions:batch", json={"submissions": docs}, timeout=TIMEOUT).json()
+    assert [x["status"] for x in again["results"]] == ["duplicate"] * 4
