@@ -44,6 +44,10 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def _no_user(username: str) -> NotFound:
+    return NotFound("no_user", f"Không có tài khoản {username}.", f"There is no account {username}.")
+
+
 def _wrong_password() -> Unauthorized:
     return Unauthorized(
         "wrong_password",
@@ -121,7 +125,7 @@ class Accounts:
         with self.db.read() as conn:
             row = conn.execute(sa.select(t.users).where(t.users.c.username == username)).first()
         if row is None:
-            raise NotFound("no_user", f"Không có tài khoản {username}.", f"There is no account {username}.")
+            raise _no_user(username)
         return Account(row.username, row.role, row.unit)
 
     def set_disabled(self, username: str, disabled: bool) -> int:
@@ -165,7 +169,7 @@ class Accounts:
     @staticmethod
     def _require_user(conn: Connection, username: str) -> None:
         if conn.execute(sa.select(t.users.c.username).where(t.users.c.username == username)).first() is None:
-            raise NotFound("no_user", f"Không có tài khoản {username}.", f"There is no account {username}.")
+            raise _no_user(username)
 
     @staticmethod
     def _revoke_tokens(conn: Connection, username: str) -> int:

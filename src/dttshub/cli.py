@@ -242,23 +242,21 @@ def cmd_user(args: argparse.Namespace, out: Output) -> int:
             )
             out.result({"ok": True, "users": users}, text or out.t("Chưa có tài khoản.", "No accounts yet."))
             return EXIT_OK
-        if args.action in ("disable", "enable"):
-            revoked = hub.accounts.set_disabled(args.name, args.action == "disable")
+        if args.action == "disable":
+            revoked = hub.accounts.set_disabled(args.name, True)
             out.result(
-                {
-                    "ok": True,
-                    "username": args.name,
-                    "disabled": args.action == "disable",
-                    "tokens_revoked": revoked,
-                },
+                {"ok": True, "username": args.name, "disabled": True, "tokens_revoked": revoked},
                 out.t(
-                    f"Đã khoá tài khoản {args.name}; {revoked} phiên đăng nhập bị huỷ."
-                    if args.action == "disable"
-                    else f"Đã mở khoá tài khoản {args.name}.",
-                    f"Account {args.name} disabled; {revoked} sign-in(s) revoked."
-                    if args.action == "disable"
-                    else f"Account {args.name} enabled.",
+                    f"Đã khoá tài khoản {args.name}; {revoked} phiên đăng nhập bị huỷ.",
+                    f"Account {args.name} disabled; {revoked} sign-in(s) revoked.",
                 ),
+            )
+            return EXIT_OK
+        if args.action == "enable":
+            hub.accounts.set_disabled(args.name, False)
+            out.result(
+                {"ok": True, "username": args.name, "disabled": False, "tokens_revoked": 0},
+                out.t(f"Đã mở khoá tài khoản {args.name}.", f"Account {args.name} enabled."),
             )
             return EXIT_OK
         password = _read_password(args, out)
