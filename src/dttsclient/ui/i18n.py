@@ -38,6 +38,12 @@ def normalize(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def current_lang() -> str:
+    """The interface language in force ("vi" or "en"), for code that has no ``lang`` handed to it
+    (:meth:`Translations.install` sets the default ``QLocale`` to match)."""
+    return "en" if QLocale().language() == QLocale.Language.English else "vi"
+
+
 def qm_path(lang: str, catalog: str = CATALOG_NAME) -> Path:
     """Where the compiled translation of ``lang`` is shipped (it may be missing in a raw checkout).
 
