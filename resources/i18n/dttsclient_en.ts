@@ -439,8 +439,8 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
 <context>
     <name>FormView</name>
     <message>
-        <source>Danh mục mẫu (sample)</source>
-        <translation>Sample catalogue</translation>
+        <source>Danh mục mẫu (chỉ để thử)</source>
+        <translation>Sample catalogue (for trying out only)</translation>
     </message>
     <message>
         <source>Sao chép</source>

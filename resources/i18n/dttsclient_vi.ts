@@ -439,8 +439,8 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
 <context>
     <name>FormView</name>
     <message>
-        <source>Danh mục mẫu (sample)</source>
-        <translation>Danh mục mẫu (sample)</translation>
+        <source>Danh mục mẫu (chỉ để thử)</source>
+        <translation>Danh mục mẫu (chỉ để thử)</translation>
     </message>
     <message>
         <source>Sao chép</source>
