@@ -38,10 +38,14 @@ def normalize(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
+LANG_PROPERTY = "dttsLang"
+
+
 def current_lang() -> str:
     """The interface language in force ("vi" or "en"), for code that has no ``lang`` handed to it
-    (:meth:`Translations.install` sets the default ``QLocale`` to match)."""
-    return "en" if QLocale().language() == QLocale.Language.English else "vi"
+    (:meth:`Translations.install` records it on the application; Vietnamese before that)."""
+    app = QCoreApplication.instance()
+    return normalize(app.property(LANG_PROPERTY) if app is not None else None)
 
 
 def qm_path(lang: str, catalog: str = CATALOG_NAME) -> Path:
@@ -95,6 +99,7 @@ class Translations:
             self._app.removeTranslator(old)
             old.setParent(None)  # Python owns it now and frees it
         self.lang = lang
+        self._app.setProperty(LANG_PROPERTY, lang)
         QLocale.setDefault(QLocale(QLocale.Language.Vietnamese if lang == "vi" else QLocale.Language.English))
         if lang == "vi":
             self._load(qm_path(lang, QT_CATALOG_NAME))
