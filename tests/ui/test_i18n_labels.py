@@ -150,3 +150,20 @@ def test_english_mode_has_no_vietnamese_in_the_banner(english, qtbot, store, syn
     assert "padding:0 4px'>SAMPLE</span>" in banner  # (the catalogue's own title is data, in Vietnamese)
     assert "demo" in banner
     assert QApplication.translate("GridLayout", "Tổng số") == "Total"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_demo_banner_speaks_one_language(qtbot, store, sync_runner, kit, tmp_path, lang):
+    from dttsclient.ui.demo import DemoEnvironment
+
+    demo = DemoEnvironment(tmp_path / "demo")
+    w = MainWindow(
+        store, sync_runner, None, lang=lang, form_view_factory=kit.form_view_stub, demo_banner=demo.banner()
+    )
+    qtbot.addWidget(w)
+    text = w.demo_label.text()
+    assert text.startswith("DEMO — ")
+    if lang == "vi":
+        assert "dữ liệu thử" in text and "trial" not in text
+    else:
+        assert "trial data" in text and "dữ liệu" not in text

@@ -151,7 +151,11 @@ class MainWindow(QMainWindow):
         )
         self.demo_label.setVisible(bool(self._demo_banner))
         if self._demo_banner:
-            self.demo_label.setText(self._demo_banner)
+            self.demo_label.setText(
+                getattr(self._demo_banner, "en", self._demo_banner)
+                if self.lang == "en"
+                else self._demo_banner
+            )
         outer.addWidget(self.demo_label)
         self.banner = QLabel()
         self.banner.setTextFormat(Qt.TextFormat.RichText)
