@@ -7,8 +7,8 @@ also walk the "no keyring: ask for the password each time and say why" path.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
