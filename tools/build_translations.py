@@ -11,6 +11,9 @@ Steps:
 2. The source strings are Vietnamese, so every Vietnamese message is made "finished" with its source as
    the translation (a translator may then reword one in Qt Linguist without touching the code).
 3. ``lrelease`` compiles both into ``.qm`` files next to them (shipped as package data).
+4. ``lrelease`` also compiles ``qtbase_vi.ts``: our Vietnamese for the texts of Qt's own dialogs (file
+   dialog, message box buttons, line-edit menu…), which Qt does not ship. It is written by hand, not by
+   ``lupdate`` (its source strings are Qt's, see :mod:`dttsclient.ui.i18n`).
 
 The tools come with PySide6 (``pyside6-lupdate``/``pyside6-lrelease`` in the venv's ``bin``, or the
 ``lupdate``/``lrelease`` binaries inside the PySide6 package).
@@ -30,6 +33,7 @@ SOURCES = ROOT / "src" / "dttsclient" / "ui"
 I18N = ROOT / "resources" / "i18n"
 NAME = "dttsclient"
 TARGETS = {"vi": "vi_VN", "en": "en_GB"}
+QT_CATALOGS = ("qtbase_vi",)
 
 
 def find_tool(name: str) -> str:
@@ -133,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     finish_vietnamese(vi)
     en = run_lupdate("en")
     missing = unfinished(en)
-    for ts in (vi, en):
+    for ts in (vi, en, *(I18N / f"{name}.ts" for name in QT_CATALOGS)):
         print(f"{run_lrelease(ts).relative_to(ROOT)} built")
     if missing:
         print(f"{len(missing)} English translation(s) missing in {en.relative_to(ROOT)}:")

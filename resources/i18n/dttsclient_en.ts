@@ -48,8 +48,8 @@
         <translation>none yet</translation>
     </message>
     <message>
-        <source>%1 — phiên bản %2 (%3)</source>
-        <translation>%1 — version %2 (%3)</translation>
+        <source>%1 — phiên bản %2</source>
+        <translation>%1 — version %2</translation>
     </message>
     <message>
         <source>MẪU (chỉ để thử)</source>
@@ -338,6 +338,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <translation>Indicator catalogue:</translation>
     </message>
     <message>
+        <source>%1 (phiên bản %2)</source>
+        <translation>%1 (version %2)</translation>
+    </message>
+    <message>
         <source>Báo cáo đã chốt ở lần nộp %1 và chưa sửa gì sau đó; không cần chốt lại.</source>
         <translation>The report was finalized as submission %1 and nothing has changed since; there is no need to finalize again.</translation>
     </message>
@@ -435,8 +439,8 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
 <context>
     <name>FormView</name>
     <message>
-        <source>Danh mục mẫu (sample)</source>
-        <translation>Sample catalogue</translation>
+        <source>Danh mục mẫu (chỉ để thử)</source>
+        <translation>Sample catalogue (for trying out only)</translation>
     </message>
     <message>
         <source>Sao chép</source>
@@ -585,6 +589,29 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     <message>
         <source>Kiểm tra và chốt báo cáo</source>
         <translation>Check and finalize the report</translation>
+    </message>
+</context>
+<context>
+    <name>GridLayout</name>
+    <message>
+        <source>Tổng</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>Tổng số</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>Giá trị</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <source>Số lượng</source>
+        <translation>Count</translation>
+    </message>
+    <message>
+        <source>Chưa có dân tộc nào. Bấm “Thêm dân tộc” (Ctrl+D) để thêm dòng.</source>
+        <translation>No ethnic group yet. Press “Add ethnic group” (Ctrl+D) to add a row.</translation>
     </message>
 </context>
 <context>
@@ -887,6 +914,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     <message>
         <source>Danh mục: %1 (phiên bản %2)</source>
         <translation>Catalogue: %1 (version %2)</translation>
+    </message>
+    <message>
+        <source>MẪU</source>
+        <translation>SAMPLE</translation>
     </message>
     <message>
         <source>Chờ gửi: %1</source>

@@ -48,8 +48,8 @@
         <translation>chưa có</translation>
     </message>
     <message>
-        <source>%1 — phiên bản %2 (%3)</source>
-        <translation>%1 — phiên bản %2 (%3)</translation>
+        <source>%1 — phiên bản %2</source>
+        <translation>%1 — phiên bản %2</translation>
     </message>
     <message>
         <source>MẪU (chỉ để thử)</source>
@@ -338,6 +338,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <translation>Danh mục chỉ tiêu:</translation>
     </message>
     <message>
+        <source>%1 (phiên bản %2)</source>
+        <translation>%1 (phiên bản %2)</translation>
+    </message>
+    <message>
         <source>Báo cáo đã chốt ở lần nộp %1 và chưa sửa gì sau đó; không cần chốt lại.</source>
         <translation>Báo cáo đã chốt ở lần nộp %1 và chưa sửa gì sau đó; không cần chốt lại.</translation>
     </message>
@@ -435,8 +439,8 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
 <context>
     <name>FormView</name>
     <message>
-        <source>Danh mục mẫu (sample)</source>
-        <translation>Danh mục mẫu (sample)</translation>
+        <source>Danh mục mẫu (chỉ để thử)</source>
+        <translation>Danh mục mẫu (chỉ để thử)</translation>
     </message>
     <message>
         <source>Sao chép</source>
@@ -585,6 +589,29 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     <message>
         <source>Kiểm tra và chốt báo cáo</source>
         <translation>Kiểm tra và chốt báo cáo</translation>
+    </message>
+</context>
+<context>
+    <name>GridLayout</name>
+    <message>
+        <source>Tổng</source>
+        <translation>Tổng</translation>
+    </message>
+    <message>
+        <source>Tổng số</source>
+        <translation>Tổng số</translation>
+    </message>
+    <message>
+        <source>Giá trị</source>
+        <translation>Giá trị</translation>
+    </message>
+    <message>
+        <source>Số lượng</source>
+        <translation>Số lượng</translation>
+    </message>
+    <message>
+        <source>Chưa có dân tộc nào. Bấm “Thêm dân tộc” (Ctrl+D) để thêm dòng.</source>
+        <translation>Chưa có dân tộc nào. Bấm “Thêm dân tộc” (Ctrl+D) để thêm dòng.</translation>
     </message>
 </context>
 <context>
@@ -887,6 +914,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     <message>
         <source>Danh mục: %1 (phiên bản %2)</source>
         <translation>Danh mục: %1 (phiên bản %2)</translation>
+    </message>
+    <message>
+        <source>MẪU</source>
+        <translation>MẪU</translation>
     </message>
     <message>
         <source>Chờ gửi: %1</source>

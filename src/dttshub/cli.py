@@ -22,7 +22,7 @@ from typing import Any
 
 from dttsclient.core.errors import CatalogError, DttsError
 from dttsclient.core.setup_package import key_fingerprint
-from dttsclient.core.usage import LocalizedParser
+from dttsclient.core.usage import LocalizedParser, bi
 from dttshub.config import ENVIRONMENTS, HubConfig
 from dttshub.errors import ConfigError, HubError
 from dttshub.scope import ALL_UNITS, Account
@@ -57,17 +57,43 @@ class Output:
 
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     d = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--db", default=d, metavar="URL", help="database URL (sqlite:///… or postgresql://…)")
-    parser.add_argument("--data-dir", type=Path, default=d, help="hub data directory")
-    parser.add_argument("--key-file", type=Path, default=d, help="the hub's Ed25519 signing key file")
     parser.add_argument(
-        "--json", action="store_true", default=argparse.SUPPRESS if suppress else False, help="JSON output"
+        "--db",
+        default=d,
+        metavar="URL",
+        help=bi(
+            "địa chỉ cơ sở dữ liệu (sqlite:///… hoặc postgresql://…)",
+            "database URL (sqlite:///… or postgresql://…)",
+        ),
     )
-    parser.add_argument("--lang", choices=("vi", "en"), default=d, help="message language (default vi)")
+    parser.add_argument(
+        "--data-dir", type=Path, default=d, help=bi("thư mục dữ liệu của máy chủ", "hub data directory")
+    )
+    parser.add_argument(
+        "--key-file",
+        type=Path,
+        default=d,
+        help=bi("tệp khoá ký Ed25519 của máy chủ", "the hub's Ed25519 signing key file"),
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help=bi("kết quả dạng JSON", "JSON output"),
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default=d,
+        help=bi("ngôn ngữ thông báo (mặc định vi)", "message language (default vi)"),
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = LocalizedParser(prog="dttshub", description="dttshub — máy chủ đồng bộ DTTS (reference hub)")
+    p = LocalizedParser(
+        prog="dttshub",
+        description=bi("dttshub — máy chủ đồng bộ DTTS", "dttshub — the DTTS sync server (reference hub)"),
+    )
     _common(p, suppress=False)
     common = LocalizedParser(add_help=False)
     _common(common, suppress=True)
@@ -76,57 +102,111 @@ def build_parser() -> argparse.ArgumentParser:
     def cmd(parent: Any, name: str, help_: str) -> argparse.ArgumentParser:
         return parent.add_parser(name, help=help_, parents=[common])
 
-    c = cmd(sub, "serve", "serve the sync API")
+    c = cmd(sub, "serve", bi("chạy dịch vụ đồng bộ", "serve the sync API"))
     c.add_argument("--host", default="127.0.0.1")
     c.add_argument("--port", type=int, default=8080)
     c.add_argument("--environment", choices=ENVIRONMENTS, default="production", help=argparse.SUPPRESS)
-    c.add_argument("--public-url", help="address written into setup packages (default http://HOST:PORT)")
-    c.add_argument("--min-client-version", help="older dttsclient versions get 426")
+    c.add_argument(
+        "--public-url",
+        help=bi(
+            "địa chỉ ghi vào gói cài đặt (mặc định http://HOST:PORT)",
+            "address written into setup packages (default http://HOST:PORT)",
+        ),
+    )
+    c.add_argument(
+        "--min-client-version",
+        help=bi("dttsclient cũ hơn phiên bản này bị từ chối (426)", "older dttsclient versions get 426"),
+    )
 
-    c = cmd(sub, "user", "accounts")
+    c = cmd(sub, "user", bi("tài khoản", "accounts"))
     usub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
-    u = cmd(usub, "add", "add an account")
+    u = cmd(usub, "add", bi("thêm tài khoản", "add an account"))
     u.add_argument("name")
     u.add_argument("--role", required=True, choices=("officer", "reviewer", "admin"))
     u.add_argument(
-        "--unit", required=True, help="commune code (officer), province code or * (reviewer/admin)"
+        "--unit",
+        required=True,
+        help=bi(
+            "mã xã (cán bộ), mã tỉnh hoặc * (người duyệt/quản trị)",
+            "commune code (officer), province code or * (reviewer/admin)",
+        ),
     )
-    u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    cmd(usub, "list", "list accounts")
-    u = cmd(usub, "disable", "lock an account and sign out all its devices")
+    u.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help=bi("đọc mật khẩu từ stdin", "read the password from stdin"),
+    )
+    cmd(usub, "list", bi("liệt kê tài khoản", "list accounts"))
+    u = cmd(
+        usub,
+        "disable",
+        bi("khoá tài khoản và đăng xuất mọi thiết bị của nó", "lock an account and sign out all its devices"),
+    )
     u.add_argument("name")
-    u = cmd(usub, "enable", "unlock an account")
+    u = cmd(usub, "enable", bi("mở khoá tài khoản", "unlock an account"))
     u.add_argument("name")
-    u = cmd(usub, "password", "set a new password (every device signs in again)")
+    u = cmd(
+        usub,
+        "password",
+        bi(
+            "đặt mật khẩu mới (mọi thiết bị phải đăng nhập lại)",
+            "set a new password (every device signs in again)",
+        ),
+    )
     u.add_argument("name")
-    u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    u.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help=bi("đọc mật khẩu từ stdin", "read the password from stdin"),
+    )
 
-    c = cmd(sub, "catalog", "catalogues")
+    c = cmd(sub, "catalog", bi("danh mục chỉ tiêu", "catalogues"))
     csub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
-    pub = cmd(csub, "publish", "publish a catalogue (.xlsx or .json)")
+    pub = cmd(
+        csub, "publish", bi("ban hành danh mục (.xlsx hoặc .json)", "publish a catalogue (.xlsx or .json)")
+    )
     pub.add_argument("file", type=Path)
-    cmd(csub, "list", "list published catalogue versions")
+    cmd(csub, "list", bi("liệt kê các phiên bản danh mục đã ban hành", "list published catalogue versions"))
 
-    c = cmd(sub, "setup-package", "write a signed setup package for an account")
+    c = cmd(
+        sub,
+        "setup-package",
+        bi("ghi gói cài đặt có chữ ký cho một tài khoản", "write a signed setup package for an account"),
+    )
     c.add_argument("--user", required=True)
-    c.add_argument("--server-url", help="hub address for the client (default: the address last served)")
+    c.add_argument(
+        "--server-url",
+        help=bi(
+            "địa chỉ máy chủ cho máy cán bộ (mặc định: địa chỉ phục vụ gần nhất)",
+            "hub address for the client (default: the address last served)",
+        ),
+    )
     c.add_argument("path", type=Path)
 
-    c = cmd(sub, "courier", "courier bundles")
+    c = cmd(sub, "courier", bi("gói chuyển tay", "courier bundles"))
     cosub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
-    imp = cmd(cosub, "import", "import a courier bundle (.dttsgoi)")
+    imp = cmd(cosub, "import", bi("nhập gói chuyển tay (.dttsgoi)", "import a courier bundle (.dttsgoi)"))
     imp.add_argument("path", type=Path)
 
-    c = cmd(sub, "review", "accept or return a report")
+    c = cmd(sub, "review", bi("chấp nhận hoặc trả lại một báo cáo", "accept or return a report"))
     c.add_argument("decision", choices=("accept", "return"))
     c.add_argument("--unit", required=True)
     c.add_argument("--form", required=True)
     c.add_argument("--period", required=True)
     c.add_argument("--comment", default="")
-    c.add_argument("--submission", help="make this stored submission the report's version")
-    c.add_argument("--by", help="reviewer name recorded (default cli:<OS user>)")
+    c.add_argument(
+        "--submission",
+        help=bi("lấy bản nộp này làm bản của báo cáo", "make this stored submission the report's version"),
+    )
+    c.add_argument(
+        "--by",
+        help=bi(
+            "tên người duyệt được ghi lại (mặc định cli:<người dùng>)",
+            "reviewer name recorded (default cli:<OS user>)",
+        ),
+    )
 
-    c = cmd(sub, "reports", "what the hub holds")
+    c = cmd(sub, "reports", bi("các báo cáo máy chủ đang giữ", "what the hub holds"))
     c.add_argument("--unit")
     c.add_argument("--form")
     c.add_argument("--period")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -185,6 +186,8 @@ def test_wrong_password_and_no_server_fail_with_plain_words(tmp_path, hub):
     proc = cli(pc, "sync", "--retries", "1", "--password-stdin", stdin=DEFAULT_PASSWORD, check=1)
     assert "máy chủ" in proc.stderr
     assert cli_json(pc, "status")["outbox"].get("queued") == 1
+    status_text = cli(pc, "status").stdout  # the last sync's time as a person reads it, not ISO
+    assert re.search(r"Đồng bộ gần nhất: \d\d/\d\d/\d{4} \d\d:\d\d", status_text), status_text
 
 
 def test_setup_import_from_a_package_the_hub_signed(tmp_path, hub):
@@ -195,6 +198,10 @@ def test_setup_import_from_a_package_the_hub_signed(tmp_path, hub):
     assert doc["unit"] == COMMUNE_A and doc["username"] == "canbo_a" and doc["server_id"] == hub.server_id
     status = cli_json(pc, "status")
     assert status["catalog"]["catalog_id"] == "test-dtts" and status["profile"]["unit"] == COMMUNE_A
+
+    said = cli(tmp_path / "third-pc", "setup", "import", str(package)).stdout
+    assert "Đã cài đặt từ gói: " in said
+    assert not re.search(r"xã (Xã|Phường|Đặc khu)", said), said  # the unit's name already says what it is
 
     tampered = tmp_path / "tampered.dttssetup"
     data = bytearray(package.read_bytes())

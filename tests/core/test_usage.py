@@ -80,3 +80,57 @@ def test_the_installed_command_exits_2_with_the_message_on_stderr():
     assert done.returncode == 2
     assert "không hiểu tham số: --bogus" in done.stderr
     assert done.stdout == ""
+
+
+def _help(main, args: list[str], capsys) -> str:
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["values", "set", "--help"], ["backup", "--help"], ["login", "--help"]],
+)
+def test_client_help_is_vietnamese_by_default(capsys, monkeypatch, args):
+    monkeypatch.delenv("DTTS_LANG", raising=False)
+    assert client_main(args) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("cú pháp: dttsclient")
+    assert "tùy chọn:" in out and "xem hướng dẫn này rồi thoát" in out
+    assert "thư mục hồ sơ" in out
+    for english in ("usage:", "options:", "show this help", "positional arguments", "profile directory"):
+        assert english not in out, english
+
+
+def test_client_help_lists_the_commands_in_vietnamese(capsys, monkeypatch):
+    monkeypatch.delenv("DTTS_LANG", raising=False)
+    assert client_main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "chốt báo cáo và đưa vào hàng chờ gửi" in out and "finalize a report" not in out
+
+
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_client_help_in_english_on_request(capsys, monkeypatch, how):
+    monkeypatch.delenv("DTTS_LANG", raising=False)
+    args = ["values", "set", "--help"]
+    if how == "flag":
+        args = ["--lang", "en", *args]
+    else:
+        monkeypatch.setenv("DTTS_LANG", "en")
+    assert client_main(args) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: dttsclient values set")
+    assert "options:" in out and "profile directory" in out
+    assert "tùy chọn" not in out and "thư mục" not in out
+
+
+def test_hub_help_is_vietnamese_by_default_and_english_on_request(capsys, monkeypatch):
+    monkeypatch.delenv("DTTS_LANG", raising=False)
+    out = _help(hub_main, ["--help"], capsys)
+    assert out.startswith("cú pháp: dttshub") and "tài khoản" in out and "options:" not in out
+    out = _help(hub_main, ["user", "add", "--help"], capsys)
+    assert "đọc mật khẩu từ stdin" in out and "read the password" not in out
+    out = _help(hub_main, ["--lang", "en", "user", "add", "--help"], capsys)
+    assert "read the password from stdin" in out and "đọc mật khẩu" not in out

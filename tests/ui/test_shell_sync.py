@@ -178,4 +178,4 @@ def test_quiet_sync_when_a_connection_appears(qtbot, hub, store, signed_in, runn
     qtbot.waitUntil(lambda: store.outbox_counts()["accepted"] == 1, timeout=30_000)
     qtbot.waitUntil(lambda: not w.syncing, timeout=30_000)
     assert w.tabs.currentWidget() is not w.sync_view  # quiet: the officer's page stays
-    assert "test" in w.banner.text()  # the environment name from ping
+    assert "thử nghiệm" in w.banner.text()  # the environment from ping ("test"), in words

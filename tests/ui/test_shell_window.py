@@ -48,7 +48,7 @@ def test_forms_with_badges_and_completeness(window, store, kit):
     assert model.data(model.index(3, model.COL_BADGE)) == "Chờ gửi"
     assert model.data(model.index(0, model.COL_BADGE)) == "Chưa nhập"
     # the banner names the commune, the sample catalogue; the status bar counts the outbox
-    assert "Xã Y Tý" in window.banner.text() and "MẪU/SAMPLE" in window.banner.text()
+    assert "Xã Y Tý" in window.banner.text() and ">MẪU</span>" in window.banner.text()
     assert window.outbox_label.text() == "Chờ gửi: 1"
     assert window.last_sync_label.text() == "Chưa đồng bộ lần nào"
     assert "Hạn nộp" in window.deadline_label.text()

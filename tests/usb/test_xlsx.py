@@ -230,7 +230,7 @@ def test_file_of_another_form_commune_or_period_needs_confirmation(store, tmp_pa
         assert other.reports() == []
         assert import_values(other, path, confirm=True).changed == 7
         assert other.report(COMMUNE_B, "BM01", "2026") is not None
-    with refused(WrongReport, "the file's period is 2026, not 2025"):
+    with refused(WrongReport, "the file's period is Year 2026, not Year 2025"):
         import_values(store, path, period="2025")
     assert store.report(COMMUNE_A, "BM01", "2025") is None
     with refused(WrongReport, "the file's form is BM01, not BM02"):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from dttsclient import __version__
 from dttsclient.cli.output import Output
-from dttsclient.core.usage import LocalizedParser
+from dttsclient.core.usage import LocalizedParser, bi
 
 logger = logging.getLogger(__name__)
 
@@ -28,21 +28,54 @@ class _Parser(LocalizedParser):
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """Options every command takes, accepted before and after the command name."""
     d = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--data-dir", type=Path, default=d, help="profile directory (default: per user)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=d,
+        help=bi("thư mục hồ sơ (mặc định: của người dùng)", "profile directory (default: per user)"),
+    )
     parser.add_argument(
         "--json",
         action="store_true",
         default=argparse.SUPPRESS if suppress else False,
-        help="machine output: one JSON document on stdout",
+        help=bi(
+            "kết quả cho máy: một tài liệu JSON trên stdout", "machine output: one JSON document on stdout"
+        ),
     )
-    parser.add_argument("--lang", choices=("vi", "en"), default=d, help="language of messages (default vi)")
-    parser.add_argument("--unit", default=d, help="commune code (default: the profile's commune)")
+    parser.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default=d,
+        help=bi("ngôn ngữ thông báo (mặc định vi)", "language of messages (default vi)"),
+    )
+    parser.add_argument(
+        "--unit",
+        default=d,
+        help=bi("mã xã (mặc định: xã của hồ sơ)", "commune code (default: the profile's commune)"),
+    )
+
+
+_BACKUP_HELP = {
+    "export": bi("ghi bản sao lưu ra thư mục (USB)", "write a backup to a folder (USB)"),
+    "verify": bi("kiểm tra một bản sao lưu", "check a backup"),
+    "restore": bi("khôi phục từ bản sao lưu", "restore from a backup"),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="dttsclient", description="DTTS Client — báo cáo chỉ tiêu thống kê công tác dân tộc")
+    p = _Parser(
+        prog="dttsclient",
+        description=bi(
+            "DTTS Client — báo cáo chỉ tiêu thống kê công tác dân tộc",
+            "DTTS Client — statistical indicators of ethnic affairs",
+        ),
+    )
     p.add_argument("--version", action="version", version=f"dttsclient {__version__}")
-    p.add_argument("--demo", action="store_true", help="start with an embedded demo hub")
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help=bi("chạy thử với máy chủ thử kèm theo", "start with an embedded demo hub"),
+    )
     p.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     _common(p, suppress=False)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -52,68 +85,125 @@ def build_parser() -> argparse.ArgumentParser:
     def cmd(name: str, help_: str, parent: argparse._SubParsersAction = sub) -> argparse.ArgumentParser:
         return parent.add_parser(name, help=help_, parents=[common])
 
-    c = cmd("login", "log in to the hub; the device token goes to the OS keyring")
+    c = cmd(
+        "login",
+        bi(
+            "đăng nhập máy chủ; mã thiết bị lưu vào kho khoá của hệ điều hành",
+            "log in to the hub; the device token goes to the OS keyring",
+        ),
+    )
     c.add_argument("--server", required=True)
     c.add_argument("--user", required=True)
     c.add_argument("--password-stdin", action="store_true")
-    c.add_argument("--ca-file", type=Path, help="the province's CA certificate file")
-    c.add_argument("--retries", type=int, default=None, metavar="N", help="retries after a network error")
+    c.add_argument(
+        "--ca-file", type=Path, help=bi("tệp chứng chỉ (CA) của tỉnh", "the province's CA certificate file")
+    )
+    c.add_argument(
+        "--retries",
+        type=int,
+        default=None,
+        metavar="N",
+        help=bi("số lần thử lại khi lỗi mạng", "retries after a network error"),
+    )
 
-    c = cmd("setup", "offline first run")
+    c = cmd("setup", bi("cài đặt lần đầu không cần mạng", "offline first run"))
     ssub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
-    s = cmd("import", "import a setup package (.dttssetup)", ssub)
+    s = cmd("import", bi("nhập gói cài đặt (.dttssetup)", "import a setup package (.dttssetup)"), ssub)
     s.add_argument("file", type=Path)
 
-    c = cmd("catalog", "the indicator catalogue")
+    c = cmd("catalog", bi("danh mục chỉ tiêu", "the indicator catalogue"))
     csub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
-    s = cmd("import", "load a catalogue workbook or JSON", csub)
+    s = cmd("import", bi("nạp danh mục từ tệp Excel hoặc JSON", "load a catalogue workbook or JSON"), csub)
     s.add_argument("file", type=Path)
 
-    c = cmd("values", "report values")
+    c = cmd("values", bi("số liệu báo cáo", "report values"))
     vsub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
-    s = cmd("set", "set values: CODE=VALUE or CODE@DISAGG=VALUE", vsub)
+    s = cmd(
+        "set",
+        bi("ghi số liệu: MÃ=GIÁ_TRỊ hoặc MÃ@PHÂN_TỔ=GIÁ_TRỊ", "set values: CODE=VALUE or CODE@DISAGG=VALUE"),
+        vsub,
+    )
     s.add_argument("--form", required=True)
     s.add_argument("--period", required=True)
     s.add_argument("assignments", nargs="+", metavar="CODE[@DISAGG]=VALUE")
-    s = cmd("show", "show a report's cells, state, errors and warnings", vsub)
+    s = cmd(
+        "show",
+        bi(
+            "xem số liệu, trạng thái, lỗi và cảnh báo của một báo cáo",
+            "show a report's cells, state, errors and warnings",
+        ),
+        vsub,
+    )
     s.add_argument("--form", required=True)
     s.add_argument("--period", required=True)
-    s = cmd("import", "import values from an Excel workbook", vsub)
+    s = cmd("import", bi("nhập số liệu từ tệp Excel", "import values from an Excel workbook"), vsub)
     s.add_argument("file", type=Path)
     s.add_argument("--period")
     s.add_argument("--form")
     s.add_argument(
-        "--yes", action="store_true", help="confirm importing a file of another form/commune/period"
+        "--yes",
+        action="store_true",
+        help=bi(
+            "đồng ý nhập tệp của biểu/xã/kỳ khác", "confirm importing a file of another form/commune/period"
+        ),
     )
 
-    c = cmd("finalize", "finalize a report and queue it for sending")
+    c = cmd(
+        "finalize", bi("chốt báo cáo và đưa vào hàng chờ gửi", "finalize a report and queue it for sending")
+    )
     c.add_argument("--form", required=True)
     c.add_argument("--period", required=True)
     c.add_argument(
-        "--reason", action="append", default=[], metavar="RULE=TEXT", help="reason for a warning (repeatable)"
+        "--reason",
+        action="append",
+        default=[],
+        metavar="RULE=TEXT",
+        help=bi("lý do cho một cảnh báo (dùng được nhiều lần)", "reason for a warning (repeatable)"),
     )
 
-    cmd("status", "profile, database, drafts, outbox, last sync, catalogue")
-    c = cmd("sync", "push the outbox and pull once")
-    c.add_argument("--password-stdin", action="store_true", help="where no keyring keeps the sign-in")
+    cmd(
+        "status",
+        bi(
+            "hồ sơ, cơ sở dữ liệu, bản nháp, hàng chờ gửi, lần đồng bộ gần nhất, danh mục",
+            "profile, database, drafts, outbox, last sync, catalogue",
+        ),
+    )
+    c = cmd("sync", bi("gửi hàng chờ và nhận phản hồi một lần", "push the outbox and pull once"))
     c.add_argument(
-        "--retries", type=int, default=None, metavar="N", help="retries after a network error (default 8)"
+        "--password-stdin",
+        action="store_true",
+        help=bi("khi máy không có kho khoá giữ đăng nhập", "where no keyring keeps the sign-in"),
+    )
+    c.add_argument(
+        "--retries",
+        type=int,
+        default=None,
+        metavar="N",
+        help=bi("số lần thử lại khi lỗi mạng (mặc định 8)", "retries after a network error (default 8)"),
     )
 
-    c = cmd("backup", "verified backups on USB")
+    c = cmd("backup", bi("sao lưu có kiểm tra ra USB", "verified backups on USB"))
     bsub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
     for name in ("export", "verify", "restore"):
-        s = cmd(name, f"backup {name}", bsub)
+        s = cmd(name, _BACKUP_HELP[name], bsub)
         s.add_argument("path", type=Path)
         if name == "restore":
-            s.add_argument("--yes", action="store_true", help="confirm restoring another commune's backup")
+            s.add_argument(
+                "--yes",
+                action="store_true",
+                help=bi(
+                    "đồng ý khôi phục bản sao lưu của xã khác", "confirm restoring another commune's backup"
+                ),
+            )
 
-    c = cmd("courier", "courier bundles")
+    c = cmd("courier", bi("gói chuyển tay", "courier bundles"))
     ksub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
-    s = cmd("export", "write the unsent submissions to a bundle", ksub)
+    s = cmd(
+        "export", bi("ghi các bản nộp chưa gửi ra một gói", "write the unsent submissions to a bundle"), ksub
+    )
     s.add_argument("path", type=Path)
 
-    c = cmd("export", "the report in Excel or PDF")
+    c = cmd("export", bi("xuất báo cáo ra Excel hoặc PDF", "the report in Excel or PDF"))
     c.add_argument("format", choices=("xlsx", "pdf"))
     c.add_argument("--form", required=True)
     c.add_argument("--period", required=True)

@@ -11,6 +11,7 @@ from dttsclient.cli.output import Output
 from dttsclient.core import disagg, periods, refdata, values
 from dttsclient.core.catalog import load_catalog
 from dttsclient.core.errors import DttsError, ValueInputError
+from dttsclient.core.labels import local_time_label
 from dttsclient.core.model import Catalog, Form
 from dttsclient.store import Store
 
@@ -425,6 +426,7 @@ def cmd_status(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
     doc = {k: (str(v) if isinstance(v, Path) else v) for k, v in doc.items()}
     outbox = doc.get("outbox", {})
     cat = doc.get("catalog") or {}
+    last_sync = (doc.get("last_sync") or {}).get("finished_at")
     lines = [
         out.t("Thư mục dữ liệu: ", "Data directory: ") + str(doc.get("data_dir")),
         out.t("Cơ sở dữ liệu:   ", "Database:       ") + str(doc.get("database")),
@@ -435,7 +437,7 @@ def cmd_status(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
         out.t("Hộp thư đi:      ", "Outbox:         ")
         + (", ".join(f"{state_name(k, out)}: {v}" for k, v in outbox.items() if v) or "0"),
         out.t("Đồng bộ gần nhất: ", "Last sync:      ")
-        + str((doc.get("last_sync") or {}).get("finished_at") or "—"),
+        + out.t(local_time_label(last_sync), local_time_label(last_sync, "en")),
     ]
     out.result(doc, "\n".join(lines))
     return EXIT_OK

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dttsclient.cli.output import Output
 from dttsclient.cli.report_cmds import CliError, open_store
+from dttsclient.core.labels import commune_phrase
 from dttsclient.store import Store
 from dttsclient.sync import (
     CredentialStore,
@@ -144,8 +145,9 @@ def cmd_login(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
     }
     lines = [
         out.t(
-            f"Đã đăng nhập {result.username} ({result.role}) — xã {result.unit_name or result.unit or '—'}.",
-            f"Signed in as {result.username} ({result.role}) — commune {result.unit_name or result.unit or '—'}.",
+            f"Đã đăng nhập {result.username} ({result.role}) — {commune_phrase(result.unit_name, result.unit)}.",
+            f"Signed in as {result.username} ({result.role}) — "
+            f"{commune_phrase(result.unit_name, result.unit, 'en')}.",
         )
     ]
     if result.pull is not None:
@@ -212,10 +214,12 @@ def cmd_setup_import(ns: argparse.Namespace, data_dir: Path, out: Output) -> int
     out.result(
         doc,
         out.t(
-            f"Đã cài đặt từ gói: xã {result.unit_name or result.unit}, cán bộ {result.username}, danh mục "
+            f"Đã cài đặt từ gói: {commune_phrase(result.unit_name, result.unit)}, "
+            f"cán bộ {result.username}, danh mục "
             f"{result.catalog_id} phiên bản {result.catalog_version}. Máy chủ: {result.server_url}.\n"
             f"Mã nhận diện máy chủ: {result.key_fingerprint}. {check_vi}",
-            f"Set up from the package: commune {result.unit_name or result.unit}, officer {result.username}, "
+            f"Set up from the package: {commune_phrase(result.unit_name, result.unit, 'en')}, "
+            f"officer {result.username}, "
             f"catalogue {result.catalog_id} version {result.catalog_version}. Server: {result.server_url}.\n"
             f"Server fingerprint: {result.key_fingerprint}. {check_en}",
         ),

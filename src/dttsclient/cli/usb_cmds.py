@@ -22,6 +22,7 @@ from dttsclient.cli.report_cmds import (
     resolve_unit,
     who,
 )
+from dttsclient.core.labels import local_time_label
 from dttsclient.usb.backup import BackupInfo, export_backup, verify_backup
 from dttsclient.usb.courier import export_courier
 from dttsclient.usb.errors import NothingToExport, ReportMissing, human_size
@@ -62,9 +63,9 @@ def cmd_backup_verify(ns: argparse.Namespace, data_dir: Path, out: Output) -> in
     out.result(
         {**info.to_json(), "ok": True},
         out.t(
-            f"Tệp sao lưu {info.path} nguyên vẹn: xã {info.commune or '—'}, tạo lúc {info.created_at}, "
+            f"Tệp sao lưu {info.path} nguyên vẹn: xã {info.commune or '—'}, tạo lúc {local_time_label(info.created_at)}, "
             f"{_counts(info, out)}.",
-            f"The backup {info.path} is intact: commune {info.commune or '—'}, made {info.created_at}, "
+            f"The backup {info.path} is intact: commune {info.commune or '—'}, made {local_time_label(info.created_at, 'en')}, "
             f"{_counts(info, out)}.",
         ),
     )

@@ -158,6 +158,16 @@ def parse_period(code: str) -> Period:
     raise _bad_code(code)
 
 
+def period_label(code: str, lang: str = "vi") -> str:
+    """The name people read for a period code: "2026Q4" → "Quý 4/2026" / "Q4 2026", "202611" →
+    "Tháng 11/2026" / "November 2026" (see :meth:`Period.label`); a code that is not a period is returned
+    unchanged, so a screen never fails on a stray value."""
+    try:
+        return parse_period(code).label(lang)
+    except IdentifierError:
+        return str(code)
+
+
 def type_name(period_type: str, lang: str = "vi") -> str:
     """The name of a period type: "quý" / "quarter"."""
     return (_TYPE_EN if lang == "en" else _TYPE_VI)[period_type]

@@ -5,6 +5,11 @@ every message of bad input in Vietnamese by default, so :class:`LocalizedParser`
 error messages (Python 3.11–3.13 wording) before printing them, and adds a hint to ``--help``. The
 language comes from ``--lang`` on the command line, else ``DTTS_LANG``, else Vietnamese — decided before
 parsing, since the error may be that very parsing failing. Used by ``dttsclient`` and ``dttshub``.
+
+``--help`` speaks the same language: every help text is written in both languages with :func:`bi`
+(a ``str`` that is the Vietnamese and carries the English), and :class:`LocalizedHelpFormatter` picks one
+when the help is printed, and words argparse's own headings ("options", "positional arguments", "show this
+help message and exit") in Vietnamese.
 """
 
 from __future__ import annotations
@@ -52,6 +57,60 @@ def language(argv: Sequence[str] | None) -> str:
     return "en" if os.environ.get("DTTS_LANG") == "en" else "vi"
 
 
+class Bilingual(str):
+    """A text in both languages: the ``str`` is the Vietnamese, :attr:`en` the English."""
+
+    en: str
+
+    def __new__(cls, vi: str, en: str) -> Bilingual:
+        text = super().__new__(cls, vi)
+        text.en = en
+        return text
+
+
+def bi(vi: str, en: str) -> str:
+    """A help text in Vietnamese and English (``help=bi("…", "…")``); the one printed follows the
+    language of the command line."""
+    return Bilingual(vi, en)
+
+
+# argparse's own English in its help output (Python 3.10–3.13), in Vietnamese.
+_HELP_WORDS = {
+    "show this help message and exit": "xem hướng dẫn này rồi thoát",
+    "show program's version number and exit": "xem số phiên bản rồi thoát",
+    "positional arguments": "tham số",
+    "options": "tùy chọn",
+    "optional arguments": "tùy chọn",
+}
+
+
+def pick(text: str | None) -> str | None:
+    """``text`` in the language of the command line (:attr:`LocalizedParser.lang`)."""
+    if text is None:
+        return None
+    if LocalizedParser.lang == "en":
+        return text.en if isinstance(text, Bilingual) else text
+    return _HELP_WORDS.get(text, str(text))
+
+
+class LocalizedHelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout, with help texts and headings in the language of the command line."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        return pick(action.help)
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(pick(heading))
+
+    def add_text(self, text: str | None) -> None:
+        super().add_text(pick(text))
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # type: ignore[override]
+        if prefix is None and LocalizedParser.lang != "en":
+            prefix = "cú pháp: "
+        super().add_usage(usage, actions, groups, prefix)
+
+
 _TYPE_NAMES = {"int": "số nguyên", "float": "số", "Path": "đường dẫn"}
 
 
@@ -72,6 +131,10 @@ class LocalizedParser(argparse.ArgumentParser):
     """
 
     lang = "vi"
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", LocalizedHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def parse_args(self, args=None, namespace=None):  # type: ignore[override]
         LocalizedParser.lang = language(args)

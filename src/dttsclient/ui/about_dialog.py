@@ -61,8 +61,7 @@ class AboutDialog(QDialog):
     def _catalog_text(self, catalog: Catalog | None) -> str:
         if catalog is None:
             return self.tr("chưa có")
-        text = self.tr("%1 — phiên bản %2 (%3)").replace("%1", catalog.title)
-        text = text.replace("%2", str(catalog.version)).replace("%3", catalog.catalog_id)
+        text = self.tr("%1 — phiên bản %2").replace("%1", catalog.title).replace("%2", str(catalog.version))
         if catalog.sample:
             text += " — " + self.tr("MẪU (chỉ để thử)")
         return text

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from dttsclient.core.errors import DttsError
 from dttsclient.store import Store
 from dttsclient.ui.excepthook import ExceptionHook
-from dttsclient.ui.i18n import Translations, normalize
+from dttsclient.ui.i18n import Translations, normalize, use_translatable_dialogs
 from dttsclient.ui.main_window import FormViewFactory, MainWindow, default_form_view
 from dttsclient.ui.profiles import ProfilePicker, list_profiles, profiles_root
 from dttsclient.ui.session import SyncSession
@@ -43,6 +43,7 @@ def application() -> QApplication:
     if app is None:
         app = QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    use_translatable_dialogs()
     app.setApplicationName("DTTS Client")
     app.setOrganizationName("DTTS")
     icon = files("dttsclient.resources") / "icons" / "dttsclient.png"
@@ -299,6 +300,7 @@ def run_gui(ns: argparse.Namespace, data_dir: Path) -> int:
             return 1
         data_dir, session, banner = demo.profile_dir, demo.session, demo.banner()
     else:
+        Translations(app).install(lang)  # the profile picker's Qt buttons (the controller re-installs)
         chosen = choose_profile(data_dir, explicit=getattr(ns, "data_dir", None) is not None)
         if chosen is None:
             return 0

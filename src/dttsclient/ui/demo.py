@@ -21,6 +21,7 @@ from typing import Any
 from dttsclient.core import refdata
 from dttsclient.core.catalog import load_catalog
 from dttsclient.core.errors import DttsError
+from dttsclient.core.usage import bi
 from dttsclient.store import Store
 from dttsclient.sync.credentials import MemoryCredentials
 from dttsclient.sync.login import LoginResult
@@ -130,10 +131,11 @@ class DemoEnvironment:
         return self
 
     def banner(self) -> str:
-        """The DEMO banner: what this is and which server it talks to."""
-        return (
-            f"DEMO — dữ liệu thử, máy chủ thử {self.url} (tự tắt khi đóng chương trình) · "
-            f"DEMO — trial data, trial server {self.url}"
+        """The DEMO banner: what this is and which server it talks to (the window shows the Vietnamese or,
+        in English, its ``.en``)."""
+        return bi(
+            f"DEMO — dữ liệu thử, máy chủ thử {self.url} (tự tắt khi đóng chương trình)",
+            f"DEMO — trial data, trial server {self.url} (stops when the program closes)",
         )
 
     def stop(self) -> None:

@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from dttsclient.core import refdata
-from dttsclient.core.errors import DttsError
-from dttsclient.core.periods import parse_period
+from dttsclient.core.periods import period_label
 from dttsclient.core.problems import Problem
 from dttsclient.store import FinalizeBlocked, Store, StoreError, Submission, warning_key
 
@@ -52,13 +51,6 @@ def unit_label(store: Store, unit: str) -> str:
         commune = refdata.commune(unit)
         name = commune.commune_name if commune else ""
     return f"{name} ({unit})" if name else unit
-
-
-def period_label(code: str, lang: str) -> str:
-    try:
-        return parse_period(code).label(lang)
-    except DttsError:
-        return code
 
 
 class FinalizeDialog(QDialog):
@@ -126,7 +118,10 @@ class FinalizeDialog(QDialog):
         summary.addRow(self.tr("Lần nộp:"), self.revision_label)
         summary.addRow(
             self.tr("Danh mục chỉ tiêu:"),
-            QLabel(f"{catalog.title} ({catalog.catalog_id}, v{catalog.version})", self),
+            QLabel(
+                self.tr("%1 (phiên bản %2)").replace("%1", catalog.title).replace("%2", str(catalog.version)),
+                self,
+            ),
         )
         lay.addLayout(summary)
 

@@ -142,7 +142,7 @@ class FormView(EntryCommands, QWidget):
             f"{period_label(self._report.period, self._lang)} · {unit_label(self._store, self._report.unit)}"
         )
         if self._catalog.sample:
-            sub += " · " + self.tr("Danh mục mẫu (sample)")
+            sub += " · " + self.tr("Danh mục mẫu (chỉ để thử)")
         jumps = [
             (b.code, f"{b.code} {indicator_name(b.indicator, self._lang)}") for b in self.model.layout.blocks
         ]

@@ -26,6 +26,7 @@ from PySide6.QtCore import QCoreApplication
 
 from dttsclient.core.disagg import dimension_name, parse_key
 from dttsclient.core.errors import IdentifierError
+from dttsclient.core.labels import measure_label
 from dttsclient.core.model import Catalog, Form, Indicator, Option
 from dttsclient.core.problems import Problem
 
@@ -145,7 +146,7 @@ def indicator_name(indicator: Indicator, lang: str) -> str:
 
 def indicator_title(indicator: Indicator, lang: str) -> str:
     """ "0101 Dân số người dân tộc thiểu số (người)"."""
-    unit = f" ({indicator.unit})" if indicator.unit else ""
+    unit = f" ({measure_label(indicator.unit, lang)})" if indicator.unit else ""
     return f"{indicator.code} {indicator_name(indicator, lang)}{unit}"
 
 
@@ -192,12 +193,13 @@ def build_layout(
     block_of_code: dict[str, int] = {}
     full_width = widest + 2
     words = {
-        "total_col": QCoreApplication.translate(_CTX, "Tổng"),
-        "total_row": QCoreApplication.translate(_CTX, "Tổng số"),
-        "value": QCoreApplication.translate(_CTX, "Giá trị"),
-        "count": QCoreApplication.translate(_CTX, "Số lượng"),
+        # a literal context (not _CTX): lupdate only collects literal strings into the .ts
+        "total_col": QCoreApplication.translate("GridLayout", "Tổng"),
+        "total_row": QCoreApplication.translate("GridLayout", "Tổng số"),
+        "value": QCoreApplication.translate("GridLayout", "Giá trị"),
+        "count": QCoreApplication.translate("GridLayout", "Số lượng"),
         "no_eth": QCoreApplication.translate(
-            _CTX, "Chưa có dân tộc nào. Bấm “Thêm dân tộc” (Ctrl+D) để thêm dòng."
+            "GridLayout", "Chưa có dân tộc nào. Bấm “Thêm dân tộc” (Ctrl+D) để thêm dòng."
         ),
     }
     group_names = {g.code: (g.name_en if lang == "en" and g.name_en else g.name_vi) for g in catalog.groups}
@@ -254,7 +256,7 @@ def _table(rows, spans, cell_pos, block: Block, b: int, dims, options, lang: str
             headers.append(words["total_col"])
     else:
         col_keys = ("",)
-        headers = [ind.unit or words["value"]]
+        headers = [measure_label(ind.unit, lang) or words["value"]]
     block.col_keys = col_keys
     head_label = " · ".join(dimension_name(d, lang) for d in row_dims) if row_dims else ""
     colhead = len(rows)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from dttsclient.core.labels import measure_label
 from dttsclient.core.model import Indicator
 from dttsclient.core.problems import Problem
 from dttsclient.ui.grid_layout import indicator_name
@@ -86,7 +87,7 @@ class IndicatorPanel(QWidget):
         parts = [
             f"<p style='font-size:110%'><b>{e(indicator.code)} {e(indicator_name(indicator, self._lang))}</b></p>",
             "<table cellspacing='0' cellpadding='2'>",
-            self._line(self.tr("Đơn vị tính"), indicator.unit or "—"),
+            self._line(self.tr("Đơn vị tính"), measure_label(indicator.unit, self._lang) or "—"),
             self._line(
                 self.tr("Kiểu số liệu"), self.tr(_TYPE_NAMES.get(indicator.value_type, indicator.value_type))
             ),

@@ -40,7 +40,9 @@ from PySide6.QtWidgets import (
 )
 
 from dttsclient.core.errors import DttsError
+from dttsclient.core.labels import environment_label
 from dttsclient.core.model import Catalog
+from dttsclient.core.periods import period_label
 from dttsclient.store import Store
 from dttsclient.ui import overview, usb_menu
 from dttsclient.ui.about_dialog import AboutDialog
@@ -149,7 +151,11 @@ class MainWindow(QMainWindow):
         )
         self.demo_label.setVisible(bool(self._demo_banner))
         if self._demo_banner:
-            self.demo_label.setText(self._demo_banner)
+            self.demo_label.setText(
+                getattr(self._demo_banner, "en", self._demo_banner)
+                if self.lang == "en"
+                else self._demo_banner
+            )
         outer.addWidget(self.demo_label)
         self.banner = QLabel()
         self.banner.setTextFormat(Qt.TextFormat.RichText)
@@ -346,7 +352,7 @@ class MainWindow(QMainWindow):
         if p.server_url:
             server = self.tr("Máy chủ: %1").replace("%1", p.server_url)
             if self._environment:
-                server += f" · <i>{self._environment}</i>"
+                server += f" · <i>{environment_label(self._environment, self.lang)}</i>"
             parts.append(server)
         else:
             parts.append(self.tr("Chưa kết nối máy chủ"))
@@ -359,7 +365,8 @@ class MainWindow(QMainWindow):
                 .replace("%2", str(self.catalog.version))
             )
             if self.catalog.sample:
-                cat += " <span style='background:#b45309;color:white;padding:0 4px'>MẪU/SAMPLE</span>"
+                badge = self.tr("MẪU")
+                cat += f" <span style='background:#b45309;color:white;padding:0 4px'>{badge}</span>"
             parts.append(cat)
         self.banner.setText(" &nbsp;·&nbsp; ".join(parts))
 
@@ -414,7 +421,7 @@ class MainWindow(QMainWindow):
             self.entry_layout.removeWidget(self.form_view)
             self.form_view.deleteLater()
         self.entry_hint.hide()
-        self._open_form = f"{report.form} · {report.period}"
+        self._open_form = f"{report.form} · {period_label(report.period, self.lang)}"
         self._problems_changed(0, 0)
         view = self._form_view_factory(self.store, report_id, self.lang, self.entry_page)
         self.form_view = view
@@ -612,7 +619,8 @@ class MainWindow(QMainWindow):
     def compare_versions(self, report_id: int, submission_id: str) -> None:
         report = self.store.report_by_id(report_id)
         rows, revision = overview.diff_rows(self.store, report, submission_id or None)
-        choice = ConflictDialog.ask(f"{report.form} — {report.period}", rows, revision, self)
+        title = f"{report.form} — {period_label(report.period, self.lang)}"
+        choice = ConflictDialog.ask(title, rows, revision, self)
         try:
             if choice == "server" and self.store.server_copy(report_id) is not None:
                 self.store.take_server_copy(report_id, self.store.profile().username or "officer")
@@ -687,7 +695,8 @@ class MainWindow(QMainWindow):
         from dttsclient.sync.login import fingerprint_or_none
 
         url = self.store.profile().server_url or ""
-        text = f"{url} ({self._environment})" if url and self._environment else url
+        env = environment_label(self._environment, self.lang)
+        text = f"{url} ({env})" if url and env else url
         fingerprint = fingerprint_or_none(self.store.get_setting(SIGNING_KEY_SETTING))
         if fingerprint:
             text += " — " + self.tr("mã nhận diện %1").replace("%1", fingerprint)

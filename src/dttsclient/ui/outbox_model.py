@@ -12,7 +12,9 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from dttsclient.core.periods import period_label
 from dttsclient.store.models import OutboxItem
+from dttsclient.ui.i18n import current_lang
 from dttsclient.ui.rows_model import Index, RowsTableModel
 
 STATES: dict[str, tuple[str, str]] = {
@@ -105,7 +107,7 @@ class OutboxModel(RowsTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             values = (
                 row.form,
-                row.period,
+                period_label(row.period, current_lang()),
                 str(row.revision_no),
                 state_text(row.state),
                 row.receipt or "",

@@ -37,6 +37,9 @@ LAST_EXPORT_KEY = "usb.last_export_at"
 _NAME = re.compile(r"[^\w\-]+", re.UNICODE)
 
 
+APP_MADE_NAMES = ("default", "profile")
+
+
 @dataclass(frozen=True)
 class ProfileInfo:
     """What the picker shows about one profile.
@@ -59,7 +62,9 @@ class ProfileInfo:
     def label(self) -> str:
         who = self.username or "—"
         where = f"{self.unit_name} ({self.unit})" if self.unit_name else (self.unit or "")
-        return f"{self.name}: {who}" + (f" — {where}" if where else "")
+        text = f"{who} — {where}" if where else who
+        # "default" and "profile" are folder names the app made, not names a person gave.
+        return text if self.name in APP_MADE_NAMES else f"{self.name}: {text}"
 
 
 def profiles_root(data_dir: Path) -> Path:

@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dttsclient.core.periods import period_label
+from dttsclient.ui.i18n import current_lang
 from dttsclient.ui.outbox_model import OutboxModel, OutboxRow
 from dttsclient.ui.rows_model import Index, RowsTableModel
 
@@ -307,7 +309,7 @@ class SyncView(QWidget):
             text = self.tr("%1 · kỳ %2 — Ý kiến%3: %4")
             text = (
                 text.replace("%1", r.form)
-                .replace("%2", r.period)
+                .replace("%2", period_label(r.period, current_lang()))
                 .replace("%3", who)
                 .replace("%4", r.comment or "—")
             )

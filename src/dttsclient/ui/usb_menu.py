@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 from dttsclient.core.errors import DttsError
+from dttsclient.core.labels import local_time_label
 from dttsclient.store import Store
 from dttsclient.ui.excepthook import report_bug
 
@@ -252,7 +253,7 @@ class UsbActions(QObject):
         counts = info.counts or {}
         self.window.say(
             self.tr("Bản sao lưu còn nguyên vẹn (tạo lúc %1, %2 báo cáo).")
-            .replace("%1", str(info.created_at))
+            .replace("%1", local_time_label(info.created_at, self.window.lang))
             .replace("%2", str(counts.get("reports", "?")))
         )
 

@@ -15,6 +15,7 @@ so each carries a plain Vietnamese and an English sentence). Two families:
 from __future__ import annotations
 
 from dttsclient.core.errors import DttsError
+from dttsclient.core.periods import period_label
 
 
 def human_size(n: int) -> str:
@@ -158,6 +159,11 @@ class WrongCommune(NeedsConfirmation):
         self.local_unit = local_unit
 
 
+def _shown(field: str, value: str, lang: str = "vi") -> str:
+    """A period by its name ("Quý 4/2026"), other values as they are."""
+    return period_label(value, lang) if field == "period" else value
+
+
 class WrongReport(NeedsConfirmation):
     """An Excel file of another form, commune or period: importing it needs a confirmation.
 
@@ -167,8 +173,13 @@ class WrongReport(NeedsConfirmation):
 
     def __init__(self, differences: list[tuple[str, str, str]]) -> None:
         names = {"form": ("biểu", "form"), "unit": ("xã", "commune"), "period": ("kỳ", "period")}
-        vi = "; ".join(f"{names[f][0]} trong tệp là {a}, không phải {b}" for f, a, b in differences)
-        en = "; ".join(f"the file's {names[f][1]} is {a}, not {b}" for f, a, b in differences)
+        vi = "; ".join(
+            f"{names[f][0]} trong tệp là {_shown(f, a)}, không phải {_shown(f, b)}" for f, a, b in differences
+        )
+        en = "; ".join(
+            f"the file's {names[f][1]} is {_shown(f, a, 'en')}, not {_shown(f, b, 'en')}"
+            for f, a, b in differences
+        )
         super().__init__(
             f"Tệp Excel này thuộc báo cáo khác ({vi}). Không nhập gì. "
             "Nếu chắc chắn muốn nhập, hãy xác nhận (dòng lệnh: thêm --yes).",
