@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         picker = EthnicPicker(store.current_catalog().options_for("eth"), ["02", "09"], lang, window)
         picker.resize(460, 300)
         picker.show()
-        picker.search.setText("Mèo")
+        picker.search.setText("Mèo" if lang == "vi" else "Meo")
         shot("ethnic", picker)
         picker.close()
 

@@ -73,6 +73,7 @@ def window(qtbot, store, sync_runner, kit) -> MainWindow:
 
 def _press_f1(qtbot, window: MainWindow) -> HelpWindow:
     window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_F1)
     guide = getattr(window, "help_window", None)
     assert guide is not None, "F1 opened no guide"
@@ -261,7 +262,7 @@ def _labels(context: str, labels: list[str], lang: str) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_guide_explains_every_state_the_app_shows(lang):
+def test_the_guide_explains_every_state_the_app_shows(qapp, lang):
     sync_page = plain_text(page_path(lang, "sync"))
     forms_page = plain_text(page_path(lang, "forms"))
     assert set(STATES) == set(OUTBOX_STATES), "an outbox state without a label"
@@ -291,3 +292,13 @@ def test_the_guide_ships_with_the_package_and_the_frozen_app(monkeypatch):
         assert (f"help/img/{picture.name}", "dttsclient/resources/help/img") in datas
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert '"dttsclient.resources" = ["**/*"]' in pyproject
+
+
+def test_the_english_guide_has_no_vietnamese(qapp):
+    vietnamese = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹàáèéìíòóùúýõã]")
+    for page in PAGES:
+        text = plain_text(page_path("en", page)).lower()
+        assert not vietnamese.search(text), f"en/{page}.html: {vietnamese.search(text).group()!r}"
+        assert not re.search(r"\.\./img/[\w-]+(?<!-en)\.png", page_path("en", page).read_text(encoding="utf-8")), (
+            f"en/{page}.html shows a Vietnamese picture"
+        )

@@ -17,7 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QKeySequence, QTextDocument
+from PySide6.QtGui import QKeySequence, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -79,6 +79,14 @@ def fold(text: str) -> str:
     text = text.lower().replace("đ", "d")
     decomposed = unicodedata.normalize("NFD", text)
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def _fold_char(c: str) -> str:
+    """One character folded as :func:`fold` does, always one character long (positions stay put)."""
+    if c.isspace() or c in "\u2029\u2028\xa0":
+        return " "
+    folded = "".join(x for x in unicodedata.normalize("NFD", c.lower().replace("đ", "d")) if not unicodedata.combining(x))
+    return folded[:1] or c
 
 
 def topic_for(window: QWidget) -> str:
@@ -194,7 +202,7 @@ class HelpWindow(QWidget):
                 self.contents.blockSignals(False)
         words = self.search.text().strip()
         if words:
-            self.browser.find(words)
+            self.find_words(words, from_start=True)
 
     def _contents_clicked(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         if item is not None and item.data(PAGE_ROLE) != self.current_page():
@@ -218,12 +226,30 @@ class HelpWindow(QWidget):
         else:
             self.search_note.setText(self.tr("Không trang nào có «%1»").replace("%1", words))
 
+    def find_words(self, words: str, from_start: bool = False) -> bool:
+        """Select the next place of ``words`` in the page (case and Vietnamese marks ignored).
+
+        Returns:
+            False when the words are not found after the cursor (or from the start).
+        """
+        doc = self.browser.document()
+        text = "".join(_fold_char(doc.characterAt(i)) for i in range(doc.characterCount()))
+        wanted = fold(words)
+        start = 0 if from_start else self.browser.textCursor().selectionEnd()
+        at = text.find(wanted, start) if wanted else -1
+        if at < 0:
+            return False
+        cursor = QTextCursor(doc)
+        cursor.setPosition(at)
+        cursor.setPosition(at + len(wanted), QTextCursor.MoveMode.KeepAnchor)
+        self.browser.setTextCursor(cursor)
+        self.browser.ensureCursorVisible()
+        return True
+
     def _find_next(self) -> None:
         """Enter in the search box: the next place of the words in this page, else the next page."""
         words = self.search.text().strip()
-        if not words:
-            return
-        if self.browser.find(words):
+        if not words or self.find_words(words):
             return
         pages = self.matching_pages(words)
         if not pages:
@@ -232,8 +258,7 @@ class HelpWindow(QWidget):
         later = [p for p in pages if PAGES.index(p) > PAGES.index(here)] if here in PAGES else []
         target = (later or pages)[0]
         if target == here:
-            self.browser.moveCursor(self.browser.textCursor().MoveOperation.Start)
-            self.browser.find(words)
+            self.find_words(words, from_start=True)
         else:
             self.open_page(target)
 
