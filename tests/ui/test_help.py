@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QKeySequence, QPixmap
+from PySide6.QtWidgets import QApplication, QLabel
 
 from dttsclient.store import OUTBOX_STATES
 from dttsclient.ui import help_view
@@ -190,6 +190,10 @@ def test_a_link_out_of_the_guide_is_not_followed(qtbot):
     assert guide.current_page() == "sync"
     guide._follow(QUrl("offline.html#courier"))
     assert guide.current_page() == "offline"
+    guide._follow(QUrl("../img/usb-menu.png"))  # a click on a picture: shown at full size
+    assert guide.current_page() == "offline"
+    assert guide.picture.isVisible()
+    assert guide.picture.findChild(QLabel).pixmap().width() == QPixmap(str(help_root() / "img" / "usb-menu.png")).width()
 
 
 # -- the pages ------------------------------------------------------------------------------------
@@ -219,6 +223,9 @@ def test_every_link_and_picture_of_the_guide_resolves():
                 assert not parts.scheme and not parts.netloc, f"{lang}/{page}.html links out: {href}"
                 target = (path.parent / parts.path).resolve() if parts.path else path
                 assert target.is_file(), f"{lang}/{page}.html: link {href} goes nowhere"
+                if target.suffix == ".png":  # a picture shown at full size
+                    assert target.parent == (help_root() / "img").resolve()
+                    continue
                 assert target.parent == path.parent, f"{lang}/{page}.html: {href} leaves the {lang} guide"
                 if parts.fragment:
                     assert parts.fragment in _parse(target).ids, f"{lang}/{page}.html: no #{parts.fragment}"
@@ -302,3 +309,22 @@ def test_the_english_guide_has_no_vietnamese(qapp):
         assert not re.search(r"\.\./img/[\w-]+(?<!-en)\.png", page_path("en", page).read_text(encoding="utf-8")), (
             f"en/{page}.html shows a Vietnamese picture"
         )
+
+
+def test_pictures_fit_the_page_and_follow_the_window_size(qtbot):
+    guide = HelpWindow("vi")
+    qtbot.addWidget(guide)
+    guide.resize(1100, 700)
+    guide.show()
+    qtbot.waitExposed(guide)
+    guide.open_page("sync")
+    browser = guide.browser
+    wide = browser.picture_width()
+    assert wide <= browser.MAX_PICTURE_WIDTH
+    assert f'width="{wide}"' in browser.fitted_html(page_path("vi", "sync"))
+    # a small picture (a dialog) is never enlarged
+    assert re.search(r'<img src="\.\./img/comment\.png">', browser.fitted_html(page_path("vi", "entry")))
+    guide.resize(700, 600)
+    qtbot.waitUntil(lambda: browser.picture_width() < wide)
+    qtbot.waitUntil(lambda: browser._fitted_to == browser.picture_width())
+    assert guide.current_page() == "sync"

@@ -16,15 +16,17 @@ import unicodedata
 from importlib.resources import files
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QKeySequence, QTextCursor, QTextDocument
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPixmap, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -102,6 +104,62 @@ def topic_for(window: QWidget) -> str:
     return "forms"
 
 
+class GuideBrowser(QTextBrowser):
+    """A text browser whose pictures fit its width: a picture wider than the page is shown smaller
+    (never larger than :attr:`MAX_PICTURE_WIDTH`), and the page is laid out again when the window is
+    resized. A click on a picture shows it at full size (see :meth:`HelpWindow.show_picture`)."""
+
+    MAX_PICTURE_WIDTH = 820
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._fitted_to = 0
+        self._relayout = QTimer(self)
+        self._relayout.setSingleShot(True)
+        self._relayout.setInterval(150)
+        self._relayout.timeout.connect(self._refit)
+
+    def picture_width(self) -> int:
+        """The widest a picture is shown in the page now."""
+        return max(240, min(self.MAX_PICTURE_WIDTH, self.viewport().width() - 30))
+
+    def loadResource(self, kind: int, url: QUrl):
+        if kind in (QTextDocument.ResourceType.HtmlResource, QTextDocument.ResourceType.HtmlResource.value):
+            resolved = self.source().resolved(url) if url.isRelative() else url
+            if resolved.isLocalFile() and Path(resolved.toLocalFile()).suffix == ".html":
+                return self.fitted_html(Path(resolved.toLocalFile()))
+        if kind in (QTextDocument.ResourceType.ImageResource, QTextDocument.ResourceType.ImageResource.value):
+            resolved = self.source().resolved(url) if url.isRelative() else url
+            image = QImage(resolved.toLocalFile()) if resolved.isLocalFile() else QImage()
+            if not image.isNull() and self._fitted_to and image.width() > self._fitted_to:
+                return image.scaledToWidth(self._fitted_to, Qt.TransformationMode.SmoothTransformation)
+        return super().loadResource(kind, url)
+
+    def fitted_html(self, path: Path) -> str:
+        """The page with a ``width`` on every picture wider than :meth:`picture_width`."""
+        self._fitted_to = limit = self.picture_width()
+
+        def fit(match: re.Match) -> str:
+            size = QImageReader(str(path.parent / match.group(1))).size()
+            if size.isValid() and size.width() > limit:
+                height = round(size.height() * limit / size.width())
+                return f'{match.group(0)[:-1]} width="{limit}" height="{height}">'
+            return match.group(0)
+
+        return re.sub(r'<img src="([^"]+)"[^>]*>', fit, path.read_text(encoding="utf-8"))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._relayout.start()
+
+    def _refit(self) -> None:
+        if self._fitted_to and self._fitted_to != self.picture_width() and not self.source().isEmpty():
+            bar = self.verticalScrollBar()
+            where = bar.value() / max(1, bar.maximum())
+            self.reload()
+            bar.setValue(round(where * bar.maximum()))
+
+
 class HelpWindow(QWidget):
     """The guide in one language (a separate window that stays open beside the app).
 
@@ -114,7 +172,11 @@ class HelpWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.lang = normalize(lang)
         self.setWindowTitle(self.tr("Hướng dẫn sử dụng — DTTS Client"))
-        self.resize(980, 680)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        width, height = 1120, 720
+        if screen is not None:
+            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
+        self.resize(width, height)
 
         self.back_button = QPushButton(self.tr("◀ Quay lại"))
         self.back_button.setShortcut(QKeySequence("Alt+Left"))
@@ -135,9 +197,9 @@ class HelpWindow(QWidget):
         bar.addWidget(self.search)
 
         self.contents = QListWidget()
-        self.contents.setMinimumWidth(220)
+        self.contents.setMinimumWidth(200)
         self.contents.setWordWrap(True)
-        self.browser = QTextBrowser()
+        self.browser = GuideBrowser()
         self.browser.setOpenExternalLinks(False)
         self.browser.setOpenLinks(False)  # every link goes through _follow (local pages only)
         self.browser.anchorClicked.connect(self._follow)
@@ -157,7 +219,7 @@ class HelpWindow(QWidget):
         splitter.addWidget(self.contents)
         splitter.addWidget(self.browser)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([240, 740])
+        splitter.setSizes([230, width - 250])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
@@ -189,8 +251,31 @@ class HelpWindow(QWidget):
         """A click on a link: local pages of the guide open here; anything else is ignored."""
         if url.isRelative():
             url = self.browser.source().resolved(url)
-        if url.isLocalFile() and Path(url.toLocalFile()).suffix == ".html":
+        if not url.isLocalFile():
+            return
+        path = Path(url.toLocalFile())
+        if path.suffix == ".html":
             self.browser.setSource(url)
+        elif path.suffix == ".png" and path.is_file():
+            self.show_picture(path)
+
+    def show_picture(self, path: Path) -> QDialog:
+        """A picture of the guide at its full size (a click on a picture in a page)."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.windowTitle())
+        label = QLabel()
+        label.setPixmap(QPixmap(str(path)))
+        area = QScrollArea()
+        area.setWidget(label)
+        layout = QVBoxLayout(dialog)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(area)
+        size = label.pixmap().size()
+        dialog.resize(min(size.width() + 24, self.width() + 120), min(size.height() + 24, self.height()))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.picture = dialog
+        return dialog
 
     def _source_changed(self, url: QUrl) -> None:
         page = Path(url.toLocalFile()).stem
