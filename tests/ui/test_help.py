@@ -177,6 +177,10 @@ def test_contents_back_forward_and_search(qtbot):
     guide.search.setText("không có chữ này ở đâu cả xyz")
     assert all(guide.contents.item(r).isHidden() for r in range(guide.contents.count()))
     assert "Không trang nào" in guide.search_note.text()
+    guide.activateWindow()
+    qtbot.waitUntil(guide.isActiveWindow)
+    qtbot.keyClick(guide.search, Qt.Key.Key_Escape)  # Esc closes the guide
+    assert not guide.isVisible()
 
 
 def test_a_link_out_of_the_guide_is_not_followed(qtbot):

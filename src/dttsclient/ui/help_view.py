@@ -17,7 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl
-from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPixmap, QTextCursor, QTextDocument
+from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPixmap, QShortcut, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -209,6 +209,7 @@ class HelpWindow(QWidget):
         self.back_button.clicked.connect(self.browser.backward)
         self.forward_button.clicked.connect(self.browser.forward)
         self.home_button.clicked.connect(lambda: self.open_page("index"))
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.close)
         self.back_button.setEnabled(False)
         self.forward_button.setEnabled(False)
         self.contents.currentItemChanged.connect(self._contents_clicked)
