@@ -17,7 +17,16 @@ from importlib.resources import files
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl
-from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPixmap, QShortcut, QTextCursor, QTextDocument
+from PySide6.QtGui import (
+    QGuiApplication,
+    QImage,
+    QImageReader,
+    QKeySequence,
+    QPixmap,
+    QShortcut,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -363,8 +372,9 @@ class HelpWindow(QWidget):
         """
         guide = existing if existing is not None and existing.lang == normalize(lang) else cls(lang, window)
         guide.open_page(topic_for(window))
+        if guide.isVisible() and QGuiApplication.platformName() != "offscreen":
+            guide.raise_()  # already open, maybe behind the main window (offscreen windows cannot be raised)
         guide.show()
-        guide.raise_()
         guide.activateWindow()
         return guide
 
