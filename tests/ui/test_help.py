@@ -332,3 +332,38 @@ def test_pictures_fit_the_page_and_follow_the_window_size(qtbot):
     qtbot.waitUntil(lambda: browser.picture_width() < wide)
     qtbot.waitUntil(lambda: browser._fitted_to == browser.picture_width())
     assert guide.current_page() == "sync"
+
+
+def _press_f1_in(qtbot, dialog):
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_F1)
+    guide = getattr(dialog, "help_window", None)
+    assert guide is not None, "F1 opened no guide"
+    return guide
+
+
+def test_f1_in_the_finalize_dialog_opens_the_finalize_page(qtbot, store, kit):
+    from dttsclient.ui.finalize_dialog import FinalizeDialog
+
+    report = store.report(kit.UNIT, "BM04", "202610", create=True)
+    dialog = FinalizeDialog(store, report.id, "vi")
+    qtbot.addWidget(dialog)
+    guide = _press_f1_in(qtbot, dialog)
+    assert guide.isVisible() and guide.current_page() == "finalize" and guide.lang == "vi"
+
+
+def test_f1_in_the_setup_wizard_opens_the_setup_page_in_the_language_chosen(qtbot, tmp_path, sync_runner):
+    from dttsclient.sync.credentials import MemoryCredentials
+    from dttsclient.ui.session import SyncSession
+    from dttsclient.ui.wizard import SetupWizard
+
+    wizard = SetupWizard(SyncSession(tmp_path / "new", MemoryCredentials()), sync_runner, "vi")
+    qtbot.addWidget(wizard)
+    guide = _press_f1_in(qtbot, wizard)
+    assert guide.current_page() == "setup" and guide.lang == "vi"
+    wizard.lang = "en"  # what choosing English on the first page does
+    guide = _press_f1_in(qtbot, wizard)
+    assert guide.current_page() == "setup" and guide.lang == "en"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 
@@ -377,6 +378,34 @@ class HelpWindow(QWidget):
         guide.show()
         guide.activateWindow()
         return guide
+
+
+def install_f1(widget: QWidget, page: str, lang: Callable[[], str] | str) -> QShortcut:
+    """F1 in a dialog (the first-run wizard, finalize …): the guide on ``page``, owned by the dialog so a
+    modal dialog does not block it.
+
+    Args:
+        widget: the dialog.
+        page: a name of :data:`PAGES`.
+        lang: the language, or a function that tells the current one (the wizard can switch).
+
+    Returns:
+        The shortcut (kept alive by ``widget``).
+    """
+    shortcut = QShortcut(QKeySequence(Qt.Key.Key_F1), widget)
+
+    def open_guide() -> None:
+        current = normalize(lang() if callable(lang) else lang)
+        guide = getattr(widget, "help_window", None)
+        if guide is None or guide.lang != current:
+            guide = HelpWindow(current, widget)
+            widget.help_window = guide
+        guide.open_page(page)
+        guide.show()
+        guide.activateWindow()
+
+    shortcut.activated.connect(open_guide)
+    return shortcut
 
 
 def plain_text(path: Path) -> str:
