@@ -51,6 +51,25 @@ def with_popup(window, popup, top_left):
     return pixmap
 
 
+def status_bar(window):
+    """The status bar without its empty middle: the counters on the left, the connection on the right."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtGui import QPainter
+
+    bar = window.statusBar().grab()
+    left = max(w.geometry().right() for w in (window.outbox_label, window.last_sync_label)) + 12
+    right = window.connection_label.geometry().left() - 12
+    if right - left < 60:
+        return bar
+    out = bar.copy(QRect(0, 0, left + 40 + bar.width() - right, bar.height()))
+    out.fill(window.palette().window().color())
+    painter = QPainter(out)
+    painter.drawPixmap(QPoint(0, 0), bar.copy(QRect(0, 0, left, bar.height())))
+    painter.drawPixmap(QPoint(left + 40, 0), bar.copy(QRect(right, 0, bar.width() - right, bar.height())))
+    painter.end()
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "resources" / "help" / "img")
@@ -104,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         window.tabs.setCurrentWidget(window.list_page)
         window.refresh()
         shot("main", window)
-        shot("statusbar", window, QRect(0, window.height() - 30, window.width(), 30))
+        shot("statusbar", status_bar(window))
 
         # the USB menu, open under its title
         menu = window.usb.menu
