@@ -638,6 +638,37 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     </message>
 </context>
 <context>
+    <name>HelpWindow</name>
+    <message>
+        <source>Hướng dẫn sử dụng — DTTS Client</source>
+        <translation>User guide — DTTS Client</translation>
+    </message>
+    <message>
+        <source>◀ Quay lại</source>
+        <translation>◀ Back</translation>
+    </message>
+    <message>
+        <source>Tiếp ▶</source>
+        <translation>Forward ▶</translation>
+    </message>
+    <message>
+        <source>Mục lục</source>
+        <translation>Contents</translation>
+    </message>
+    <message>
+        <source>Tìm trong hướng dẫn…</source>
+        <translation>Search the guide…</translation>
+    </message>
+    <message>
+        <source>%1 trang có «%2»</source>
+        <translation>Pages with “%2”: %1</translation>
+    </message>
+    <message>
+        <source>Không trang nào có «%1»</source>
+        <translation>No page has “%1”</translation>
+    </message>
+</context>
+<context>
     <name>HistoryDialog</name>
     <message>
         <source>Lịch sử giá trị</source>
@@ -890,6 +921,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     <message>
         <source>Hạn nộp %1: còn %2 ngày</source>
         <translation>Deadline %1: %2 day(s) left</translation>
+    </message>
+    <message>
+        <source>Hướng dẫn sử dụng</source>
+        <translation>User guide</translation>
     </message>
     <message>
         <source>Đã quá hạn nộp %1 được %2 ngày (vẫn gửi được, ghi nhận là nộp muộn)</source>

@@ -638,6 +638,37 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     </message>
 </context>
 <context>
+    <name>HelpWindow</name>
+    <message>
+        <source>Hướng dẫn sử dụng — DTTS Client</source>
+        <translation>Hướng dẫn sử dụng — DTTS Client</translation>
+    </message>
+    <message>
+        <source>◀ Quay lại</source>
+        <translation>◀ Quay lại</translation>
+    </message>
+    <message>
+        <source>Tiếp ▶</source>
+        <translation>Tiếp ▶</translation>
+    </message>
+    <message>
+        <source>Mục lục</source>
+        <translation>Mục lục</translation>
+    </message>
+    <message>
+        <source>Tìm trong hướng dẫn…</source>
+        <translation>Tìm trong hướng dẫn…</translation>
+    </message>
+    <message>
+        <source>%1 trang có «%2»</source>
+        <translation>%1 trang có «%2»</translation>
+    </message>
+    <message>
+        <source>Không trang nào có «%1»</source>
+        <translation>Không trang nào có «%1»</translation>
+    </message>
+</context>
+<context>
     <name>HistoryDialog</name>
     <message>
         <source>Lịch sử giá trị</source>
@@ -890,6 +921,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     <message>
         <source>Hạn nộp %1: còn %2 ngày</source>
         <translation>Hạn nộp %1: còn %2 ngày</translation>
+    </message>
+    <message>
+        <source>Hướng dẫn sử dụng</source>
+        <translation>Hướng dẫn sử dụng</translation>
     </message>
     <message>
         <source>Đã quá hạn nộp %1 được %2 ngày (vẫn gửi được, ghi nhận là nộp muộn)</source>

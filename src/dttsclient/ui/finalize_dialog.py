@@ -28,6 +28,7 @@ from dttsclient.core import refdata
 from dttsclient.core.periods import period_label
 from dttsclient.core.problems import Problem
 from dttsclient.store import FinalizeBlocked, Store, StoreError, Submission, warning_key
+from dttsclient.ui.help_view import install_f1
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class FinalizeDialog(QDialog):
         self.reason_edits: dict[str, QLineEdit] = {}
         self.setWindowTitle(self.tr("Chốt báo cáo"))
         self.setMinimumWidth(560)
+        install_f1(self, "finalize", lang)
 
         report = store.report_by_id(report_id)
         catalog = store.catalog_version(report.catalog_id, report.catalog_version)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QRect, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QPainter
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -250,6 +250,10 @@ class MainWindow(QMainWindow):
         menu.addAction(quit_action)
         self.usb = usb_menu.build(self)
         help_menu = self.menuBar().addMenu(self.tr("Trợ &giúp"))
+        self.help_action = QAction(self.tr("Hướng dẫn sử dụng"), self)
+        self.help_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.help_action.triggered.connect(self.show_help)
+        help_menu.addAction(self.help_action)
         about = QAction(self.tr("Giới thiệu…"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
@@ -685,6 +689,12 @@ class MainWindow(QMainWindow):
         self.refresh_banner()
         self.logoutDone.emit()
         return True
+
+    def show_help(self) -> None:
+        """F1: the user guide, on the page of the screen shown."""
+        from dttsclient.ui.help_view import HelpWindow
+
+        self.help_window = HelpWindow.show_for(self, self.lang, getattr(self, "help_window", None))
 
     def show_about(self) -> None:
         AboutDialog.ask(self.catalog, self.store.data_dir, self._server_text(), self)

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from dttsclient.core.errors import DttsError
 from dttsclient.sync import errors as sync_errors
 from dttsclient.ui.excepthook import report_bug
+from dttsclient.ui.help_view import install_f1
 from dttsclient.ui.session import SyncSession
 
 logger = logging.getLogger(__name__)
@@ -388,6 +389,7 @@ class SetupWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.resize(620, 460)
+        install_f1(self, "setup", lambda: self.lang)
         self._retranslate()
 
     def _language(self, lang: str) -> None:
