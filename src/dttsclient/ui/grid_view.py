@@ -142,7 +142,7 @@ def _move_of(event: QKeyEvent) -> str | None:
     if key in _ENTER_KEYS:
         return "up" if shift else "down"
     if key == Qt.Key.Key_Tab:
-        return "next"
+        return "previous" if shift else "next"
     if key == Qt.Key.Key_Backtab:
         return "previous"
     if key == Qt.Key.Key_Down:
@@ -169,6 +169,7 @@ class GridView(QTableView):
         self._delegate.committedMove.connect(self.move_after_edit)
         self.setItemDelegate(self._delegate)
         self._tab_origin: int | None = None
+        self._forwarding = False  # a key is being handed to the open editor
         self.before_edit: Callable[[], bool] | None = None  # asked before an editor opens
         self._scroll_target: tuple[QPersistentModelIndex, QAbstractItemView.ScrollHint] | None = None
         self._scroll_timer = QTimer(self)
@@ -421,7 +422,19 @@ class GridView(QTableView):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         editor = self._delegate.open_editor()
         if editor is not None:
-            QApplication.sendEvent(editor, event)  # keys aimed at the view while a cell is open
+            # Qt gives a key to the focused widget and hands a key it ignores (a bare Shift, Ctrl+B,
+            # PageDown …) to the parents: editor → viewport → this view. Such a key must go on up (the
+            # form's shortcuts), not back to the editor that just ignored it. A key aimed at the view
+            # itself while a cell is open (the editor lost the focus to a dialog that closed) goes to
+            # the editor, once.
+            if self._forwarding or editor.hasFocus():
+                event.ignore()
+                return
+            self._forwarding = True
+            try:
+                QApplication.sendEvent(editor, event)
+            finally:
+                self._forwarding = False
             return
         cur = self.currentIndex()
         key = event.key()
