@@ -148,6 +148,7 @@ class FormView(EntryCommands, QWidget):
         ]
         self.header = FormHeader(f"{self._form.code} · {form_name}", sub, jumps, self._eth_editable, self)
         self.header.jumpRequested.connect(self._jump_to)
+        self.header.jumpCancelled.connect(lambda: self.view.setFocus(Qt.FocusReason.OtherFocusReason))
         self.header.addEthRequested.connect(self.add_ethnic_groups)
         self.header.finalizeClicked.connect(self.finalize)
         self.status = self.header.status
