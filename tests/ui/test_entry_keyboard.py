@@ -118,9 +118,11 @@ def test_refused_text_keeps_the_editor_open_and_says_why(qtbot, entry):
     editor = view.view.delegate.open_editor()
     assert editor is not None and editor.text() == "12abc"  # nothing the officer typed is lost
     assert "không phải là số" in view.notice.text()
+    assert "không phải là số" in editor.toolTip() and editor.styleSheet()  # the cell is marked red
     assert ("0104", "") not in _fresh_cells(entry)
     for _ in range(3):
         press(view, Qt.Key.Key_Backspace)
+    assert not editor.styleSheet() and not editor.toolTip()  # edited: no longer marked
     type_into(view, "")  # Enter again: "12" is saved
     assert _fresh_cells(entry)[("0104", "")] == "12"
     assert view.notice.text() == ""

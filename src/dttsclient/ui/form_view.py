@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QSizePolicy,
     QSplitter,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -468,8 +467,7 @@ class FormView(EntryCommands, QWidget):
     def _input_rejected(self, r: int, c: int, text: str, message: str) -> None:
         where = self.describe_cell(r, c)
         self.notify("error", f"{where}: {message}")
-        rect = self.view.visualRect(self.model.index(r, c))
-        QToolTip.showText(self.view.viewport().mapToGlobal(rect.bottomLeft()), message, self.view)
+        self.view.mark_refused(r, c, message)
 
     def _update_status(self, errors: int, warnings: int) -> None:
         filled, expected = self.completeness()

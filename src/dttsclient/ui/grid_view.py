@@ -79,6 +79,7 @@ class CellDelegate(QStyledItemDelegate):
         vtype = index.data(VALUE_TYPE_ROLE)
         if vtype != "text":
             editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        editor.textEdited.connect(lambda _text, e=editor: _clear_refused(e))
         self.editor = editor
         return editor
 
@@ -134,6 +135,15 @@ class CellDelegate(QStyledItemDelegate):
                 self.closing = False
         self.committedMove.emit(move)
         return True
+
+
+_REFUSED_STYLE = "QLineEdit { border: 2px solid #C62828; background: #FDECEA; }"
+
+
+def _clear_refused(editor: QLineEdit) -> None:
+    if editor.styleSheet():
+        editor.setStyleSheet("")
+        editor.setToolTip("")
 
 
 def _move_of(event: QKeyEvent) -> str | None:
@@ -406,6 +416,19 @@ class GridView(QTableView):
         finally:
             self._delegate.closing = False
         return True
+
+    def mark_refused(self, r: int, c: int, message: str) -> None:
+        """The open editor of (r, c) holds text that is not a value: a red frame, the reason as its tooltip.
+
+        The mark stays until the text is edited (a tooltip shown at once would vanish with the next key,
+        and is a window of its own the window manager must raise); the page says why in its notice too.
+        """
+        editor = self._delegate.open_editor()
+        cur = self.currentIndex()
+        if editor is None or (cur.row(), cur.column()) != (r, c):
+            return
+        editor.setStyleSheet(_REFUSED_STYLE)
+        editor.setToolTip(message)
 
     def keyboardSearch(self, search: str) -> None:
         """No jumping to a row whose text starts with a typed letter: typing is for values."""
