@@ -25,7 +25,7 @@ import logging
 from collections.abc import Callable
 
 import shiboken6
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -68,6 +68,7 @@ class CellDelegate(QStyledItemDelegate):
         super().__init__(view)
         self._view = view
         self.editor: QLineEdit | None = None
+        self.editing = QPersistentModelIndex()  # the cell of the editor
         self.closing = False  # True while our own key handling closes the editor
 
     def is_editor(self, widget: QWidget | None) -> bool:
@@ -81,6 +82,7 @@ class CellDelegate(QStyledItemDelegate):
             editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         editor.textEdited.connect(lambda _text, e=editor: _clear_refused(e))
         self.editor = editor
+        self.editing = QPersistentModelIndex(index)
         return editor
 
     def open_editor(self) -> QLineEdit | None:
@@ -392,6 +394,40 @@ class GridView(QTableView):
             QAbstractScrollArea.focusInEvent(self, event)
             return
         super().focusInEvent(event)
+        editor = self._delegate.open_editor()
+        if editor is not None and not editor.hasFocus():  # back from a dialog or the jump box: keep typing
+            editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        """Close an editor, unless it holds text that is not a value and the officer did not press Esc.
+
+        Qt closes the editor when it loses the focus (Ctrl+G, a dialog, another window) or when another
+        cell becomes current (a click, a jump): a refused text would be thrown away. It stays instead,
+        on its cell (the page already says why); only Esc abandons it.
+        """
+        index = QModelIndex(self._delegate.editing)
+        keep = (
+            hint != QAbstractItemDelegate.EndEditHint.RevertModelCache
+            and not self._delegate.closing
+            and self._delegate.is_editor(editor)
+            and isinstance(editor, QLineEdit)
+            and index.isValid()
+            and self._refused(index, editor.text())
+        )
+        if not keep:
+            super().closeEditor(editor, hint)
+            return
+        if self.currentIndex() != index:  # back to the cell whose text is not saved yet
+            self.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if self.hasFocus():
+            editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _refused(self, index: QModelIndex, text: str) -> bool:
+        try:
+            self.grid().parse(index.row(), index.column(), text)
+        except ValueInputError:
+            return True
+        return False
 
     def commit_editor(self) -> bool:
         """Save and close the open cell editor, if any (the page is hidden, reloaded or closed).
