@@ -160,3 +160,23 @@ def test_a_refused_text_stays_when_the_focus_goes_to_the_jump_box_or_another_cel
     key(Qt.Key.Key_X, M.NoModifier, "x")
     key(Qt.Key.Key_Escape)  # only Esc abandons a text
     assert _editor(view) is None and _fresh_cells(entry)[("0104", "")] == "1"
+
+
+def test_vietnamese_from_an_input_method_starts_editing_a_cell(qtbot, tmp_path):
+    from PySide6.QtGui import QInputMethodEvent
+
+    with entry_for(tmp_path, "BM01", ["02"]) as entry:
+        view = open_form(qtbot, entry)
+        code = next(i.code for i in entry.catalog.form_indicators(entry.form) if i.value_type == "text")
+        go(view, code)
+        preedit = QInputMethodEvent("Đ", [])  # IBus shows the letter being composed, then commits it
+        QApplication.sendEvent(view.view, preedit)
+        commit = QInputMethodEvent()
+        commit.setCommitString("Đ")
+        QApplication.sendEvent(QApplication.focusWidget(), commit)
+        assert _editor(view) is not None and _editor(view).text() == "Đ"  # not dropped
+        commit = QInputMethodEvent()
+        commit.setCommitString("ã")
+        QApplication.sendEvent(QApplication.focusWidget(), commit)
+        key(Qt.Key.Key_Return)
+        assert _fresh_cells(entry)[(code, "")] == "Đã"

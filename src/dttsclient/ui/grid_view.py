@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPalette
+from PySide6.QtGui import QColor, QInputMethodEvent, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -477,6 +477,28 @@ class GridView(QTableView):
         if index.isValid() and index.flags() & Qt.ItemFlag.ItemIsEditable and not self._may_edit():
             return
         super().mouseDoubleClickEvent(event)
+
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
+        """Text from an input method (Vietnamese typed with IBus, Fcitx …) on a cell not being edited starts
+        editing it, as a typed character does (Qt's own handling drops it: "any key" does not start an edit
+        here, so that arrows and shortcuts don't)."""
+        cur = self.currentIndex()
+        text = event.commitString()
+        if (
+            text
+            and not event.preeditString()
+            and self._delegate.open_editor() is None
+            and cur.isValid()
+            and cur.flags() & Qt.ItemFlag.ItemIsEditable
+        ):
+            event.accept()
+            if self._may_edit():
+                self.edit(cur)
+                editor = self._delegate.open_editor()
+                if editor is not None:
+                    editor.setText(text)
+            return
+        super().inputMethodEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         editor = self._delegate.open_editor()
