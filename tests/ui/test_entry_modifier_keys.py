@@ -180,3 +180,30 @@ def test_vietnamese_from_an_input_method_starts_editing_a_cell(qtbot, tmp_path):
         QApplication.sendEvent(QApplication.focusWidget(), commit)
         key(Qt.Key.Key_Return)
         assert _fresh_cells(entry)[(code, "")] == "Đã"
+
+
+def test_a_bare_alt_while_editing_does_not_send_the_next_keys_to_the_menu_bar(qtbot, entry):
+    from PySide6.QtWidgets import QMainWindow
+
+    from dttsclient.ui.form_view import FormView
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    menu = window.menuBar().addMenu("&Tệp")
+    menu.addAction("Thoát")
+    view = FormView(entry.store, entry.report_id, "vi")
+    entry.views.append(view)
+    window.setCentralWidget(view)
+    window.resize(1280, 800)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    go(view, "0104")
+    key(Qt.Key.Key_8)
+    key(Qt.Key.Key_Alt, M.AltModifier)  # pressed and let go alone
+    assert _editor(view) is not None and _editor(view).hasFocus()
+    key(Qt.Key.Key_9)
+    key(Qt.Key.Key_Return)
+    assert _fresh_cells(entry)[("0104", "")] == "89"
+    key(Qt.Key.Key_Alt, M.AltModifier)  # not editing: Alt gives the keyboard to the menu bar, as it did
+    assert window.menuBar().hasFocus()

@@ -102,6 +102,15 @@ class CellDelegate(QStyledItemDelegate):
             model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
 
     def eventFilter(self, obj, event) -> bool:
+        if (
+            isinstance(obj, QLineEdit)
+            and event.type() == QEvent.Type.ShortcutOverride
+            and event.key() in (Qt.Key.Key_Alt, Qt.Key.Key_Meta)
+        ):
+            # A bare Alt while typing in a cell: Qt's menu bar would take the keyboard when it is let go,
+            # and the next digits typed would go to the menus. Alt+letter shortcuts still work.
+            event.accept()
+            return True
         if isinstance(obj, QLineEdit) and event.type() == QEvent.Type.KeyPress:
             move = _move_of(event)
             if move is not None:
