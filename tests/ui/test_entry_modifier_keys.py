@@ -207,3 +207,23 @@ def test_a_bare_alt_while_editing_does_not_send_the_next_keys_to_the_menu_bar(qt
     assert _fresh_cells(entry)[("0104", "")] == "89"
     key(Qt.Key.Key_Alt, M.AltModifier)  # not editing: Alt gives the keyboard to the menu bar, as it did
     assert window.menuBar().hasFocus()
+
+
+def test_adding_an_ethnic_group_while_a_cell_holds_a_refused_text_keeps_the_text(qtbot, entry, monkeypatch):
+    from dttsclient.ui.ethnic_picker import EthnicPicker
+
+    view = open_form(qtbot, entry)
+    monkeypatch.setattr(EthnicPicker, "ask", classmethod(lambda cls, *a, **k: ["05"]))
+    go(view, "0104")
+    for ch in "1,x":
+        key(Qt.Key(ord(ch.upper())), M.NoModifier, ch)
+    key(Qt.Key.Key_D, M.ControlModifier, "\x04")  # Ctrl+D: the rows would be laid out again
+    assert _editor(view) is not None and _editor(view).text() == "1,x"
+    with Store.open(entry.data_dir) as fresh:
+        assert "05" not in fresh.eth_rows(entry.report_id)
+    key(Qt.Key.Key_Backspace)
+    key(Qt.Key.Key_Backspace)
+    key(Qt.Key.Key_D, M.ControlModifier, "\x04")  # fixed: saved, then the row is added
+    assert _fresh_cells(entry)[("0104", "")] == "1"
+    with Store.open(entry.data_dir) as fresh:
+        assert "05" in fresh.eth_rows(entry.report_id)
