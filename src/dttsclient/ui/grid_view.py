@@ -14,7 +14,9 @@ While editing, Enter / Tab / Shift+Tab / Up / Down save the cell and move on —
 before the next key is handled; Esc leaves the editor and the cell keeps its old value. Text that is not
 a value of the cell's type keeps the editor open and says why (:attr:`GridModel.inputRejected`); so
 does a write the store refuses (another program holds the database, the disk is full): the typed text
-stays until it is saved or abandoned with Esc.
+stays until it is saved or abandoned with Esc — also when the focus or the current cell moves away. The
+other keys are the line edit's (Ctrl+A selects the cell's text, Ctrl+V pastes into it); a key it ignores
+(a bare Shift, Ctrl or Alt, PageDown) does nothing and typing goes on.
 
 Copy, paste, undo, comment and history are actions of the form view (they carry the shortcuts).
 """
