@@ -6,9 +6,21 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from dttsclient.store import Store
-from ui.entry_fixtures import cell, current, entry_for, go, input_cells, open_form, press, type_into
+from dttsclient.ui.form_header import CODE_ROLE
+from ui.entry_fixtures import (
+    cell,
+    current,
+    entry_for,
+    go,
+    input_cells,
+    open_form,
+    press,
+    send_text,
+    type_into,
+)
 
 
 @pytest.fixture
@@ -106,9 +118,11 @@ def test_refused_text_keeps_the_editor_open_and_says_why(qtbot, entry):
     editor = view.view.delegate.open_editor()
     assert editor is not None and editor.text() == "12abc"  # nothing the officer typed is lost
     assert "không phải là số" in view.notice.text()
+    assert "không phải là số" in editor.toolTip() and editor.styleSheet()  # the cell is marked red
     assert ("0104", "") not in _fresh_cells(entry)
     for _ in range(3):
         press(view, Qt.Key.Key_Backspace)
+    assert not editor.styleSheet() and not editor.toolTip()  # edited: no longer marked
     type_into(view, "")  # Enter again: "12" is saved
     assert _fresh_cells(entry)[("0104", "")] == "12"
     assert view.notice.text() == ""
@@ -201,13 +215,82 @@ def test_a_locked_database_keeps_the_typed_text_and_says_why(qtbot, entry):
     assert view.view.delegate.open_editor() is None
 
 
+def _jump_keys(view, *steps) -> None:
+    """Keys into the focused widget (the jump box after Ctrl+G), shortcuts first, as the window system does."""
+    for step in steps:
+        target = QApplication.focusWidget()
+        if isinstance(step, str):
+            send_text(target, step)
+        else:
+            QTest.keyClick(target, step)
+
+
 def test_ctrl_g_jumps_to_an_indicator_by_code(qtbot, entry):
     view = open_form(qtbot, entry)
     press(view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     jump = view.header.jump
     assert jump.hasFocus()
-    qtbot.keyClicks(jump.lineEdit(), "0108 S")
-    jump.completer().popup().hide()
-    QTest.keyClick(jump.lineEdit(), Qt.Key.Key_Return)
+    _jump_keys(view, "0108 S", Qt.Key.Key_Return)
     assert current(view) == cell(view, "0108", "eth=02")
     assert view.view.hasFocus()
+    assert not view.header.jump_list.isVisible()
+
+
+@pytest.mark.parametrize("typed", ["", "lao dong"])
+def test_ctrl_g_down_down_enter_goes_to_the_highlighted_indicator(qtbot, entry, typed):
+    view = open_form(qtbot, entry)
+    press(view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    header = view.header
+    _jump_keys(view, *([typed] if typed else []), Qt.Key.Key_Down, Qt.Key.Key_Down)
+    assert header.jump_list.isVisible()
+    highlighted = header.jump_current()
+    visible = [header.jump_model.index(r, 0).data(CODE_ROLE) for r in header._visible_rows()]
+    # Typing highlights the first match, each Down the next one; with nothing typed the first Down
+    # opens the list on the first indicator.
+    assert highlighted == (visible[2] if typed else visible[1])
+    if typed:
+        assert visible == ["0206", "0207", "0208"]  # "lao động" without diacritics
+    _jump_keys(view, Qt.Key.Key_Return)
+    assert view.model.block_at(current(view)[0]).code == highlighted
+    assert view.view.hasFocus() and not header.jump_list.isVisible()
+
+
+def test_ctrl_g_list_shows_whole_names_so_0206_and_0207_differ(qtbot, entry):
+    view = open_form(qtbot, entry)
+    press(view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    _jump_keys(view, "020")
+    header = view.header
+    lst = header.jump_list
+    assert lst.isVisible() and lst.width() > header.jump.width()
+    names = {}
+    for r in header._visible_rows():
+        index = header.jump_model.index(r, 0)
+        label = index.data()
+        assert index.data(Qt.ItemDataRole.ToolTipRole) == label
+        rect = lst.visualRect(index)
+        needed = lst.fontMetrics().boundingRect(rect.adjusted(6, 0, -6, 0), Qt.TextFlag.TextWordWrap, label)
+        assert needed.height() <= rect.height() and needed.width() <= rect.width(), label  # nothing cut off
+        assert lst.viewport().rect().contains(rect) or r == header._visible_rows()[-1]
+        names[index.data(CODE_ROLE)] = label
+    assert "ngoài tỉnh" in names["0206"] and "nước ngoài theo hợp đồng" in names["0207"]
+    # Esc closes the list, a second Esc gives the keys back to the grid where they were.
+    before = current(view)
+    _jump_keys(view, Qt.Key.Key_Escape)
+    assert not lst.isVisible() and header.jump.hasFocus()
+    _jump_keys(view, Qt.Key.Key_Escape)
+    assert view.view.hasFocus() and current(view) == before
+
+
+def test_ctrl_g_a_click_on_a_listed_indicator_goes_there(qtbot, entry):
+    view = open_form(qtbot, entry)
+    press(view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    _jump_keys(view, "nuoc ngoai")
+    header = view.header
+    index = header.jump_model.index(header._visible_rows()[0], 0)
+    assert index.data(CODE_ROLE) == "0207"
+    QTest.mouseClick(
+        header.jump_list.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=header.jump_list.visualRect(index).center(),
+    )
+    assert view.model.block_at(current(view)[0]).code == "0207"

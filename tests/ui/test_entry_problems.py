@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from dttsclient.core.refdata import default_options
 from dttsclient.store import Store
@@ -246,3 +247,49 @@ def test_english_interface_smoke(qtbot, tmp_path):
         col = view.model.layout.message_col
         messages = [view.model.index(r, col).data() or "" for r in range(view.model.rowCount())]
         assert any("cannot be negative" in m for m in messages), [m for m in messages if m]
+
+
+def _keys(widget, *steps) -> None:
+    """Real key events into the widget that has the focus (text with its key, as a keyboard sends it)."""
+    for step in steps:
+        target = QApplication.focusWidget() or widget
+        if isinstance(step, str):
+            for ch in step:
+                QTest.keyClick(target, ch)
+        else:
+            QTest.keyClick(target, step)
+
+
+def test_space_in_the_search_box_ticks_the_highlighted_group_and_typing_searches_again(qtbot):
+    dlg = EthnicPicker(default_options("eth"), [])
+    qtbot.addWidget(dlg)
+    with qtbot.waitActive(dlg):
+        dlg.show()
+        dlg.activateWindow()
+    dlg.search.setFocus()
+    _keys(dlg.search, "dao", Qt.Key.Key_Space)  # Space ticks Dao: it is not typed into the search
+    assert dlg.search.text() == "dao" and dlg.model.checked() == ["09"]
+    _keys(dlg.search, "hmong", Qt.Key.Key_Space)  # the next letters start a new search
+    assert dlg.search.text() == "hmong" and dlg.model.checked() == ["08", "09"]
+    _keys(dlg.search, "hmong", Qt.Key.Key_Space)  # Space again unticks
+    assert dlg.model.checked() == ["09"]
+    _keys(dlg.search, Qt.Key.Key_Return)
+    assert dlg.result() == dlg.DialogCode.Accepted and dlg.result_codes() == ["09"]
+
+
+def test_after_ticking_in_the_list_typing_returns_to_the_search_box(qtbot):
+    dlg = EthnicPicker(default_options("eth"), [])
+    qtbot.addWidget(dlg)
+    with qtbot.waitActive(dlg):
+        dlg.show()
+        dlg.activateWindow()
+    dlg.search.setFocus()
+    _keys(dlg.search, "ta", Qt.Key.Key_Down, Qt.Key.Key_Space)  # in the list now: tick the second match
+    assert dlg.list.hasFocus()
+    ticked = dlg.model.checked()
+    assert len(ticked) == 1
+    _keys(dlg.list, "hanhi")  # letters typed in the list go to the search box and filter ("Hà Nhì")
+    assert dlg.search.hasFocus() and dlg.search.text() == "hanhi"
+    assert dlg.model.choice(0).name == "Hà Nhì"
+    _keys(dlg.search, Qt.Key.Key_Space, Qt.Key.Key_Return)
+    assert sorted(dlg.result_codes()) == sorted([*ticked, dlg.model.choice(0).code])

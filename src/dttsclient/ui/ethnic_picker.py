@@ -1,8 +1,9 @@
 """Add ethnic groups to a report: a searchable list of the 54 groups (names and aliases).
 
 Typing filters the list through :func:`dttsclient.core.refdata.search_ethnic` (no diacritics needed:
-"meo" finds HMông by its alias Mèo); Up/Down move in the list; Space ticks a group (to add several);
-Enter adds the ticked groups, or the highlighted one when none is ticked. Groups already in the report
+"meo" finds HMông by its alias Mèo); Up/Down move in the list; Space ticks the highlighted group (to add
+several), in the search box as in the list, and the next letters typed start a new search; Enter adds the
+ticked groups, or the highlighted one when none is ticked. Groups already in the report
 are shown but cannot be picked again.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -187,8 +189,11 @@ class EthnicPicker(QDialog):
                 break
 
     def eventFilter(self, obj, event) -> bool:
-        if event.type() == QEvent.Type.KeyPress:
+        if event.type() == QEvent.Type.KeyPress and obj in (self.search, self.list):
             key = event.key()
+            plain = not event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+            )
             if obj is self.search and key in (
                 Qt.Key.Key_Down,
                 Qt.Key.Key_Up,
@@ -198,13 +203,24 @@ class EthnicPicker(QDialog):
                 self.list.setFocus()
                 self.list.keyPressEvent(event)
                 return True
-            if obj is self.list and key == Qt.Key.Key_Space:
+            if key == Qt.Key.Key_Space and plain:
+                # The hint's promise, in the search box too: Space ticks the highlighted group (names are
+                # found without their spaces: "hanhi" finds Hà Nhì). What is typed next starts a new search.
                 cur = self.list.currentIndex()
                 if cur.isValid():
                     self.model.toggle(cur.row())
+                self.search.selectAll()
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.accept()
+                return True
+            text = event.text()
+            if obj is self.list and plain and (key == Qt.Key.Key_Backspace or (text and text.isprintable())):
+                # Typing in the list goes back to the search box: the letters filter, nothing is lost.
+                self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+                if not self.search.hasSelectedText():
+                    self.search.end(False)
+                QApplication.sendEvent(self.search, event)
                 return True
         return super().eventFilter(obj, event)
 

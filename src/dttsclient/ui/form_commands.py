@@ -172,6 +172,8 @@ class EntryCommands:
             self._set_eth([c for c in self._eth if c != eth])
 
     def _set_eth(self, codes: list[str]) -> bool:
+        if not self.commit_pending():  # the rows are laid out again: an open cell's refused text would go
+            return False
         try:
             self._store.set_eth_rows(self._report_id, codes)
         except StoreError as exc:

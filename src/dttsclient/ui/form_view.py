@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QSizePolicy,
     QSplitter,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -148,6 +147,7 @@ class FormView(EntryCommands, QWidget):
         ]
         self.header = FormHeader(f"{self._form.code} · {form_name}", sub, jumps, self._eth_editable, self)
         self.header.jumpRequested.connect(self._jump_to)
+        self.header.jumpCancelled.connect(lambda: self.view.setFocus(Qt.FocusReason.OtherFocusReason))
         self.header.addEthRequested.connect(self.add_ethnic_groups)
         self.header.finalizeClicked.connect(self.finalize)
         self.status = self.header.status
@@ -467,8 +467,7 @@ class FormView(EntryCommands, QWidget):
     def _input_rejected(self, r: int, c: int, text: str, message: str) -> None:
         where = self.describe_cell(r, c)
         self.notify("error", f"{where}: {message}")
-        rect = self.view.visualRect(self.model.index(r, c))
-        QToolTip.showText(self.view.viewport().mapToGlobal(rect.bottomLeft()), message, self.view)
+        self.view.mark_refused(r, c, message)
 
     def _update_status(self, errors: int, warnings: int) -> None:
         filled, expected = self.completeness()

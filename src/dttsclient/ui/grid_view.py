@@ -14,7 +14,9 @@ While editing, Enter / Tab / Shift+Tab / Up / Down save the cell and move on —
 before the next key is handled; Esc leaves the editor and the cell keeps its old value. Text that is not
 a value of the cell's type keeps the editor open and says why (:attr:`GridModel.inputRejected`); so
 does a write the store refuses (another program holds the database, the disk is full): the typed text
-stays until it is saved or abandoned with Esc.
+stays until it is saved or abandoned with Esc — also when the focus or the current cell moves away. The
+other keys are the line edit's (Ctrl+A selects the cell's text, Ctrl+V pastes into it); a key it ignores
+(a bare Shift, Ctrl or Alt, PageDown) does nothing and typing goes on.
 
 Copy, paste, undo, comment and history are actions of the form view (they carry the shortcuts).
 """
@@ -25,8 +27,8 @@ import logging
 from collections.abc import Callable
 
 import shiboken6
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPalette
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QInputMethodEvent, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -68,6 +70,7 @@ class CellDelegate(QStyledItemDelegate):
         super().__init__(view)
         self._view = view
         self.editor: QLineEdit | None = None
+        self.editing = QPersistentModelIndex()  # the cell of the editor
         self.closing = False  # True while our own key handling closes the editor
 
     def is_editor(self, widget: QWidget | None) -> bool:
@@ -79,7 +82,9 @@ class CellDelegate(QStyledItemDelegate):
         vtype = index.data(VALUE_TYPE_ROLE)
         if vtype != "text":
             editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        editor.textEdited.connect(lambda _text, e=editor: _clear_refused(e))
         self.editor = editor
+        self.editing = QPersistentModelIndex(index)
         return editor
 
     def open_editor(self) -> QLineEdit | None:
@@ -99,6 +104,15 @@ class CellDelegate(QStyledItemDelegate):
             model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
 
     def eventFilter(self, obj, event) -> bool:
+        if (
+            isinstance(obj, QLineEdit)
+            and event.type() == QEvent.Type.ShortcutOverride
+            and event.key() in (Qt.Key.Key_Alt, Qt.Key.Key_Meta)
+        ):
+            # A bare Alt while typing in a cell: Qt's menu bar would take the keyboard when it is let go,
+            # and the next digits typed would go to the menus. Alt+letter shortcuts still work.
+            event.accept()
+            return True
         if isinstance(obj, QLineEdit) and event.type() == QEvent.Type.KeyPress:
             move = _move_of(event)
             if move is not None:
@@ -136,13 +150,22 @@ class CellDelegate(QStyledItemDelegate):
         return True
 
 
+_REFUSED_STYLE = "QLineEdit { border: 2px solid #C62828; background: #FDECEA; }"
+
+
+def _clear_refused(editor: QLineEdit) -> None:
+    if editor.styleSheet():
+        editor.setStyleSheet("")
+        editor.setToolTip("")
+
+
 def _move_of(event: QKeyEvent) -> str | None:
     key = event.key()
     shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
     if key in _ENTER_KEYS:
         return "up" if shift else "down"
     if key == Qt.Key.Key_Tab:
-        return "next"
+        return "previous" if shift else "next"
     if key == Qt.Key.Key_Backtab:
         return "previous"
     if key == Qt.Key.Key_Down:
@@ -169,6 +192,7 @@ class GridView(QTableView):
         self._delegate.committedMove.connect(self.move_after_edit)
         self.setItemDelegate(self._delegate)
         self._tab_origin: int | None = None
+        self._forwarding = False  # a key is being handed to the open editor
         self.before_edit: Callable[[], bool] | None = None  # asked before an editor opens
         self._scroll_target: tuple[QPersistentModelIndex, QAbstractItemView.ScrollHint] | None = None
         self._scroll_timer = QTimer(self)
@@ -381,6 +405,40 @@ class GridView(QTableView):
             QAbstractScrollArea.focusInEvent(self, event)
             return
         super().focusInEvent(event)
+        editor = self._delegate.open_editor()
+        if editor is not None and not editor.hasFocus():  # back from a dialog or the jump box: keep typing
+            editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        """Close an editor, unless it holds text that is not a value and the officer did not press Esc.
+
+        Qt closes the editor when it loses the focus (Ctrl+G, a dialog, another window) or when another
+        cell becomes current (a click, a jump): a refused text would be thrown away. It stays instead,
+        on its cell (the page already says why); only Esc abandons it.
+        """
+        index = QModelIndex(self._delegate.editing)
+        keep = (
+            hint != QAbstractItemDelegate.EndEditHint.RevertModelCache
+            and not self._delegate.closing
+            and self._delegate.is_editor(editor)
+            and isinstance(editor, QLineEdit)
+            and index.isValid()
+            and self._refused(index, editor.text())
+        )
+        if not keep:
+            super().closeEditor(editor, hint)
+            return
+        if self.currentIndex() != index:  # back to the cell whose text is not saved yet
+            self.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if self.hasFocus():
+            editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _refused(self, index: QModelIndex, text: str) -> bool:
+        try:
+            self.grid().parse(index.row(), index.column(), text)
+        except ValueInputError:
+            return True
+        return False
 
     def commit_editor(self) -> bool:
         """Save and close the open cell editor, if any (the page is hidden, reloaded or closed).
@@ -406,6 +464,19 @@ class GridView(QTableView):
             self._delegate.closing = False
         return True
 
+    def mark_refused(self, r: int, c: int, message: str) -> None:
+        """The open editor of (r, c) holds text that is not a value: a red frame, the reason as its tooltip.
+
+        The mark stays until the text is edited (a tooltip shown at once would vanish with the next key,
+        and is a window of its own the window manager must raise); the page says why in its notice too.
+        """
+        editor = self._delegate.open_editor()
+        cur = self.currentIndex()
+        if editor is None or (cur.row(), cur.column()) != (r, c):
+            return
+        editor.setStyleSheet(_REFUSED_STYLE)
+        editor.setToolTip(message)
+
     def keyboardSearch(self, search: str) -> None:
         """No jumping to a row whose text starts with a typed letter: typing is for values."""
 
@@ -418,10 +489,44 @@ class GridView(QTableView):
             return
         super().mouseDoubleClickEvent(event)
 
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
+        """Text from an input method (Vietnamese typed with IBus, Fcitx …) on a cell not being edited starts
+        editing it, as a typed character does (Qt's own handling drops it: "any key" does not start an edit
+        here, so that arrows and shortcuts don't)."""
+        cur = self.currentIndex()
+        text = event.commitString()
+        if (
+            text
+            and not event.preeditString()
+            and self._delegate.open_editor() is None
+            and cur.isValid()
+            and cur.flags() & Qt.ItemFlag.ItemIsEditable
+        ):
+            event.accept()
+            if self._may_edit():
+                self.edit(cur)
+                editor = self._delegate.open_editor()
+                if editor is not None:
+                    editor.setText(text)
+            return
+        super().inputMethodEvent(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         editor = self._delegate.open_editor()
         if editor is not None:
-            QApplication.sendEvent(editor, event)  # keys aimed at the view while a cell is open
+            # Qt gives a key to the focused widget and hands a key it ignores (a bare Shift, Ctrl+B,
+            # PageDown …) to the parents: editor → viewport → this view. Such a key must go on up (the
+            # form's shortcuts), not back to the editor that just ignored it. A key aimed at the view
+            # itself while a cell is open (the editor lost the focus to a dialog that closed) goes to
+            # the editor, once.
+            if self._forwarding or editor.hasFocus():
+                event.ignore()
+                return
+            self._forwarding = True
+            try:
+                QApplication.sendEvent(editor, event)
+            finally:
+                self._forwarding = False
             return
         cur = self.currentIndex()
         key = event.key()
