@@ -158,6 +158,15 @@ def parse_period(code: str) -> Period:
     raise _bad_code(code)
 
 
+def period_label(code: str, lang: str = "vi") -> str:
+    """The name people read for a period code: "2026Q4" → "Quý 4/2026", "202611" → "Tháng 11/2026"
+    ("Q4 2026", "November 2026" in English). A malformed code is returned as it is."""
+    try:
+        return parse_period(code).label(lang)
+    except IdentifierError:
+        return str(code)
+
+
 def type_name(period_type: str, lang: str = "vi") -> str:
     """The name of a period type: "quý" / "quarter"."""
     return (_TYPE_EN if lang == "en" else _TYPE_VI)[period_type]
