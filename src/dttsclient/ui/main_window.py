@@ -165,12 +165,14 @@ class MainWindow(QMainWindow):
         self.demo_label.setStyleSheet(
             "background:#b45309;color:white;font-weight:bold;padding:4px 8px;border-radius:3px;"
         )
+        self.demo_label.setWordWrap(True)  # long lines wrap: the window fits a small screen
         self.demo_label.setVisible(bool(self._demo_banner))
         if self._demo_banner:
             self.demo_label.setText(self._demo_banner)
         outer.addWidget(self.demo_label)
         self.banner = QLabel()
         self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background:#eef3f8;padding:6px 8px;border-radius:3px;")
         outer.addWidget(self.banner)
 
@@ -181,6 +183,7 @@ class MainWindow(QMainWindow):
         self.period_combo.currentIndexChanged.connect(self._period_changed)
         bar.addWidget(self.period_combo)
         self.deadline_label = QLabel()
+        self.deadline_label.setWordWrap(True)
         bar.addWidget(self.deadline_label, 1)
         self.sync_button = QPushButton(self.tr("Đồng bộ"))
         self.sync_button.setToolTip(
@@ -773,11 +776,11 @@ class MainWindow(QMainWindow):
     def fit_to_screen(self) -> None:
         """The default placement: 1200×760 or less, so that the frame fits the available screen; centred."""
         avail = self._available()
-        fw, fh, _top = self._frame()
+        fw, fh, top = self._frame()
         width = min(DEFAULT_SIZE[0], avail.width() - fw)
         height = min(DEFAULT_SIZE[1], avail.height() - fh)
-        self.resize(width, height)
-        self.move(avail.center() - QPoint((width + fw) // 2, (height + fh) // 2))
+        frame = avail.center() - QPoint((width + fw) // 2, (height + fh) // 2)
+        self.setGeometry(frame.x() + fw // 2, frame.y() + top, width, height)  # the client area
 
     def restore_geometry(self, geometry: QByteArray) -> bool:
         """Restore a saved geometry (with the maximized state) and clamp it to the current screen."""
