@@ -1144,6 +1144,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <translation>Quit</translation>
     </message>
     <message>
+        <source>Huỷ</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
+    <message>
         <source>Hồ sơ mới</source>
         <translation>New profile</translation>
     </message>

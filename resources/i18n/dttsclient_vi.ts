@@ -1144,6 +1144,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <translation>Thoát</translation>
     </message>
     <message>
+        <source>Huỷ</source>
+        <translation>Huỷ</translation>
+    </message>
+    <message>
         <source>Hồ sơ mới</source>
         <translation>Hồ sơ mới</translation>
     </message>

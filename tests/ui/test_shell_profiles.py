@@ -264,3 +264,17 @@ def test_switch_profile_opens_a_set_up_profile_and_lets_the_old_one_go(
         assert ProfileLock(other_dir).acquire(wait=0.3) is LockState.BUSY
     finally:
         controller.shutdown()
+
+
+def test_a_new_profile_cancelled_at_start_up_leaves_no_folder(qtbot, tmp_path, sync_runner, monkeypatch):
+    from dttsclient.ui.wizard import SetupWizard
+
+    new_dir = new_profile_dir(tmp_path / "profiles", "Anh Tú")
+    controller = AppController(QApplication.instance(), new_dir, "vi", runner=sync_runner)
+    monkeypatch.setattr(SetupWizard, "exec", lambda self: 0)  # the officer presses Huỷ
+    try:
+        assert controller.open() is False
+        assert controller.window is None and controller.store is None and controller.lock is None
+        assert not new_dir.exists()
+    finally:
+        controller.shutdown()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from dttsclient.core.errors import DttsError
 from dttsclient.store import Store
+from dttsclient.store.db import DB_FILENAME
 from dttsclient.ui.excepthook import ExceptionHook
 from dttsclient.ui.i18n import Translations, normalize
 from dttsclient.ui.instance import LockState, ProfileLock
@@ -117,6 +118,7 @@ class AppController:
     def open(self) -> bool:
         """Open the profile, run the wizard if it is new, show the main window. False: the officer quit
         (or the profile is open in another window, which was brought forward)."""
+        is_new = not (self.data_dir / DB_FILENAME).exists()
         lock = self.take_profile(self.data_dir)
         if lock is None:
             return False
@@ -133,6 +135,11 @@ class AppController:
         self.translations.install(lang)
         self.session = self._session_given or SyncSession(self.data_dir, lang=lang)
         if needs_setup(self.store) and not self.run_wizard():
+            self.close_store()
+            lock.release()
+            self.lock = None
+            if is_new:  # a profile made a moment ago and never set up leaves nothing behind
+                _remove_new_profile(self.data_dir)
             return False
         self.show_window()
         QTimer.singleShot(0, self._ask_password_if_needed)  # after the first paint
@@ -281,7 +288,7 @@ class AppController:
         if chosen is None or chosen == self.data_dir:
             return
         chosen = Path(chosen)
-        is_new = not chosen.exists()
+        is_new = not (chosen / DB_FILENAME).exists()
         lock = self.take_profile(chosen, parent)
         if lock is None:
             return
@@ -341,9 +348,9 @@ def _remove_new_profile(path: Path) -> None:
     import shutil
 
     ours = {
-        "profile.sqlite",
-        "profile.sqlite-wal",
-        "profile.sqlite-shm",
+        DB_FILENAME,
+        DB_FILENAME + "-wal",
+        DB_FILENAME + "-shm",
         "dttsclient.lock",
         "dttsclient.knock",
         "logs",
