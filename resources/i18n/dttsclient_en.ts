@@ -1145,7 +1145,7 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     </message>
     <message>
         <source>Huỷ</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
     <message>
         <source>Hồ sơ mới</source>
