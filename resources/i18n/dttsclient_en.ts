@@ -57,6 +57,29 @@
     </message>
 </context>
 <context>
+    <name>AppController</name>
+    <message>
+        <source>Hồ sơ «%1» đang mở trong một cửa sổ DTTS khác — cửa sổ đó đã được đưa lên trước. Hãy làm việc tiếp trong cửa sổ đó.</source>
+        <translation>The profile “%1” is open in another DTTS window — that window has been brought to the front. Please continue working there.</translation>
+    </message>
+    <message>
+        <source>Hồ sơ «%1» có vẻ đang mở trong một cửa sổ DTTS khác, nhưng cửa sổ đó không trả lời.</source>
+        <translation>The profile “%1” seems to be open in another DTTS window, but that window does not answer.</translation>
+    </message>
+    <message>
+        <source>Nếu chắc chắn không còn cửa sổ DTTS nào đang mở hồ sơ này (ví dụ máy vừa bị tắt đột ngột), bấm «Vẫn mở». Nếu không, bấm «Không mở» rồi tìm cửa sổ đó trên thanh tác vụ.</source>
+        <translation>If you are sure no DTTS window has this profile open (for example, the computer was just switched off abruptly), press “Open anyway”. Otherwise press “Do not open” and look for that window on the taskbar.</translation>
+    </message>
+    <message>
+        <source>Vẫn mở</source>
+        <translation>Open anyway</translation>
+    </message>
+    <message>
+        <source>Không mở</source>
+        <translation>Do not open</translation>
+    </message>
+</context>
+<context>
     <name>Badges</name>
     <message>
         <source>Chưa nhập</source>
@@ -824,8 +847,16 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <translation>Your sign-in has expired. Enter your password to keep syncing.</translation>
     </message>
     <message>
+        <source>Máy này chưa đăng nhập. Hãy nhập tên đăng nhập và mật khẩu do cán bộ tỉnh cấp.</source>
+        <translation>This computer is not signed in. Enter the username and password the province gave you.</translation>
+    </message>
+    <message>
         <source>Máy chủ:</source>
         <translation>Server:</translation>
+    </message>
+    <message>
+        <source>Địa chỉ máy chủ:</source>
+        <translation>Server address:</translation>
     </message>
     <message>
         <source>Tên đăng nhập:</source>
@@ -838,6 +869,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     <message>
         <source>Để sau</source>
         <translation>Later</translation>
+    </message>
+    <message>
+        <source>Hãy nhập đủ địa chỉ máy chủ, tên đăng nhập và mật khẩu.</source>
+        <translation>Please enter the server address, username and password.</translation>
     </message>
     <message>
         <source>Đang đăng nhập…</source>
@@ -923,8 +958,20 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <translation>Deadline %1: %2 day(s) left</translation>
     </message>
     <message>
+        <source>Đăng nhập…</source>
+        <translation>Sign in…</translation>
+    </message>
+    <message>
         <source>Hướng dẫn sử dụng</source>
         <translation>User guide</translation>
+    </message>
+    <message>
+        <source>Các biểu đến hạn nộp</source>
+        <translation>Forms due now</translation>
+    </message>
+    <message>
+        <source>Mỗi biểu với kỳ vừa kết thúc của nó (tháng, quý, 6 tháng, năm)</source>
+        <translation>Each form with its period that has just ended (month, quarter, half-year, year)</translation>
     </message>
     <message>
         <source>Đã quá hạn nộp %1 được %2 ngày (vẫn gửi được, ghi nhận là nộp muộn)</source>
@@ -1042,6 +1089,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <source>DTTS</source>
         <translation>DTTS</translation>
     </message>
+    <message>
+        <source>Hồ sơ này đang mở ở cửa sổ này — phần mềm không mở thêm cửa sổ thứ hai.</source>
+        <translation>This profile is open in this window — the program does not open a second window for it.</translation>
+    </message>
 </context>
 <context>
     <name>OutboxModel</name>
@@ -1157,6 +1208,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     <message>
         <source>Thoát</source>
         <translation>Quit</translation>
+    </message>
+    <message>
+        <source>Huỷ</source>
+        <translation>Cancel</translation>
     </message>
     <message>
         <source>Hồ sơ mới</source>

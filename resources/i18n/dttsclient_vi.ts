@@ -57,6 +57,29 @@
     </message>
 </context>
 <context>
+    <name>AppController</name>
+    <message>
+        <source>Hồ sơ «%1» đang mở trong một cửa sổ DTTS khác — cửa sổ đó đã được đưa lên trước. Hãy làm việc tiếp trong cửa sổ đó.</source>
+        <translation>Hồ sơ «%1» đang mở trong một cửa sổ DTTS khác — cửa sổ đó đã được đưa lên trước. Hãy làm việc tiếp trong cửa sổ đó.</translation>
+    </message>
+    <message>
+        <source>Hồ sơ «%1» có vẻ đang mở trong một cửa sổ DTTS khác, nhưng cửa sổ đó không trả lời.</source>
+        <translation>Hồ sơ «%1» có vẻ đang mở trong một cửa sổ DTTS khác, nhưng cửa sổ đó không trả lời.</translation>
+    </message>
+    <message>
+        <source>Nếu chắc chắn không còn cửa sổ DTTS nào đang mở hồ sơ này (ví dụ máy vừa bị tắt đột ngột), bấm «Vẫn mở». Nếu không, bấm «Không mở» rồi tìm cửa sổ đó trên thanh tác vụ.</source>
+        <translation>Nếu chắc chắn không còn cửa sổ DTTS nào đang mở hồ sơ này (ví dụ máy vừa bị tắt đột ngột), bấm «Vẫn mở». Nếu không, bấm «Không mở» rồi tìm cửa sổ đó trên thanh tác vụ.</translation>
+    </message>
+    <message>
+        <source>Vẫn mở</source>
+        <translation>Vẫn mở</translation>
+    </message>
+    <message>
+        <source>Không mở</source>
+        <translation>Không mở</translation>
+    </message>
+</context>
+<context>
     <name>Badges</name>
     <message>
         <source>Chưa nhập</source>
@@ -824,8 +847,16 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <translation>Phiên đăng nhập đã hết hạn. Hãy nhập mật khẩu để tiếp tục đồng bộ.</translation>
     </message>
     <message>
+        <source>Máy này chưa đăng nhập. Hãy nhập tên đăng nhập và mật khẩu do cán bộ tỉnh cấp.</source>
+        <translation>Máy này chưa đăng nhập. Hãy nhập tên đăng nhập và mật khẩu do cán bộ tỉnh cấp.</translation>
+    </message>
+    <message>
         <source>Máy chủ:</source>
         <translation>Máy chủ:</translation>
+    </message>
+    <message>
+        <source>Địa chỉ máy chủ:</source>
+        <translation>Địa chỉ máy chủ:</translation>
     </message>
     <message>
         <source>Tên đăng nhập:</source>
@@ -838,6 +869,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     <message>
         <source>Để sau</source>
         <translation>Để sau</translation>
+    </message>
+    <message>
+        <source>Hãy nhập đủ địa chỉ máy chủ, tên đăng nhập và mật khẩu.</source>
+        <translation>Hãy nhập đủ địa chỉ máy chủ, tên đăng nhập và mật khẩu.</translation>
     </message>
     <message>
         <source>Đang đăng nhập…</source>
@@ -923,8 +958,20 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <translation>Hạn nộp %1: còn %2 ngày</translation>
     </message>
     <message>
+        <source>Đăng nhập…</source>
+        <translation>Đăng nhập…</translation>
+    </message>
+    <message>
         <source>Hướng dẫn sử dụng</source>
         <translation>Hướng dẫn sử dụng</translation>
+    </message>
+    <message>
+        <source>Các biểu đến hạn nộp</source>
+        <translation>Các biểu đến hạn nộp</translation>
+    </message>
+    <message>
+        <source>Mỗi biểu với kỳ vừa kết thúc của nó (tháng, quý, 6 tháng, năm)</source>
+        <translation>Mỗi biểu với kỳ vừa kết thúc của nó (tháng, quý, 6 tháng, năm)</translation>
     </message>
     <message>
         <source>Đã quá hạn nộp %1 được %2 ngày (vẫn gửi được, ghi nhận là nộp muộn)</source>
@@ -1042,6 +1089,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <source>DTTS</source>
         <translation>DTTS</translation>
     </message>
+    <message>
+        <source>Hồ sơ này đang mở ở cửa sổ này — phần mềm không mở thêm cửa sổ thứ hai.</source>
+        <translation>Hồ sơ này đang mở ở cửa sổ này — phần mềm không mở thêm cửa sổ thứ hai.</translation>
+    </message>
 </context>
 <context>
     <name>OutboxModel</name>
@@ -1157,6 +1208,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     <message>
         <source>Thoát</source>
         <translation>Thoát</translation>
+    </message>
+    <message>
+        <source>Huỷ</source>
+        <translation>Huỷ</translation>
     </message>
     <message>
         <source>Hồ sơ mới</source>

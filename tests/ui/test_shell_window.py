@@ -37,6 +37,7 @@ def test_forms_with_badges_and_completeness(window, store, kit):
         rid, store.current_catalog().form_indicators("BM03")[0].code, "eth=02|sex=F", None, kit.OFFICER
     )
     window.refresh()
+    window.set_period("202610")  # a month shows every form, each with its period containing October
     rows = {r.form: r for r in window.form_model.rows()}
     assert [r.form for r in window.form_model.rows()] == ["BM01", "BM02", "BM03", "BM04"]
     assert rows["BM04"].badge == "queued" and rows["BM04"].period == "202610"
@@ -54,10 +55,51 @@ def test_forms_with_badges_and_completeness(window, store, kit):
     assert "Hạn nộp" in window.deadline_label.text()
 
 
-def test_period_picker_defaults_to_the_last_ended_period(window):
-    assert window.current_period() == "202610"  # today is 21/11/2026
-    assert window.period_combo.currentText() == "Tháng 10/2026"
-    assert window.period_combo.count() == 36
+def test_period_picker_offers_each_forms_own_period_and_the_forms_due_now_first(window, store, kit):
+    combo = window.period_combo
+    # first: the forms due now, each with the most recent ended period of its own type (today 21/11/2026)
+    assert window.current_period() == "due" and combo.currentIndex() == 0
+    assert combo.currentText() == "Các biểu đến hạn nộp"
+    due = {r.form: (r.period, r.period_label) for r in window.form_model.rows()}
+    assert due == {
+        "BM01": ("2025", "Năm 2025"),
+        "BM02": ("2026S1", "6 tháng đầu năm 2026"),
+        "BM03": ("2026Q3", "Quý 3/2026"),
+        "BM04": ("202610", "Tháng 10/2026"),
+    }
+    # then every period of every type the forms use, latest first, the longer first on the same end day
+    labels = [combo.itemText(i) for i in range(2, combo.count())]
+    assert labels[:6] == [
+        "Năm 2026",
+        "6 tháng cuối năm 2026",
+        "Quý 4/2026",
+        "Tháng 11/2026",
+        "Tháng 10/2026",
+        "Quý 3/2026",
+    ]
+    assert combo.count() == 2 + 3 + 6 + 12 + 36
+    # a quarter picked directly: the quarterly form of that quarter (and the longer forms containing it)
+    combo.setCurrentIndex(combo.findData("2026Q3"))
+    rows = {r.form: r.period for r in window.form_model.rows()}
+    assert rows == {"BM01": "2026", "BM02": "2026S2", "BM03": "2026Q3"}
+    combo.setCurrentIndex(combo.findData("2026"))
+    assert [(r.form, r.period) for r in window.form_model.rows()] == [("BM01", "2026")]
+    # opening a yearly report from the list opens that year's report
+    window._form_activated(window.form_model.index(0, 0))
+    assert store.report(kit.UNIT, "BM01", "2026") is not None
+
+
+def test_period_label_names_every_kind_of_period():
+    from dttsclient.core.periods import period_label
+
+    assert [period_label(c) for c in ("2026", "2026S2", "2026Q4", "202611")] == [
+        "Năm 2026",
+        "6 tháng cuối năm 2026",
+        "Quý 4/2026",
+        "Tháng 11/2026",
+    ]
+    assert period_label("2026Q4", "en") == "Q4 2026" and period_label("202611", "en") == "November 2026"
+    assert period_label("not-a-period") == "not-a-period"
 
 
 def test_opening_a_form_embeds_the_real_form_view(qtbot, store, sync_runner, kit):

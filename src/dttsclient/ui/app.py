@@ -18,15 +18,18 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from dttsclient.core.errors import DttsError
 from dttsclient.store import Store
+from dttsclient.store.db import DB_FILENAME
 from dttsclient.ui.excepthook import ExceptionHook
 from dttsclient.ui.i18n import Translations, normalize, use_translatable_dialogs
-from dttsclient.ui.main_window import FormViewFactory, MainWindow, default_form_view
+from dttsclient.ui.instance import LockState, ProfileLock
+from dttsclient.ui.main_window import FormViewFactory, MainWindow, ViewState, default_form_view
 from dttsclient.ui.profiles import ProfilePicker, list_profiles, profiles_root
 from dttsclient.ui.session import SyncSession
 from dttsclient.ui.tasks import TaskRunner
@@ -110,39 +113,126 @@ class AppController:
         self.session: SyncSession | None = None
         self.store: Store | None = None
         self.window: MainWindow | None = None
+        self.lock: ProfileLock | None = None
 
     # -- opening ------------------------------------------------------------------------------------
     def open(self) -> bool:
-        """Open the profile, run the wizard if it is new, show the main window. False: the officer quit."""
+        """Open the profile, run the wizard if it is new, show the main window. False: the officer quit
+        (or the profile is open in another window, which was brought forward)."""
+        is_new = not (self.data_dir / DB_FILENAME).exists()
+        lock = self.take_profile(self.data_dir)
+        if lock is None:
+            return False
         try:
             self.store = Store.open(self.data_dir)
         except DttsError as exc:
+            lock.release()
             QMessageBox.critical(None, "DTTS", exc.text(self._lang_arg))
             return False
+        self.lock = lock
         lang = normalize(
             self._lang_arg if self._lang_arg == "en" else (self.store.profile().lang or self._lang_arg)
         )
         self.translations.install(lang)
         self.session = self._session_given or SyncSession(self.data_dir, lang=lang)
         if needs_setup(self.store) and not self.run_wizard():
+            self.close_store()
+            lock.release()
+            self.lock = None
+            if is_new:  # a profile made a moment ago and never set up leaves nothing behind
+                _remove_new_profile(self.data_dir)
             return False
         self.show_window()
         QTimer.singleShot(0, self._ask_password_if_needed)  # after the first paint
         return True
 
-    def run_wizard(self) -> bool:
+    def take_profile(self, data_dir: Path, parent: QWidget | None = None) -> ProfileLock | None:
+        """Lock a profile for this app; None when it is open in another window (which is brought
+        forward, and the officer is told) or the officer chose not to open it."""
+        lock = ProfileLock(data_dir, on_knock=self._knocked)
+        state = lock.acquire()
+        if state is LockState.OWNED:
+            return lock
+        if state is LockState.FORWARDED:
+            self.tell(self.open_elsewhere_text(data_dir), parent)
+            return None
+        if self.ask_open_anyway(data_dir, parent) and lock.take_over():
+            return lock
+        return None
+
+    def open_elsewhere_text(self, data_dir: Path) -> str:
+        return QCoreApplication.translate(
+            "AppController",
+            "Hồ sơ «%1» đang mở trong một cửa sổ DTTS khác — cửa sổ đó đã được đưa lên trước. "
+            "Hãy làm việc tiếp trong cửa sổ đó.",
+        ).replace("%1", Path(data_dir).name)
+
+    def tell(self, text: str, parent: QWidget | None = None) -> None:
+        """Say why nothing opened: in the window when there is one, else on stderr (the other window,
+        brought forward, is what the officer sees)."""
+        if parent is not None and isinstance(parent, MainWindow):
+            parent.say(text)
+        else:
+            print(text, file=sys.stderr, flush=True)
+        logger.info("profile open elsewhere: %s", text)
+
+    def ask_open_anyway(self, data_dir: Path, parent: QWidget | None = None) -> bool:
+        """The profile's lock is held but its window does not answer: open anyway? (tests replace this)"""
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("DTTS")
+        box.setText(
+            QCoreApplication.translate(
+                "AppController",
+                "Hồ sơ «%1» có vẻ đang mở trong một cửa sổ DTTS khác, nhưng cửa sổ đó không trả lời.",
+            ).replace("%1", Path(data_dir).name)
+        )
+        box.setInformativeText(
+            QCoreApplication.translate(
+                "AppController",
+                "Nếu chắc chắn không còn cửa sổ DTTS nào đang mở hồ sơ này (ví dụ máy vừa bị tắt đột ngột), "
+                "bấm «Vẫn mở». Nếu không, bấm «Không mở» rồi tìm cửa sổ đó trên thanh tác vụ.",
+            )
+        )
+        anyway = box.addButton(
+            QCoreApplication.translate("AppController", "Vẫn mở"), QMessageBox.ButtonRole.AcceptRole
+        )
+        no = box.addButton(
+            QCoreApplication.translate("AppController", "Không mở"), QMessageBox.ButtonRole.RejectRole
+        )
+        box.setDefaultButton(no)
+        box.exec()
+        return box.clickedButton() is anyway
+
+    def _knocked(self) -> None:
+        """Another app tried to open this profile: bring the window forward."""
+        if self.window is not None and shiboken6.isValid(self.window):
+            self.window.bring_forward()
+
+    def run_wizard(
+        self, session: SyncSession | None = None, store: Store | None = None, parent: QWidget | None = None
+    ) -> bool:
+        """The first-run wizard of a profile (the open one by default); True when it is set up. On
+        Huỷ the language the app had is put back."""
         from dttsclient.ui.wizard import SetupWizard
 
-        assert self.store is not None and self.session is not None
+        session = session or self.session
+        store = store or self.store
+        assert store is not None and session is not None
+        lang_before = self.translations.lang
         wizard = SetupWizard(
-            self.session, self.runner, self.translations.lang, on_language=self.translations.install
+            session, self.runner, lang_before, on_language=self.translations.install, parent=parent
         )
         ok = bool(wizard.exec())
+        wizard.deleteLater()
         if ok:
-            self.store.set_profile(lang=self.translations.lang)
-        return ok and not needs_setup(self.store)
+            store.set_profile(lang=self.translations.lang)
+        elif self.translations.lang != lang_before:
+            self.translations.install(lang_before)
+        return ok and not needs_setup(store)
 
-    def show_window(self) -> MainWindow:
+    def show_window(self, state: ViewState | None = None) -> MainWindow:
+        """Build and show the main window; ``state``: the window, period, tab and form to keep."""
         assert self.store is not None
         self.window = MainWindow(
             self.store,
@@ -154,7 +244,11 @@ class AppController:
         )
         self.window.languageChanged.connect(self.change_language)
         self.window.switchProfileRequested.connect(self.switch_profile)
+        if state is not None:
+            self.window.restore_geometry(state.geometry)
         self.window.show()
+        if state is not None:
+            self.window.restore_view_state(state)
         if self.session is not None and self.store.profile().server_url:
             QTimer.singleShot(0, self.window.check_connection)  # after the first paint
         return self.window
@@ -174,30 +268,60 @@ class AppController:
 
     # -- switching ----------------------------------------------------------------------------------
     def change_language(self, lang: str) -> None:
-        """Rebuild the window in the new language (every widget reads its strings when built)."""
+        """Rebuild the window in the new language (every widget reads its strings when built), keeping
+        its size, position and maximized state, the period, the tab and the open form."""
+        old = self.window
+        state = old.view_state() if old is not None else None
         self.translations.install(lang)
         if self.session is not None:
             self.session.lang = self.translations.lang
-        old = self.window
-        self.show_window()
+        self.show_window(state)
         if old is not None:
             old.close()
             old.deleteLater()
 
     def switch_profile(self) -> None:
+        """Open another profile (or make a new one). The current window stays until the other profile
+        is open and set up: on Huỷ, or when the other profile is open elsewhere, nothing changes."""
+        parent = self.window
         root = profiles_root(self.data_dir)
-        chosen = ProfilePicker.ask(list_profiles(root), root, self.window)
+        chosen = ProfilePicker.ask(list_profiles(root), root, parent)
         if chosen is None or chosen == self.data_dir:
             return
-        old = self.window
+        chosen = Path(chosen)
+        is_new = not (chosen / DB_FILENAME).exists()
+        lock = self.take_profile(chosen, parent)
+        if lock is None:
+            return
+        try:
+            store = Store.open(chosen)
+        except DttsError as exc:
+            lock.release()
+            if parent is not None:
+                parent.say(exc.text(self.translations.lang))
+            return
+        session = SyncSession(chosen, lang=self.translations.lang)
+        if needs_setup(store) and not self.run_wizard(session, store, parent):
+            store.close()
+            lock.release()
+            if is_new:
+                _remove_new_profile(chosen)
+            return
+        old, old_lock = self.window, self.lock
         self.close_store()
-        self.data_dir = chosen
+        self.store, self.session, self.lock, self.data_dir = store, session, lock, chosen
         self._session_given = None
-        if old is not None:
+        lang = normalize(store.profile().lang or self.translations.lang)
+        if lang != self.translations.lang:
+            self.translations.install(lang)
+            session.lang = lang
+        self.show_window()
+        if old is not None and shiboken6.isValid(old):
             old.close()
             old.deleteLater()
-        if not self.open():
-            self.app.quit()
+        if old_lock is not None:
+            old_lock.release()
+        QTimer.singleShot(0, self._ask_password_if_needed)
 
     def close_store(self) -> None:
         if self.store is not None:
@@ -205,13 +329,41 @@ class AppController:
             self.store = None
 
     def shutdown(self) -> None:
-        """Wait for background work, close the store, restore the previous hook."""
-        if self.window is not None:
-            self.window.close()
-        if isinstance(self.runner, TaskRunner):
-            self.runner.wait_for_done(30_000)
-        self.close_store()
-        self.hook.uninstall()
+        """Wait for background work, close the store, let the profile go, restore the previous hook."""
+        try:
+            if self.window is not None and shiboken6.isValid(self.window):
+                self.window.close()
+            if isinstance(self.runner, TaskRunner):
+                self.runner.wait_for_done(30_000)
+            self.close_store()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+                self.lock = None
+            self.hook.uninstall()
+
+
+def _remove_new_profile(path: Path) -> None:
+    """Remove a profile folder made a moment ago for a new profile whose setup was cancelled (only the
+    files the store and the lock create there; anything else keeps the folder)."""
+    import shutil
+
+    ours = {
+        DB_FILENAME,
+        DB_FILENAME + "-wal",
+        DB_FILENAME + "-shm",
+        "dttsclient.lock",
+        "dttsclient.knock",
+        "logs",
+    }
+    try:
+        names = {p.name for p in path.iterdir()}
+    except OSError:
+        return
+    if names <= ours:
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        logger.warning("new profile %s kept: it holds %s", path, sorted(names - ours))
 
 
 def choose_profile(data_dir: Path, explicit: bool) -> Path | None:
@@ -308,14 +460,37 @@ def run_gui(ns: argparse.Namespace, data_dir: Path) -> int:
     controller = AppController(app, data_dir, lang, session=session, demo_banner=banner)
     if os.environ.get(FIRST_PAINT_ENV):
         _exit_after_first_paint(app)
+    quit_on_signals(app)
     try:
         if not controller.open():
             return 0
         return app.exec()
     finally:
-        controller.shutdown()
-        if demo is not None:
-            demo.stop()
+        try:
+            controller.shutdown()
+        finally:
+            if demo is not None:
+                demo.stop()  # the demo's temporary folder goes, whatever happened above
+
+
+def quit_on_signals(app: QApplication) -> None:
+    """Ctrl+C in the terminal or a polite kill (SIGTERM) ends the app the normal way: the window closes,
+    the profile is let go and the demo's folder is removed. Python runs signal handlers only between
+    bytecodes, so a timer gives it a moment every half second while Qt waits for events."""
+    import signal
+
+    def stop(_signum: int, _frame: object) -> None:
+        QTimer.singleShot(0, app.quit)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            signal.signal(sig, stop)
+        except (ValueError, OSError):  # not the main thread, or not supported here
+            return
+    timer = QTimer(app)
+    timer.setInterval(500)
+    timer.timeout.connect(lambda: None)
+    timer.start()
 
 
 __all__ = ["AppController", "run_gui", "run_smoke_test"]

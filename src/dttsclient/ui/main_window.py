@@ -15,14 +15,16 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QRect, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPainter
+from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QRect, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -65,6 +67,23 @@ logger = logging.getLogger(__name__)
 
 FormViewFactory = Callable[[Store, int, str, QWidget], QWidget]
 AUTO_SYNC_INTERVAL_MS = 3 * 60 * 1000
+DEFAULT_SIZE = (1200, 760)
+# What a window manager adds around the window (title bar, borders): unknown before the first show, so
+# the first placement leaves this much room; once shown, the real frame is used.
+FRAME_ALLOWANCE = (16, 48)
+DUE_NOW = "due"  # the period picker's first entry: every form, each with the period due now
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """What a rebuilt window keeps (a language switch): the geometry (with the maximized state), the
+    period picked, the tab, the open report and its current cell."""
+
+    geometry: QByteArray
+    period: str | None = None
+    tab: int = 0
+    report_id: int | None = None
+    cell: tuple[int, int] | None = None
 
 
 def default_form_view(store: Store, report_id: int, lang: str, parent: QWidget) -> QWidget:
@@ -134,11 +153,10 @@ class MainWindow(QMainWindow):
         self.auto_timer.setInterval(AUTO_SYNC_INTERVAL_MS)
         self.auto_timer.timeout.connect(self._auto_ping)
         self.apply_auto_sync(bool(load_settings(store)[KEY_AUTO_SYNC]))
+        self._placed = False
         geometry = self._window_settings().value("main/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1200, 760)
+        if not (isinstance(geometry, QByteArray) and self.restore_geometry(geometry)):
+            self.fit_to_screen()
 
     # -- building -----------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -149,6 +167,7 @@ class MainWindow(QMainWindow):
         self.demo_label.setStyleSheet(
             "background:#b45309;color:white;font-weight:bold;padding:4px 8px;border-radius:3px;"
         )
+        self.demo_label.setWordWrap(True)  # long lines wrap: the window fits a small screen
         self.demo_label.setVisible(bool(self._demo_banner))
         if self._demo_banner:
             self.demo_label.setText(
@@ -159,6 +178,7 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.demo_label)
         self.banner = QLabel()
         self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background:#eef3f8;padding:6px 8px;border-radius:3px;")
         outer.addWidget(self.banner)
 
@@ -169,6 +189,7 @@ class MainWindow(QMainWindow):
         self.period_combo.currentIndexChanged.connect(self._period_changed)
         bar.addWidget(self.period_combo)
         self.deadline_label = QLabel()
+        self.deadline_label.setWordWrap(True)
         bar.addWidget(self.deadline_label, 1)
         self.sync_button = QPushButton(self.tr("Đồng bộ"))
         self.sync_button.setToolTip(
@@ -234,9 +255,14 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&Tệp"))
+        self.file_menu = menu
+        menu.aboutToShow.connect(self.update_account_actions)
         self.profile_action = QAction(self.tr("Đổi hồ sơ…"), self)
         self.profile_action.triggered.connect(self.request_switch_profile)
         menu.addAction(self.profile_action)
+        self.login_action = QAction(self.tr("Đăng nhập…"), self)
+        self.login_action.triggered.connect(self.sign_in)
+        menu.addAction(self.login_action)
         self.logout_action = QAction(self.tr("Đăng xuất"), self)
         self.logout_action.triggered.connect(self.request_logout)
         menu.addAction(self.logout_action)
@@ -269,21 +295,29 @@ class MainWindow(QMainWindow):
         self.refresh_sync_lists()
 
     def _fill_periods(self) -> None:
+        """The picker: first "the forms due now" (each form with its own period), then every period —
+        years, halves, quarters, months — latest first."""
         current = self.period_combo.currentData()
         self.period_combo.blockSignals(True)
         self.period_combo.clear()
         if self.catalog is not None:
-            choices = overview.period_choices(self.catalog, self._today)
-            for p in choices:
+            self.period_combo.addItem(self.tr("Các biểu đến hạn nộp"), DUE_NOW)
+            self.period_combo.setItemData(
+                0,
+                self.tr("Mỗi biểu với kỳ vừa kết thúc của nó (tháng, quý, 6 tháng, năm)"),
+                Qt.ItemDataRole.ToolTipRole,
+            )
+            self.period_combo.insertSeparator(1)
+            for p in overview.period_choices(self.catalog, self._today):
                 self.period_combo.addItem(p.label(self.lang), p.code)
-            wanted = current or (p.code if (p := overview.default_period(choices, self._today)) else None)
-            self.period_combo.setCurrentIndex(max(0, self.period_combo.findData(wanted)))
+            self.period_combo.setCurrentIndex(max(0, self.period_combo.findData(current or DUE_NOW)))
         self.period_combo.blockSignals(False)
 
     def _period_changed(self, _index: int) -> None:
         self.refresh_forms()
 
     def current_period(self) -> str | None:
+        """The period code picked, :data:`DUE_NOW` for the forms due now, None before a catalogue."""
         return self.period_combo.currentData()
 
     def set_period(self, code: str) -> None:
@@ -296,17 +330,13 @@ class MainWindow(QMainWindow):
             index = self.period_combo.count() - 1
         self.period_combo.setCurrentIndex(index)
 
-    def _show_period_of(self, period_code: str) -> None:
-        """Move the picker so that the form list shows ``period_code``."""
-        from dttsclient.core.periods import containing, parse_period
-
+    def _show_period_of(self, form: str, period_code: str) -> None:
+        """Move the picker so that the form list shows ``form`` of ``period_code``."""
         if self.catalog is None:
             return
-        target = parse_period(period_code)
-        code = self.current_period()
-        if code is not None and overview.form_period(target.type, parse_period(code)).code == target.code:
+        if any(r.form == form and r.period == period_code for r in self.form_model.rows()):
             return
-        self.set_period(containing(overview.finest_type(self.catalog), target.end).code)
+        self.set_period(period_code)
 
     def refresh_forms(self) -> None:
         unit = self.store.profile().unit
@@ -319,7 +349,8 @@ class MainWindow(QMainWindow):
             return
         from dttsclient.core.periods import parse_period
 
-        rows = overview.form_rows(self.store, self.catalog, unit, parse_period(code), self.lang)
+        anchor = None if code == DUE_NOW else parse_period(code)
+        rows = overview.form_rows(self.store, self.catalog, unit, anchor, self.lang, self._today)
         self.form_model.set_rows(rows, self._today)
         self.form_table.resizeColumnToContents(FormListModel.COL_PERIOD)
         self.form_table.resizeColumnToContents(FormListModel.COL_BADGE)
@@ -420,7 +451,7 @@ class MainWindow(QMainWindow):
     def open_report(self, report_id: int) -> None:
         """Show the data-entry widget of a report in the entry tab."""
         report = self.store.report_by_id(report_id)
-        self._show_period_of(report.period)
+        self._show_period_of(report.form, report.period)
         if self.form_view is not None:
             self.entry_layout.removeWidget(self.form_view)
             self.form_view.deleteLater()
@@ -473,6 +504,8 @@ class MainWindow(QMainWindow):
         if self.session is None:
             self.say(self.tr("Hồ sơ này chưa kết nối máy chủ. Hãy đăng nhập trong phần Cài đặt ban đầu."))
             return False
+        if not quiet and self._cancel is None and not self.signed_in() and not self.sign_in():
+            return False  # signed out: the officer signs in first (or chose "Để sau")
         if self._cancel is not None:
             return False
         self._cancel = threading.Event()
@@ -546,7 +579,29 @@ class MainWindow(QMainWindow):
             return False
         from dttsclient.ui.wizard import LoginDialog
 
-        return LoginDialog.ask(self.session, self.runner, self.lang, self)
+        ok = LoginDialog.ask(self.session, self.runner, self.lang, self)
+        if ok and not self._closing:
+            self.refresh_banner()
+            self.update_account_actions()
+        return ok
+
+    def sign_in(self) -> bool:
+        """Tệp → Đăng nhập…, or Đồng bộ while signed out: the sign-in dialog; True when signed in."""
+        return self.relogin()
+
+    def signed_in(self) -> bool:
+        """True when the profile has a sign-in this app can use (a token in the keyring or memory)."""
+        return self.session is not None and self.session.signed_in(self.store)
+
+    def update_account_actions(self) -> None:
+        """Tệp shows "Đăng nhập…" while signed out and "Đăng xuất" while signed in."""
+        if self.session is None:
+            self.login_action.setVisible(False)
+            self.logout_action.setVisible(True)
+            return
+        signed_in = self.signed_in()
+        self.login_action.setVisible(not signed_in)
+        self.logout_action.setVisible(signed_in)
 
     def apply_auto_sync(self, enabled: bool) -> None:
         """Ping every few minutes and sync quietly when a connection appears (only when enabled)."""
@@ -687,6 +742,7 @@ class MainWindow(QMainWindow):
             self.session.logout()
         self.store.set_profile(username=None)
         self.refresh_banner()
+        self.update_account_actions()
         self.logoutDone.emit()
         return True
 
@@ -720,6 +776,124 @@ class MainWindow(QMainWindow):
     def say(self, text: str) -> None:
         """A plain message box (tests replace :meth:`say` on the instance to capture it)."""
         QMessageBox.information(self, self.tr("DTTS"), text)
+
+    # -- the window on the screen -------------------------------------------------------------------
+    def _available(self) -> QRect:
+        """The available geometry (without task bars) of the screen the window is on."""
+        screen = QGuiApplication.screenAt(self.geometry().center()) or self.screen()
+        screen = screen or QGuiApplication.primaryScreen()
+        return screen.availableGeometry() if screen is not None else QRect(0, 0, *DEFAULT_SIZE)
+
+    def _frame(self) -> tuple[int, int, int]:
+        """Width, height and top of the window manager's frame (estimated before the first show)."""
+        if self.isVisible() and self.frameGeometry() != self.geometry():
+            f, g = self.frameGeometry(), self.geometry()
+            return f.width() - g.width(), f.height() - g.height(), g.top() - f.top()
+        w, h = FRAME_ALLOWANCE
+        return w, h, h - w // 2
+
+    def fit_to_screen(self) -> None:
+        """The default placement: 1200×760 or less, so that the frame fits the available screen; centred."""
+        avail = self._available()
+        fw, fh, top = self._frame()
+        width = min(DEFAULT_SIZE[0], avail.width() - fw)
+        height = min(DEFAULT_SIZE[1], avail.height() - fh)
+        frame = avail.center() - QPoint((width + fw) // 2, (height + fh) // 2)
+        self.setGeometry(frame.x() + fw // 2, frame.y() + top, width, height)  # the client area
+
+    def restore_geometry(self, geometry: QByteArray) -> bool:
+        """Restore a saved geometry (with the maximized state) and clamp it to the current screen."""
+        if not self.restoreGeometry(geometry):
+            return False
+        self.clamp_to_screen()
+        return True
+
+    def clamp_to_screen(self) -> None:
+        """Shrink and move the window (its normal geometry) so that its frame lies on the available
+        screen (a geometry saved on a larger screen, or with a display that is gone)."""
+        avail = self._available()
+        fw, fh, top = self._frame()
+        g = (
+            self.normalGeometry()
+            if self.isMaximized() and self.normalGeometry().isValid()
+            else self.geometry()
+        )
+        width = min(g.width(), avail.width() - fw)
+        height = min(g.height(), avail.height() - fh)
+        x = min(max(g.x() - fw // 2, avail.left()), avail.right() + 1 - width - fw) + fw // 2
+        y = min(max(g.y() - top, avail.top()), avail.bottom() + 1 - height - fh) + top
+        if (x, y, width, height) == (g.x(), g.y(), g.width(), g.height()):
+            return
+        if self.isMaximized():
+            self.setGeometry(x, y, width, height)  # the normal geometry, kept under the maximized state
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        else:
+            self.setGeometry(x, y, width, height)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._placed:
+            self._placed = True
+            # once the window manager has framed the window, check with the real frame
+            QTimer.singleShot(300, self._check_frame)
+
+    def _check_frame(self) -> None:
+        if self._closing or self.isMaximized() or self.isFullScreen():
+            return
+        avail, frame = self._available(), self.frameGeometry()
+        if not avail.contains(frame):
+            self.clamp_to_screen()
+
+    def view_state(self) -> ViewState:
+        """What a rebuilt window keeps (see :class:`ViewState`); commits a cell being edited first."""
+        report_id, cell = None, None
+        view = self.form_view
+        if view is not None:
+            commit = getattr(view, "commit_pending", None)
+            if commit is not None:
+                commit()
+            report_id = getattr(view, "report_id", None)
+            grid = getattr(view, "view", None)
+            index = grid.currentIndex() if grid is not None and hasattr(grid, "currentIndex") else None
+            if index is not None and index.isValid():
+                cell = (index.row(), index.column())
+        return ViewState(
+            geometry=self.saveGeometry(),
+            period=self.current_period(),
+            tab=self.tabs.currentIndex(),
+            report_id=report_id if isinstance(report_id, int) else None,
+            cell=cell,
+        )
+
+    def restore_view_state(self, state: ViewState) -> None:
+        """Pick the period, open the report at its cell and show the tab of ``state``."""
+        if state.period and (state.period != DUE_NOW or self.period_combo.findData(DUE_NOW) >= 0):
+            self.set_period(state.period)
+        if state.report_id is not None:
+            try:
+                self.open_report(state.report_id)
+            except DttsError:
+                logger.warning("report %s could not be reopened", state.report_id)
+            grid = getattr(self.form_view, "view", None)
+            model = grid.model() if grid is not None and hasattr(grid, "model") else None
+            if state.cell is not None and model is not None:
+                index = model.index(*state.cell)
+                if index.isValid():
+                    grid.setCurrentIndex(index)
+                    grid.scrollTo(index)
+        self.tabs.setCurrentIndex(state.tab)
+
+    def bring_forward(self) -> None:
+        """Another start of the app wanted this profile: show this window in front and say so."""
+        if self.isMinimized():
+            self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        QApplication.alert(self)
+        self.statusBar().showMessage(
+            self.tr("Hồ sơ này đang mở ở cửa sổ này — phần mềm không mở thêm cửa sổ thứ hai."), 15000
+        )
 
     def _window_settings(self) -> QSettings:
         """Window geometry only (business settings live in the profile database)."""

@@ -6,7 +6,7 @@ The models never query SQLite; these functions do, once per refresh, and hand th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from dttsclient.core import periods
 from dttsclient.core.model import Catalog
@@ -26,18 +26,23 @@ def finest_type(catalog: Catalog) -> str:
 
 
 def period_choices(catalog: Catalog, today: date, years: int = 3) -> list[periods.Period]:
-    """The periods the picker offers: periods of the finest type the forms use, about ``years`` back,
-    most recent first. Each form reports the period of its own type that contains the chosen one
-    (choosing "Tháng 7/2026" shows the monthly form for July, the quarterly one for Q3, the yearly
-    one for 2026)."""
+    """The periods the picker offers: every period of every type the forms use (years, halves,
+    quarters, months), about ``years`` back from the one containing ``today``. Latest end first and,
+    among periods ending the same day, the longer first ("Năm 2026", "6 tháng cuối năm 2026",
+    "Quý 4/2026", "Tháng 12/2026")."""
     per_year = {"year": 1, "half_year": 2, "quarter": 4, "month": 12}
-    finest = finest_type(catalog)
-    return periods.periods_around(finest, today, per_year[finest] * years)
+    types = {f.period_type for f in catalog.forms} or {"year"}
+    out = [p for t in types for p in periods.periods_around(t, today, per_year[t] * years)]
+    return sorted(out, key=lambda p: (p.end, PERIOD_TYPE_ORDER[p.type]), reverse=True)
+
+
+def due_period(period_type: str, today: date) -> periods.Period:
+    """The period of a type that is due now: the most recent one that has ended."""
+    return periods.containing(period_type, periods.containing(period_type, today).start - timedelta(days=1))
 
 
 def default_period(choices: list[periods.Period], today: date) -> periods.Period | None:
-    """The period an officer most likely reports now: the most recent one that has ended, else the
-    first offered."""
+    """The most recent period that has ended, else the first offered."""
     ended = [p for p in choices if p.end < today]
     return ended[0] if ended else (choices[0] if choices else None)
 
@@ -45,6 +50,21 @@ def default_period(choices: list[periods.Period], today: date) -> periods.Period
 def form_period(form_period_type: str, anchor: periods.Period) -> periods.Period:
     """The period of a form's type that contains the chosen ``anchor`` period."""
     return periods.containing(form_period_type, anchor.start)
+
+
+def wanted_periods(catalog: Catalog, anchor: periods.Period | None, today: date) -> dict[str, periods.Period]:
+    """The period each form shows in the list. ``anchor`` None: the forms due now, each with the most
+    recent ended period of its own type. Else the forms whose period type is as long as the anchor's or
+    longer, each with its period containing the anchor (a quarter shows the quarterly, half-yearly and
+    yearly forms; a month shows every form)."""
+    if anchor is None:
+        return {f.code: due_period(f.period_type, today) for f in catalog.forms}
+    rank = PERIOD_TYPE_ORDER[anchor.type]
+    return {
+        f.code: form_period(f.period_type, anchor)
+        for f in catalog.forms
+        if PERIOD_TYPE_ORDER[f.period_type] >= rank
+    }
 
 
 def latest_items(store: Store) -> dict[int, OutboxItem]:
@@ -61,15 +81,24 @@ def _filled(catalog: Catalog, form: str, cells: dict[tuple[str, str], str]) -> t
     return sum(1 for c in codes if c in have), len(codes)
 
 
-def form_rows(store: Store, catalog: Catalog, unit: str, anchor: periods.Period, lang: str) -> list[FormRow]:
-    """One row per form, each for the period of its type containing ``anchor``, with its badge,
-    completeness and deadline."""
-    wanted = {f.code: form_period(f.period_type, anchor) for f in catalog.forms}
+def form_rows(
+    store: Store,
+    catalog: Catalog,
+    unit: str,
+    anchor: periods.Period | None,
+    lang: str,
+    today: date | None = None,
+) -> list[FormRow]:
+    """One row per form shown for ``anchor`` (see :func:`wanted_periods`; None: the forms due now),
+    with its badge, completeness and deadline."""
+    wanted = wanted_periods(catalog, anchor, today or date.today())
     codes = {p.code for p in wanted.values()}
     reports = {(r.form, r.period): r for r in store.reports(unit=unit) if r.period in codes}
     latest = latest_items(store) if reports else {}
     rows: list[FormRow] = []
     for form in catalog.forms:
+        if form.code not in wanted:
+            continue
         period = wanted[form.code]
         report = reports.get((form.code, period.code))
         item = latest.get(report.id) if report else None

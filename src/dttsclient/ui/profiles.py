@@ -196,7 +196,10 @@ class ProfilePicker(QDialog):
         open_button = buttons.addButton(self.tr("Mở"), QDialogButtonBox.ButtonRole.AcceptRole)
         open_button.setDefault(True)
         new_button = buttons.addButton(self.tr("Hồ sơ mới…"), QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(self.tr("Thoát"), QDialogButtonBox.ButtonRole.RejectRole)
+        # at start-up closing the picker ends the app; from the window it only goes back to it
+        buttons.addButton(
+            self.tr("Huỷ") if parent is not None else self.tr("Thoát"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         open_button.clicked.connect(self._open)
         new_button.clicked.connect(self._new)
         buttons.rejected.connect(self.reject)

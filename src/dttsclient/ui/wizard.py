@@ -422,7 +422,8 @@ class LoginDialog(QDialog):
     Args:
         session: the profile's sync session.
         runner: the background runner.
-        server / username: shown, not editable here (changing them is a Settings matter).
+        server / username: shown, not editable here (changing them is a Settings matter) — except when
+            the profile has none (after Đăng xuất the username is forgotten): then the officer types it.
         lang: the interface language.
         parent: the owning window.
     """
@@ -444,16 +445,29 @@ class LoginDialog(QDialog):
         self.setWindowTitle(self.tr("Đăng nhập"))
         layout = QVBoxLayout(self)
         reason = session.keyring_reason
-        intro = QLabel(
-            reason.text(lang)
-            if reason is not None
-            else self.tr("Phiên đăng nhập đã hết hạn. Hãy nhập mật khẩu để tiếp tục đồng bộ.")
-        )
+        if reason is not None:
+            text = reason.text(lang)
+        elif username:
+            text = self.tr("Phiên đăng nhập đã hết hạn. Hãy nhập mật khẩu để tiếp tục đồng bộ.")
+        else:
+            text = self.tr("Máy này chưa đăng nhập. Hãy nhập tên đăng nhập và mật khẩu do cán bộ tỉnh cấp.")
+        intro = QLabel(text)
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
-        form.addRow(self.tr("Máy chủ:"), QLabel(server))
-        form.addRow(self.tr("Tên đăng nhập:"), QLabel(username))
+        self.server_edit: QLineEdit | None = None
+        self.username_edit: QLineEdit | None = None
+        if server:
+            form.addRow(self.tr("Máy chủ:"), QLabel(server))
+        else:
+            self.server_edit = QLineEdit()
+            self.server_edit.setPlaceholderText("https://dtts.example.gov.vn")
+            form.addRow(self.tr("Địa chỉ máy chủ:"), self.server_edit)
+        if username:
+            form.addRow(self.tr("Tên đăng nhập:"), QLabel(username))
+        else:
+            self.username_edit = QLineEdit()
+            form.addRow(self.tr("Tên đăng nhập:"), self.username_edit)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(self.tr("Mật khẩu:"), self.password)
@@ -469,11 +483,17 @@ class LoginDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._server, self._username = server, username
+        (self.server_edit or self.username_edit or self.password).setFocus()
 
     def submit(self) -> None:
+        server = self.server_edit.text().strip() if self.server_edit is not None else self._server
+        user = self.username_edit.text().strip() if self.username_edit is not None else self._username
+        password = self.password.text()
+        if not server or not user or not password:
+            self.message.setText(self.tr("Hãy nhập đủ địa chỉ máy chủ, tên đăng nhập và mật khẩu."))
+            return
         self.ok.setEnabled(False)
         self.message.setText(self.tr("Đang đăng nhập…"))
-        server, user, password = self._server, self._username, self.password.text()
         session = self.session
         cancel = threading.Event()
         self.runner.run_task(
