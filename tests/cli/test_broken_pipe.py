@@ -28,7 +28,11 @@ def _closed_pipe(cmd: list[str], env: dict[str, str] | None = None) -> tuple[int
 
 def _dttshub() -> list[str]:
     script = Path(sys.executable).with_name("dttshub")
-    return [str(script)] if script.exists() else [sys.executable, "-c", "from dttshub.cli import main; main()"]
+    return (
+        [str(script)]
+        if script.exists()
+        else [sys.executable, "-c", "import sys; from dttshub.cli import main; sys.exit(main())"]
+    )
 
 
 @pytest.mark.parametrize("args", [["status", "--json"], ["status"], ["--help"]])
