@@ -234,3 +234,25 @@ def test_file_dialogs_open_in_the_last_folder_used(window, store, kit, tmp_path,
     LastFolder(store.data_dir).remember(stick / "gone")
     (stick / "gone").rmdir()  # the stick was pulled out: back to a removable drive or home
     assert LastFolder(store.data_dir).folder() != stick / "gone"
+
+
+def test_restoring_another_communes_backup_asks_in_vietnamese(window, store, kit, tmp_path, monkeypatch):
+    from dttsclient.store import Store
+    from dttsclient.usb.backup import export_backup
+
+    with Store.open(tmp_path / "other") as other:
+        other.import_catalog(store.current_catalog())
+        other.set_profile(unit=kit.OTHER_UNIT, username="canbo.khac")
+        kit.fill(other, "BM04", "202610", unit=kit.OTHER_UNIT)
+        backup = export_backup(other, tmp_path / "usb").path
+    asked = []
+    answer = [False]
+    monkeypatch.setattr(Question, "ask", classmethod(lambda cls, *a: asked.append(a) or answer[0]))
+    window.usb.restore(backup)
+    _parent, title, text, yes, no = asked[0]
+    assert title == "Bản sao lưu của xã khác" and (yes, no) == ("Vẫn khôi phục", "Không khôi phục")
+    assert kit.OTHER_UNIT in text and "--yes" not in text and "dòng lệnh" not in text
+    assert store.report(kit.OTHER_UNIT, "BM04", "202610") is None
+    answer[0] = True
+    window.usb.restore(backup)
+    assert store.report(kit.OTHER_UNIT, "BM04", "202610") is not None
