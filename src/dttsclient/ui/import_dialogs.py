@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -91,7 +92,6 @@ class ChangesDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for c in (1, 2, 3):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.resizeRowsToContents()
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(self)
         self.yes_button: QPushButton = buttons.addButton(
@@ -107,6 +107,10 @@ class ChangesDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(820, 420)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.table.resizeRowsToContents()  # the columns have their real widths only now
 
     @classmethod
     def ask(cls, parent: QWidget | None, intro: str, changes: Sequence[CellChange], lang: str = "vi") -> bool:
