@@ -1453,16 +1453,6 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <translation>form %1, period %2, %3</translation>
     </message>
     <message>
-        <source>Tệp “%1” là số liệu của %2.
-Báo cáo đang mở là %3.
-
-Nhập số liệu của tệp vào báo cáo đang mở?</source>
-        <translation>The file “%1” holds the values of %2.
-The open report is %3.
-
-Import the file&apos;s values into the open report?</translation>
-    </message>
-    <message>
         <source>Tệp Excel của báo cáo khác</source>
         <translation>An Excel file of another report</translation>
     </message>
@@ -1509,6 +1499,18 @@ Import the file&apos;s values into the open report?</translation>
     <message>
         <source>Bản sao lưu DTTS (*.dttsbak)</source>
         <translation>DTTS backup (*.dttsbak)</translation>
+    </message>
+    <message>
+        <source>Tệp “%1” là số liệu của %2.
+
+Báo cáo đang mở là %3.
+
+Nhập số liệu của tệp vào báo cáo đang mở?</source>
+        <translation>The file “%1” holds the values of %2.
+
+The open report is %3.
+
+Import the file&apos;s values into the open report?</translation>
     </message>
     <message>
         <source>Bản sao lưu còn nguyên vẹn (tạo lúc %1, %2 báo cáo).</source>

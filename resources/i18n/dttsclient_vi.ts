@@ -1453,16 +1453,6 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <translation>biểu %1, kỳ %2, %3</translation>
     </message>
     <message>
-        <source>Tệp “%1” là số liệu của %2.
-Báo cáo đang mở là %3.
-
-Nhập số liệu của tệp vào báo cáo đang mở?</source>
-        <translation>Tệp “%1” là số liệu của %2.
-Báo cáo đang mở là %3.
-
-Nhập số liệu của tệp vào báo cáo đang mở?</translation>
-    </message>
-    <message>
         <source>Tệp Excel của báo cáo khác</source>
         <translation>Tệp Excel của báo cáo khác</translation>
     </message>
@@ -1509,6 +1499,18 @@ Nhập số liệu của tệp vào báo cáo đang mở?</translation>
     <message>
         <source>Bản sao lưu DTTS (*.dttsbak)</source>
         <translation>Bản sao lưu DTTS (*.dttsbak)</translation>
+    </message>
+    <message>
+        <source>Tệp “%1” là số liệu của %2.
+
+Báo cáo đang mở là %3.
+
+Nhập số liệu của tệp vào báo cáo đang mở?</source>
+        <translation>Tệp “%1” là số liệu của %2.
+
+Báo cáo đang mở là %3.
+
+Nhập số liệu của tệp vào báo cáo đang mở?</translation>
     </message>
     <message>
         <source>Bản sao lưu còn nguyên vẹn (tạo lúc %1, %2 báo cáo).</source>

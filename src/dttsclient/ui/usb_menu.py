@@ -283,7 +283,7 @@ class UsbActions(QObject):
             in_file[field] = file_value
         text = (
             self.tr(
-                "Tệp “%1” là số liệu của %2.\nBáo cáo đang mở là %3.\n\nNhập số liệu của tệp vào báo cáo đang mở?"
+                "Tệp “%1” là số liệu của %2.\n\nBáo cáo đang mở là %3.\n\nNhập số liệu của tệp vào báo cáo đang mở?"
             )
             .replace("%1", path.name)
             .replace("%2", self._describe(catalog, in_file["form"], in_file["period"], in_file["unit"]))
