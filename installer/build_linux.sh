@@ -93,7 +93,7 @@ echo "build_linux: frozen command line ok (catalogue, values, xlsx, pdf, backup,
 dangling=$(find "$BUNDLE" -xtype l)
 [ -z "$dangling" ] || { echo "build_linux: dangling links in the bundle: $dangling" >&2; exit 1; }
 for f in _internal/dttsclient/resources/catalog/sample.json _internal/dttsclient/resources/i18n/dttsclient_en.qm \
-         _internal/dttsclient/resources/fonts/DejaVuSans.ttf; do
+         _internal/dttsclient/resources/fonts/LiberationSerif-Regular.ttf; do
   [ -f "$BUNDLE/$f" ] || { echo "build_linux: $f is missing from the bundle" >&2; exit 1; }
 done
 ls "$BUNDLE"/_internal/PySide6/Qt/plugins/platforms/libqoffscreen.so >/dev/null

@@ -119,6 +119,41 @@
     </message>
 </context>
 <context>
+    <name>ChangesDialog</name>
+    <message>
+        <source>Nhập vào báo cáo đã chốt</source>
+        <translation>Import into a finalized report</translation>
+    </message>
+    <message>
+        <source>(trống)</source>
+        <translation>(blank)</translation>
+    </message>
+    <message>
+        <source>Chỉ tiêu</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>Phân tổ</source>
+        <translation>Breakdown</translation>
+    </message>
+    <message>
+        <source>Giá trị cũ</source>
+        <translation>Old value</translation>
+    </message>
+    <message>
+        <source>Giá trị mới</source>
+        <translation>New value</translation>
+    </message>
+    <message>
+        <source>Nhập và đưa về bản nháp</source>
+        <translation>Import and make it a draft again</translation>
+    </message>
+    <message>
+        <source>Không nhập</source>
+        <translation>Do not import</translation>
+    </message>
+</context>
+<context>
     <name>CommentDialog</name>
     <message>
         <source>Ghi chú cho ô</source>
@@ -1495,6 +1530,22 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <translation>Courier bundle written: %1. Take this file to a place with a network connection to send it to the server.</translation>
     </message>
     <message>
+        <source>Vẫn gộp bản sao lưu này vào hồ sơ đang mở? Dữ liệu mới hơn trên máy được giữ nguyên.</source>
+        <translation>Merge this backup into the open profile anyway? Newer data on this computer is kept.</translation>
+    </message>
+    <message>
+        <source>Bản sao lưu của xã khác</source>
+        <translation>A backup of another commune</translation>
+    </message>
+    <message>
+        <source>Vẫn khôi phục</source>
+        <translation>Restore anyway</translation>
+    </message>
+    <message>
+        <source>Không khôi phục</source>
+        <translation>Do not restore</translation>
+    </message>
+    <message>
         <source>Đã khôi phục xong. Dữ liệu mới hơn trên máy được giữ nguyên.</source>
         <translation>Restored. Newer data on this computer was kept.</translation>
     </message>
@@ -1519,6 +1570,34 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <translation>Choose an Excel file</translation>
     </message>
     <message>
+        <source>biểu %1, kỳ %2, %3</source>
+        <translation>form %1, period %2, %3</translation>
+    </message>
+    <message>
+        <source>Tệp Excel của báo cáo khác</source>
+        <translation>An Excel file of another report</translation>
+    </message>
+    <message>
+        <source>Nhập vào biểu %1</source>
+        <translation>Import into form %1</translation>
+    </message>
+    <message>
+        <source>Không nhập</source>
+        <translation>Do not import</translation>
+    </message>
+    <message>
+        <source>Báo cáo %1 đã chốt và đã gửi lên máy chủ. Nhập tệp này sẽ thay đổi %2 ô dưới đây; báo cáo trở lại thành bản nháp, cần chốt và gửi lại. Chọn “Không nhập” thì không có gì thay đổi.</source>
+        <translation>The report %1 is finalized and already sent to the hub. Importing this file changes the %2 cell(s) below; the report becomes a draft again and must be finalized and sent again. Choose “Do not import” and nothing changes.</translation>
+    </message>
+    <message>
+        <source>Báo cáo %1 đã chốt. Nhập tệp này sẽ thay đổi %2 ô dưới đây; báo cáo trở lại thành bản nháp, cần chốt lại. Chọn “Không nhập” thì không có gì thay đổi.</source>
+        <translation>The report %1 is finalized. Importing this file changes the %2 cell(s) below; the report becomes a draft again and must be finalized again. Choose “Do not import” and nothing changes.</translation>
+    </message>
+    <message>
+        <source>Đã nhập số liệu từ Excel. Báo cáo trở lại thành bản nháp: hãy chốt và gửi lại.</source>
+        <translation>Values imported from Excel. The report is a draft again: finalize it and send it again.</translation>
+    </message>
+    <message>
         <source>Đã nhập số liệu từ Excel.</source>
         <translation>Values imported from Excel.</translation>
     </message>
@@ -1541,6 +1620,18 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     <message>
         <source>Bản sao lưu DTTS (*.dttsbak)</source>
         <translation>DTTS backup (*.dttsbak)</translation>
+    </message>
+    <message>
+        <source>Tệp “%1” là số liệu của %2.
+
+Báo cáo đang mở là %3.
+
+Nhập số liệu của tệp vào báo cáo đang mở?</source>
+        <translation>The file “%1” holds the values of %2.
+
+The open report is %3.
+
+Import the file&apos;s values into the open report?</translation>
     </message>
     <message>
         <source>Bản sao lưu còn nguyên vẹn (tạo lúc %1, %2 báo cáo).</source>

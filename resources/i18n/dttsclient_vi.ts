@@ -119,6 +119,41 @@
     </message>
 </context>
 <context>
+    <name>ChangesDialog</name>
+    <message>
+        <source>Nhập vào báo cáo đã chốt</source>
+        <translation>Nhập vào báo cáo đã chốt</translation>
+    </message>
+    <message>
+        <source>(trống)</source>
+        <translation>(trống)</translation>
+    </message>
+    <message>
+        <source>Chỉ tiêu</source>
+        <translation>Chỉ tiêu</translation>
+    </message>
+    <message>
+        <source>Phân tổ</source>
+        <translation>Phân tổ</translation>
+    </message>
+    <message>
+        <source>Giá trị cũ</source>
+        <translation>Giá trị cũ</translation>
+    </message>
+    <message>
+        <source>Giá trị mới</source>
+        <translation>Giá trị mới</translation>
+    </message>
+    <message>
+        <source>Nhập và đưa về bản nháp</source>
+        <translation>Nhập và đưa về bản nháp</translation>
+    </message>
+    <message>
+        <source>Không nhập</source>
+        <translation>Không nhập</translation>
+    </message>
+</context>
+<context>
     <name>CommentDialog</name>
     <message>
         <source>Ghi chú cho ô</source>
@@ -1495,6 +1530,22 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <translation>Đã ghi gói chuyển tay: %1. Mang tệp này tới nơi có mạng để gửi lên máy chủ.</translation>
     </message>
     <message>
+        <source>Vẫn gộp bản sao lưu này vào hồ sơ đang mở? Dữ liệu mới hơn trên máy được giữ nguyên.</source>
+        <translation>Vẫn gộp bản sao lưu này vào hồ sơ đang mở? Dữ liệu mới hơn trên máy được giữ nguyên.</translation>
+    </message>
+    <message>
+        <source>Bản sao lưu của xã khác</source>
+        <translation>Bản sao lưu của xã khác</translation>
+    </message>
+    <message>
+        <source>Vẫn khôi phục</source>
+        <translation>Vẫn khôi phục</translation>
+    </message>
+    <message>
+        <source>Không khôi phục</source>
+        <translation>Không khôi phục</translation>
+    </message>
+    <message>
         <source>Đã khôi phục xong. Dữ liệu mới hơn trên máy được giữ nguyên.</source>
         <translation>Đã khôi phục xong. Dữ liệu mới hơn trên máy được giữ nguyên.</translation>
     </message>
@@ -1519,6 +1570,34 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <translation>Chọn tệp Excel</translation>
     </message>
     <message>
+        <source>biểu %1, kỳ %2, %3</source>
+        <translation>biểu %1, kỳ %2, %3</translation>
+    </message>
+    <message>
+        <source>Tệp Excel của báo cáo khác</source>
+        <translation>Tệp Excel của báo cáo khác</translation>
+    </message>
+    <message>
+        <source>Nhập vào biểu %1</source>
+        <translation>Nhập vào biểu %1</translation>
+    </message>
+    <message>
+        <source>Không nhập</source>
+        <translation>Không nhập</translation>
+    </message>
+    <message>
+        <source>Báo cáo %1 đã chốt và đã gửi lên máy chủ. Nhập tệp này sẽ thay đổi %2 ô dưới đây; báo cáo trở lại thành bản nháp, cần chốt và gửi lại. Chọn “Không nhập” thì không có gì thay đổi.</source>
+        <translation>Báo cáo %1 đã chốt và đã gửi lên máy chủ. Nhập tệp này sẽ thay đổi %2 ô dưới đây; báo cáo trở lại thành bản nháp, cần chốt và gửi lại. Chọn “Không nhập” thì không có gì thay đổi.</translation>
+    </message>
+    <message>
+        <source>Báo cáo %1 đã chốt. Nhập tệp này sẽ thay đổi %2 ô dưới đây; báo cáo trở lại thành bản nháp, cần chốt lại. Chọn “Không nhập” thì không có gì thay đổi.</source>
+        <translation>Báo cáo %1 đã chốt. Nhập tệp này sẽ thay đổi %2 ô dưới đây; báo cáo trở lại thành bản nháp, cần chốt lại. Chọn “Không nhập” thì không có gì thay đổi.</translation>
+    </message>
+    <message>
+        <source>Đã nhập số liệu từ Excel. Báo cáo trở lại thành bản nháp: hãy chốt và gửi lại.</source>
+        <translation>Đã nhập số liệu từ Excel. Báo cáo trở lại thành bản nháp: hãy chốt và gửi lại.</translation>
+    </message>
+    <message>
         <source>Đã nhập số liệu từ Excel.</source>
         <translation>Đã nhập số liệu từ Excel.</translation>
     </message>
@@ -1541,6 +1620,18 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     <message>
         <source>Bản sao lưu DTTS (*.dttsbak)</source>
         <translation>Bản sao lưu DTTS (*.dttsbak)</translation>
+    </message>
+    <message>
+        <source>Tệp “%1” là số liệu của %2.
+
+Báo cáo đang mở là %3.
+
+Nhập số liệu của tệp vào báo cáo đang mở?</source>
+        <translation>Tệp “%1” là số liệu của %2.
+
+Báo cáo đang mở là %3.
+
+Nhập số liệu của tệp vào báo cáo đang mở?</translation>
     </message>
     <message>
         <source>Bản sao lưu còn nguyên vẹn (tạo lúc %1, %2 báo cáo).</source>

@@ -31,7 +31,13 @@ def setup_logging(log_dir: Path, verbose: bool = False) -> Path | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``dttsclient`` console script."""
+    """Entry point of the ``dttsclient`` console script (a closed pipe ends it quietly)."""
+    from dttsclient.core.pipes import run_quietly
+
+    return run_quietly(lambda: _main(argv))
+
+
+def _main(argv: list[str] | None) -> int:
     from dttsclient.cli.app import execute, parse
 
     args = list(sys.argv[1:] if argv is None else argv)

@@ -214,7 +214,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``dttshub`` console script; returns the exit code."""
+    """Entry point of the ``dttshub`` console script; returns the exit code (a closed pipe: 141, quietly)."""
+    from dttsclient.core.pipes import run_quietly
+
+    return run_quietly(lambda: _main(argv))
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     out = Output(args.lang or "vi", bool(args.json))

@@ -204,6 +204,10 @@ def test_resources_are_bundled(monkeypatch):
     assert "i18n/dttsclient_en.qm" in names and "i18n/dttsclient_vi.qm" in names
     assert any(n.startswith("ref/") and n.endswith(".csv") for n in names)
     assert any(n.startswith("fonts/") and n.endswith(".ttf") for n in names)
+    # The PDF's serif (every style it draws) and its licence travel with the program.
+    for style in ("Regular", "Bold", "Italic", "BoldItalic"):
+        assert f"fonts/LiberationSerif-{style}.ttf" in names
+    assert "fonts/LICENSE" in names
     assert not any(n.endswith(".ts") or "__pycache__" in n for n in names)
     for name, dest in shipped:
         assert Path(dest).as_posix() == ("dttsclient/resources/" + str(Path(name).parent)).rstrip("/.")

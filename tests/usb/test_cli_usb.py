@@ -113,3 +113,34 @@ def test_export_xlsx_pdf_and_import(profile, tmp_path):
     assert r.returncode == 1 and "--yes" in r.stderr
     r = run(fresh, "values", "import", "--period", "2025", "--yes", str(tmp_path / "r.xlsx"))
     assert r.returncode == 0, r.stderr
+
+
+def test_import_into_a_finalized_report_prints_the_changes_and_needs_yes(tmp_path):
+    d = tmp_path / "final"
+    with open_profile(d) as s:
+        finalize(s, "2026")
+    r = run(d, "export", "xlsx", "--form", "BM01", "--period", "2026", str(tmp_path / "r.xlsx"))
+    assert r.returncode == 0, r.stderr
+    wb = load_workbook(tmp_path / "r.xlsx")
+    for row in wb["BM01"].iter_rows():
+        for c in row:
+            if c.value == 80:  # 0102
+                c.value = 85
+    wb.save(tmp_path / "r.xlsx")
+    r = run(d, "values", "import", str(tmp_path / "r.xlsx"))
+    assert r.returncode == 1, r.stdout
+    assert "đã chốt" in r.stderr and "80 → 85" in r.stderr and "--yes" in r.stderr
+    r = run(d, "--json", "values", "import", str(tmp_path / "r.xlsx"))
+    assert r.returncode == 1
+    doc = json.loads(r.stdout)
+    assert doc["needs_confirmation"] == "reopens_report"
+    assert doc["changes"] == [{"code": "0102", "disagg": "", "old": "80", "new": "85"}]
+    with open_profile(d) as s:
+        report = s.report(COMMUNE_A, "BM01", "2026")
+        assert report.state == "finalized" and s.cells(report.id)[("0102", "")] == "80"
+    r = run(d, "values", "import", "--yes", str(tmp_path / "r.xlsx"))
+    assert r.returncode == 0, r.stderr
+    assert "bản nháp" in r.stdout
+    with open_profile(d) as s:
+        report = s.report(COMMUNE_A, "BM01", "2026")
+        assert report.state == "draft" and s.cells(report.id)[("0102", "")] == "85"

@@ -14,7 +14,7 @@ from dttsclient.store import Store
 from dttsclient.usb.errors import TargetVanished
 from dttsclient.usb.pdf_report import export_pdf
 from hubfixture import SAMPLE_CATALOG
-from usb.usbutil import COMMUNE_A, USER, FailingWriter, fill, leftovers, open_profile
+from usb.usbutil import COMMUNE_A, USER, FailingWriter, accept, fill, good_values, leftovers, open_profile
 
 
 def pdf_text(path) -> str:
@@ -41,7 +41,8 @@ def test_pdf_has_the_report_in_vietnamese(store, tmp_path):
     data = path.read_bytes()
     assert data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]
     assert re.search(rb"/MediaBox\s*\[\s*0\s+0\s+595\.28\s+841\.89\s*\]", data)  # A4
-    assert data.count(b"/FontFile2") >= 2 and b"DejaVuSans" in data and b"/ToUnicode" in data
+    assert data.count(b"/FontFile2") >= 2 and b"LiberationSerif" in data and b"/ToUnicode" in data
+    assert b"DejaVu" not in data  # the serif face of administrative documents, not a sans-serif
     text = pdf_text(path)
     for needle in (
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -100,3 +101,21 @@ def test_stick_pulled_while_writing_the_pdf(store, tmp_path):
     with pytest.raises(TargetVanished):
         export_pdf(store, rid, stick / "bm01.pdf", wrap=lambda f: FailingWriter(f, 500))
     assert list(stick.iterdir()) == [] and leftovers(stick) == []
+
+
+def test_a_finalized_report_prints_its_revision_receipt_and_reasons(store, tmp_path):
+    values = {**good_values(), ("0201", ""): "5"}  # R02 "0201 >= 10" is a warning
+    rid = fill(store, values=values)
+    first = store.finalize(rid, USER, {"R02": "Xã mới sáp nhập, số liệu đã kiểm tra lại"})
+    flat = " ".join(pdf_text(export_pdf(store, rid, tmp_path / "a.pdf")).split())
+    assert "Bản nháp" not in flat
+    assert re.search(r"Lần nộp: bản 1, chốt lúc \d\d/\d\d/2026 \d\d:\d\d \(can_bo\)", flat), flat
+    assert "Số biên nhận: chưa có" in flat
+    assert "Ghi chú: - Cảnh báo R02 (0201): Tỷ lệ hộ có điện thấp bất thường — Giải trình: " in flat
+    assert "Giải trình: Xã mới sáp nhập, số liệu đã kiểm tra lại" in flat
+    accept(store, first, receipt="BN-2026-000123")
+    flat = " ".join(pdf_text(export_pdf(store, rid, tmp_path / "b.pdf")).split())
+    assert "Số biên nhận: BN-2026-000123, nhận lúc" in flat
+    store.set_cell(rid, "0102", "", "81", USER)  # edited again: a draft, no submission facts
+    text = pdf_text(export_pdf(store, rid, tmp_path / "c.pdf"))
+    assert "Bản nháp" in text and "Lần nộp" not in text and "Giải trình" not in text

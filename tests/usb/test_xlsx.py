@@ -18,13 +18,14 @@ from dttsclient.usb.errors import (
     ImportRefused,
     MissingArgument,
     NotAnXlsx,
+    ReopensReport,
     UnsafeArchive,
     WrongReport,
 )
 from dttsclient.usb.xlsx_import import import_values
 from dttsclient.usb.xlsx_report import META_SHEET, export_xlsx
 from hubfixture import COMMUNE_B, SAMPLE_CATALOG
-from usb.usbutil import COMMUNE_A, USER, fill, good_values, open_profile, refused, snapshot
+from usb.usbutil import COMMUNE_A, USER, accept, fill, finalize, good_values, open_profile, refused, snapshot
 
 
 @pytest.fixture
@@ -235,6 +236,57 @@ def test_file_of_another_form_commune_or_period_needs_confirmation(store, tmp_pa
     assert store.report(COMMUNE_A, "BM01", "2025") is None
     with refused(WrongReport, "the file's form is BM01, not BM02"):
         import_values(store, path, form="BM02")
+
+
+def _changed_file(store, tmp_path, new_0102="85", new_0103="13"):
+    """An export of the report BM01/2026 with two cells changed in Excel (0102 and 0103)."""
+    path = exported(store, tmp_path, name="changed.xlsx")
+    refs = value_refs(path)
+    wb = load_workbook(path)
+    wb["BM01"][refs[("0102", "")]] = int(new_0102)
+    wb["BM01"][refs[("0103", "")]] = int(new_0103)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("sent", [False, True])
+def test_a_finalized_or_sent_report_changes_only_after_the_changes_are_confirmed(store, tmp_path, sent):
+    sub = finalize(store)
+    if sent:
+        accept(store, sub)
+    path = _changed_file(store, tmp_path)
+    before = snapshot(store)
+    with pytest.raises(ReopensReport) as info:
+        import_values(store, path)
+    exc = info.value
+    assert exc.sent is sent
+    assert [(c.code, c.disagg, c.old, c.new) for c in exc.changes] == [
+        ("0102", "", "80", "85"),
+        ("0103", "", "12", "13"),
+    ]
+    assert exc.changes[0].line("vi").endswith(": 80 → 85")
+    assert ("đã gửi lên máy chủ" in exc.message_vi) is sent and "Không nhập gì" in exc.message_vi
+    assert "--yes" not in exc.message_vi and "--yes" not in exc.message_en  # the CLI adds its own hint
+    assert snapshot(store) == before  # nothing changed: still finalized, same cells, no log, no backup
+    report = store.report(COMMUNE_A, "BM01", "2026")
+    assert report.state == "finalized" and not report.dirty
+
+    # Confirming other changes than the ones the import would make changes nothing either.
+    with pytest.raises(ReopensReport):
+        import_values(store, path, confirm_changes=exc.changes[:1])
+    assert snapshot(store) == before
+
+    result = import_values(store, path, confirm_changes=exc.changes)
+    assert result.changed == 2 and result.reopened
+    report = store.report(COMMUNE_A, "BM01", "2026")
+    assert report.state == "draft" and report.dirty
+    assert store.cells(report.id)[("0102", "")] == "85"
+
+
+def test_a_draft_report_takes_an_import_without_a_question(store, tmp_path):
+    path = _changed_file(store, tmp_path)
+    result = import_values(store, path)
+    assert result.changed == 2 and not result.reopened
 
 
 def test_empty_cells_never_erase(store, tmp_path):

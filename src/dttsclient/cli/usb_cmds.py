@@ -13,6 +13,7 @@ from pathlib import Path
 
 from dttsclient.cli.output import Output
 from dttsclient.cli.report_cmds import (
+    EXIT_FAILED,
     EXIT_OK,
     EXIT_PARTLY,
     open_store,
@@ -25,7 +26,14 @@ from dttsclient.cli.report_cmds import (
 from dttsclient.core.labels import local_time_label
 from dttsclient.usb.backup import BackupInfo, export_backup, verify_backup
 from dttsclient.usb.courier import export_courier
-from dttsclient.usb.errors import NothingToExport, ReportMissing, human_size
+from dttsclient.usb.errors import (
+    NeedsConfirmation,
+    NothingToExport,
+    ReopensReport,
+    ReportMissing,
+    WrongReport,
+    human_size,
+)
 from dttsclient.usb.restore import restore_backup
 
 # openpyxl and fpdf2 take about a second to import: only the commands that need them load them
@@ -72,8 +80,26 @@ def cmd_backup_verify(ns: argparse.Namespace, data_dir: Path, out: Output) -> in
     return EXIT_OK
 
 
+def _needs_yes(exc: NeedsConfirmation, out: Output, doc: dict | None = None) -> int:
+    """A refusal that a confirmation lifts: the message, then how to confirm on the command line."""
+    out.error(
+        exc.text(out.lang)
+        + "\n"
+        + out.t(
+            "Nếu chắc chắn, hãy chạy lại lệnh và thêm --yes.",
+            "If you are sure, run the command again with --yes.",
+        )
+    )
+    if out.json_mode and doc is not None:
+        out.result(doc)
+    return EXIT_FAILED
+
+
 def cmd_backup_restore(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    report = restore_backup(data_dir, ns.path, confirm_other_commune=bool(getattr(ns, "yes", False)))
+    try:
+        report = restore_backup(data_dir, ns.path, confirm_other_commune=bool(getattr(ns, "yes", False)))
+    except NeedsConfirmation as exc:
+        return _needs_yes(exc, out)
     lines = []
     if report.safety_copy:
         lines.append(
@@ -153,9 +179,32 @@ def cmd_values_import(ns: argparse.Namespace, data_dir: Path, out: Output) -> in
 
     with open_store(data_dir) as store:
         unit = resolve_unit(ns, store)
-        result = import_values(
-            store, ns.file, form=ns.form, period=ns.period, unit=unit, confirm=bool(ns.yes), who=who(store)
-        )
+        try:
+            result = import_values(
+                store,
+                ns.file,
+                form=ns.form,
+                period=ns.period,
+                unit=unit,
+                confirm=bool(ns.yes),
+                who=who(store),
+                confirm_changes=bool(ns.yes),
+            )
+        except ReopensReport as exc:  # a finalized / sent report: the changes are printed, --yes needed
+            doc = {
+                "ok": False,
+                "needs_confirmation": "reopens_report",
+                "sent": exc.sent,
+                "changes": [c.to_json() for c in exc.changes],
+            }
+            return _needs_yes(exc, out, doc)
+        except WrongReport as exc:
+            doc = {
+                "ok": False,
+                "needs_confirmation": "wrong_report",
+                "differences": [list(d) for d in exc.differences],
+            }
+            return _needs_yes(exc, out, doc)
     lines = [
         out.t(
             f"Đã nhập {result.changed} giá trị vào báo cáo {result.unit} / {result.form} / {result.period} "
@@ -167,6 +216,13 @@ def cmd_values_import(ns: argparse.Namespace, data_dir: Path, out: Output) -> in
     if result.eth_rows_added:
         lines.append(
             out.t("Đã thêm dòng dân tộc: ", "Ethnic rows added: ") + ", ".join(result.eth_rows_added)
+        )
+    if result.reopened:
+        lines.append(
+            out.t(
+                "Báo cáo đã chốt nay trở lại thành bản nháp: hãy kiểm tra, chốt và gửi lại.",
+                "The finalized report is a draft again: check it, finalize it and send it again.",
+            )
         )
     if result.safety_copy:
         lines.append(

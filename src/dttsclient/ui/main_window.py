@@ -13,6 +13,7 @@ Signals:
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +27,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -646,16 +646,19 @@ class MainWindow(QMainWindow):
         """Save a submission as JSON (for the province staff to look at, or to send another way)."""
         sub = self.store.submission(submission_id)
         name = f"{sub.form}_{sub.period}_lan{sub.revision_no}.json"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Xuất bản nộp ra tệp"), name, "JSON (*.json)")
-        if path:
-            self.write_submission(submission_id, Path(path))
+        path = self.usb.pick_save(self.tr("Xuất bản nộp ra tệp"), name, "JSON (*.json)")  # last USB folder
+        if path is not None:
+            self.write_submission(submission_id, path)
 
     def write_submission(self, submission_id: str, path: Path) -> None:
         import json
 
         doc = self.store.submission(submission_id).document
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+        with open(tmp, "w", encoding="utf-8") as fh:  # temporary name, flushed to the stick, then renamed
+            fh.write(json.dumps(doc, ensure_ascii=False, indent=2))
+            fh.flush()
+            os.fsync(fh.fileno())
         tmp.replace(path)
         self.statusBar().showMessage(self.tr("Đã lưu %1").replace("%1", str(path)), 8000)
 

@@ -179,13 +179,16 @@ class _PathField(QWidget):
         layout.addWidget(button)
 
     def _choose(self) -> None:
+        from dttsclient.usb.places import default_folder  # a USB stick or home, never the working directory
+
+        start = self.edit.text() or str(default_folder())
         if self._folder:
-            path = QFileDialog.getExistingDirectory(self, self.tr("Chọn thư mục"), self.edit.text())
+            path = QFileDialog.getExistingDirectory(self, self.tr("Chọn thư mục"), start)
         else:
             path, _ = QFileDialog.getOpenFileName(
                 self,
                 self.tr("Chọn tệp chứng chỉ"),
-                self.edit.text(),
+                start,
                 self.tr("Chứng chỉ (*.pem *.crt *.cer)"),
             )
         if path:

@@ -1,7 +1,9 @@
 """The USB menu and the automatic backup timer: the actions of :mod:`dttsclient.usb`, run on the runner.
 
 Each worker opens its own store on the profile folder; the window refreshes afterwards. Only actions
-the USB layer provides are offered (no placeholders).
+the USB layer provides are offered (no placeholders). Every file dialog opens in the folder used last
+(:mod:`.places`), and every question has buttons whose texts say what they do, the safe one the default
+(:mod:`.import_dialogs`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from dttsclient.core.errors import DttsError
 from dttsclient.core.labels import local_time_label
 from dttsclient.store import Store
 from dttsclient.ui.excepthook import report_bug
+from dttsclient.ui.import_dialogs import ChangesDialog, Question
+from dttsclient.ui.places import LastFolder
 
 if TYPE_CHECKING:
     from dttsclient.ui.main_window import MainWindow
@@ -38,6 +42,7 @@ class UsbActions(QObject):
         super().__init__(window)
         self.window = window
         self.data_dir = Path(window.store.data_dir)
+        self.last_folder = LastFolder(self.data_dir)
         self.menu = QMenu(self.tr("&USB"), window)
         self.courier_action = self._action(
             self.tr("Xuất gói chuyển tay (báo cáo chưa gửi)…"), self.ask_export_courier
@@ -67,6 +72,25 @@ class UsbActions(QObject):
         self.menu.addAction(action)
         return action
 
+    # -- file dialogs: they open where the officer was last, and remember where they went ----------------
+    def pick_folder(self, caption: str) -> Path | None:
+        folder = QFileDialog.getExistingDirectory(self.window, caption, self.last_folder.start())
+        return self._chosen(folder)
+
+    def pick_open(self, caption: str, pattern: str) -> Path | None:
+        path, _ = QFileDialog.getOpenFileName(self.window, caption, self.last_folder.start(), pattern)
+        return self._chosen(path)
+
+    def pick_save(self, caption: str, name: str, pattern: str) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(self.window, caption, self.last_folder.start(name), pattern)
+        return self._chosen(path)
+
+    def _chosen(self, path: str) -> Path | None:
+        if not path:
+            return None
+        self.last_folder.remember(path)
+        return Path(path)
+
     def _open_report_id(self) -> int | None:
         view = self.window.form_view
         report_id = getattr(view, "report_id", None)
@@ -84,11 +108,9 @@ class UsbActions(QObject):
 
     # -- courier bundle -----------------------------------------------------------------------------
     def ask_export_courier(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self.window, self.tr("Chọn ổ USB hoặc thư mục để lưu gói chuyển tay")
-        )
+        folder = self.pick_folder(self.tr("Chọn ổ USB hoặc thư mục để lưu gói chuyển tay"))
         if folder:
-            self.export_courier(Path(folder))
+            self.export_courier(folder)
 
     def export_courier(self, target: Path) -> None:
         """Write the unsent submissions to a courier bundle for a connected office to upload."""
@@ -112,11 +134,9 @@ class UsbActions(QObject):
 
     # -- restore ------------------------------------------------------------------------------------
     def ask_restore(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self.window, self.tr("Chọn bản sao lưu"), "", self.tr("Bản sao lưu DTTS (*.dttsbak)")
-        )
+        path = self.pick_open(self.tr("Chọn bản sao lưu"), self.tr("Bản sao lưu DTTS (*.dttsbak)"))
         if path:
-            self.restore(Path(path))
+            self.restore(path)
 
     def restore(self, path: Path, confirm_other_commune: bool = False) -> None:
         """Merge a backup into this profile (never deletes newer data; unsent work is queued again)."""
@@ -131,7 +151,20 @@ class UsbActions(QObject):
             from dttsclient.usb.errors import NeedsConfirmation
 
             if isinstance(exc, NeedsConfirmation) and not confirm_other_commune:
-                if self.window.confirm(exc.text(self.window.lang)):
+                question = (
+                    exc.text(self.window.lang)
+                    + "\n\n"
+                    + self.tr(
+                        "Vẫn gộp bản sao lưu này vào hồ sơ đang mở? Dữ liệu mới hơn trên máy được giữ nguyên."
+                    )
+                )
+                if Question.ask(
+                    self.window,
+                    self.tr("Bản sao lưu của xã khác"),
+                    question,
+                    self.tr("Vẫn khôi phục"),
+                    self.tr("Không khôi phục"),
+                ):
                     self.restore(path, confirm_other_commune=True)
                 return
             self._failed(exc)
@@ -150,9 +183,9 @@ class UsbActions(QObject):
         report = self.window.store.report_by_id(report_id)
         name = f"{report.form}_{report.period}_{report.unit}.{kind}"
         pattern = self.tr("Excel (*.xlsx)") if kind == "xlsx" else self.tr("PDF (*.pdf)")
-        path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Lưu báo cáo"), name, pattern)
+        path = self.pick_save(self.tr("Lưu báo cáo"), name, pattern)
         if path:
-            self.export_report(report_id, Path(path), kind)
+            self.export_report(report_id, path, kind)
 
     def export_report(self, report_id: int, path: Path, kind: str) -> None:
         data_dir = self.data_dir
@@ -172,14 +205,18 @@ class UsbActions(QObject):
         report_id = self._open_report_id()
         if report_id is None:
             return
-        path, _ = QFileDialog.getOpenFileName(
-            self.window, self.tr("Chọn tệp Excel"), "", self.tr("Excel (*.xlsx)")
-        )
+        path = self.pick_open(self.tr("Chọn tệp Excel"), self.tr("Excel (*.xlsx)"))
         if path:
-            self.import_values(report_id, Path(path))
+            self.import_values(report_id, path)
 
-    def import_values(self, report_id: int, path: Path, confirm: bool = False) -> None:
-        """Import an Excel file's values into the open report's draft (all or nothing)."""
+    def import_values(
+        self, report_id: int, path: Path, confirm: bool = False, confirm_changes: list | None = None
+    ) -> None:
+        """Import an Excel file's values into the open report (all or nothing).
+
+        A file of another report is imported only after :meth:`ask_other_report`; a finalized (or sent)
+        report changes only after the officer saw and confirmed the changes (:class:`ChangesDialog`).
+        """
         report = self.window.store.report_by_id(report_id)
         data_dir = self.data_dir
         who = self.window.store.profile().username
@@ -188,30 +225,109 @@ class UsbActions(QObject):
             from dttsclient.usb.xlsx_import import import_values
 
             with Store.open(data_dir) as store:
-                return import_values(store, path, report.form, report.period, report.unit, confirm, who=who)
+                return import_values(
+                    store,
+                    path,
+                    report.form,
+                    report.period,
+                    report.unit,
+                    confirm,
+                    who=who,
+                    confirm_changes=confirm_changes,
+                )
 
         def failed(exc: BaseException) -> None:
-            from dttsclient.usb.errors import NeedsConfirmation
+            from dttsclient.usb.errors import ReopensReport, WrongReport
 
-            if isinstance(exc, NeedsConfirmation) and not confirm:
-                if self.window.confirm(exc.text(self.window.lang)):
+            if isinstance(exc, WrongReport) and not confirm:
+                if self.ask_other_report(report_id, path, exc.differences):
                     self.import_values(report_id, path, confirm=True)
+                return
+            if isinstance(exc, ReopensReport):
+                if self.ask_changes(report_id, exc):
+                    self.import_values(report_id, path, confirm=confirm, confirm_changes=exc.changes)
                 return
             self._failed(exc)
 
         self.window.runner.run_task(work, self._imported, failed)
 
-    def _imported(self, _report: Any) -> None:
+    def _names(self, report_id: int) -> tuple[Any, Any]:
+        """The report's catalogue (for form names) and the report."""
+        store = self.window.store
+        report = store.report_by_id(report_id)
+        catalog = None
+        if report.catalog_id is not None and report.catalog_version is not None:
+            catalog = store.catalog_version(report.catalog_id, report.catalog_version)
+        return catalog or store.current_catalog(), report
+
+    def _describe(self, catalog: Any, form: str, period: str, unit: str) -> str:
+        from dttsclient.ui.finalize_dialog import period_label, unit_label
+
+        lang = self.window.lang
+        name = ""
+        if catalog is not None and catalog.has_form(form):
+            f = catalog.form(form)
+            name = (f.name_en or f.name_vi) if lang == "en" else f.name_vi
+        form_text = f"{form} – {name}" if name else form
+        return (
+            self.tr("biểu %1, kỳ %2, %3")
+            .replace("%1", form_text)
+            .replace("%2", period_label(period, lang))
+            .replace("%3", unit_label(self.window.store, unit))
+        )
+
+    def ask_other_report(self, report_id: int, path: Path, differences: list) -> bool:
+        """The file belongs to another form, period or commune: import it into the open report anyway?"""
+        catalog, report = self._names(report_id)
+        in_file = {"form": report.form, "period": report.period, "unit": report.unit}
+        for field, file_value, _target in differences:
+            in_file[field] = file_value
+        text = (
+            self.tr(
+                "Tệp “%1” là số liệu của %2.\n\nBáo cáo đang mở là %3.\n\nNhập số liệu của tệp vào báo cáo đang mở?"
+            )
+            .replace("%1", path.name)
+            .replace("%2", self._describe(catalog, in_file["form"], in_file["period"], in_file["unit"]))
+            .replace("%3", self._describe(catalog, report.form, report.period, report.unit))
+        )
+        return Question.ask(
+            self.window,
+            self.tr("Tệp Excel của báo cáo khác"),
+            text,
+            self.tr("Nhập vào biểu %1").replace("%1", report.form),
+            self.tr("Không nhập"),
+        )
+
+    def ask_changes(self, report_id: int, exc: Any) -> bool:
+        """A finalized (or sent) report would change: show the cells, old → new, and ask."""
+        catalog, _report = self._names(report_id)
+        what = self._describe(catalog, exc.form, exc.period, exc.unit)
+        if exc.sent:
+            intro = self.tr(
+                "Báo cáo %1 đã chốt và đã gửi lên máy chủ. Nhập tệp này sẽ thay đổi %2 ô dưới đây; báo cáo "
+                "trở lại thành bản nháp, cần chốt và gửi lại. Chọn “Không nhập” thì không có gì thay đổi."
+            )
+        else:
+            intro = self.tr(
+                "Báo cáo %1 đã chốt. Nhập tệp này sẽ thay đổi %2 ô dưới đây; báo cáo trở lại thành bản "
+                "nháp, cần chốt lại. Chọn “Không nhập” thì không có gì thay đổi."
+            )
+        intro = intro.replace("%1", what).replace("%2", str(len(exc.changes)))
+        return ChangesDialog.ask(self.window, intro, exc.changes, self.window.lang)
+
+    def _imported(self, result: Any) -> None:
         self._after_change()
-        self.window.statusBar().showMessage(self.tr("Đã nhập số liệu từ Excel."), 8000)
+        if getattr(result, "reopened", False):
+            text = self.tr("Đã nhập số liệu từ Excel. Báo cáo trở lại thành bản nháp: hãy chốt và gửi lại.")
+        else:
+            text = self.tr("Đã nhập số liệu từ Excel.")
+        self.window.statusBar().showMessage(text, 8000)
 
     # -- backup export ------------------------------------------------------------------------------
     def ask_export_backup(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self.window, self.tr("Chọn ổ USB hoặc thư mục để lưu bản sao")
-        )
+        folder = self.pick_folder(self.tr("Chọn ổ USB hoặc thư mục để lưu bản sao"))
         if folder:
-            self.export_backup(Path(folder))
+            self.export_backup(folder)
 
     def export_backup(self, target: Path) -> None:
         """Write a verified backup to ``target`` (a folder or a ``.dttsbak`` file) in the background."""
@@ -235,11 +351,9 @@ class UsbActions(QObject):
 
     # -- verify -------------------------------------------------------------------------------------
     def ask_verify_backup(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self.window, self.tr("Chọn bản sao lưu"), "", self.tr("Bản sao lưu DTTS (*.dttsbak)")
-        )
+        path = self.pick_open(self.tr("Chọn bản sao lưu"), self.tr("Bản sao lưu DTTS (*.dttsbak)"))
         if path:
-            self.verify_backup(Path(path))
+            self.verify_backup(path)
 
     def verify_backup(self, path: Path) -> None:
         def work() -> Any:

@@ -165,8 +165,13 @@ class ConnectPage(QWizardPage):
         self.completeChanged.emit()
 
     def _browse(self) -> None:
+        from dttsclient.usb.places import default_folder  # a USB stick or home, never the working directory
+
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Chọn gói cài đặt"), "", self.tr("Gói cài đặt (*.dttssetup);;Mọi tệp (*)")
+            self,
+            self.tr("Chọn gói cài đặt"),
+            str(default_folder()),
+            self.tr("Gói cài đặt (*.dttssetup);;Mọi tệp (*)"),
         )
         if path:
             self.package_path.setText(path)

@@ -8,7 +8,8 @@ so each carries a plain Vietnamese and an English sentence). Two families:
 * the *target we write* failed — :class:`NotEnoughSpace`, :class:`TargetVanished`,
   :class:`TargetNotWritable`: the previous file on the target is intact and no half file is left.
 
-:class:`WrongCommune` and :class:`WrongReport` ask for a confirmation (``--yes`` / a dialog);
+:class:`WrongCommune`, :class:`WrongReport` and :class:`ReopensReport` ask for a confirmation (``--yes`` /
+a dialog; the messages name no command-line option, the CLI adds its own hint);
 :class:`ImportRefused` lists every refused cell; :class:`NothingToExport` means "nothing to do".
 """
 
@@ -151,9 +152,9 @@ class WrongCommune(NeedsConfirmation):
     def __init__(self, file_unit: str | None, local_unit: str | None) -> None:
         super().__init__(
             f"Bản sao lưu này là của xã {file_unit or '?'}, còn hồ sơ đang mở là của xã {local_unit or '?'}. "
-            "Không khôi phục gì. Nếu chắc chắn muốn gộp, hãy xác nhận (dòng lệnh: thêm --yes).",
+            "Không khôi phục gì.",
             f"This backup belongs to commune {file_unit or '?'}, but the open profile is commune "
-            f"{local_unit or '?'}. Nothing was restored. To merge it anyway, confirm (command line: add --yes).",
+            f"{local_unit or '?'}. Nothing was restored.",
         )
         self.file_unit = file_unit
         self.local_unit = local_unit
@@ -181,12 +182,45 @@ class WrongReport(NeedsConfirmation):
             for f, a, b in differences
         )
         super().__init__(
-            f"Tệp Excel này thuộc báo cáo khác ({vi}). Không nhập gì. "
-            "Nếu chắc chắn muốn nhập, hãy xác nhận (dòng lệnh: thêm --yes).",
-            f"This Excel file belongs to another report ({en}). Nothing was imported. "
-            "To import it anyway, confirm (command line: add --yes).",
+            f"Tệp Excel này thuộc báo cáo khác ({vi}). Không nhập gì.",
+            f"This Excel file belongs to another report ({en}). Nothing was imported.",
         )
         self.differences = list(differences)
+
+
+MAX_LISTED_CHANGES = 40
+
+
+class ReopensReport(NeedsConfirmation):
+    """An import would change a finalized (or already sent) report, which then becomes a draft again.
+
+    Nothing was changed; the caller shows :attr:`changes` (old → new) and, once the officer confirms,
+    imports again with exactly these changes confirmed.
+
+    Attributes:
+        unit, form, period: the report. sent: a revision of it reached the hub (or is on its way).
+        changes: the cells that would change (:class:`~dttsclient.usb.xlsx_import.CellChange`).
+    """
+
+    def __init__(self, unit: str, form: str, period: str, sent: bool, changes: list) -> None:
+        self.unit, self.form, self.period, self.sent = unit, form, period, sent
+        self.changes = list(changes)
+        state_vi = "đã chốt và đã gửi lên máy chủ" if sent else "đã chốt"
+        state_en = "finalized and already sent to the hub" if sent else "finalized"
+        shown = self.changes[:MAX_LISTED_CHANGES]
+        vi = "\n".join(f"- {c.line('vi')}" for c in shown)
+        en = "\n".join(f"- {c.line('en')}" for c in shown)
+        more = len(self.changes) - len(shown)
+        if more:
+            vi += f"\n- … và {more} ô nữa"
+            en += f"\n- … and {more} more cell(s)"
+        super().__init__(
+            f"Báo cáo {unit} / {form} / {period} {state_vi}. Nhập tệp này sẽ thay đổi {len(self.changes)} ô "
+            f"dưới đây và đưa báo cáo trở lại thành bản nháp (phải chốt và gửi lại):\n{vi}\nKhông nhập gì.",
+            f"The report {unit} / {form} / {period} is {state_en}. Importing this file would change "
+            f"{len(self.changes)} cell(s) listed below and turn the report back into a draft (to be finalized "
+            f"and sent again):\n{en}\nNothing was imported.",
+        )
 
 
 class ImportRefused(UsbError):

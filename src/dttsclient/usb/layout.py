@@ -16,18 +16,20 @@ profile's disk, then copy atomically and verified to the target.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import shutil
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from dttsclient.core import disagg as disagg_keys
 from dttsclient.core import periods, refdata, values
-from dttsclient.core.errors import ValueInputError
+from dttsclient.core.errors import DttsError, ValueInputError
 from dttsclient.core.model import Catalog, Indicator
 from dttsclient.usb.atomic import DiskUsage, Wrap, copy_atomic
 from dttsclient.usb.backup import work_dir
@@ -95,6 +97,8 @@ class ReportLayout:
     value_columns: int
     rows: tuple[Row, ...]
     place: str
+    submission_lines: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -113,6 +117,7 @@ class ReportLayout:
             ("Kỳ báo cáo", f"{self.period_label} (mã kỳ {self.period})"),
             ("Danh mục chỉ tiêu", f"{self.catalog_title}, phiên bản {self.catalog_version}"),
             ("Căn cứ", self.legal_basis),
+            *self.submission_lines,
         ]
         return tuple(lines)
 
@@ -386,7 +391,7 @@ def layout_for_report(store: Store, report_id: int) -> ReportLayout:
             from dttsclient.store import NoCatalog
 
             raise NoCatalog()
-    return build_layout(
+    layout = build_layout(
         catalog,
         report.form,
         report.unit,
@@ -396,6 +401,75 @@ def layout_for_report(store: Store, report_id: int) -> ReportLayout:
         store.eth_rows(report_id),
         report.state,
     )
+    lines, notes = submission_facts(store, report)
+    return dataclasses.replace(layout, submission_lines=lines, notes=notes)
+
+
+def _local_time(iso: str) -> str:
+    """ "05/12/2026 14:02" (this computer's time zone) from an ISO time; the text itself when unreadable."""
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone().strftime("%d/%m/%Y %H:%M")
+    except (ValueError, AttributeError):
+        return str(iso)
+
+
+def submission_facts(store: Store, report: Any) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """What a finalized report's paper says about its submission.
+
+    Returns:
+        The header lines "Lần nộp" (revision, when and by whom it was finalized) and "Số biên nhận" (the
+        hub's receipt, when known), and the notes: the officer's reason for each warning, as recorded in
+        the submission ("Ghi chú" under the table). Nothing for a draft: its values are not a submission.
+    """
+    if report.state != "finalized" or report.dirty:
+        return (), ()
+    subs = store.submissions(report.id)
+    if not subs:  # pulled from the hub: only its revision there is known
+        if report.server_revision:
+            return (("Lần nộp", f"bản {report.server_revision} trên máy chủ"),), ()
+        return (), ()
+    sub = subs[-1]
+    lines = [
+        ("Lần nộp", f"bản {sub.revision_no}, chốt lúc {_local_time(sub.finalized_at)} ({sub.finalized_by})")
+    ]
+    item = next((o for o in store.outbox() if o.submission_id == sub.submission_id), None)
+    if item is not None and item.receipt_no:
+        received = f", nhận lúc {_local_time(item.received_at)}" if item.received_at else ""
+        lines.append(("Số biên nhận", f"{item.receipt_no}{received}"))
+    else:
+        lines.append(("Số biên nhận", "chưa có (máy chủ chưa nhận bản này)"))
+    return tuple(lines), _warning_notes(store, report.id, sub.document.get("warnings") or [])
+
+
+def _warning_notes(store: Store, report_id: int, recorded: list[dict[str, Any]]) -> tuple[str, ...]:
+    """ "Cảnh báo R05 (0101): <message> — Giải trình: <reason>" per recorded warning."""
+    if not recorded:
+        return ()
+    try:
+        warnings = [p for p in store.check(report_id) if not p.is_error]
+    except DttsError:  # no catalogue to check against: the rule codes still say which warning
+        warnings = []
+    same = len(warnings) == len(recorded) and all(
+        w.code == r.get("rule") and w.option == (r.get("option") or "")
+        for w, r in zip(warnings, recorded, strict=True)
+    )
+    notes = []
+    for n, doc in enumerate(recorded):
+        rule, option = str(doc.get("rule") or ""), str(doc.get("option") or "")
+        problem = (
+            warnings[n]
+            if same
+            else next((w for w in warnings if w.code == rule and w.option == option), None)
+        )
+        where = f" ({problem.indicator})" if problem is not None and problem.indicator else ""
+        what = (
+            f": {problem.message_vi.rstrip('.')}"
+            if problem is not None
+            else (f" [{option}]" if option else "")
+        )
+        reason = str(doc.get("reason") or "").strip() or "(không ghi giải trình)"
+        notes.append(f"Cảnh báo {rule}{where}{what} — Giải trình: {reason}")
+    return tuple(notes)
 
 
 # -- writing a rendering -------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """The report in PDF: the same content as the Excel form (see :mod:`.layout`), A4, ready to sign.
 
-fpdf2 draws it with the DejaVu Sans fonts shipped in ``resources/fonts`` (free licence, see the LICENSE
-file there), embedded as subsets with their Unicode maps, so every Vietnamese letter prints and the text
-can be searched and copied. The column header repeats on every page; the footer numbers the pages; the
+fpdf2 draws it in Liberation Serif, shipped in ``resources/fonts`` (SIL Open Font License, see the LICENSE
+file there): a serif metric-compatible with Times New Roman, the face of Vietnamese administrative
+documents, holding every Vietnamese letter. The fonts are embedded as subsets with their Unicode maps, so
+the text can be searched and copied. A finalized report prints its revision and the hub's receipt number
+(when known) under the title, and the officer's reasons for the warnings in "Ghi chú" under the table. The column header repeats on every page; the footer numbers the pages; the
 signature block (place and date to fill, Người lập biểu, Thủ trưởng đơn vị) is never split across pages.
 """
 
@@ -22,8 +24,13 @@ from dttsclient.usb.layout import ExportOptions, ReportLayout, Row, export_repor
 if TYPE_CHECKING:
     from dttsclient.store import Store
 
-FONT = "DejaVuSans"
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
+FONT = "LiberationSerif"
+FONT_FILES = {
+    "": "LiberationSerif-Regular.ttf",
+    "B": "LiberationSerif-Bold.ttf",
+    "I": "LiberationSerif-Italic.ttf",
+    "BI": "LiberationSerif-BoldItalic.ttf",
+}
 PAGE_WIDTH = 190.0  # A4 portrait minus 10 mm margins
 GREY = (217, 217, 217)
 LIGHT = (242, 242, 242)
@@ -66,6 +73,7 @@ def render_pdf(layout: ReportLayout, path: Path) -> None:
         pdf.add_page()
         _heading(pdf, layout)
         _table(pdf, layout)
+        _notes(pdf, layout)
         _signature(pdf, layout)
         pdf.output(str(path))
 
@@ -117,7 +125,8 @@ class _Table:
     The column header is drawn again at the top of every page.
     """
 
-    LINE = 3.8
+    LINE = 4.2
+    SIZE = 9  # points: Liberation Serif is narrower than a sans-serif, 9 pt reads well in the table
     PAD = 1.0
 
     def __init__(self, pdf: FPDF, widths: list[float], header: list[tuple[str, int]]) -> None:
@@ -168,7 +177,7 @@ class _Table:
         pdf = self.pdf
         wrapped = []
         for text, width, _, style, _ in cells:
-            pdf.set_font(FONT, style, 8)
+            pdf.set_font(FONT, style, self.SIZE)
             wrapped.append(self.wrap(text, width - 2 * self.PAD))
         height = max(len(lines) for lines in wrapped) * self.LINE + 2 * self.PAD
         if pdf.get_y() + height > pdf.h - pdf.b_margin:
@@ -182,7 +191,7 @@ class _Table:
                 pdf.rect(x, y, width, height, style="DF")
             else:
                 pdf.rect(x, y, width, height)
-            pdf.set_font(FONT, style, 8)
+            pdf.set_font(FONT, style, self.SIZE)
             for n, line in enumerate(lines):
                 if not line:
                     continue
@@ -193,7 +202,7 @@ class _Table:
                     tx = x + (width - w) / 2
                 else:
                     tx = x + self.PAD
-                pdf.text(tx, y + self.PAD + (n + 1) * self.LINE - 0.9, line)
+                pdf.text(tx, y + self.PAD + (n + 1) * self.LINE - 1.0, line)
             x += width
         pdf.set_xy(self.left, y + height)
 
@@ -242,6 +251,18 @@ def _table(pdf: FPDF, layout: ReportLayout) -> None:
             cell_style = "" if i == len(texts) - 1 and r.kind != "subheader" else style
             cells.append((text, width, align, cell_style, fill))
         table.draw(cells)
+
+
+def _notes(pdf: FPDF, layout: ReportLayout) -> None:
+    """ "Ghi chú:" and one line per note (the officer's reasons for the warnings)."""
+    if not layout.notes:
+        return
+    pdf.ln(3)
+    pdf.set_font(FONT, "B", 10)
+    pdf.cell(PAGE_WIDTH, 5.5, "Ghi chú:", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 10)
+    for note in layout.notes:
+        pdf.multi_cell(PAGE_WIDTH, 5, nfc(f"- {note}"), new_x="LMARGIN", new_y="NEXT")
 
 
 def _signature(pdf: FPDF, layout: ReportLayout) -> None:

@@ -13,6 +13,9 @@ Numbers typed in Excel are read as numbers; text cells are read the Vietnamese w
 cells accept Có/Không. Empty cells are skipped (an import never erases a value). Every refused cell is
 reported with its sheet and cell reference ("Sheet BM01, ô D14: …"), and when any cell is refused
 nothing at all is imported. A file of another form, commune or period is imported only when confirmed.
+A finalized report (perhaps already sent) would become a draft again: the import then stops with
+:class:`~dttsclient.usb.errors.ReopensReport` listing every cell that would change (old → new), and goes
+ahead only when exactly those changes are confirmed (or, on the command line, with ``--yes``).
 Accepted values are written in one store transaction (:meth:`Store.set_cells`), after an automatic
 backup of the profile.
 """
@@ -24,6 +27,7 @@ import logging
 import warnings
 import zipfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -41,6 +45,7 @@ from dttsclient.usb.errors import (
     MissingArgument,
     NewerFormat,
     NotAnXlsx,
+    ReopensReport,
     WrongReport,
 )
 from dttsclient.usb.safezip import SafeZip, ZipLimits
@@ -71,6 +76,7 @@ class ImportReport:
         empty: empty value cells skipped (an import never erases a value).
         eth_rows_added: ethnic groups added to the report's rows.
         differences: (field, in the file, target) that the officer confirmed.
+        reopened: the report was finalized and is a draft again (the officer confirmed the changes).
         problems: the report's checks after the import (errors and warnings, as the grid shows them).
     """
 
@@ -87,6 +93,7 @@ class ImportReport:
     eth_rows_added: list[str] = field(default_factory=list)
     differences: list[tuple[str, str, str]] = field(default_factory=list)
     safety_copy: Path | None = None
+    reopened: bool = False
     problems: list[Problem] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -103,10 +110,81 @@ class ImportReport:
             "empty": self.empty,
             "eth_rows_added": list(self.eth_rows_added),
             "differences": [list(d) for d in self.differences],
+            "reopened": self.reopened,
             "safety_copy": str(self.safety_copy) if self.safety_copy else None,
             "errors": [p.to_json() for p in self.problems if p.is_error],
             "warnings": [p.to_json() for p in self.problems if not p.is_error],
         }
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """One cell an import would change, for the officer to confirm: where, and old → new.
+
+    Attributes:
+        code / disagg: the cell. old / new: canonical values (old None: empty before).
+        indicator_vi / indicator_en: the indicator's name. breakdown_vi / breakdown_en: the options of
+        the disaggregation ("Nam, Tày"; "" for a single value). old_text / new_text: as the grid shows them.
+    """
+
+    code: str
+    disagg: str
+    old: str | None
+    new: str
+    indicator_vi: str = ""
+    indicator_en: str = ""
+    breakdown_vi: str = ""
+    breakdown_en: str = ""
+    old_text: str = ""
+    new_text: str = ""
+
+    def indicator(self, lang: str = "vi") -> str:
+        return self.indicator_en if lang == "en" else self.indicator_vi
+
+    def breakdown(self, lang: str = "vi") -> str:
+        return self.breakdown_en if lang == "en" else self.breakdown_vi
+
+    def line(self, lang: str = "vi") -> str:
+        """ "0101 Số hộ (Nam, Tày): (trống) → 15" """
+        empty = "(empty)" if lang == "en" else "(trống)"
+        where = f" ({self.breakdown(lang)})" if self.breakdown(lang) else ""
+        return (
+            f"{self.code} {self.indicator(lang)}{where}: {self.old_text or empty} → {self.new_text or empty}"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "disagg": self.disagg, "old": self.old, "new": self.new}
+
+
+def describe_change(catalog: Catalog, code: str, key: str, old: str | None, new: str) -> CellChange:
+    """The :class:`CellChange` of one cell, with the catalogue's names."""
+    ind = catalog.indicator(code)
+    names: dict[str, tuple[str, str]] = {}
+    mapping = disagg_keys.parse_key(key) if key else {}
+    for dim, opt in mapping.items():
+        found = next((o for o in catalog.options_for(dim) if o.code == opt), None)
+        names[dim] = (found.name_vi, found.name_en or found.name_vi) if found else (opt, opt)
+    return CellChange(
+        code=code,
+        disagg=key,
+        old=old,
+        new=new,
+        indicator_vi=ind.name_vi,
+        indicator_en=ind.name_en or ind.name_vi,
+        breakdown_vi=", ".join(v for v, _ in names.values()),
+        breakdown_en=", ".join(e for _, e in names.values()),
+        old_text=values.format_value(old, ind.value_type),
+        new_text=values.format_value(new, ind.value_type),
+    )
+
+
+def _was_sent(store: Store, report_id: int, server_revision: int) -> bool:
+    if server_revision:
+        return True
+    return any(
+        item.report_id == report_id and item.state not in ("queued", "superseded", "discarded")
+        for item in store.outbox()
+    )
 
 
 @dataclass(frozen=True)
@@ -418,6 +496,7 @@ def import_values(
     confirm: bool = False,
     *,
     who: str | None = None,
+    confirm_changes: bool | Sequence[CellChange] | None = None,
 ) -> ImportReport:
     """Import the values of an Excel file into a report's draft, all or nothing.
 
@@ -428,6 +507,9 @@ def import_values(
         unit: the target commune; default the profile's.
         confirm: the officer confirmed importing a file of another form, commune or period.
         who: the name kept in the change log (default: the profile's user).
+        confirm_changes: for a finalized report (which the import turns back into a draft): the changes
+            the officer saw and confirmed (the import goes ahead only when they are exactly the changes
+            it would make), or True to accept any (the command line's ``--yes``).
 
     Returns:
         What was imported (``changed`` may be 0 when the file holds the same values).
@@ -435,6 +517,8 @@ def import_values(
     Raises:
         NotAnXlsx, BadFile: the file cannot be read; nothing changed.
         WrongReport: another form/commune/period without ``confirm``; nothing changed.
+        ReopensReport: the report is finalized and the changes were not confirmed (``.changes``); nothing
+            changed.
         MissingArgument: no commune, or a plain table without form/period.
         ImportRefused: some cells were refused (each with sheet and cell); nothing was imported.
     """
@@ -507,6 +591,11 @@ def import_values(
         result.report_id = report.id
     if not to_write:
         return result
+    if report is not None and report.state == "finalized" and confirm_changes is not True:
+        changes = [describe_change(catalog, c, k, current.get((c, k)), v) for c, k, v in to_write]
+        if not confirm_changes or list(confirm_changes) != changes:
+            sent = _was_sent(store, report.id, report.server_revision)
+            raise ReopensReport(target_unit, t_form, t_period, sent, changes)
     if profile_has_data(store):
         result.safety_copy = auto_backup(store, "import").path
     if report is None:
@@ -522,6 +611,7 @@ def import_values(
         if new:
             store.set_eth_rows(report.id, rows + new)
             result.eth_rows_added = new
+    result.reopened = report.state == "finalized"
     try:
         result.changed = store.set_cells(report.id, to_write, who or _who(store), kind="import")
     except DttsError as exc:  # the store refused a value our checks let through: still nothing written

@@ -158,6 +158,12 @@ def _write_form_sheet(
     for r in layout.rows:
         row += 1
         _write_row(ws, row, r, k, value_map, styles)
+    if layout.notes:
+        row += 2
+        merged(row, 1, ncols, "Ghi chú:", _BOLD, Alignment(horizontal="left"))
+        for note in layout.notes:
+            row += 1
+            merged(row, 1, ncols, f"- {note}", _NORMAL, Alignment(horizontal="left", wrap_text=True))
     row = _write_signature(ws, row + 2, layout, ncols)
 
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
