@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from dttsclient.core.problems import Problem
+from dttsclient.core.validate import Completeness, as_typed, completeness
 from dttsclient.store import Store, StoreError
 from dttsclient.ui.finalize_dialog import (
     FinalizeDialog,
@@ -32,6 +33,7 @@ from dttsclient.ui.finalize_dialog import (
 )
 from dttsclient.ui.form_commands import EntryCommands
 from dttsclient.ui.form_header import FormHeader
+from dttsclient.ui.form_list_model import completeness_text
 from dttsclient.ui.grid_layout import build_layout, indicator_name, locate, rule_indicators
 from dttsclient.ui.grid_model import Change, GridModel
 from dttsclient.ui.grid_view import GridView
@@ -84,7 +86,9 @@ class FormView(EntryCommands, QWidget):
         self._confirming = False
         self._problems: list[Problem] = []
         self._problems_stale = True  # the panels have not shown self._problems yet
-        self._required_keys: list[tuple[str, str]] | None = None
+        # Until the officer asks to finalize, a required indicator not entered yet is "chưa nhập" (neutral),
+        # not an error (core.validate.as_typed); from then on it shows as the error finalize reports.
+        self.finalize_asked = False
         self._shown_block = -2
         self._recheck_on_show = False
         self._shown_once = False
@@ -246,15 +250,9 @@ class FormView(EntryCommands, QWidget):
         self._revise_confirmed = False
         self.recheck()
 
-    def completeness(self) -> tuple[int, int]:
-        """(filled, expected) input cells of the form's required indicators (rows as shown now)."""
-        if self._required_keys is None:
-            layout = self.model.layout
-            required = {b.code for b in layout.blocks if b.indicator.required}
-            self._required_keys = [k for k in layout.cell_pos if k[0] in required]
-        value = self.model.value
-        filled = sum(1 for k in self._required_keys if value(k) is not None)
-        return filled, len(self._required_keys)
+    def completeness(self) -> Completeness:
+        """How much of the report is entered: the same figure as the form list's (``core.validate``)."""
+        return completeness(self._catalog, self._form.code, self.model.values())
 
     def focus_problem(self, problem: Problem) -> None:
         """Put the cursor on the cell (or the row) a problem is about."""
@@ -387,13 +385,15 @@ class FormView(EntryCommands, QWidget):
         except StoreError as exc:
             self.notify("error", exc.text(self._lang))
             return
+        if not self.finalize_asked:
+            problems = as_typed(problems)
         if problems != self._problems or self._problems_stale:
             self._problems = problems
             self._problems_stale = False
             self.model.set_problems(problems, self._rule_refs)
             self.problems_panel.set_problems(problems)
         errors = sum(1 for p in problems if p.is_error)
-        warnings = len(problems) - errors
+        warnings = sum(1 for p in problems if p.is_warning)
         self._update_status(errors, warnings)
         self._update_state_bar()
         self._show_current(force=False)
@@ -408,6 +408,9 @@ class FormView(EntryCommands, QWidget):
         if not self.commit_pending():
             return  # the open cell holds text that is not a value: the officer fixes it first
         self.finalizeRequested.emit()
+        if not self.finalize_asked:
+            self.finalize_asked = True  # the validation on demand: missing required values are errors now
+            self.recheck()
         submission = FinalizeDialog.ask(self, self._store, self._report_id, self._lang)
         if submission is None:
             return
@@ -432,7 +435,6 @@ class FormView(EntryCommands, QWidget):
         self.model.set_layout(layout)
         self.view.apply_layout()
         self._shown_block = -2
-        self._required_keys = None
         self.model.set_problems(self._problems, self._rule_refs)
         place = self.model.place_of(key) if key else None
         target = (place.row, place.column) if place else self.view.target(0, 0, "first")
@@ -471,15 +473,15 @@ class FormView(EntryCommands, QWidget):
         QToolTip.showText(self.view.viewport().mapToGlobal(rect.bottomLeft()), message, self.view)
 
     def _update_status(self, errors: int, warnings: int) -> None:
-        filled, expected = self.completeness()
-        parts = []
-        if expected:
-            parts.append(
-                self.tr("Đã nhập %1/%2 ô bắt buộc").replace("%1", str(filled)).replace("%2", str(expected))
-            )
-        parts.append(self.tr("%1 lỗi").replace("%1", str(errors)))
-        parts.append(self.tr("%1 cảnh báo").replace("%1", str(warnings)))
-        self.header.set_status(" · ".join(parts))
+        done = self.completeness()
+        parts = [
+            completeness_text(done.entered, done.total, done.missing_required, codes=False),
+            self.tr("%1 lỗi").replace("%1", str(errors)),
+            self.tr("%1 cảnh báo").replace("%1", str(warnings)),
+        ]
+        self.header.set_status(
+            " · ".join(parts), completeness_text(done.entered, done.total, done.missing_required)
+        )
 
     def _update_state_bar(self) -> None:
         rep = self._report
