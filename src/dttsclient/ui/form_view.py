@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
+    QMenu,
     QSizePolicy,
     QSplitter,
     QToolTip,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dttsclient.core.disagg import parse_key
 from dttsclient.core.problems import Problem
 from dttsclient.core.validate import Completeness, as_typed, completeness
 from dttsclient.store import Store, StoreError
@@ -46,6 +48,11 @@ logger = logging.getLogger(__name__)
 RECHECK_DELAY_MS = 60
 """Problems are rechecked this long after the last write: a burst of keys or a paste is checked once,
 and typing never waits behind a check."""
+
+NOTICE_TIMEOUT_MS = 10_000
+"""An "info" or "warning" sentence under the grid (what just happened) goes away after this long; any
+notice also goes when the report changes after it, and one about a cell when the cursor leaves that cell.
+An "error" about the report (a write the store refused) stays until a write succeeds."""
 
 _NOTICE_STYLE = {
     "error": "color: #A4261D;",
@@ -106,6 +113,10 @@ class FormView(EntryCommands, QWidget):
         self._panel_timer.setSingleShot(True)
         self._panel_timer.setInterval(0)
         self._panel_timer.timeout.connect(lambda: self._show_current(force=False))
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.clear_notice)
+        self._notice_cell: tuple[int, int] | None = None  # the cell a notice is about, if any
         self._build_ui()
         self._load_values()
         self.view.setModel(self.model)
@@ -201,14 +212,17 @@ class FormView(EntryCommands, QWidget):
                 self.view.addAction(act)
             return act
 
+        # A menu shows an action's shortcut by itself: the texts do not repeat it. Delete is a key of the
+        # grid (it must not become a shortcut that would steal it from an open editor): only shown.
         self.copy_action = action(self.tr("Sao chép"), self.copy_selection, [QKeySequence.StandardKey.Copy])
         self.paste_action = action(
             self.tr("Dán (ô trống trong khối dán được bỏ qua)"), self.paste, [QKeySequence.StandardKey.Paste]
         )
-        self.clear_action = action(self.tr("Xoá giá trị (Delete)"), self.clear_selection)
-        self.comment_action = action(self.tr("Ghi chú… (Shift+F2)"), self.edit_comment, ["Shift+F2"])
-        self.history_action = action(self.tr("Lịch sử giá trị… (Ctrl+H)"), self.show_history, ["Ctrl+H"])
-        self.add_eth_action = action(self.tr("Thêm dân tộc… (Ctrl+D)"), self.add_ethnic_groups, ["Ctrl+D"])
+        delete = QKeySequence(Qt.Key.Key_Delete).toString(QKeySequence.SequenceFormat.NativeText)
+        self.clear_action = action(self.tr("Xoá giá trị") + "\t" + delete, self.clear_selection)
+        self.comment_action = action(self.tr("Ghi chú…"), self.edit_comment, ["Shift+F2"])
+        self.history_action = action(self.tr("Lịch sử giá trị…"), self.show_history, ["Ctrl+H"])
+        self.add_eth_action = action(self.tr("Thêm dân tộc…"), self.add_ethnic_groups, ["Ctrl+D"])
         self.remove_eth_action = action(self.tr("Bỏ dòng dân tộc này"), self.remove_ethnic_row)
         for act in (self.add_eth_action, self.remove_eth_action):
             act.setVisible(self._eth_editable)
@@ -220,7 +234,44 @@ class FormView(EntryCommands, QWidget):
             act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(act)
         action(self.tr("Đi tới chỉ tiêu"), self.header.focus_jump, ["Ctrl+G"], on_view=False)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._show_context_menu)
+
+    def context_menu(self, index: QModelIndex) -> QMenu:
+        """The right-click menu of a cell: only what applies there ("Bỏ dòng dân tộc này" on the row of an
+        ethnic group the officer added, nowhere else)."""
+        menu = QMenu(self.view)
+        groups = [
+            [self.copy_action, self.paste_action, self.clear_action],
+            [self.comment_action, self.history_action],
+            [self.undo_action, self.redo_action],
+        ]
+        if self._eth_editable:
+            groups.append(
+                [self.add_eth_action] + ([self.remove_eth_action] if self.eth_of_row(index.row()) else [])
+            )
+        for n, group in enumerate(groups):
+            if n:
+                menu.addSeparator()
+            menu.addActions(group)
+        return menu
+
+    def eth_of_row(self, r: int) -> str | None:
+        """The ethnic group (option code) of a grid row the officer can remove, else None."""
+        if not self._eth_editable or not 0 <= r < self.model.rowCount():
+            return None
+        row = self.model.row(r)
+        if row.kind != "data":
+            return None
+        return parse_key(row.option).get("eth")
+
+    def _show_context_menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if not index.isValid():
+            index = self.view.currentIndex()
+        menu = self.context_menu(index)
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     # -- public API (the shell) ------------------------------------------------------------------
     @property
@@ -364,8 +415,7 @@ class FormView(EntryCommands, QWidget):
         return True
 
     def _after_write(self) -> None:
-        if self.notice.property("level") == "error":
-            self.notify("info", "")
+        self.clear_notice()  # what it said was about the report before this write
         self._recheck_timer.start()
         self.changed.emit()
 
@@ -379,12 +429,15 @@ class FormView(EntryCommands, QWidget):
     def recheck(self) -> None:
         """Re-read the report's state and problems and show them (runs after each write)."""
         self._recheck_timer.stop()
+        before = (self._report.state, self._report.revision_no, self._report.dirty)
         try:
             self._report = self._store.report_by_id(self._report_id)
             problems = self._store.check(self._report_id)
         except StoreError as exc:
             self.notify("error", exc.text(self._lang))
             return
+        if before != (self._report.state, self._report.revision_no, self._report.dirty):
+            self.clear_notice()  # the report changed (a sync, an import): what was said is old news
         if not self.finalize_asked:
             problems = as_typed(problems)
         if problems != self._problems or self._problems_stale:
@@ -460,15 +513,27 @@ class FormView(EntryCommands, QWidget):
             self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- feedback --------------------------------------------------------------------------------
-    def notify(self, level: str, text: str) -> None:
-        """Show a sentence under the grid ("error", "warning" or "info"; "" clears it)."""
+    def notify(self, level: str, text: str, cell: tuple[int, int] | None = None) -> None:
+        """Show a sentence under the grid ("error", "warning" or "info"; "" clears it).
+
+        It is replaced by the next one and cleared when it stops being true (see
+        :data:`NOTICE_TIMEOUT_MS`); ``cell`` names the cell it is about, when it is about one.
+        """
         self.notice.setText(text)
         self.notice.setProperty("level", level if text else "")
         self.notice.setStyleSheet(_NOTICE_STYLE.get(level, ""))
+        self._notice_cell = cell if text else None
+        self._notice_timer.stop()
+        if text and level != "error":
+            self._notice_timer.start(NOTICE_TIMEOUT_MS)
+
+    def clear_notice(self) -> None:
+        if self.notice.text():
+            self.notify("info", "")
 
     def _input_rejected(self, r: int, c: int, text: str, message: str) -> None:
         where = self.describe_cell(r, c)
-        self.notify("error", f"{where}: {message}")
+        self.notify("error", f"{where}: {message}", cell=(r, c))
         rect = self.view.visualRect(self.model.index(r, c))
         QToolTip.showText(self.view.viewport().mapToGlobal(rect.bottomLeft()), message, self.view)
 
@@ -513,6 +578,8 @@ class FormView(EntryCommands, QWidget):
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._declined_at = None
+        if self._notice_cell is not None and self._notice_cell != (current.row(), current.column()):
+            self.clear_notice()  # it was about the cell the cursor left
         self._panel_timer.start()  # the side panel follows on the next turn, not inside a keystroke
 
     def _show_current(self, force: bool) -> None:
