@@ -11,7 +11,7 @@ import functools
 import itertools
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Context, Decimal
 
 from dttsclient.core import rules
@@ -169,18 +169,7 @@ def as_typed(problems: list[Problem]) -> list[Problem]:
     """
     missing = [p for p in problems if p.code == "required" and p.is_error]
     shown = [p for p in problems if p not in missing]
-    shown.extend(
-        Problem(
-            severity=MISSING,
-            code=p.code,
-            indicator=p.indicator,
-            disagg=p.disagg,
-            message_vi="Chưa nhập (chỉ tiêu bắt buộc).",
-            message_en="Not entered yet (required).",
-            option=p.option,
-        )
-        for p in missing
-    )
+    shown.extend(replace(p, severity=MISSING) for p in missing)
     return shown
 
 

@@ -36,9 +36,10 @@ from dttsclient.ui.finalize_dialog import (
 from dttsclient.ui.form_commands import EntryCommands
 from dttsclient.ui.form_header import FormHeader
 from dttsclient.ui.form_list_model import completeness_text
+from dttsclient.ui.grid_fit import RowFitter
 from dttsclient.ui.grid_layout import build_layout, indicator_name, locate, rule_indicators
 from dttsclient.ui.grid_model import Change, GridModel
-from dttsclient.ui.grid_view import GridView
+from dttsclient.ui.grid_view import GROUP_ROW_HEIGHT, ROW_HEIGHT, GridView
 from dttsclient.ui.indicator_panel import IndicatorPanel
 from dttsclient.ui.problems_panel import ProblemsPanel
 from dttsclient.ui.undo import SetCellsCommand
@@ -121,6 +122,9 @@ class FormView(EntryCommands, QWidget):
         self._load_values()
         self.view.setModel(self.model)
         self.view.apply_layout()
+        self.row_fitter = RowFitter(self.view, ROW_HEIGHT, GROUP_ROW_HEIGHT)
+        self.row_fitter.attach(self.model)
+        self.row_fitter.refit_all()
         self.view.selectionModel().currentChanged.connect(self._current_changed)
         self._make_actions()
         self._update_state_bar()

@@ -394,6 +394,8 @@ class GridModel(QAbstractTableModel):
         if not problems:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
+            if all(p.is_missing for p in problems):
+                return self.tr("Chưa nhập (bắt buộc)")  # neutral and short; the tooltip says which
             first = problems[0].text(self._lang)
             more = len(problems) - 1
             return (
