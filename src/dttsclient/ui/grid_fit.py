@@ -25,6 +25,7 @@ MAX_LINES = 4
 
 _H_PADDING = 10  # the item's text margins and the grid line, left and right together
 _V_PADDING = 8
+_FONT_SLACK = 1.25  # how much wider than the grid's font a title's or a group's font can set a text
 
 
 class RowFitter(QObject):
@@ -104,15 +105,22 @@ class RowFitter(QObject):
                 if row.block >= 0 and layout.blocks[row.block].indicator.value_type == "text":
                     cells += self._text_cells(r, widths, message)
             for c, width in cells:
-                text = model.index(r, c).data()
+                if c == 0:
+                    text = row.label
+                elif c == message and not model.problems_at(r, message):
+                    continue  # no message on this row
+                else:
+                    text = model.index(r, c).data()
                 if not text or not isinstance(text, str):
                     continue
+                room = max(20, width - _H_PADDING)
+                if "\n" not in text and plain.horizontalAdvance(text) * _FONT_SLACK <= room:
+                    continue  # fits on one line even in a bold or larger font (most rows: no more work)
                 font = model.index(r, c).data(Qt.ItemDataRole.FontRole)
                 fm = plain
                 if isinstance(font, QFont):
                     key = font.key()
                     fm = metrics.get(key) or metrics.setdefault(key, QFontMetrics(font))
-                room = max(20, width - _H_PADDING)
                 if "\n" not in text and fm.horizontalAdvance(text) <= room:
                     continue
                 rect = fm.boundingRect(QRect(0, 0, room, 10_000), int(Qt.TextFlag.TextWordWrap), text)
