@@ -126,7 +126,7 @@
     </message>
     <message>
         <source>còn %1 chỉ tiêu bắt buộc chưa nhập</source>
-        <translation>%1 required indicator(s) not entered yet</translation>
+        <translation>%1 required still empty</translation>
     </message>
 </context>
 <context>
