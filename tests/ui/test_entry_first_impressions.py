@@ -7,8 +7,8 @@ long labels, messages and problem texts shown whole."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QFontMetrics, QKeySequence
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QContextMenuEvent, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from dttsclient.ui import form_view as form_view_module
@@ -213,6 +213,36 @@ def test_remove_ethnic_row_is_offered_only_on_ethnic_rows(qtbot, entry):
     menu = view.context_menu(model.index(eth_row, 1))
     next(a for a in menu.actions() if a.text() == remove).trigger()
     assert entry.store.eth_rows(entry.report_id) == ["02", "09"]
+
+
+def test_the_menu_opens_for_the_cell_clicked_or_with_the_menu_key_beside_the_current_cell(
+    qtbot, entry, monkeypatch
+):
+    view = open_form(qtbot, entry)
+    shown = []
+
+    def fake_exec(self, menu, pos):
+        shown.append((_menu_texts(menu), pos))
+
+    monkeypatch.setattr(type(view), "exec_menu", fake_exec)
+    grid = view.view
+    eth_row, _ = cell(view, "0101", "eth=08|sex=M")
+    grid.scrollTo(view.model.index(eth_row, 0))
+    click = grid.visualRect(view.model.index(eth_row, 0)).center()
+    QApplication.sendEvent(
+        grid.viewport(),
+        QContextMenuEvent(QContextMenuEvent.Reason.Mouse, click, grid.viewport().mapToGlobal(click)),
+    )
+    assert "Bỏ dòng dân tộc này" in shown[-1][0]
+    go(view, "0104")
+    far = QPoint(2, 2)
+    QApplication.sendEvent(
+        grid, QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, far, grid.mapToGlobal(far))
+    )
+    texts, pos = shown[-1]
+    assert "Bỏ dòng dân tộc này" not in texts and "Ghi chú…" in texts
+    r, c = cell(view, "0104")
+    assert pos == grid.viewport().mapToGlobal(grid.visualRect(view.model.index(r, c)).center())
 
 
 def test_remove_ethnic_row_is_never_offered_on_a_form_with_every_group(qtbot, tmp_path):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -240,6 +240,14 @@ class FormView(EntryCommands, QWidget):
         action(self.tr("Đi tới chỉ tiêu"), self.header.focus_jump, ["Ctrl+G"], on_view=False)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._show_context_menu)
+        self._menu_by_keyboard = False
+        self.view.installEventFilter(self)  # the Menu key: the menu of the current cell, shown beside it
+        self.view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.ContextMenu:
+            self._menu_by_keyboard = event.reason() == QContextMenuEvent.Reason.Keyboard
+        return super().eventFilter(watched, event)
 
     def context_menu(self, index: QModelIndex) -> QMenu:
         """The right-click menu of a cell: only what applies there ("Bỏ dòng dân tộc này" on the row of an
@@ -271,11 +279,16 @@ class FormView(EntryCommands, QWidget):
 
     def _show_context_menu(self, pos: QPoint) -> None:
         index = self.view.indexAt(pos)
-        if not index.isValid():
+        if self._menu_by_keyboard or not index.isValid():
             index = self.view.currentIndex()
+            pos = self.view.visualRect(index).center()
         menu = self.context_menu(index)
-        menu.exec(self.view.viewport().mapToGlobal(pos))
+        self.exec_menu(menu, self.view.viewport().mapToGlobal(pos))
         menu.deleteLater()
+
+    def exec_menu(self, menu: QMenu, global_pos: QPoint) -> None:
+        """Show a menu modally (one method, so a test can stand in for it)."""
+        menu.exec(global_pos)
 
     # -- public API (the shell) ------------------------------------------------------------------
     @property
