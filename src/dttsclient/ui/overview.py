@@ -11,7 +11,7 @@ from datetime import date
 from dttsclient.core import periods
 from dttsclient.core.model import Catalog
 from dttsclient.core.validate import completeness
-from dttsclient.store import OutboxItem, Report, Store
+from dttsclient.store import OutboxItem, Report, Store, StoreError
 from dttsclient.ui.form_list_model import FormRow, badge_of
 from dttsclient.ui.outbox_model import OutboxRow, row_from_item
 from dttsclient.ui.sync_view import DiffRow, ReturnedRow
@@ -72,7 +72,10 @@ def form_rows(store: Store, catalog: Catalog, unit: str, anchor: periods.Period,
         if report is None:
             done = completeness(catalog, form.code, {})
         else:
-            done = store.completeness(report.id)
+            try:
+                done = store.completeness(report.id)  # against the catalogue the report is pinned to
+            except StoreError:  # no pinned catalogue (yet): measure against the current one
+                done = completeness(catalog, form.code, store.cells(report.id))
             if item is not None and item.state in ("accepted", "late"):
                 receipt = item.receipt_no
         badge = badge_of(report, item)
