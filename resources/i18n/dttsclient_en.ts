@@ -177,6 +177,17 @@
     </message>
 </context>
 <context>
+    <name>Completeness</name>
+    <message>
+        <source>Đã nhập %1/%2 chỉ tiêu</source>
+        <translation>%1/%2 indicators entered</translation>
+    </message>
+    <message>
+        <source>còn %1 chỉ tiêu bắt buộc chưa nhập</source>
+        <translation>%1 required still empty</translation>
+    </message>
+</context>
+<context>
     <name>ConflictDialog</name>
     <message>
         <source>Hai bản khác nhau: %1</source>
@@ -466,10 +477,6 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <translation>State</translation>
     </message>
     <message>
-        <source>Đầy đủ</source>
-        <translation>Complete</translation>
-    </message>
-    <message>
         <source>Hạn nộp</source>
         <translation>Deadline</translation>
     </message>
@@ -484,6 +491,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     <message>
         <source>hôm nay</source>
         <translation>today</translation>
+    </message>
+    <message>
+        <source>Đã nhập</source>
+        <translation>Entered</translation>
     </message>
     <message>
         <source>Số biên nhận: %1</source>
@@ -509,20 +520,20 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <translation>Paste (blank cells in the pasted block are skipped)</translation>
     </message>
     <message>
-        <source>Xoá giá trị (Delete)</source>
-        <translation>Clear value (Delete)</translation>
+        <source>Xoá giá trị</source>
+        <translation>Clear value</translation>
     </message>
     <message>
-        <source>Ghi chú… (Shift+F2)</source>
-        <translation>Comment… (Shift+F2)</translation>
+        <source>Ghi chú…</source>
+        <translation>Comment…</translation>
     </message>
     <message>
-        <source>Lịch sử giá trị… (Ctrl+H)</source>
-        <translation>Value history… (Ctrl+H)</translation>
+        <source>Lịch sử giá trị…</source>
+        <translation>Value history…</translation>
     </message>
     <message>
-        <source>Thêm dân tộc… (Ctrl+D)</source>
-        <translation>Add ethnic group… (Ctrl+D)</translation>
+        <source>Thêm dân tộc…</source>
+        <translation>Add ethnic group…</translation>
     </message>
     <message>
         <source>Bỏ dòng dân tộc này</source>
@@ -613,10 +624,6 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <translation>Row %1 still holds values; clear them before removing the row.</translation>
     </message>
     <message>
-        <source>Đã nhập %1/%2 ô bắt buộc</source>
-        <translation>%1/%2 required cells entered</translation>
-    </message>
-    <message>
         <source>%1 lỗi</source>
         <translation>%1 error(s)</translation>
     </message>
@@ -681,6 +688,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     <message>
         <source>Kiểm tra</source>
         <translation>Check</translation>
+    </message>
+    <message>
+        <source>Chưa nhập (bắt buộc)</source>
+        <translation>Not entered yet (required)</translation>
     </message>
     <message>
         <source>%1 (và %2 vấn đề khác)</source>
@@ -1206,6 +1217,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <source>Cảnh báo</source>
         <translation>Warning</translation>
     </message>
+    <message>
+        <source>Chưa nhập</source>
+        <translation>Not entered</translation>
+    </message>
 </context>
 <context>
     <name>ProblemsPanel</name>
@@ -1216,6 +1231,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     <message>
         <source>Cần xem: %1 lỗi, %2 cảnh báo</source>
         <translation>To look at: %1 error(s), %2 warning(s)</translation>
+    </message>
+    <message>
+        <source>Còn %1 chỉ tiêu bắt buộc chưa nhập.</source>
+        <translation>%1 required indicator(s) not entered yet.</translation>
     </message>
 </context>
 <context>

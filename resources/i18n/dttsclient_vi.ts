@@ -177,6 +177,17 @@
     </message>
 </context>
 <context>
+    <name>Completeness</name>
+    <message>
+        <source>Đã nhập %1/%2 chỉ tiêu</source>
+        <translation>Đã nhập %1/%2 chỉ tiêu</translation>
+    </message>
+    <message>
+        <source>còn %1 chỉ tiêu bắt buộc chưa nhập</source>
+        <translation>còn %1 chỉ tiêu bắt buộc chưa nhập</translation>
+    </message>
+</context>
+<context>
     <name>ConflictDialog</name>
     <message>
         <source>Hai bản khác nhau: %1</source>
@@ -466,10 +477,6 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <source>Đầy đủ</source>
-        <translation>Đầy đủ</translation>
-    </message>
-    <message>
         <source>Hạn nộp</source>
         <translation>Hạn nộp</translation>
     </message>
@@ -484,6 +491,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     <message>
         <source>hôm nay</source>
         <translation>hôm nay</translation>
+    </message>
+    <message>
+        <source>Đã nhập</source>
+        <translation>Đã nhập</translation>
     </message>
     <message>
         <source>Số biên nhận: %1</source>
@@ -509,20 +520,20 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <translation>Dán (ô trống trong khối dán được bỏ qua)</translation>
     </message>
     <message>
-        <source>Xoá giá trị (Delete)</source>
-        <translation>Xoá giá trị (Delete)</translation>
+        <source>Xoá giá trị</source>
+        <translation>Xoá giá trị</translation>
     </message>
     <message>
-        <source>Ghi chú… (Shift+F2)</source>
-        <translation>Ghi chú… (Shift+F2)</translation>
+        <source>Ghi chú…</source>
+        <translation>Ghi chú…</translation>
     </message>
     <message>
-        <source>Lịch sử giá trị… (Ctrl+H)</source>
-        <translation>Lịch sử giá trị… (Ctrl+H)</translation>
+        <source>Lịch sử giá trị…</source>
+        <translation>Lịch sử giá trị…</translation>
     </message>
     <message>
-        <source>Thêm dân tộc… (Ctrl+D)</source>
-        <translation>Thêm dân tộc… (Ctrl+D)</translation>
+        <source>Thêm dân tộc…</source>
+        <translation>Thêm dân tộc…</translation>
     </message>
     <message>
         <source>Bỏ dòng dân tộc này</source>
@@ -613,10 +624,6 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <translation>Dòng %1 còn số liệu; xoá các số liệu của dòng trước khi bỏ dòng.</translation>
     </message>
     <message>
-        <source>Đã nhập %1/%2 ô bắt buộc</source>
-        <translation>Đã nhập %1/%2 ô bắt buộc</translation>
-    </message>
-    <message>
         <source>%1 lỗi</source>
         <translation>%1 lỗi</translation>
     </message>
@@ -681,6 +688,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     <message>
         <source>Kiểm tra</source>
         <translation>Kiểm tra</translation>
+    </message>
+    <message>
+        <source>Chưa nhập (bắt buộc)</source>
+        <translation>Chưa nhập (bắt buộc)</translation>
     </message>
     <message>
         <source>%1 (và %2 vấn đề khác)</source>
@@ -1206,6 +1217,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <source>Cảnh báo</source>
         <translation>Cảnh báo</translation>
     </message>
+    <message>
+        <source>Chưa nhập</source>
+        <translation>Chưa nhập</translation>
+    </message>
 </context>
 <context>
     <name>ProblemsPanel</name>
@@ -1216,6 +1231,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     <message>
         <source>Cần xem: %1 lỗi, %2 cảnh báo</source>
         <translation>Cần xem: %1 lỗi, %2 cảnh báo</translation>
+    </message>
+    <message>
+        <source>Còn %1 chỉ tiêu bắt buộc chưa nhập.</source>
+        <translation>Còn %1 chỉ tiêu bắt buộc chưa nhập.</translation>
     </message>
 </context>
 <context>

@@ -228,14 +228,15 @@ def test_side_panel_shows_the_indicator_of_the_current_cell(qtbot, entry):
     assert ind.definition_vi.split()[0] in text
 
 
-def test_completeness_counts_required_cells(qtbot, entry):
+def test_completeness_counts_indicators_entered(qtbot, entry):
     view = open_form(qtbot, entry)
-    filled, expected = view.completeness()
-    # BM03 required: 0101 (3 groups × 2 sexes), 0102 (3), 0103 (2 sexes), 0104 (1)
-    assert (filled, expected) == (0, 12)
+    done = view.completeness()
+    # BM03: 11 indicators; required 0101, 0102, 0103, 0104 (one value makes an indicator entered)
+    assert (done.entered, done.total, done.missing_required) == (0, 11, ("0101", "0102", "0103", "0104"))
     go(view, "0104")
     type_into(view, "5")
-    assert view.completeness() == (1, 12)
+    done = view.completeness()
+    assert (done.entered, done.missing_required) == (1, ("0101", "0102", "0103"))
 
 
 def test_english_interface_smoke(qtbot, tmp_path):

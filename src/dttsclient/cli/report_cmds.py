@@ -13,6 +13,7 @@ from dttsclient.core.catalog import load_catalog
 from dttsclient.core.errors import DttsError, ValueInputError
 from dttsclient.core.labels import local_time_label
 from dttsclient.core.model import Catalog, Form
+from dttsclient.core.validate import Completeness, completeness
 from dttsclient.store import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTLY = 0, 1, 2, 3
@@ -278,14 +279,29 @@ def cmd_values_set(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
     return EXIT_OK
 
 
+def completeness_line(done: Completeness, out: Output) -> str:
+    """ "Đã nhập 6/11 chỉ tiêu · còn 2 chỉ tiêu bắt buộc chưa nhập (0101, 0102)" (as the app says it)."""
+    text = out.t(
+        f"Đã nhập {done.entered}/{done.total} chỉ tiêu", f"Entered {done.entered}/{done.total} indicators"
+    )
+    if done.missing_required:
+        codes = ", ".join(done.missing_required)
+        n = len(done.missing_required)
+        text += out.t(
+            f" · còn {n} chỉ tiêu bắt buộc chưa nhập ({codes})",
+            f" · {n} required indicator(s) not entered ({codes})",
+        )
+    return text
+
+
 def cmd_values_show(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
     with open_store(data_dir) as store:
         unit = resolve_unit(ns, store)
         report = store.report(unit, ns.form, ns.period)
         if report is None:
             catalog = require_catalog(store)
-            resolve_form(catalog, ns.form, ns.period)
-            doc = {"report": None, "cells": [], "errors": [], "warnings": []}
+            done = completeness(catalog, resolve_form(catalog, ns.form, ns.period).code, {})
+            doc = {"report": None, "cells": [], "errors": [], "warnings": [], "completeness": done.to_json()}
             out.result(
                 doc,
                 out.t(
@@ -298,6 +314,7 @@ def cmd_values_show(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
         cells = store.cells(report.id)
         comments = store.comments(report.id)
         problems = store.check(report.id)
+        done = store.completeness(report.id)
         outbox = [o for o in store.outbox() if o.report_id == report.id]
     form = catalog.form(ns.form)
     order = {i.code: n for n, i in enumerate(catalog.form_indicators(form))}
@@ -328,11 +345,13 @@ def cmd_values_show(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
         ],
         "errors": [p.to_json() for p in problems if p.is_error],
         "warnings": [p.to_json() for p in problems if not p.is_error],
+        "completeness": done.to_json(),
     }
     lines = [
         f"{unit} / {form.code} {form.name_vi if out.lang == 'vi' else form.name_en} / {ns.period} — "
         + out.t("trạng thái", "state")
-        + f": {state_name(report.state, out)}"
+        + f": {state_name(report.state, out)}",
+        completeness_line(done, out),
     ]
     for c in cell_docs:
         name = catalog.indicator(c["code"]).name_vi if catalog.has_indicator(c["code"]) else ""

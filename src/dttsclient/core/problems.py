@@ -10,7 +10,9 @@ class Problem:
     """One validation finding.
 
     Attributes:
-        severity: "error" (blocks finalize) or "warning" (needs a reason at finalize).
+        severity: "error" (blocks finalize) or "warning" (needs a reason at finalize); the entry page
+            also shows "missing" — a required indicator not entered yet, before the officer asks to
+            finalize (see :func:`dttsclient.core.validate.as_typed`); it never leaves the client.
         code: the rule code, or one of "required", "type", "min", "max" for per-value checks.
         indicator: the indicator code the finding is about ("" when a rule spans several).
         disagg: the disaggregation key of the cell ("" for the indicator's total or a single value).
@@ -35,3 +37,15 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
+
+    @property
+    def is_missing(self) -> bool:
+        """A required indicator not entered yet, shown as "chưa nhập" (not an error until finalize)."""
+        return self.severity == MISSING
+
+
+MISSING = "missing"

@@ -11,13 +11,14 @@ import functools
 import itertools
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from decimal import Context, Decimal
 
 from dttsclient.core import rules
 from dttsclient.core.disagg import dimension_name, make_key, parse_key
 from dttsclient.core.errors import IdentifierError, RuleSyntaxError, ValueInputError
 from dttsclient.core.model import Catalog, Indicator, Rule
-from dttsclient.core.problems import Problem
+from dttsclient.core.problems import MISSING, Problem
 from dttsclient.core.values import check_value, to_decimal
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def check_report(
         own = cells.get(ind.code, ())
         for disagg, canonical in own:
             problems.extend(check_value(ind, canonical, disagg))
-        if ind.required and not own:
+        if ind.required and not _entered(cells, ind.code):
             problems.append(_required(ind))
     for code, own in cells.items():
         if code not in rank and catalog.has_indicator(code):
@@ -85,6 +86,66 @@ def check_report(
     return problems
 
 
+@dataclass(frozen=True)
+class Completeness:
+    """How much of a report is entered: the one definition every screen and command uses.
+
+    An indicator counts as entered when at least one of its cells has a value (the same test that makes
+    a required indicator pass at finalize, see :func:`check_report`).
+
+    Attributes:
+        entered: indicators of the form with at least one value.
+        total: indicators of the form.
+        missing_required: codes of the required indicators that have no value yet, in form order.
+    """
+
+    entered: int
+    total: int
+    missing_required: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        """Every required indicator has a value (finalize will not block on a missing one)."""
+        return not self.missing_required
+
+    def to_json(self) -> dict:
+        return {
+            "entered": self.entered,
+            "total": self.total,
+            "missing_required": list(self.missing_required),
+            "complete": self.complete,
+        }
+
+
+def completeness(
+    catalog: Catalog, form_code: str, values: Mapping[tuple[str, str], str | None]
+) -> Completeness:
+    """How much of one report is entered (see :class:`Completeness`).
+
+    Args:
+        catalog: the catalogue version the report is pinned to.
+        form_code: the report's form.
+        values: canonical values by (indicator code, disaggregation key); None or "" is no value.
+
+    Raises:
+        KeyError: the catalogue has no such form.
+    """
+    indicators = catalog.form_indicators(catalog.form(form_code))
+    cells = _index(values)
+    return Completeness(
+        entered=sum(1 for ind in indicators if _entered(cells, ind.code)),
+        total=len(indicators),
+        missing_required=tuple(
+            ind.code for ind in indicators if ind.required and not _entered(cells, ind.code)
+        ),
+    )
+
+
+def _entered(cells: Mapping[str, list[tuple[str, str]]], code: str) -> bool:
+    """Whether an indicator has a value (:func:`_index` keeps only non-empty values)."""
+    return bool(cells.get(code))
+
+
 def _index(values: Mapping[tuple[str, str], str | None]) -> dict[str, list[tuple[str, str]]]:
     """Non-empty values grouped by indicator code, keys sorted within each code."""
     cells: dict[str, list[tuple[str, str]]] = {}
@@ -95,6 +156,21 @@ def _index(values: Mapping[tuple[str, str], str | None]) -> dict[str, list[tuple
     for own in cells.values():
         own.sort()
     return cells
+
+
+def as_typed(problems: list[Problem]) -> list[Problem]:
+    """The problems as the entry page shows them before the officer asks to finalize.
+
+    A required indicator without a value is not an error while the officer is still typing: its
+    "required" error becomes a neutral "chưa nhập" note (severity "missing"), listed after the errors
+    and warnings. Finalize still blocks on it (the store checks the problems of :func:`check_report`),
+    and the entry page shows it as an error again once the officer asked to finalize, the way DHIS2 runs
+    its validation on demand.
+    """
+    missing = [p for p in problems if p.code == "required" and p.is_error]
+    shown = [p for p in problems if p not in missing]
+    shown.extend(replace(p, severity=MISSING) for p in missing)
+    return shown
 
 
 def _required(ind: Indicator) -> Problem:

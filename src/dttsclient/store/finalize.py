@@ -23,6 +23,7 @@ from dttsclient.store.reports import ReportsMixin
 if TYPE_CHECKING:
     from dttsclient.core.model import Catalog
     from dttsclient.core.problems import Problem
+    from dttsclient.core.validate import Completeness
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +107,22 @@ class FinalizeMixin(ReportsMixin):
             ReportNotFound, NoCatalog: there is nothing to check against.
         """
         return self._problems(self._conn, self._report_row(report_id))
+
+    @guarded
+    def completeness(self, report_id: int) -> Completeness:
+        """How much of the report is entered (``core.validate.completeness`` against its pinned
+        catalogue): the figure the form list, the entry page and ``values show`` all show.
+
+        Raises:
+            ReportNotFound, NoCatalog, UnknownForm: there is nothing to measure against.
+        """
+        from dttsclient.core.validate import completeness
+
+        report = self._report_row(report_id)
+        catalog = self._report_catalog(report)
+        if not catalog.has_form(report.form):
+            raise UnknownForm(report.form)
+        return completeness(catalog, report.form, self._cells(self._conn, report.id))
 
     @guarded
     def finalize(

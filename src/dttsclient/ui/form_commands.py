@@ -154,8 +154,8 @@ class EntryCommands:
         """Remove the current ethnic-group row when none of its cells has a value."""
         cur = self.view.currentIndex()
         row = self.model.row(cur.row()) if cur.isValid() else None
-        eth = parse_key(row.option).get("eth") if row is not None and row.kind == "data" else None
-        if eth is None or self._form.eth_options != "present":
+        eth = self.eth_of_row(cur.row()) if row is not None else None
+        if eth is None:
             self.notify("warning", QCoreApplication.translate("FormView", "Chọn một dòng dân tộc để bỏ."))
             return
         if any(

@@ -124,8 +124,9 @@ class FormHeader(QWidget):
         lay.addLayout(row)
         lay.addWidget(self.state_bar)
 
-    def set_status(self, text: str) -> None:
+    def set_status(self, text: str, tooltip: str = "") -> None:
         self.status.setText(text)
+        self.status.setToolTip(tooltip)
 
     def set_state(self, lines: Sequence[str], can_finalize: bool, tooltip: str) -> None:
         """The state bar's lines (hidden when none) and whether Finalize can be pressed."""

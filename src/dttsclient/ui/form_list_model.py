@@ -45,6 +45,26 @@ def badge_text(key: str) -> str:
     return QCoreApplication.translate("Badges", BADGES[key][0])
 
 
+def completeness_text(
+    entered: int, total: int, missing_required: tuple[str, ...] | list[str], codes: bool = True
+) -> str:
+    """ "Đã nhập 6/11 chỉ tiêu · còn 2 chỉ tiêu bắt buộc chưa nhập (0101, 0102)" — said the same way on the
+    form list and on the entry page (``codes=False`` leaves out the codes in brackets)."""
+    text = (
+        QCoreApplication.translate("Completeness", "Đã nhập %1/%2 chỉ tiêu")
+        .replace("%1", str(entered))
+        .replace("%2", str(total))
+    )
+    if missing_required:
+        text += " · " + QCoreApplication.translate(
+            "Completeness", "còn %1 chỉ tiêu bắt buộc chưa nhập"
+        ).replace("%1", str(len(missing_required)))
+        if codes:
+            listed = ", ".join(missing_required[:8]) + (", …" if len(missing_required) > 8 else "")
+            text += f" ({listed})"
+    return text
+
+
 def badge_of(report: Report | None, latest: OutboxItem | None) -> str:
     """The badge of a report.
 
@@ -82,11 +102,13 @@ class FormRow:
         name: the form's name in the interface language.
         period: the period code shown ("2026Q3").
         badge: a key of :data:`BADGES`.
-        filled / total: indicators with a value / indicators of the form.
+        filled / total: indicators with a value / indicators of the form (see
+            :class:`~dttsclient.core.validate.Completeness`, the same figure the entry page shows).
         deadline: the period's deadline for this form.
         receipt: the hub's receipt number of the newest accepted submission.
         report_id: the local report, or None when none exists yet.
         review_comment: the reviewer's comment, when the report was returned.
+        missing_required: the required indicators that have no value yet.
     """
 
     form: str
@@ -100,6 +122,7 @@ class FormRow:
     report_id: int | None = None
     review_comment: str | None = None
     period_label: str = ""
+    missing_required: tuple[str, ...] = ()
 
     @property
     def completeness(self) -> float:
@@ -120,7 +143,7 @@ class FormListModel(RowsTableModel):
         QT_TRANSLATE_NOOP("FormListModel", "Tên biểu"),
         QT_TRANSLATE_NOOP("FormListModel", "Kỳ"),
         QT_TRANSLATE_NOOP("FormListModel", "Trạng thái"),
-        QT_TRANSLATE_NOOP("FormListModel", "Đầy đủ"),
+        QT_TRANSLATE_NOOP("FormListModel", "Đã nhập"),
         QT_TRANSLATE_NOOP("FormListModel", "Hạn nộp"),
     )
     COL_FORM, COL_NAME, COL_PERIOD, COL_BADGE, COL_COMPLETE, COL_DEADLINE = range(6)
@@ -188,7 +211,7 @@ class FormListModel(RowsTableModel):
         return f"{when} ({left})"
 
     def _tooltip(self, row: FormRow) -> str | None:
-        parts = []
+        parts = [completeness_text(row.filled, row.total, row.missing_required)]
         if row.receipt:
             parts.append(
                 QCoreApplication.translate("FormListModel", "Số biên nhận: %1").replace("%1", row.receipt)

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
+    QMenu,
     QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from dttsclient.core.disagg import parse_key
 from dttsclient.core.problems import Problem
+from dttsclient.core.validate import Completeness, as_typed, completeness
 from dttsclient.store import Store, StoreError
 from dttsclient.ui.finalize_dialog import (
     FinalizeDialog,
@@ -31,9 +34,11 @@ from dttsclient.ui.finalize_dialog import (
 )
 from dttsclient.ui.form_commands import EntryCommands
 from dttsclient.ui.form_header import FormHeader
+from dttsclient.ui.form_list_model import completeness_text
+from dttsclient.ui.grid_fit import RowFitter
 from dttsclient.ui.grid_layout import build_layout, indicator_name, locate, rule_indicators
 from dttsclient.ui.grid_model import Change, GridModel
-from dttsclient.ui.grid_view import GridView
+from dttsclient.ui.grid_view import GROUP_ROW_HEIGHT, ROW_HEIGHT, GridView
 from dttsclient.ui.indicator_panel import IndicatorPanel
 from dttsclient.ui.problems_panel import ProblemsPanel
 from dttsclient.ui.undo import SetCellsCommand
@@ -43,6 +48,11 @@ logger = logging.getLogger(__name__)
 RECHECK_DELAY_MS = 60
 """Problems are rechecked this long after the last write: a burst of keys or a paste is checked once,
 and typing never waits behind a check."""
+
+NOTICE_TIMEOUT_MS = 10_000
+"""An "info" or "warning" sentence under the grid (what just happened) goes away after this long; any
+notice also goes when the report changes after it, and one about a cell when the cursor leaves that cell.
+An "error" about the report (a write the store refused) stays until a write succeeds."""
 
 _NOTICE_STYLE = {
     "error": "color: #A4261D;",
@@ -83,7 +93,9 @@ class FormView(EntryCommands, QWidget):
         self._confirming = False
         self._problems: list[Problem] = []
         self._problems_stale = True  # the panels have not shown self._problems yet
-        self._required_keys: list[tuple[str, str]] | None = None
+        # Until the officer asks to finalize, a required indicator not entered yet is "chưa nhập" (neutral),
+        # not an error (core.validate.as_typed); from then on it shows as the error finalize reports.
+        self.finalize_asked = False
         self._shown_block = -2
         self._recheck_on_show = False
         self._shown_once = False
@@ -101,10 +113,17 @@ class FormView(EntryCommands, QWidget):
         self._panel_timer.setSingleShot(True)
         self._panel_timer.setInterval(0)
         self._panel_timer.timeout.connect(lambda: self._show_current(force=False))
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.clear_notice)
+        self._notice_cell: tuple[int, int] | None = None  # the cell a notice is about, if any
         self._build_ui()
         self._load_values()
         self.view.setModel(self.model)
         self.view.apply_layout()
+        self.row_fitter = RowFitter(self.view, ROW_HEIGHT, GROUP_ROW_HEIGHT)
+        self.row_fitter.attach(self.model)
+        self.row_fitter.refit_all()
         self.view.selectionModel().currentChanged.connect(self._current_changed)
         self._make_actions()
         self._update_state_bar()
@@ -197,14 +216,17 @@ class FormView(EntryCommands, QWidget):
                 self.view.addAction(act)
             return act
 
+        # A menu shows an action's shortcut by itself: the texts do not repeat it. Delete is a key of the
+        # grid (it must not become a shortcut that would steal it from an open editor): only shown.
         self.copy_action = action(self.tr("Sao chép"), self.copy_selection, [QKeySequence.StandardKey.Copy])
         self.paste_action = action(
             self.tr("Dán (ô trống trong khối dán được bỏ qua)"), self.paste, [QKeySequence.StandardKey.Paste]
         )
-        self.clear_action = action(self.tr("Xoá giá trị (Delete)"), self.clear_selection)
-        self.comment_action = action(self.tr("Ghi chú… (Shift+F2)"), self.edit_comment, ["Shift+F2"])
-        self.history_action = action(self.tr("Lịch sử giá trị… (Ctrl+H)"), self.show_history, ["Ctrl+H"])
-        self.add_eth_action = action(self.tr("Thêm dân tộc… (Ctrl+D)"), self.add_ethnic_groups, ["Ctrl+D"])
+        delete = QKeySequence(Qt.Key.Key_Delete).toString(QKeySequence.SequenceFormat.NativeText)
+        self.clear_action = action(self.tr("Xoá giá trị") + "\t" + delete, self.clear_selection)
+        self.comment_action = action(self.tr("Ghi chú…"), self.edit_comment, ["Shift+F2"])
+        self.history_action = action(self.tr("Lịch sử giá trị…"), self.show_history, ["Ctrl+H"])
+        self.add_eth_action = action(self.tr("Thêm dân tộc…"), self.add_ethnic_groups, ["Ctrl+D"])
         self.remove_eth_action = action(self.tr("Bỏ dòng dân tộc này"), self.remove_ethnic_row)
         for act in (self.add_eth_action, self.remove_eth_action):
             act.setVisible(self._eth_editable)
@@ -216,7 +238,57 @@ class FormView(EntryCommands, QWidget):
             act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(act)
         action(self.tr("Đi tới chỉ tiêu"), self.header.focus_jump, ["Ctrl+G"], on_view=False)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._show_context_menu)
+        self._menu_by_keyboard = False
+        self.view.installEventFilter(self)  # the Menu key: the menu of the current cell, shown beside it
+        self.view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.ContextMenu:
+            self._menu_by_keyboard = event.reason() == QContextMenuEvent.Reason.Keyboard
+        return super().eventFilter(watched, event)
+
+    def context_menu(self, index: QModelIndex) -> QMenu:
+        """The right-click menu of a cell: only what applies there ("Bỏ dòng dân tộc này" on the row of an
+        ethnic group the officer added, nowhere else)."""
+        menu = QMenu(self.view)
+        groups = [
+            [self.copy_action, self.paste_action, self.clear_action],
+            [self.comment_action, self.history_action],
+            [self.undo_action, self.redo_action],
+        ]
+        if self._eth_editable:
+            groups.append(
+                [self.add_eth_action] + ([self.remove_eth_action] if self.eth_of_row(index.row()) else [])
+            )
+        for n, group in enumerate(groups):
+            if n:
+                menu.addSeparator()
+            menu.addActions(group)
+        return menu
+
+    def eth_of_row(self, r: int) -> str | None:
+        """The ethnic group (option code) of a grid row the officer can remove, else None."""
+        if not self._eth_editable or not 0 <= r < self.model.rowCount():
+            return None
+        row = self.model.row(r)
+        if row.kind != "data":
+            return None
+        return parse_key(row.option).get("eth")
+
+    def _show_context_menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if self._menu_by_keyboard or not index.isValid():
+            index = self.view.currentIndex()
+            pos = self.view.visualRect(index).center()
+        menu = self.context_menu(index)
+        self.exec_menu(menu, self.view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def exec_menu(self, menu: QMenu, global_pos: QPoint) -> None:
+        """Show a menu modally (one method, so a test can stand in for it)."""
+        menu.exec(global_pos)
 
     # -- public API (the shell) ------------------------------------------------------------------
     @property
@@ -246,15 +318,9 @@ class FormView(EntryCommands, QWidget):
         self._revise_confirmed = False
         self.recheck()
 
-    def completeness(self) -> tuple[int, int]:
-        """(filled, expected) input cells of the form's required indicators (rows as shown now)."""
-        if self._required_keys is None:
-            layout = self.model.layout
-            required = {b.code for b in layout.blocks if b.indicator.required}
-            self._required_keys = [k for k in layout.cell_pos if k[0] in required]
-        value = self.model.value
-        filled = sum(1 for k in self._required_keys if value(k) is not None)
-        return filled, len(self._required_keys)
+    def completeness(self) -> Completeness:
+        """How much of the report is entered: the same figure as the form list's (``core.validate``)."""
+        return completeness(self._catalog, self._form.code, self.model.values())
 
     def focus_problem(self, problem: Problem) -> None:
         """Put the cursor on the cell (or the row) a problem is about."""
@@ -366,8 +432,7 @@ class FormView(EntryCommands, QWidget):
         return True
 
     def _after_write(self) -> None:
-        if self.notice.property("level") == "error":
-            self.notify("info", "")
+        self.clear_notice()  # what it said was about the report before this write
         self._recheck_timer.start()
         self.changed.emit()
 
@@ -381,19 +446,24 @@ class FormView(EntryCommands, QWidget):
     def recheck(self) -> None:
         """Re-read the report's state and problems and show them (runs after each write)."""
         self._recheck_timer.stop()
+        before = (self._report.state, self._report.revision_no, self._report.dirty)
         try:
             self._report = self._store.report_by_id(self._report_id)
             problems = self._store.check(self._report_id)
         except StoreError as exc:
             self.notify("error", exc.text(self._lang))
             return
+        if before != (self._report.state, self._report.revision_no, self._report.dirty):
+            self.clear_notice()  # the report changed (a sync, an import): what was said is old news
+        if not self.finalize_asked:
+            problems = as_typed(problems)
         if problems != self._problems or self._problems_stale:
             self._problems = problems
             self._problems_stale = False
             self.model.set_problems(problems, self._rule_refs)
             self.problems_panel.set_problems(problems)
         errors = sum(1 for p in problems if p.is_error)
-        warnings = len(problems) - errors
+        warnings = sum(1 for p in problems if p.is_warning)
         self._update_status(errors, warnings)
         self._update_state_bar()
         self._show_current(force=False)
@@ -408,6 +478,9 @@ class FormView(EntryCommands, QWidget):
         if not self.commit_pending():
             return  # the open cell holds text that is not a value: the officer fixes it first
         self.finalizeRequested.emit()
+        if not self.finalize_asked:
+            self.finalize_asked = True  # the validation on demand: missing required values are errors now
+            self.recheck()
         submission = FinalizeDialog.ask(self, self._store, self._report_id, self._lang)
         if submission is None:
             return
@@ -432,7 +505,6 @@ class FormView(EntryCommands, QWidget):
         self.model.set_layout(layout)
         self.view.apply_layout()
         self._shown_block = -2
-        self._required_keys = None
         self.model.set_problems(self._problems, self._rule_refs)
         place = self.model.place_of(key) if key else None
         target = (place.row, place.column) if place else self.view.target(0, 0, "first")
@@ -458,27 +530,39 @@ class FormView(EntryCommands, QWidget):
             self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- feedback --------------------------------------------------------------------------------
-    def notify(self, level: str, text: str) -> None:
-        """Show a sentence under the grid ("error", "warning" or "info"; "" clears it)."""
+    def notify(self, level: str, text: str, cell: tuple[int, int] | None = None) -> None:
+        """Show a sentence under the grid ("error", "warning" or "info"; "" clears it).
+
+        It is replaced by the next one and cleared when it stops being true (see
+        :data:`NOTICE_TIMEOUT_MS`); ``cell`` names the cell it is about, when it is about one.
+        """
         self.notice.setText(text)
         self.notice.setProperty("level", level if text else "")
         self.notice.setStyleSheet(_NOTICE_STYLE.get(level, ""))
+        self._notice_cell = cell if text else None
+        self._notice_timer.stop()
+        if text and level != "error":
+            self._notice_timer.start(NOTICE_TIMEOUT_MS)
+
+    def clear_notice(self) -> None:
+        if self.notice.text():
+            self.notify("info", "")
 
     def _input_rejected(self, r: int, c: int, text: str, message: str) -> None:
         where = self.describe_cell(r, c)
-        self.notify("error", f"{where}: {message}")
+        self.notify("error", f"{where}: {message}", cell=(r, c))
         self.view.mark_refused(r, c, message)
 
     def _update_status(self, errors: int, warnings: int) -> None:
-        filled, expected = self.completeness()
-        parts = []
-        if expected:
-            parts.append(
-                self.tr("Đã nhập %1/%2 ô bắt buộc").replace("%1", str(filled)).replace("%2", str(expected))
-            )
-        parts.append(self.tr("%1 lỗi").replace("%1", str(errors)))
-        parts.append(self.tr("%1 cảnh báo").replace("%1", str(warnings)))
-        self.header.set_status(" · ".join(parts))
+        done = self.completeness()
+        parts = [
+            completeness_text(done.entered, done.total, done.missing_required, codes=False),
+            self.tr("%1 lỗi").replace("%1", str(errors)),
+            self.tr("%1 cảnh báo").replace("%1", str(warnings)),
+        ]
+        self.header.set_status(
+            " · ".join(parts), completeness_text(done.entered, done.total, done.missing_required)
+        )
 
     def _update_state_bar(self) -> None:
         rep = self._report
@@ -510,6 +594,8 @@ class FormView(EntryCommands, QWidget):
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._declined_at = None
+        if self._notice_cell is not None and self._notice_cell != (current.row(), current.column()):
+            self.clear_notice()  # it was about the cell the cursor left
         self._panel_timer.start()  # the side panel follows on the next turn, not inside a keystroke
 
     def _show_current(self, force: bool) -> None:

@@ -9,7 +9,8 @@ hold the values — one per option of the ``sex`` dimension plus a computed tota
 column when the indicator has no ``sex`` dimension; the last column holds the message of a failing value.
 
 Rows, per group: a ``group`` title; per indicator either one ``single`` row (undisaggregated: name in
-column 0, the value in column 1) or a block: a ``title`` row (code, name, unit), a ``colhead`` row
+column 0, the value in the last value column — the column of the totals, never under another indicator's
+"Nam"/"Nữ" head; a text value spans every value column) or a block: a ``title`` row (code, name, unit), a ``colhead`` row
 (dimension names and the column options), one ``data`` row per combination of the row dimensions
 (ethnic groups present, areas …), and a computed ``total`` row when the indicator's values add up.
 An ``eth`` block of a form whose rows are the groups present shows a ``note`` row while it has none.
@@ -228,12 +229,17 @@ def build_layout(
 def _single(rows, spans, cell_pos, block: Block, b: int, lang: str, widest: int) -> None:
     ind = block.indicator
     r = len(rows)
-    rows.append(Row("single", b, indicator_title(ind, lang), keys=("",)))
+    if ind.value_type == "text" or widest == 1:
+        col = 1
+        if widest > 1:
+            spans.append((r, 1, 1, widest))
+    else:
+        col = widest  # one value is a total: it sits in the value/total column, not under a sex column
+    keys = (None,) * (col - 1) + ("",)
+    rows.append(Row("single", b, indicator_title(ind, lang), keys=keys))
     block.data_rows = [r]
     block.message_row = r
-    cell_pos[(ind.code, "")] = (r, 1)
-    if ind.value_type == "text" and widest > 1:
-        spans.append((r, 1, 1, widest))
+    cell_pos[(ind.code, "")] = (r, col)
 
 
 def _key(pairs: dict[str, str]) -> str:
@@ -366,5 +372,5 @@ def locate(layout: FormLayout, problem: Problem, rule_refs: dict[str, str]) -> P
             if all(have.get(d) == o for d, o in wanted.items()):
                 return Place(r, 0)
     if layout.rows[block.message_row].kind == "single":
-        return Place(block.message_row, 1)
+        return Place(*layout.cell_pos[(code, "")])
     return Place(block.message_row, 0)

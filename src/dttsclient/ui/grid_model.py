@@ -27,7 +27,7 @@ Writer = Callable[[list[Change]], bool]
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # (code, disagg) of an input cell, else None
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # the row kind: "group", "title", "data" …
-SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 3  # "error" | "warning" | "" for the cell or message
+SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 3  # "error" | "warning" | "missing" | "" for the cell or message
 COMMENT_ROLE = Qt.ItemDataRole.UserRole + 4  # the cell's comment text or ""
 VALUE_TYPE_ROLE = Qt.ItemDataRole.UserRole + 5  # the indicator's value type for input cells
 
@@ -40,13 +40,16 @@ _SEVERITY_RANK = {"error": 2, "warning": 1}
 
 
 def worst(problems: Iterable[Problem]) -> str:
-    """ "error" when any problem is an error, "warning" when any is a warning, else ""."""
+    """ "error" when any problem is an error, "warning" when any is a warning, "missing" when a required
+    indicator is only not entered yet, else ""."""
     best = ""
     for p in problems:
         if p.severity == "error":
             return "error"
         if p.severity == "warning":
             best = "warning"
+        elif p.severity == "missing" and not best:
+            best = "missing"
     return best
 
 
@@ -62,7 +65,12 @@ class _Palette:
         self.label_bg = QBrush(QColor("#F4F6F8"))  # labels and unused cells: only input cells are white
         self.note_fg = QBrush(QColor("#6B7780"))
         self.bg = {"error": QBrush(QColor("#FBE3E1")), "warning": QBrush(QColor("#FFF2D6"))}
-        self.fg = {"error": QBrush(QColor("#A4261D")), "warning": QBrush(QColor("#7A5200"))}
+        # "missing" (a required indicator not entered yet) is neutral: grey text, no coloured cell
+        self.fg = {
+            "error": QBrush(QColor("#A4261D")),
+            "warning": QBrush(QColor("#7A5200")),
+            "missing": QBrush(QColor("#6B7780")),
+        }
         self.bold = QFont()
         self.bold.setBold(True)
         self.group_font = QFont()
@@ -386,6 +394,8 @@ class GridModel(QAbstractTableModel):
         if not problems:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
+            if all(p.is_missing for p in problems):
+                return self.tr("Chưa nhập (bắt buộc)")  # neutral and short; the tooltip says which
             first = problems[0].text(self._lang)
             more = len(problems) - 1
             return (
@@ -410,7 +420,7 @@ class GridModel(QAbstractTableModel):
                 if r in self._row_problems and not any(
                     (r, col) in self._cell_problems for col in range(1, self._layout.value_cols + 1)
                 ):
-                    return self._pal.bg.get(worst(self._row_problems[r]))
+                    return self._pal.bg.get(worst(self._row_problems[r]), self._pal.label_bg)
                 return self._pal.label_bg
             return None
         if c == block.total_col:

@@ -114,7 +114,7 @@ class IndicatorPanel(QWidget):
         if where:
             parts.append(f"<p><b>{e(self.tr('Ô đang chọn'))}:</b> {e(where)}</p>")
         for p in problems:
-            colour = "#A4261D" if p.is_error else "#7A5200"
+            colour = "#A4261D" if p.is_error else "#7A5200" if p.is_warning else "#5B6770"
             parts.append(f"<p style='color:{colour}'>● {e(p.text(self._lang))}</p>")
         if comment:
             parts.append(f"<p><b>{e(self.tr('Ghi chú'))}:</b> {e(comment)}</p>")

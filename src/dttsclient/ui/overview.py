@@ -10,7 +10,8 @@ from datetime import date, timedelta
 
 from dttsclient.core import periods
 from dttsclient.core.model import Catalog
-from dttsclient.store import OutboxItem, Report, Store
+from dttsclient.core.validate import completeness
+from dttsclient.store import OutboxItem, Report, Store, StoreError
 from dttsclient.ui.form_list_model import FormRow, badge_of
 from dttsclient.ui.outbox_model import OutboxRow, row_from_item
 from dttsclient.ui.sync_view import DiffRow, ReturnedRow
@@ -75,12 +76,6 @@ def latest_items(store: Store) -> dict[int, OutboxItem]:
     return out
 
 
-def _filled(catalog: Catalog, form: str, cells: dict[tuple[str, str], str]) -> tuple[int, int]:
-    codes = [i.code for i in catalog.form_indicators(form)]
-    have = {code for code, _ in cells}
-    return sum(1 for c in codes if c in have), len(codes)
-
-
 def form_rows(
     store: Store,
     catalog: Catalog,
@@ -102,14 +97,18 @@ def form_rows(
         period = wanted[form.code]
         report = reports.get((form.code, period.code))
         item = latest.get(report.id) if report else None
-        filled, total = (0, len(catalog.form_indicators(form)))
         receipt = None
-        if report is not None:
-            filled, total = _filled(catalog, form.code, store.cells(report.id))
+        if report is None:
+            done = completeness(catalog, form.code, {})
+        else:
+            try:
+                done = store.completeness(report.id)  # against the catalogue the report is pinned to
+            except StoreError:  # no pinned catalogue (yet): measure against the current one
+                done = completeness(catalog, form.code, store.cells(report.id))
             if item is not None and item.state in ("accepted", "late"):
                 receipt = item.receipt_no
         badge = badge_of(report, item)
-        if badge == "draft" and filled == 0:
+        if badge == "draft" and done.entered == 0:
             badge = "empty"
         rows.append(
             FormRow(
@@ -117,8 +116,9 @@ def form_rows(
                 name=form.name_en if lang == "en" else form.name_vi,
                 period=period.code,
                 badge=badge,
-                filled=filled,
-                total=total,
+                filled=done.entered,
+                total=done.total,
+                missing_required=done.missing_required,
                 deadline=periods.deadline(period.code, form.deadline_days),
                 receipt=receipt,
                 report_id=report.id if report else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, QWidget
 
@@ -33,7 +33,11 @@ class ProblemsModel(RowsTableModel):
         super().__init__(parent)
         self._describe = describe
         self._lang = lang
-        self._fg = {"error": QBrush(QColor("#A4261D")), "warning": QBrush(QColor("#7A5200"))}
+        self._fg = {
+            "error": QBrush(QColor("#A4261D")),
+            "warning": QBrush(QColor("#7A5200")),
+            "missing": QBrush(QColor("#5B6770")),
+        }
 
     def set_rows(self, problems: Sequence[Problem]) -> None:
         """Replace every row: each problem with the name of its place."""
@@ -49,7 +53,12 @@ class ProblemsModel(RowsTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                level = self.tr("Lỗi") if problem.is_error else self.tr("Cảnh báo")
+                if problem.is_error:
+                    level = self.tr("Lỗi")
+                elif problem.is_warning:
+                    level = self.tr("Cảnh báo")
+                else:
+                    level = self.tr("Chưa nhập")
                 return f"{level}\n{where}"
             return problem.text(self._lang)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -76,6 +85,7 @@ class ProblemsPanel(QWidget):
         self._heading = QLabel(self)
         self._heading.setObjectName("problemsHeading")
         self._heading.setStyleSheet("font-weight: 600; padding: 4px 2px;")
+        self._heading.setWordWrap(True)
         self.view = QTableView(self)
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -87,6 +97,13 @@ class ProblemsPanel(QWidget):
         self.view.verticalHeader().hide()
         self.view.setColumnWidth(0, 120)
         self.view.horizontalHeader().setStretchLastSection(True)
+        # Rows as tall as their wrapped text at the list's current width: re-fitted when the panel is
+        # resized (a splitter, a maximized window), coalesced into one pass.
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.view.resizeRowsToContents)
+        self.view.horizontalHeader().sectionResized.connect(lambda *_: self._fit_timer.start())
         self.view.clicked.connect(self._activate)
         self.view.activated.connect(self._activate)
         lay = QVBoxLayout(self)
@@ -98,15 +115,19 @@ class ProblemsPanel(QWidget):
     def set_problems(self, problems: Sequence[Problem]) -> None:
         self.model.set_rows(problems)
         errors = sum(1 for p in problems if p.is_error)
-        warnings = len(problems) - errors
-        if not problems:
-            self._heading.setText(self.tr("Không có lỗi hay cảnh báo nào."))
+        warnings = sum(1 for p in problems if p.is_warning)
+        missing = sum(1 for p in problems if p.is_missing)
+        if not errors and not warnings:
+            text = self.tr("Không có lỗi hay cảnh báo nào.")
         else:
-            self._heading.setText(
+            text = (
                 self.tr("Cần xem: %1 lỗi, %2 cảnh báo")
                 .replace("%1", str(errors))
                 .replace("%2", str(warnings))
             )
+        if missing:
+            text += " " + self.tr("Còn %1 chỉ tiêu bắt buộc chưa nhập.").replace("%1", str(missing))
+        self._heading.setText(text)
         # Rows as tall as their text (the list changes only when the problems do).
         self.view.resizeRowsToContents()
 
