@@ -32,6 +32,7 @@ import math
 import re
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -159,6 +160,7 @@ class Accounts:
             type=Type.ID,
         )
         self.hashing = HashPool(config.hash_workers, config.hash_queue)
+        self._warned: dict[str, float] = {}  # throttled key → when it was last logged (monotonic)
 
     def close(self) -> None:
         """Stop the hashing threads."""
@@ -327,12 +329,22 @@ class Accounts:
         address: str = "",
     ) -> dict:
         """:meth:`login` for the HTTP API: the database work in the worker threads, the password hash on
-        :attr:`hashing`, awaited without holding a worker thread."""
-        now, row = await to_thread.run_sync(self._login_start, username, address)
-        checked = await self.hashing.run_async(self._check_password_hash, row, password)
-        return await to_thread.run_sync(
-            self._login_finish, now, username, row, checked, device_id, device_name, app_version, address
-        )
+        :attr:`hashing`, awaited without holding a worker thread.
+
+        A failed attempt (wrong password, throttled, busy) is answered after ``login_failure_delay``
+        seconds, awaited without holding a thread, so a client that retries at once (a password
+        sprayer, a flood) costs the hub a few requests a second instead of as many as it can send.
+        """
+        try:
+            now, row = await to_thread.run_sync(self._login_start, username, address)
+            checked = await self.hashing.run_async(self._check_password_hash, row, password)
+            return await to_thread.run_sync(
+                self._login_finish, now, username, row, checked, device_id, device_name, app_version, address
+            )
+        except (Throttled, Unauthorized):
+            if self.config.login_failure_delay > 0:
+                await asyncio.sleep(self.config.login_failure_delay)
+            raise
 
     def _login_start(self, username: str, address: str) -> tuple[datetime, Any]:
         """The time of the attempt and the user's row (None: unknown); throttled attempts stop here."""
@@ -578,13 +590,23 @@ class Accounts:
                     continue
                 free_at = min(parse_iso(recent[limit - 1]), now) + window
                 wait = max(1, math.ceil((free_at - now).total_seconds()))
-                logger.warning("login throttled for %s (%d s)", key, wait)
+                self._warn_throttled(key, wait)
                 raise Throttled(
                     "too_many_attempts",
                     f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {math.ceil(wait / 60)} phút.",
                     f"Too many failed logins. Try again in {math.ceil(wait / 60)} minute(s).",
                     retry_after=wait,
                 )
+
+    def _warn_throttled(self, key: str, wait: int) -> None:
+        """Log a throttled key at most once a minute, so that a flood does not flood the log too."""
+        moment = time.monotonic()
+        if moment - self._warned.get(key, -math.inf) < 60:
+            return
+        if len(self._warned) > 1000:
+            self._warned.clear()
+        self._warned[key] = moment
+        logger.warning("login throttled for %s (%d s)", key, wait)
 
     def _record_failure(self, username: str | None, address: str, now: datetime) -> None:
         """Count a failed login against the username and the address; purge rows out of the window."""

@@ -56,6 +56,8 @@ class HubConfig:
         hash_workers / hash_queue: password hashing runs on ``hash_workers`` threads of its own with at
             most ``hash_queue`` logins waiting; more get 429 at once. Peak hashing memory of a process
             is ``hash_workers × argon2_memory_cost``.
+        login_failure_delay: seconds an HTTP login that fails (wrong password, throttled, busy) waits before
+            its answer, without holding a thread: a client that retries at once is slowed down.
         clock_skew: seconds a stored time may lie ahead of the clock; a token issued or a failure recorded
             further in the future (the clock was ahead and has been set back) counts as void.
         clock: returns the current time (aware); tests inject one to be "after the deadline".
@@ -85,8 +87,9 @@ class HubConfig:
     argon2_time_cost: int = 2
     argon2_memory_cost: int = 19 * 1024
     argon2_parallelism: int = 1
-    hash_workers: int = 2
+    hash_workers: int = 1
     hash_queue: int = 16
+    login_failure_delay: float = 1.0
     clock_skew: int = 300
     clock: Callable[[], datetime] | None = None
     sqlite_synchronous: str = "FULL"

@@ -94,7 +94,9 @@ def test_failures_from_one_address_are_throttled_whatever_the_usernames(tmp_path
         assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_attempts"
         assert 0 < int(r.headers["Retry-After"]) <= 15 * 60
         # another address is not affected
-        assert hub.hub.accounts.login("officer_a", DEFAULT_PASSWORD, "pc-9", address="10.0.0.9")["access_token"]
+        assert hub.hub.accounts.login("officer_a", DEFAULT_PASSWORD, "pc-9", address="10.0.0.9")[
+            "access_token"
+        ]
         hub.clock.advance(15 * 60 + 1)
         assert token(hub, "officer_a").status_code == 200
 
@@ -105,7 +107,9 @@ def test_malformed_usernames_never_count_against_another_key(tmp_path):
         for _ in range(6):  # ":" is in no username: the name of an address key cannot be locked out
             assert token(hub, "ip:10.0.0.9", "wrong-password").status_code == 401
         assert all(key == "ip:127.0.0.1" for key, _at in failure_rows(hub))
-        assert hub.hub.accounts.login("officer_a", DEFAULT_PASSWORD, "pc-9", address="10.0.0.9")["access_token"]
+        assert hub.hub.accounts.login("officer_a", DEFAULT_PASSWORD, "pc-9", address="10.0.0.9")[
+            "access_token"
+        ]
 
 
 def test_failure_rows_of_unknown_names_are_purged(people):
