@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -226,3 +227,25 @@ def test_a_refresh_token_renewed_while_the_clock_was_ahead_is_void(people):
     people.clock.set(TEST_NOW + timedelta(hours=1))
     r = refresh(people, {"refresh_token": grant["refresh_token"], "device_id": "pc-1"})
     assert r.status_code == 401 and r.json()["error"]["code"] == "refresh_expired"
+
+
+def test_a_failed_login_is_answered_late_without_holding_a_thread(tmp_path):
+    with start_hub(tmp_path, clock=TEST_NOW, login_failure_delay=1.0) as hub:
+        hub.add_user("officer_a")
+        started = time.monotonic()
+        assert token(hub, "officer_a", "wrong-password").status_code == 401
+        assert time.monotonic() - started >= 1.0
+        started = time.monotonic()
+        assert token(hub, "officer_a").status_code == 200  # a right password is not slowed down
+        assert time.monotonic() - started < 1.0
+        # many failures at once wait side by side (asleep, not each in a thread), and ping is not held up
+        started = time.monotonic()
+        with ThreadPoolExecutor(50) as pool:
+            answers = [pool.submit(token, hub, f"guess_{i}", "wrong-password") for i in range(50)]
+            time.sleep(0.3)
+            ping_started = time.monotonic()
+            assert requests.get(hub.api + "/ping", timeout=TIMEOUT).status_code == 200
+            assert time.monotonic() - ping_started < 0.9
+            codes = Counter(f.result().status_code for f in answers)
+        assert set(codes) <= {401, 429} and codes[401] >= 1
+        assert time.monotonic() - started < 8
