@@ -161,6 +161,8 @@ class Accounts:
         )
         self.hashing = HashPool(config.hash_workers, config.hash_queue)
         self._warned: dict[str, float] = {}  # throttled key → when it was last logged (monotonic)
+        # made now, on the pool, so the first unknown username costs one hash like any other attempt
+        self.hashing.submit(lambda: self._dummy_hash)
 
     def close(self) -> None:
         """Stop the hashing threads."""
