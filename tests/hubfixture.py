@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_CATALOG = ROOT / "resources" / "catalog" / "sample.json"
 DEFAULT_PASSWORD = "mat-khau-thu-nghiem"
 FAST_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_cost": 8, "argon2_parallelism": 1}
+NO_LOGIN_DELAY = {"login_failure_delay": 0.0}  # tests of many wrong passwords need not wait 1 s for each
 ENV_POSTGRES = "DTTS_TEST_POSTGRES_URL"
 TIMEOUT = 30
 
@@ -494,6 +495,7 @@ def start_hub(tmp_path: Path, db_url: str | None = None, **config: Any) -> Runni
         clock = MutableClock(clock)
     settings = {
         **FAST_ARGON2,
+        **NO_LOGIN_DELAY,
         "environment": "test",
         "data_dir": data_dir,
         "sqlite_synchronous": "NORMAL",

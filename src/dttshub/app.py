@@ -166,13 +166,14 @@ def build_router() -> APIRouter:
     async def token(request: Request) -> Response:
         body = _obj(await json_body(request))
         username, password, device_id = _need_str(body, "username", "password", "device_id")
-        result = await run_in_threadpool(
-            _hub(request).accounts.login,
+        # login_async hashes on the accounts' own bounded pool, so a login flood never holds up ping
+        result = await _hub(request).accounts.login_async(
             username[:64],
             password,
             device_id[:128],
             str(body.get("device_name") or ""),
             str(body.get("app_version") or ""),
+            address=request.client.host if request.client else "",
         )
         return reply(request, result)
 

@@ -153,7 +153,7 @@ class Catalogs:
         stored = self.stored(catalog_id, version)
         if stored is None:
             return None
-        catalog = catalog_from_json(stored.to_json())
+        catalog = catalog_from_json(stored.to_json(), published=True)
         with self._lock:
             self._cache[key] = catalog
             while len(self._cache) > CACHE_SIZE:

@@ -50,7 +50,16 @@ class HubConfig:
             bundle limits, checked before anything is extracted.
         changes_page_size: reports per ``changes`` page (``more: true`` when there are more).
         login_max_failures / login_failure_window: throttling of ``auth/token`` per username.
-        argon2_time_cost / argon2_memory_cost (KiB) / argon2_parallelism: password hashing cost.
+        login_max_failures_per_address: the same per client address (any usernames).
+        argon2_time_cost / argon2_memory_cost (KiB) / argon2_parallelism: password hashing cost (OWASP's
+            m=19 MiB, t=2, p=1 by default: each hash in progress holds ``argon2_memory_cost`` KiB).
+        hash_workers / hash_queue: password hashing runs on ``hash_workers`` threads of its own with at
+            most ``hash_queue`` logins waiting; more get 429 at once. Peak hashing memory of a process
+            is ``hash_workers × argon2_memory_cost``.
+        login_failure_delay: seconds an HTTP login that fails (wrong password, throttled, busy) waits before
+            its answer, without holding a thread: a client that retries at once is slowed down.
+        clock_skew: seconds a stored time may lie ahead of the clock; a token issued or a failure recorded
+            further in the future (the clock was ahead and has been set back) counts as void.
         clock: returns the current time (aware); tests inject one to be "after the deadline".
         sqlite_synchronous: SQLite's ``synchronous`` pragma: "FULL" (every commit is on disk when the
             receipt goes out); test suites may use "NORMAL" for speed.
@@ -74,9 +83,14 @@ class HubConfig:
     changes_page_size: int = 200
     login_max_failures: int = 5
     login_failure_window: int = 15 * 60
-    argon2_time_cost: int = 3
-    argon2_memory_cost: int = 64 * 1024
-    argon2_parallelism: int = 4
+    login_max_failures_per_address: int = 30
+    argon2_time_cost: int = 2
+    argon2_memory_cost: int = 19 * 1024
+    argon2_parallelism: int = 1
+    hash_workers: int = 1
+    hash_queue: int = 16
+    login_failure_delay: float = 1.0
+    clock_skew: int = 300
     clock: Callable[[], datetime] | None = None
     sqlite_synchronous: str = "FULL"
 

@@ -61,6 +61,7 @@ class Hub:
         self.reviews = Reviews(self.db, config)
 
     def close(self) -> None:
+        self.accounts.close()
         self.db.dispose()
 
     @cached_property

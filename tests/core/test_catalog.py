@@ -317,6 +317,11 @@ CASES = {
         _set("rules", 1, expression="0201[area=C] <= 0101"),
         ("rules", 3, "expression", "'C' không phải là mã của chiều 'area'", "'C' is not an option of the dimension 'area'"),
     ),
+    "rule with a number shaped like a code": (
+        _set("rules", 0, expression="0102 <= 9999"),
+        ("rules", 2, "expression", "'9999' (ký tự thứ 9) có dạng mã chỉ tiêu nhưng không có chỉ tiêu nào mã 9999",
+         "if you mean the number, write 9999.0"),
+    ),
     "rule on a text indicator": (
         _set("rules", 0, expression="0106 <= 0101"),
         ("rules", 2, "expression", "'0106' là dạng chữ", "'0106' is text"),
@@ -373,6 +378,22 @@ def test_each_problem_is_reported_with_its_place(load, case):
         if part
     )
     assert problem.text("vi").startswith(place_vi + ": ")
+
+
+def test_a_number_written_so_it_cannot_be_a_code_loads(load):
+    data = small_catalog()
+    data["rules"][0]["expression"] = "0102 <= 9999.0 and 0102 >= 0"
+    assert load(data).rules[0].expression == "0102 <= 9999.0 and 0102 >= 0"
+
+
+def test_a_published_copy_with_a_code_shaped_number_still_loads():
+    # A catalogue published before the check (stored by a hub or a client) must keep loading.
+    data = small_catalog()
+    data["rules"][0]["expression"] = "0102 <= 9999"
+    with pytest.raises(CatalogError):
+        catalog_from_json(data)
+    catalog = catalog_from_json(data, published=True)
+    assert catalog.rules[0].expression == "0102 <= 9999"
 
 
 def test_the_example_of_catalog_md_word_for_word(load):

@@ -351,8 +351,32 @@ def test_rule_problems_text_indicator_and_a_code_that_reads_like_a_number():
     # With the catalogue's codes, 1001 is the indicator (group 10, item 01), not the number.
     assert rule_problems(cat, rule("R", "0101 > 1001")) == []
     assert rule_problems(cat, rule("R", "0101 > 1001[]")) == []
-    # A number-like word that is not a code stays a number.
-    assert rule_problems(cat, rule("R", "0101 > 1002")) == []
+    # A four-digit number that names no indicator is most likely a mistyped code: refused, with the way
+    # to write the number so that it cannot be a code.
+    [(vi, en)] = rule_problems(cat, rule("R", "0101 > 1002"))
+    assert vi == (
+        "'1002' (ký tự thứ 8) có dạng mã chỉ tiêu nhưng không có chỉ tiêu nào mã 1002: "
+        "nếu là mã chỉ tiêu, hãy sửa lại cho đúng; nếu là con số, hãy viết 1002.0"
+    )
+    assert en == (
+        "'1002' (character 8) looks like an indicator code but no indicator has the code 1002: "
+        "if it is a code, correct it; if you mean the number, write 1002.0"
+    )
+    # Numbers that cannot be codes stay numbers.
+    for expression in ("0101 > 1002.0", "0101 > 100", "0101 > 12345", "0101 > 0.5 * 1001"):
+        assert rule_problems(cat, rule("R", expression)) == [], expression
+
+
+def test_code_like_numbers():
+    from dttsclient.core.rules import code_like_numbers, parse
+
+    codes = frozenset({"1001", "0101"})
+    assert code_like_numbers("1001 <= 9999 and 0101 > 2026", codes) == [("9999", 8), ("2026", 24)]
+    # a word followed by "[" is always a code (reported as unknown if it is none); options are not numbers
+    assert code_like_numbers("0101[eth=1234] <= 9999[] + 9999.0 + 10000", codes) == []
+    assert code_like_numbers("0101 <= $", codes) == []  # a character the grammar does not know
+    # the parser still reads 9999.0 as the number 9999
+    assert parse("0101 <= 9999.0", codes) == parse("0101 <= 9999", codes)
 
 
 def test_a_code_that_reads_like_a_number_is_checked_as_the_indicator():

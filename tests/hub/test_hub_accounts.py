@@ -97,12 +97,16 @@ def test_access_token_expires_and_refresh_gives_a_new_one(tmp_path, db_url):
         assert r.status_code == 401
         # an access token is not a refresh token, and refresh tokens expire too
         r = requests.post(
-            hub.api + "/auth/refresh", json={"refresh_token": grant["access_token"]}, timeout=TIMEOUT
+            hub.api + "/auth/refresh",
+            json={"refresh_token": grant["access_token"], "device_id": "device-1"},
+            timeout=TIMEOUT,
         )
         assert r.status_code == 401 and r.json()["error"]["code"] == "refresh_invalid"
         hub.clock.advance(91 * 86400)
         r = requests.post(
-            hub.api + "/auth/refresh", json={"refresh_token": grant["refresh_token"]}, timeout=TIMEOUT
+            hub.api + "/auth/refresh",
+            json={"refresh_token": grant["refresh_token"], "device_id": "device-1"},
+            timeout=TIMEOUT,
         )
         assert r.status_code == 401 and r.json()["error"]["code"] == "refresh_expired"
 

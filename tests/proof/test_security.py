@@ -148,7 +148,8 @@ def test_no_password_or_token_in_the_profile_backups_bundles_or_logs(tmp_path, j
 
         tokens = issued_tokens(keyring_file)
         assert len(tokens) >= 3  # access + refresh from the login, a second access token from the refresh
-        assert all(hub.hub.accounts.refresh(t, None) for t in tokens if t.startswith("dtr_"))
+        (device,) = hub.hub.accounts.devices(USER)  # a refresh token works only on its own device
+        assert all(hub.hub.accounts.refresh(t, device["device_id"]) for t in tokens if t.startswith("dtr_"))
         secrets = [PASSWORD, *tokens]
         files = scanned_files([pc, stick])
         names = {p.name for p in files}

@@ -407,7 +407,9 @@ def _read_rules(sheet: RawSheet, problems: Problems, form_codes: set[str]) -> li
     return result
 
 
-def _check_rules(catalog: Catalog, rules: list[tuple[Rule, RawRow]], problems: Problems) -> None:
+def _check_rules(
+    catalog: Catalog, rules: list[tuple[Rule, RawRow]], problems: Problems, published: bool = False
+) -> None:
     """Syntax errors and unknown references of the rules, checked against the catalogue as read."""
     if not rules:
         return
@@ -428,18 +430,21 @@ def _check_rules(catalog: Catalog, rules: list[tuple[Rule, RawRow]], problems: P
                 "expression",
             )
             continue
-        for vi, en in validate.rule_problems(catalog, rule):
+        for vi, en in validate.rule_problems(catalog, rule, published=published):
             problems.add(vi, en, "rules", row.row, "expression")
 
 
 def catalog_from_tables(
-    sheets: Mapping[str, RawSheet | None], problems: Iterable[CatalogProblem] = ()
+    sheets: Mapping[str, RawSheet | None], problems: Iterable[CatalogProblem] = (), *, published: bool = False
 ) -> Catalog:
     """Check the tables of a catalogue and build it: the common end of both loaders.
 
     Args:
         sheets: the tables by sheet name (``None`` or absent for a sheet the file does not have).
         problems: problems the reader has already found (unreadable cells, duplicate headers …).
+        published: the tables are a copy of a catalogue already published (the hub's or a client's
+            store, a hub reply): checks that concern authoring only (a four-digit number in a rule that
+            names no indicator) are skipped, so a catalogue published before they existed still loads.
 
     Returns:
         The catalogue.
@@ -489,7 +494,7 @@ def catalog_from_tables(
         rules=tuple(rule for rule, _ in rules),
         extra_meta=tuple(meta.extra),
     )
-    _check_rules(catalog, rules, found)
+    _check_rules(catalog, rules, found, published)
     if found:
         order = {name: i for i, name in enumerate(SHEETS)}
         items = sorted(found.items, key=lambda p: (order.get(p.sheet or "", -1), p.row or 0))
@@ -554,14 +559,16 @@ def _json_tables(data: object) -> tuple[dict[str, RawSheet | None], list[Catalog
     return sheets, problems
 
 
-def catalog_from_json(data: dict) -> Catalog:
+def catalog_from_json(data: dict, *, published: bool = False) -> Catalog:
     """Build a catalogue from its JSON form, checking everything (see :func:`catalog_from_tables`).
+
+    ``published=True`` for a stored copy of a published catalogue (see :func:`catalog_from_tables`).
 
     Raises:
         CatalogError: with every problem found; places name the equivalent workbook sheet and row.
     """
     sheets, problems = _json_tables(data)
-    return catalog_from_tables(sheets, problems)
+    return catalog_from_tables(sheets, problems, published=published)
 
 
 def _entry(item: object, columns: Sequence[str]) -> dict[str, object]:

@@ -20,7 +20,9 @@ optional ``.`` and decimals (``5``, ``100``, ``0.5``, ``12.25``) — and an indi
 a code that reads like a number (``1001``) is written with brackets, ``1001[]`` (a word followed by
 ``[`` is always a code, and empty brackets mean the total). :func:`dttsclient.core.validate.rule_problems`
 refuses a rule whose number literal is also an indicator code, so the ambiguity is caught when the
-catalogue is loaded. An option is a word or ``*``.
+catalogue is loaded; it also refuses a four-digit number that names no indicator (``1102 <= 9999``: a
+mistyped code must not silently become a constant, see :func:`code_like_numbers`). An author who means
+the number writes it so it cannot be a code: ``9999.0``. An option is a word or ``*``.
 
 Types. Arithmetic works on numbers, ``and``/``or``/``not`` on conditions; mixing them, a rule that is not
 a condition, and chained comparisons (``a < b < c``; write ``a < b and b < c``) are syntax errors.
@@ -39,6 +41,7 @@ which is rounded to 40 significant digits. yes/no values count as 1 and 0; text 
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import operator
 import re
@@ -63,6 +66,7 @@ COMPARISONS = frozenset({"<", "<=", ">", ">=", "==", "!="})
 ARITHMETIC = frozenset({"+", "-", "*", "/"})
 
 _NUMBER_RE = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?")
+_CODE_SHAPE_RE = re.compile(r"[0-9]{4}")  # the shape of the catalogues' indicator codes
 _DIM_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _WORD_START = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _WORD_CHARS = _WORD_START | frozenset("_.")
@@ -503,6 +507,44 @@ def references(expr: Expr) -> list[Ref]:
         else:
             stack.extend(reversed(_children(node)))
     return list(out)
+
+
+def code_like_numbers(expression: str, codes: frozenset[str]) -> list[tuple[str, int]]:
+    """Number literals written like an indicator code (four digits, ``9999``) that name no indicator.
+
+    Such a word is a number to the parser, so a mistyped code would silently become a constant; the
+    catalogue loader reports each one. ``9999.0`` (or any decimal point) is plainly a number and is not
+    returned, nor is a word that is one of ``codes``, one followed by ``[`` (always a code) or an option
+    inside brackets.
+
+    Args:
+        expression: the rule as written.
+        codes: the catalogue's indicator codes.
+
+    Returns:
+        ``(word, 0-based character position)`` pairs in reading order; [] for a rule that does not
+        tokenize (its syntax error is reported instead).
+    """
+    try:
+        tokens = tokenize(expression)
+    except RuleSyntaxError:
+        return []
+    out = []
+    brackets = 0
+    for tok, nxt in itertools.pairwise(tokens):
+        if tok.kind == "op" and tok.text in ("[", "]"):
+            brackets += 1 if tok.text == "[" else -1
+            continue
+        if (
+            tok.kind == "word"
+            and brackets == 0
+            and _CODE_SHAPE_RE.fullmatch(tok.text)
+            and _NUMBER_RE.fullmatch(tok.text)
+            and tok.text not in codes
+            and not (nxt.kind == "op" and nxt.text == "[")
+        ):
+            out.append((tok.text, tok.pos))
+    return out
 
 
 def numbers(expr: Expr) -> list[Decimal]:

@@ -283,7 +283,7 @@ def read_setup_package(
     if not isinstance(account, dict) or not isinstance(catalog_json, dict):
         raise _fail("bad_json", "nội dung gói không đúng định dạng.", "the package content is malformed.")
     try:
-        catalog = catalog_from_json(catalog_json)
+        catalog = catalog_from_json(catalog_json, published=True)
     except CatalogError as exc:
         raise SetupPackageError(exc.message_vi, exc.message_en, "bad_catalog") from exc
     logger.info("setup package verified: %s for %s", server.get("server_id"), account.get("username"))

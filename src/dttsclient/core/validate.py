@@ -415,13 +415,20 @@ def _valid_option(dim: str, code: object) -> bool:
 # -- load-time checks ---------------------------------------------------------------------------------
 
 
-def rule_problems(catalog: Catalog, rule: Rule) -> list[tuple[str, str]]:
+def rule_problems(catalog: Catalog, rule: Rule, *, published: bool = False) -> list[tuple[str, str]]:
     """What is wrong with a rule's references, as (vi, en) fragments for the catalogue loader.
 
     Finds indicator codes the catalogue does not have, text indicators (they have no number),
     dimensions an indicator is not disaggregated by and options a dimension does not have. A word
-    written like a number is the indicator when the catalogue has that code. A rule that does not
-    parse gives its syntax error.
+    written like a number is the indicator when the catalogue has that code; a four-digit number that
+    names no indicator (``9999``) is refused too, since it is likely a mistyped code (the number is
+    written ``9999.0``). A rule that does not parse gives its syntax error.
+
+    Args:
+        catalog: the catalogue as read.
+        rule: the rule.
+        published: the rule comes from a catalogue already published (a stored copy): the four-digit
+            check, which concerns authoring only, is skipped so that an older catalogue still loads.
 
     Returns:
         The problems, each once, in the order found; [] for a rule that can be loaded.
@@ -436,6 +443,16 @@ def rule_problems(catalog: Catalog, rule: Rule) -> list[tuple[str, str]]:
             )
         ]
     out: list[tuple[str, str]] = []
+    shaped = [] if published else rules.code_like_numbers(rule.expression, catalog.indicator_codes)
+    for word, pos in shaped:
+        out.append(
+            (
+                f"'{word}' (ký tự thứ {pos + 1}) có dạng mã chỉ tiêu nhưng không có chỉ tiêu nào mã {word}: "
+                f"nếu là mã chỉ tiêu, hãy sửa lại cho đúng; nếu là con số, hãy viết {word}.0",
+                f"'{word}' (character {pos + 1}) looks like an indicator code but no indicator has the code "
+                f"{word}: if it is a code, correct it; if you mean the number, write {word}.0",
+            )
+        )
     for ref in rules.references(expr):
         if not catalog.has_indicator(ref.code):
             out.append(

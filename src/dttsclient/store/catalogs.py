@@ -102,7 +102,7 @@ class CatalogsMixin(StoreBase):
                 raise NoCatalog(f"{catalog_id} v{version}")
             from dttsclient.core.catalog import catalog_from_json
 
-            info = CatalogInfo(catalog_from_json(json.loads(row[0])))
+            info = CatalogInfo(catalog_from_json(json.loads(row[0]), published=True))
             self._catalogs[key] = info
         return info
 

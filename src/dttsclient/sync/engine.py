@@ -619,7 +619,7 @@ class SyncEngine:
         if not reply.modified:
             return False
         try:
-            catalog = catalog_from_json(reply.data or {})
+            catalog = catalog_from_json(reply.data or {}, published=True)
         except DttsError as exc:
             logger.warning("the hub's catalogue could not be loaded: %s", exc.message_en[:500])
             result.warnings.append(
