@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from dttsclient.core.bounds import INT64_MAX, MAX_ID, MAX_SHORT, MAX_TOKEN
+from dttsclient.core.bounds import MAX_ID, MAX_REVISION, MAX_SHORT, MAX_TOKEN
 from dttsclient.core.errors import DttsError
 from dttshub.catalogs import etag_matches
 from dttshub.config import HubConfig
@@ -244,7 +244,7 @@ def build_router() -> APIRouter:
         account: AccountDep,
         hub: HubDep,
         catalog_id: Annotated[str | None, Query(max_length=MAX_ID)] = None,
-        version: Annotated[int | None, Query(ge=1, le=INT64_MAX)] = None,
+        version: Annotated[int | None, Query(ge=1, le=MAX_REVISION)] = None,
         if_none_match: Annotated[str | None, Header(max_length=1024)] = None,
     ) -> Response:
         """The current catalogue (or a given version), or 304 when ``If-None-Match`` matches."""

@@ -2,7 +2,8 @@
 
 Request models are strict (no coercion: ``"1"`` is not an integer, ``true`` is not one either) and
 refuse unknown fields; every string, list and integer is bounded (:mod:`dttsclient.core.bounds`, shared
-with the client's pull), integers fit a signed 64-bit column. The hub's OpenAPI document
+with the client's pull), integers fit the hub's columns (``MAX_REVISION``: 32-bit INTEGER on
+PostgreSQL, within a signed 64-bit one). The hub's OpenAPI document
 (``/openapi.json``) is generated from these models.
 
 A batch is checked in two steps: the envelope (:class:`BatchRequest`: its items need only be objects
@@ -33,8 +34,8 @@ Stamp = _s(b.MAX_STAMP)
 Disagg = _s(b.MAX_DISAGG)
 CellValue = _s(b.MAX_VALUE)
 Text = _s(b.MAX_COMMENT)
-Int64 = Annotated[int, Field(ge=0, le=b.INT64_MAX)]
-Positive64 = Annotated[int, Field(ge=1, le=b.INT64_MAX)]
+Revision = Annotated[int, Field(ge=0, le=b.MAX_REVISION)]
+PositiveRevision = Annotated[int, Field(ge=1, le=b.MAX_REVISION)]
 
 
 class Strict(BaseModel):
@@ -97,11 +98,11 @@ class Submission(Strict):
     unit_list: Short = "vn-2025-07"
     form: Code
     period: _s(b.MAX_PERIOD, 1)
-    revision_no: Positive64
+    revision_no: PositiveRevision
     supersedes: Id | None = None
-    base_server_revision: Int64
+    base_server_revision: Revision
     catalog_id: Id
-    catalog_version: Positive64
+    catalog_version: PositiveRevision
     finalized_at: Stamp | None = None
     payload_sha256: _s(64, 64, b.SHA_PATTERN)
     values: Annotated[list[Cell], Field(max_length=b.MAX_CELLS)] | None = None
@@ -345,8 +346,12 @@ def describe(err: Any) -> tuple[str, str, str]:
         vi, en = "không được rỗng", "must not be empty"
     elif kind == "too_long":
         vi, en = f"có quá {ctx.get('max_length')} mục", f"has more than {ctx.get('max_length')} items"
-    elif kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
-        vi, en = "là số nằm ngoài khoảng cho phép", "is a number outside the allowed range"
+    elif kind in ("less_than_equal", "less_than"):
+        limit = ctx.get("le", ctx.get("lt"))
+        vi, en = f"là số lớn hơn mức cho phép ({limit})", f"is a number above the allowed maximum ({limit})"
+    elif kind in ("greater_than_equal", "greater_than"):
+        limit = ctx.get("ge", ctx.get("gt"))
+        vi, en = f"là số nhỏ hơn mức cho phép ({limit})", f"is a number below the allowed minimum ({limit})"
     elif kind.startswith("int_"):
         vi, en = "phải là số nguyên", "must be an integer"
     elif kind.startswith("string_pattern"):

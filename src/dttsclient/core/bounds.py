@@ -2,7 +2,8 @@
 
 The hub's pydantic models (:mod:`dttshub.protocol`) and the client's check of what it pulls
 (:func:`pulled_report_problem`) take their limits from here, so both sides agree on what a valid
-document is: every string, list and integer has a bound, and integers fit a signed 64-bit column.
+document is: every string, list and integer has a bound, and integers fit the hub's columns (32-bit INTEGER on
+PostgreSQL, so well within a signed 64-bit one).
 
 The limits are generous beside the largest real form (BM01: about 2,200 cells) and small beside what
 would hurt a 4 GB PC or the hub: a document within them costs a few tens of MB at most.
@@ -17,7 +18,10 @@ from typing import Any
 from dttsclient.core.values import MAX_TEXT
 
 INT64_MAX = 2**63 - 1
-"""Largest integer a BIGINT column holds: revision numbers, catalogue versions, server revisions."""
+"""Largest integer a BIGINT column holds."""
+MAX_REVISION = 2**31 - 1
+"""Largest revision number, base or server revision and catalogue version: what the hub's INTEGER columns
+hold on PostgreSQL (32-bit; SQLite's are 64-bit). Far beyond any real count, and within 64 bits."""
 
 MAX_ID = 64
 """Submission IDs, catalogue IDs (``ID_RE``)."""
@@ -76,7 +80,7 @@ def json_nodes(data: bytes) -> int:
 
 
 def _int_ok(value: Any, minimum: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and minimum <= value <= INT64_MAX
+    return isinstance(value, int) and not isinstance(value, bool) and minimum <= value <= MAX_REVISION
 
 
 def _str_ok(value: Any, max_len: int, empty: bool = True) -> bool:
