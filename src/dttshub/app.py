@@ -73,9 +73,14 @@ def version_tuple(text: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
-def get_hub(request: Request) -> Hub:
-    """The hub of the application (a dependency)."""
+def hub_of(request: Request) -> Hub:
+    """The hub of the application."""
     return request.app.state.hub
+
+
+async def get_hub(request: Request) -> Hub:
+    """The hub of the application (a dependency; ``async`` so it costs no trip through the thread pool)."""
+    return hub_of(request)
 
 
 HubDep = Annotated[Hub, Depends(get_hub)]
@@ -87,7 +92,7 @@ def reply(hub: Hub, doc: Mapping[str, Any], status: int = 200, headers: dict | N
 
 
 def error_reply(request: Request, exc: HubError) -> JSONResponse:
-    hub = get_hub(request)
+    hub = hub_of(request)
     body: dict[str, Any] = {"server_id": hub.server_id, "error": exc.to_json()}
     headers: dict[str, str] = {}
     if isinstance(exc, Throttled):
@@ -105,13 +110,13 @@ class HubRequest(Request):
 
     async def body(self) -> bytes:
         if not hasattr(self, "_body"):
-            cfg = get_hub(self).config
+            cfg = hub_of(self).config
             self._body = await read_body(self, cfg.max_request_bytes, cfg.max_decompressed_bytes)
         return self._body
 
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
-            self._json = parse_json(await self.body(), get_hub(self).config.max_json_nodes)
+            self._json = parse_json(await self.body(), hub_of(self).config.max_json_nodes)
         return self._json
 
 
@@ -157,7 +162,7 @@ class HubRoute(APIRoute):
         return handler
 
 
-def check_client(request: Request, hub: HubDep) -> None:
+async def check_client(request: Request, hub: HubDep) -> None:
     """426 for a ``dttsclient/<version>`` user agent older than ``min_client_version``."""
     m = UA_RE.search(request.headers.get("user-agent", "")[:256])
     if not m:
@@ -184,7 +189,7 @@ AccountDep = Annotated[Account, Depends(current_account)]
 
 async def bundle_body(request: Request) -> bytes:
     """The body of ``POST /bundles``: a zip, within the bundle limits (gzip also accepted)."""
-    cfg = get_hub(request).config
+    cfg = hub_of(request).config
     return await read_body(request, cfg.max_bundle_bytes, cfg.max_bundle_bytes)
 
 
