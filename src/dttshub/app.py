@@ -6,36 +6,58 @@ with an ``X-Server-Id`` header, and a 304 has no body). Errors are
 401 token or password (the ``code`` says why), 403 scope or role, 404, 413 too large, 426 client too
 old (the body also has ``min_client_version``), 429 with ``Retry-After``, 500 for a bug (logged).
 
-Database work runs in the thread pool (``run_in_threadpool``); the event loop only reads bodies.
+Every body is a model of :mod:`dttshub.protocol` (the hub serves the OpenAPI document made from them at
+``/openapi.json``, and a plain page listing the operations at ``/docs``: no Swagger UI, whose assets would
+come from a CDN). Handlers are plain ``def`` functions (FastAPI runs them in its thread pool, where the
+database work belongs); the hub and the caller's account come through ``Depends``. Bodies are read,
+gunzipped and counted within the hub's limits by the route class (:class:`HubRoute`).
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Callable, Coroutine, Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from dttsclient.core.bounds import MAX_ID, MAX_REVISION, MAX_SHORT, MAX_TOKEN
 from dttsclient.core.errors import DttsError
 from dttshub.catalogs import etag_matches
 from dttshub.config import HubConfig
 from dttshub.errors import BadRequest, Forbidden, HubError, Throttled, Unauthorized, UpgradeRequired
 from dttshub.http_body import parse_json, read_body
+from dttshub.protocol import (
+    BatchReply,
+    BatchRequest,
+    BundleReply,
+    CatalogReply,
+    ChangesReply,
+    ErrorReply,
+    PingReply,
+    RefreshRequest,
+    ReviewReply,
+    ReviewRequest,
+    StatusReply,
+    StatusRequest,
+    Submission,
+    TokenReply,
+    TokenRequest,
+    describe,
+)
 from dttshub.scope import ALL_UNITS, Account
 from dttshub.service import Hub
 
 logger = logging.getLogger(__name__)
 
 UA_RE = re.compile(r"dttsclient/([0-9][0-9A-Za-z.+-]*)")
-MAX_STATUS_IDS = 1000
 
 
 def version_tuple(text: str) -> tuple[int, ...]:
@@ -51,19 +73,26 @@ def version_tuple(text: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
-def _hub(request: Request) -> Hub:
+def hub_of(request: Request) -> Hub:
+    """The hub of the application."""
     return request.app.state.hub
 
 
-def reply(
-    request: Request, doc: Mapping[str, Any], status: int = 200, headers: dict | None = None
-) -> JSONResponse:
+async def get_hub(request: Request) -> Hub:
+    """The hub of the application (a dependency; ``async`` so it costs no trip through the thread pool)."""
+    return hub_of(request)
+
+
+HubDep = Annotated[Hub, Depends(get_hub)]
+
+
+def reply(hub: Hub, doc: Mapping[str, Any], status: int = 200, headers: dict | None = None) -> JSONResponse:
     """A JSON reply with the hub's ``server_id``."""
-    return JSONResponse({"server_id": _hub(request).server_id, **doc}, status_code=status, headers=headers)
+    return JSONResponse({"server_id": hub.server_id, **doc}, status_code=status, headers=headers)
 
 
 def error_reply(request: Request, exc: HubError) -> JSONResponse:
-    hub = _hub(request)
+    hub = hub_of(request)
     body: dict[str, Any] = {"server_id": hub.server_id, "error": exc.to_json()}
     headers: dict[str, str] = {}
     if isinstance(exc, Throttled):
@@ -75,14 +104,42 @@ def error_reply(request: Request, exc: HubError) -> JSONResponse:
     return JSONResponse(body, status_code=exc.status, headers=headers)
 
 
+class HubRequest(Request):
+    """A request whose body is read within the hub's limits: size as sent, gzip decompressed with a limit
+    (SYNC.md: bodies over 1 KB come gzip-compressed), and a budget of JSON nodes before parsing."""
+
+    async def body(self) -> bytes:
+        if not hasattr(self, "_body"):
+            cfg = hub_of(self).config
+            self._body = await read_body(self, cfg.max_request_bytes, cfg.max_decompressed_bytes)
+        return self._body
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = parse_json(await self.body(), hub_of(self).config.max_json_nodes)
+        return self._json
+
+
 class HubRoute(APIRoute):
-    """A route whose expected failures become the JSON error of SYNC.md and whose bugs become a 500."""
+    """A route that reads bodies as :class:`HubRequest`, and whose expected failures become the JSON error
+    of SYNC.md and whose bugs become a 500.
+
+    A JSON body is read and parsed before FastAPI validates it against the route's model, so a body
+    over the limits is a 413 and broken JSON a 400 ``malformed_json``; a body without ``Content-Type``
+    is taken as JSON (as the hub always did).
+    """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         original = super().get_route_handler()
+        has_json_body = self.body_field is not None
 
         async def handler(request: Request) -> Response:
+            if has_json_body and "content-type" not in request.headers:
+                request.scope["headers"] = [*request.scope["headers"], (b"content-type", b"application/json")]
+            request = HubRequest(request.scope, request.receive)
             try:
+                if has_json_body:
+                    await request.json()
                 return await original(request)
             except HubError as exc:
                 return error_reply(request, exc)
@@ -105,12 +162,12 @@ class HubRoute(APIRoute):
         return handler
 
 
-async def check_client(request: Request) -> None:
+async def check_client(request: Request, hub: HubDep) -> None:
     """426 for a ``dttsclient/<version>`` user agent older than ``min_client_version``."""
-    m = UA_RE.search(request.headers.get("user-agent", ""))
+    m = UA_RE.search(request.headers.get("user-agent", "")[:256])
     if not m:
         return
-    minimum = _hub(request).config.min_client_version
+    minimum = hub.config.min_client_version
     if version_tuple(m.group(1)) < version_tuple(minimum):
         raise UpgradeRequired(
             "client_too_old",
@@ -119,80 +176,93 @@ async def check_client(request: Request) -> None:
         )
 
 
-async def authenticated(request: Request) -> Account:
-    """The account of the request's bearer token."""
+def current_account(request: Request, hub: HubDep) -> Account:
+    """The account of the request's bearer token (a dependency; 401 without a valid one)."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     token = token.strip() if scheme.lower() == "bearer" else ""
-    return await run_in_threadpool(_hub(request).accounts.authenticate, token or None)
+    return hub.accounts.authenticate(token[: MAX_TOKEN * 2] or None)
 
 
-async def json_body(request: Request) -> Any:
-    cfg = _hub(request).config
-    return parse_json(await read_body(request, cfg.max_request_bytes, cfg.max_decompressed_bytes))
+AccountDep = Annotated[Account, Depends(current_account)]
 
 
-def _obj(body: Any) -> dict:
-    if not isinstance(body, dict):
-        raise BadRequest(
-            "malformed_request", "Yêu cầu phải là một đối tượng JSON.", "The request must be a JSON object."
-        )
-    return body
+async def bundle_body(request: Request) -> bytes:
+    """The body of ``POST /bundles``: a zip, within the bundle limits (gzip also accepted)."""
+    cfg = hub_of(request).config
+    return await read_body(request, cfg.max_bundle_bytes, cfg.max_bundle_bytes)
 
 
-def _need_str(body: dict, *names: str) -> list[str]:
-    out = []
-    for name in names:
-        value = body.get(name)
-        if not isinstance(value, str) or not value:
-            raise BadRequest(
-                "missing_field",
-                f"Yêu cầu thiếu trường '{name}'.",
-                f"The request lacks the field '{name}'.",
-            )
-        out.append(value)
-    return out
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": ErrorReply, "description": "refused"} for status in statuses}
+
+
+AUTHED = (400, 401, 403, 413, 415, 426, 429)
+_BUNDLE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
 
 
 def build_router() -> APIRouter:
     """The ``/api/v1`` routes."""
-    router = APIRouter(route_class=HubRoute)
+    router = APIRouter(route_class=HubRoute, default_response_class=JSONResponse)
 
-    @router.get("/ping")
-    async def ping(request: Request) -> Response:
-        return reply(request, await run_in_threadpool(_hub(request).ping))
+    @router.get("/ping", response_model=None, responses={200: {"model": PingReply}, **_errors(426)})
+    def ping(hub: HubDep) -> Response:
+        """Who the hub is, its time and the oldest client it serves; the first call of every sync."""
+        return reply(hub, hub.ping())
 
-    @router.post("/auth/token")
-    async def token(request: Request) -> Response:
-        body = _obj(await json_body(request))
-        username, password, device_id = _need_str(body, "username", "password", "device_id")
+    @router.post(
+        "/auth/token",
+        response_model=None,
+        responses={200: {"model": TokenReply}, **_errors(400, 401, 413, 415, 426, 429)},
+    )
+    async def token(body: TokenRequest, hub: HubDep, request: Request) -> Response:
+        """Log in: a password for an access and a refresh token bound to the device."""
         # login_async hashes on the accounts' own bounded pool, so a login flood never holds up ping
-        result = await _hub(request).accounts.login_async(
-            username[:64],
-            password,
-            device_id[:128],
-            str(body.get("device_name") or ""),
-            str(body.get("app_version") or ""),
+        result = await hub.accounts.login_async(
+            body.username,
+            body.password,
+            body.device_id,
+            body.device_name or "",
+            body.app_version or "",
             address=request.client.host if request.client else "",
         )
-        return reply(request, result)
+        return reply(hub, result)
 
-    @router.post("/auth/refresh")
-    async def refresh(request: Request) -> Response:
-        body = _obj(await json_body(request))
-        (refresh_token,) = _need_str(body, "refresh_token")
-        device = body.get("device_id") if isinstance(body.get("device_id"), str) else None
-        return reply(request, await run_in_threadpool(_hub(request).accounts.refresh, refresh_token, device))
+    @router.post(
+        "/auth/refresh",
+        response_model=None,
+        responses={200: {"model": TokenReply}, **_errors(400, 401, 413, 415, 426, 429)},
+    )
+    def refresh(body: RefreshRequest, hub: HubDep) -> Response:
+        """A new access token for a refresh token."""
+        return reply(hub, hub.accounts.refresh(body.refresh_token, body.device_id))
 
-    @router.get("/catalog")
-    async def catalog(request: Request) -> Response:
-        await authenticated(request)
-        hub = _hub(request)
-        q = request.query_params
-        if q.get("catalog_id") and q.get("version", "").isdigit():
-            stored = await run_in_threadpool(hub.catalogs.stored, q["catalog_id"], int(q["version"]))
+    @router.get(
+        "/catalog",
+        response_model=None,
+        responses={
+            200: {"model": CatalogReply},
+            304: {"description": "not modified"},
+            **_errors(400, 401, 404, 426),
+        },
+    )
+    def catalog(
+        account: AccountDep,
+        hub: HubDep,
+        catalog_id: Annotated[str | None, Query(max_length=MAX_ID)] = None,
+        version: Annotated[int | None, Query(ge=1, le=MAX_REVISION)] = None,
+        if_none_match: Annotated[str | None, Header(max_length=1024)] = None,
+    ) -> Response:
+        """The current catalogue (or a given version), or 304 when ``If-None-Match`` matches."""
+        if catalog_id and version is not None:
+            stored = hub.catalogs.stored(catalog_id, version)
         else:
-            stored = await run_in_threadpool(hub.catalogs.current)
+            stored = hub.catalogs.current()
         if stored is None:
             raise HubError(
                 "no_catalog",
@@ -201,7 +271,7 @@ def build_router() -> APIRouter:
                 status=404,
             )
         headers = {"ETag": stored.etag, "Cache-Control": "no-cache"}
-        if etag_matches(request.headers.get("if-none-match"), stored.etag):
+        if etag_matches(if_none_match, stored.etag):
             return Response(status_code=304, headers=headers)
         doc = {
             "catalog_id": stored.catalog_id,
@@ -210,58 +280,70 @@ def build_router() -> APIRouter:
             "published_at": stored.published_at,
             "catalog": stored.to_json(),
         }
-        return reply(request, doc, headers=headers)
+        return reply(hub, doc, headers=headers)
 
-    @router.post("/submissions:batch")
-    async def batch(request: Request) -> Response:
-        account = await authenticated(request)
-        body = await json_body(request)
-        device = request.headers.get("x-device-id", "")
-        return reply(request, await run_in_threadpool(_hub(request).batch, account, body, device))
+    @router.post(
+        "/submissions:batch", response_model=None, responses={200: {"model": BatchReply}, **_errors(*AUTHED)}
+    )
+    def batch(request: Request, account: AccountDep, hub: HubDep, body: BatchRequest) -> Response:
+        """Submissions, each checked and stored on its own: always 200 with one result per item."""
+        return reply(hub, hub.batch(account, body, request.headers.get("x-device-id", "")))
 
-    @router.post("/submissions:status")
-    async def status(request: Request) -> Response:
-        account = await authenticated(request)
-        body = _obj(await json_body(request))
-        ids = body.get("ids")
-        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            raise BadRequest(
-                "malformed_request", "'ids' phải là danh sách mã.", "'ids' must be a list of IDs."
-            )
-        if len(ids) > MAX_STATUS_IDS:
-            raise BadRequest(
-                "too_many_ids",
-                f"Hỏi tối đa {MAX_STATUS_IDS} mã mỗi lần.",
-                f"Ask about at most {MAX_STATUS_IDS} IDs at a time.",
-            )
-        results = await run_in_threadpool(_hub(request).ingest.status, account, ids)
-        return reply(request, {"results": results})
+    @router.post(
+        "/submissions:status",
+        response_model=None,
+        responses={200: {"model": StatusReply}, **_errors(*AUTHED)},
+    )
+    def status(account: AccountDep, hub: HubDep, body: StatusRequest) -> Response:
+        """The stored result of each submission ID, or ``unknown``."""
+        return reply(hub, {"results": hub.ingest.status(account, body.ids)})
 
-    @router.get("/changes")
-    async def changes(request: Request) -> Response:
-        account = await authenticated(request)
-        q = request.query_params
-        limit = int(q["limit"]) if q.get("limit", "").isdigit() else None
-        page = await run_in_threadpool(
-            _hub(request).changes.since, account, q.get("since") or None, q.get("unit") or None, limit
-        )
-        return reply(request, page)
+    @router.get(
+        "/changes", response_model=None, responses={200: {"model": ChangesReply}, **_errors(*AUTHED, 404)}
+    )
+    def changes(
+        account: AccountDep,
+        hub: HubDep,
+        since: Annotated[str | None, Query(max_length=200)] = None,
+        unit: Annotated[str | None, Query(max_length=16)] = None,
+        limit: Annotated[int | None, Query(ge=1, le=100_000)] = None,
+    ) -> Response:
+        """The account's reports changed since a cursor (a page; ``more`` says ask again)."""
+        return reply(hub, hub.changes.since(account, since or None, unit or None, limit))
 
-    @router.post("/bundles")
-    async def bundles(request: Request) -> Response:
-        account = await authenticated(request)
-        hub = _hub(request)
-        data = await read_body(request, hub.config.max_bundle_bytes, hub.config.max_bundle_bytes)
-        device = request.headers.get("x-device-id", "")
-        return reply(request, await run_in_threadpool(hub.import_bundle, account, data, device))
+    @router.post(
+        "/bundles",
+        response_model=None,
+        responses={200: {"model": BundleReply}, **_errors(*AUTHED)},
+        openapi_extra=_BUNDLE_BODY,
+    )
+    def bundles(
+        request: Request, account: AccountDep, hub: HubDep, data: Annotated[bytes, Depends(bundle_body)]
+    ) -> Response:
+        """A courier bundle (``*.dttsgoi``): the same per-item results as a batch."""
+        return reply(hub, hub.import_bundle(account, data, request.headers.get("x-device-id", "")))
 
-    @router.get("/setup-package")
-    async def setup_package(request: Request) -> Response:
-        account = await authenticated(request)
-        hub = _hub(request)
-        target = await run_in_threadpool(_package_target, hub, account, request.query_params.get("user"))
+    @router.get(
+        "/setup-package",
+        response_model=None,
+        responses={
+            200: {
+                "description": "a signed setup package",
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+            },
+            **_errors(*AUTHED, 404),
+        },
+    )
+    def setup_package(
+        request: Request,
+        account: AccountDep,
+        hub: HubDep,
+        user: Annotated[str | None, Query(max_length=MAX_SHORT)] = None,
+    ) -> Response:
+        """A signed setup package for the caller (an admin: also for an account in its scope)."""
+        target = _package_target(hub, account, user)
         url = hub.config.public_url or str(request.base_url).rstrip("/")
-        data = await run_in_threadpool(hub.setup_package, target, url)
+        data = hub.setup_package(target, url)
         return Response(
             data,
             media_type="application/zip",
@@ -271,17 +353,15 @@ def build_router() -> APIRouter:
             },
         )
 
-    @router.post("/reviews")
-    async def reviews(request: Request) -> Response:
-        account = await authenticated(request)
-        body = _obj(await json_body(request))
-        unit, form, period, decision = _need_str(body, "unit", "form", "period", "decision")
-        comment = body.get("comment") or ""
-        sid = body.get("submission_id") if isinstance(body.get("submission_id"), str) else None
-        report = await run_in_threadpool(
-            _hub(request).reviews.review, account, unit, form, period, decision, comment, sid
+    @router.post(
+        "/reviews", response_model=None, responses={200: {"model": ReviewReply}, **_errors(*AUTHED, 404, 409)}
+    )
+    def reviews(account: AccountDep, hub: HubDep, body: ReviewRequest) -> Response:
+        """A reviewer accepts or returns a report."""
+        report = hub.reviews.review(
+            account, body.unit, body.form, body.period, body.decision, body.comment or "", body.submission_id
         )
-        return reply(request, {"report": report})
+        return reply(hub, {"report": report})
 
     return router
 
@@ -320,11 +400,23 @@ def create_app(config: HubConfig | Mapping[str, Any] | None = None, hub: Hub | N
     if not isinstance(config, HubConfig):
         config = HubConfig.from_mapping(config or {})
     hub = hub or Hub(config)
-    app = FastAPI(title="dttshub", openapi_url=None, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="dttshub sync API",
+        version="1",
+        description="The sync protocol between dttsclient and dttshub (SYNC.md); paths under /api/v1.",
+        openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.hub = hub
     # Replies (changes, catalogue) shrink several-fold on 2G links; requests decompresses them itself.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.include_router(build_router(), prefix="/api/v1", dependencies=[Depends(check_client)])
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(_docs_page(app.openapi()))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -341,8 +433,58 @@ def create_app(config: HubConfig | Mapping[str, Any] | None = None, hub: Hub | N
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors = exc.errors()
+        first = errors[0] if errors else {}
+        code = "missing_field" if first.get("type") == "missing" else "malformed_request"
+        if not first:
+            return error_reply(request, BadRequest(code, "Yêu cầu không hợp lệ.", "Malformed request."))
+        _, vi, en = describe({**first, "loc": tuple(first.get("loc", ()))[1:]})
         return error_reply(
-            request, BadRequest("malformed_request", "Yêu cầu không hợp lệ.", "Malformed request.")
+            request, BadRequest(code, f"Yêu cầu không hợp lệ: {vi}.", f"Malformed request: {en}.")
         )
 
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, made once; the batch's items are documented as full submissions."""
+    if app.openapi_schema is None:
+        from fastapi.openapi.utils import get_openapi
+
+        doc = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+        sub = Submission.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(sub.pop("$defs", {}))
+        schemas["Submission"] = sub
+        doc["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
+        for path, ops in doc["paths"].items():
+            for op in ops.values():
+                # the hub answers a body or parameter that fails its model with 400, never FastAPI's 422
+                op.get("responses", {}).pop("422", None)
+                if not path.endswith(("/ping", "/auth/token", "/auth/refresh")):
+                    op["security"] = [{"bearer": []}]
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        app.openapi_schema = doc
+    return app.openapi_schema
+
+
+def _docs_page(doc: Mapping[str, Any]) -> str:
+    """A plain HTML page listing the operations (no scripts, nothing fetched from elsewhere)."""
+    rows = []
+    for path, ops in doc.get("paths", {}).items():
+        for method, op in ops.items():
+            rows.append(
+                f"<tr><td><code>{html.escape(method.upper())}</code></td><td><code>{html.escape(path)}</code>"
+                f"</td><td>{html.escape(op.get('description') or op.get('summary') or '')}</td></tr>"
+            )
+    title = html.escape(doc.get("info", {}).get("title", "dttshub"))
+    return (
+        f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{title}</title></head><body>"
+        f"<h1>{title}</h1><p>{html.escape(doc.get('info', {}).get('description', ''))} "
+        f'The full contract, with every field and bound: <a href="/openapi.json">/openapi.json</a>.</p>'
+        f"<table border=1 cellpadding=4><tr><th>Method</th><th>Path</th><th>What</th></tr>{''.join(rows)}"
+        "</table></body></html>"
+    )

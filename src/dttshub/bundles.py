@@ -11,7 +11,9 @@ A bundle is a zip with ``manifest.json`` and one JSON file per submission, exact
 ``file`` may also be spelled ``name`` or ``path``; without it the member is ``submissions/<id>.json``
 or ``<id>.json``. Everything is checked before anything is ingested: safe names and sizes (see
 :func:`dttsclient.core.safezip.read_zip_safely`), every listed member present with its SHA-256,
-each member a submission whose ID is the listed one. A bundle failing any check is refused whole
+each member a submission whose ID is the listed one, and all of them within the hub's budget of JSON
+nodes (``max_json_nodes``, counted before parsing). Each document is then checked on its own against
+the protocol's model, like an item of a batch (a bad one is ``rejected``, the others go on). A bundle failing any check is refused whole
 (:class:`~dttshub.errors.BundleError`, 400); a good one gives one result per submission, exactly like a
 batch, and importing it again gives ``duplicate`` for each.
 """
@@ -22,6 +24,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from dttsclient.core.bounds import json_nodes
 from dttsclient.core.safezip import UnsafeZipError, read_zip_safely
 from dttsclient.core.setup_package import sha256_hex
 from dttshub.config import HubConfig
@@ -48,6 +51,14 @@ def _bad(code: str, vi: str, en: str) -> BundleError:
         code,
         f"Gói chuyển số liệu bị từ chối, chưa nhập gì: {vi}",
         f"The courier bundle was refused; nothing was imported: {en}",
+    )
+
+
+def _too_many(config: HubConfig) -> BundleError:
+    return _bad(
+        "bundle_too_large",
+        f"gói có quá nhiều mục (hơn {config.max_json_nodes:,}); hãy chia thành nhiều gói.",
+        f"the bundle holds too many items (over {config.max_json_nodes:,}); split it into several.",
     )
 
 
@@ -93,6 +104,9 @@ def read_bundle(data: bytes, config: HubConfig) -> Bundle:
         ) from exc
     if MANIFEST not in members:
         raise _bad("bundle_no_manifest", "thiếu manifest.json.", "manifest.json is missing.")
+    nodes = json_nodes(members[MANIFEST])
+    if nodes > config.max_json_nodes:
+        raise _too_many(config)
     try:
         manifest = json.loads(members[MANIFEST].decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -127,6 +141,9 @@ def read_bundle(data: bytes, config: HubConfig) -> Bundle:
                 f"tệp {name} đã bị thay đổi hoặc hỏng (sai mã SHA-256).",
                 f"the file {name} was altered or damaged (SHA-256 mismatch).",
             )
+        nodes += json_nodes(members[name])
+        if nodes > config.max_json_nodes:
+            raise _too_many(config)
         try:
             doc = json.loads(members[name].decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:

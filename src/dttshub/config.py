@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from dttsclient.core.bounds import MAX_JSON_NODES
 from dttshub.errors import ConfigError
 
 APP_NAME = "DTTSHub"
@@ -46,6 +47,8 @@ class HubConfig:
         max_request_bytes: largest request body as sent (413 above).
         max_decompressed_bytes: largest gzip-decompressed body (413 above).
         max_batch_items: most submissions in one batch (413 above: the client halves).
+        max_json_nodes: most objects and values one JSON body (or all of a bundle's documents) may
+            hold, counted before parsing (413 above): the memory budget of a request.
         max_bundle_bytes / bundle_member_bytes / bundle_total_bytes / bundle_max_members: courier
             bundle limits, checked before anything is extracted.
         changes_page_size: reports per ``changes`` page (``more: true`` when there are more).
@@ -74,11 +77,12 @@ class HubConfig:
     access_token_ttl: int = 3600
     refresh_token_ttl: int = 90 * 86400
     max_request_bytes: int = 8 * MiB
-    max_decompressed_bytes: int = 32 * MiB
+    max_decompressed_bytes: int = 16 * MiB
     max_batch_items: int = 200
+    max_json_nodes: int = MAX_JSON_NODES
     max_bundle_bytes: int = 64 * MiB
     bundle_member_bytes: int = 8 * MiB
-    bundle_total_bytes: int = 256 * MiB
+    bundle_total_bytes: int = 64 * MiB
     bundle_max_members: int = 5000
     changes_page_size: int = 200
     login_max_failures: int = 5

@@ -7,16 +7,13 @@ hub could not say which result belongs to which item). Any other problem of one 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from dttsclient.core.payload import CellKey, values_from_list
+from dttsclient.core.payload import CellKey
 from dttshub.errors import BadRequest
+from dttshub.protocol import check_submission
 
-ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
-SHA_RE = re.compile(r"[0-9a-f]{64}")
-UNIT_RE = re.compile(r"[0-9]{5}")
 KNOWN_UNIT_LISTS = ("vn-2025-07",)
 
 
@@ -92,78 +89,36 @@ def submission_ids(items: Any) -> list[str]:
     return ids
 
 
-def _field_error(name: str, expected_vi: str, expected_en: str) -> ItemRejected:
-    return reject(
-        "malformed_submission",
-        f"Bản nộp không hợp lệ: trường '{name}' phải là {expected_vi}.",
-        f"Malformed submission: field '{name}' must be {expected_en}.",
-    )
-
-
-def _int(doc: dict, name: str, minimum: int) -> int:
-    value = doc.get(name)
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise _field_error(name, f"số nguyên ≥ {minimum}", f"an integer ≥ {minimum}")
-    return value
-
-
-def _str(doc: dict, name: str, max_len: int = 64) -> str:
-    value = doc.get(name)
-    if not isinstance(value, str) or not value or len(value) > max_len:
-        raise _field_error(name, "chuỗi ký tự không rỗng", "a non-empty string")
-    return value
-
-
-def _list(doc: dict, name: str) -> list:
-    value = doc.get(name, [])
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise _field_error(name, "danh sách", "a list")
-    return value
-
-
-def parse_submission(doc: dict) -> SubmissionDoc:
-    """Check the types of a submission document.
+def parse_submission(doc: Any) -> SubmissionDoc:
+    """Check a submission document against the protocol's model (:class:`dttshub.protocol.Submission`).
 
     Raises:
-        ItemRejected: a field is missing or of the wrong type, a value is not a string, a cell repeats.
+        ItemRejected: a field is missing, unknown, of the wrong type or out of bounds (the errors name
+            each field); an unknown unit list; a cell that repeats.
     """
-    sid = doc.get("submission_id")
-    if not isinstance(sid, str) or not ID_RE.fullmatch(sid):
-        raise _field_error(
-            "submission_id", "mã gồm chữ, số và '-' (tối đa 64)", "an ID of letters, digits, '-'"
+    model, problems = check_submission(doc)
+    if model is None:
+        raise ItemRejected(
+            [
+                item_error(
+                    "malformed_submission",
+                    f"Bản nộp không hợp lệ: {vi}.",
+                    f"Malformed submission: {en}.",
+                    field=where,
+                )
+                for where, vi, en in problems
+            ]
         )
-    unit = _str(doc, "unit", 5)
-    if not UNIT_RE.fullmatch(unit):
-        raise _field_error("unit", "mã xã 5 chữ số", "a 5-digit commune code")
-    unit_list = doc.get("unit_list", KNOWN_UNIT_LISTS[0])
-    if unit_list not in KNOWN_UNIT_LISTS:
+    if model.unit_list not in KNOWN_UNIT_LISTS:
         raise reject(
             "unknown_unit_list",
-            f"Danh mục đơn vị hành chính '{unit_list}' không được máy chủ hỗ trợ.",
-            f"The administrative unit list '{unit_list}' is not supported by the hub.",
+            f"Danh mục đơn vị hành chính '{model.unit_list}' không được máy chủ hỗ trợ.",
+            f"The administrative unit list '{model.unit_list}' is not supported by the hub.",
         )
-    supersedes = doc.get("supersedes")
-    if supersedes is not None and (not isinstance(supersedes, str) or not ID_RE.fullmatch(supersedes)):
-        raise _field_error("supersedes", "mã bản nộp hoặc null", "a submission ID or null")
-    sha = doc.get("payload_sha256")
-    if not isinstance(sha, str) or not SHA_RE.fullmatch(sha):
-        raise _field_error("payload_sha256", "64 ký tự hex", "64 lower-case hex characters")
-    raw_values = _list(doc, "values")
-    seen: set[CellKey] = set()
-    for cell in raw_values:
-        if (
-            not isinstance(cell, dict)
-            or not isinstance(cell.get("code"), str)
-            or not isinstance(cell.get("disagg", ""), str)
-            or not isinstance(cell.get("value"), str)
-        ):
-            raise _field_error(
-                "values", "danh sách {code, disagg, value} dạng chuỗi", "a list of string cells"
-            )
-        key = (cell["code"], cell.get("disagg", ""))
-        if key in seen:
+    values: dict[CellKey, str] = {}
+    for cell in model.values or ():
+        key = (cell.code, cell.disagg)
+        if key in values:
             raise reject(
                 "duplicate_cell",
                 f"Ô {key[0]} {key[1]} xuất hiện hai lần trong bản nộp.",
@@ -171,27 +126,21 @@ def parse_submission(doc: dict) -> SubmissionDoc:
                 indicator=key[0],
                 disagg=key[1],
             )
-        seen.add(key)
-    warnings = _list(doc, "warnings")
-    if not all(isinstance(w, dict) for w in warnings):
-        raise _field_error("warnings", "danh sách {rule, option, reason}", "a list of {rule, option, reason}")
-    eth_rows = _list(doc, "eth_rows")
-    if not all(isinstance(e, str) for e in eth_rows):
-        raise _field_error("eth_rows", "danh sách mã dân tộc", "a list of ethnic group codes")
+        values[key] = cell.value
     return SubmissionDoc(
-        submission_id=sid,
-        unit=unit,
-        form=_str(doc, "form", 32),
-        period=_str(doc, "period", 8),
-        revision_no=_int(doc, "revision_no", 1),
-        supersedes=supersedes,
-        base_server_revision=_int(doc, "base_server_revision", 0),
-        catalog_id=_str(doc, "catalog_id"),
-        catalog_version=_int(doc, "catalog_version", 1),
-        payload_sha256=sha,
-        values=values_from_list(raw_values),
-        comments=_list(doc, "comments"),
-        warnings=warnings,
-        eth_rows=list(eth_rows),
+        submission_id=model.submission_id,
+        unit=model.unit,
+        form=model.form,
+        period=model.period,
+        revision_no=model.revision_no,
+        supersedes=model.supersedes,
+        base_server_revision=model.base_server_revision,
+        catalog_id=model.catalog_id,
+        catalog_version=model.catalog_version,
+        payload_sha256=model.payload_sha256,
+        values=values,
+        comments=[c.model_dump() for c in model.comments or ()],
+        warnings=[w.model_dump() for w in model.warnings or ()],
+        eth_rows=list(model.eth_rows or ()),
         raw=doc,
     )

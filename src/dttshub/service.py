@@ -13,6 +13,7 @@ import uuid
 from functools import cached_property
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 
 from dttshub import db as t
 from dttshub.accounts import Accounts
@@ -21,8 +22,8 @@ from dttshub.catalogs import Catalogs
 from dttshub.changes import Changes, scope_filter
 from dttshub.config import HubConfig
 from dttshub.db import Database, iso
-from dttshub.documents import submission_ids
 from dttshub.errors import BadRequest, NotFound, TooLarge
+from dttshub.protocol import BatchRequest
 from dttshub.reportstate import report_to_json
 from dttshub.reviews import Reviews
 from dttshub.scope import ALL_UNITS, Account
@@ -100,25 +101,35 @@ class Hub:
             "catalog_etag": current.etag if current is not None else None,
         }
 
-    def batch(self, account: Account, body: object, header_device_id: str = "") -> dict:
+    def batch(self, account: Account, body: BatchRequest | object, header_device_id: str = "") -> dict:
         """``submissions:batch``: one result per submission, each in its own transaction.
 
+        Args:
+            body: the envelope (:class:`~dttshub.protocol.BatchRequest`, or its JSON, checked here);
+                each item is checked on its own later (a bad one is ``rejected``, the others go on).
+
         Raises:
-            BadRequest: the body is not ``{device_id, app_version, submissions: [...]}``.
+            BadRequest: the body is not ``{device_id, app_version, submissions: [...]}`` with an object
+                holding a string ``submission_id`` for each item.
             TooLarge: more submissions than ``max_batch_items``.
         """
-        if not isinstance(body, dict):
-            raise BadRequest("malformed_batch", "Yêu cầu không hợp lệ.", "Malformed request.")
-        items = body.get("submissions")
-        submission_ids(items)
+        if not isinstance(body, BatchRequest):
+            try:
+                body = BatchRequest.model_validate(body)
+            except ValidationError as exc:
+                raise BadRequest("malformed_batch", "Yêu cầu không hợp lệ.", "Malformed request.") from exc
+        # the items as they came (no copy): each is checked against the Submission model on its own
+        items = [
+            {"submission_id": item.submission_id, **(item.model_extra or {})} for item in body.submissions
+        ]
         if len(items) > self.config.max_batch_items:
             raise TooLarge(
                 "too_many_items",
                 f"Lô gửi có quá nhiều bản nộp (tối đa {self.config.max_batch_items}).",
                 f"The batch holds too many submissions (at most {self.config.max_batch_items}).",
             )
-        device_id = str(body.get("device_id") or header_device_id or account.device_id)[:128]
-        self._touch(account, device_id, str(body.get("app_version") or ""))
+        device_id = (body.device_id or header_device_id or account.device_id)[:128]
+        self._touch(account, device_id, body.app_version or "")
         results = self.ingest.ingest_many(account, device_id, items, source="batch")
         return {"batch_id": str(uuid.uuid4()), "server_time": iso(self.config.now()), "results": results}
 

@@ -147,11 +147,25 @@ def test_review_is_taken_even_when_values_are_kept(store, filled):
 
 
 def test_pull_is_one_transaction(store):
-    bad = {"unit": UNIT, "form": "BM01"}  # no period: a broken item
-    with pytest.raises(KeyError):
-        store.apply_pulled([pulled("2026"), bad], cursor="c-9")
+    def page():
+        yield pulled("2026")
+        raise RuntimeError("the connection broke in the middle of the page")
+
+    with pytest.raises(RuntimeError):
+        store.apply_pulled(page(), cursor="c-9")
     assert store.reports() == []
     assert store.sync_cursor() is None
+
+
+def test_a_broken_pulled_item_is_set_aside_and_the_others_applied(store):
+    bad = {"unit": UNIT, "form": "BM01"}  # no period: a broken item
+    poisoned = {**pulled("2027"), "comments": [1]}
+    outcomes = store.apply_pulled([pulled("2026"), bad, poisoned], cursor="c-9")
+    assert [o.action for o in outcomes] == ["created", "set_aside", "set_aside"]
+    assert "period" in outcomes[1].message_en and "comments" in outcomes[2].message_en
+    assert "BM01 2027" in outcomes[2].message_vi
+    assert [r.period for r in store.reports()] == ["2026"]
+    assert store.sync_cursor() == "c-9"
 
 
 def test_pulled_report_without_any_catalogue_is_kept(data_dir):

@@ -150,7 +150,9 @@ class OutboxItem:
 class PullOutcome:
     """What :meth:`Store.apply_pulled` did with one pulled report.
 
-    ``action``: "created" | "replaced" | "kept_both" | "review_only" | "unchanged".
+    ``action``: "created" | "replaced" | "kept_both" | "review_only" | "unchanged" | "set_aside" (the
+    pulled item was malformed and nothing of it was applied: ``report_id`` is 0 and ``message_vi`` /
+    ``message_en`` say why, for the officer).
     """
 
     report_id: int
@@ -159,6 +161,8 @@ class PullOutcome:
     form: str = ""
     period: str = ""
     server_revision: int = 0
+    message_vi: str = ""
+    message_en: str = ""
 
 
 @dataclass(frozen=True)

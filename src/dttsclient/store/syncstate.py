@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from dttsclient.core.bounds import pulled_report_problem
 from dttsclient.store._base import dumps, guarded
 from dttsclient.store.errors import NoServerCopy, OutboxStateError
 from dttsclient.store.models import CellKey, PullOutcome, Report, ServerCopy
@@ -54,7 +55,11 @@ class SyncMixin(OutboxMixin):
           its cells are replaced (change log kind "pull") — ``replaced``;
         * here with unsent edits and a newer server revision → local values kept, the server's kept in
           ``server_copies`` for the officer to compare — ``kept_both``;
-        * otherwise only the review may change — ``review_only`` or ``unchanged``.
+        * otherwise only the review may change — ``review_only`` or ``unchanged``;
+        * a malformed item (checked against the protocol's bounds,
+          :func:`dttsclient.core.bounds.pulled_report_problem`: ``comments: [1]``, a 5 MB comment, an
+          integer beyond 64 bits …) is set aside untouched — ``set_aside``, with a plain message — and the
+          rest of the pull goes on (each item is applied inside its own savepoint).
 
         The review (state, comment, by, at) is always taken; a newly "returned" review turns a
         finalized report back into an editable draft.
@@ -70,7 +75,7 @@ class SyncMixin(OutboxMixin):
         now = self._stamp()
         with self._tx() as conn:
             for item in reports:
-                outcomes.append(self._apply_one(conn, item, now))
+                outcomes.append(self._apply_checked(conn, item, now))
             if cursor is not None:
                 conn.execute(
                     "INSERT INTO settings (key, value) VALUES (?, ?) "
@@ -83,6 +88,23 @@ class SyncMixin(OutboxMixin):
                 summary[o.action] = summary.get(o.action, 0) + 1
             logger.info("pulled %d report(s): %s", len(outcomes), summary)
         return outcomes
+
+    def _apply_checked(self, conn: sqlite3.Connection, item: Any, now: str) -> PullOutcome:
+        """Apply one pulled item, or set it aside when it is malformed; never stops the pull."""
+        problem = pulled_report_problem(item)
+        if problem is None:
+            conn.execute("SAVEPOINT pull_item")
+            try:
+                outcome = self._apply_one(conn, item, now)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a shape the bounds missed
+                conn.execute("ROLLBACK TO pull_item")
+                conn.execute("RELEASE pull_item")
+                logger.warning("pulled report could not be applied: %s", type(exc).__name__)
+                problem = ("dữ liệu không đúng dạng", "its data has the wrong shape")
+            else:
+                conn.execute("RELEASE pull_item")
+                return outcome
+        return _set_aside(item, problem)
 
     def _apply_one(self, conn: sqlite3.Connection, item: Mapping[str, Any], now: str) -> PullOutcome:
         unit, form, period = str(item["unit"]), str(item["form"]), str(item["period"])
@@ -344,6 +366,32 @@ class SyncMixin(OutboxMixin):
         if row is None:
             return None
         return {"id": row[0], "started_at": row[1], "finished_at": row[2], "summary": json.loads(row[3])}
+
+
+def _set_aside(item: Any, problem: tuple[str, str]) -> PullOutcome:
+    """The outcome of a malformed pulled item, with a message that names the report when it can."""
+    known = item if isinstance(item, Mapping) else {}
+    unit, form, period = (str(known.get(k) or "")[:16] for k in ("unit", "form", "period"))
+    what = " ".join(x for x in (form, period) if x) or "?"
+    where_vi = f" của xã {unit}" if unit else ""
+    where_en = f" of commune {unit}" if unit else ""
+    logger.warning("pulled report %s %s %s set aside: %s", unit, form, period, problem[1])
+    return PullOutcome(
+        0,
+        "set_aside",
+        unit,
+        form,
+        period,
+        0,
+        message_vi=(
+            f"Báo cáo {what}{where_vi} nhận từ máy chủ bị lỗi ({problem[0]}) nên chưa được áp dụng; các báo cáo "
+            "khác vẫn nhận bình thường. Hãy báo cán bộ tỉnh."
+        ),
+        message_en=(
+            f"Report {what}{where_en} received from the server is damaged ({problem[1]}), so it was not "
+            "applied; the other reports were received as usual. Tell the province staff."
+        ),
+    )
 
 
 def _values_doc(values: Mapping[CellKey, str]) -> list[dict[str, str]]:

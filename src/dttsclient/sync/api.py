@@ -179,11 +179,9 @@ class HubApi:
         params = {"since": since} if since else None
         data = self.transport.request("GET", "changes", params=params).data or {}
         reports = data.get("reports")
-        if not isinstance(reports, list) or not all(isinstance(r, dict) for r in reports):
-            raise BadReply("changes: 'reports' is not a list of objects")
-        for r in reports:
-            if not all(k in r for k in ("unit", "form", "period")):
-                raise BadReply("changes: a report without unit/form/period")
+        if not isinstance(reports, list):
+            raise BadReply("changes: 'reports' is not a list")
+        # each item is checked by store.apply_pulled(): a malformed one is set aside, the others applied
         cursor = data.get("cursor")
         return ChangesPage(None if cursor is None else str(cursor), reports, bool(data.get("more")))
 

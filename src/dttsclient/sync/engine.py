@@ -599,9 +599,11 @@ class SyncEngine:
             self.transport.check_cancelled()
             page = self._authed(lambda cursor=cursor: self.api.changes(cursor))
             outcomes = self.store.apply_pulled(page.reports, page.cursor)
-            result.pulled += len(outcomes)
+            result.pulled += sum(1 for o in outcomes if o.action != "set_aside")
             for o in outcomes:
                 result.pull_actions[o.action] = result.pull_actions.get(o.action, 0) + 1
+                if o.action == "set_aside":
+                    result.warnings.append(SyncWarning("pull_set_aside", o.message_vi, o.message_en))
             if not page.more:
                 break
             if page.cursor is None or page.cursor == cursor:

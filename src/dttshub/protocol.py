@@ -1,0 +1,376 @@
+"""The sync protocol (SYNC.md) as pydantic models: the single source of truth for every body of the API.
+
+Request models are strict (no coercion: ``"1"`` is not an integer, ``true`` is not one either) and
+refuse unknown fields; every string, list and integer is bounded (:mod:`dttsclient.core.bounds`, shared
+with the client's pull), integers fit the hub's columns (``MAX_REVISION``: 32-bit INTEGER on
+PostgreSQL, within a signed 64-bit one). The hub's OpenAPI document
+(``/openapi.json``) is generated from these models.
+
+A batch is checked in two steps: the envelope (:class:`BatchRequest`: its items need only be objects
+with a string ``submission_id``, so the hub can say which result belongs to which), then each item
+(:class:`Submission`, through :func:`check_submission`): one bad item is ``rejected`` with a sentence
+naming the field, the others go on. Courier bundles and ``dttshub courier import`` take the same path.
+
+Reply models document what the hub sends; the handlers build replies as plain dicts.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, WithJsonSchema
+
+from dttsclient.core import bounds as b
+
+
+def _s(max_length: int, min_length: int = 0, pattern: str | None = None) -> Any:
+    return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length, pattern=pattern)]
+
+
+Id = _s(b.MAX_ID, 1, b.ID_PATTERN)
+Code = _s(b.MAX_CODE, 1)
+Short = _s(b.MAX_SHORT)
+Stamp = _s(b.MAX_STAMP)
+Disagg = _s(b.MAX_DISAGG)
+CellValue = _s(b.MAX_VALUE)
+Text = _s(b.MAX_COMMENT)
+Revision = Annotated[int, Field(ge=0, le=b.MAX_REVISION)]
+PositiveRevision = Annotated[int, Field(ge=1, le=b.MAX_REVISION)]
+
+
+class Strict(BaseModel):
+    """A request body: exact types, no unknown fields."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class Reply(BaseModel):
+    """A reply body (documentation): the hub may add fields."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+# -- submissions ------------------------------------------------------------------------------------
+class Cell(Strict):
+    """One value: ``{code, disagg, value}``."""
+
+    code: Code
+    disagg: Disagg = ""
+    value: CellValue
+
+
+class Comment(Strict):
+    """The officer's comment on a cell (``code`` empty: on the report)."""
+
+    code: _s(b.MAX_CODE) = ""
+    disagg: Disagg | None = ""
+    text: Text
+    author: Short | None = ""
+    at: Stamp | None = ""
+
+
+class ChangeLogEntry(Strict):
+    """One edit of a cell, as the device logged it."""
+
+    code: _s(b.MAX_CODE)
+    disagg: Disagg | None = ""
+    old: CellValue | None = None
+    new: CellValue | None = None
+    who: Short | None = None
+    at: Stamp | None = None
+
+
+class WarningReason(Strict):
+    """The officer's reason for a warning of a rule (``option``: the option or cell it is about)."""
+
+    rule: Short
+    option: Disagg | None = ""
+    indicator: _s(b.MAX_CODE) | None = ""
+    disagg: Disagg | None = ""
+    reason: Text | None = ""
+
+
+class Submission(Strict):
+    """A submission document (SYNC.md, docs/architecture.md), exactly as the client's finalize makes it."""
+
+    submission_id: Id
+    unit: _s(5, 5, b.UNIT_PATTERN)
+    unit_list: Short = "vn-2025-07"
+    form: Code
+    period: _s(b.MAX_PERIOD, 1)
+    revision_no: PositiveRevision
+    supersedes: Id | None = None
+    base_server_revision: Revision
+    catalog_id: Id
+    catalog_version: PositiveRevision
+    finalized_at: Stamp | None = None
+    payload_sha256: _s(64, 64, b.SHA_PATTERN)
+    values: Annotated[list[Cell], Field(max_length=b.MAX_CELLS)] | None = None
+    comments: Annotated[list[Comment], Field(max_length=b.MAX_COMMENTS)] | None = None
+    change_log: Annotated[list[ChangeLogEntry], Field(max_length=b.MAX_CHANGE_LOG)] | None = None
+    warnings: Annotated[list[WarningReason], Field(max_length=b.MAX_WARNINGS)] | None = None
+    eth_rows: Annotated[list[Code], Field(max_length=b.MAX_ETH_ROWS)] | None = None
+    eth_system: Short | None = None
+
+
+class BatchItem(BaseModel):
+    """What the envelope checks of an item: an object with a string ``submission_id`` (the rest later)."""
+
+    model_config = ConfigDict(strict=True, extra="allow")
+
+    submission_id: _s(b.MAX_DEVICE_ID)
+
+
+# The envelope validates only BatchItem, but documents each item as a full Submission.
+_ItemList = Annotated[
+    list[BatchItem],
+    Field(max_length=b.MAX_BATCH_ITEMS),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/Submission"},
+            "maxItems": b.MAX_BATCH_ITEMS,
+        }
+    ),
+]
+
+
+class BatchRequest(Strict):
+    """``POST submissions:batch``."""
+
+    device_id: _s(b.MAX_DEVICE_ID) | None = None
+    app_version: Short | None = None
+    submissions: _ItemList
+
+
+class StatusRequest(Strict):
+    """``POST submissions:status``."""
+
+    ids: Annotated[list[_s(b.MAX_DEVICE_ID)], Field(max_length=b.MAX_STATUS_IDS)]
+
+
+class TokenRequest(Strict):
+    """``POST auth/token``."""
+
+    username: _s(b.MAX_SHORT, 1)
+    password: _s(b.MAX_PASSWORD, 1)
+    device_id: _s(b.MAX_DEVICE_ID, 1)
+    device_name: _s(200) | None = None
+    app_version: Short | None = None
+
+
+class RefreshRequest(Strict):
+    """``POST auth/refresh``."""
+
+    refresh_token: _s(b.MAX_TOKEN, 1)
+    device_id: _s(b.MAX_DEVICE_ID) | None = None
+
+
+class ReviewRequest(Strict):
+    """``POST reviews``: a reviewer accepts or returns a report."""
+
+    unit: _s(5, 5, b.UNIT_PATTERN)
+    form: Code
+    period: _s(b.MAX_PERIOD, 1)
+    decision: Literal["accept", "return"]
+    comment: Text | None = None
+    submission_id: Id | None = None
+
+
+# -- replies ----------------------------------------------------------------------------------------
+class ErrorBody(Reply):
+    code: str
+    message_vi: str
+    message_en: str
+    retry_after: int | None = None
+
+
+class ErrorReply(Reply):
+    """Every refusal: 400 malformed, 401 token, 403 scope, 404, 413 too large, 415, 426, 429."""
+
+    server_id: str
+    error: ErrorBody
+    min_client_version: str | None = None
+
+
+class ItemError(Reply):
+    code: str
+    indicator: str | None = None
+    disagg: str | None = None
+    message_vi: str
+    message_en: str
+
+
+class ItemResult(Reply):
+    submission_id: str
+    status: Literal["accepted", "duplicate", "rejected", "conflict", "late", "unknown"]
+    receipt_no: str | None
+    server_revision: int | None
+    received_at: str | None
+    errors: list[ItemError]
+
+
+class PingReply(Reply):
+    server_id: str
+    api_version: int | str
+    environment: str
+    server_time: str
+    min_client_version: str
+    signing_key: str | None = None
+    catalog_etag: str | None = None
+
+
+class AccountInfo(Reply):
+    username: str
+    role: Literal["officer", "reviewer", "admin"]
+    units: list[str]
+
+
+class TokenReply(Reply):
+    server_id: str
+    access_token: str
+    expires_in: int
+    refresh_token: str
+    account: AccountInfo
+
+
+class CatalogReply(Reply):
+    server_id: str
+    catalog_id: str
+    version: int
+    etag: str
+    published_at: str | None = None
+    catalog: dict[str, Any]
+
+
+class BatchReply(Reply):
+    server_id: str
+    batch_id: str
+    server_time: str
+    results: list[ItemResult]
+
+
+class StatusReply(Reply):
+    server_id: str
+    results: list[ItemResult]
+
+
+class Review(Reply):
+    state: str | None
+    comment: str | None
+    by: str | None
+    at: str | None
+
+
+class PulledReport(Reply):
+    """A report as ``changes`` and ``reviews`` show it."""
+
+    unit: str
+    form: str
+    period: str
+    server_revision: int
+    status: str
+    receipt_no: str | None = None
+    submission_id: str | None = None
+    catalog_id: str | None = None
+    catalog_version: int | None = None
+    values: list[dict[str, str]] | None = None
+    comments: list[dict[str, Any]] | None = None
+    eth_rows: list[str] | None = None
+    review: Review
+
+
+class ChangesReply(Reply):
+    server_id: str
+    cursor: str | None
+    reports: list[PulledReport]
+    more: bool
+
+
+class BundleReply(Reply):
+    server_id: str
+    batch_id: str
+    server_time: str
+    results: list[ItemResult]
+
+
+class ReviewReply(Reply):
+    server_id: str
+    report: PulledReport
+
+
+# -- item-level validation ----------------------------------------------------------------------------
+MAX_REPORTED_ERRORS = 5
+
+
+def check_submission(doc: Any) -> tuple[Submission | None, list[tuple[str, str, str]]]:
+    """``(the model, [])`` for a valid submission, ``(None, [(field, vi, en), …])`` otherwise.
+
+    The sentences name the field (``comments[0].text``) and what it must be; at most
+    :data:`MAX_REPORTED_ERRORS` of them.
+    """
+    try:
+        return Submission.model_validate(doc), []
+    except ValidationError as exc:
+        return None, [describe(e) for e in exc.errors(include_url=False)[:MAX_REPORTED_ERRORS]]
+
+
+def field_path(loc: tuple) -> str:
+    """``("comments", 0, "text")`` → ``comments[0].text``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("list[Cell]", "none") or "[" in str(part):
+            continue  # the branch names pydantic adds for ``X | None``
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(bản nộp)"
+
+
+def describe(err: Any) -> tuple[str, str, str]:
+    """One pydantic error as ``(field, Vietnamese sentence, English sentence)``."""
+    where = field_path(tuple(err.get("loc", ())))
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        vi, en = "bị thiếu", "is missing"
+    elif kind == "extra_forbidden":
+        vi, en = "là trường không có trong giao thức", "is not a field of the protocol"
+    elif kind == "string_too_long":
+        vi, en = (
+            f"dài quá {ctx.get('max_length')} ký tự",
+            f"is longer than {ctx.get('max_length')} characters",
+        )
+    elif kind == "string_too_short":
+        vi, en = "không được rỗng", "must not be empty"
+    elif kind == "too_long":
+        vi, en = f"có quá {ctx.get('max_length')} mục", f"has more than {ctx.get('max_length')} items"
+    elif kind in ("less_than_equal", "less_than"):
+        limit = ctx.get("le", ctx.get("lt"))
+        vi, en = f"là số lớn hơn mức cho phép ({limit})", f"is a number above the allowed maximum ({limit})"
+    elif kind in ("greater_than_equal", "greater_than"):
+        limit = ctx.get("ge", ctx.get("gt"))
+        vi, en = f"là số nhỏ hơn mức cho phép ({limit})", f"is a number below the allowed minimum ({limit})"
+    elif kind.startswith("int_"):
+        vi, en = "phải là số nguyên", "must be an integer"
+    elif kind.startswith("string_pattern"):
+        vi, en = "sai định dạng", "has the wrong format"
+    elif kind.startswith("string"):
+        vi, en = "phải là chuỗi ký tự", "must be a string"
+    elif kind.startswith("list"):
+        vi, en = "phải là danh sách", "must be a list"
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        vi, en = "phải là một đối tượng {…}", "must be an object {…}"
+    elif kind.startswith("literal"):
+        vi, en = "có giá trị không được phép", "has a value that is not allowed"
+    else:
+        vi, en = "không hợp lệ", "is not valid"
+    return where, f"trường '{where}' {vi}", f"the field '{where}' {en}"
+
+
+__all__ = [
+    "BatchRequest",
+    "Submission",
+    "check_submission",
+]
