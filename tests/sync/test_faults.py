@@ -74,8 +74,9 @@ def test_a_persistent_fault_then_a_clean_sync_settles_everything_once(
         ("cut", {}),
         ("reset", {}),
         ("lost_reply", {}),
-        ("status", {"status": 500}),
+        ("status", {"status": 502}),
         ("status", {"status": 503}),
+        ("status", {"status": 504}),
     ],
     ids=lambda v: str(v)[:20],
 )
