@@ -35,6 +35,7 @@ This module knows HTTP and SYNC.md's "Transport" section, not the endpoints (see
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gzip
 import json
@@ -346,10 +347,8 @@ class _Sockets:
         with self._lock:
             socks = list(self._socks)
         for sock in socks:
-            try:
+            with contextlib.suppress(OSError):  # not connected yet, already closed, detached by TLS
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:  # not connected yet, already closed, detached by TLS
-                pass
 
 
 def _connect(
@@ -462,6 +461,28 @@ def _connection_classes(cancel: threading.Event, sockets: _Sockets) -> dict[str,
     return {"http": _Pool, "https": _TLSPool}
 
 
+class _Watcher:
+    """For a plain :class:`threading.Event` (no callbacks): a thread that watches it during one request
+    and shuts the transport's sockets down when it is set."""
+
+    def __init__(self, cancel: threading.Event, sockets: _Sockets) -> None:
+        self._done = threading.Event()
+        self._cancel = cancel
+        self._sockets = sockets
+        self._thread = threading.Thread(target=self._run, name="dtts-cancel-watch", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._done.is_set():
+            if self._cancel.wait(CONNECT_SLICE):
+                self._sockets.shutdown_all()
+                return
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+
 class _Adapter(HTTPAdapter):
     """requests' adapter with the cancellable pools of :func:`_connection_classes`."""
 
@@ -538,6 +559,7 @@ class Transport:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         add_callback = getattr(self.cancel_event, "add_callback", None)
+        self._notifies = callable(add_callback)
         if callable(add_callback):
             add_callback(self._sockets.shutdown_all)
 
@@ -674,6 +696,7 @@ class Transport:
         hdrs: dict[str, str],
         timeout: tuple[float, float] | None = None,
     ) -> requests.Response:
+        watcher = None if self._notifies else _Watcher(self.cancel_event, self._sockets)
         try:
             resp = self._send_once(method, url, data, params, hdrs, timeout)
         except Cancelled:
@@ -682,6 +705,9 @@ class Transport:
             if self.cancel_event.is_set():  # the failure is the cancel shutting the socket down
                 raise Cancelled() from exc
             raise
+        finally:
+            if watcher is not None:
+                watcher.stop()
         return resp
 
     def _send_once(
