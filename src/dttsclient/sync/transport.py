@@ -394,7 +394,9 @@ def _connect(
     raise error or OSError(f"no address for {host}")
 
 
-def _connect_in_slices(sock: socket.socket, target: Any, deadline: float | None, cancel: threading.Event) -> None:
+def _connect_in_slices(
+    sock: socket.socket, target: Any, deadline: float | None, cancel: threading.Event
+) -> None:
     sock.setblocking(False)
     code = sock.connect_ex(target)
     if code == 0:
