@@ -29,7 +29,7 @@ from dttsclient.ui.i18n import Translations, normalize
 from dttsclient.ui.main_window import FormViewFactory, MainWindow, default_form_view
 from dttsclient.ui.profiles import ProfilePicker, list_profiles, profiles_root
 from dttsclient.ui.session import SyncSession
-from dttsclient.ui.tasks import TaskRunner
+from dttsclient.ui.tasks import TaskRunner, exit_now
 
 logger = logging.getLogger(__name__)
 
@@ -203,14 +203,18 @@ class AppController:
             self.store.close()
             self.store = None
 
-    def shutdown(self) -> None:
-        """Wait for background work, close the store, restore the previous hook."""
+    def shutdown(self) -> bool:
+        """Cancel and wait (briefly) for background work, close the store, restore the previous hook.
+
+        Returns:
+            False when a background thread is still blocked (the caller ends the process at once).
+        """
         if self.window is not None:
-            self.window.close()
-        if isinstance(self.runner, TaskRunner):
-            self.runner.wait_for_done(30_000)
+            self.window.close()  # cancels the sync, the pings and the sign-ins in flight
+        idle = self.runner.drain() if isinstance(self.runner, TaskRunner) else True
         self.close_store()
         self.hook.uninstall()
+        return idle
 
 
 def choose_profile(data_dir: Path, explicit: bool) -> Path | None:
@@ -306,14 +310,18 @@ def run_gui(ns: argparse.Namespace, data_dir: Path) -> int:
     controller = AppController(app, data_dir, lang, session=session, demo_banner=banner)
     if os.environ.get(FIRST_PAINT_ENV):
         _exit_after_first_paint(app)
+    code = 0
     try:
         if not controller.open():
             return 0
-        return app.exec()
+        code = app.exec()
+        return code
     finally:
-        controller.shutdown()
+        idle = controller.shutdown()
         if demo is not None:
             demo.stop()
+        if not idle:  # a thread no cancel reaches must not keep the closed app alive
+            exit_now(code)
 
 
 __all__ = ["AppController", "run_gui", "run_smoke_test"]
