@@ -165,7 +165,9 @@ def test_sync_can_be_cancelled_while_it_waits(qtbot, hub, store, signed_in, runn
     assert store.last_sync()["summary"]["settled"] == 1
 
 
-def test_a_stopped_hub_is_said_plainly_and_offers_the_courier_bundle(qtbot, hub, store, signed_in, runner, kit):
+def test_a_stopped_hub_is_said_plainly_and_offers_the_courier_bundle(
+    qtbot, hub, store, signed_in, runner, kit
+):
     import time
 
     kit.finalize(store, kit.fill(store, "BM04", "202611"))
