@@ -31,7 +31,7 @@ PERSISTENT = [
     ("status", {"path": BATCH, "status": 429, "retry_after": 0}, errors.Throttled, False),
     ("login_page", {}, errors.LoginPageInTheWay, False),
     ("redirect", {}, errors.LoginPageInTheWay, False),
-    ("drop", {}, errors.Offline, False),
+    ("drop", {}, errors.Unreachable, False),  # the probe (ping) gets no answer: "cannot connect"
 ]
 
 

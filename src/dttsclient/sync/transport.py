@@ -679,14 +679,19 @@ class Transport:
             except _BodyFailed as failed:
                 self.check_cancelled()
                 attempt += 1
-                if (
-                    probe
-                    or attempt > policy.max_retries
-                    or (isinstance(failed.error, StallTimeout) and not retry_stalls)
+                if probe:
+                    raise Unreachable(self.server_url, failed.error.detail) from failed.__cause__
+                if attempt > policy.max_retries or (
+                    isinstance(failed.error, StallTimeout) and not retry_stalls
                 ):
                     raise failed.error from failed.__cause__
                 self.wait(policy.delay(attempt), "reply cut")
                 continue
+            except Offline as exc:
+                if probe and not isinstance(exc, Unreachable):
+                    # the probe got no answer (silence, a closed connection): the hub cannot be reached
+                    raise Unreachable(self.server_url, exc.detail) from exc
+                raise
             return self._judge(resp, time.monotonic() - started, allow_not_modified)
 
     def _send(
