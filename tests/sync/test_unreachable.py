@@ -64,10 +64,20 @@ def test_a_silent_hub_is_said_within_20_seconds():
     with BlackHole() as hole:
         t0 = time.monotonic()
         with pytest.raises(errors.Unreachable) as info:
-            _ping(hole.url, TransportConfig())  # production timings: the probe waits 10 s
+            _ping(hole.url, TransportConfig.interactive())  # production timings: the probe waits 10 s
         elapsed = time.monotonic() - t0
     assert 9 <= elapsed < 20
     assert info.value.message_vi.startswith("Không kết nối được máy chủ")
+
+
+def test_the_background_policy_asks_a_silent_probe_again():
+    with BlackHole() as hole:
+        policy = RetryPolicy(base=0.01, cap=0.01, max_retries=2)
+        config = TransportConfig(probe_timeout=0.3, retry=policy)
+        t0 = time.monotonic()
+        with pytest.raises(errors.Unreachable):
+            _ping(hole.url, config)
+        assert 0.9 <= time.monotonic() - t0 < 5  # three attempts of 0.3 s
 
 
 def test_a_connect_that_hangs_gives_up_at_the_connect_timeout():

@@ -5,7 +5,9 @@ This module knows HTTP and SYNC.md's "Transport" section, not the endpoints (see
 
 * Every call uses ``timeout=(connect, stall)`` — 15 s to connect and 60 s without a byte — never a total
   timeout: a slow 2G link that keeps moving is allowed to take its time. ``ping`` (the probe every sync
-  and sign-in starts with) waits 10 s for its tiny reply, so a hub that is gone is said within 20 s.
+  and sign-in starts with) waits 10 s for its tiny reply and, in a sync the officer started, is not asked
+  again when it gets none, so a hub that is gone is said within 20 s (as
+  :class:`~dttsclient.sync.errors.Unreachable`, whatever made the probe fail).
 * A connection that cannot be made (refused, name not found, no route, connect timeout) is never
   retried: it raises :class:`~dttsclient.sync.errors.Unreachable` at once, and the officer hears it
   plainly. Only transient faults are retried — a reply cut or a stall in the middle of a transfer, 502,
@@ -106,8 +108,11 @@ class RetryPolicy:
         cap: the longest wait between two attempts (5 minutes).
         max_retries: how many times one request is retried before giving up.
         jitter: random extra wait, as a fraction of the wait (0.25 = up to 25 % more).
-        retry_after_cap: the longest ``Retry-After`` waited for; a reply asking for longer is not retried
-            (the officer hears "wait N minutes" instead).
+        retry_after_cap: the longest ``Retry-After`` honoured (a longer one is waited for this long).
+        retry_after_limit: a reply whose ``Retry-After`` asks for longer than this is not retried at all
+            (the officer hears "wait N minutes" instead of watching a spinner); None: no limit.
+        retry_silent_probe: retry a ``ping`` that got no reply within the probe timeout (the background
+            sync does; the officer's sync does not, so a silent hub is said within 20 s).
     """
 
     base: float = 2.0
@@ -115,11 +120,22 @@ class RetryPolicy:
     max_retries: int = 8
     jitter: float = 0.25
     retry_after_cap: float = 300.0
+    retry_after_limit: float | None = None
+    retry_silent_probe: bool = True
 
     @classmethod
     def interactive(cls) -> RetryPolicy:
-        """The policy of a sync the officer started: one short retry, so the answer comes in seconds."""
-        return cls(base=1.0, cap=2.0, max_retries=1, jitter=0.25, retry_after_cap=5.0)
+        """The policy of a sync the officer started: one short retry, so the answer comes in seconds, and a
+        probe (``ping``) that gets no reply within its timeout is not asked again (the hub is gone)."""
+        return cls(
+            base=1.0,
+            cap=2.0,
+            max_retries=1,
+            jitter=0.25,
+            retry_after_cap=5.0,
+            retry_after_limit=5.0,
+            retry_silent_probe=False,
+        )
 
     def delay(self, attempt: int) -> float:
         """The wait before retry number ``attempt`` (1, 2, 3 …): base, 2·base, 4·base … plus jitter."""
@@ -237,7 +253,9 @@ class _CancellableRetry(Retry):
             halves instead of resending as it was.
         no_throttle_retry: paths where a 429 is returned at once: login and refresh, so the officer hears
             "wait N minutes" instead of watching a spinner for them.
-        no_network_retry: paths where a network error fails at once: ``ping``, the probe.
+        silent_probe: paths of the probe (``ping``), whose stall is retried only when the policy says so
+            (:attr:`RetryPolicy.retry_silent_probe`): a hub that stays silent is said within the probe
+            timeout to an officer who is waiting.
     """
 
     RETRY_AFTER_STATUS_CODES = frozenset({429, 503})
@@ -250,7 +268,7 @@ class _CancellableRetry(Retry):
         policy: RetryPolicy | None = None,
         no_stall_retry: tuple[str, ...] = (),
         no_throttle_retry: tuple[str, ...] = (),
-        no_network_retry: tuple[str, ...] = (),
+        silent_probe: tuple[str, ...] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -259,7 +277,7 @@ class _CancellableRetry(Retry):
         self.policy = policy or RetryPolicy()
         self.no_stall_retry = no_stall_retry
         self.no_throttle_retry = no_throttle_retry
-        self.no_network_retry = no_network_retry
+        self.silent_probe = silent_probe
 
     def new(self, **kw: Any) -> _CancellableRetry:
         kw.setdefault("waiter", self.waiter)
@@ -267,7 +285,7 @@ class _CancellableRetry(Retry):
         kw.setdefault("policy", self.policy)
         kw.setdefault("no_stall_retry", self.no_stall_retry)
         kw.setdefault("no_throttle_retry", self.no_throttle_retry)
-        kw.setdefault("no_network_retry", self.no_network_retry)
+        kw.setdefault("silent_probe", self.silent_probe)
         return super().new(**kw)
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
@@ -280,7 +298,11 @@ class _CancellableRetry(Retry):
         if isinstance(error, (NewConnectionError, ConnectTimeoutError)):
             # refused, no such name, no route, connect timeout: said at once, never retried
             raise MaxRetryError(_pool, path, error) from error  # type: ignore[arg-type]
-        if error is not None and any(path.split("?")[0].endswith(p) for p in self.no_network_retry):
+        if (
+            isinstance(error, ReadTimeoutError)
+            and not self.policy.retry_silent_probe
+            and any(path.split("?")[0].endswith(p) for p in self.silent_probe)
+        ):
             raise MaxRetryError(_pool, path, error) from error  # type: ignore[arg-type]
         if isinstance(error, ReadTimeoutError) and any(p in path for p in self.no_stall_retry):
             raise error
@@ -301,7 +323,8 @@ class _CancellableRetry(Retry):
             retry_after = self.get_retry_after(response)
         except Exception:  # a malformed Retry-After header falls back to the backoff
             return False
-        return retry_after is not None and retry_after > self.policy.retry_after_cap
+        limit = self.policy.retry_after_limit
+        return retry_after is not None and limit is not None and retry_after > limit
 
     def get_backoff_time(self) -> float:
         return self.policy.delay(max(1, len(self.history)))
@@ -517,7 +540,7 @@ class Transport:
     NO_STALL_RETRY = ("submissions:batch",)
     #: paths whose 429 is not retried (a throttled login must reach the officer at once)
     NO_THROTTLE_RETRY = ("/auth/",)
-    #: paths whose network errors are not retried, with the short probe timeout: the reachability check
+    #: the reachability check: the short probe timeout; whatever fails it is said as Unreachable
     PROBE_PATHS = ("/ping",)
 
     def __init__(
@@ -584,7 +607,7 @@ class Transport:
             policy=self.config.retry,
             no_stall_retry=self.NO_STALL_RETRY,
             no_throttle_retry=self.NO_THROTTLE_RETRY,
-            no_network_retry=self.PROBE_PATHS,
+            silent_probe=self.PROBE_PATHS,
         )
 
     # -- lifecycle ------------------------------------------------------------------------------------
@@ -679,11 +702,14 @@ class Transport:
             except _BodyFailed as failed:
                 self.check_cancelled()
                 attempt += 1
-                if probe:
-                    raise Unreachable(self.server_url, failed.error.detail) from failed.__cause__
-                if attempt > policy.max_retries or (
-                    isinstance(failed.error, StallTimeout) and not retry_stalls
+                stalled = isinstance(failed.error, StallTimeout)
+                if (
+                    attempt > policy.max_retries
+                    or (stalled and not retry_stalls)
+                    or (stalled and probe and not policy.retry_silent_probe)
                 ):
+                    if probe:
+                        raise Unreachable(self.server_url, failed.error.detail) from failed.__cause__
                     raise failed.error from failed.__cause__
                 self.wait(policy.delay(attempt), "reply cut")
                 continue
