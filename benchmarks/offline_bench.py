@@ -348,6 +348,11 @@ def _close_during_sync(display: str, runs: int, what: str) -> tuple[list[float],
                     ).stdout.split()
                     window = found[-1]
                     subprocess.run(["xdotool", "windowactivate", "--sync", window], env=env, timeout=10)
+                    active = subprocess.run(
+                        ["xdotool", "getactivewindow"], env=env, capture_output=True, text=True, timeout=10
+                    ).stdout.strip()
+                    if active != window:  # the key would go elsewhere: say so rather than time it
+                        notes.append(f"run {i + 1}: active window {active!r}, not the app's {window!r}")
                     t0 = time.monotonic()
                     subprocess.run(["xdotool", "key", "--clearmodifiers", "alt+F4"], env=env, timeout=10)
                     try:
