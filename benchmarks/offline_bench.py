@@ -9,8 +9,9 @@ way a person closes it (Alt+F4 through the window manager: ``WM_DELETE_WINDOW``)
 
 Figures:
 
-1. hub gone → the plain sentence ("Không kết nối được máy chủ …"): the engine alone and the GUI's Sync
-   page (start_sync → the sentence shown), for refused / silent / SYN-dropping; goal ≤ 20 s.
+1. hub gone → the plain sentence ("Không kết nối được máy chủ …"): the engine alone, the GUI's Sync
+   page (start_sync → the sentence shown), for refused / silent / SYN-dropping, and the password prompt
+   (Đăng nhập → the sentence with "Để sau" to work offline); goal ≤ 20 s.
 2. Dừng → stopped (the GUI's ``cancel_sync`` → the sync's end delivered on the GUI thread, button back):
    during the held batch, during the probe on a silent hub, during a connect that hangs; the worst of
    the runs; goal ≤ 1 s.
@@ -154,6 +155,33 @@ def _gui_message(kind: str) -> tuple[float, str]:
             w.deleteLater()
             store.close()
     return elapsed, f"{text[:60]}…; courier button {'shown' if offered else 'MISSING'}; status bar {status!r}"
+
+
+def _prompt_message(kind: str) -> tuple[float, str]:
+    """The password prompt (shown at start-up when the PC has no keyring): Đăng nhập → the sentence."""
+    from dttsclient.ui.session import SyncSession
+    from dttsclient.ui.tasks import TaskRunner
+    from dttsclient.ui.wizard import LoginDialog
+
+    _app()
+    with tempfile.TemporaryDirectory() as tmp, _unreachable(kind) as url:
+        store, creds = _offline_profile(Path(tmp) / "p", url)
+        runner = TaskRunner()
+        dialog = LoginDialog(SyncSession(Path(store.data_dir), creds), runner, url, USER, "vi")
+        try:
+            dialog.show()
+            dialog.password.setText("mat-khau")
+            t0 = time.monotonic()
+            dialog.ok.click()
+            _until(dialog.ok.isEnabled, 60)
+            elapsed = time.monotonic() - t0
+            text = dialog.message.text()
+        finally:
+            dialog.reject()
+            runner.drain(5000)
+            dialog.deleteLater()
+            store.close()
+    return elapsed, text
 
 
 # -- 2. Dừng ------------------------------------------------------------------------------------------
@@ -428,6 +456,18 @@ def figures(quick: bool = False) -> list[dict]:
                 "s",
                 GOAL_MESSAGE_S if plain else 0.0,
                 note=text,
+            )
+        )
+    for kind in ("refused", "silent"):
+        elapsed, text = _prompt_message(kind)
+        plain = text.startswith(PLAIN) and "Để sau" in text
+        out.append(
+            figure(
+                f"hub gone → plain sentence in the password prompt ({KINDS[kind]})",
+                elapsed,
+                "s",
+                GOAL_MESSAGE_S if plain else 0.0,
+                note=f"{text[:50]}… {text[-60:]}",
             )
         )
     runs = 2 if quick else 5
