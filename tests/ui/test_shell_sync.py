@@ -191,6 +191,34 @@ def test_a_stopped_hub_is_said_plainly_and_offers_the_courier_bundle(
     qtbot.waitUntil(lambda: not w.syncing, timeout=20_000)
 
 
+def test_the_officers_sync_takes_over_from_a_quiet_one_that_waits(qtbot, hub, store, signed_in, runner, kit):
+    """The auto-sync's patient retries never hold the Đồng bộ button: pressing it stops the quiet sync and
+    runs the officer's own at once."""
+    import time
+
+    from faultproxy import FaultProxy
+
+    kit.finalize(store, kit.fill(store, "BM04", "202611"))
+    with FaultProxy(hub.url) as proxy:
+        proxy.fault("hold", path="submissions:batch", times=1)
+        store.set_profile(server_url=proxy.url)
+        w = _window(qtbot, store, runner, signed_in, kit)
+        assert w.start_sync(quiet=True)
+        assert w.sync_button.isEnabled()  # a quiet sync does not take the button away
+        qtbot.waitUntil(proxy.held.is_set, timeout=20_000)
+        proxy.clear()
+        t0 = time.monotonic()
+        assert w.sync_button.isEnabled()
+        w.sync_button.click()
+        assert w.tabs.currentWidget() is w.sync_view and not w.sync_button.isEnabled()
+        assert not w.start_sync()  # one takeover at a time
+        qtbot.waitUntil(lambda: not w.syncing, timeout=20_000)
+        assert time.monotonic() - t0 < 5
+    assert store.outbox_counts()["accepted"] == 1
+    assert w.sync_view.status.text().startswith("Đồng bộ xong")
+    assert store.last_sync()["summary"]["settled"] == 1  # the held batch was asked about, not resent
+
+
 def test_a_failed_ping_turns_the_indicator_to_not_connected(qtbot, hub, store, signed_in, runner, kit):
     w = _window(qtbot, store, runner, signed_in, kit)
     w.check_connection()

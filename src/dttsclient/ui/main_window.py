@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
         self._online: bool | None = None
         self._online_at: datetime | None = None
         self._quiet = False
+        self._takeover = False
         self.form_view: QWidget | None = None
         self._open_form = ""
         self._closing = False
@@ -472,19 +473,31 @@ class MainWindow(QMainWindow):
         return self._cancel is not None
 
     def start_sync(self, quiet: bool = False) -> bool:
-        """Run one sync in the background; False when there is no session or one is running."""
+        """Run one sync in the background; False when there is no session or one is running.
+
+        The officer's sync takes over from a quiet (auto-sync) one: the quiet sync, which may be waiting
+        patiently on a bad link, is stopped and the officer's own starts as soon as it has.
+        """
         if self.session is None:
             self.say(self.tr("Hồ sơ này chưa kết nối máy chủ. Hãy đăng nhập trong phần Cài đặt ban đầu."))
             return False
         if self._cancel is not None:
-            return False
+            if not (self._quiet and not quiet) or self._takeover:
+                return False
+            self._takeover = True
+            self._cancel.set()
+            self.sync_button.setEnabled(False)
+            self.sync_button.setText(self.tr("Đang đồng bộ…"))
+            self.tabs.setCurrentWidget(self.sync_view)
+            self.sync_view.start()
+            return True
         from dttsclient.sync.transport import CancelEvent
 
         self._cancel = CancelEvent()
         self._quiet = quiet
-        self.sync_button.setEnabled(False)
-        self.sync_button.setText(self.tr("Đang đồng bộ…"))
+        self.sync_button.setEnabled(quiet)  # a quiet sync gives way to the officer's (see above)
         if not quiet:
+            self.sync_button.setText(self.tr("Đang đồng bộ…"))
             self.tabs.setCurrentWidget(self.sync_view)
         self.sync_view.start()
         cancel = self._cancel
@@ -509,13 +522,16 @@ class MainWindow(QMainWindow):
         text, done, total = value if isinstance(value, tuple) else (str(value), None, None)
         self.sync_view.set_progress(text, done, total)
 
-    def _sync_ended(self) -> None:
+    def _sync_ended(self) -> bool:
+        """The worker returned; True when the officer's sync is to take over from the quiet one."""
         self._cancel = None
         self.sync_button.setEnabled(True)
         self.sync_button.setText(self.tr("Đồng bộ"))
+        takeover, self._takeover = self._takeover, False
+        return takeover and not self._closing
 
     def _sync_done(self, summary: SyncSummary) -> None:
-        self._sync_ended()
+        takeover = self._sync_ended()
         if self._closing:
             return
         self._contact(True)
@@ -530,17 +546,22 @@ class MainWindow(QMainWindow):
             rows.append(row_from_item(item, self.lang))
         self.sync_view.finish(summary.text(self.lang), rows, ok=not summary.attention)
         self.refresh()
+        if takeover:
+            self.start_sync()
 
     def _sync_failed(self, exc: BaseException) -> None:
-        self._sync_ended()
+        takeover = self._sync_ended()
         if self._closing:
+            return
+        from dttsclient.sync.errors import AuthRequired, Cancelled, NoConnection, NotLoggedIn, SyncError
+
+        if takeover and isinstance(exc, Cancelled):
+            self.start_sync()  # the quiet sync gave way: the officer's own starts now
             return
         if not isinstance(exc, DttsError):
             self.sync_view.finish(self.tr("Đồng bộ dừng vì một lỗi ngoài dự kiến."), ok=False)
             report_bug(exc)
             return
-        from dttsclient.sync.errors import AuthRequired, Cancelled, NoConnection, NotLoggedIn, SyncError
-
         offline = isinstance(exc, NoConnection)
         if offline:
             self._contact(False)
@@ -548,7 +569,9 @@ class MainWindow(QMainWindow):
             self._contact(True)  # the hub answered (a refusal, a throttle, an error of its own)
         self.sync_view.finish(exc.text(self.lang), ok=isinstance(exc, Cancelled), offer_courier=offline)
         self.refresh_status()
-        if isinstance(exc, AuthRequired) and not self._quiet:
+        if takeover:
+            self.start_sync()
+        elif isinstance(exc, AuthRequired) and not self._quiet:
             self.relogin()
 
     def relogin(self) -> bool:
