@@ -66,6 +66,7 @@ def _suites(quick: bool) -> dict[str, Callable[[], list[dict]]]:
         ("usb", "usb_bench"),
         ("gui", "gui_bench"),
         ("gui_shell", "gui_bench_shell"),
+        ("offline", "offline_bench"),
         ("package", "package_bench"),
     ):
 

@@ -924,6 +924,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <source>Đang đăng nhập…</source>
         <translation>Signing in…</translation>
     </message>
+    <message>
+        <source>Bấm «Để sau» để tiếp tục làm việc không cần mạng.</source>
+        <translation>Press “Later” to go on working without the network.</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -1000,6 +1004,22 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <translation>Deadline %1: today</translation>
     </message>
     <message>
+        <source>● Có kết nối (%1)</source>
+        <translation>● Connected (%1)</translation>
+    </message>
+    <message>
+        <source>Lần liên lạc gần nhất với máy chủ thành công.</source>
+        <translation>The last contact with the server succeeded.</translation>
+    </message>
+    <message>
+        <source>○ Không kết nối được (%1)</source>
+        <translation>○ Could not connect (%1)</translation>
+    </message>
+    <message>
+        <source>Lần liên lạc gần nhất với máy chủ không thành công. Dữ liệu vẫn an toàn trên máy.</source>
+        <translation>The last contact with the server failed. The data is safe on this computer.</translation>
+    </message>
+    <message>
         <source>Hạn nộp %1: còn %2 ngày</source>
         <translation>Deadline %1: %2 day(s) left</translation>
     </message>
@@ -1070,14 +1090,6 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     <message>
         <source>Kết nối: chưa rõ</source>
         <translation>Connection: unknown</translation>
-    </message>
-    <message>
-        <source>● Có kết nối</source>
-        <translation>● Connected</translation>
-    </message>
-    <message>
-        <source>○ Không có kết nối</source>
-        <translation>○ No connection</translation>
     </message>
     <message>
         <source>(%1 lỗi, %2 cảnh báo)</source>
@@ -1456,6 +1468,14 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     <message>
         <source>Dừng</source>
         <translation>Stop</translation>
+    </message>
+    <message>
+        <source>Xuất gói chuyển tay…</source>
+        <translation>Export a courier bundle…</translation>
+    </message>
+    <message>
+        <source>Ghi các báo cáo chưa gửi ra một tệp (USB) để gửi từ nơi có mạng.</source>
+        <translation>Write the unsent reports to a file (USB) to send from a place with a network.</translation>
     </message>
     <message>
         <source>Kết quả lần đồng bộ này</source>

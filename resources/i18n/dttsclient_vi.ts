@@ -924,6 +924,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <source>Đang đăng nhập…</source>
         <translation>Đang đăng nhập…</translation>
     </message>
+    <message>
+        <source>Bấm «Để sau» để tiếp tục làm việc không cần mạng.</source>
+        <translation>Bấm «Để sau» để tiếp tục làm việc không cần mạng.</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -1000,6 +1004,22 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <translation>Hạn nộp %1: hôm nay</translation>
     </message>
     <message>
+        <source>● Có kết nối (%1)</source>
+        <translation>● Có kết nối (%1)</translation>
+    </message>
+    <message>
+        <source>Lần liên lạc gần nhất với máy chủ thành công.</source>
+        <translation>Lần liên lạc gần nhất với máy chủ thành công.</translation>
+    </message>
+    <message>
+        <source>○ Không kết nối được (%1)</source>
+        <translation>○ Không kết nối được (%1)</translation>
+    </message>
+    <message>
+        <source>Lần liên lạc gần nhất với máy chủ không thành công. Dữ liệu vẫn an toàn trên máy.</source>
+        <translation>Lần liên lạc gần nhất với máy chủ không thành công. Dữ liệu vẫn an toàn trên máy.</translation>
+    </message>
+    <message>
         <source>Hạn nộp %1: còn %2 ngày</source>
         <translation>Hạn nộp %1: còn %2 ngày</translation>
     </message>
@@ -1070,14 +1090,6 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     <message>
         <source>Kết nối: chưa rõ</source>
         <translation>Kết nối: chưa rõ</translation>
-    </message>
-    <message>
-        <source>● Có kết nối</source>
-        <translation>● Có kết nối</translation>
-    </message>
-    <message>
-        <source>○ Không có kết nối</source>
-        <translation>○ Không có kết nối</translation>
     </message>
     <message>
         <source>(%1 lỗi, %2 cảnh báo)</source>
@@ -1456,6 +1468,14 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     <message>
         <source>Dừng</source>
         <translation>Dừng</translation>
+    </message>
+    <message>
+        <source>Xuất gói chuyển tay…</source>
+        <translation>Xuất gói chuyển tay…</translation>
+    </message>
+    <message>
+        <source>Ghi các báo cáo chưa gửi ra một tệp (USB) để gửi từ nơi có mạng.</source>
+        <translation>Ghi các báo cáo chưa gửi ra một tệp (USB) để gửi từ nơi có mạng.</translation>
     </message>
     <message>
         <source>Kết quả lần đồng bộ này</source>

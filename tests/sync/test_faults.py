@@ -31,7 +31,7 @@ PERSISTENT = [
     ("status", {"path": BATCH, "status": 429, "retry_after": 0}, errors.Throttled, False),
     ("login_page", {}, errors.LoginPageInTheWay, False),
     ("redirect", {}, errors.LoginPageInTheWay, False),
-    ("drop", {}, errors.Offline, False),
+    ("drop", {}, errors.Unreachable, False),  # the probe (ping) gets no answer: "cannot connect"
 ]
 
 
@@ -74,8 +74,9 @@ def test_a_persistent_fault_then_a_clean_sync_settles_everything_once(
         ("cut", {}),
         ("reset", {}),
         ("lost_reply", {}),
-        ("status", {"status": 500}),
+        ("status", {"status": 502}),
         ("status", {"status": 503}),
+        ("status", {"status": 504}),
     ],
     ids=lambda v: str(v)[:20],
 )

@@ -4,6 +4,7 @@ a returned report with the reviewer's comment. The sync runs on the real backgro
 from __future__ import annotations
 
 import copy
+import re
 import uuid
 
 from PySide6.QtCore import Qt
@@ -58,7 +59,7 @@ def test_sync_one_rejected_rest_accepted(qtbot, hub, store, signed_in, runner, k
     w.set_period("202609")
     assert _badges(w)["BM03"] == "late"
     assert "Đồng bộ gần nhất" in w.last_sync_label.text()
-    assert w.connection_label.text() == "● Có kết nối"
+    assert re.fullmatch(r"● Có kết nối \(\d\d:\d\d\)", w.connection_label.text())
 
     # the actions of the "Cần xử lý" list: edit opens the report, discard makes it a draft again
     opened: list[int] = []
@@ -137,17 +138,115 @@ def test_returned_report_shows_the_reviewers_comment(qtbot, hub, store, signed_i
 
 
 def test_sync_can_be_cancelled_while_it_waits(qtbot, hub, store, signed_in, runner, kit):
+    """Dừng while the batch waits on a silent link: stopped within a second; the rows stay settle-able."""
+    import time
+
+    from faultproxy import FaultProxy
+
+    kit.finalize(store, kit.fill(store, "BM04", "202611"))
+    with FaultProxy(hub.url) as proxy:
+        proxy.fault("hold", path="submissions:batch", times=1)  # the hub stores it; the reply never comes
+        store.set_profile(server_url=proxy.url)
+        w = _window(qtbot, store, runner, signed_in, kit)
+        assert w.start_sync()
+        assert w.sync_view.cancel_button.isVisible()
+        qtbot.waitUntil(proxy.held.is_set, timeout=20_000)
+        t0 = time.monotonic()
+        w.sync_view.cancel_button.click()
+        assert w.sync_view.status.text().startswith("Đang dừng")
+        qtbot.waitUntil(lambda: not w.syncing, timeout=5_000)
+        assert time.monotonic() - t0 < 1.0
+        assert "Đã dừng đồng bộ" in w.sync_view.status.text()
+        assert w.sync_button.isEnabled()
+        assert store.outbox_counts()["sending"] == 1  # the hub may hold it: asked about at the next sync
+        proxy.clear()
+        _sync(qtbot, w)
+    assert store.outbox_counts()["accepted"] == 1
+    assert store.last_sync()["summary"]["settled"] == 1
+
+
+def test_a_stopped_hub_is_said_plainly_and_offers_the_courier_bundle(
+    qtbot, hub, store, signed_in, runner, kit
+):
+    import time
+
     kit.finalize(store, kit.fill(store, "BM04", "202611"))
     w = _window(qtbot, store, runner, signed_in, kit)
-    hub.stop()  # no server: the engine waits between retries
-    assert w.start_sync()
-    assert w.sync_view.cancel_button.isVisible()
-    qtbot.wait(300)
-    w.sync_view.cancel_button.click()
+    hub.stop()
+    t0 = time.monotonic()
+    _sync(qtbot, w)
+    assert time.monotonic() - t0 < 20
+    text = w.sync_view.status.text()
+    assert text.startswith("Không kết nối được máy chủ") and "gói chuyển tay" in text
+    assert "Bấm Đồng bộ lần nữa" not in text
+    assert w.sync_view.courier_button.isVisible()
+    assert re.fullmatch(r"○ Không kết nối được \(\d\d:\d\d\)", w.connection_label.text())
+    assert store.outbox_counts()["queued"] == 1
+    asked: list[bool] = []
+    w.usb.ask_export_courier = lambda: asked.append(True)
+    w.sync_view.courier_button.click()
+    assert asked == [True]
+    w.start_sync()  # a new sync hides the offer until it fails again
+    assert not w.sync_view.courier_button.isVisible()
     qtbot.waitUntil(lambda: not w.syncing, timeout=20_000)
-    assert "Đã dừng đồng bộ" in w.sync_view.status.text()
-    assert w.sync_button.isEnabled()
-    assert store.outbox_counts()["accepted"] == 0
+
+
+def test_the_officers_sync_takes_over_from_a_quiet_one_that_waits(qtbot, hub, store, signed_in, runner, kit):
+    """The auto-sync's patient retries never hold the Đồng bộ button: pressing it stops the quiet sync and
+    runs the officer's own at once."""
+    import time
+
+    from faultproxy import FaultProxy
+
+    kit.finalize(store, kit.fill(store, "BM04", "202611"))
+    with FaultProxy(hub.url) as proxy:
+        proxy.fault("hold", path="submissions:batch", times=1)
+        store.set_profile(server_url=proxy.url)
+        w = _window(qtbot, store, runner, signed_in, kit)
+        assert w.start_sync(quiet=True)
+        assert w.sync_button.isEnabled()  # a quiet sync does not take the button away
+        qtbot.waitUntil(proxy.held.is_set, timeout=20_000)
+        proxy.clear()
+        t0 = time.monotonic()
+        assert w.sync_button.isEnabled()
+        w.sync_button.click()
+        assert w.tabs.currentWidget() is w.sync_view and not w.sync_button.isEnabled()
+        assert not w.start_sync()  # one takeover at a time
+        qtbot.waitUntil(lambda: not w.syncing, timeout=20_000)
+        assert time.monotonic() - t0 < 5
+    assert store.outbox_counts()["accepted"] == 1
+    assert w.sync_view.status.text().startswith("Đồng bộ xong")
+    assert store.last_sync()["summary"]["settled"] == 1  # the held batch was asked about, not resent
+
+
+def test_a_failed_ping_turns_the_indicator_to_not_connected(qtbot, hub, store, signed_in, runner, kit):
+    w = _window(qtbot, store, runner, signed_in, kit)
+    w.check_connection()
+    qtbot.waitUntil(lambda: w.connection_label.text().startswith("● Có kết nối ("), timeout=20_000)
+    hub.stop()
+    w.check_connection()
+    qtbot.waitUntil(lambda: w.connection_label.text().startswith("○ Không kết nối được ("), timeout=20_000)
+
+
+def test_closing_the_window_during_a_sync_on_a_silent_hub_stops_the_work_at_once(
+    qtbot, hub, store, signed_in, runner, kit
+):
+    import time
+
+    from blackhole import BlackHole
+
+    kit.finalize(store, kit.fill(store, "BM04", "202611"))
+    with BlackHole() as hole:
+        store.set_profile(server_url=hole.url)
+        w = _window(qtbot, store, runner, signed_in, kit)
+        w.check_connection()  # a ping in flight too
+        assert w.start_sync()
+        qtbot.wait(300)
+        t0 = time.monotonic()
+        w.close()
+        assert runner.wait_for_done(2_000)
+        assert time.monotonic() - t0 < 2.0
+    assert store.outbox_counts()["queued"] == 1
 
 
 def test_wifi_login_page_is_explained(qtbot, hub, store, signed_in, runner, kit):
@@ -160,7 +259,7 @@ def test_wifi_login_page_is_explained(qtbot, hub, store, signed_in, runner, kit)
         w = _window(qtbot, store, runner, signed_in, kit)
         _sync(qtbot, w)
     assert "Wi-Fi" in w.sync_view.status.text()
-    assert w.connection_label.text() == "○ Không có kết nối"
+    assert re.fullmatch(r"○ Không kết nối được \(\d\d:\d\d\)", w.connection_label.text())
     assert store.outbox_counts()["queued"] + store.outbox_counts()["sending"] == 1
 
 

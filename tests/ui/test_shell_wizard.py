@@ -66,21 +66,20 @@ def test_wifi_login_page_is_explained(qtbot, hub, fresh, runner, kit):
 
 
 def test_cancelling_stops_the_wait_for_a_server_that_does_not_answer(qtbot, fresh, runner, kit):
-    import socket
+    from blackhole import BlackHole
 
-    with socket.socket() as s:  # a port nobody listens on: the engine retries with back-off
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    hole = BlackHole()  # takes the connection, never answers
     w = _wizard(qtbot, fresh, runner)
     page = w.connect_page
-    page.server.setText(f"http://127.0.0.1:{port}")
+    page.server.setText(hole.url)
     page.username.setText(kit.OFFICER)
     page.password.setText(kit.PASSWORD)
     w.next()
     qtbot.wait(200)
     assert w.progress_page.running
     w.cancel_event.set()  # what closing the wizard does
-    qtbot.waitUntil(lambda: not w.progress_page.running, timeout=30_000)
+    qtbot.waitUntil(lambda: not w.progress_page.running, timeout=2_000)
+    hole.close()
     assert "Đã dừng" in w.progress_page.explain.text()
 
 

@@ -38,17 +38,19 @@ from dttsclient.sync.errors import (
     StallTimeout,
     SyncError,
     Throttled,
+    Unreachable,
     WrongAccountForProfile,
     WrongPassword,
     WrongServer,
 )
 from dttsclient.sync.login import LoginResult, SetupResult, login, setup_import
-from dttsclient.sync.transport import RetryPolicy, Transport, TransportConfig
+from dttsclient.sync.transport import CancelEvent, RetryPolicy, Transport, TransportConfig
 
 __all__ = [
     "AuthRequired",
     "BadServerAddress",
     "BatchPolicy",
+    "CancelEvent",
     "Cancelled",
     "CertificateProblem",
     "ClientTooOld",
@@ -77,6 +79,7 @@ __all__ = [
     "Tokens",
     "Transport",
     "TransportConfig",
+    "Unreachable",
     "WrongAccountForProfile",
     "WrongPassword",
     "WrongServer",

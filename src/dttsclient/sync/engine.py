@@ -297,11 +297,11 @@ class SyncEngine:
             (
                 f"Máy chủ đang bận: đợi {seconds:.0f} giây rồi thử lại…"
                 if busy
-                else f"Mạng chập chờn: đợi {seconds:.0f} giây rồi thử lại…"
+                else f"Đường truyền bị ngắt giữa chừng: đợi {seconds:.0f} giây rồi thử lại…"
             )
-            + " Bấm Đồng bộ lần nữa để dừng.",
-            f"{'The server is busy' if busy else 'Unstable network'} ({reason}): retrying in {seconds:.0f} s… "
-            "Press Sync again to stop.",
+            + " Bấm «Dừng» nếu không muốn đợi.",
+            f"{'The server is busy' if busy else 'The transfer was cut'} ({reason}): retrying in {seconds:.0f} s… "
+            "Press Stop if you do not want to wait.",
         )
 
     # -- the whole sync ---------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ what SYNC.md allows, so every message can end with "press Sync again".
 Families:
 
 * :class:`NoConnection` — the hub could not be reached, or what answered was not the hub:
-  :class:`Offline` (network down, refused, reset, stalled), :class:`LoginPageInTheWay` (a Wi-Fi login
+  :class:`Offline` (network down, reset, stalled), :class:`Unreachable` (no connection could be made at
+  all: refused, name not found, no route, connect timeout — said at once, never retried), :class:`LoginPageInTheWay` (a Wi-Fi login
   page, an HTML page or a proxy's 200), :class:`WrongServer` (a hub with another ``server_id``),
   :class:`StallTimeout` (no byte for the stall timeout), :class:`CertificateProblem` (TLS).
 * :class:`AuthRequired` (401: log in again; the queue is kept) and :class:`WrongPassword` at login.
@@ -72,6 +73,31 @@ class Offline(NoConnection):
             "server does not answer). Check the network; if the Wi-Fi has a login page, open a web "
             "browser and sign in, then press Sync again. " + _AGAIN_EN,
         )
+
+
+class Unreachable(Offline):
+    """No connection could be made: refused, name not found, no route, connect timeout.
+
+    The sentence says it plainly and offers the way forward that needs no network: the courier bundle.
+
+    Args:
+        server: the hub's address, named in the sentence.
+        detail: technical detail for the log.
+    """
+
+    def __init__(self, server: str = "", detail: str = "") -> None:
+        where = f" {server.rstrip('/')}" if server else ""
+        NoConnection.__init__(
+            self,
+            detail,
+            f"Không kết nối được máy chủ{where} (máy chủ không trả lời hoặc mạng không thông) — dữ liệu vẫn "
+            "an toàn trên máy; có thể xuất gói chuyển tay (USB) để gửi qua nơi có mạng, hoặc bấm Đồng bộ lại "
+            "khi có mạng.",
+            f"Cannot connect to the server{where} (the server does not answer or the network is down) — the "
+            "data is safe on this computer; you can export a courier bundle (USB) to send from a place with "
+            "a network, or press Sync again when the network is back.",
+        )
+        self.server = server
 
 
 class StallTimeout(Offline):
@@ -254,7 +280,7 @@ class RequestRefused(SyncError):
 
 
 class Cancelled(SyncError):
-    """The sync was stopped on purpose (Sync pressed again, or the window closed) while it waited."""
+    """The sync was stopped on purpose (Dừng pressed, or the window closed)."""
 
     def __init__(self) -> None:
         super().__init__(

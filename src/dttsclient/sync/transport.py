@@ -4,16 +4,28 @@ This module knows HTTP and SYNC.md's "Transport" section, not the endpoints (see
 :mod:`dttsclient.sync.api`). Its rules:
 
 * Every call uses ``timeout=(connect, stall)`` — 15 s to connect and 60 s without a byte — never a total
-  timeout: a slow 2G link that keeps moving is allowed to take its time.
-* Retries with exponential backoff and jitter (2, 4, 8 … s, capped at 5 minutes) for network errors, 429
-  (honouring ``Retry-After``) and 5xx. Up to the moment the reply's headers arrive this is urllib3's
+  timeout: a slow 2G link that keeps moving is allowed to take its time. ``ping`` (the probe every sync
+  and sign-in starts with) waits 10 s for its tiny reply and, in a sync the officer started, is not asked
+  again when it gets none, so a hub that is gone is said within 20 s (as
+  :class:`~dttsclient.sync.errors.Unreachable`, whatever made the probe fail).
+* A connection that cannot be made (refused, name not found, no route, connect timeout) is never
+  retried: it raises :class:`~dttsclient.sync.errors.Unreachable` at once, and the officer hears it
+  plainly. Only transient faults are retried — a reply cut or a stall in the middle of a transfer, 502,
+  503, 504, and 429 with a ``Retry-After`` — with exponential backoff and jitter. How long: a sync the
+  officer started uses :meth:`RetryPolicy.interactive` (one retry, a second or two); the background sync
+  uses the patient default (2, 4, 8 … s, capped at 5 minutes). Up to the moment the reply's headers arrive
+  this is urllib3's
   :class:`~urllib3.util.retry.Retry` mounted on the session's one adapter (one connection pool, so one
   TLS handshake serves a whole sync; POST allowed: every hub endpoint is idempotent by design —
   ``submissions:batch`` deduplicates by ``submission_id``). A failure *while the
   body is read* (a reply cut in the middle) happens after urllib3 has handed the response over, so it is
   retried here with the same policy. Every wait goes through :meth:`Transport.wait`, which a
-  :class:`threading.Event` cancels at once (pressing Sync again), raising
+  :class:`threading.Event` cancels at once (Dừng, or the window closing), raising
   :class:`~dttsclient.sync.errors.Cancelled`.
+* Cancelling interrupts the network too: connections are made in 0.1 s slices that check the cancel
+  token, and when the token is a :class:`CancelEvent` setting it shuts down every socket of the
+  transport, so a request blocked on a silent hub returns at once (the TLS handshake itself, bounded by
+  the connect timeout, is the one step that is not interrupted).
 * Login and token refresh are not retried on 429: the hub throttles repeated passwords and the officer
   must hear "wait N minutes", not watch a spinner. ``submissions:batch`` is not retried on a stall timeout:
   the engine halves the batch instead.
@@ -25,19 +37,33 @@ This module knows HTTP and SYNC.md's "Transport" section, not the endpoints (see
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import gzip
 import json
 import logging
 import random
+import selectors
+import socket
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import MaxRetryError, ReadTimeoutError, ResponseError
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    MaxRetryError,
+    NameResolutionError,
+    NewConnectionError,
+    ReadTimeoutError,
+    ResponseError,
+)
 from urllib3.util.retry import Retry
 
 from dttsclient import __version__
@@ -55,6 +81,7 @@ from dttsclient.sync.errors import (
     ServerError,
     StallTimeout,
     Throttled,
+    Unreachable,
     WrongServer,
 )
 
@@ -63,8 +90,11 @@ logger = logging.getLogger(__name__)
 API_PREFIX = "api/v1/"
 CONNECT_TIMEOUT = 15.0
 STALL_TIMEOUT = 60.0
+PROBE_TIMEOUT = 10.0
 GZIP_THRESHOLD = 1024
-RETRY_STATUSES = frozenset({429, *range(500, 600)})
+#: the replies that say "come back in a moment" (a 500 is the hub's bug: asking again does not help)
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+CONNECT_SLICE = 0.1
 
 WaitCallback = Callable[[float, str], None]
 
@@ -78,7 +108,11 @@ class RetryPolicy:
         cap: the longest wait between two attempts (5 minutes).
         max_retries: how many times one request is retried before giving up.
         jitter: random extra wait, as a fraction of the wait (0.25 = up to 25 % more).
-        retry_after_cap: the longest ``Retry-After`` honoured.
+        retry_after_cap: the longest ``Retry-After`` honoured (a longer one is waited for this long).
+        retry_after_limit: a reply whose ``Retry-After`` asks for longer than this is not retried at all
+            (the officer hears "wait N minutes" instead of watching a spinner); None: no limit.
+        retry_silent_probe: retry a ``ping`` that got no reply within the probe timeout (the background
+            sync does; the officer's sync does not, so a silent hub is said within 20 s).
     """
 
     base: float = 2.0
@@ -86,6 +120,22 @@ class RetryPolicy:
     max_retries: int = 8
     jitter: float = 0.25
     retry_after_cap: float = 300.0
+    retry_after_limit: float | None = None
+    retry_silent_probe: bool = True
+
+    @classmethod
+    def interactive(cls) -> RetryPolicy:
+        """The policy of a sync the officer started: one short retry, so the answer comes in seconds, and a
+        probe (``ping``) that gets no reply within its timeout is not asked again (the hub is gone)."""
+        return cls(
+            base=1.0,
+            cap=2.0,
+            max_retries=1,
+            jitter=0.25,
+            retry_after_cap=5.0,
+            retry_after_limit=5.0,
+            retry_silent_probe=False,
+        )
 
     def delay(self, attempt: int) -> float:
         """The wait before retry number ``attempt`` (1, 2, 3 …): base, 2·base, 4·base … plus jitter."""
@@ -105,6 +155,7 @@ class TransportConfig:
         retry: the retry policy.
         ca_bundle: path of the province's CA certificate file (PEM); ``None`` uses the system's store.
         gzip_threshold: request bodies larger than this many bytes are gzip-compressed.
+        probe_timeout: seconds to wait for the reply of ``ping`` (tiny, answered at once by a live hub).
     """
 
     connect_timeout: float = CONNECT_TIMEOUT
@@ -112,10 +163,52 @@ class TransportConfig:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     ca_bundle: str | None = None
     gzip_threshold: int = GZIP_THRESHOLD
+    probe_timeout: float = PROBE_TIMEOUT
 
     @property
     def timeout(self) -> tuple[float, float]:
         return (self.connect_timeout, self.stall_timeout)
+
+    @classmethod
+    def interactive(cls) -> TransportConfig:
+        """Settings for a sync or sign-in the officer is watching (see :meth:`RetryPolicy.interactive`)."""
+        return cls(retry=RetryPolicy.interactive())
+
+
+class CancelEvent(threading.Event):
+    """A :class:`threading.Event` that also runs callbacks when set (from the thread that sets it).
+
+    A transport given one registers a callback that shuts its sockets down, so Dừng interrupts a request
+    that waits on a silent hub, not only the waits between retries.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._callbacks: list[Callable[[], None]] = []
+        self._cb_lock = threading.Lock()
+
+    def add_callback(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` when the event is set (at once when it already is)."""
+        with self._cb_lock:
+            if not self.is_set():
+                self._callbacks.append(callback)
+                return
+        callback()
+
+    def remove_callback(self, callback: Callable[[], None]) -> None:
+        with self._cb_lock:
+            if callback in self._callbacks:
+                self._callbacks.remove(callback)
+
+    def set(self) -> None:
+        with self._cb_lock:
+            super().set()
+            callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:  # a cancel must never fail in the GUI thread
+                logger.exception("cancel callback failed")
 
 
 @dataclass
@@ -160,6 +253,9 @@ class _CancellableRetry(Retry):
             halves instead of resending as it was.
         no_throttle_retry: paths where a 429 is returned at once: login and refresh, so the officer hears
             "wait N minutes" instead of watching a spinner for them.
+        silent_probe: paths of the probe (``ping``), whose stall is retried only when the policy says so
+            (:attr:`RetryPolicy.retry_silent_probe`): a hub that stays silent is said within the probe
+            timeout to an officer who is waiting.
     """
 
     RETRY_AFTER_STATUS_CODES = frozenset({429, 503})
@@ -172,6 +268,7 @@ class _CancellableRetry(Retry):
         policy: RetryPolicy | None = None,
         no_stall_retry: tuple[str, ...] = (),
         no_throttle_retry: tuple[str, ...] = (),
+        silent_probe: tuple[str, ...] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -180,6 +277,7 @@ class _CancellableRetry(Retry):
         self.policy = policy or RetryPolicy()
         self.no_stall_retry = no_stall_retry
         self.no_throttle_retry = no_throttle_retry
+        self.silent_probe = silent_probe
 
     def new(self, **kw: Any) -> _CancellableRetry:
         kw.setdefault("waiter", self.waiter)
@@ -187,12 +285,30 @@ class _CancellableRetry(Retry):
         kw.setdefault("policy", self.policy)
         kw.setdefault("no_stall_retry", self.no_stall_retry)
         kw.setdefault("no_throttle_retry", self.no_throttle_retry)
+        kw.setdefault("silent_probe", self.silent_probe)
         return super().new(**kw)
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if status_code == 429 and not has_retry_after:
+            return False  # "too many requests" without saying when: asking again at once does not help
+        return super().is_retry(method, status_code, has_retry_after)
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[override]
         path = url or ""
+        if isinstance(error, (NewConnectionError, ConnectTimeoutError)):
+            # refused, no such name, no route, connect timeout: said at once, never retried
+            raise MaxRetryError(_pool, path, error) from error  # type: ignore[arg-type]
+        if (
+            isinstance(error, ReadTimeoutError)
+            and not self.policy.retry_silent_probe
+            and any(path.split("?")[0].endswith(p) for p in self.silent_probe)
+        ):
+            raise MaxRetryError(_pool, path, error) from error  # type: ignore[arg-type]
         if isinstance(error, ReadTimeoutError) and any(p in path for p in self.no_stall_retry):
             raise error
+        if response is not None and response.status in RETRY_STATUSES and self._waits_too_long(response):
+            # the hub asks for a longer pause than this sync waits: hand the reply over as it is
+            raise MaxRetryError(_pool, path, ResponseError("retry-after too long"))  # type: ignore[arg-type]
         if response is not None and response.status == 429 and any(p in path for p in self.no_throttle_retry):
             # urlopen answers MaxRetryError with the response itself (raise_on_status is off)
             raise MaxRetryError(_pool, path, ResponseError("throttled"))  # type: ignore[arg-type]
@@ -201,6 +317,14 @@ class _CancellableRetry(Retry):
         if self.counter is not None:
             self.counter()
         return new
+
+    def _waits_too_long(self, response: Any) -> bool:
+        try:
+            retry_after = self.get_retry_after(response)
+        except Exception:  # a malformed Retry-After header falls back to the backoff
+            return False
+        limit = self.policy.retry_after_limit
+        return retry_after is not None and limit is not None and retry_after > limit
 
     def get_backoff_time(self) -> float:
         return self.policy.delay(max(1, len(self.history)))
@@ -225,6 +349,177 @@ class _CancellableRetry(Retry):
             time.sleep(delay)
 
 
+class _Sockets:
+    """The transport's sockets, so that a cancel from another thread can shut them down."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._socks: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+
+    def add(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._socks.add(sock)
+
+    def discard(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._socks.discard(sock)
+
+    def shutdown_all(self) -> None:
+        """Shut every socket down: a thread blocked reading one returns at once (the fd stays open for
+        its owner to close)."""
+        with self._lock:
+            socks = list(self._socks)
+        for sock in socks:
+            with contextlib.suppress(OSError):  # not connected yet, already closed, detached by TLS
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def _connect(
+    address: tuple[str, int],
+    timeout: Any,
+    cancel: threading.Event,
+    sockets: _Sockets,
+    source_address: Any = None,
+    socket_options: Any = None,
+) -> socket.socket:
+    """``socket.create_connection`` in slices of 0.1 s, stopping as soon as ``cancel`` is set.
+
+    Raises:
+        Cancelled: the cancel token was set while connecting.
+        TimeoutError: no connection within ``timeout``.
+        OSError: refused, no route, name not found (``socket.gaierror``).
+    """
+    host, port = address
+    limit = float(timeout) if isinstance(timeout, (int, float)) else None
+    deadline = None if limit is None else time.monotonic() + limit
+    error: OSError | None = None
+    for family, kind, proto, _name, target in socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM):
+        if cancel.is_set():
+            raise Cancelled()
+        sock = socket.socket(family, kind, proto)
+        sockets.add(sock)
+        try:
+            for option in socket_options or ():
+                sock.setsockopt(*option)
+            if source_address:
+                sock.bind(source_address)
+            _connect_in_slices(sock, target, deadline, cancel)
+            sock.settimeout(limit)
+            return sock
+        except OSError as exc:
+            error = exc
+            sockets.discard(sock)
+            sock.close()
+        except BaseException:
+            sockets.discard(sock)
+            sock.close()
+            raise
+    raise error or OSError(f"no address for {host}")
+
+
+def _connect_in_slices(
+    sock: socket.socket, target: Any, deadline: float | None, cancel: threading.Event
+) -> None:
+    sock.setblocking(False)
+    code = sock.connect_ex(target)
+    if code == 0:
+        return
+    if code not in (errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EALREADY, 10035):  # 10035: WSAEWOULDBLOCK
+        raise OSError(code, errno.errorcode.get(code, str(code)))
+    with selectors.DefaultSelector() as selector:
+        selector.register(sock, selectors.EVENT_WRITE)
+        while True:
+            if cancel.is_set():
+                raise Cancelled()
+            left = CONNECT_SLICE if deadline is None else min(CONNECT_SLICE, deadline - time.monotonic())
+            if left <= 0:
+                raise TimeoutError("timed out")
+            if selector.select(left):
+                code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                if code:
+                    raise OSError(code, errno.errorcode.get(code, str(code)))
+                return
+
+
+def _connection_classes(cancel: threading.Event, sockets: _Sockets) -> dict[str, type[HTTPConnectionPool]]:
+    """Pools whose connections connect through :func:`_connect` and register their sockets."""
+
+    class _Mixin:
+        def _new_conn(self) -> socket.socket:
+            conn: Any = self
+            try:
+                return _connect(
+                    (conn._dns_host, conn.port),
+                    conn.timeout,
+                    cancel,
+                    sockets,
+                    source_address=conn.source_address,
+                    socket_options=conn.socket_options,
+                )
+            except socket.gaierror as e:
+                raise NameResolutionError(conn.host, conn, e) from e
+            except TimeoutError as e:
+                raise ConnectTimeoutError(conn, f"Connection to {conn.host} timed out.") from e
+            except OSError as e:
+                raise NewConnectionError(conn, f"Failed to establish a new connection: {e}") from e
+
+        def connect(self) -> None:
+            super().connect()  # type: ignore[misc]
+            sock = getattr(self, "sock", None)
+            if sock is not None:
+                sockets.add(sock)  # the TLS socket replaces the plain one
+            if cancel.is_set():
+                raise Cancelled()
+
+    class _Conn(_Mixin, HTTPConnection):
+        pass
+
+    class _TLSConn(_Mixin, HTTPSConnection):
+        pass
+
+    class _Pool(HTTPConnectionPool):
+        ConnectionCls = _Conn
+
+    class _TLSPool(HTTPSConnectionPool):
+        ConnectionCls = _TLSConn
+
+    return {"http": _Pool, "https": _TLSPool}
+
+
+class _Watcher:
+    """For a plain :class:`threading.Event` (no callbacks): a thread that watches it during one request
+    and shuts the transport's sockets down when it is set."""
+
+    def __init__(self, cancel: threading.Event, sockets: _Sockets) -> None:
+        self._done = threading.Event()
+        self._cancel = cancel
+        self._sockets = sockets
+        self._thread = threading.Thread(target=self._run, name="dtts-cancel-watch", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._done.is_set():
+            if self._cancel.wait(CONNECT_SLICE):
+                self._sockets.shutdown_all()
+                return
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+
+class _Adapter(HTTPAdapter):
+    """requests' adapter with the cancellable pools of :func:`_connection_classes`."""
+
+    def __init__(self, pools: dict[str, type[HTTPConnectionPool]], **kwargs: Any) -> None:
+        self._pools = pools
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(self._pools)
+
+
 class Transport:
     """The one HTTP session of a profile with the hub.
 
@@ -236,7 +531,8 @@ class Transport:
             any ``server_id`` is accepted and :attr:`seen_server_id` tells what the hub said).
         token: the device's access token (Bearer), if signed in.
         config: timeouts, retry policy, CA bundle.
-        cancel: the cancel token; setting it stops any wait at once.
+        cancel: the cancel token; setting it stops any wait at once (and, for a :class:`CancelEvent`,
+            shuts the transport's sockets so a request in flight returns at once too).
         on_wait: called with (seconds, reason) before each wait between retries (for the progress line).
     """
 
@@ -244,6 +540,8 @@ class Transport:
     NO_STALL_RETRY = ("submissions:batch",)
     #: paths whose 429 is not retried (a throttled login must reach the officer at once)
     NO_THROTTLE_RETRY = ("/auth/",)
+    #: the reachability check: the short probe timeout; whatever fails it is said as Unreachable
+    PROBE_PATHS = ("/ping",)
 
     def __init__(
         self,
@@ -276,9 +574,19 @@ class Transport:
             }
         )
         self.session.verify = self.config.ca_bundle or True
-        adapter = HTTPAdapter(max_retries=self._retry(), pool_connections=1, pool_maxsize=2)
+        self._sockets = _Sockets()
+        adapter = _Adapter(
+            _connection_classes(self.cancel_event, self._sockets),
+            max_retries=self._retry(),
+            pool_connections=1,
+            pool_maxsize=2,
+        )
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+        add_callback = getattr(self.cancel_event, "add_callback", None)
+        self._notifies = callable(add_callback)
+        if callable(add_callback):
+            add_callback(self._sockets.shutdown_all)
 
     def _retry(self) -> _CancellableRetry:
         n = self.config.retry.max_retries
@@ -299,10 +607,14 @@ class Transport:
             policy=self.config.retry,
             no_stall_retry=self.NO_STALL_RETRY,
             no_throttle_retry=self.NO_THROTTLE_RETRY,
+            silent_probe=self.PROBE_PATHS,
         )
 
     # -- lifecycle ------------------------------------------------------------------------------------
     def close(self) -> None:
+        remove = getattr(self.cancel_event, "remove_callback", None)
+        if callable(remove):
+            remove(self._sockets.shutdown_all)
         self.session.close()
 
     def __enter__(self) -> Transport:
@@ -312,8 +624,9 @@ class Transport:
         self.close()
 
     def cancel(self) -> None:
-        """Stop the current wait (and the sync) as soon as possible."""
+        """Stop the current wait or request (and the sync) as soon as possible."""
         self.cancel_event.set()
+        self._sockets.shutdown_all()
 
     def check_cancelled(self) -> None:
         if self.cancel_event.is_set():
@@ -377,21 +690,34 @@ class Transport:
             hdrs["Authorization"] = f"Bearer {self.token}"
         url = self.url(path)
         policy = self.config.retry
+        probe = any(url.endswith(p) for p in self.PROBE_PATHS)
         retry_stalls = not any(p in url for p in self.NO_STALL_RETRY)
+        timeout = (self.config.connect_timeout, self.config.probe_timeout) if probe else self.config.timeout
         attempt = 0
         while True:
             self.check_cancelled()
             started = time.monotonic()
             try:
-                resp = self._send(method, url, data, params, hdrs)
+                resp = self._send(method, url, data, params, hdrs, timeout)
             except _BodyFailed as failed:
+                self.check_cancelled()
                 attempt += 1
-                if attempt > policy.max_retries or (
-                    isinstance(failed.error, StallTimeout) and not retry_stalls
+                stalled = isinstance(failed.error, StallTimeout)
+                if (
+                    attempt > policy.max_retries
+                    or (stalled and not retry_stalls)
+                    or (stalled and probe and not policy.retry_silent_probe)
                 ):
+                    if probe:
+                        raise Unreachable(self.server_url, failed.error.detail) from failed.__cause__
                     raise failed.error from failed.__cause__
                 self.wait(policy.delay(attempt), "reply cut")
                 continue
+            except Offline as exc:
+                if probe and not isinstance(exc, Unreachable):
+                    # the probe got no answer (silence, a closed connection): the hub cannot be reached
+                    raise Unreachable(self.server_url, exc.detail) from exc
+                raise
             return self._judge(resp, time.monotonic() - started, allow_not_modified)
 
     def _send(
@@ -401,6 +727,30 @@ class Transport:
         data: bytes | None,
         params: Mapping[str, str] | None,
         hdrs: dict[str, str],
+        timeout: tuple[float, float] | None = None,
+    ) -> requests.Response:
+        watcher = None if self._notifies else _Watcher(self.cancel_event, self._sockets)
+        try:
+            resp = self._send_once(method, url, data, params, hdrs, timeout)
+        except Cancelled:
+            raise
+        except Exception as exc:
+            if self.cancel_event.is_set():  # the failure is the cancel shutting the socket down
+                raise Cancelled() from exc
+            raise
+        finally:
+            if watcher is not None:
+                watcher.stop()
+        return resp
+
+    def _send_once(
+        self,
+        method: str,
+        url: str,
+        data: bytes | None,
+        params: Mapping[str, str] | None,
+        hdrs: dict[str, str],
+        timeout: tuple[float, float] | None,
     ) -> requests.Response:
         try:
             resp = self.session.request(
@@ -409,7 +759,7 @@ class Transport:
                 data=data,
                 params=params,
                 headers=hdrs,
-                timeout=self.config.timeout,
+                timeout=timeout or self.config.timeout,
                 # explicit: requests lets $REQUESTS_CA_BUNDLE override session.verify, which would
                 # silently drop the province's CA bundle
                 verify=self.session.verify,
@@ -423,7 +773,7 @@ class Transport:
             raise CertificateProblem(str(exc)) from exc
         except requests.exceptions.ConnectTimeout as exc:
             self.stats.round_trips += 1
-            raise Offline(f"connect timeout: {exc}") from exc
+            raise Unreachable(self.server_url, f"connect timeout: {exc}") from exc
         except requests.exceptions.ReadTimeout as exc:
             self.stats.round_trips += 1
             raise StallTimeout(str(exc)) from exc
@@ -431,6 +781,8 @@ class Transport:
             self.stats.round_trips += 1
             if _is_read_timeout(exc):
                 raise StallTimeout(str(exc)) from exc
+            if _is_connect_error(exc):
+                raise Unreachable(self.server_url, str(exc)) from exc
             raise Offline(str(exc)) from exc
         except (
             requests.exceptions.InvalidURL,
@@ -514,6 +866,22 @@ def _is_read_timeout(exc: BaseException) -> bool:
             continue
         seen.add(id(cur))
         if isinstance(cur, (ReadTimeoutError, requests.exceptions.ReadTimeout)):
+            return True
+        todo.extend([getattr(cur, "reason", None), cur.__cause__, cur.__context__])
+        todo.extend(a for a in getattr(cur, "args", ()) if isinstance(a, BaseException))
+    return False
+
+
+def _is_connect_error(exc: BaseException) -> bool:
+    """True when no connection could be made (refused, no route, name not found, connect timeout)."""
+    seen: set[int] = set()
+    todo: list[Any] = [exc]
+    while todo:
+        cur = todo.pop()
+        if cur is None or id(cur) in seen:
+            continue
+        seen.add(id(cur))
+        if isinstance(cur, (NewConnectionError, ConnectTimeoutError)):
             return True
         todo.extend([getattr(cur, "reason", None), cur.__cause__, cur.__context__])
         todo.extend(a for a in getattr(cur, "args", ()) if isinstance(a, BaseException))

@@ -32,7 +32,7 @@ from dttsclient.ui.instance import LockState, ProfileLock
 from dttsclient.ui.main_window import FormViewFactory, MainWindow, ViewState, default_form_view
 from dttsclient.ui.profiles import ProfilePicker, list_profiles, profiles_root
 from dttsclient.ui.session import SyncSession
-from dttsclient.ui.tasks import TaskRunner
+from dttsclient.ui.tasks import TaskRunner, exit_now
 
 logger = logging.getLogger(__name__)
 
@@ -328,19 +328,25 @@ class AppController:
             self.store.close()
             self.store = None
 
-    def shutdown(self) -> None:
-        """Wait for background work, close the store, let the profile go, restore the previous hook."""
+    def shutdown(self) -> bool:
+        """Cancel and wait (briefly) for background work, close the store, let the profile go, restore the
+        previous hook.
+
+        Returns:
+            False when a background thread is still blocked (the caller ends the process at once).
+        """
+        idle = True
         try:
             if self.window is not None and shiboken6.isValid(self.window):
-                self.window.close()
-            if isinstance(self.runner, TaskRunner):
-                self.runner.wait_for_done(30_000)
+                self.window.close()  # cancels the sync, the pings and the sign-ins in flight
+            idle = self.runner.drain() if isinstance(self.runner, TaskRunner) else True
             self.close_store()
         finally:
             if self.lock is not None:
                 self.lock.release()
                 self.lock = None
             self.hook.uninstall()
+        return idle
 
 
 def _remove_new_profile(path: Path) -> None:
@@ -461,16 +467,22 @@ def run_gui(ns: argparse.Namespace, data_dir: Path) -> int:
     if os.environ.get(FIRST_PAINT_ENV):
         _exit_after_first_paint(app)
     quit_on_signals(app)
+    code = 0
     try:
         if not controller.open():
             return 0
-        return app.exec()
+        code = app.exec()
+        return code
     finally:
+        idle = True
         try:
-            controller.shutdown()
+            idle = controller.shutdown()
         finally:
             if demo is not None:
                 demo.stop()  # the demo's temporary folder goes, whatever happened above
+            if not idle:  # a thread no cancel reaches must not keep the closed app alive
+                exit_now(code)
+
 
 
 def quit_on_signals(app: QApplication) -> None:

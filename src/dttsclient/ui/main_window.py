@@ -140,7 +140,9 @@ class MainWindow(QMainWindow):
         self._cancel: threading.Event | None = None
         self._environment: str | None = None
         self._online: bool | None = None
+        self._online_at: datetime | None = None
         self._quiet = False
+        self._takeover = False
         self.form_view: QWidget | None = None
         self._open_form = ""
         self._closing = False
@@ -242,6 +244,7 @@ class MainWindow(QMainWindow):
         self.sync_view.exportRequested.connect(self.export_submission)
         self.sync_view.discardRequested.connect(self.discard_submission)
         self.sync_view.compareRequested.connect(self.compare_versions)
+        self.sync_view.courierRequested.connect(self.export_courier)
         self.tabs.addTab(self.sync_view, self.tr("Đồng bộ"))
         outer.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
@@ -420,12 +423,24 @@ class MainWindow(QMainWindow):
             self.last_sync_label.setText(text.replace("%1", when))
         else:
             self.last_sync_label.setText(self.tr("Chưa đồng bộ lần nào"))
+        # what the last contact with the hub showed, and when (never a guess)
+        at = self._online_at.strftime("%H:%M") if self._online_at is not None else ""
         if self._online is None:
             self.connection_label.setText(self.tr("Kết nối: chưa rõ"))
+            self.connection_label.setToolTip("")
         elif self._online:
-            self.connection_label.setText(self.tr("● Có kết nối"))
+            self.connection_label.setText(self.tr("● Có kết nối (%1)").replace("%1", at))
+            self.connection_label.setToolTip(self.tr("Lần liên lạc gần nhất với máy chủ thành công."))
         else:
-            self.connection_label.setText(self.tr("○ Không có kết nối"))
+            self.connection_label.setText(self.tr("○ Không kết nối được (%1)").replace("%1", at))
+            self.connection_label.setToolTip(
+                self.tr("Lần liên lạc gần nhất với máy chủ không thành công. Dữ liệu vẫn an toàn trên máy.")
+            )
+
+    def _contact(self, online: bool) -> None:
+        """Record what a contact with the hub showed (a sync, a ping), stamped with the time."""
+        self._online = online
+        self._online_at = datetime.now()
 
     def refresh_sync_lists(self) -> None:
         self.sync_view.set_attention(overview.attention_rows(self.store, self.lang))
@@ -500,25 +515,41 @@ class MainWindow(QMainWindow):
         return self._cancel is not None
 
     def start_sync(self, quiet: bool = False) -> bool:
-        """Run one sync in the background; False when there is no session or one is running."""
+        """Run one sync in the background; False when there is no session or one is running.
+
+        The officer's sync takes over from a quiet (auto-sync) one: the quiet sync, which may be waiting
+        patiently on a bad link, is stopped and the officer's own starts as soon as it has.
+        """
         if self.session is None:
             self.say(self.tr("Hồ sơ này chưa kết nối máy chủ. Hãy đăng nhập trong phần Cài đặt ban đầu."))
             return False
         if not quiet and self._cancel is None and not self.signed_in() and not self.sign_in():
             return False  # signed out: the officer signs in first (or chose "Để sau")
         if self._cancel is not None:
-            return False
-        self._cancel = threading.Event()
+            if not (self._quiet and not quiet) or self._takeover:
+                return False
+            self._takeover = True
+            self._cancel.set()
+            self.sync_button.setEnabled(False)
+            self.sync_button.setText(self.tr("Đang đồng bộ…"))
+            self.tabs.setCurrentWidget(self.sync_view)
+            self.sync_view.start()
+            return True
+        from dttsclient.sync.transport import CancelEvent
+
+        self._cancel = CancelEvent()
         self._quiet = quiet
-        self.sync_button.setEnabled(False)
-        self.sync_button.setText(self.tr("Đang đồng bộ…"))
+        self.sync_button.setEnabled(quiet)  # a quiet sync gives way to the officer's (see above)
         if not quiet:
+            self.sync_button.setText(self.tr("Đang đồng bộ…"))
             self.tabs.setCurrentWidget(self.sync_view)
         self.sync_view.start()
         cancel = self._cancel
         session = self.session
+        # the auto-sync timer's sync retries transient faults patiently; the officer's own sync answers
+        # in seconds (see dttsclient.sync.transport)
         self.runner.run_task(
-            lambda progress: session.sync(progress, cancel),
+            lambda progress: session.sync(progress, cancel, background=quiet),
             self._sync_done,
             self._sync_failed,
             on_progress=self._sync_progress,
@@ -526,24 +557,28 @@ class MainWindow(QMainWindow):
         return True
 
     def cancel_sync(self) -> None:
+        """Dừng: stop the sync's waits and its request in flight (the worker returns within a moment)."""
         if self._cancel is not None:
-            self._cancel.set()
             self.sync_view.cancelling()
+            self._cancel.set()
 
     def _sync_progress(self, value: Any) -> None:
         text, done, total = value if isinstance(value, tuple) else (str(value), None, None)
         self.sync_view.set_progress(text, done, total)
 
-    def _sync_ended(self) -> None:
+    def _sync_ended(self) -> bool:
+        """The worker returned; True when the officer's sync is to take over from the quiet one."""
         self._cancel = None
         self.sync_button.setEnabled(True)
         self.sync_button.setText(self.tr("Đồng bộ"))
+        takeover, self._takeover = self._takeover, False
+        return takeover and not self._closing
 
     def _sync_done(self, summary: SyncSummary) -> None:
-        self._sync_ended()
+        takeover = self._sync_ended()
         if self._closing:
             return
-        self._online = True
+        self._contact(True)
         if summary.environment:
             self._environment = summary.environment
         rows = []
@@ -555,22 +590,32 @@ class MainWindow(QMainWindow):
             rows.append(row_from_item(item, self.lang))
         self.sync_view.finish(summary.text(self.lang), rows, ok=not summary.attention)
         self.refresh()
+        if takeover:
+            self.start_sync()
 
     def _sync_failed(self, exc: BaseException) -> None:
-        self._sync_ended()
+        takeover = self._sync_ended()
         if self._closing:
+            return
+        from dttsclient.sync.errors import AuthRequired, Cancelled, NoConnection, NotLoggedIn, SyncError
+
+        if takeover and isinstance(exc, Cancelled):
+            self.start_sync()  # the quiet sync gave way: the officer's own starts now
             return
         if not isinstance(exc, DttsError):
             self.sync_view.finish(self.tr("Đồng bộ dừng vì một lỗi ngoài dự kiến."), ok=False)
             report_bug(exc)
             return
-        from dttsclient.sync.errors import AuthRequired, Cancelled, NoConnection
-
-        if isinstance(exc, NoConnection):
-            self._online = False
-        self.sync_view.finish(exc.text(self.lang), ok=isinstance(exc, Cancelled))
+        offline = isinstance(exc, NoConnection)
+        if offline:
+            self._contact(False)
+        elif isinstance(exc, SyncError) and not isinstance(exc, (Cancelled, NotLoggedIn)):
+            self._contact(True)  # the hub answered (a refusal, a throttle, an error of its own)
+        self.sync_view.finish(exc.text(self.lang), ok=isinstance(exc, Cancelled), offer_courier=offline)
         self.refresh_status()
-        if isinstance(exc, AuthRequired) and not self._quiet:
+        if takeover:
+            self.start_sync()
+        elif isinstance(exc, AuthRequired) and not self._quiet:
             self.relogin()
 
     def relogin(self) -> bool:
@@ -625,7 +670,7 @@ class MainWindow(QMainWindow):
         if self._closing:
             return
         was_online = self._online
-        self._online = True
+        self._contact(True)
         self._environment = getattr(info, "environment", None) or self._environment
         self.refresh_banner()
         self.refresh_status()
@@ -638,8 +683,15 @@ class MainWindow(QMainWindow):
         if not isinstance(exc, DttsError):
             report_bug(exc)
             return
-        self._online = False
+        from dttsclient.sync.errors import NoConnection
+
+        if isinstance(exc, NoConnection):
+            self._contact(False)
         self.refresh_status()
+
+    def export_courier(self) -> None:
+        """The way forward without a network: the USB menu's courier bundle (unsent reports to a file)."""
+        self.usb.ask_export_courier()
 
     # -- the lists' actions -------------------------------------------------------------------------
     def export_submission(self, submission_id: str) -> None:
@@ -906,6 +958,8 @@ class MainWindow(QMainWindow):
         self._closing = True
         if self._cancel is not None:
             self._cancel.set()
+        if self.session is not None:
+            self.session.stop_all()  # pings and sign-ins in flight too: the process ends at once
         self.auto_timer.stop()
         self.usb.timer.stop()
         self._window_settings().setValue("main/geometry", self.saveGeometry())

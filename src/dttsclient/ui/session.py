@@ -118,6 +118,34 @@ class SyncSession:
         self.data_dir = Path(data_dir)
         self._credentials = credentials
         self.lang = lang
+        self._live: set[threading.Event] = set()
+        self._live_lock = threading.Lock()
+
+    # -- cancelling ---------------------------------------------------------------------------------
+    def _enter(self, cancel: threading.Event | None) -> threading.Event:
+        """Register the cancel token of a worker call (a fresh one when none is given)."""
+        if cancel is None:
+            from dttsclient.sync.transport import CancelEvent
+
+            cancel = CancelEvent()
+        with self._live_lock:
+            self._live.add(cancel)
+        return cancel
+
+    def _leave(self, cancel: threading.Event) -> None:
+        with self._live_lock:
+            self._live.discard(cancel)
+
+    def stop_all(self) -> None:
+        """Cancel every sync, ping and sign-in in flight (the window is closing).
+
+        Safe from the GUI thread: it only sets events (a :class:`~dttsclient.sync.transport.CancelEvent`
+        also shuts its transport's sockets, so a request blocked on a silent hub returns at once).
+        """
+        with self._live_lock:
+            live = list(self._live)
+        for cancel in live:
+            cancel.set()
 
     @property
     def credentials(self) -> CredentialStore:
@@ -139,40 +167,60 @@ class SyncSession:
         return bool(p.server_url and p.username and self.credentials.load(store.device_id, p.username))
 
     # -- worker -------------------------------------------------------------------------------------
-    def sync(self, progress: Progress, cancel: threading.Event) -> SyncSummary:
+    def sync(self, progress: Progress, cancel: threading.Event, background: bool = False) -> SyncSummary:
         """*Worker*: one push + pull. ``progress`` gets ``(message, done, total)`` tuples.
+
+        Args:
+            progress: called with ``(message, done, total)``.
+            cancel: the cancel token (a :class:`~dttsclient.sync.transport.CancelEvent` also interrupts a
+                request in flight).
+            background: the auto-sync timer started it: transient faults are retried patiently. A sync the
+                officer started retries once, briefly, so the answer comes in seconds.
 
         Raises:
             SyncError: the sync stopped (nothing local was lost; see the error's sentence).
         """
 
         from dttsclient.sync.engine import SyncEngine
+        from dttsclient.sync.transport import TransportConfig
 
         def relay(done: int, total: int, message: str) -> None:
             progress((message, done, total))
 
-        with Store.open(self.data_dir) as store:
-            engine = SyncEngine.for_profile(store, self.credentials, cancel=cancel, progress=relay)
-            try:
-                return SyncSummary.of(engine.sync())
-            finally:
-                engine.transport.close()
+        config = TransportConfig() if background else TransportConfig.interactive()
+        cancel = self._enter(cancel)
+        try:
+            with Store.open(self.data_dir) as store:
+                engine = SyncEngine.for_profile(
+                    store, self.credentials, config=config, cancel=cancel, progress=relay
+                )
+                try:
+                    return SyncSummary.of(engine.sync())
+                finally:
+                    engine.transport.close()
+        finally:
+            self._leave(cancel)
 
     def ping(self) -> PingInfo:
         """*Worker*: ask the hub who it is (for the banner's environment and the connection state)."""
         from dttsclient.sync.api import HubApi
         from dttsclient.sync.engine import make_transport
         from dttsclient.sync.errors import NotLoggedIn
+        from dttsclient.sync.transport import TransportConfig
 
-        with Store.open(self.data_dir) as store:
-            url = store.profile().server_url
-            if not url:
-                raise NotLoggedIn()
-            transport = make_transport(store, url)
-            try:
-                return HubApi(transport).ping()
-            finally:
-                transport.close()
+        cancel = self._enter(None)
+        try:
+            with Store.open(self.data_dir) as store:
+                url = store.profile().server_url
+                if not url:
+                    raise NotLoggedIn()
+                transport = make_transport(store, url, config=TransportConfig.interactive(), cancel=cancel)
+                try:
+                    return HubApi(transport).ping()
+                finally:
+                    transport.close()
+        finally:
+            self._leave(cancel)
 
     def login(
         self,
@@ -190,22 +238,28 @@ class SyncSession:
         """
 
         from dttsclient.sync.login import login
+        from dttsclient.sync.transport import TransportConfig
 
         def relay(done: int, total: int, message: str) -> None:
             progress((message, done, total))
 
-        with Store.open(self.data_dir) as store:
-            return login(
-                store,
-                server,
-                username,
-                password,
-                self.credentials,
-                device_name(),
-                cancel=cancel,
-                progress=relay,
-                pull=pull,
-            )
+        cancel = self._enter(cancel)
+        try:
+            with Store.open(self.data_dir) as store:
+                return login(
+                    store,
+                    server,
+                    username,
+                    password,
+                    self.credentials,
+                    device_name(),
+                    config=TransportConfig.interactive(),
+                    cancel=cancel,
+                    progress=relay,
+                    pull=pull,
+                )
+        finally:
+            self._leave(cancel)
 
     def setup_import(self, path: Path) -> SetupResult:
         """*Worker*: set the profile up from a setup package file (offline first run)."""

@@ -174,6 +174,7 @@ class SyncView(QWidget):
         exportRequested(str): save this submission to a file.
         discardRequested(str): drop this rejected submission (after confirming).
         compareRequested(int, str): show both versions of this report (report id, submission id or "").
+        courierRequested(): export the unsent reports as a courier bundle (the way forward offline).
     """
 
     cancelRequested = Signal()
@@ -181,6 +182,7 @@ class SyncView(QWidget):
     exportRequested = Signal(str)
     discardRequested = Signal(str)
     compareRequested = Signal(int, str)
+    courierRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -197,6 +199,13 @@ class SyncView(QWidget):
         self.cancel_button.hide()
         self.cancel_button.clicked.connect(self.cancelRequested)
         top.addWidget(self.cancel_button)
+        self.courier_button = QPushButton(self.tr("Xuất gói chuyển tay…"))
+        self.courier_button.setToolTip(
+            self.tr("Ghi các báo cáo chưa gửi ra một tệp (USB) để gửi từ nơi có mạng.")
+        )
+        self.courier_button.hide()
+        self.courier_button.clicked.connect(self.courierRequested)
+        top.addWidget(self.courier_button)
         layout.addLayout(top)
 
         self.results_model = OutboxModel(self)
@@ -260,6 +269,8 @@ class SyncView(QWidget):
     def start(self) -> None:
         """A sync began: show an indeterminate bar and the cancel button."""
         self.status.setText(self.tr("Đang đồng bộ… Có thể tiếp tục nhập số liệu trong lúc chờ."))
+        self.status.setStyleSheet("")
+        self.courier_button.hide()
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.setEnabled(True)
@@ -278,10 +289,20 @@ class SyncView(QWidget):
         self.cancel_button.setEnabled(False)
         self.status.setText(self.tr("Đang dừng… (những gì đã gửi xong được giữ)"))
 
-    def finish(self, text: str, rows: list[OutboxRow] | None = None, ok: bool = True) -> None:
-        """A sync ended: hide the progress, show the summary and, when given, the per-item results."""
+    def finish(
+        self, text: str, rows: list[OutboxRow] | None = None, ok: bool = True, offer_courier: bool = False
+    ) -> None:
+        """A sync ended: hide the progress, show the summary and, when given, the per-item results.
+
+        Args:
+            text: the sentence to show.
+            rows: the per-item results.
+            ok: False shows the sentence in red.
+            offer_courier: the hub could not be reached: offer the courier bundle as the way forward.
+        """
         self.progress.hide()
         self.cancel_button.hide()
+        self.courier_button.setVisible(offer_courier)
         self.status.setText(text)
         self.status.setStyleSheet("" if ok else "color: #9b1c1c;")
         if rows is not None:

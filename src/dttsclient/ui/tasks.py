@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
 Progress = Callable[[Any], None]
+SHUTDOWN_WAIT_MS = 1200
 
 
 def _default_error(exc: BaseException) -> None:
@@ -173,6 +174,32 @@ class TaskRunner(QObject):
         """Block until the pool's threads are idle (results may still be queued for the GUI thread)."""
         return self._pool.waitForDone(msecs)
 
+    def drain(self, msecs: int = SHUTDOWN_WAIT_MS) -> bool:
+        """At exit, after the work was cancelled: wait at most ``msecs`` for the threads; True when idle.
+
+        False means a thread is still blocked in something no cancel reaches (a DNS lookup, a locked
+        file): the caller ends the process without waiting for it (:func:`exit_now`). Nothing is lost
+        by that: every store write is one SQLite transaction, and outbox rows left ``sending`` are
+        settled by the next sync.
+        """
+        self._pool.clear()  # tasks not started yet never start
+        idle = self._pool.waitForDone(msecs)
+        if not idle:
+            logger.warning("a background task did not stop within %d ms at exit", msecs)
+        return idle
+
+
+def exit_now(code: int = 0) -> None:
+    """End the process at once (background threads included), after flushing the logs and streams."""
+    import contextlib
+    import os
+
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code)
+
 
 class SynchronousRunner:
     """The same interface as :class:`TaskRunner`, running every task at once on the calling thread.
@@ -203,4 +230,7 @@ class SynchronousRunner:
         return task
 
     def wait_for_done(self, msecs: int = -1) -> bool:
+        return True
+
+    def drain(self, msecs: int = SHUTDOWN_WAIT_MS) -> bool:
         return True

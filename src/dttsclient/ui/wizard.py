@@ -489,6 +489,7 @@ class LoginDialog(QDialog):
         layout.addWidget(buttons)
         self._server, self._username = server, username
         (self.server_edit or self.username_edit or self.password).setFocus()
+        self._cancel: threading.Event | None = None
 
     def submit(self) -> None:
         server = self.server_edit.text().strip() if self.server_edit is not None else self._server
@@ -500,7 +501,7 @@ class LoginDialog(QDialog):
         self.ok.setEnabled(False)
         self.message.setText(self.tr("Đang đăng nhập…"))
         session = self.session
-        cancel = threading.Event()
+        cancel = self._cancel = threading.Event()
         self.runner.run_task(
             lambda progress: session.login(server, user, password, progress, cancel, pull=False),
             self._done,
@@ -508,17 +509,32 @@ class LoginDialog(QDialog):
             on_progress=lambda _v: None,
         )
 
+    def reject(self) -> None:
+        """Để sau: stop a sign-in in flight (a hub that is gone must not hold the officer) and close."""
+        if getattr(self, "_cancel", None) is not None:
+            self._cancel.set()
+        super().reject()
+
     def _done(self, _result: Any) -> None:
+        if self._cancel is not None and self._cancel.is_set():
+            return  # the officer chose "Để sau" meanwhile
         self.signed_in = True
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
+        if self._cancel is not None and self._cancel.is_set():
+            return
         self.ok.setEnabled(True)
         if not isinstance(exc, DttsError):
             self.message.setText("")
             report_bug(exc)
             return
-        self.message.setText(exc.text(self.lang))
+        from dttsclient.sync.errors import NoConnection
+
+        text = exc.text(self.lang)
+        if isinstance(exc, NoConnection):
+            text += " " + self.tr("Bấm «Để sau» để tiếp tục làm việc không cần mạng.")
+        self.message.setText(text)
 
     @classmethod
     def ask(cls, session: SyncSession, runner: Any, lang: str, parent: QWidget | None = None) -> bool:
