@@ -66,7 +66,6 @@ def alembic_config(connection: Connection | None = None):
 
     config = Config()
     config.set_main_option("script_location", str(HERE))
-    config.set_main_option("version_locations", str(HERE / "versions"))
     if connection is not None:
         config.attributes["connection"] = connection
     return config
