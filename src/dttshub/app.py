@@ -25,6 +25,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import JSONResponse, Response
 
 from dttsclient.core.errors import DttsError
+from dttsclient.core.versions import older_than
 from dttshub.catalogs import etag_matches
 from dttshub.config import HubConfig
 from dttshub.errors import BadRequest, Forbidden, HubError, Throttled, Unauthorized, UpgradeRequired
@@ -36,19 +37,6 @@ logger = logging.getLogger(__name__)
 
 UA_RE = re.compile(r"dttsclient/([0-9][0-9A-Za-z.+-]*)")
 MAX_STATUS_IDS = 1000
-
-
-def version_tuple(text: str) -> tuple[int, ...]:
-    """``"0.10.2rc1"`` → ``(0, 10, 2)``: the leading number of each dot-separated part."""
-    parts = []
-    for part in text.split("."):
-        m = re.match(r"[0-9]+", part)
-        if not m:
-            break
-        parts.append(int(m.group()))
-    while parts and parts[-1] == 0:
-        parts.pop()
-    return tuple(parts)
 
 
 def _hub(request: Request) -> Hub:
@@ -111,7 +99,7 @@ async def check_client(request: Request) -> None:
     if not m:
         return
     minimum = _hub(request).config.min_client_version
-    if version_tuple(m.group(1)) < version_tuple(minimum):
+    if older_than(m.group(1), minimum):
         raise UpgradeRequired(
             "client_too_old",
             f"Phiên bản phần mềm ({m.group(1)}) đã cũ; hãy cập nhật lên {minimum} trở lên.",
