@@ -35,6 +35,8 @@ def create_worker_app() -> FastAPI:
     from dttshub.app import create_app
 
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s", stream=sys.stderr
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s",
+        stream=sys.stderr,
     )
     return create_app(HubConfig.from_mapping(json.loads(os.environ[ENV_CONFIG])))
