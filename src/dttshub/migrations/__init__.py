@@ -131,8 +131,15 @@ def ensure(conn: Connection) -> tuple[SchemaState, SchemaState]:
         if have is not None and have > LEGACY_SCHEMA_VERSION:
             raise too_new(have)
         logger.info("hub database made before migrations (schema_version %s): adopted at %s", have, BASELINE)
-    from alembic import command
-
+    try:
+        from alembic import command
+    except ModuleNotFoundError as exc:
+        raise ConfigError(
+            "alembic_missing",
+            "Thiếu gói alembic để tạo hoặc nâng cấp cơ sở dữ liệu; hãy cài lại: pip install 'dttsclient[hub]'.",
+            "The alembic package is missing to create or upgrade the database; reinstall: "
+            "pip install 'dttsclient[hub]'.",
+        ) from exc
     command.upgrade(alembic_config(conn), "head")
     after = state(conn)
     logger.info("hub database upgraded: %s -> %s", before.revision or before.status, after.revision)
