@@ -30,6 +30,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from dttsclient.core.bounds import MAX_ID, MAX_REVISION, MAX_SHORT, MAX_TOKEN
 from dttsclient.core.errors import DttsError
+from dttsclient.core.versions import older_than
 from dttshub.catalogs import etag_matches
 from dttshub.config import HubConfig
 from dttshub.errors import BadRequest, Forbidden, HubError, Throttled, Unauthorized, UpgradeRequired
@@ -58,19 +59,6 @@ from dttshub.service import Hub
 logger = logging.getLogger(__name__)
 
 UA_RE = re.compile(r"dttsclient/([0-9][0-9A-Za-z.+-]*)")
-
-
-def version_tuple(text: str) -> tuple[int, ...]:
-    """``"0.10.2rc1"`` → ``(0, 10, 2)``: the leading number of each dot-separated part."""
-    parts = []
-    for part in text.split("."):
-        m = re.match(r"[0-9]+", part)
-        if not m:
-            break
-        parts.append(int(m.group()))
-    while parts and parts[-1] == 0:
-        parts.pop()
-    return tuple(parts)
 
 
 def hub_of(request: Request) -> Hub:
@@ -168,7 +156,7 @@ async def check_client(request: Request, hub: HubDep) -> None:
     if not m:
         return
     minimum = hub.config.min_client_version
-    if version_tuple(m.group(1)) < version_tuple(minimum):
+    if older_than(m.group(1), minimum):
         raise UpgradeRequired(
             "client_too_old",
             f"Phiên bản phần mềm ({m.group(1)}) đã cũ; hãy cập nhật lên {minimum} trở lên.",

@@ -117,6 +117,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--min-client-version",
         help=bi("dttsclient cũ hơn phiên bản này bị từ chối (426)", "older dttsclient versions get 426"),
     )
+    c.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help=bi(
+            "số tiến trình phục vụ (lớn hơn 1 chỉ với PostgreSQL)",
+            "number of server processes (more than 1 only on PostgreSQL)",
+        ),
+    )
+
+    c = cmd(sub, "db", bi("lược đồ cơ sở dữ liệu", "the database schema"))
+    dsub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
+    cmd(
+        dsub,
+        "upgrade",
+        bi("nâng cấp cơ sở dữ liệu lên lược đồ mới nhất", "upgrade the database to the newest schema"),
+    )
+    cmd(dsub, "current", bi("lược đồ hiện tại của cơ sở dữ liệu", "the database's current schema"))
 
     c = cmd(sub, "user", bi("tài khoản", "accounts"))
     usub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -271,17 +290,39 @@ def cmd_serve(args: argparse.Namespace, out: Output) -> int:
     if args.public_url:
         extra["public_url"] = args.public_url
     config = _config(args, **extra)
-    hub = Hub(config)
+    if args.workers < 1:
+        out.error(out.t("--workers phải từ 1 trở lên.", "--workers must be 1 or more."))
+        return EXIT_USAGE
+    if args.workers > 1 and config.resolved_db_url().startswith("sqlite"):
+        out.error(
+            out.t(
+                f"Không chạy được {args.workers} tiến trình trên SQLite: SQLite chỉ cho một tiến trình ghi "
+                "tại một thời điểm, nên các tiến trình sẽ phải chờ nhau và yêu cầu bị quá hạn. Với SQLite hãy "
+                "chạy một tiến trình (bỏ --workers); muốn nhiều tiến trình hãy dùng PostgreSQL "
+                "(--db postgresql://…, xem docs/deploy.md).",
+                f"Cannot run {args.workers} processes on SQLite: SQLite lets one process write at a time, so "
+                "the processes would wait for each other and requests would time out. With SQLite run one "
+                "process (leave out --workers); for several processes use PostgreSQL "
+                "(--db postgresql://…, see docs/deploy.md).",
+            )
+        )
+        return EXIT_USAGE
+    hub = Hub(config)  # creates or upgrades the schema, or refuses a database of a newer dttshub
     try:
         hub.set_meta("public_url", args.public_url or f"http://{args.host}:{args.port}")
         hub.signer  # noqa: B018 - make the signing key now, not at the first request
-        app = create_app(config, hub=hub)
         out.error(
             out.t(
-                f"dttshub {hub.server_id} ({args.environment}) phục vụ tại http://{args.host}:{args.port}",
-                f"dttshub {hub.server_id} ({args.environment}) serving at http://{args.host}:{args.port}",
+                f"dttshub {hub.server_id} ({args.environment}) phục vụ tại http://{args.host}:{args.port}"
+                + (f" với {args.workers} tiến trình" if args.workers > 1 else ""),
+                f"dttshub {hub.server_id} ({args.environment}) serving at http://{args.host}:{args.port}"
+                + (f" with {args.workers} processes" if args.workers > 1 else ""),
             )
         )
+        if args.workers > 1:
+            hub.close()
+            return _serve_workers(args, config)
+        app = create_app(config, hub=hub)
         server = uvicorn.Server(
             uvicorn.Config(
                 app,
@@ -301,6 +342,81 @@ def cmd_serve(args: argparse.Namespace, out: Output) -> int:
         return EXIT_OK if server.started else EXIT_FAILED
     finally:
         hub.close()
+
+
+def _serve_workers(args: argparse.Namespace, config: HubConfig) -> int:
+    """uvicorn's supervisor: ``args.workers`` processes share the socket, each opens the hub itself."""
+    import uvicorn
+
+    from dttshub.workers import ENV_CONFIG, worker_environment
+
+    os.environ[ENV_CONFIG] = worker_environment(config)
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.run(
+            "dttshub.workers:create_worker_app",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            log_config=None,
+            lifespan="off",
+            ws="none",
+            timeout_graceful_shutdown=10,
+        )
+    return EXIT_OK
+
+
+def cmd_db(args: argparse.Namespace, out: Output) -> int:
+    from dttshub.db import Database
+
+    config = _config(args)
+    database = Database(config.resolved_db_url(), config.sqlite_synchronous)
+    try:
+        if args.action == "current":
+            now = database.schema_state()
+            texts = {
+                "current": ("đã là lược đồ mới nhất", "the newest schema"),
+                "behind": ("cần nâng cấp: dttshub db upgrade", "needs an upgrade: dttshub db upgrade"),
+                "legacy": (
+                    "tạo trước khi có nâng cấp lược đồ; cần nâng cấp: dttshub db upgrade",
+                    "made before schema migrations; needs an upgrade: dttshub db upgrade",
+                ),
+                "empty": ("chưa có bảng nào", "no tables yet"),
+                "newer": (
+                    "thuộc phiên bản dttshub mới hơn; hãy cài phiên bản đó",
+                    "belongs to a newer dttshub; install that version",
+                ),
+            }[now.status]
+            doc = {"ok": True, "status": now.status, "revision": now.revision, "head": now.head}
+            out.result(
+                doc,
+                out.t(
+                    f"Lược đồ: {now.revision or '-'} (mới nhất: {now.head}) — {texts[0]}.",
+                    f"Schema: {now.revision or '-'} (newest: {now.head}) — {texts[1]}.",
+                ),
+            )
+            return EXIT_OK if now.status in ("current", "behind", "legacy", "empty") else EXIT_FAILED
+        before, after = database.create_schema()
+        doc = {"ok": True, "from": before.revision, "from_status": before.status, "to": after.revision}
+        if before.status == "current":
+            out.result(
+                doc,
+                out.t(
+                    f"Cơ sở dữ liệu đã ở lược đồ mới nhất ({after.revision}); không có gì thay đổi.",
+                    f"The database is already at the newest schema ({after.revision}); nothing changed.",
+                ),
+            )
+            return EXIT_NOTHING
+        out.result(
+            doc,
+            out.t(
+                f"Đã nâng cấp cơ sở dữ liệu: {before.revision or before.status} → {after.revision}.",
+                f"Database upgraded: {before.revision or before.status} → {after.revision}.",
+            ),
+        )
+        return EXIT_OK
+    finally:
+        database.dispose()
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -532,6 +648,7 @@ def cmd_reports(args: argparse.Namespace, out: Output) -> int:
 
 COMMANDS = {
     "serve": cmd_serve,
+    "db": cmd_db,
     "user": cmd_user,
     "catalog": cmd_catalog,
     "setup-package": cmd_setup_package,

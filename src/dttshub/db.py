@@ -263,14 +263,27 @@ class Database:
         self.dialect = self.engine.dialect.name
         self._statements: dict[tuple, sa.Executable] = {}  # built once, so compiled once
 
-    def create_schema(self, now: datetime) -> None:
-        """Create every table that does not exist yet and record the schema version.
+    def create_schema(self, now: datetime | None = None):
+        """Create or upgrade the schema to the newest migration (:func:`dttshub.migrations.ensure`).
+
+        Args:
+            now: unused (kept for callers of the releases before migrations).
+
+        Returns:
+            The :class:`~dttshub.migrations.SchemaState` before and after, as a pair.
 
         Raises:
             ConfigError: the database cannot be reached or opened, or belongs to a newer dttshub.
         """
+        from dttshub import migrations
+
         try:
-            self._create_schema(now)
+            with self.read() as conn:  # the usual case, without the write lock: already at the newest
+                if migrations.recorded_revision(conn) == migrations.HEAD:
+                    current = migrations.SchemaState("current", migrations.HEAD)
+                    return current, current
+            with self.begin() as conn:
+                return migrations.ensure(conn)
         except sa.exc.DBAPIError as exc:
             logger.debug("cannot open the hub database %s: %s", self.engine.url, exc)
             raise ConfigError(
@@ -279,18 +292,19 @@ class Database:
                 f"Cannot open the database {self.engine.url!r}: {exc.orig}",
             ) from exc
 
-    def _create_schema(self, now: datetime) -> None:
-        metadata.create_all(self.engine)
-        with self.begin() as conn:
-            have = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
-            if have is None:
-                conn.execute(schema_version.insert().values(version=SCHEMA_VERSION, applied_at=iso(now)))
-            elif have > SCHEMA_VERSION:
-                raise ConfigError(
-                    "db_too_new",
-                    f"Cơ sở dữ liệu thuộc phiên bản mới hơn ({have}) của dttshub; hãy cập nhật dttshub.",
-                    f"The database belongs to a newer dttshub (schema {have}); upgrade dttshub.",
-                )
+    def schema_state(self):
+        """Where the schema stands (:class:`~dttshub.migrations.SchemaState`), without changing it."""
+        from dttshub import migrations
+
+        try:
+            with self.read() as conn:
+                return migrations.state(conn)
+        except sa.exc.DBAPIError as exc:
+            raise ConfigError(
+                "db_unreachable",
+                f"Không mở được cơ sở dữ liệu {self.engine.url!r}: {exc.orig}",
+                f"Cannot open the database {self.engine.url!r}: {exc.orig}",
+            ) from exc
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:

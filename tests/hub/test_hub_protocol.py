@@ -363,6 +363,16 @@ def test_old_client_gets_426(tmp_path):
         assert r.status_code == 426
 
 
+@pytest.mark.parametrize(
+    "agent, status",
+    [("0.10.2rc1", 426), ("0.10.2.dev3", 426), ("0.10.1", 426), ("0.10.2", 200), ("0.10.2.post1", 200)],
+)
+def test_pre_and_post_releases_are_compared_by_pep_440(tmp_path, agent, status):
+    with start_hub(tmp_path, min_client_version="0.10.2") as hub:
+        r = requests.get(hub.api + "/ping", headers={"User-Agent": f"dttsclient/{agent}"}, timeout=TIMEOUT)
+        assert r.status_code == status
+
+
 def test_unknown_route_is_json_404(hub):
     r = requests.get(hub.api + "/nothing-here", timeout=TIMEOUT)
     assert r.status_code == 404

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dttsclient.core.setup_package import UnsafeZipError, check_member_name, read_zip_safely
-from dttshub.app import version_tuple
+from dttsclient.core.versions import older_than, parse_version
 from dttshub.catalogs import etag_matches
 from dttshub.changes import decode_cursor, encode_cursor
 from dttshub.config import HubConfig, normalise_db_url, resolve_db_url
@@ -69,15 +69,41 @@ def test_gunzip_handles_members_bombs_and_damage():
 
 @pytest.mark.parametrize(
     "a, b",
-    [("0.1.0", "0.1"), ("0.10.0", "0.9.9"), ("1.0.0rc1", "1.0.0"), ("0.2", "0.1.9"), ("1.2.3.dev4", "1.2.3")],
+    [
+        ("0.1.0", "0.1"),
+        ("0.10.0", "0.9.9"),
+        ("1.0.0", "1.0.0rc1"),
+        ("0.2", "0.1.9"),
+        ("1.2.3", "1.2.3.dev4"),
+        ("0.10.2rc1", "0.10.1"),
+        ("0.10.2rc1", "0.10.2.dev3"),
+        ("0.10.2.post1", "0.10.2"),
+        ("1.0.0+local.5", "1.0.0"),
+    ],
 )
 def test_version_order(a, b):
-    assert version_tuple(a) >= version_tuple(b)
+    assert not older_than(a, b)
 
 
-def test_version_strictly_older():
-    assert version_tuple("0.2.9") < version_tuple("0.3.0")
-    assert version_tuple("0.9") < version_tuple("0.10")
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("0.2.9", "0.3.0"),
+        ("0.9", "0.10"),
+        ("0.10.2rc1", "0.10.2"),  # the hand-written hub parser read both as 0.10.2
+        ("0.10.2.dev3", "0.10.2rc1"),
+        ("0.10.2", "0.10.2.post1"),  # the hub parser stopped at "post1" and read 0.10.2 as new enough
+        ("0.10.2rc1", "0.10.2rc2"),
+    ],
+)
+def test_version_strictly_older(a, b):
+    assert older_than(a, b)
+
+
+def test_unreadable_versions_are_never_older():
+    assert parse_version("1.2.3-foo.x") == parse_version("1.2.3")
+    assert parse_version("1.2.3-foo.x", strict=True) is None
+    assert not older_than("abc", "1.0") and not older_than("1.0", "") and not older_than(None, "1.0")
 
 
 @settings(max_examples=100, deadline=None)

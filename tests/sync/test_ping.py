@@ -49,6 +49,22 @@ def test_a_client_too_old_is_told_to_upgrade(store, creds, hub):
     assert states(store) == {"queued": 1}
 
 
+@pytest.mark.parametrize("minimum", ["0.1.0.post1", "0.1.1rc1", "0.1.1.dev1"])
+def test_the_client_reads_pre_and_post_releases_as_the_hub_does(store, creds, hub, minimum):
+    """dttsclient 0.1.0 is older than each of these (PEP 440); the old parser let 0.1.0.post1 through."""
+    finalize(store)
+    hub.hub.config = hub.hub.config.replace(min_client_version=minimum)
+    with pytest.raises(errors.ClientTooOld):
+        sync(store, creds)
+    assert states(store) == {"queued": 1}
+
+
+def test_a_release_candidate_minimum_lets_the_release_through(store, creds, hub):
+    finalize(store)
+    hub.hub.config = hub.hub.config.replace(min_client_version="0.1.0rc1")
+    assert sync(store, creds).accepted == 1
+
+
 def test_another_hub_at_the_address_is_no_connection(store, creds):
     finalize(store)
     store.set_profile(server_id="hub-somewhere-else")

@@ -47,6 +47,7 @@ from typing import Any, TypeVar
 
 from dttsclient import __version__
 from dttsclient.core.errors import DttsError
+from dttsclient.core.versions import older_than
 from dttsclient.store import Store
 from dttsclient.sync.api import BadReply, HubApi, PingInfo
 from dttsclient.sync.credentials import CredentialStore, Tokens
@@ -187,14 +188,6 @@ class SyncResult:
 
 def _clock() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _version_tuple(text: str) -> tuple[int, ...]:
-    parts = []
-    for piece in text.split("."):
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        parts.append(int(digits) if digits else 0)
-    return tuple(parts)
 
 
 def compressed_size(document: dict[str, Any]) -> int:
@@ -364,7 +357,7 @@ class SyncEngine:
             if info.signing_key and not self.store.get_setting(SIGNING_KEY_SETTING):
                 self.store.set_setting(SIGNING_KEY_SETTING, info.signing_key)
         result.server_id = info.server_id
-        if info.min_client_version and _version_tuple(__version__) < _version_tuple(info.min_client_version):
+        if info.min_client_version and older_than(__version__, info.min_client_version):
             raise ClientTooOld(info.min_client_version)
         if info.server_time is not None:
             local_mid = sent_at.timestamp() + rtt / 2
