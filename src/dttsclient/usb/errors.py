@@ -240,6 +240,9 @@ class ReopensReport(NeedsConfirmation):
         )
 
 
+MAX_LISTED_PROBLEMS = 50
+
+
 class ImportRefused(UsbError):
     """Some cells of an Excel file were refused, so nothing at all was imported (all or nothing).
 
@@ -249,8 +252,13 @@ class ImportRefused(UsbError):
 
     def __init__(self, path: object, problems: list[tuple[str, str]]) -> None:
         self.problems = list(problems)
-        vi = "\n".join(f"- {p[0]}" for p in self.problems)
-        en = "\n".join(f"- {p[1]}" for p in self.problems)
+        shown = self.problems[:MAX_LISTED_PROBLEMS]
+        vi = "\n".join(f"- {p[0]}" for p in shown)
+        en = "\n".join(f"- {p[1]}" for p in shown)
+        more = len(self.problems) - len(shown)
+        if more:  # a huge file must not print megabytes of errors
+            vi += f"\n- … và {more:,} lỗi khác".replace(",", ".")
+            en += f"\n- … and {more:,} more"
         super().__init__(
             f"Không nhập giá trị nào từ “{path}” (chỉ nhập khi mọi ô đều hợp lệ): {len(self.problems)} ô "
             f"bị từ chối. Sửa các ô sau rồi nhập lại:\n{vi}",
