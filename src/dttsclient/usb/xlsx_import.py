@@ -299,12 +299,16 @@ def _check_size(path: Path) -> None:
         )
 
 
+def _vi_number(n: int) -> str:
+    """1000000 → "1.000.000" (Vietnamese grouping)."""
+    return f"{n:,}".replace(",", ".")
+
+
 def _too_many_rows(path: Path, rows: int, limit: int) -> BadFile:
     return BadFile(
         path,
-        f"một trang tính có tới {rows:,} dòng".replace(",", ".")
-        + f", nhiều hơn số ô của biểu (tối đa {limit:,} dòng). ".replace(",", ".")
-        + "Hãy xoá các dòng thừa (hoặc chọn đúng tệp) rồi lưu lại.",
+        f"một trang tính có tới {_vi_number(rows)} dòng, nhiều hơn số ô của biểu (tối đa {_vi_number(limit)} "
+        "dòng). Hãy xoá các dòng thừa (hoặc chọn đúng tệp) rồi lưu lại.",
         f"a sheet has {rows:,} rows, more than the form has cells (at most {limit:,} rows). Delete the extra "
         "rows (or choose the right file) and save it again.",
     )
@@ -329,8 +333,7 @@ def _check_declared_rows(path: Path) -> None:
                 if rows > EXCEL_MAX_ROW:
                     raise BadFile(
                         path,
-                        f"một trang tính ghi tới dòng {rows:,}".replace(",", ".")
-                        + ", vượt quá giới hạn của Excel (1.048.576 dòng): tệp không do Excel tạo ra hoặc bị "
+                        f"một trang tính ghi tới dòng {_vi_number(rows)}, vượt quá giới hạn của Excel (1.048.576 dòng): tệp không do Excel tạo ra hoặc bị "
                         "hỏng. Hãy mở bằng Excel rồi lưu lại, hoặc xuất lại biểu từ DTTS.",
                         f"a sheet reaches row {rows:,}, beyond Excel's limit (1,048,576 rows): the file was not "
                         "made by Excel or is damaged. Open it in Excel and save it again, or export the form "
@@ -480,6 +483,9 @@ def _read_table(wb: Workbook, path: Path, cap: int) -> list[_Raw]:
     for ws in wb.worksheets:
         if getattr(ws, "sheet_state", "visible") != "visible":
             continue
+        declared = getattr(ws, "max_row", None)  # from the sheet's <dimension>, which may be wrong
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # read every row that is there, not only the declared ones
         rows = ws.iter_rows(values_only=True)
         header = None
         for n, row in enumerate(rows, start=1):
@@ -491,7 +497,6 @@ def _read_table(wb: Workbook, path: Path, cap: int) -> list[_Raw]:
                 break
         if not header:
             continue
-        declared = getattr(ws, "max_row", None)
         limit = header_row + cap + ROW_MARGIN
         if isinstance(declared, int) and declared > limit:
             raise _too_many_rows(path, declared, limit)
@@ -510,8 +515,8 @@ def _read_table(wb: Workbook, path: Path, cap: int) -> list[_Raw]:
                     break
                 continue
             blank = 0
-            if len(raws) >= cap:
-                raise _too_many_rows(path, n, header_row + cap)
+            if len(raws) >= cap + ROW_MARGIN:  # repeated cells and notes are tolerated, not a million rows
+                raise _too_many_rows(path, n, limit)
             if (
                 isinstance(code_raw, (int, float))
                 and not isinstance(code_raw, bool)
