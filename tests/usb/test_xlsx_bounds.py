@@ -213,9 +213,9 @@ def test_cli_import_of_a_million_row_file_is_quick_and_small(data_dir, tmp_path)
     body = b"".join(_row(n, "0102", "-1") for n in range(2, 30_002))
     _replace_sheet(path, _sheet("A1:C1000001", _header_rows() + body))
     t0 = time.perf_counter()
+    args = ["values", "import", str(path), "--form", "BM01", "--period", "2026", "--unit", COMMUNE_A]
     r = subprocess.run(
-        [str(EXE), "--data-dir", str(data_dir), "values", "import", str(path), "--form", "BM01"]
-        + ["--period", "2026", "--unit", COMMUNE_A],
+        [str(EXE), "--data-dir", str(data_dir), *args],
         capture_output=True,
         text=True,
         timeout=120,
