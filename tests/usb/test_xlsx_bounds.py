@@ -227,3 +227,16 @@ def test_cli_import_of_a_million_row_file_is_quick_and_small(data_dir, tmp_path)
     assert elapsed < 30
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     assert peak_kb < 600 * 1024
+
+
+def test_a_huge_sheet_without_a_dimension_is_refused_by_a_cheap_count(store, tmp_path):
+    """Without <dimension>, openpyxl would parse the whole sheet to size it: a byte scan refuses first."""
+    path = table(tmp_path / "t.xlsx", [])
+    body = b"".join(_row(n, "0102", "1") for n in range(2, 300_002))
+    xml = _sheet("A1", _header_rows() + body).replace(b'<dimension ref="A1"/>', b"")
+    _replace_sheet(path, xml)
+    t0 = time.perf_counter()
+    with pytest.raises(BadFile) as info:
+        import_values(store, path, form="BM01", period="2026")
+    assert time.perf_counter() - t0 < 5
+    assert "nhiều hơn số ô của biểu" in info.value.text("vi")

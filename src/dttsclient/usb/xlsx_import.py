@@ -328,6 +328,11 @@ def _check_declared_rows(path: Path) -> None:
                     head = fh.read(4096)
                 m = _DIMENSION_RE.search(head)
                 if m is None:
+                    # no declared size: openpyxl would parse the whole sheet to find one; count its rows
+                    # first with a plain byte scan (far cheaper), and refuse a huge one here
+                    rows = _count_rows(zf, name)
+                    if rows > MAX_DECLARED_ROWS:
+                        raise _too_many_rows(path, rows, MAX_DECLARED_ROWS)
                     continue
                 rows = max(int(m.group(2)), int(m.group(4) or 0))
                 if rows > EXCEL_MAX_ROW:
@@ -343,6 +348,28 @@ def _check_declared_rows(path: Path) -> None:
                     raise _too_many_rows(path, rows, MAX_DECLARED_ROWS)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise _damaged(path) from exc
+
+
+_ROW_TAG_RE = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _count_rows(zf: zipfile.ZipFile, name: str) -> int:
+    """How many ``<row>`` elements a worksheet part holds (a streamed byte scan, no XML parsing)."""
+    count = 0
+    carry = b""
+    with zf.open(name) as fh:
+        while chunk := fh.read(1 << 20):
+            buf = carry + chunk
+            cut = buf.rfind(b"<")  # a tag cut by the chunk's end is counted with the next chunk
+            if cut < 0:
+                carry = b""
+                count += len(_ROW_TAG_RE.findall(buf))
+                continue
+            count += len(_ROW_TAG_RE.findall(buf, 0, cut))
+            carry = buf[cut:]
+            if count > MAX_DECLARED_ROWS:
+                break
+    return count + len(_ROW_TAG_RE.findall(carry))
 
 
 def _form_cells(catalog: Catalog, form: str) -> int:
