@@ -114,6 +114,7 @@ class BackupInfo:
             "profile": dict(self.profile),
             "counts": dict(self.counts),
             "schema": list(self.schema),
+            **({} if self.recorded else {"recorded": False}),
         }
 
 

@@ -91,6 +91,7 @@ class CourierInfo:
             "created_at": self.created_at,
             "count": self.count,
             "submissions": [dict(s) for s in self.submissions],
+            **({} if self.recorded else {"recorded": False}),
         }
 
 
