@@ -240,3 +240,26 @@ def test_a_huge_sheet_without_a_dimension_is_refused_by_a_cheap_count(store, tmp
         import_values(store, path, form="BM01", period="2026")
     assert time.perf_counter() - t0 < 5
     assert "nhiều hơn số ô của biểu" in info.value.text("vi")
+
+
+def test_a_map_naming_a_cell_beyond_excels_limit_is_a_damaged_file(store, data_dir, tmp_path):
+    from openpyxl import load_workbook
+
+    rid = fill(store, "2026")
+    path = export_xlsx(store, rid, tmp_path / "bm01.xlsx")
+    wb = load_workbook(path)
+    ws = wb["_dtts"]
+    for row in ws.iter_rows():
+        if row[2].value == "0102":
+            row[1].value = "D1048577"
+    wb.save(path)
+    with pytest.raises(BadFile) as info:
+        import_values(store, path)
+    assert "bị hỏng" in info.value.text("vi")
+    r = subprocess.run(
+        [str(EXE), "--data-dir", str(data_dir), "values", "import", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 1 and "Traceback" not in r.stderr and "bị hỏng" in r.stderr, r.stderr
