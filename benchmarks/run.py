@@ -64,6 +64,7 @@ def _suites(quick: bool) -> dict[str, Callable[[], list[dict]]]:
         ("hub", "hub_bench"),
         ("login", "login_bench"),
         ("usb", "usb_bench"),
+        ("import", "import_bench"),
         ("gui", "gui_bench"),
         ("gui_shell", "gui_bench_shell"),
         ("offline", "offline_bench"),

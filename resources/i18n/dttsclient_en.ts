@@ -1569,6 +1569,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <translation>Courier bundle written: %1. Take this file to a place with a network connection to send it to the server.</translation>
     </message>
     <message>
+        <source>Lưu ý: ổ đĩa chứa dữ liệu DTTS đã đầy nên máy này chưa ghi nhận được thời điểm xuất; tệp trên vẫn tốt. Hãy xoá bớt tệp trên ổ đĩa đó.</source>
+        <translation>Note: the disk holding the DTTS data is full, so this computer could not note when the file was written; the file itself is good. Free some space on that disk.</translation>
+    </message>
+    <message>
         <source>Vẫn gộp bản sao lưu này vào hồ sơ đang mở? Dữ liệu mới hơn trên máy được giữ nguyên.</source>
         <translation>Merge this backup into the open profile anyway? Newer data on this computer is kept.</translation>
     </message>

@@ -1569,6 +1569,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <translation>Đã ghi gói chuyển tay: %1. Mang tệp này tới nơi có mạng để gửi lên máy chủ.</translation>
     </message>
     <message>
+        <source>Lưu ý: ổ đĩa chứa dữ liệu DTTS đã đầy nên máy này chưa ghi nhận được thời điểm xuất; tệp trên vẫn tốt. Hãy xoá bớt tệp trên ổ đĩa đó.</source>
+        <translation>Lưu ý: ổ đĩa chứa dữ liệu DTTS đã đầy nên máy này chưa ghi nhận được thời điểm xuất; tệp trên vẫn tốt. Hãy xoá bớt tệp trên ổ đĩa đó.</translation>
+    </message>
+    <message>
         <source>Vẫn gộp bản sao lưu này vào hồ sơ đang mở? Dữ liệu mới hơn trên máy được giữ nguyên.</source>
         <translation>Vẫn gộp bản sao lưu này vào hồ sơ đang mở? Dữ liệu mới hơn trên máy được giữ nguyên.</translation>
     </message>

@@ -5,6 +5,7 @@ Nothing else in the package parses arguments, resolves directories or configures
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import sys
@@ -13,12 +14,40 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 
+class QuietRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log file that gives up quietly when it cannot write (a full disk, a removed folder).
+
+    The standard handler prints "--- Logging error ---" and a traceback to stderr for every record it
+    fails to write; on a full profile disk that buries the officer's message. This one writes a single
+    line to stderr the first time, then stops logging to the file for the rest of the run.
+    """
+
+    failed = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.failed:
+            return
+        super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if self.failed:
+            return
+        self.failed = True
+        with contextlib.suppress(Exception):
+            self.close()
+        with contextlib.suppress(Exception):
+            sys.stderr.write(
+                "(Không ghi được nhật ký vào tệp, ổ đĩa có thể đã đầy; chương trình vẫn chạy tiếp. / "
+                "The log file cannot be written, the disk may be full; carrying on.)\n"
+            )
+
+
 def setup_logging(log_dir: Path, verbose: bool = False) -> Path | None:
     """A rotating log file in ``log_dir`` (1 MB × 5); never a password, token or full payload."""
     try:
         log_dir.mkdir(parents=True, exist_ok=True)
         path = log_dir / "dttsclient.log"
-        handler = logging.handlers.RotatingFileHandler(
+        handler = QuietRotatingFileHandler(
             path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
         )
     except OSError:

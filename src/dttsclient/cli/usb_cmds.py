@@ -63,7 +63,22 @@ def cmd_backup_export(ns: argparse.Namespace, data_dir: Path, out: Output) -> in
             "The copy on the stick was read back and checked: it is good.",
         ),
     )
+    _not_recorded(info, out)
     return EXIT_OK
+
+
+def _not_recorded(info: object, out: Output) -> None:
+    """The file is good, but the profile's full disk kept it from noting when it was written."""
+    if getattr(info, "recorded", True):
+        return
+    out.note(
+        out.t(
+            "Lưu ý: ổ đĩa chứa dữ liệu DTTS đã đầy nên máy này chưa ghi nhận được thời điểm xuất; tệp trên "
+            "vẫn tốt và dùng được. Hãy xoá bớt tệp trên ổ đĩa đó.",
+            "Note: the disk holding the DTTS data is full, so this computer could not note when the file was "
+            "written; the file itself is good. Free some space on that disk.",
+        )
+    )
 
 
 def cmd_backup_verify(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
@@ -148,6 +163,7 @@ def cmd_courier_export(ns: argparse.Namespace, data_dir: Path, out: Output) -> i
             "connected office to upload to the hub; the next sync of this computer will get their receipts.",
         ),
     )
+    _not_recorded(info, out)
     return EXIT_OK
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,7 +20,10 @@ from sqlite_utils import Database, Migrations
 
 from dttsclient.store.errors import (
     DatabaseTooNew,
+    DatabaseUnavailable,
+    DiskFull,
     MigrationFailed,
+    ProfileDiskFull,
     StoreError,
     translate_sqlite_error,
 )
@@ -68,7 +72,7 @@ def connect(path: Path) -> sqlite3.Connection:
             str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
         )
     except sqlite3.Error as exc:
-        _raise_env(exc)
+        _raise_env(exc, path.parent)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -78,13 +82,33 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.Error as exc:
         conn.close()
-        _raise_env(exc)
+        _raise_env(exc, path.parent)
     return conn
 
 
-def _raise_env(exc: BaseException) -> NoReturn:
-    """Raise the StoreError for an environment failure (chained), or ``exc`` itself when it is a bug."""
+LOW_SPACE_BYTES = 1 << 20  # below this, an I/O error while opening means the disk is full
+
+
+def _disk_full(folder: Path) -> int | None:
+    """The free bytes of ``folder``'s disk when they are too few to open a database, else None."""
+    try:
+        free = shutil.disk_usage(str(folder)).free
+    except OSError:
+        return None
+    return int(free) if free < LOW_SPACE_BYTES else None
+
+
+def _raise_env(exc: BaseException, folder: Path | None = None) -> NoReturn:
+    """Raise the StoreError for an environment failure (chained), or ``exc`` itself when it is a bug.
+
+    SQLite reports a full disk met while opening (the WAL and shared-memory files cannot be made) as an
+    I/O or "cannot open" error: with ``folder`` given, a nearly full disk is named as the cause.
+    """
     translated = translate_sqlite_error(exc)
+    if folder is not None and isinstance(translated, DatabaseUnavailable | DiskFull):
+        free = _disk_full(folder)
+        if free is not None:
+            raise ProfileDiskFull(folder, free, str(exc)) from exc
     if translated is None:
         raise exc
     raise translated from exc
@@ -196,12 +220,14 @@ def open_database(data_dir: Path, migrations: Migrations | None = None) -> tuple
     try:
         db = Database(conn, execute_plugins=False)
         backup = migrate(db, data_dir, migrations)
-    except StoreError:
+    except StoreError as exc:
         conn.close()
+        if isinstance(exc, DatabaseUnavailable | DiskFull) and (free := _disk_full(data_dir)) is not None:
+            raise ProfileDiskFull(data_dir, free, str(exc)) from exc
         raise
     except (sqlite3.Error, OSError) as exc:
         conn.close()
-        _raise_env(exc)
+        _raise_env(exc, data_dir)
     except BaseException:
         conn.close()
         raise

@@ -68,6 +68,26 @@ class DiskFull(StoreError):
         self.detail = detail
 
 
+class ProfileDiskFull(DiskFull):
+    """The disk holding the profile is (nearly) full, so the database cannot even be opened."""
+
+    def __init__(self, folder: object, free: int | None, detail: str = "") -> None:
+        free_vi = f" (còn trống {free // 1024} KB)" if free is not None else ""
+        free_en = f" ({free // 1024} KB free)" if free is not None else ""
+        StoreError.__init__(
+            self,
+            f"Ổ đĩa chứa dữ liệu DTTS (thư mục “{folder}”) đã đầy{free_vi} nên không mở được cơ sở dữ liệu. "
+            "Hãy xoá bớt tệp không cần thiết trên ổ đĩa đó (ví dụ thùng rác, thư mục Tải về) rồi thử lại; "
+            "dữ liệu đã lưu trước đó vẫn còn nguyên.",
+            f"The disk holding the DTTS data (folder “{folder}”) is full{free_en}, so the database cannot be "
+            "opened. Free some space on that disk (e.g. the recycle bin, the Downloads folder) and try again; "
+            "everything saved before is intact.",
+        )
+        self.detail = detail
+        self.folder = str(folder)
+        self.free = free
+
+
 class DatabaseCorrupt(StoreError):
     """The profile database is damaged or is not a database at all."""
 

@@ -130,6 +130,16 @@ class UsbActions(QObject):
             self.tr("Đã ghi gói chuyển tay: %1. Mang tệp này tới nơi có mạng để gửi lên máy chủ.").replace(
                 "%1", str(getattr(info, "path", ""))
             )
+            + self._not_recorded(info)
+        )
+
+    def _not_recorded(self, info: Any) -> str:
+        """A note when the file is good but the profile's full disk kept it from noting the time."""
+        if getattr(info, "recorded", True):
+            return ""
+        return " " + self.tr(
+            "Lưu ý: ổ đĩa chứa dữ liệu DTTS đã đầy nên máy này chưa ghi nhận được thời điểm xuất; tệp trên "
+            "vẫn tốt. Hãy xoá bớt tệp trên ổ đĩa đó."
         )
 
     # -- restore ------------------------------------------------------------------------------------
@@ -347,6 +357,7 @@ class UsbActions(QObject):
         self.window.refresh_status()
         self.window.say(
             self.tr("Đã sao lưu và kiểm tra lại: %1. Có thể rút USB.").replace("%1", str(info.path))
+            + self._not_recorded(info)
         )
 
     # -- verify -------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Writing a finished file to a USB stick so that a pulled stick never leaves a half file.
 
-The file is first built completely on the local disk; :func:`copy_atomic` then checks the target's free
+The file is first built completely in a work folder — beside the target (:func:`work_beside`), so a full
+profile disk does not stop an export to a stick with room, or on the profile disk for a backup when it has
+room (:func:`work_folder`); :func:`copy_atomic` then checks the target's free
 space, writes to a temporary name beside the target, flushes and fsyncs it, reads it back (after asking
 the OS to drop its cache) and compares the SHA-256, runs the caller's own check of the copy, and only then
 renames it over the target and fsyncs the folder. On any failure the temporary file is removed and the
@@ -20,12 +22,13 @@ import logging
 import os
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from dttsclient.usb.errors import (
     BadFile,
+    FolderMissing,
     NotEnoughSpace,
     TargetNotWritable,
     TargetVanished,
@@ -164,7 +167,7 @@ def copy_atomic(
     size, digest = sha256_file(source)
     needed = size + MARGIN
     if not folder.is_dir():
-        raise TargetVanished(folder, "folder does not exist")
+        raise FolderMissing(folder, "folder does not exist")
     check_space(folder, needed, disk_usage)
     tmp = partial_name(target)
     try:
@@ -191,6 +194,42 @@ def copy_atomic(
         raise
     logger.info("wrote %s (%d bytes, sha256 %s)", target, size, digest)
     return size, digest
+
+
+WORK_SUFFIX = PARTIAL_SUFFIX + "-work"
+
+
+@contextlib.contextmanager
+def work_beside(target: Path, disk_usage: DiskUsage = shutil.disk_usage) -> Iterator[Path]:
+    """A hidden work folder beside ``target`` (on the same disk), removed afterwards.
+
+    The file is rendered where it will end up, so a nearly full profile disk does not stop an export to a
+    stick that has room. The folder's name matches ``.*.partial*``, so a crash leftover is cleaned by
+    :func:`~dttsclient.usb.backup.remove_stale_partials`. An ``OSError`` met while the work is done in it
+    becomes the officer-facing error of the target (full, read-only, vanished).
+
+    Raises:
+        FolderMissing: the target's folder does not exist.
+        NotEnoughSpace, TargetNotWritable, TargetVanished: the work folder could not be made or filled.
+    """
+    target = Path(target)
+    folder = target.parent
+    if not folder.is_dir():
+        raise FolderMissing(folder, "folder does not exist")
+    work = folder / f".{target.stem}.{uuid.uuid4().hex[:8]}{WORK_SUFFIX}"
+    try:
+        work.mkdir()
+    except OSError as exc:
+        raise translate_os_error(exc, folder, 0, disk_usage) from exc
+    try:
+        yield work
+    except UsbError:
+        raise
+    except OSError as exc:
+        logger.info("work beside %s failed: %s", target, exc)
+        raise translate_os_error(exc, folder, 0, disk_usage) from exc
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _write_copy(source: Path, tmp: Path, size: int, wrap: Wrap | None, progress: ByteProgress | None) -> None:

@@ -27,6 +27,7 @@ and the manifest's counts against the database.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import shutil
@@ -40,8 +41,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dttsclient import __version__
-from dttsclient.usb.atomic import DiskUsage, Wrap, check_space, copy_atomic, sha256_file, translate_os_error
-from dttsclient.usb.errors import BadFile, NewerFormat
+from dttsclient.usb.atomic import (
+    DiskUsage,
+    Wrap,
+    check_space,
+    copy_atomic,
+    free_space,
+    sha256_file,
+    translate_os_error,
+    work_beside,
+)
+from dttsclient.usb.errors import BadFile, FolderMissing, NewerFormat
 from dttsclient.usb.safezip import SafeZip, ZipLimits, check_seal, seal_comment_placeholder, seal_zip
 
 if TYPE_CHECKING:
@@ -90,6 +100,7 @@ class BackupInfo:
     profile: dict[str, Any] = field(default_factory=dict)
     counts: dict[str, Any] = field(default_factory=dict)
     schema: tuple[str, ...] = ()
+    recorded: bool = True  # False: the file is good, but the profile could not note the time (disk full)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -103,6 +114,7 @@ class BackupInfo:
             "profile": dict(self.profile),
             "counts": dict(self.counts),
             "schema": list(self.schema),
+            **({} if self.recorded else {"recorded": False}),
         }
 
 
@@ -129,6 +141,51 @@ def work_dir(data_dir: Path) -> Iterator[Path]:
         yield tmp
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def work_folder(
+    data_dir: Path, target: Path, needed: int, disk_usage: DiskUsage = shutil.disk_usage
+) -> Iterator[Path]:
+    """A work folder where the space is: the profile's disk when it has ``needed`` bytes free, else beside
+    ``target`` (a nearly full profile disk must not stop a backup to a stick with room).
+
+    Raises:
+        FolderMissing: the target's folder does not exist (checked first).
+        NotEnoughSpace: neither disk has room (named: the target's folder, with what is needed there).
+    """
+    folder = Path(target).parent
+    if not folder.is_dir():
+        raise FolderMissing(folder, "folder does not exist")
+    try:
+        local_free = free_space(Path(data_dir), shutil.disk_usage)
+    except OSError:
+        local_free = None
+    if local_free is not None and local_free >= needed:
+        with work_dir(data_dir) as work:
+            yield work
+        return
+    logger.info("profile disk has %s bytes free, %d needed: working beside %s", local_free, needed, target)
+    check_space(folder, needed, disk_usage)
+    with work_beside(target, disk_usage) as work:
+        yield work
+
+
+def record_time(store: Store, keys: tuple[str, ...], stamp: str) -> bool:
+    """Note ``stamp`` under ``keys`` in the profile; False (logged) when the profile's disk is full.
+
+    The file written is good whatever happens here: a full profile disk must not turn a verified export
+    into a failure.
+    """
+    from dttsclient.store.errors import StoreError
+
+    try:
+        for key in keys:
+            store.set_setting(key, stamp)
+    except StoreError as exc:
+        logger.warning("could not note %s in the profile: %s", ", ".join(keys), exc.text("en"))
+        return False
+    return True
 
 
 # -- the snapshot --------------------------------------------------------------------------------------
@@ -286,9 +343,8 @@ def write_backup(
     """Build a verified backup of ``store`` at ``target`` (no setting is changed)."""
     data_dir = Path(store.data_dir)
     db_path = Path(store.path)
-    with work_dir(data_dir) as work:
-        local_need = _db_bytes(db_path) * 2 + (1 << 20)
-        check_space(work, local_need, shutil.disk_usage)
+    local_need = _db_bytes(db_path) * 2 + (1 << 20)
+    with work_folder(data_dir, target, local_need, disk_usage) as work:
         zip_path = work / "backup.zip"
         try:
             manifest = build_backup_zip(db_path, data_dir, zip_path, now=now, progress=progress)
@@ -354,7 +410,8 @@ def export_backup(
     moment = now or datetime.now(timezone.utc)  # one time for the manifest and the setting
     target = resolve_target(path, store.profile().unit, moment)
     info = write_backup(store, target, progress=progress, disk_usage=disk_usage, wrap=wrap, now=moment)
-    store.set_setting(LAST_EXPORT_KEY, iso_now(moment))
+    if not record_time(store, (LAST_EXPORT_KEY,), iso_now(moment)):
+        info = dataclasses.replace(info, recorded=False)
     logger.info("backup exported to %s (%d bytes)", target, info.size)
     return info
 
@@ -542,6 +599,9 @@ def remove_stale_partials(folder: Path, older_than_s: float = 3600.0, now: float
         for p in folder.glob(".*.partial*"):
             with contextlib.suppress(OSError):
                 if moment - p.stat().st_mtime > older_than_s:
-                    p.unlink()
+                    if p.is_dir():  # a work folder (atomic.work_beside)
+                        shutil.rmtree(p)
+                    else:
+                        p.unlink()
                     removed += 1
     return removed

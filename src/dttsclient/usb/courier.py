@@ -17,6 +17,7 @@ is sealed (its zip comment holds the SHA-256 of every byte before it) and writte
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -29,8 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dttsclient import __version__
-from dttsclient.usb.atomic import DiskUsage, Wrap, copy_atomic
-from dttsclient.usb.backup import LAST_EXPORT_KEY, iso_now, resolve_target, work_dir
+from dttsclient.usb.atomic import DiskUsage, Wrap, copy_atomic, work_beside
+from dttsclient.usb.backup import LAST_EXPORT_KEY, iso_now, record_time, resolve_target
 from dttsclient.usb.errors import BadFile, NewerFormat, NothingToExport, TooLarge
 from dttsclient.usb.safezip import (
     SafeZip,
@@ -74,6 +75,7 @@ class CourierInfo:
     commune: str | None
     created_at: str
     submissions: tuple[dict[str, Any], ...]
+    recorded: bool = True  # False: the bundle is good, but the profile could not note the time (disk full)
 
     @property
     def count(self) -> int:
@@ -89,6 +91,7 @@ class CourierInfo:
             "created_at": self.created_at,
             "count": self.count,
             "submissions": [dict(s) for s in self.submissions],
+            **({} if self.recorded else {"recorded": False}),
         }
 
 
@@ -242,7 +245,7 @@ def export_courier(
     """
     now = now or datetime.now(timezone.utc)  # one time for the manifest and the settings
     target = resolve_target(path, store.profile().unit, now, SUFFIX, default_name)
-    with work_dir(store.data_dir) as work:
+    with work_beside(target, disk_usage) as work:  # the bundle is built where the space is: the target
         zip_path = work / "bundle.zip"
         if progress is not None:
             progress(0.1, "compress")
@@ -256,9 +259,8 @@ def export_courier(
             zip_path, target, verify=read_courier, disk_usage=disk_usage, wrap=wrap, progress=on_bytes
         )
     info, _ = read_courier(target)
-    stamp = iso_now(now)
-    store.set_setting(LAST_COURIER_KEY, stamp)
-    store.set_setting(LAST_EXPORT_KEY, stamp)
+    if not record_time(store, (LAST_COURIER_KEY, LAST_EXPORT_KEY), iso_now(now)):
+        info = dataclasses.replace(info, recorded=False)
     if progress is not None:
         progress(1.0, "done")
     logger.info("courier bundle with %d submission(s) written to %s", info.count, target)

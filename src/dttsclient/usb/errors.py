@@ -88,10 +88,12 @@ class NotEnoughSpace(UsbError):
     def __init__(self, target: object, needed: int, available: int | None = None) -> None:
         free_vi = f" (còn trống {human_size(available)})" if available is not None else ""
         free_en = f" (free: {human_size(available)})" if available is not None else ""
+        need_vi = f"cần khoảng {human_size(needed)}" if needed > 0 else "ổ đĩa đã đầy"
+        need_en = f"about {human_size(needed)} is needed" if needed > 0 else "the disk is full"
         super().__init__(
-            f"Không đủ chỗ trống ở “{target}”: cần khoảng {human_size(needed)}{free_vi}. "
+            f"Không đủ chỗ trống ở “{target}”: {need_vi}{free_vi}. "
             "Hãy xoá bớt tệp hoặc dùng USB khác rồi thử lại; tệp cũ trên đó không bị ảnh hưởng.",
-            f"Not enough free space on “{target}”: about {human_size(needed)} is needed{free_en}. "
+            f"Not enough free space on “{target}”: {need_en}{free_en}. "
             "Free some space or use another USB stick and try again; the files already there are intact.",
         )
         self.target = str(target)
@@ -108,6 +110,21 @@ class TargetVanished(UsbError):
             "Hãy cắm lại USB và làm lại; tệp sao lưu trước đó (nếu có) vẫn còn nguyên, không để lại tệp dở.",
             f"Could not finish writing to “{target}”: the USB stick was removed or failed while writing. "
             "Plug it in again and retry; the previous file (if any) is intact and no half file was left.",
+        )
+        self.target = str(target)
+        self.detail = detail
+
+
+class FolderMissing(TargetVanished):
+    """The folder to write into does not exist (a mistyped path, or a stick that is not plugged in)."""
+
+    def __init__(self, target: object, detail: str = "") -> None:
+        UsbError.__init__(
+            self,
+            f"Thư mục “{target}” không tồn tại nên không ghi được tệp vào đó. Hãy kiểm tra lại đường dẫn "
+            "(hoặc cắm USB vào) rồi thử lại; không có tệp nào bị ghi.",
+            f"The folder “{target}” does not exist, so nothing could be written there. Check the path "
+            "(or plug the USB stick in) and try again; no file was written.",
         )
         self.target = str(target)
         self.detail = detail
@@ -223,6 +240,9 @@ class ReopensReport(NeedsConfirmation):
         )
 
 
+MAX_LISTED_PROBLEMS = 50
+
+
 class ImportRefused(UsbError):
     """Some cells of an Excel file were refused, so nothing at all was imported (all or nothing).
 
@@ -232,8 +252,13 @@ class ImportRefused(UsbError):
 
     def __init__(self, path: object, problems: list[tuple[str, str]]) -> None:
         self.problems = list(problems)
-        vi = "\n".join(f"- {p[0]}" for p in self.problems)
-        en = "\n".join(f"- {p[1]}" for p in self.problems)
+        shown = self.problems[:MAX_LISTED_PROBLEMS]
+        vi = "\n".join(f"- {p[0]}" for p in shown)
+        en = "\n".join(f"- {p[1]}" for p in shown)
+        more = len(self.problems) - len(shown)
+        if more:  # a huge file must not print megabytes of errors
+            vi += f"\n- … và {more:,} lỗi khác".replace(",", ".")
+            en += f"\n- … and {more:,} more"
         super().__init__(
             f"Không nhập giá trị nào từ “{path}” (chỉ nhập khi mọi ô đều hợp lệ): {len(self.problems)} ô "
             f"bị từ chối. Sửa các ô sau rồi nhập lại:\n{vi}",

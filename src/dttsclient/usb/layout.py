@@ -31,8 +31,7 @@ from dttsclient.core import disagg as disagg_keys
 from dttsclient.core import periods, refdata, values
 from dttsclient.core.errors import DttsError, ValueInputError
 from dttsclient.core.model import Catalog, Indicator
-from dttsclient.usb.atomic import DiskUsage, Wrap, copy_atomic
-from dttsclient.usb.backup import work_dir
+from dttsclient.usb.atomic import DiskUsage, Wrap, copy_atomic, work_beside
 
 if TYPE_CHECKING:
     from dttsclient.store import Store
@@ -501,7 +500,7 @@ def export_report(
     disk_usage: DiskUsage = shutil.disk_usage,
     wrap: Wrap | None = None,
 ) -> Path:
-    """Render a stored report into a work file on the profile's disk, then copy it to ``path``.
+    """Render a stored report into a work file beside ``path`` (its disk), then copy it there atomically.
 
     Args:
         store: the open profile.
@@ -520,7 +519,7 @@ def export_report(
     """
     layout = layout_for_report(store, report_id)
     target = report_target(Path(path), layout, suffix)
-    with work_dir(store.data_dir) as work:
+    with work_beside(target, disk_usage) as work:  # rendered on the target's disk, not the profile's
         local = work / f"report{suffix}"
         render(layout, local)
         copy_atomic(local, target, verify=verify, disk_usage=disk_usage, wrap=wrap)

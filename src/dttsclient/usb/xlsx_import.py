@@ -18,16 +18,27 @@ A finalized report (perhaps already sent) would become a draft again: the import
 ahead only when exactly those changes are confirmed (or, on the command line, with ``--yes``).
 Accepted values are written in one store transaction (:meth:`Store.set_cells`), after an automatic
 backup of the profile.
+
+Each value gets exactly the checks of typing it (:func:`dttsclient.core.values.check_value`: type, minimum,
+maximum — a negative count is refused). The reading is bounded, so a huge or hostile file cannot exhaust
+the officer's 4 GB PC: files over :data:`MAX_FILE_BYTES` and sheets declaring more rows than Excel allows
+or than :data:`MAX_DECLARED_ROWS` are refused before anything is parsed; the workbook is streamed
+(openpyxl ``read_only``); no more rows are read than the form can hold (its cell count, plus a margin);
+the message lists the first :data:`~dttsclient.usb.errors.MAX_LISTED_PROBLEMS` refused cells and counts
+the rest. A formula cell without a saved result is refused (not taken for an empty cell).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
+import io
 import logging
+import re
 import warnings
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -47,6 +58,7 @@ from dttsclient.usb.errors import (
     NotAnXlsx,
     ReopensReport,
     WrongReport,
+    human_size,
 )
 from dttsclient.usb.safezip import SafeZip, ZipLimits
 from dttsclient.usb.xlsx_report import FORMAT_VERSION, KIND, MAP_HEADER, META_SHEET
@@ -64,6 +76,13 @@ CODE_NAMES = {"code", "ma", "mso", "maso", "machitieu", "chitieu", "indicator", 
 DISAGG_NAMES = {"disagg", "disaggregation", "disaggregationkey", "phanto", "khoaphanto", "key"}
 VALUE_NAMES = {"value", "giatri", "solieu"}
 HEADER_SEARCH_ROWS = 20
+MAX_FILE_BYTES = 20 << 20  # an exported form is a few tens of KB; a long table of a whole form < 2 MB
+EXCEL_MAX_ROW = 1_048_576
+MAX_DECLARED_ROWS = 200_000  # no form has that many cells: refused before reading
+ROW_MARGIN = 1_000  # rows of notes, blank lines … tolerated beyond the form's cell count
+META_HEADER_ROWS = 50
+_DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})?(\d+)(?::([A-Z]{1,3})?(\d+))?"')
+_REF_RE = re.compile(r"([A-Z]{1,3})([1-9]\d{0,6})")
 
 
 @dataclass
@@ -197,6 +216,7 @@ class _Raw:
     disagg: str
     value: Any
     code_ref: str = ""
+    formula: bool = False  # a formula cell without a saved result (value None)
 
 
 # -- opening ---------------------------------------------------------------------------------------
@@ -231,63 +251,168 @@ def open_workbook(path: Path | str) -> Workbook:
             "đây không phải tệp Excel .xlsx (có thể là tệp văn bản hoặc CSV bị đổi tên).",
             "it is not an Excel .xlsx workbook (it may be a text or CSV file that was renamed).",
         )
+    _check_size(path)
     with SafeZip(path, LIMITS) as zf:
         if not (zf.has("[Content_Types].xml") and zf.has("xl/workbook.xml")):
             raise NotAnXlsx(
                 path, "tệp nén này không phải là sổ tính Excel.", "this zip file is not an Excel workbook."
             )
+    _check_declared_rows(path)
+    return _load(path, data_only=True)
+
+
+def _load(path: Path, data_only: bool) -> Workbook:
+    """The workbook, streamed (``read_only``); a damaged one is :class:`NotAnXlsx`."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         with warnings.catch_warnings(), open(path, "rb") as fh:
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
-            # A file object: openpyxl would otherwise insist on the name ending in .xlsx.
-            return load_workbook(fh, data_only=True)
-    except (
-        zipfile.BadZipFile,
-        zlib.error,  # damaged deflate data inside the zip
-        ElementTree.ParseError,  # a damaged or foreign XML part
-        InvalidFileException,
-        KeyError,
-        ValueError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        OSError,
-        EOFError,
-    ) as exc:
-        raise NotAnXlsx(
+            # A file object: openpyxl would otherwise insist on the name ending in .xlsx. read_only reads
+            # the sheets lazily, row by row, from the zip (the file object stays open until wb.close()).
+            return load_workbook(io.BytesIO(fh.read()), data_only=data_only, read_only=True)
+    except (InvalidFileException, *_READ_ERRORS) as exc:
+        raise _damaged(path) from exc
+
+
+def _damaged(path: Path) -> NotAnXlsx:
+    return NotAnXlsx(
+        path, "sổ tính Excel bị hỏng, không đọc được.", "the Excel workbook is damaged and cannot be read."
+    )
+
+
+def _check_size(path: Path) -> None:
+    """Refuse a file too large to be a form of DTTS before reading it."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise BadFile(path, "không đọc được tệp.", "the file cannot be read.") from exc
+    if size > MAX_FILE_BYTES:
+        raise BadFile(
             path,
-            "sổ tính Excel bị hỏng, không đọc được.",
-            "the Excel workbook is damaged and cannot be read.",
-        ) from exc
+            f"tệp quá lớn ({human_size(size)}; một biểu DTTS nhỏ hơn nhiều, tối đa {human_size(MAX_FILE_BYTES)}). "
+            "Hãy kiểm tra đã chọn đúng tệp, hoặc xoá các trang và dòng thừa rồi lưu lại.",
+            f"the file is too large ({human_size(size)}; a DTTS form is far smaller, at most "
+            f"{human_size(MAX_FILE_BYTES)}). Check that it is the right file, or delete the extra sheets and "
+            "rows and save it again.",
+        )
+
+
+def _vi_number(n: int) -> str:
+    """1000000 → "1.000.000" (Vietnamese grouping)."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _too_many_rows(path: Path, rows: int, limit: int) -> BadFile:
+    return BadFile(
+        path,
+        f"một trang tính có tới {_vi_number(rows)} dòng, nhiều hơn số ô của biểu (tối đa {_vi_number(limit)} "
+        "dòng). Hãy xoá các dòng thừa (hoặc chọn đúng tệp) rồi lưu lại.",
+        f"a sheet has {rows:,} rows, more than the form has cells (at most {limit:,} rows). Delete the extra "
+        "rows (or choose the right file) and save it again.",
+    )
+
+
+def _check_declared_rows(path: Path) -> None:
+    """Refuse a sheet whose declared size is beyond Excel's limit or any form's, before parsing it.
+
+    Each worksheet part starts with ``<dimension ref="A1:D14"/>``: only its first bytes are read.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for name in zf.namelist():
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                with zf.open(name) as fh:
+                    head = fh.read(4096)
+                m = _DIMENSION_RE.search(head)
+                if m is None:
+                    # no declared size: openpyxl would parse the whole sheet to find one; count its rows
+                    # first with a plain byte scan (far cheaper), and refuse a huge one here
+                    rows = _count_rows(zf, name)
+                    if rows > MAX_DECLARED_ROWS:
+                        raise _too_many_rows(path, rows, MAX_DECLARED_ROWS)
+                    continue
+                rows = max(int(m.group(2)), int(m.group(4) or 0))
+                if rows > EXCEL_MAX_ROW:
+                    raise BadFile(
+                        path,
+                        f"một trang tính ghi tới dòng {_vi_number(rows)}, vượt quá giới hạn của Excel (1.048.576 dòng): tệp không do Excel tạo ra hoặc bị "
+                        "hỏng. Hãy mở bằng Excel rồi lưu lại, hoặc xuất lại biểu từ DTTS.",
+                        f"a sheet reaches row {rows:,}, beyond Excel's limit (1,048,576 rows): the file was not "
+                        "made by Excel or is damaged. Open it in Excel and save it again, or export the form "
+                        "from DTTS again.",
+                    )
+                if rows > MAX_DECLARED_ROWS:
+                    raise _too_many_rows(path, rows, MAX_DECLARED_ROWS)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+        raise _damaged(path) from exc
+
+
+_ROW_TAG_RE = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _count_rows(zf: zipfile.ZipFile, name: str) -> int:
+    """How many ``<row>`` elements a worksheet part holds (a streamed byte scan, no XML parsing)."""
+    count = 0
+    carry = b""
+    with zf.open(name) as fh:
+        while chunk := fh.read(1 << 20):
+            buf = carry + chunk
+            cut = buf.rfind(b"<")  # a tag cut by the chunk's end is counted with the next chunk
+            if cut < 0:
+                carry = b""
+                count += len(_ROW_TAG_RE.findall(buf))
+                continue
+            count += len(_ROW_TAG_RE.findall(buf, 0, cut))
+            carry = buf[cut:]
+            if count > MAX_DECLARED_ROWS:
+                break
+    return count + len(_ROW_TAG_RE.findall(carry))
+
+
+def _form_cells(catalog: Catalog, form: str) -> int:
+    """How many value cells the form can have (every indicator × its disaggregation options)."""
+    total = 0
+    for ind in catalog.form_indicators(form):
+        n = 1
+        for dim in catalog.dimensions_of(ind.code):
+            n *= max(len(catalog.options_for(dim)), 1)
+        total += n
+    return total
+
+
+_READ_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,  # damaged deflate data inside the zip
+    ElementTree.ParseError,  # a damaged or foreign XML part
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OSError,
+    EOFError,
+)
+
 
 
 # -- reading the two kinds of workbook -------------------------------------------------------------
-def _read_meta(wb: Workbook, path: Path) -> tuple[dict[str, Any], list[_Raw]]:
-    ws = wb[META_SHEET]
+def _read_meta_header(wb: Workbook, path: Path) -> tuple[dict[str, Any], Iterator[tuple]]:
+    """The ``_dtts`` sheet's header (form, unit, period …) and the row iterator, left at the cell map."""
+    rows = wb[META_SHEET].iter_rows(values_only=True)
     meta: dict[str, Any] = {}
-    raws: list[_Raw] = []
     in_map = False
-    for row in ws.iter_rows(values_only=True):
+    for n, row in enumerate(rows, start=1):
+        if n > META_HEADER_ROWS:
+            break
         cells = list(row) + [None] * 5
-        if not in_map:
-            if tuple(cells[:5]) == MAP_HEADER:
-                in_map = True
-            elif cells[0] is not None:
-                meta[str(cells[0])] = cells[1]
-            continue
-        if cells[0] is None:
-            continue
-        sheet, ref, code, key = (str(c) if c is not None else "" for c in cells[:4])
-        if sheet not in wb.sheetnames:
-            raise _damaged_meta(path)
-        try:
-            raw = wb[sheet][ref].value
-        except (ValueError, KeyError, AttributeError, IndexError, TypeError) as exc:  # IndexError: empty ref
-            raise _damaged_meta(path) from exc
-        raws.append(_Raw(sheet, ref, code, key, raw))
+        if tuple(cells[:5]) == MAP_HEADER:
+            in_map = True
+            break
+        if cells[0] is not None:
+            meta[str(cells[0])] = cells[1]
     if meta.get("kind") != KIND or not in_map:
         raise _damaged_meta(path)
     version = meta.get("format_version")
@@ -299,7 +424,61 @@ def _read_meta(wb: Workbook, path: Path) -> tuple[dict[str, Any], list[_Raw]]:
         if not meta.get(name):
             raise _damaged_meta(path)
         meta[name] = str(meta[name])
-    return meta, raws
+    return meta, rows
+
+
+def _ref_tuple(ref: str) -> tuple[int, int] | None:
+    """"D14" → (14, 4); None when it is not a cell reference within Excel's limits."""
+    from openpyxl.utils import column_index_from_string
+
+    m = _REF_RE.fullmatch(ref)
+    if m is None:
+        return None
+    row, col = int(m.group(2)), column_index_from_string(m.group(1))
+    if row > EXCEL_MAX_ROW or col > 16384:
+        return None
+    return row, col
+
+
+def _read_meta_map(wb: Workbook, path: Path, rows: Iterator[tuple], cap: int) -> list[_Raw]:
+    """The cells the map names, with their values, reading no more map rows than the form has cells.
+
+    Each sheet is streamed once, down to the last row the map names (the form's last meaningful row).
+    """
+    entries: list[tuple[str, str, str, str, int, int]] = []
+    blank = 0
+    for row in rows:
+        cells = list(row) + [None] * 5
+        if cells[0] is None:
+            blank += 1
+            if blank > ROW_MARGIN:
+                break
+            continue
+        blank = 0
+        if len(entries) >= cap:
+            raise _too_many_rows(path, len(entries) + 1, cap)
+        sheet, ref, code, key = (str(c) if c is not None else "" for c in cells[:4])
+        where = _ref_tuple(ref)
+        if sheet not in wb.sheetnames or where is None:
+            raise _damaged_meta(path)
+        entries.append((sheet, ref, code, key, *where))
+    wanted: dict[str, dict[tuple[int, int], Any]] = {}
+    for sheet, _, _, _, r, c in entries:
+        wanted.setdefault(sheet, {})[(r, c)] = None
+    for sheet, cells in wanted.items():
+        _fill(wb[sheet], cells)
+    return [_Raw(sheet, ref, code, key, wanted[sheet][(r, c)]) for sheet, ref, code, key, r, c in entries]
+
+
+def _fill(ws: Any, cells: dict[tuple[int, int], Any]) -> None:
+    """Put the values of ``cells`` ((row, col) → value) from one streamed pass over ``ws``."""
+    by_row: dict[int, list[int]] = {}
+    for r, c in cells:
+        by_row.setdefault(r, []).append(c)
+    last_row, last_col = max(by_row), max(c for _, c in cells)
+    for n, row in enumerate(ws.iter_rows(min_row=1, max_row=last_row, max_col=last_col, values_only=True), 1):
+        for c in by_row.get(n, ()):
+            cells[(n, c)] = row[c - 1] if c - 1 < len(row) else None
 
 
 def _damaged_meta(path: Path) -> BadFile:
@@ -324,12 +503,16 @@ def _header_columns(row: tuple) -> dict[str, int] | None:
     return found if "code" in found and "value" in found else None
 
 
-def _read_table(wb: Workbook, path: Path) -> list[_Raw]:
+def _read_table(wb: Workbook, path: Path, cap: int) -> list[_Raw]:
+    """The rows of the first visible sheet with a code/value header; no more than ``cap`` value rows."""
     from openpyxl.utils import get_column_letter
 
     for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
+        if getattr(ws, "sheet_state", "visible") != "visible":
             continue
+        declared = getattr(ws, "max_row", None)  # from the sheet's <dimension>, which may be wrong
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # read every row that is there, not only the declared ones
         rows = ws.iter_rows(values_only=True)
         header = None
         for n, row in enumerate(rows, start=1):
@@ -341,14 +524,26 @@ def _read_table(wb: Workbook, path: Path) -> list[_Raw]:
                 break
         if not header:
             continue
+        limit = header_row + cap + ROW_MARGIN
+        if isinstance(declared, int) and declared > limit:
+            raise _too_many_rows(path, declared, limit)
         raws = []
-        for n, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
-            cells = list(row) + [None] * (max(header.values()) + 1)
+        width = max(header.values()) + 1
+        blank = 0
+        # the same iterator, past the header: the sheet is read once
+        for n, row in enumerate(rows, start=header_row + 1):
+            cells = list(row[:width]) + [None] * width
             code_raw = cells[header["code"]]
             value = cells[header["value"]]
             key_raw = cells[header["disagg"]] if "disagg" in header else None
             if code_raw is None and value is None and key_raw is None:
+                blank += 1
+                if blank > ROW_MARGIN:  # the form's last meaningful row is long past
+                    break
                 continue
+            blank = 0
+            if len(raws) >= cap + ROW_MARGIN:  # repeated cells and notes are tolerated, not a million rows
+                raise _too_many_rows(path, n, limit)
             if (
                 isinstance(code_raw, (int, float))
                 and not isinstance(code_raw, bool)
@@ -374,6 +569,35 @@ def _read_table(wb: Workbook, path: Path) -> list[_Raw]:
         "it is neither a DTTS form nor a table with a header row holding the columns “code” and “value” "
         "(and “disaggregation” when needed).",
     )
+
+
+def _mark_formulas(path: Path, raws: list[_Raw]) -> list[_Raw]:
+    """Mark the empty-looking cells that hold a formula without a saved result.
+
+    The workbook read for values (``data_only``) shows such a cell as empty; a second streamed read, of
+    the formulas, tells them apart. Only the sheets and rows of empty-looking cells are read.
+    """
+    empty = [i for i, r in enumerate(raws) if r.value is None and _ref_tuple(r.ref) is not None]
+    if not empty:
+        return raws
+    wanted: dict[str, dict[tuple[int, int], Any]] = {}
+    for i in empty:
+        wanted.setdefault(raws[i].sheet, {})[_ref_tuple(raws[i].ref)] = None  # type: ignore[index]
+    wb = _load(path, data_only=False)
+    try:
+        for sheet, cells in wanted.items():
+            if sheet in wb.sheetnames:
+                _fill(wb[sheet], cells)
+    finally:
+        wb.close()
+    out = list(raws)
+    for i in empty:
+        r = raws[i]
+        formula = wanted.get(r.sheet, {}).get(_ref_tuple(r.ref))  # type: ignore[arg-type]
+        formula = getattr(formula, "text", formula)  # an array formula
+        if isinstance(formula, str) and formula.startswith("="):
+            out[i] = dataclasses.replace(r, formula=True)
+    return out
 
 
 # -- checking the cells ----------------------------------------------------------------------------
@@ -454,8 +678,22 @@ def parse_cells(
             problems.append((f"{where_vi}: {why[0]}", f"{where_en}: {why[1]}"))
             continue
         where_vi, where_en = _where(raw)
+        if raw.formula:
+            problems.append(
+                (
+                    f"{where_vi}: ô có công thức chưa tính: mở tệp bằng Excel rồi lưu lại.",
+                    f"{where_en}: the cell holds a formula that was never calculated: open the file in "
+                    "Excel and save it again.",
+                )
+            )
+            continue
+        indicator = catalog.indicator(raw.code)
         try:
-            canonical = _canonical(raw.value, catalog.indicator(raw.code).value_type)
+            canonical = _canonical(raw.value, indicator.value_type)
+            # exactly the checks of typing the value (values set, the grid): type, minimum, maximum
+            failed = values.check_value(indicator, canonical, key) if canonical is not None else []
+            if failed:
+                raise ValueInputError(failed[0].message_vi, failed[0].message_en)
         except ValueInputError as exc:
             problems.append((f"{where_vi}: {exc.message_vi}", f"{where_en}: {exc.message_en}"))
             continue
@@ -485,6 +723,24 @@ def _who(store: Store) -> str:
         return getpass.getuser()
     except (OSError, KeyError):
         return "officer"
+
+
+def _target(store: Store, unit: str, form: str, period: str) -> tuple[Any, Catalog]:
+    """The report (None when new) and the catalogue its values are checked against."""
+    report = store.report(unit, form, period)
+    catalog = (
+        store.catalog_version(report.catalog_id, report.catalog_version)
+        if report and report.catalog_id
+        else store.current_catalog()
+    )
+    if catalog is None:
+        raise MissingArgument(
+            "Chưa có danh mục chỉ tiêu; hãy đồng bộ hoặc nạp danh mục trước.",
+            "No indicator catalogue yet; sync or load one first.",
+        )
+    if not catalog.has_form(form):
+        raise MissingArgument(f"Không có biểu “{form}” trong danh mục.", f"There is no form “{form}” in the catalogue.")
+    return report, catalog
 
 
 def import_values(
@@ -532,44 +788,38 @@ def import_values(
                 "The profile has no commune yet; give the commune code (--unit).",
             )
         differences: list[tuple[str, str, str]] = []
-        if META_SHEET in wb.sheetnames:
-            mode = "layout"
-            meta, raws = _read_meta(wb, path)
-            t_form, t_period = form or meta["form"], period or meta["period"]
-            for name, want in (("form", t_form), ("unit", target_unit), ("period", t_period)):
-                if meta[name] != want:
-                    differences.append((name, meta[name], want))
-            if differences and not confirm:
-                raise WrongReport(differences)
-        else:
-            mode = "table"
-            if not form or not period:
-                raise MissingArgument(
-                    "Tệp là một bảng thường (không phải biểu xuất từ DTTS): hãy chọn biểu và kỳ báo cáo "
-                    "(dòng lệnh: --form và --period).",
-                    "The file is a plain table (not a form exported by DTTS): choose the form and the period "
-                    "(command line: --form and --period).",
-                )
-            t_form, t_period = form, period
-            raws = _read_table(wb, path)
+        try:
+            if META_SHEET in wb.sheetnames:
+                mode = "layout"
+                meta, rows = _read_meta_header(wb, path)
+                t_form, t_period = form or meta["form"], period or meta["period"]
+                for name, want in (("form", t_form), ("unit", target_unit), ("period", t_period)):
+                    if meta[name] != want:
+                        differences.append((name, meta[name], want))
+                if differences and not confirm:
+                    raise WrongReport(differences)
+                report, catalog = _target(store, target_unit, t_form, t_period)
+                raws = _read_meta_map(wb, path, rows, _form_cells(catalog, t_form))
+            else:
+                mode = "table"
+                if not form or not period:
+                    raise MissingArgument(
+                        "Tệp là một bảng thường (không phải biểu xuất từ DTTS): hãy chọn biểu và kỳ báo cáo "
+                        "(dòng lệnh: --form và --period).",
+                        "The file is a plain table (not a form exported by DTTS): choose the form and the "
+                        "period (command line: --form and --period).",
+                    )
+                t_form, t_period = form, period
+                report, catalog = _target(store, target_unit, t_form, t_period)
+                raws = _read_table(wb, path, _form_cells(catalog, t_form))
+        except _READ_ERRORS as exc:  # read_only parses lazily: a damaged part shows up while reading
+            raise _damaged(path) from exc
     finally:
         wb.close()
-
-    report = store.report(target_unit, t_form, t_period)
-    catalog = (
-        store.catalog_version(report.catalog_id, report.catalog_version)
-        if report and report.catalog_id
-        else store.current_catalog()
-    )
-    if catalog is None:
-        raise MissingArgument(
-            "Chưa có danh mục chỉ tiêu; hãy đồng bộ hoặc nạp danh mục trước.",
-            "No indicator catalogue yet; sync or load one first.",
-        )
-    if not catalog.has_form(t_form):
-        raise MissingArgument(
-            f"Không có biểu “{t_form}” trong danh mục.", f"There is no form “{t_form}” in the catalogue."
-        )
+    try:
+        raws = _mark_formulas(path, raws)
+    except _READ_ERRORS as exc:
+        raise _damaged(path) from exc
     periods.check_period_for_form(t_period, catalog.form(t_form).period_type)
     items, empty, problems = parse_cells(catalog, t_form, raws)
     if problems:
