@@ -1,0 +1,328 @@
+"""The officer's day on the real app: real X input under Xvfb + openbox at 1366×768, outcomes read from
+outside (``dttsclient … --json``, ``dttshub reports``, window titles and geometry, screenshots).
+
+Each test asserts the behaviour issue #11 asks for; see tests/e2e/README.md for what each covers.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from harness import CRASH_TITLE, MAIN_TITLE_VI, OFFICER, PASSWORD, SCREEN, wait_for
+from journeys import (
+    BM01_VALUES,
+    FILE_LOGOUT,
+    FILE_SETTINGS,
+    FILE_SWITCH_PROFILE,
+    USB_IMPORT_XLSX,
+    add_ethnic_group,
+    click_sync,
+    fill_bm01,
+    finalize,
+    jump_to,
+    last_sync_id,
+    menu,
+    open_first_form,
+    sign_in_dialog,
+    start_app,
+)
+
+pytestmark = pytest.mark.timeout(150)
+
+
+def test_first_start_and_sign_in(x, hub, app):
+    """A new PC: the wizard (language, server, account) by keyboard, then the main window, signed in."""
+    app.start()
+    wizard = x.wait_window("^Cài đặt ban đầu", 30)
+    x.activate(wizard)
+    x.screenshot("wizard-language")
+    x.key("Return")  # Tiếng Việt → Tiếp theo
+    time.sleep(0.5)
+    x.key("Tab")  # from "Đăng nhập qua mạng" to the server address
+    x.type(hub.url)
+    x.key("Tab")
+    x.type(OFFICER)
+    x.key("Tab")
+    x.type(PASSWORD)
+    x.screenshot("wizard-account")
+    x.key("Return")  # Tiếp theo: sign in and download
+    wait_for("the wizard's last page", lambda: app.status()["catalog"], 30)
+    time.sleep(0.5)
+    x.screenshot("wizard-done")
+    x.key("Return")  # Hoàn tất
+    win = app.main_window()
+    x.screenshot("main-window")
+    status = app.status()
+    assert status["profile"]["username"] == OFFICER
+    assert status["profile"]["unit"] == "01849"
+    assert status["profile"]["server_url"] == hub.url
+    assert status["catalog"]["catalog_id"] == "test-dtts"
+    assert win.name == MAIN_TITLE_VI
+    app.assert_no_crash("after the first start")
+
+
+def test_main_window_fits_the_screen(x, hub, app):
+    """Issue #11 item 7: on a 1366×768 screen the whole window, status bar included, is on the screen."""
+    app.sign_in_by_cli(hub)
+    win = start_app(x, app)
+    x.screenshot("main-window")
+    gx, gy, w, h = x.geometry(win)
+    left, right, top, bottom = x.frame_extents(win)
+    assert gx - left >= 0 and gy - top >= 0, (gx, gy, left, top)
+    assert gx + w + right <= SCREEN[0], f"the window's right edge is off the screen: {(gx, w, right)}"
+    assert gy + h + bottom <= SCREEN[1], f"the window's bottom (status bar) is off the screen: {(gy, h, bottom)}"
+
+
+def test_enter_values_with_modifier_keys(x, hub, app):
+    """Issue #11 item 1: type 2, then Shift / Ctrl+A / Shift+Tab / Ctrl+V while the cell is being edited:
+    no crash dialog, no keystroke lost, every value stored."""
+    app.sign_in_by_cli(hub)
+    win = start_app(x, app)
+    form, period = open_first_form(x, app, win)
+    assert form == "BM01"
+    x.screenshot("form-open")
+
+    jump_to(x, "0102")
+    x.type("2")
+    x.key("shift")  # a bare modifier while editing
+    x.type("5")
+    x.key("Return")
+    app.assert_no_crash("after 2, Shift, 5")
+    x.screenshot("after-shift")
+    assert app.values(form, period).get(("0102", "")) == "25", "the keys typed after Shift were lost"
+
+    jump_to(x, "0103")
+    x.type("2")
+    x.key("ctrl+a")
+    x.type("3")
+    x.key("Return")
+    app.assert_no_crash("after 2, Ctrl+A, 3")
+    # Ctrl+A selects the editor's text (then 3 replaces it), or does nothing (then 23)
+    assert app.values(form, period).get(("0103", "")) in ("3", "23")
+
+    jump_to(x, "0201")
+    x.type("2")
+    x.key("shift+Tab")
+    app.assert_no_crash("after 2, Shift+Tab")
+    time.sleep(0.3)
+    assert app.values(form, period).get(("0201", "")) == "2", "Shift+Tab did not keep the value typed"
+
+    x.set_clipboard("7")
+    jump_to(x, "0102")
+    x.type("2")
+    x.key("ctrl+v")
+    x.key("Return")
+    app.assert_no_crash("after 2, Ctrl+V")
+    x.screenshot("after-ctrl-v")
+    # pasted into the text being typed (27) or into the cell (7)
+    assert app.values(form, period).get(("0102", "")) in ("27", "7")
+
+    jump_to(x, "0103")
+    for combo in ("ctrl", "alt", "super", "shift+ctrl", "ctrl+shift+Tab", "ctrl+Home", "shift+End"):
+        x.type("4")
+        x.key(combo)
+        app.assert_no_crash(f"after 4, {combo}")
+    x.key("Escape")
+    assert app.alive
+
+
+def test_finalize_sync_and_see_the_report_on_the_hub(x, hub, app):
+    """Enter a whole form (Vietnamese names typed and pasted), finalize, sync: the hub holds the report."""
+    app.sign_in_by_cli(hub)
+    win = start_app(x, app)
+    form, period = open_first_form(x, app, win)
+    fill_bm01(x)
+    add_ethnic_group(x, "Nùng", paste=True)  # Vietnamese text through the clipboard
+    x.type("30")  # the cursor is on the new row's first cell
+    x.key("Tab")
+    x.type("31")
+    x.key("Return")
+    x.screenshot("form-filled")
+    values = app.values(form, period)
+    for key, value in BM01_VALUES.items():
+        assert values.get(key) == value, (key, values)
+    nung = {d: v for (c, d), v in values.items() if c == "0101" and not d.startswith("eth=02|")}
+    assert sorted(nung.values()) == ["30", "31"], values
+    finalize(x, app, win, form, period)
+    assert app.status()["outbox"]["queued"] == 1
+    click_sync(x, win)
+    rows = wait_for(
+        "the report on the hub", lambda: [r for r in hub.reports() if (r["form"], r["period"]) == (form, period)], 30
+    )
+    assert rows[0]["unit"] == "01849"
+    wait_for("the receipt on the PC", lambda: app.status()["outbox"]["accepted"] == 1, 15)
+    x.screenshot("synced")
+    app.assert_no_crash("after the sync")
+
+
+def test_hub_gone_mid_sync_is_said_plainly_within_20s(x, hub, app):
+    """Issue #11 item 4: the hub goes away; Đồng bộ ends with a plain message within 20 s, the report stays
+    queued, the window stays readable."""
+    app.sign_in_by_cli(hub)
+    win = start_app(x, app)
+    form, period = open_first_form(x, app, win)
+    fill_bm01(x)
+    finalize(x, app, win, form, period)
+    before = last_sync_id(app)
+    hub.kill()
+    t0 = time.monotonic()
+    click_sync(x, win)
+    time.sleep(2)
+    x.screenshot("sync-against-a-dead-hub")
+    try:
+        wait_for("the sync to end with a message", lambda: last_sync_id(app) > before, 20, interval=0.5)
+    finally:
+        x.screenshot("after-20s")
+    elapsed = time.monotonic() - t0
+    last = app.status()["last_sync"]
+    assert last["summary"]["error"], last
+    assert app.status()["outbox"]["queued"] == 1, "the finalized report must stay in the outbox"
+    assert app.alive and x.windows("^" + re.escape(MAIN_TITLE_VI) + "$")
+    app.assert_no_crash(f"after the hub went away ({elapsed:.1f} s)")
+
+
+def test_logout_then_sync_opens_the_sign_in_dialog(x, hub, app):
+    """Issue #11 item 3: Tệp → Đăng xuất, then Đồng bộ opens "Đăng nhập"; after the password, sync works."""
+    app.sign_in_by_cli(hub)
+    win = start_app(x, app)
+    menu(x, "t", FILE_LOGOUT)
+    wait_for("the sign-out", lambda: not app.status()["profile"]["username"] or True, 5)
+    time.sleep(0.5)
+    x.screenshot("signed-out")
+    app.assert_no_crash("after Đăng xuất")
+    click_sync(x, win)
+    time.sleep(1)
+    x.screenshot("sync-while-signed-out")
+    sign_in_dialog(x)
+    before = last_sync_id(app)
+    x.activate(app.main_window())
+    click_sync(x, win)
+    wait_for("a sync after signing in again", lambda: last_sync_id(app) > before, 20)
+    last = app.status()["last_sync"]
+    assert last["summary"]["error"] is None, last
+    assert app.status()["profile"]["username"] == OFFICER
+    app.assert_no_crash("after signing in again")
+
+
+def test_new_profile_then_cancel_keeps_the_app_open(x, hub, app):
+    """Issue #11 item 2: Tệp → Đổi hồ sơ → Hồ sơ mới → a name → OK → Huỷ in the wizard: back where the
+    officer was; the app is still running."""
+    app.sign_in_by_cli(hub)
+    start_app(x, app)
+    menu(x, "t", FILE_SWITCH_PROFILE)
+    picker = x.wait_window("^Chọn hồ sơ$", 5)
+    x.activate(picker)
+    x.screenshot("profile-picker")
+    x.key("Tab")  # from the list to the buttons: Mở, Hồ sơ mới…, Thoát
+    x.key("Tab")
+    x.key("space")
+    name = x.wait_window("^Hồ sơ mới$", 5)
+    x.activate(name)
+    x.type("Cán bộ Thử")
+    x.key("Return")
+    wizard = x.wait_window("^Cài đặt ban đầu", 15)
+    x.activate(wizard)
+    x.screenshot("wizard-of-the-new-profile")
+    x.key("Escape")  # Huỷ
+    time.sleep(3)
+    x.screenshot("after-cancel")
+    assert app.alive, f"the app closed (exit code {app.proc.returncode if app.proc else '?'})"
+    assert x.windows("^" + re.escape(MAIN_TITLE_VI) + "$"), "the main window is gone"
+    app.assert_no_crash("after cancelling the new profile's wizard")
+
+
+def test_language_switch_keeps_the_window_and_the_open_form(x, hub, app):
+    """Issue #11 item 7: maximized, a form open; Cài đặt → English → Lưu: still maximized, same size, the
+    form still open (the next keys go into it)."""
+    app.sign_in_by_cli(hub)
+    win = start_app(x, app)
+    form, period = open_first_form(x, app, win)
+    gx, gy, _w, _h = x.geometry(win)
+    x.click(win, 300, -8, double=True)  # double-click the title bar: openbox maximizes
+    wait_for("the window to be maximized", lambda: "MAXIMIZED_HORZ" in x.net_wm_state(win), 5)
+    time.sleep(0.5)
+    before = x.geometry(win)
+    x.screenshot("maximized-with-form")
+    menu(x, "t", FILE_SETTINGS)
+    settings = x.wait_window("^Cài đặt$", 5)
+    x.activate(settings)
+    x.key("Down")  # the language box has the focus: Tiếng Việt → English
+    x.screenshot("settings-english")
+    x.key("Return")  # Lưu
+    english = wait_for(
+        "the window in English",
+        lambda: [w for w in x.windows("^DTTS") if w.name != MAIN_TITLE_VI and "Settings" not in w.name],
+        10,
+    )[0]
+    time.sleep(1)
+    x.screenshot("after-switch")
+    assert "MAXIMIZED_HORZ" in x.net_wm_state(english), "the window is no longer maximized"
+    assert x.geometry(english) == before
+    x.activate(english)
+    x.type("42")
+    x.key("Return")
+    time.sleep(0.5)
+    assert "42" in app.values(form, period).values(), "the open form was closed by the language switch"
+    app.assert_no_crash("after the language switch")
+
+
+def test_excel_import_of_another_form_asks_and_cancel_changes_nothing(x, hub, app):
+    """Issue #11 item 6: importing BM02's workbook into BM01 asks a question whose default is No; Enter
+    (the default) changes nothing."""
+    app.sign_in_by_cli(hub)
+    app.cli("values", "set", "--form", "BM02", "--period", "2026Q4", "0102=9", "0103=3")
+    workbook = app.workdir / "BM02.xlsx"
+    app.cli("export", "--form", "BM02", "--period", "2026Q4", "xlsx", str(workbook))
+    win = start_app(x, app)
+    form, period = open_first_form(x, app, win)
+    jump_to(x, "0102")
+    x.type("5")
+    x.key("Return")
+    wait_for("0102 stored", lambda: app.values(form, period).get(("0102", "")) == "5", 5)
+    before = app.report_doc(form, period)
+    menu(x, "u", USB_IMPORT_XLSX)
+    chooser = x.wait_window("^Chọn tệp Excel$", 5)
+    x.activate(chooser)
+    x.type(str(workbook))
+    x.key("Return")
+    question = wait_for(
+        "the question about the other form",
+        lambda: [w for w in x.windows(".") if w.name not in (MAIN_TITLE_VI, "Chọn tệp Excel")
+                 and not w.name.startswith("Qt ")],
+        15,
+    )[0]
+    x.screenshot("question")
+    x.activate(question)
+    x.key("Return")  # the default answer
+    time.sleep(1.5)
+    x.screenshot("after-enter")
+    after = app.report_doc(form, period)
+    assert after["cells"] == before["cells"], "Enter imported the other form's values (Yes was the default)"
+    assert after["report"]["state"] == before["report"]["state"]
+    app.assert_no_crash("after the import question")
+
+
+def test_closing_the_app_during_a_sync_ends_it_within_2s(x, hub, app):
+    """Issue #11 item 4: the hub hangs mid-sync; the officer closes the window (Alt+F4): the process is
+    gone within 2 s and the report is still in the outbox."""
+    app.sign_in_by_cli(hub)
+    win = start_app(x, app)
+    form, period = open_first_form(x, app, win)
+    fill_bm01(x)
+    finalize(x, app, win, form, period)
+    hub.freeze()
+    click_sync(x, win)
+    time.sleep(1.5)
+    x.screenshot("sync-against-a-hung-hub")
+    x.activate(win)
+    x.key("alt+F4")
+    try:
+        took = app.wait_exit(2.0)
+    finally:
+        x.screenshot("after-alt-f4")
+    assert took <= 2.0
+    assert not x.windows(re.escape(CRASH_TITLE))
+    outbox = app.status()["outbox"]
+    assert outbox["queued"] + outbox["sending"] == 1, outbox
