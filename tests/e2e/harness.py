@@ -421,7 +421,7 @@ class AppProcess:
         bugs = self.bugs_logged()
         if crash or bugs:
             self.x.screenshot(f"crash-{when}")
-            tail = "\n".join(self.log_text().splitlines()[-40:])
+            tail = "\n".join(line[:300] for line in self.log_text().splitlines()[-25:])
             raise AssertionError(
                 f"{when}: the app showed «{CRASH_TITLE}» ({len(crash)} window(s)); log:\n{tail}"
             )
