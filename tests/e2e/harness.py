@@ -194,11 +194,16 @@ class XSession:
         self.run("xdotool", "type", "--clearmodifiers", "--delay", str(delay_ms), text)
         time.sleep(0.05)
 
-    def click(self, win: Window, x: int, y: int, *, double: bool = False, right_anchor: bool = False) -> None:
-        """Click at ``(x, y)`` inside ``win``'s client area; ``right_anchor``: ``x`` counts from its right edge."""
-        gx, gy, w, _h = self.geometry(win)
+    def click(
+        self, win: Window, x: int, y: int, *, double: bool = False, right_anchor: bool = False,
+        bottom_anchor: bool = False,
+    ) -> None:
+        """Click at ``(x, y)`` inside ``win``'s client area; ``right_anchor``/``bottom_anchor``: ``x``/``y``
+        count from its right/bottom edge."""
+        gx, gy, w, h = self.geometry(win)
         px = gx + (w - x if right_anchor else x)
-        self.run("xdotool", "mousemove", "--sync", str(px), str(gy + y))
+        py = gy + (h - y if bottom_anchor else y)
+        self.run("xdotool", "mousemove", "--sync", str(px), str(py))
         args = ["click", "--repeat", "2", "--delay", "120", "1"] if double else ["click", "1"]
         self.run("xdotool", *args)
         time.sleep(0.1)
@@ -403,6 +408,14 @@ class AppProcess:
             return [tuple(r) for r in con.execute("SELECT form, period, state FROM reports ORDER BY id")]
         finally:
             con.close()
+
+    def keyring_entries(self) -> list[str]:
+        """The accounts whose tokens the app keeps in the (test) keyring."""
+        path = self.workdir / "keyring.json"
+        try:
+            return [k.split("\x00", 1)[1] for k in json.loads(path.read_text(encoding="utf-8"))]
+        except (OSError, ValueError):
+            return []
 
     def log_text(self) -> str:
         path = self.data_dir / "logs" / "dttsclient.log"

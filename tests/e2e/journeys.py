@@ -17,6 +17,7 @@ from harness import PASSWORD, AppProcess, Window, XSession, wait_for
 FIRST_FORM_ROW = (200, 158)  # the first row of "Các biểu của kỳ"
 SYNC_BUTTON = (69, 69)  # "Đồng bộ", from the right edge
 FINALIZE_BUTTON = (79, 154)  # "Chốt báo cáo…" in the form header, from the right edge
+SETTINGS_SAVE = (138, 25)  # "Lưu" in Cài đặt, from the bottom-right corner
 
 # Tệp menu, top to bottom: Đổi hồ sơ…, Đăng xuất, —, Cài đặt…, —, Thoát
 FILE_SWITCH_PROFILE, FILE_LOGOUT, FILE_SETTINGS = 0, 1, 2
@@ -52,8 +53,11 @@ def menu(x: XSession, mnemonic: str, index: int) -> None:
 
 def open_first_form(x: XSession, app: AppProcess, win: Window) -> tuple[str, str]:
     """Double-click the first form of the period; its report's ``(form, period)`` once it exists."""
+    before = set(app.reports())
     x.click(win, *FIRST_FORM_ROW, double=True)
-    form, period, _state = wait_for("the form to open (its report created)", lambda: next(iter(app.reports()), None), 10)
+    form, period, _state = wait_for(
+        "the form to open (its report created)", lambda: next(iter(set(app.reports()) - before), None), 10
+    )
     time.sleep(0.5)
     return form, period
 
