@@ -29,7 +29,9 @@ def pytest_collection_modifyitems(config, items):
             continue
         item.add_marker(pytest.mark.e2e)
         if missing:
-            item.add_marker(pytest.mark.skip(reason=f"end-to-end suite needs {', '.join(missing)} (see .ci/run)"))
+            item.add_marker(
+                pytest.mark.skip(reason=f"end-to-end suite needs {', '.join(missing)} (see .ci/run)")
+            )
 
 
 @pytest.fixture

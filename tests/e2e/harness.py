@@ -92,8 +92,13 @@ class Processes:
         log.parent.mkdir(parents=True, exist_ok=True)
         out = open(log, "ab")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(
-            args, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True, **kw,
+            args,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            **kw,
         )
         proc._e2e_log = out  # type: ignore[attr-defined]
         self._procs.append(proc)
@@ -144,12 +149,23 @@ class XSession:
             if Path(f"/tmp/.X{n}-lock").exists() or Path(f"/tmp/.X11-unix/X{n}").exists():
                 continue
             proc = self.procs.start(
-                ["Xvfb", f":{n}", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp", "-noreset"],
+                [
+                    "Xvfb",
+                    f":{n}",
+                    "-screen",
+                    "0",
+                    f"{SCREEN[0]}x{SCREEN[1]}x24",
+                    "-nolisten",
+                    "tcp",
+                    "-noreset",
+                ],
                 dict(os.environ),
                 self.artifacts / "xvfb.log",
             )
             try:
-                wait_for(f"Xvfb :{n}", lambda n=n, p=proc: Path(f"/tmp/.X11-unix/X{n}").exists() or p.poll(), 10)
+                wait_for(
+                    f"Xvfb :{n}", lambda n=n, p=proc: Path(f"/tmp/.X11-unix/X{n}").exists() or p.poll(), 10
+                )
             except AssertionError:
                 self.procs.end(proc)
                 continue
@@ -195,7 +211,13 @@ class XSession:
         time.sleep(0.05)
 
     def click(
-        self, win: Window, x: int, y: int, *, double: bool = False, right_anchor: bool = False,
+        self,
+        win: Window,
+        x: int,
+        y: int,
+        *,
+        double: bool = False,
+        right_anchor: bool = False,
         bottom_anchor: bool = False,
     ) -> None:
         """Click at ``(x, y)`` inside ``win``'s client area; ``right_anchor``/``bottom_anchor``: ``x``/``y``
@@ -211,8 +233,12 @@ class XSession:
     def set_clipboard(self, text: str) -> None:
         """Put ``text`` on the CLIPBOARD (xclip stays as the selection's owner until another takes it)."""
         proc = subprocess.Popen(
-            ["xclip", "-selection", "clipboard", "-i"], env=self.env(), stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            ["xclip", "-selection", "clipboard", "-i"],
+            env=self.env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         proc.communicate(text.encode("utf-8"), timeout=10)
         wait_for("the clipboard", lambda: self.get_clipboard() == text, 5)
@@ -233,7 +259,9 @@ class XSession:
         return wins
 
     def wait_window(self, pattern: str, timeout: float = 15) -> Window:
-        return wait_for(f"a window named /{pattern}/", lambda: next(iter(self.windows(pattern)), None), timeout)
+        return wait_for(
+            f"a window named /{pattern}/", lambda: next(iter(self.windows(pattern)), None), timeout
+        )
 
     def wait_no_window(self, pattern: str, timeout: float = 10) -> None:
         wait_for(f"no window named /{pattern}/", lambda: not self.windows(pattern), timeout)
@@ -291,7 +319,11 @@ class HubProcess:
     def cli(self, *args: str, input: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
         r = subprocess.run(
             [*HUB_CMD, "--data-dir", str(self.data_dir), *args],
-            capture_output=True, text=True, timeout=60, input=input, env=_plain_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            input=input,
+            env=_plain_env(),
         )
         if check and r.returncode != 0:
             raise RuntimeError(f"dttshub {args!r} failed: {r.stdout}{r.stderr}")
@@ -304,15 +336,28 @@ class HubProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         catalog = self.data_dir.parent / "catalog.json"
         catalog.write_text(json.dumps(small_catalog(), ensure_ascii=False), encoding="utf-8")
-        self.cli("user", "add", "--role", "officer", "--unit", COMMUNE, "--password-stdin", OFFICER, input=PASSWORD)
+        self.cli(
+            "user", "add", "--role", "officer", "--unit", COMMUNE, "--password-stdin", OFFICER, input=PASSWORD
+        )
         self.cli("catalog", "publish", str(catalog))
         return self
 
     def start(self) -> HubProcess:
         self.proc = self.procs.start(
-            [*HUB_CMD, "--data-dir", str(self.data_dir), "serve",
-             "--host", "127.0.0.1", "--port", str(self.port), "--environment", "test"],
-            _plain_env(), self.artifacts / "hub.log",
+            [
+                *HUB_CMD,
+                "--data-dir",
+                str(self.data_dir),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--environment",
+                "test",
+            ],
+            _plain_env(),
+            self.artifacts / "hub.log",
         )
         wait_for("the hub to answer", self._answers, 30)
         return self
@@ -378,7 +423,11 @@ class AppProcess:
         (self.home / "run").mkdir(mode=0o700, exist_ok=True)
         r = subprocess.run(
             [sys.executable, "-m", "dttsclient", "--data-dir", str(self.data_dir), *args],
-            capture_output=True, text=True, timeout=60, input=input, env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            input=input,
+            env=self.env(),
         )
         if check and r.returncode != 0:
             raise RuntimeError(f"dttsclient {args!r} failed ({r.returncode}): {r.stdout}{r.stderr}")
@@ -444,7 +493,8 @@ class AppProcess:
         (self.home / "run").mkdir(mode=0o700, parents=True, exist_ok=True)
         self.proc = self.procs.start(
             [sys.executable, "-m", "dttsclient", "--data-dir", str(self.data_dir), *extra],
-            self.env(), self.artifacts / "app-stdout.log",
+            self.env(),
+            self.artifacts / "app-stdout.log",
         )
         return self
 

@@ -73,7 +73,9 @@ def test_main_window_fits_the_screen(x, hub, app):
     left, right, top, bottom = x.frame_extents(win)
     assert gx - left >= 0 and gy - top >= 0, (gx, gy, left, top)
     assert gx + w + right <= SCREEN[0], f"the window's right edge is off the screen: {(gx, w, right)}"
-    assert gy + h + bottom <= SCREEN[1], f"the window's bottom (status bar) is off the screen: {(gy, h, bottom)}"
+    assert gy + h + bottom <= SCREEN[1], (
+        f"the window's bottom (status bar) is off the screen: {(gy, h, bottom)}"
+    )
 
 
 def test_enter_values_with_modifier_keys(x, hub, app):
@@ -150,7 +152,9 @@ def test_finalize_sync_and_see_the_report_on_the_hub(x, hub, app):
     assert app.status()["outbox"]["queued"] == 1
     click_sync(x, win)
     rows = wait_for(
-        "the report on the hub", lambda: [r for r in hub.reports() if (r["form"], r["period"]) == (form, period)], 30
+        "the report on the hub",
+        lambda: [r for r in hub.reports() if (r["form"], r["period"]) == (form, period)],
+        30,
     )
     assert rows[0]["unit"] == "01849"
     wait_for("the receipt on the PC", lambda: app.status()["outbox"]["accepted"] == 1, 15)
@@ -240,7 +244,6 @@ def test_language_switch_keeps_the_window_and_the_open_form(x, hub, app):
     app.sign_in_by_cli(hub)
     win = start_app(x, app)
     form, period = open_first_form(x, app, win)
-    gx, gy, _w, _h = x.geometry(win)
     x.click(win, 300, -8, double=True)  # double-click the title bar: openbox maximizes
     wait_for("the window to be maximized", lambda: "MAXIMIZED_HORZ" in x.net_wm_state(win), 5)
     time.sleep(0.5)
@@ -296,8 +299,11 @@ def test_excel_import_of_another_form_asks_and_cancel_changes_nothing(x, hub, ap
     x.key("Return")
     question = wait_for(
         "the question about the other form",
-        lambda: [w for w in x.windows(".") if w.name not in (MAIN_TITLE_VI, "Chọn tệp Excel")
-                 and not w.name.startswith("Qt ")],
+        lambda: [
+            w
+            for w in x.windows(".")
+            if w.name not in (MAIN_TITLE_VI, "Chọn tệp Excel") and not w.name.startswith("Qt ")
+        ],
         15,
     )[0]
     x.screenshot("question")
