@@ -447,16 +447,39 @@ class AppProcess:
     def report_doc(self, form: str, period: str) -> dict:
         return json.loads(self.cli("--json", "values", "show", "--form", form, "--period", period).stdout)
 
-    def reports(self) -> list[tuple[str, str, str]]:
-        """``(form, period, state)`` of every report in the profile (read-only look at its database)."""
+    def _query(self, sql: str, *args: Any) -> list[tuple]:
+        """A read-only look at the profile's database (quicker than the CLI where a test polls fast)."""
         db = self.data_dir / "profile.sqlite"
         if not db.exists():
             return []
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
         try:
-            return [tuple(r) for r in con.execute("SELECT form, period, state FROM reports ORDER BY id")]
+            return [tuple(r) for r in con.execute(sql, args)]
         finally:
             con.close()
+
+    def reports(self) -> list[tuple[str, str, str]]:
+        """``(form, period, state)`` of every report in the profile."""
+        return self._query("SELECT form, period, state FROM reports ORDER BY id")
+
+    def eth_rows(self, form: str, period: str) -> list[str]:
+        """The ethnic groups (codes) a report has rows for, in order."""
+        return [
+            r[0]
+            for r in self._query(
+                "SELECT e.eth FROM eth_rows e JOIN reports r ON r.id = e.report_id"
+                " WHERE r.form = ? AND r.period = ? ORDER BY e.position",
+                form,
+                period,
+            )
+        ]
+
+    def last_sync_run(self) -> tuple[int, str | None]:
+        """``(id, error)`` of the last recorded sync run; ``(0, None)`` when there is none."""
+        rows = self._query("SELECT id, summary FROM sync_runs ORDER BY id DESC LIMIT 1")
+        if not rows:
+            return 0, None
+        return rows[0][0], json.loads(rows[0][1]).get("error")
 
     def keyring_entries(self) -> list[str]:
         """The accounts whose tokens the app keeps in the (test) keyring."""

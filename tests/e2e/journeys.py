@@ -17,6 +17,7 @@ from harness import PASSWORD, AppProcess, Window, XSession, wait_for
 FIRST_FORM_ROW = (200, 158)  # the first row of "Các biểu của kỳ"
 SYNC_BUTTON = (69, 69)  # "Đồng bộ", from the right edge
 FINALIZE_BUTTON = (79, 154)  # "Chốt báo cáo…" in the form header, from the right edge
+STOP_BUTTON = (60, 134)  # "Dừng" on the Đồng bộ tab while a sync runs, from the right edge
 SETTINGS_SAVE = (138, 25)  # "Lưu" in Cài đặt, from the bottom-right corner
 
 # Tệp menu, top to bottom: Đổi hồ sơ…, Đăng xuất, —, Cài đặt…, —, Thoát
@@ -117,7 +118,8 @@ def click_sync(x: XSession, win: Window) -> None:
 
 
 def last_sync_id(app: AppProcess) -> int:
-    return (app.status().get("last_sync") or {}).get("id") or 0
+    """The id of the last recorded sync run (the engine records a run when it ends, even with an error)."""
+    return app.last_sync_run()[0]
 
 
 def sign_in_dialog(x: XSession, password: str = PASSWORD) -> None:

@@ -10,13 +10,14 @@ import re
 import time
 
 import pytest
-from harness import CRASH_TITLE, MAIN_TITLE_VI, OFFICER, PASSWORD, SCREEN, wait_for
+from harness import CRASH_TITLE, MAIN_TITLE, MAIN_TITLE_VI, OFFICER, PASSWORD, SCREEN, AppProcess, wait_for
 from journeys import (
     BM01_VALUES,
     FILE_LOGOUT,
     FILE_SETTINGS,
     FILE_SWITCH_PROFILE,
     SETTINGS_SAVE,
+    STOP_BUTTON,
     USB_IMPORT_XLSX,
     add_ethnic_group,
     click_sync,
@@ -339,3 +340,114 @@ def test_closing_the_app_during_a_sync_ends_it_within_2s(x, hub, app):
     assert not x.windows(re.escape(CRASH_TITLE))
     outbox = app.status()["outbox"]
     assert outbox["queued"] + outbox["sending"] == 1, outbox
+
+
+def test_stop_button_stops_the_sync_within_1s(x, hub, app):
+    """Issue #11 item 4: the hub hangs mid-sync; Dừng ends the sync within 1 s (the report stays queued)."""
+    app.sign_in_by_cli(hub)
+    win = start_app(x, app)
+    form, period = open_first_form(x, app, win)
+    fill_bm01(x)
+    finalize(x, app, win, form, period)
+    before = last_sync_id(app)
+    hub.freeze()
+    click_sync(x, win)
+    time.sleep(2)  # the sync waits for the hub
+    x.screenshot("sync-against-a-hung-hub")
+    assert last_sync_id(app) == before, "the sync ended by itself against a hung hub"
+    t0 = time.monotonic()
+    x.click(win, *STOP_BUTTON, right_anchor=True)
+    try:
+        wait_for("the sync to stop", lambda: last_sync_id(app) > before, 5, interval=0.05)
+    finally:
+        x.screenshot("after-dung")
+    took = time.monotonic() - t0
+    assert took <= 1.5, f"Dừng took {took:.1f} s (goal 1 s)"
+    assert app.status()["outbox"]["queued"] == 1
+    app.assert_no_crash("after Dừng")
+
+
+def test_second_window_on_the_same_profile_is_refused(x, hub, app, procs, artifacts):
+    """Issue #11 item 2: a second app on the same profile says so (or exits); never two main windows."""
+    app.sign_in_by_cli(hub)
+    start_app(x, app)
+    second = AppProcess(procs, x, app.workdir, artifacts / "second")
+    second.start()
+    deadline = time.monotonic() + 20
+    answered = False
+    while second.alive and time.monotonic() < deadline:
+        mains = x.windows("^" + re.escape(MAIN_TITLE))
+        if len(mains) > 1:
+            x.screenshot("two-main-windows")
+            pytest.fail("the second app opened a second main window on the same profile")
+        others = [w for w in x.windows(".") if not w.name.startswith(MAIN_TITLE)]
+        if others and not answered:
+            x.screenshot("second-app-says")
+            x.activate(others[0])
+            x.key("Return")
+            answered = True
+        time.sleep(0.3)
+    assert not second.alive, "the second app is still running"
+    assert app.alive, "the first app closed"
+    app.assert_no_crash("after the second app")
+
+
+def test_f1_opens_the_user_guide(x, hub, app):
+    """Issue #11 item 14: F1 opens the in-app user guide (a window of its own)."""
+    app.sign_in_by_cli(hub)
+    start_app(x, app)
+    x.key("F1")
+    try:
+        wait_for("a help window", lambda: [w for w in x.windows(".") if not w.name.startswith(MAIN_TITLE)], 8)
+    finally:
+        x.screenshot("after-f1")
+    app.assert_no_crash("after F1")
+
+
+def test_ethnic_picker_space_ticks_and_typing_searches_again(x, hub, app):
+    """Issue #11 item 10: in "Thêm dân tộc", as its hint says: type Tày, Space (tick), Ctrl+A and type Nùng
+    (a new search), Space, Enter: both rows are added."""
+    app.sign_in_by_cli(hub)
+    win = start_app(x, app)
+    form, period = open_first_form(x, app, win)
+    x.key("ctrl+d")
+    picker = x.wait_window("^Thêm dân tộc$", 5)
+    x.activate(picker)
+    x.type("Tày")
+    x.key("space")
+    x.key("ctrl+a")
+    x.type("Nùng")
+    x.key("space")
+    x.screenshot("two-ticked")
+    x.key("Return")
+    x.wait_no_window("^Thêm dân tộc$", 5)
+    time.sleep(0.3)
+    x.screenshot("rows-added")
+    assert app.eth_rows(form, period) == ["02", "07"]  # Tày, Nùng
+    app.assert_no_crash("after the ethnic picker")
+
+
+def test_go_to_indicator_enter_goes_to_the_highlighted_one(x, hub, app):
+    """Issue #11 item 5: Ctrl+G, Down, Down, Enter goes to the highlighted indicator — the second of the
+    list (0101, 0102, …), so the next value typed lands in 0102."""
+    app.sign_in_by_cli(hub)
+    win = start_app(x, app)
+    form, period = open_first_form(x, app, win)
+    add_ethnic_group(x, "Tày")
+    jump_to(x, "0201")  # start away from the target
+    x.key("ctrl+g")
+    time.sleep(0.3)
+    x.key("Down")
+    time.sleep(0.2)
+    x.key("Down")
+    time.sleep(0.2)
+    x.screenshot("highlighted")
+    x.key("Return")
+    time.sleep(0.3)
+    x.type("77")
+    x.key("Return")
+    time.sleep(0.3)
+    x.screenshot("typed-77")
+    values = app.values(form, period)
+    assert values.get(("0102", "")) == "77", f"77 landed elsewhere: {values}"
+    app.assert_no_crash("after Ctrl+G")
