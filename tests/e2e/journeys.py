@@ -21,7 +21,7 @@ STOP_BUTTON = (60, 134)  # "Dừng" on the Đồng bộ tab while a sync runs, f
 SETTINGS_SAVE = (138, 25)  # "Lưu" in Cài đặt, from the bottom-right corner
 
 # Tệp menu, top to bottom: Đổi hồ sơ…, Đăng xuất, —, Cài đặt…, —, Thoát
-FILE_SWITCH_PROFILE, FILE_LOGOUT, FILE_SETTINGS = 0, 1, 2
+FILE_SWITCH_PROFILE, FILE_LOGOUT, FILE_SETTINGS, FILE_QUIT = 0, 1, 2, 3
 # USB menu: courier, backup, verify, restore, —, export xlsx, export pdf, import xlsx
 USB_IMPORT_XLSX = 6
 
