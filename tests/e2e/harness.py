@@ -128,6 +128,13 @@ class Processes:
             self.end(self._procs.pop())
 
 
+def _x_lock_pid(n: int) -> int | None:
+    try:
+        return int(Path(f"/tmp/.X{n}-lock").read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
 # -- the X server ---------------------------------------------------------------------------------------
 @dataclass
 class Window:
@@ -162,15 +169,16 @@ class XSession:
                 dict(os.environ),
                 self.artifacts / "xvfb.log",
             )
-            try:
+            try:  # ours once its lock file holds its pid (another Xvfb may have taken the number meanwhile)
                 wait_for(
-                    f"Xvfb :{n}", lambda n=n, p=proc: Path(f"/tmp/.X11-unix/X{n}").exists() or p.poll(), 10
+                    f"Xvfb :{n}", lambda n=n, p=proc: _x_lock_pid(n) == p.pid or p.poll() is not None, 10
                 )
             except AssertionError:
                 self.procs.end(proc)
                 continue
-            if proc.poll() is not None:  # someone else took the number meanwhile
+            if proc.poll() is not None:
                 continue
+            wait_for(f"the socket of :{n}", lambda n=n: Path(f"/tmp/.X11-unix/X{n}").exists(), 10)
             self.display = f":{n}"
             break
         else:
