@@ -23,7 +23,7 @@ SETTINGS_SAVE = (138, 25)  # "Lưu" in Cài đặt, from the bottom-right corner
 # Tệp menu, top to bottom: Đổi hồ sơ…, Đăng xuất, —, Cài đặt…, —, Thoát
 FILE_SWITCH_PROFILE, FILE_LOGOUT, FILE_SETTINGS, FILE_QUIT = 0, 1, 2, 3
 # USB menu: courier, backup, verify, restore, —, export xlsx, export pdf, import xlsx
-USB_IMPORT_XLSX = 6
+USB_COURIER, USB_BACKUP, USB_EXPORT_PDF, USB_IMPORT_XLSX = 0, 1, 5, 6
 
 BM01_VALUES = {
     ("0101", "eth=02|sex=M"): "120",
@@ -129,3 +129,26 @@ def sign_in_dialog(x: XSession, password: str = PASSWORD) -> None:
     x.type(password)
     x.key("Return")
     x.wait_no_window("^Đăng nhập$", 15)
+
+
+def choose_in_file_dialog(x: XSession, title: str, path: str) -> None:
+    """In the file dialog titled ``title`` (a regular expression), type ``path`` and press Enter (again,
+    when a folder dialog went into the folder instead of choosing it)."""
+    dialog = x.wait_window(title, 10)
+    x.activate(dialog)
+    x.type(path)
+    x.key("Return")
+    time.sleep(1)
+    if x.windows(title):
+        x.key("Return")
+    x.wait_no_window(title, 5)
+
+
+def dismiss_message(x: XSession, title: str = "^DTTS$", timeout: float = 15) -> Window:
+    """Wait for a message box, take its picture, press Enter."""
+    box = x.wait_window(title, timeout)
+    x.screenshot("message")
+    x.activate(box)
+    x.key("Return")
+    x.wait_no_window(title, 5)
+    return box

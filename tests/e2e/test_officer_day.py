@@ -19,9 +19,14 @@ from journeys import (
     FILE_SWITCH_PROFILE,
     SETTINGS_SAVE,
     STOP_BUTTON,
+    USB_BACKUP,
+    USB_COURIER,
+    USB_EXPORT_PDF,
     USB_IMPORT_XLSX,
     add_ethnic_group,
+    choose_in_file_dialog,
     click_sync,
+    dismiss_message,
     fill_bm01,
     finalize,
     jump_to,
@@ -466,3 +471,64 @@ def test_go_to_indicator_enter_goes_to_the_highlighted_one(x, hub, app):
     values = app.values(form, period)
     assert values.get(("0102", "")) == "77", f"77 landed elsewhere: {values}"
     app.assert_no_crash("after Ctrl+G")
+
+
+def test_paste_a_block_from_the_clipboard(x, hub, app):
+    """Paste two cells copied from a spreadsheet (tab-separated) into the Tày row: both are stored."""
+    app.sign_in_by_cli(hub)
+    win = start_app(x, app)
+    form, period = open_first_form(x, app, win)
+    add_ethnic_group(x, "Tày")  # the cursor is on Tày · Nam
+    x.set_clipboard("120\t115\n")
+    x.key("ctrl+v")
+    wait_for(
+        "the pasted cells",
+        lambda: (
+            {k: v for k, v in app.values(form, period).items() if k[0] == "0101"}
+            == {("0101", "eth=02|sex=M"): "120", ("0101", "eth=02|sex=F"): "115"}
+        ),
+        5,
+    )
+    x.screenshot("pasted")
+    app.assert_no_crash("after the paste")
+
+
+def test_courier_bundle_when_the_hub_is_gone(x, hub, app, tmp_path):
+    """No connection: USB → Xuất gói chuyển tay writes a bundle to the USB folder; the hub imports it."""
+    app.sign_in_by_cli(hub)
+    win = start_app(x, app)
+    form, period = open_first_form(x, app, win)
+    fill_bm01(x)
+    finalize(x, app, win, form, period)
+    hub.kill()
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    menu(x, "u", USB_COURIER)
+    choose_in_file_dialog(x, "^Chọn ổ USB", str(usb))
+    dismiss_message(x)
+    bundle = wait_for("the bundle on the USB", lambda: sorted(usb.glob("*.dttsgoi")), 10)[0]
+    hub.cli("courier", "import", str(bundle))
+    rows = [r for r in hub.reports() if (r["form"], r["period"]) == (form, period)]
+    assert rows and rows[0]["unit"] == "01849", hub.reports()
+    app.assert_no_crash("after the courier bundle")
+
+
+def test_backup_to_usb_and_print_to_pdf(x, hub, app, tmp_path):
+    """USB → Sao lưu ra USB… writes a checked backup; USB → Xuất … PDF writes the form for printing."""
+    app.sign_in_by_cli(hub)
+    win = start_app(x, app)
+    open_first_form(x, app, win)
+    fill_bm01(x)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    menu(x, "u", USB_BACKUP)
+    choose_in_file_dialog(x, "^Chọn ổ USB", str(usb))
+    dismiss_message(x, timeout=30)
+    assert sorted(usb.glob("*.dttsbak")), sorted(usb.iterdir())
+    pdf = usb / "BM01-in.pdf"
+    x.activate(win)
+    menu(x, "u", USB_EXPORT_PDF)
+    choose_in_file_dialog(x, "^Lưu báo cáo$", str(pdf))
+    dismiss_message(x, timeout=30)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    app.assert_no_crash("after the backup and the PDF")
