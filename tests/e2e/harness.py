@@ -412,6 +412,8 @@ class AppProcess:
         self.proc: subprocess.Popen | None = None
         self.home = workdir / "home"
         self.home.mkdir(parents=True, exist_ok=True)
+        self.tmpdir = workdir / "tmp"  # the app's temporary files (the demo's folder) go here
+        self.tmpdir.mkdir(parents=True, exist_ok=True)
 
     def env(self) -> dict[str, str]:
         """The app's environment: the X display, xcb (never offscreen), a keyring file, a private HOME."""
@@ -421,6 +423,7 @@ class AppProcess:
             XDG_DATA_HOME=str(self.home / ".local" / "share"),
             XDG_CACHE_HOME=str(self.home / ".cache"),
             XDG_RUNTIME_DIR=str(self.home / "run"),
+            TMPDIR=str(self.tmpdir),
             PYTHONPATH=os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
             PYTHON_KEYRING_BACKEND="e2e_keyring.FileKeyring",
             DTTS_E2E_KEYRING=str(self.workdir / "keyring.json"),

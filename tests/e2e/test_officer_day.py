@@ -532,3 +532,54 @@ def test_backup_to_usb_and_print_to_pdf(x, hub, app, tmp_path):
     dismiss_message(x, timeout=30)
     assert pdf.read_bytes()[:5] == b"%PDF-"
     app.assert_no_crash("after the backup and the PDF")
+
+
+def test_demo_starts_and_quits_cleanly(x, app):
+    """``dttsclient --demo``: the main window with its embedded hub; Tệp → Thoát removes the demo's folder."""
+    app.start("--demo")
+    win = app.main_window(60)
+    x.activate(win)
+    assert list(app.tmpdir.glob("dttsclient-demo-*")), "the demo made no temporary folder under TMPDIR"
+    time.sleep(0.5)
+    x.screenshot("demo")
+    menu(x, "t", FILE_QUIT)
+    app.wait_exit(5)
+    assert not list(app.tmpdir.glob("dttsclient-demo-*"))
+
+
+def test_demo_new_profile_cancel_then_quit_leaves_nothing_behind(x, app):
+    """Issue #11 item 2, as reported: ``dttsclient --demo``, Tệp → Đổi hồ sơ → Hồ sơ mới → a name → Huỷ in
+    the wizard: the app stays; Tệp → Thoát then ends it and removes the demo's temporary folder."""
+    app.start("--demo")
+    win = app.main_window(60)
+    x.activate(win)
+    assert list(app.tmpdir.glob("dttsclient-demo-*")), "the demo made no temporary folder under TMPDIR"
+    time.sleep(0.5)
+    x.screenshot("demo")
+    menu(x, "t", FILE_SWITCH_PROFILE)
+    picker = x.wait_window("^Chọn hồ sơ$", 5)
+    x.activate(picker)
+    x.key("Tab")
+    x.key("Tab")
+    x.key("space")  # Hồ sơ mới…
+    name = x.wait_window("^Hồ sơ mới$", 5)
+    x.activate(name)
+    x.type("Tập huấn")
+    x.key("Return")
+    wizard = x.wait_window("^Cài đặt ban đầu", 15)
+    x.activate(wizard)
+    x.key("Escape")
+    time.sleep(3)
+    x.screenshot("after-cancel")
+    problems = []
+    if not app.alive:
+        problems.append(f"the app closed when the wizard was cancelled (exit code {app.proc.returncode})")
+    else:
+        app.assert_no_crash("after cancelling the wizard in the demo")
+        x.activate(app.main_window())
+        menu(x, "t", FILE_QUIT)
+        app.wait_exit(5)
+    left = sorted(p.name for p in app.tmpdir.glob("dttsclient-demo-*"))
+    if left:
+        problems.append(f"the demo's temporary folder was left behind: {left}")
+    assert not problems, "; ".join(problems)
