@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from harness import PASSWORD, AppProcess, Window, XSession, wait_for
+from harness import OFFICER, PASSWORD, AppProcess, Window, XSession, wait_for
 
 # Client-area positions in the main window (see the module docstring).
 FIRST_FORM_ROW = (200, 158)  # the first row of "Các biểu của kỳ"
@@ -122,13 +122,23 @@ def last_sync_id(app: AppProcess) -> int:
     return app.last_sync_run()[0]
 
 
-def sign_in_dialog(x: XSession, password: str = PASSWORD) -> None:
-    """The "Đăng nhập" dialog: type the password, Enter, wait until it closes."""
+def sign_in_dialog(x: XSession, app: AppProcess, server: str, password: str = PASSWORD) -> None:
+    """The "Đăng nhập" dialog: the fields the profile has forgotten (server address, then username —
+    after Đăng xuất the username may be gone), then the password; Enter; wait until it closes."""
+    profile = app.status()["profile"]
     dialog = x.wait_window("^Đăng nhập$", 10)
     x.activate(dialog)
+    time.sleep(0.3)
+    x.screenshot("sign-in-dialog")
+    if not profile.get("server_url"):
+        x.type(server)
+        x.key("Tab")
+    if not profile.get("username"):
+        x.type(OFFICER)
+        x.key("Tab")
     x.type(password)
     x.key("Return")
-    x.wait_no_window("^Đăng nhập$", 15)
+    x.wait_no_window("^Đăng nhập$", 20)
 
 
 def choose_in_file_dialog(x: XSession, title: str, path: str) -> None:

@@ -221,7 +221,7 @@ def test_logout_then_sync_opens_the_sign_in_dialog(x, hub, app):
     click_sync(x, win)
     time.sleep(1)
     x.screenshot("sync-while-signed-out")
-    sign_in_dialog(x)
+    sign_in_dialog(x, app, hub.url)
     before = last_sync_id(app)
     x.activate(app.main_window())
     click_sync(x, win)
