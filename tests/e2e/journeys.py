@@ -75,7 +75,8 @@ def jump_to(x: XSession, code: str) -> None:
 def add_ethnic_group(x: XSession, name: str, *, paste: bool = False) -> None:
     """Ctrl+D, find ``name`` (typed as Vietnamese text, or pasted from the clipboard), Enter."""
     x.key("ctrl+d")
-    x.wait_window("^Thêm dân tộc$", 5)
+    picker = x.wait_window("^Thêm dân tộc$", 5)
+    x.activate(picker)  # the keys go to the dialog only once it has the focus
     if paste:
         x.set_clipboard(name)
         x.key("ctrl+v")
@@ -87,9 +88,10 @@ def add_ethnic_group(x: XSession, name: str, *, paste: bool = False) -> None:
     time.sleep(0.3)
 
 
-def fill_bm01(x: XSession) -> None:
+def fill_bm01(x: XSession, app: AppProcess, form: str, period: str) -> None:
     """Enter :data:`BM01_VALUES` from the keyboard: the Tày row (name typed in Vietnamese), then the rest."""
     add_ethnic_group(x, "Tày")
+    wait_for("the Tày row", lambda: "02" in app.eth_rows(form, period), 5)
     # the cursor is on the new row's first cell (Tày · Nam)
     x.type("120")
     x.key("Tab")

@@ -146,7 +146,7 @@ def test_finalize_sync_and_see_the_report_on_the_hub(x, hub, app):
     app.sign_in_by_cli(hub)
     win = start_app(x, app)
     form, period = open_first_form(x, app, win)
-    fill_bm01(x)
+    fill_bm01(x, app, form, period)
     add_ethnic_group(x, "Nùng", paste=True)  # Vietnamese text through the clipboard
     x.type("30")  # the cursor is on the new row's first cell
     x.key("Tab")
@@ -182,7 +182,7 @@ def test_hub_gone_is_said_plainly_within_20s(x, hub, app, when):
     app.sign_in_by_cli(hub)
     win = start_app(x, app)
     form, period = open_first_form(x, app, win)
-    fill_bm01(x)
+    fill_bm01(x, app, form, period)
     finalize(x, app, win, form, period)
     before = last_sync_id(app)
     if when == "before-sync":
@@ -346,7 +346,7 @@ def test_closing_the_app_during_a_sync_ends_it_within_2s(x, hub, app):
     app.sign_in_by_cli(hub)
     win = start_app(x, app)
     form, period = open_first_form(x, app, win)
-    fill_bm01(x)
+    fill_bm01(x, app, form, period)
     finalize(x, app, win, form, period)
     hub.freeze()
     click_sync(x, win)
@@ -369,7 +369,7 @@ def test_stop_button_stops_the_sync_within_1s(x, hub, app):
     app.sign_in_by_cli(hub)
     win = start_app(x, app)
     form, period = open_first_form(x, app, win)
-    fill_bm01(x)
+    fill_bm01(x, app, form, period)
     finalize(x, app, win, form, period)
     before = last_sync_id(app)
     hub.freeze()
@@ -500,7 +500,7 @@ def test_courier_bundle_when_the_hub_is_gone(x, hub, app, tmp_path):
     app.sign_in_by_cli(hub)
     win = start_app(x, app)
     form, period = open_first_form(x, app, win)
-    fill_bm01(x)
+    fill_bm01(x, app, form, period)
     finalize(x, app, win, form, period)
     hub.kill()
     usb = tmp_path / "usb"
@@ -519,8 +519,8 @@ def test_backup_to_usb_and_print_to_pdf(x, hub, app, tmp_path):
     """USB → Sao lưu ra USB… writes a checked backup; USB → Xuất … PDF writes the form for printing."""
     app.sign_in_by_cli(hub)
     win = start_app(x, app)
-    open_first_form(x, app, win)
-    fill_bm01(x)
+    form, period = open_first_form(x, app, win)
+    fill_bm01(x, app, form, period)
     usb = tmp_path / "usb"
     usb.mkdir()
     menu(x, "u", USB_BACKUP)
