@@ -313,7 +313,7 @@ def test_excel_import_of_another_form_asks_and_cancel_changes_nothing(x, hub, ap
     jump_to(x, "0102")
     x.type("5")
     x.key("Return")
-    wait_for("0102 stored", lambda: app.values(form, period).get(("0102", "")) == "5", 5)
+    wait_for("0102 stored", lambda: app.values(form, period).get(("0102", "")) == "5", 10)
     before = app.report_doc(form, period)
     menu(x, "u", USB_IMPORT_XLSX)
     chooser = x.wait_window("^Chọn tệp Excel$", 5)
@@ -483,14 +483,16 @@ def test_paste_a_block_from_the_clipboard(x, hub, app):
     add_ethnic_group(x, "Tày")  # the cursor is on Tày · Nam
     x.set_clipboard("120\t115\n")
     x.key("ctrl+v")
-    wait_for(
-        "the pasted cells",
-        lambda: (
-            {k: v for k, v in app.values(form, period).items() if k[0] == "0101"}
-            == {("0101", "eth=02|sex=M"): "120", ("0101", "eth=02|sex=F"): "115"}
-        ),
-        5,
-    )
+    want = {("0101", "eth=02|sex=M"): "120", ("0101", "eth=02|sex=F"): "115"}
+
+    def pasted() -> dict:
+        return {k: v for k, v in app.values(form, period).items() if k[0] == "0101"}
+
+    try:
+        wait_for("the pasted cells", lambda: pasted() == want, 10)
+    except AssertionError:
+        x.screenshot("not-pasted")
+        raise AssertionError(f"after Ctrl+V: {pasted()} (clipboard: {x.get_clipboard()!r})") from None
     x.screenshot("pasted")
     app.assert_no_crash("after the paste")
 
