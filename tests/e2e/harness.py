@@ -69,6 +69,14 @@ def artifacts_root() -> Path:
     return Path(os.environ.get("DTTS_E2E_ARTIFACTS") or HERE / "artifacts")
 
 
+def record_figure(name: str, seconds: float) -> None:
+    """Append a measured time to ``figures.txt`` in the artifacts folder (issue #11's figures)."""
+    root = artifacts_root()
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / "figures.txt", "a", encoding="utf-8") as f:
+        f.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')}\t{name}\t{seconds:.2f} s\n")
+
+
 def display_numbers() -> list[int]:
     """The X display numbers the suite may use: ``$DTTS_E2E_DISPLAYS`` ("90-99" or "91,93"), else 90–99."""
     spec = os.environ.get("DTTS_E2E_DISPLAYS", "90-99")

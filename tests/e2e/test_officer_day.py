@@ -10,7 +10,17 @@ import re
 import time
 
 import pytest
-from harness import CRASH_TITLE, MAIN_TITLE, MAIN_TITLE_VI, OFFICER, PASSWORD, SCREEN, AppProcess, wait_for
+from harness import (
+    CRASH_TITLE,
+    MAIN_TITLE,
+    MAIN_TITLE_VI,
+    OFFICER,
+    PASSWORD,
+    SCREEN,
+    AppProcess,
+    record_figure,
+    wait_for,
+)
 from journeys import (
     BM01_VALUES,
     FILE_LOGOUT,
@@ -201,6 +211,7 @@ def test_hub_gone_is_said_plainly_within_20s(x, hub, app, when):
     finally:
         x.screenshot("after-20s")
     elapsed = time.monotonic() - t0
+    record_figure(f"hub gone ({when}) → the sync ends with a message", elapsed)
     _id, error = app.last_sync_run()
     assert error, "the sync run ended without an error against a dead hub"
     assert app.status()["outbox"]["queued"] == 1, "the finalized report must stay in the outbox"
@@ -354,10 +365,15 @@ def test_closing_the_app_during_a_sync_ends_it_within_2s(x, hub, app):
     x.screenshot("sync-against-a-hung-hub")
     x.activate(win)
     x.key("alt+F4")
+    t0 = time.monotonic()
     try:
         took = app.wait_exit(2.0)
     finally:
         x.screenshot("after-alt-f4")
+        if app.alive:
+            record_figure("Alt+F4 during a sync (hub hung) → process gone: still running after", 2.0)
+        else:
+            record_figure("Alt+F4 during a sync (hub hung) → process gone", time.monotonic() - t0)
     assert took <= 2.0
     assert not x.windows(re.escape(CRASH_TITLE))
     outbox = app.status()["outbox"]
@@ -384,6 +400,7 @@ def test_stop_button_stops_the_sync_within_1s(x, hub, app):
     finally:
         x.screenshot("after-dung")
     took = time.monotonic() - t0
+    record_figure("Dừng → the sync stopped", took)
     assert took <= 1.5, f"Dừng took {took:.1f} s (goal 1 s)"
     assert app.status()["outbox"]["queued"] == 1
     app.assert_no_crash("after Dừng")
