@@ -222,7 +222,13 @@ class XSession:
         time.sleep(0.05)
 
     def type(self, text: str, delay_ms: int = 40) -> None:
-        """Type text as key events (xdotool maps non-keyboard characters such as "ầ" to spare keycodes)."""
+        """Type text as key events (xdotool maps non-keyboard characters such as "ầ" to spare keycodes).
+
+        Such a character is typed slowly: xdotool puts the keymap back right after the key, and a client
+        that reads the key late can see the old mapping.
+        """
+        if not text.isascii():
+            delay_ms = max(delay_ms, 150)
         self.run("xdotool", "type", "--clearmodifiers", "--delay", str(delay_ms), text)
         time.sleep(0.05)
 
