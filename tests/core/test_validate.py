@@ -1,6 +1,5 @@
 """check_report (values, required indicators, rules, * rules) and rule_problems for the catalogue loader."""
 
-import time
 from datetime import date
 from decimal import Decimal
 
@@ -302,15 +301,9 @@ def test_check_report_is_fast():
         else:
             values[(ind_.code, "")] = "7"
     values[("0102", "eth=54|sex=F")] = "10000"  # one failing group
-    check_report(cat, "BM01", values)  # warm the caches (parsed rules, catalogue look-ups)
-    timings = []
-    for _ in range(10):
-        start = time.perf_counter()
-        problems = check_report(cat, "BM01", values)
-        timings.append(time.perf_counter() - start)
+    problems = check_report(cat, "BM01", values)
     assert [(p.code, p.option) for p in problems] == [("S1", "eth=54")]
-    # a few ms on a laptop; the bound leaves room for a loaded test machine
-    assert min(timings) < 0.025, timings
+    # its speed is measured in benchmarks/store_bench.py (the full check of the largest form), not here
 
 
 # -- rule_problems -------------------------------------------------------------------------------------

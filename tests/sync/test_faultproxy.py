@@ -91,9 +91,9 @@ def test_shaping_follows_bandwidth_and_latency(hub):
         s.get(proxy.url + PING, timeout=10)
         elapsed = time.monotonic() - t0
         expected = (proxy.stats.bytes_up + proxy.stats.bytes_down) / 4000 + 0.2
-        # Loose bounds: this checks that the link is shaped at all (a plain request takes a few ms), not
-        # the proxy's precision, which moves with the machine's load (the benchmarks measure that).
-        assert expected * 0.6 <= elapsed <= expected + 1.0
+        # A floor only: this checks that the link is shaped at all (a plain request takes a few ms); the
+        # proxy's precision moves with the machine's load, and the benchmarks measure it.
+        assert elapsed >= expected * 0.6
 
 
 def test_close_joins_every_thread_and_lifetime_stops_it(hub):

@@ -141,7 +141,7 @@ def test_waiting_is_cancelled_at_once(store, creds, proxy):
     with pytest.raises(errors.Cancelled):
         eng.sync()
     eng.transport.close()
-    assert time.monotonic() - t0 < 2.0
     assert waits and waits[0] >= 5.0
+    assert time.monotonic() - t0 < waits[0]  # the wait was cut short, not sat out
     assert store.last_sync()["summary"]["error"] == "Cancelled"
     assert states(store) == Counter(queued=1)  # the ping itself failed: nothing was claimed

@@ -134,11 +134,15 @@ def test_english_mode_opens_the_english_guide(qtbot, store, sync_runner, kit):
     t = Translations(QApplication.instance())
     try:
         assert t.install("en")
-        w = MainWindow(store, sync_runner, None, lang="en", form_view_factory=kit.form_view_stub, today=kit.TODAY)
+        w = MainWindow(
+            store, sync_runner, None, lang="en", form_view_factory=kit.form_view_stub, today=kit.TODAY
+        )
         qtbot.addWidget(w)
         w.show()
         qtbot.waitExposed(w)
-        help_menu = next(a.menu() for a in w.menuBar().actions() if a.menu() is not None and "Help" in a.text())
+        help_menu = next(
+            a.menu() for a in w.menuBar().actions() if a.menu() is not None and "Help" in a.text()
+        )
         assert help_menu.actions()[0].text() == "User guide"
         guide = _press_f1(qtbot, w)
         assert guide.lang == "en"
@@ -197,7 +201,10 @@ def test_a_link_out_of_the_guide_is_not_followed(qtbot):
     guide._follow(QUrl("../img/usb-menu.png"))  # a click on a picture: shown at full size
     assert guide.current_page() == "offline"
     assert guide.picture.isVisible()
-    assert guide.picture.findChild(QLabel).pixmap().width() == QPixmap(str(help_root() / "img" / "usb-menu.png")).width()
+    assert (
+        guide.picture.findChild(QLabel).pixmap().width()
+        == QPixmap(str(help_root() / "img" / "usb-menu.png")).width()
+    )
 
 
 # -- the pages ------------------------------------------------------------------------------------
@@ -310,9 +317,9 @@ def test_the_english_guide_has_no_vietnamese(qapp):
     for page in PAGES:
         text = plain_text(page_path("en", page)).lower()
         assert not vietnamese.search(text), f"en/{page}.html: {vietnamese.search(text).group()!r}"
-        assert not re.search(r"\.\./img/[\w-]+(?<!-en)\.png", page_path("en", page).read_text(encoding="utf-8")), (
-            f"en/{page}.html shows a Vietnamese picture"
-        )
+        assert not re.search(
+            r"\.\./img/[\w-]+(?<!-en)\.png", page_path("en", page).read_text(encoding="utf-8")
+        ), f"en/{page}.html shows a Vietnamese picture"
 
 
 def test_pictures_fit_the_page_and_follow_the_window_size(qtbot):
