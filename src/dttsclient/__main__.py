@@ -47,9 +47,7 @@ def setup_logging(log_dir: Path, verbose: bool = False) -> Path | None:
     try:
         log_dir.mkdir(parents=True, exist_ok=True)
         path = log_dir / "dttsclient.log"
-        handler = QuietRotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
-        )
+        handler = QuietRotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     except OSError:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -73,15 +71,15 @@ def _main(argv: list[str] | None) -> int:
     ns = parse(args)
     if isinstance(ns, int):  # --help, --version or a usage error
         return ns
-    from dttsclient.cli.app import resolve_data_dir
+    from dttsclient.appdirs import resolve_dirs
 
-    data_dir = resolve_data_dir(ns)
-    setup_logging(data_dir.parent.parent / "logs" if ns.data_dir is None else data_dir / "logs")
+    dirs = resolve_dirs(ns.data_dir)  # the one place the run's folders are worked out
+    setup_logging(dirs.log_dir)
     if ns.command is None:
         from dttsclient.ui.app import run_gui
 
-        return run_gui(ns, data_dir)
-    return execute(ns, data_dir)
+        return run_gui(ns, dirs)
+    return execute(ns, dirs.data_dir)
 
 
 if __name__ == "__main__":

@@ -111,21 +111,20 @@ def test_marker_added_later_is_seen(tmp_path, monkeypatch):
     assert portable_root() == exe.parent.resolve()
 
 
-def test_store_default_data_dir_follows_portable_mode_once_hooked(tmp_path, monkeypatch):
-    """``store.default_data_dir()`` honours portable mode once the one-line hook is in it, and
-    ``$DTTS_DATA_DIR`` still wins over it."""
-    import inspect
+def test_the_run_folders_follow_portable_mode_and_the_environment_wins(tmp_path, monkeypatch):
+    """Portable mode puts the profiles and the logs beside the executable; ``$DTTS_DATA_DIR`` wins."""
+    from dttsclient.appdirs import resolve_dirs
 
-    from dttsclient.store import db
-
-    if "portable" not in inspect.getsource(db.default_data_dir):
-        pytest.skip("the portable hook is not in store.db.default_data_dir() yet")
     exe = make_bundle(tmp_path / "stick", marker=True)
     freeze(monkeypatch, exe)
     monkeypatch.delenv("DTTS_DATA_DIR", raising=False)
-    assert db.default_data_dir() == exe.parent.resolve() / "data" / "profiles" / "default"
+    dirs = resolve_dirs(None)
+    assert dirs.data_dir == exe.parent.resolve() / "data" / "profiles" / "default"
+    assert dirs.profiles_root == dirs.data_dir.parent
+    assert dirs.log_dir == exe.parent.resolve() / "data" / "logs"
+    assert (dirs.source, dirs.explicit) == ("portable", False)
     monkeypatch.setenv("DTTS_DATA_DIR", str(tmp_path / "explicit"))
-    assert db.default_data_dir() == tmp_path / "explicit"
+    assert resolve_dirs(None).data_dir == tmp_path / "explicit"
 
 
 def test_module_has_no_qt_and_no_state():

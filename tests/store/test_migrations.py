@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from sqlite_utils import Database
 
-from dttsclient.store import DatabaseCorrupt, DatabaseTooNew, DatabaseUnavailable, Store, default_data_dir
+from dttsclient.store import DatabaseCorrupt, DatabaseTooNew, DatabaseUnavailable, Store
 from dttsclient.store.db import open_database
 from dttsclient.store.migrations import STEPS, build_migrations
 
@@ -99,15 +99,6 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(data_dir):
     with pytest.raises(DatabaseCorrupt) as info:
         Store.open(data_dir)
     assert info.value.message_vi and info.value.message_en != info.value.message_vi
-
-
-def test_default_data_dir_honours_the_environment(monkeypatch, tmp_path):
-    monkeypatch.setenv("DTTS_DATA_DIR", str(tmp_path / "elsewhere"))
-    assert default_data_dir() == tmp_path / "elsewhere"
-    monkeypatch.delenv("DTTS_DATA_DIR")
-    path = default_data_dir()
-    assert path.parts[-2:] == ("profiles", "default")
-    assert "DTTSClient" in path.parts
 
 
 def test_a_data_dir_that_is_a_file_is_a_clear_error(tmp_path):

@@ -321,11 +321,14 @@ def test_setting_keys_are_the_ones_the_layers_read():
 
 
 def test_a_second_profile_brings_the_picker(tmp_path, store, monkeypatch):
+    from dttsclient.appdirs import AppDirs
     from dttsclient.store import Store
     from dttsclient.ui.app import choose_profile
 
     root = store.data_dir.parent
-    assert choose_profile(store.data_dir, explicit=False) == store.data_dir  # only one: no picker
+    assert (
+        choose_profile(AppDirs(store.data_dir, root, root / "logs", False, "environment")) == store.data_dir
+    )  # only one: no picker
     Store.open(root / "chi-lan").close()
     asked: list = []
     monkeypatch.setattr(
@@ -335,6 +338,10 @@ def test_a_second_profile_brings_the_picker(tmp_path, store, monkeypatch):
             lambda cls, profiles, r, parent=None: asked.append([p.name for p in profiles]) or root / "chi-lan"
         ),
     )
-    assert choose_profile(store.data_dir, explicit=False) == root / "chi-lan"
+    assert (
+        choose_profile(AppDirs(store.data_dir, root, root / "logs", False, "environment")) == root / "chi-lan"
+    )
     assert asked == [["chi-lan", "default"]]
-    assert choose_profile(store.data_dir, explicit=True) == store.data_dir  # --data-dir: exactly that one
+    assert (
+        choose_profile(AppDirs(store.data_dir, root, root / "logs", True, "argument")) == store.data_dir
+    )  # --data-dir: exactly that one

@@ -238,11 +238,10 @@ def parse(args: list[str]) -> argparse.Namespace | int:
 
 
 def resolve_data_dir(ns: argparse.Namespace) -> Path:
-    if ns.data_dir is not None:
-        return Path(ns.data_dir).expanduser().resolve()
-    from dttsclient.store import default_data_dir
+    """The profile folder of this run (see :mod:`dttsclient.appdirs`)."""
+    from dttsclient.appdirs import resolve_dirs
 
-    return default_data_dir()
+    return resolve_dirs(ns.data_dir).data_dir
 
 
 def execute(ns: argparse.Namespace, data_dir: Path) -> int:

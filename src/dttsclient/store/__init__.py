@@ -3,7 +3,6 @@
 Open it with :meth:`Store.open`; see ``docs/architecture.md`` ("Store API") for the contract.
 """
 
-from dttsclient.store.db import default_data_dir
 from dttsclient.store.errors import (
     DatabaseCorrupt,
     DatabaseLocked,
@@ -67,6 +66,5 @@ __all__ = [
     "Submission",
     "SubmissionNotFound",
     "UnknownForm",
-    "default_data_dir",
     "warning_key",
 ]

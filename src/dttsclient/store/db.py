@@ -9,7 +9,6 @@ either is durable when the call returns (WAL + ``synchronous=FULL``) or raised. 
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import sqlite3
 from datetime import datetime, timezone
@@ -31,30 +30,9 @@ from dttsclient.store.migrations import build_migrations
 
 logger = logging.getLogger(__name__)
 
-APP_NAME = "DTTSClient"
 DB_FILENAME = "profile.sqlite"
 BACKUP_DIRNAME = "backups"
-ENV_DATA_DIR = "DTTS_DATA_DIR"
 BUSY_TIMEOUT_MS = 5000
-
-
-def default_data_dir() -> Path:
-    """The profile directory used when ``--data-dir`` is not given.
-
-    ``$DTTS_DATA_DIR`` when set; in portable mode (a ``portable.txt`` beside the installed program)
-    the profile beside it; otherwise ``platformdirs.user_data_dir("DTTSClient") / profiles /
-    default`` (e.g. ``%LOCALAPPDATA%\\DTTSClient\\profiles\\default`` on Windows).
-    """
-    env = os.environ.get(ENV_DATA_DIR)
-    if env:
-        return Path(env).expanduser()
-    from dttsclient.portable import portable_data_dir  # portable.txt beside the frozen executable
-
-    if (portable := portable_data_dir()) is not None:
-        return portable
-    import platformdirs  # local: only the composition root asks for it
-
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "profiles" / "default"
 
 
 def connect(path: Path) -> sqlite3.Connection:

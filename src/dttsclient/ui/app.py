@@ -23,6 +23,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from dttsclient.appdirs import AppDirs
 from dttsclient.core.errors import DttsError
 from dttsclient.store import Store
 from dttsclient.store.db import DB_FILENAME
@@ -30,7 +31,7 @@ from dttsclient.ui.excepthook import ExceptionHook
 from dttsclient.ui.i18n import Translations, normalize, use_translatable_dialogs
 from dttsclient.ui.instance import LockState, ProfileLock
 from dttsclient.ui.main_window import FormViewFactory, MainWindow, ViewState, default_form_view
-from dttsclient.ui.profiles import ProfilePicker, list_profiles, profiles_root
+from dttsclient.ui.profiles import ProfilePicker, list_profiles
 from dttsclient.ui.session import SyncSession
 from dttsclient.ui.tasks import TaskRunner, exit_now
 
@@ -100,9 +101,12 @@ class AppController:
         demo_banner: str | None = None,
         form_view_factory: FormViewFactory = default_form_view,
         runner: Any = None,
+        profiles_root: Path | None = None,
     ) -> None:
         self.app = app
         self.data_dir = Path(data_dir)
+        # the folder of every profile, from the run's AppDirs (None: the folder this profile is in)
+        self.profiles_root = Path(profiles_root) if profiles_root is not None else self.data_dir.parent
         self.translations = Translations(app)
         self.runner = runner if runner is not None else TaskRunner(app)
         self.hook = ExceptionHook(parent=lambda: self.window).install()
@@ -284,7 +288,7 @@ class AppController:
         """Open another profile (or make a new one). The current window stays until the other profile
         is open and set up: on Huỷ, or when the other profile is open elsewhere, nothing changes."""
         parent = self.window
-        root = profiles_root(self.data_dir)
+        root = self.profiles_root
         chosen = ProfilePicker.ask(list_profiles(root), root, parent)
         if chosen is None or chosen == self.data_dir:
             return
@@ -372,16 +376,15 @@ def _remove_new_profile(path: Path) -> None:
         logger.warning("new profile %s kept: it holds %s", path, sorted(names - ours))
 
 
-def choose_profile(data_dir: Path, explicit: bool) -> Path | None:
+def choose_profile(dirs: AppDirs) -> Path | None:
     """The profile to open: the given one, or — when several exist under the profiles root — the one
     the officer picks (None: they closed the picker)."""
-    if explicit:
-        return data_dir
-    root = profiles_root(data_dir)
-    profiles = list_profiles(root)
+    if dirs.explicit:
+        return dirs.data_dir
+    profiles = list_profiles(dirs.profiles_root)
     if len(profiles) <= 1:
-        return profiles[0].path if profiles else data_dir
-    return ProfilePicker.ask(profiles, root)
+        return profiles[0].path if profiles else dirs.data_dir
+    return ProfilePicker.ask(profiles, dirs.profiles_root)
 
 
 def run_smoke_test(app: QApplication, lang: str) -> int:
@@ -432,12 +435,12 @@ def run_smoke_test(app: QApplication, lang: str) -> int:
                 store.close()
 
 
-def run_gui(ns: argparse.Namespace, data_dir: Path) -> int:
+def run_gui(ns: argparse.Namespace, dirs: AppDirs) -> int:
     """Run the desktop app; the process's exit code.
 
     Args:
-        ns: the parsed command line (``demo``, ``lang``, ``data_dir``, ``unit``, ``smoke_test``).
-        data_dir: the resolved profile folder.
+        ns: the parsed command line (``demo``, ``lang``, ``unit``, ``smoke_test``).
+        dirs: the run's folders, resolved once in ``__main__``.
     """
     lang = normalize(getattr(ns, "lang", None))
     if getattr(ns, "smoke_test", False):
@@ -447,6 +450,7 @@ def run_gui(ns: argparse.Namespace, data_dir: Path) -> int:
     demo = None
     session = None
     banner = None
+    root = dirs.profiles_root
     if getattr(ns, "demo", False):
         from dttsclient.ui.demo import DemoEnvironment
 
@@ -457,13 +461,14 @@ def run_gui(ns: argparse.Namespace, data_dir: Path) -> int:
             QMessageBox.warning(None, "DTTS — DEMO", exc.text(lang))
             return 1
         data_dir, session, banner = demo.profile_dir, demo.session, demo.banner()
+        root = data_dir.parent  # the demo's own temporary folder
     else:
         Translations(app).install(lang)  # the profile picker's Qt buttons (the controller re-installs)
-        chosen = choose_profile(data_dir, explicit=getattr(ns, "data_dir", None) is not None)
+        chosen = choose_profile(dirs)
         if chosen is None:
             return 0
         data_dir = chosen
-    controller = AppController(app, data_dir, lang, session=session, demo_banner=banner)
+    controller = AppController(app, data_dir, lang, session=session, demo_banner=banner, profiles_root=root)
     if os.environ.get(FIRST_PAINT_ENV):
         _exit_after_first_paint(app)
     quit_on_signals(app)
@@ -482,7 +487,6 @@ def run_gui(ns: argparse.Namespace, data_dir: Path) -> int:
                 demo.stop()  # the demo's temporary folder goes, whatever happened above
             if not idle:  # a thread no cancel reaches must not keep the closed app alive
                 exit_now(code)
-
 
 
 def quit_on_signals(app: QApplication) -> None:

@@ -1,7 +1,7 @@
 """Several officers on one PC: one profile folder each under the profiles root, and a picker at start.
 
 A profile is a folder holding ``profile.sqlite`` (its own device id, hence its own keyring entry). The
-profiles root is the parent of the default data directory (``…/DTTSClient/profiles``). Leaving a
+profiles root comes from the run's :class:`~dttsclient.appdirs.AppDirs` (``…/DTTSClient/profiles``). Leaving a
 profile — logging out, switching, changing the server — is refused while its outbox holds unsent work,
 unless a courier bundle or a backup was exported after that work was finalized (the USB layer records
 the time in the setting ``usb.last_export_at``).
@@ -65,11 +65,6 @@ class ProfileInfo:
         text = f"{who} — {where}" if where else who
         # "default" and "profile" are folder names the app made, not names a person gave.
         return text if self.name in APP_MADE_NAMES else f"{self.name}: {text}"
-
-
-def profiles_root(data_dir: Path) -> Path:
-    """The folder that holds every profile: the parent of a profile folder."""
-    return Path(data_dir).parent
 
 
 def is_profile(path: Path) -> bool:
