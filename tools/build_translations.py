@@ -5,7 +5,7 @@
 
 Steps:
 
-1. ``lupdate`` scans ``src/dttsclient/ui/*.py`` (``self.tr``, ``QT_TRANSLATE_NOOP``,
+1. ``lupdate`` scans ``src/dttsclient/ui/*.py`` and ``store/setting_keys.py`` (``self.tr``, ``QT_TRANSLATE_NOOP``,
    ``QCoreApplication.translate``) into ``resources/i18n/dttsclient_vi.ts`` and ``dttsclient_en.ts``,
    keeping the translations already there and dropping strings that left the code.
 2. The source strings are Vietnamese, so every Vietnamese message is made "finished" with its source as
@@ -30,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "src" / "dttsclient" / "ui"
+# Qt-free modules outside ui/ whose labels are marked with a QT_TRANSLATE_NOOP stand-in
+EXTRA_SOURCES = (ROOT / "src" / "dttsclient" / "store" / "setting_keys.py",)
 I18N = ROOT / "resources" / "i18n"
 NAME = "dttsclient"
 TARGETS = {"vi": "vi_VN", "en": "en_GB"}
@@ -57,9 +59,14 @@ def find_tool(name: str) -> str:
     raise SystemExit(f"{name} not found: install PySide6 (pip install -e .) first")
 
 
+def source_files() -> list[str]:
+    """Every Python file lupdate reads: the screens, and the Qt-free modules that mark labels."""
+    return sorted(str(p) for p in SOURCES.glob("*.py")) + [str(p) for p in EXTRA_SOURCES]
+
+
 def run_lupdate(lang: str) -> Path:
     ts = I18N / f"{NAME}_{lang}.ts"
-    files = sorted(str(p) for p in SOURCES.glob("*.py"))
+    files = source_files()
     cmd = [
         find_tool("lupdate"),
         *files,

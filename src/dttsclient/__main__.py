@@ -74,7 +74,8 @@ def _main(argv: list[str] | None) -> int:
     from dttsclient.appdirs import resolve_dirs
 
     dirs = resolve_dirs(ns.data_dir)  # the one place the run's folders are worked out
-    setup_logging(dirs.log_dir)
+    if not getattr(ns, "smoke_test", False):  # the packaging self-check touches no profile, logs included
+        setup_logging(dirs.log_dir)
     if ns.command is None:
         from dttsclient.ui.app import run_gui
 

@@ -281,7 +281,7 @@ def test_translations_are_complete(qapp, tmp_path):
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     fresh = tmp_path / "fresh.ts"
-    files = sorted(str(p) for p in tool.SOURCES.glob("*.py"))
+    files = tool.source_files()
     subprocess.run(
         [
             tool.find_tool("lupdate"),
@@ -308,16 +308,6 @@ def test_translations_are_complete(qapp, tmp_path):
         assert QApplication.translate("Badges", "Bị trả lại") == "Returned"
     finally:
         t.install("vi")
-
-
-def test_setting_keys_are_the_ones_the_layers_read():
-    from dttsclient.sync.engine import CA_BUNDLE_SETTING
-    from dttsclient.usb.autobackup import FOLDER_KEY
-    from dttsclient.usb.backup import LAST_EXPORT_KEY
-
-    assert settings_dialog.KEY_CA_FILE == CA_BUNDLE_SETTING
-    assert settings_dialog.KEY_BACKUP_DIR == FOLDER_KEY
-    assert settings_dialog.KEY_LAST_EXPORT == LAST_EXPORT_KEY
 
 
 def test_a_second_profile_brings_the_picker(tmp_path, store, monkeypatch):

@@ -6,6 +6,7 @@ import json
 import logging
 from typing import TYPE_CHECKING
 
+from dttsclient.store import setting_keys
 from dttsclient.store._base import StoreBase, dumps, guarded
 from dttsclient.store.errors import InvalidCell, NoCatalog
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-ACTIVE_CATALOG_KEY = "catalog.active"
+ACTIVE_CATALOG_KEY = setting_keys.ACTIVE_CATALOG
 
 
 class CatalogInfo:

@@ -10,8 +10,8 @@ from typing import Any
 from dttsclient.store._base import StoreBase, dumps, guarded
 from dttsclient.store.errors import ForbiddenSetting
 from dttsclient.store.models import PROFILE_FIELDS, Profile
+from dttsclient.store.setting_keys import DEVICE_ID as DEVICE_ID_KEY
 
-DEVICE_ID_KEY = "device_id"
 PROFILE_PREFIX = "profile."
 # Secrets live in the OS keyring only (PRODUCT.md journey 1); refuse anything that looks like one.
 _FORBIDDEN_WORDS = ("password", "passwd", "token", "secret", "credential")

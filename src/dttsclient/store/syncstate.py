@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from dttsclient.core.bounds import pulled_report_problem
+from dttsclient.store import setting_keys
 from dttsclient.store._base import dumps, guarded
 from dttsclient.store.errors import NoServerCopy, OutboxStateError
 from dttsclient.store.models import CellKey, PullOutcome, Report, ServerCopy
@@ -18,7 +19,8 @@ from dttsclient.store.reports import REPORT_COLUMNS, report_from_row
 
 logger = logging.getLogger(__name__)
 
-CURSOR_KEY = "sync.cursor"
+CURSOR_KEY = setting_keys.SYNC_CURSOR
+
 SERVER_WHO = "server"
 
 

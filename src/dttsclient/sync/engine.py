@@ -48,7 +48,7 @@ from typing import Any, TypeVar
 from dttsclient import __version__
 from dttsclient.core.errors import DttsError
 from dttsclient.core.versions import older_than
-from dttsclient.store import Store
+from dttsclient.store import Store, setting_keys
 from dttsclient.sync.api import BadReply, HubApi, PingInfo
 from dttsclient.sync.credentials import CredentialStore, Tokens
 from dttsclient.sync.errors import (
@@ -65,10 +65,10 @@ logger = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, int, str], None]
 T = TypeVar("T")
 
-CA_BUNDLE_SETTING = "sync.ca_bundle"
-SIGNING_KEY_SETTING = "sync.hub_signing_key"
-BATCH_ITEMS_SETTING = "sync.batch_items"
-BATCH_BYTES_SETTING = "sync.batch_bytes"
+CA_BUNDLE_SETTING = setting_keys.CA_BUNDLE
+SIGNING_KEY_SETTING = setting_keys.HUB_SIGNING_KEY
+BATCH_ITEMS_SETTING = setting_keys.BATCH_ITEMS
+BATCH_BYTES_SETTING = setting_keys.BATCH_BYTES
 CLOCK_SKEW_LIMIT = 300.0
 LEASE_SECONDS = 30 * 60
 STATUS_CHUNK = 200

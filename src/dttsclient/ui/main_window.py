@@ -45,7 +45,7 @@ from dttsclient.core.errors import DttsError
 from dttsclient.core.labels import environment_label
 from dttsclient.core.model import Catalog
 from dttsclient.core.periods import period_label
-from dttsclient.store import Store
+from dttsclient.store import Store, setting_keys
 from dttsclient.ui import overview, usb_menu
 from dttsclient.ui.about_dialog import AboutDialog
 from dttsclient.ui.excepthook import report_bug
@@ -53,14 +53,7 @@ from dttsclient.ui.form_list_model import COMPLETENESS_ROLE, FormListModel, Form
 from dttsclient.ui.outbox_model import row_from_item
 from dttsclient.ui.profiles import leave_check
 from dttsclient.ui.session import SyncSession, SyncSummary
-from dttsclient.ui.settings_dialog import (
-    KEY_AUTO_SYNC,
-    KEY_LANG,
-    KEY_SERVER,
-    SettingsDialog,
-    load_settings,
-    save_settings,
-)
+from dttsclient.ui.settings_dialog import SettingsDialog, load_settings, save_settings
 from dttsclient.ui.sync_view import ConflictDialog, SyncView
 
 logger = logging.getLogger(__name__)
@@ -154,7 +147,7 @@ class MainWindow(QMainWindow):
         self.auto_timer = QTimer(self)
         self.auto_timer.setInterval(AUTO_SYNC_INTERVAL_MS)
         self.auto_timer.timeout.connect(self._auto_ping)
-        self.apply_auto_sync(bool(load_settings(store)[KEY_AUTO_SYNC]))
+        self.apply_auto_sync(bool(load_settings(store)[setting_keys.AUTO_SYNC]))
         self._placed = False
         geometry = self._window_settings().value("main/geometry")
         if not (isinstance(geometry, QByteArray) and self.restore_geometry(geometry)):
@@ -756,18 +749,18 @@ class MainWindow(QMainWindow):
     def apply_settings(self, chosen: dict[str, Any]) -> bool:
         """Save settings; refused (nothing saved) when the server changes while work is unsent."""
         current = load_settings(self.store)
-        if chosen.get(KEY_SERVER, current[KEY_SERVER]) != current[KEY_SERVER] and not self._may_leave(
-            self.tr("đổi máy chủ")
-        ):
+        if chosen.get(setting_keys.SERVER_URL, current[setting_keys.SERVER_URL]) != current[
+            setting_keys.SERVER_URL
+        ] and not self._may_leave(self.tr("đổi máy chủ")):
             return False
         changed = save_settings(self.store, chosen)
-        if KEY_AUTO_SYNC in changed:
-            self.apply_auto_sync(bool(chosen[KEY_AUTO_SYNC]))
-        if KEY_SERVER in changed and self.session is not None:
+        if setting_keys.AUTO_SYNC in changed:
+            self.apply_auto_sync(bool(chosen[setting_keys.AUTO_SYNC]))
+        if setting_keys.SERVER_URL in changed and self.session is not None:
             self.session.server_changed()
             self.refresh_banner()
-        if KEY_LANG in changed:
-            self.languageChanged.emit(chosen[KEY_LANG])
+        if setting_keys.LANG in changed:
+            self.languageChanged.emit(chosen[setting_keys.LANG])
         return True
 
     def _may_leave(self, what: str) -> bool:

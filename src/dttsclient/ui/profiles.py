@@ -27,13 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dttsclient.store import Store, StoreError
+from dttsclient.store import Store, StoreError, setting_keys
 from dttsclient.store.db import DB_FILENAME
 
 logger = logging.getLogger(__name__)
 
 UNSENT_STATES = ("queued", "sending", "needs_attention")
-LAST_EXPORT_KEY = "usb.last_export_at"
+LAST_EXPORT_KEY = setting_keys.LAST_EXPORT
+
 _NAME = re.compile(r"[^\w\-]+", re.UNICODE)
 
 

@@ -1,4 +1,4 @@
-"""Settings: declared once (key, type, default, translatable label), loaded from and saved to the profile.
+"""Settings: declared once in ``dttsclient.store.setting_keys``; loaded from and saved to the profile here.
 
 Business settings live in the profile's SQLite database (``store.get_setting``/``set_setting``, or a
 profile field for the language and the server address); ``QSettings`` holds only window geometry.
@@ -17,11 +17,10 @@ key                            type    default  meaning
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,70 +37,9 @@ from PySide6.QtWidgets import (
 )
 
 from dttsclient.store import Store
+from dttsclient.store.setting_keys import PROFILE_PREFIX, SETTINGS, SettingSpec, spec
 
 logger = logging.getLogger(__name__)
-
-PROFILE_PREFIX = "profile."
-KEY_LANG = "profile.lang"
-KEY_SERVER = "profile.server_url"
-KEY_CA_FILE = "sync.ca_bundle"  # read by dttsclient.sync.engine (CA_BUNDLE_SETTING)
-KEY_BACKUP_DIR = "backup.folder"  # read by dttsclient.usb.autobackup (FOLDER_KEY)
-KEY_AUTO_SYNC = "sync.auto_when_online"
-KEY_LAST_EXPORT = "usb.last_export_at"  # ISO time of the last courier bundle / backup export (set by usb)
-
-
-@dataclass(frozen=True)
-class SettingSpec:
-    """One setting.
-
-    Attributes:
-        key: where it is stored: ``profile.<field>`` is a profile field, anything else a store setting.
-        type: "str", "path", "dir", "bool" or "choice".
-        default: the value when nothing is stored.
-        label: the translatable label (context "Settings"; translate with :func:`label_of`).
-        choices: for "choice": (value, translatable label) pairs.
-    """
-
-    key: str
-    type: str
-    default: Any
-    label: str
-    choices: tuple[tuple[str, str], ...] = ()
-
-
-SETTINGS: tuple[SettingSpec, ...] = (
-    SettingSpec(
-        KEY_LANG,
-        "choice",
-        "vi",
-        QT_TRANSLATE_NOOP("Settings", "Ngôn ngữ giao diện"),
-        (
-            ("vi", QT_TRANSLATE_NOOP("Settings", "Tiếng Việt")),
-            ("en", QT_TRANSLATE_NOOP("Settings", "English")),
-        ),
-    ),
-    SettingSpec(KEY_SERVER, "str", "", QT_TRANSLATE_NOOP("Settings", "Địa chỉ máy chủ")),
-    SettingSpec(KEY_CA_FILE, "path", "", QT_TRANSLATE_NOOP("Settings", "Tệp chứng chỉ (CA) của tỉnh")),
-    SettingSpec(KEY_BACKUP_DIR, "dir", "", QT_TRANSLATE_NOOP("Settings", "Thư mục sao lưu tự động")),
-    SettingSpec(
-        KEY_AUTO_SYNC,
-        "bool",
-        False,
-        QT_TRANSLATE_NOOP("Settings", "Tự động thử đồng bộ khi có kết nối mạng"),
-    ),
-)
-
-
-def spec(key: str) -> SettingSpec:
-    """The declaration of ``key``.
-
-    Raises:
-        KeyError: no such setting.
-    """
-    for s in SETTINGS:
-        if s.key == key:
-            return s
-    raise KeyError(key)
 
 
 def label_of(text: str) -> str:

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dttsclient.store import setting_keys
 from dttsclient.usb.atomic import DiskUsage, copy_atomic
 from dttsclient.usb.backup import SUFFIX, iso_now, remove_stale_partials, verify_backup, write_backup
 from dttsclient.usb.errors import UsbError
@@ -29,9 +30,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 AUTO_DIR = ("backups", "auto")
-FOLDER_KEY = "backup.folder"
-LAST_AT_KEY = "backup.auto.last_at"
-FINGERPRINT_KEY = "backup.auto.fingerprint"
+FINGERPRINT_KEY = setting_keys.BACKUP_FINGERPRINT
+FOLDER_KEY = setting_keys.BACKUP_FOLDER
+LAST_AT_KEY = setting_keys.BACKUP_LAST_AT
+
 INTERVAL = timedelta(minutes=30)
 _NAME_RE = re.compile(r"^auto-(\d{8}T\d{6}Z)(?:-\d+)?-([a-z0-9_]+)" + re.escape(SUFFIX) + "$")
 _REASON_RE = re.compile(r"^[a-z0-9_]{1,32}$")

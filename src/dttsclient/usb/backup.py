@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dttsclient import __version__
+from dttsclient.store import setting_keys
 from dttsclient.usb.atomic import (
     DiskUsage,
     Wrap,
@@ -64,7 +65,8 @@ FORMAT_VERSION = 1
 SUFFIX = ".dttsbak"
 MANIFEST = "manifest.json"
 DB_MEMBER = "profile.sqlite"
-LAST_EXPORT_KEY = "usb.last_export_at"
+LAST_EXPORT_KEY = setting_keys.LAST_EXPORT
+
 WORK_DIRNAME = ".usb-work"
 LIMITS = ZipLimits(
     max_members=16, max_member_size=2 << 30, max_total_size=(2 << 30) + (16 << 20), max_ratio=200

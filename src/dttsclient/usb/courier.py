@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dttsclient import __version__
+from dttsclient.store import setting_keys
 from dttsclient.usb.atomic import DiskUsage, Wrap, copy_atomic, work_beside
 from dttsclient.usb.backup import LAST_EXPORT_KEY, iso_now, record_time, resolve_target
 from dttsclient.usb.errors import BadFile, NewerFormat, NothingToExport, TooLarge
@@ -51,7 +52,7 @@ FORMAT = "dttsgoi"
 FORMAT_VERSION = 1
 SUFFIX = ".dttsgoi"
 MANIFEST = "manifest.json"
-LAST_COURIER_KEY = "usb.last_courier_at"
+LAST_COURIER_KEY = setting_keys.LAST_COURIER
 UNSENT_STATES = ("queued", "sending")
 # The hub's default limits (dttshub.config): a bundle over them would be refused there.
 LIMITS = ZipLimits(max_members=5000, max_member_size=8 << 20, max_total_size=256 << 20, max_ratio=1000)
