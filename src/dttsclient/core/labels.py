@@ -8,6 +8,7 @@ are :func:`dttsclient.core.periods.period_label`. Qt-free, so the command line u
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 _ENVIRONMENTS = {
     "production": ("chính thức", "live"),
@@ -45,6 +46,22 @@ _MEASURES_EN = {
 }
 
 
+def parse_time(text: Any) -> datetime | None:
+    """An ISO 8601 time as an aware datetime (UTC when it has no zone; "Z" accepted), or None.
+
+    The one reader of stored and received times: the sync layer, the USB layer and the screens use it.
+    """
+    if isinstance(text, datetime):
+        return text if text.tzinfo else text.replace(tzinfo=timezone.utc)
+    if not isinstance(text, str) or not text.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def local_time_label(stamp: str | datetime | None, lang: str = "vi") -> str:
     """An ISO time as the PC's local time: "05/12/2026 07:02" (English: "05 Dec 2026 07:02").
 
@@ -53,15 +70,9 @@ def local_time_label(stamp: str | datetime | None, lang: str = "vi") -> str:
     """
     if stamp is None or stamp == "":
         return "—"
-    if isinstance(stamp, datetime):
-        moment = stamp
-    else:
-        try:
-            moment = datetime.fromisoformat(str(stamp).strip().replace("Z", "+00:00"))
-        except ValueError:
-            return str(stamp)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+    moment = parse_time(stamp if isinstance(stamp, datetime) else str(stamp))
+    if moment is None:
+        return str(stamp)
     moment = moment.astimezone()
     if lang == "en":
         return f"{moment.day:02d} {moment.strftime('%b')} {moment.year} {moment:%H:%M}"

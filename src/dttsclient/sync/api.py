@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from dttsclient import __version__
+from dttsclient.core.labels import parse_time
 from dttsclient.sync.errors import AuthRequired, NoConnection, WrongPassword
 from dttsclient.sync.transport import Transport
 
@@ -73,17 +74,6 @@ class CatalogReply:
     @property
     def modified(self) -> bool:
         return self.data is not None
-
-
-def parse_time(text: Any) -> datetime | None:
-    """An ISO 8601 time as an aware datetime (UTC when it has no zone), or None."""
-    if not isinstance(text, str) or not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 class HubApi:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dttsclient.core.labels import local_time_label
 from dttsclient.core.values import format_value
 from dttsclient.store import ChangeEntry
 from dttsclient.ui.rows_model import Index, RowsTableModel
@@ -31,17 +31,6 @@ _KIND_NAMES = {
     "server_copy": QT_TRANSLATE_NOOP("HistoryModel", "Bản máy chủ"),
     "restore": QT_TRANSLATE_NOOP("HistoryModel", "Khôi phục từ bản sao lưu"),
 }
-
-
-def local_time(stamp: str) -> str:
-    """ "2026-11-21T18:50:00+00:00" → "22/11/2026 01:50" in the PC's time zone (the stamp if unreadable)."""
-    try:
-        moment = datetime.fromisoformat(stamp)
-    except ValueError:
-        return stamp
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()
-    return moment.strftime("%d/%m/%Y %H:%M")
 
 
 class HistoryModel(RowsTableModel):
@@ -78,7 +67,7 @@ class HistoryModel(RowsTableModel):
         e = self._rows[index.row()]
         col = index.column()
         if col == 0:
-            return local_time(e.at)
+            return local_time_label(e.at, self._lang)
         if col == 1:
             return e.who
         if col == 2:

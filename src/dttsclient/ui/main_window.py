@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from dttsclient.core.errors import DttsError
-from dttsclient.core.labels import environment_label
+from dttsclient.core.labels import environment_label, local_time_label
 from dttsclient.core.model import Catalog
 from dttsclient.core.periods import period_label
 from dttsclient.store import Store, setting_keys
@@ -408,7 +408,7 @@ class MainWindow(QMainWindow):
             text += "  ·  " + self.tr("Cần xử lý: %1").replace("%1", str(info.attention))
         self.outbox_label.setText(text)
         if info.last_sync:
-            when = _local_time(info.last_sync)
+            when = local_time_label(info.last_sync, self.lang)
             if info.last_ok:
                 text = self.tr("Đồng bộ gần nhất: %1")
             else:
@@ -957,11 +957,3 @@ class MainWindow(QMainWindow):
         self.usb.timer.stop()
         self._window_settings().setValue("main/geometry", self.saveGeometry())
         super().closeEvent(event)
-
-
-def _local_time(iso: str) -> str:
-    try:
-        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return iso
-    return moment.astimezone().strftime("%H:%M %d/%m/%Y")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dttsclient.core.labels import parse_time
 from dttsclient.store import Store, StoreError, setting_keys
 from dttsclient.store.db import DB_FILENAME
 
@@ -135,23 +136,13 @@ class LeaveCheck:
     exported_at: datetime | None = None
 
 
-def _parse_time(text: object) -> datetime | None:
-    if not isinstance(text, str) or not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def leave_check(store: Store) -> LeaveCheck:
     """May the officer leave this profile now? See the module docstring."""
     items = store.outbox(UNSENT_STATES)
-    exported = _parse_time(store.get_setting(LAST_EXPORT_KEY))
+    exported = parse_time(store.get_setting(LAST_EXPORT_KEY))
     if not items:
         return LeaveCheck(True, 0, exported)
-    made = [t for t in (_parse_time(i.created_at) for i in items) if t is not None]
+    made = [t for t in (parse_time(i.created_at) for i in items) if t is not None]
     allowed = exported is not None and bool(made) and exported >= max(made)
     return LeaveCheck(allowed, len(items), exported)
 

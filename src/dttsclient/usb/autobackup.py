@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dttsclient.core.labels import parse_time
 from dttsclient.store import setting_keys
 from dttsclient.usb.atomic import DiskUsage, copy_atomic
 from dttsclient.usb.backup import SUFFIX, iso_now, remove_stale_partials, verify_backup, write_backup
@@ -222,10 +223,7 @@ def maybe_auto_backup(
     moment = now or datetime.now(timezone.utc)
     last = store.get_setting(LAST_AT_KEY)
     if last:
-        try:
-            last_at = datetime.fromisoformat(str(last))
-        except ValueError:
-            last_at = None
+        last_at = parse_time(str(last))
         # A clock set back (or two years wrong) must not stop backups for good: treat "future" as due.
         if last_at is not None and timedelta(0) <= moment - last_at < interval:
             return None

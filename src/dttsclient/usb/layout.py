@@ -22,7 +22,6 @@ import shutil
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from dttsclient.core import disagg as disagg_keys
 from dttsclient.core import periods, refdata, values
 from dttsclient.core.errors import DttsError, ValueInputError
+from dttsclient.core.labels import local_time_label
 from dttsclient.core.model import Catalog, Indicator
 from dttsclient.usb.atomic import DiskUsage, Wrap, copy_atomic, work_beside
 
@@ -404,14 +404,6 @@ def layout_for_report(store: Store, report_id: int) -> ReportLayout:
     return dataclasses.replace(layout, submission_lines=lines, notes=notes)
 
 
-def _local_time(iso: str) -> str:
-    """ "05/12/2026 14:02" (this computer's time zone) from an ISO time; the text itself when unreadable."""
-    try:
-        return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone().strftime("%d/%m/%Y %H:%M")
-    except (ValueError, AttributeError):
-        return str(iso)
-
-
 def submission_facts(store: Store, report: Any) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
     """What a finalized report's paper says about its submission.
 
@@ -429,11 +421,14 @@ def submission_facts(store: Store, report: Any) -> tuple[tuple[tuple[str, str], 
         return (), ()
     sub = subs[-1]
     lines = [
-        ("Lần nộp", f"bản {sub.revision_no}, chốt lúc {_local_time(sub.finalized_at)} ({sub.finalized_by})")
+        (
+            "Lần nộp",
+            f"bản {sub.revision_no}, chốt lúc {local_time_label(sub.finalized_at)} ({sub.finalized_by})",
+        )
     ]
     item = next((o for o in store.outbox() if o.submission_id == sub.submission_id), None)
     if item is not None and item.receipt_no:
-        received = f", nhận lúc {_local_time(item.received_at)}" if item.received_at else ""
+        received = f", nhận lúc {local_time_label(item.received_at)}" if item.received_at else ""
         lines.append(("Số biên nhận", f"{item.receipt_no}{received}"))
     else:
         lines.append(("Số biên nhận", "chưa có (máy chủ chưa nhận bản này)"))
