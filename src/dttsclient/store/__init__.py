@@ -5,6 +5,7 @@ Open it with :meth:`Store.open`; see ``docs/architecture.md`` ("Store API") for 
 
 from dttsclient.store.db import default_data_dir
 from dttsclient.store.errors import (
+    CatalogVersionMissing,
     DatabaseCorrupt,
     DatabaseLocked,
     DatabaseTooNew,
@@ -40,6 +41,7 @@ from dttsclient.store.store import Store
 
 __all__ = [
     "OUTBOX_STATES",
+    "CatalogVersionMissing",
     "ChangeEntry",
     "Comment",
     "DatabaseCorrupt",
