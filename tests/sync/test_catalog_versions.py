@@ -237,3 +237,32 @@ def test_a_version_the_hub_does_not_have_is_set_apart_not_attached_to_another(tm
         again = sync(b, creds)
         assert again.error is None and [w.code for w in _pull_warnings(again)] == ["pull_no_catalog"]
         assert len(proxy.requests_to(VERSION_FETCH)) == 2
+
+
+def test_the_hub_checks_a_revision_against_the_version_it_states(hub):
+    """After v2, a v1 revision is checked with v1's rules (accepted), the same values stated as v2 with
+    v2's (refused), and a version the hub never published is refused; old versions stay fetchable."""
+    from hubfixture import make_submission
+
+    hub.publish_catalog(catalog_v2())
+    officer = hub.session(USER)
+    values = {**good_values(), ("0103", ""): "15", ("0102", ""): "85"}
+
+    def send(doc: dict) -> dict:
+        r = officer.post(hub.api + "/submissions:batch", json={"submissions": [doc]}, timeout=30)
+        assert r.status_code == 200, r.text
+        return r.json()["results"][0]
+
+    as_v2 = send(make_submission(values, period="2028", catalog_version=2))
+    assert as_v2["status"] == "rejected"
+    assert {e["indicator"] for e in as_v2["errors"]} >= {"0103"}
+    assert send(make_submission(values, period="2028", catalog_version=3))["status"] == "rejected"
+    assert send(make_submission(values, period="2028", catalog_version=1))["status"] == "accepted"
+    assert _hub_report(hub, "2028").catalog_version == 1
+
+    old = officer.get(hub.api + "/catalog", params={"catalog_id": CATALOG_ID, "version": "1"}, timeout=30)
+    assert old.status_code == 200 and old.json()["version"] == 1
+    gone = officer.get(hub.api + "/catalog", params={"catalog_id": CATALOG_ID, "version": "7"}, timeout=30)
+    assert gone.status_code == 404
+    for bad in ({"catalog_id": CATALOG_ID, "version": "0"}, {"catalog_id": "x" * 65, "version": "1"}):
+        assert officer.get(hub.api + "/catalog", params=bad, timeout=30).status_code == 400
