@@ -58,7 +58,14 @@ def test_a_version_the_profile_lacks_keeps_the_report_read_only(two_versions):
 
 @pytest.mark.parametrize(
     "catalog_id, version",
-    [("test-dtts", None), (None, 1), ("../../x", 1), ("test-dtts", 0), ("test-dtts", 2**63), ("test-dtts", "1")],
+    [
+        ("test-dtts", None),
+        (None, 1),
+        ("../../x", 1),
+        ("test-dtts", 0),
+        ("test-dtts", 2**63),
+        ("test-dtts", "1"),
+    ],
 )
 def test_a_malformed_version_is_set_aside(two_versions, catalog_id, version):
     [out] = two_versions.apply_pulled([with_version(pulled(), version, catalog_id)], cursor="c")
