@@ -176,10 +176,10 @@ class CatalogVersionMissing(NoCatalog):
         StoreError.__init__(
             self,
             f"Máy này chưa có danh mục chỉ tiêu {catalog_id} phiên bản {version}, là phiên bản báo cáo được "
-            "lập theo, nên chưa sửa hay chốt được báo cáo; số liệu vẫn được giữ nguyên. Hãy đồng bộ với máy chủ "
+            "lập theo, nên chưa mở, sửa hay chốt được báo cáo; số liệu vẫn được giữ nguyên. Hãy đồng bộ với máy chủ "
             "khi có mạng: danh mục sẽ được tải về tự động.",
             f"This PC does not have indicator catalogue {catalog_id} version {version}, the version the report "
-            "was made with, so the report cannot be edited or finalized yet; its values are kept. Sync with the "
+            "was made with, so the report cannot be opened, edited or finalized yet; its values are kept. Sync with the "
             "server when there is a connection: the catalogue is downloaded automatically.",
         )
         self.catalog_id = catalog_id

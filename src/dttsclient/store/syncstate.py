@@ -404,14 +404,15 @@ def _waiting_for(conn: sqlite3.Connection, key: tuple[str, int] | None, done: Pu
         done,
         message_vi=(
             f"Báo cáo {what} được lập theo danh mục chỉ tiêu {key[0]} phiên bản {key[1]}, máy này chưa tải "
-            "được phiên bản đó. Số liệu đã nhận về đầy đủ nhưng chỉ xem được, chưa sửa hay chốt được; lần đồng "
-            "bộ sau khi có mạng, danh mục sẽ được tải về. Nếu vẫn báo như vậy, hãy báo cán bộ tỉnh."
+            "được phiên bản đó. Số liệu đã nhận về và được giữ nguyên, nhưng báo cáo chưa mở, sửa hay chốt được "
+            "cho đến khi có danh mục; lần đồng bộ sau khi có mạng sẽ tải về. Nếu vẫn báo như vậy, hãy báo cán "
+            "bộ tỉnh."
         ),
         message_en=(
             f"Report {what} was made with indicator catalogue {key[0]} version {key[1]}, which this PC could "
-            "not download yet. Its values were received in full but it cannot be edited or finalized yet; the "
-            "next sync with a connection downloads the catalogue. If this message stays, tell the province "
-            "staff."
+            "not download yet. Its values were received and are kept, but the report cannot be opened, edited "
+            "or finalized until the catalogue is here; the next sync with a connection downloads it. If this "
+            "message stays, tell the province staff."
         ),
     )
 

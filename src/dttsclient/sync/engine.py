@@ -724,11 +724,11 @@ def _still_waiting_warning(catalog_id: str, version: int) -> SyncWarning:
     return SyncWarning(
         "pull_no_catalog",
         f"Máy này vẫn chưa tải được danh mục chỉ tiêu {catalog_id} phiên bản {version}, là phiên bản một số báo "
-        "cáo nhận từ máy chủ được lập theo; các báo cáo đó chỉ xem được, chưa sửa hay chốt được. Lần đồng bộ sau "
-        "sẽ thử lại; nếu vẫn báo như vậy, hãy báo cán bộ tỉnh.",
+        "cáo nhận từ máy chủ được lập theo; số liệu vẫn được giữ nguyên nhưng các báo cáo đó chưa mở, sửa hay chốt "
+        "được. Lần đồng bộ sau sẽ thử lại; nếu vẫn báo như vậy, hãy báo cán bộ tỉnh.",
         f"This PC still could not download indicator catalogue {catalog_id} version {version}, the version some "
-        "reports received from the server were made with; they cannot be edited or finalized yet. The next sync "
-        "tries again; if this message stays, tell the province staff.",
+        "reports received from the server were made with; their values are kept, but they cannot be opened, edited "
+        "or finalized yet. The next sync tries again; if this message stays, tell the province staff.",
     )
 
 
