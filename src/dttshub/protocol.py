@@ -263,7 +263,12 @@ class Review(Reply):
 
 
 class PulledReport(Reply):
-    """A report as ``changes`` and ``reviews`` show it."""
+    """A report as ``changes`` and ``reviews`` show it.
+
+    ``catalog_id`` and ``catalog_version`` are the catalogue version the report's current revision was
+    made with: a client that pulls the report keeps it with that version (fetching it with
+    ``GET catalog?catalog_id=…&version=…`` when it does not hold it), never with its own current one.
+    """
 
     unit: str
     form: str
@@ -272,8 +277,8 @@ class PulledReport(Reply):
     status: str
     receipt_no: str | None = None
     submission_id: str | None = None
-    catalog_id: str | None = None
-    catalog_version: int | None = None
+    catalog_id: Id | None = None
+    catalog_version: PositiveRevision | None = None
     values: list[dict[str, str]] | None = None
     comments: list[dict[str, Any]] | None = None
     eth_rows: list[str] | None = None

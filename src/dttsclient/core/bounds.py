@@ -63,6 +63,7 @@ json.loads would make. About 70 bytes of memory per node at worst (``{"a":{}}``)
 
 UNIT_RE = re.compile(r"[0-9]{5}")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+ID_RE = re.compile(ID_PATTERN)
 SHA_PATTERN = r"^[0-9a-f]{64}$"
 UNIT_PATTERN = r"^[0-9]{5}$"
 
@@ -114,6 +115,12 @@ def pulled_report_problem(item: Any) -> tuple[str, str] | None:
     for name, max_len in (("status", MAX_SHORT), ("receipt_no", MAX_SHORT), ("catalog_id", MAX_ID)):
         if not _opt_str_ok(item.get(name), max_len):
             return f"trường '{name}' sai", f"the field '{name}' is wrong"
+    # the catalogue version the report was made with: both or neither, and an ID that can go in a URL
+    catalog_id, catalog_version = item.get("catalog_id"), item.get("catalog_version")
+    if (catalog_id is None) != (catalog_version is None) or (
+        catalog_id is not None and not ID_RE.fullmatch(catalog_id)
+    ):
+        return "phiên bản danh mục của báo cáo sai", "the report's catalogue version is wrong"
     problem = _list_problem(item.get("values"), "values", MAX_CELLS, _cell_ok)
     problem = problem or _list_problem(item.get("comments"), "comments", MAX_COMMENTS, _comment_ok)
     problem = problem or _list_problem(

@@ -4,6 +4,7 @@ Open it with :meth:`Store.open`; see ``docs/architecture.md`` ("Store API") for 
 """
 
 from dttsclient.store.errors import (
+    CatalogVersionMissing,
     DatabaseCorrupt,
     DatabaseLocked,
     DatabaseTooNew,
@@ -39,6 +40,7 @@ from dttsclient.store.store import Store
 
 __all__ = [
     "OUTBOX_STATES",
+    "CatalogVersionMissing",
     "ChangeEntry",
     "Comment",
     "DatabaseCorrupt",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from dttsclient.store import setting_keys
 from dttsclient.store._base import StoreBase, dumps, guarded
-from dttsclient.store.errors import InvalidCell, NoCatalog
+from dttsclient.store.errors import CatalogVersionMissing, InvalidCell
 
 if TYPE_CHECKING:
     from dttsclient.core.model import Catalog
@@ -100,7 +100,7 @@ class CatalogsMixin(StoreBase):
                 "SELECT json FROM catalogs WHERE catalog_id = ? AND version = ?", key
             ).fetchone()
             if row is None:
-                raise NoCatalog(f"{catalog_id} v{version}")
+                raise CatalogVersionMissing(catalog_id, int(version))
             from dttsclient.core.catalog import catalog_from_json
 
             info = CatalogInfo(catalog_from_json(json.loads(row[0]), published=True))
@@ -124,12 +124,14 @@ class CatalogsMixin(StoreBase):
         return (row[0], row[1]) if row else None
 
     @guarded
-    def import_catalog(self, catalog: Catalog, etag: str | None = None) -> bool:
-        """Keep a catalogue version and make its catalog_id the active one.
+    def import_catalog(self, catalog: Catalog, etag: str | None = None, *, activate: bool = True) -> bool:
+        """Keep a catalogue version and (``activate``) make its catalog_id the active one.
 
         Args:
             catalog: the catalogue (already validated by :mod:`dttsclient.core.catalog`).
             etag: the hub's ETag for it, used as ``If-None-Match`` on the next sync.
+            activate: False for an older version fetched only because a pulled report was made with it:
+                it is kept for that report and the current catalogue stays as it is.
 
         Returns:
             False when that catalog_id + version was already there (only the ETag and the active
@@ -151,7 +153,8 @@ class CatalogsMixin(StoreBase):
                 conn.execute(
                     "UPDATE catalogs SET etag = ? WHERE catalog_id = ? AND version = ?", (etag, *key)
                 )
-            self._put_active(conn, catalog.catalog_id)
+            if activate:
+                self._put_active(conn, catalog.catalog_id)
         if exists is None:
             self._catalogs[key] = CatalogInfo(catalog)
             logger.info("imported catalogue %s version %s", *key)
@@ -178,6 +181,27 @@ class CatalogsMixin(StoreBase):
             NoCatalog: that version is not in this profile.
         """
         return self._catalog_info(catalog_id, version).catalog
+
+    @guarded
+    def has_catalog(self, catalog_id: str, version: int) -> bool:
+        """True when this profile holds that catalogue version."""
+        row = self._conn.execute(
+            "SELECT 1 FROM catalogs WHERE catalog_id = ? AND version = ?", (catalog_id, int(version))
+        ).fetchone()
+        return row is not None
+
+    @guarded
+    def missing_catalogs(self, limit: int = 100) -> list[tuple[str, int]]:
+        """The catalogue versions reports are pinned to that this profile does not hold (reports pulled
+        while their version could not be fetched), at most ``limit``, lowest first."""
+        rows = self._conn.execute(
+            "SELECT DISTINCT r.catalog_id, r.catalog_version FROM reports r WHERE r.catalog_id IS NOT NULL "
+            "AND r.catalog_version IS NOT NULL AND NOT EXISTS (SELECT 1 FROM catalogs c WHERE "
+            "c.catalog_id = r.catalog_id AND c.version = r.catalog_version) "
+            "ORDER BY r.catalog_id, r.catalog_version LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]
 
     @guarded
     def catalog_versions(self) -> list[tuple[str, int, str]]:

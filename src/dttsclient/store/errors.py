@@ -168,6 +168,24 @@ class NoCatalog(StoreError):
         )
 
 
+class CatalogVersionMissing(NoCatalog):
+    """A report is pinned to a catalogue version this profile does not hold (a report pulled from the hub
+    while that version could not be fetched): it is kept, read-only, until a sync fetches the version."""
+
+    def __init__(self, catalog_id: str, version: int) -> None:
+        StoreError.__init__(
+            self,
+            f"Máy này chưa có danh mục chỉ tiêu {catalog_id} phiên bản {version}, là phiên bản báo cáo được "
+            "lập theo, nên chưa mở, sửa hay chốt được báo cáo; số liệu vẫn được giữ nguyên. Hãy đồng bộ với máy chủ "
+            "khi có mạng: danh mục sẽ được tải về tự động.",
+            f"This PC does not have indicator catalogue {catalog_id} version {version}, the version the report "
+            "was made with, so the report cannot be opened, edited or finalized yet; its values are kept. Sync with the "
+            "server when there is a connection: the catalogue is downloaded automatically.",
+        )
+        self.catalog_id = catalog_id
+        self.version = version
+
+
 class UnknownForm(StoreError):
     def __init__(self, form: str) -> None:
         super().__init__(

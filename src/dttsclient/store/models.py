@@ -152,7 +152,8 @@ class PullOutcome:
 
     ``action``: "created" | "replaced" | "kept_both" | "review_only" | "unchanged" | "set_aside" (the
     pulled item was malformed and nothing of it was applied: ``report_id`` is 0 and ``message_vi`` /
-    ``message_en`` say why, for the officer).
+    ``message_en`` say why, for the officer). A ``created`` or ``replaced`` report whose catalogue version
+    is not in the profile carries a message too (it waits, read-only, for that version).
     """
 
     report_id: int

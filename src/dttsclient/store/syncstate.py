@@ -7,6 +7,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from dttsclient.core.bounds import pulled_report_problem
@@ -51,10 +52,14 @@ class SyncMixin(OutboxMixin):
 
         For each pulled report (SYNC.md ``changes`` item):
 
-        * not here → created with the pulled values, pinned to the current catalogue, "finalized",
-          no unsent edits (a new PC gets its history back) — ``created``;
+        * not here → created with the pulled values, pinned to the catalogue version it was made with
+          (the item's ``catalog_id``/``catalog_version``; the current one only when the hub gives none),
+          "finalized", no unsent edits (a new PC gets its history back) — ``created``. The sync engine
+          fetches that version first; when it could not, the report is kept all the same, read-only until
+          a later sync fetches it, and the outcome carries a message saying so;
         * here, no unsent edits (not dirty, nothing queued or sending) and a newer server revision →
-          its cells are replaced (change log kind "pull") — ``replaced``;
+          its cells are replaced (change log kind "pull") and it takes the revision's catalogue
+          version — ``replaced``;
         * here with unsent edits and a newer server revision → local values kept, the server's kept in
           ``server_copies`` for the officer to compare — ``kept_both``;
         * otherwise only the review may change — ``review_only`` or ``unchanged``;
@@ -122,8 +127,10 @@ class SyncMixin(OutboxMixin):
         def outcome(report_id: int, action: str) -> PullOutcome:
             return PullOutcome(report_id, action, unit, form, period, revision)
 
+        pulled_key = _catalog_key(item)
         if row is None:
-            key = self._current_key()
+            # the version the report was made with (CATALOG.md); the current one only when the hub says none
+            key = pulled_key or self._current_key()
             report_id = conn.execute(
                 "INSERT INTO reports (unit, form, period, catalog_id, catalog_version, state, dirty, "
                 "base_server_revision, server_revision, server_status, created_at, updated_at) "
@@ -132,7 +139,7 @@ class SyncMixin(OutboxMixin):
             ).lastrowid
             self._replace_content(conn, report_id, values, comments, item, now, "pull", SERVER_WHO)
             self._apply_review(conn, report_from_row(self._row(conn, report_id)), item.get("review"), now)
-            return outcome(report_id, "created")
+            return _waiting_for(conn, key, outcome(report_id, "created"))
 
         report = report_from_row(row)
         if revision > report.server_revision:
@@ -143,8 +150,15 @@ class SyncMixin(OutboxMixin):
                     "base_server_revision = ?, server_status = ?, updated_at = ? WHERE id = ?",
                     (revision, revision, status, now, report.id),
                 )
+                if pulled_key is not None and pulled_key != (report.catalog_id, report.catalog_version):
+                    # the server's revision was made with another version: its cells go with that one
+                    conn.execute(
+                        "UPDATE reports SET catalog_id = ?, catalog_version = ? WHERE id = ?",
+                        (*pulled_key, report.id),
+                    )
+                    self._pins.pop(report.id, None)
                 self._apply_review(conn, self._report_of(conn, report.id), item.get("review"), now)
-                return outcome(report.id, "replaced")
+                return _waiting_for(conn, pulled_key, outcome(report.id, "replaced"))
             conn.execute(
                 "INSERT INTO server_copies (report_id, server_revision, status, values_json, comments_json, "
                 "pulled_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (report_id, server_revision) DO UPDATE SET "
@@ -368,6 +382,41 @@ class SyncMixin(OutboxMixin):
         if row is None:
             return None
         return {"id": row[0], "started_at": row[1], "finished_at": row[2], "summary": json.loads(row[3])}
+
+
+def _catalog_key(item: Mapping[str, Any]) -> tuple[str, int] | None:
+    """The catalogue version a pulled report was made with, or None when the hub does not say."""
+    catalog_id, version = item.get("catalog_id"), item.get("catalog_version")
+    if catalog_id is None or version is None:
+        return None
+    return str(catalog_id), int(version)
+
+
+def _waiting_for(conn: sqlite3.Connection, key: tuple[str, int] | None, done: PullOutcome) -> PullOutcome:
+    """``done``, with a message when the report's catalogue version is not in the profile: the report is
+    kept with its own version, read-only until a sync fetches that version (never attached to another)."""
+    if (
+        key is None
+        or conn.execute("SELECT 1 FROM catalogs WHERE catalog_id = ? AND version = ?", key).fetchone()
+    ):
+        return done
+    what = f"{done.form} {done.period}"
+    logger.warning("pulled report %s waits for catalogue %s v%s", done.report_id, *key)
+    return replace(
+        done,
+        message_vi=(
+            f"Báo cáo {what} được lập theo danh mục chỉ tiêu {key[0]} phiên bản {key[1]}, máy này chưa tải "
+            "được phiên bản đó. Số liệu đã nhận về và được giữ nguyên, nhưng báo cáo chưa mở, sửa hay chốt được "
+            "cho đến khi có danh mục; lần đồng bộ sau khi có mạng sẽ tải về. Nếu vẫn báo như vậy, hãy báo cán "
+            "bộ tỉnh."
+        ),
+        message_en=(
+            f"Report {what} was made with indicator catalogue {key[0]} version {key[1]}, which this PC could "
+            "not download yet. Its values were received and are kept, but the report cannot be opened, edited "
+            "or finalized until the catalogue is here; the next sync with a connection downloads it. If this "
+            "message stays, tell the province staff."
+        ),
+    )
 
 
 def _set_aside(item: Any, problem: tuple[str, str]) -> PullOutcome:

@@ -139,6 +139,21 @@ class HubApi:
         data.pop("server_id", None)
         return CatalogReply(data, new_etag)
 
+    def catalog_version(self, catalog_id: str, version: int) -> CatalogReply:
+        """``GET catalog?catalog_id=&version=``: one published catalogue version (the one a pulled report
+        was made with). A 404 (the hub does not have it) raises RequestRefused.
+
+        Raises:
+            BadReply: the reply holds no catalogue.
+        """
+        params = {"catalog_id": catalog_id, "version": str(int(version))}
+        reply = self.transport.request("GET", "catalog", params=params)
+        data = reply.data or {}
+        catalog = data.get("catalog")
+        if not isinstance(catalog, dict):
+            raise BadReply("catalog: the reply holds no catalogue")
+        return CatalogReply(catalog, reply.headers.get("ETag"))
+
     # -- submissions ----------------------------------------------------------------------------------
     def batch(self, documents: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """``POST submissions:batch``: one result per document, in the order of ``documents``.

@@ -53,7 +53,9 @@ from dttsclient.sync.api import BadReply, HubApi, PingInfo
 from dttsclient.sync.credentials import CredentialStore, Tokens
 from dttsclient.sync.errors import (
     AuthRequired,
+    Cancelled,
     ClientTooOld,
+    NoConnection,
     NotLoggedIn,
     RequestTooLarge,
     StallTimeout,
@@ -73,6 +75,8 @@ CLOCK_SKEW_LIMIT = 300.0
 LEASE_SECONDS = 30 * 60
 STATUS_CHUNK = 200
 MAX_PULL_PAGES = 10_000
+MAX_CATALOG_FETCHES = 16
+"""Catalogue versions one sync fetches for pulled reports made with a version the profile lacks."""
 MAX_STALLS = 4
 
 
@@ -586,17 +590,28 @@ class SyncEngine:
         """Refresh the catalogue when its ETag changed, then apply ``changes`` pages until ``more`` is false."""
         self._say("Đang kiểm tra danh mục chỉ tiêu…", "Checking the indicator catalogue…")
         self.refresh_catalog(result)
+        fetches = _CatalogFetches()
+        # versions that reports pulled by an earlier sync still wait for (that fetch had failed)
+        waiting = self.store.missing_catalogs()
+        self.fetch_report_catalogs(waiting, fetches)
+        for catalog_id, version in waiting:
+            if not self.store.has_catalog(catalog_id, version):
+                result.warnings.append(_still_waiting_warning(catalog_id, version))
         self._say("Đang nhận báo cáo và ý kiến thẩm định từ máy chủ…", "Receiving reports and reviews…")
         cursor = self.store.sync_cursor()
         for _ in range(MAX_PULL_PAGES):
             self.transport.check_cancelled()
             page = self._authed(lambda cursor=cursor: self.api.changes(cursor))
+            # each report keeps the catalogue version it was made with: fetch the versions not held yet
+            self.fetch_report_catalogs(_catalog_keys(page.reports), fetches)
             outcomes = self.store.apply_pulled(page.reports, page.cursor)
             result.pulled += sum(1 for o in outcomes if o.action != "set_aside")
             for o in outcomes:
                 result.pull_actions[o.action] = result.pull_actions.get(o.action, 0) + 1
                 if o.action == "set_aside":
                     result.warnings.append(SyncWarning("pull_set_aside", o.message_vi, o.message_en))
+                elif o.message_vi:  # kept with its own catalogue version, which could not be fetched
+                    result.warnings.append(SyncWarning("pull_no_catalog", o.message_vi, o.message_en))
             if not page.more:
                 break
             if page.cursor is None or page.cursor == cursor:
@@ -630,6 +645,91 @@ class SyncEngine:
         added = self.store.import_catalog(catalog, reply.etag)
         result.catalog_updated = result.catalog_updated or added
         return added
+
+    def fetch_report_catalogs(self, keys: list[tuple[str, int]], fetches: _CatalogFetches) -> None:
+        """Fetch and keep the catalogue versions in ``keys`` that the profile does not hold (older
+        versions pulled reports were made with; the current catalogue is left as it is).
+
+        A version that cannot be fetched (no connection, the hub no longer has it, a damaged catalogue)
+        is skipped: its reports are kept with their own version, read-only, and a later sync tries again.
+        At most :data:`MAX_CATALOG_FETCHES` versions per sync, each asked once; after a lost connection
+        the others wait for the next sync.
+        """
+        from dttsclient.core.catalog import catalog_from_json
+
+        for key in keys:
+            if fetches.stopped or key in fetches.tried or self.store.has_catalog(*key):
+                continue
+            if len(fetches.tried) >= MAX_CATALOG_FETCHES:
+                return
+            fetches.tried.add(key)
+            self.transport.check_cancelled()
+            self._say(
+                f"Đang tải danh mục chỉ tiêu {key[0]} phiên bản {key[1]}…",
+                f"Downloading indicator catalogue {key[0]} version {key[1]}…",
+            )
+            try:
+                reply = self._authed(lambda key=key: self.api.catalog_version(*key))
+                catalog = catalog_from_json(reply.data or {}, published=True)
+            except (AuthRequired, Cancelled, ClientTooOld):
+                raise
+            except NoConnection as exc:
+                logger.warning("catalogue %s v%s not fetched: %s", *key, exc.message_en[:300])
+                fetches.stopped = True
+                continue
+            except DttsError as exc:  # the hub does not have it (404), a damaged catalogue …
+                logger.warning("catalogue %s v%s not fetched: %s", *key, exc.message_en[:300])
+                continue
+            if (catalog.catalog_id, int(catalog.version)) != key:
+                logger.warning(
+                    "asked the hub for catalogue %s v%s, got %s v%s",
+                    *key,
+                    catalog.catalog_id,
+                    catalog.version,
+                )
+                continue
+            self.store.import_catalog(catalog, reply.etag, activate=False)
+            logger.info("fetched catalogue %s v%s for pulled reports", *key)
+
+
+@dataclass
+class _CatalogFetches:
+    """The catalogue versions one sync asked the hub for, and whether it stopped asking (connection lost)."""
+
+    tried: set[tuple[str, int]] = field(default_factory=set)
+    stopped: bool = False
+
+
+def _catalog_keys(reports: list[Any]) -> list[tuple[str, int]]:
+    """The distinct, well-formed (catalog_id, catalog_version) of pulled reports, in order."""
+    from dttsclient.core.bounds import ID_RE, MAX_REVISION
+
+    keys: dict[tuple[str, int], None] = {}
+    for item in reports:
+        if not isinstance(item, dict):
+            continue
+        catalog_id, version = item.get("catalog_id"), item.get("catalog_version")
+        if (
+            isinstance(catalog_id, str)
+            and ID_RE.fullmatch(catalog_id)
+            and isinstance(version, int)
+            and not isinstance(version, bool)
+            and 1 <= version <= MAX_REVISION
+        ):
+            keys[(catalog_id, version)] = None
+    return list(keys)
+
+
+def _still_waiting_warning(catalog_id: str, version: int) -> SyncWarning:
+    return SyncWarning(
+        "pull_no_catalog",
+        f"Máy này vẫn chưa tải được danh mục chỉ tiêu {catalog_id} phiên bản {version}, là phiên bản một số báo "
+        "cáo nhận từ máy chủ được lập theo; số liệu vẫn được giữ nguyên nhưng các báo cáo đó chưa mở, sửa hay chốt "
+        "được. Lần đồng bộ sau sẽ thử lại; nếu vẫn báo như vậy, hãy báo cán bộ tỉnh.",
+        f"This PC still could not download indicator catalogue {catalog_id} version {version}, the version some "
+        "reports received from the server were made with; their values are kept, but they cannot be opened, edited "
+        "or finalized yet. The next sync tries again; if this message stays, tell the province staff.",
+    )
 
 
 def make_transport(

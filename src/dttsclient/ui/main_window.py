@@ -459,6 +459,12 @@ class MainWindow(QMainWindow):
     def open_report(self, report_id: int) -> None:
         """Show the data-entry widget of a report in the entry tab."""
         report = self.store.report_by_id(report_id)
+        if report.catalog_id is not None and report.catalog_version is not None:
+            try:  # a pulled report whose catalogue version could not be fetched yet: say so, open nothing
+                self.store.catalog_version(report.catalog_id, report.catalog_version)
+            except DttsError as exc:
+                self.say(exc.text(self.lang))
+                return
         self._show_period_of(report.form, report.period)
         if self.form_view is not None:
             self.entry_layout.removeWidget(self.form_view)

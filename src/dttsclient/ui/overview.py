@@ -191,7 +191,12 @@ def diff_rows(store: Store, report: Report, submission_id: str | None = None) ->
             doc = store.submission(submission_id).document
             mine = {(v["code"], v.get("disagg", "")): v["value"] for v in doc.get("values", [])}
         theirs, revision = store.cells(report.id), report.server_revision
-    catalog = store.catalog_version(report.catalog_id, report.catalog_version) if report.catalog_id else None
+    try:
+        catalog = (
+            store.catalog_version(report.catalog_id, report.catalog_version) if report.catalog_id else None
+        )
+    except StoreError:  # its version is not in the profile yet (a pulled report): codes without names
+        catalog = None
     rows = []
     for code, disagg in sorted(set(mine) | set(theirs)):
         name = ""
