@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from dttsclient.core.errors import CatalogError, DttsError
+from dttsclient.core.exits import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, EXIT_USAGE
 from dttsclient.core.setup_package import key_fingerprint
 from dttsclient.core.usage import LocalizedParser, bi
 from dttshub.config import ENVIRONMENTS, HubConfig
@@ -30,7 +31,6 @@ from dttshub.service import Hub, cli_account
 
 logger = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOTHING = 0, 1, 2, 3
 
 
 class Output:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from dttsclient import __version__
 from dttsclient.cli.output import Output
+from dttsclient.core.exits import EXIT_FAILED
 from dttsclient.core.usage import LocalizedParser, bi
 
 logger = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTLY = 0, 1, 2, 3
 
 
 class _Parser(LocalizedParser):

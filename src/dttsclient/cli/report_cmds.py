@@ -11,12 +11,12 @@ from dttsclient.cli.output import Output
 from dttsclient.core import disagg, periods, refdata, values
 from dttsclient.core.catalog import load_catalog
 from dttsclient.core.errors import DttsError, ValueInputError
+from dttsclient.core.exits import EXIT_FAILED, EXIT_OK, EXIT_PARTLY
 from dttsclient.core.labels import local_time_label
 from dttsclient.core.model import Catalog, Form
 from dttsclient.core.validate import Completeness, completeness
 from dttsclient.store import Store
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTLY = 0, 1, 2, 3
 _CANONICAL = re.compile(r"^-?\d+(\.\d+)?$")
 
 

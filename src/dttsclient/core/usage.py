@@ -21,7 +21,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-EXIT_USAGE = 2
+from dttsclient.core.exits import EXIT_USAGE
 
 # (pattern of argparse's English message, Vietnamese wording); {n} are the pattern's groups.
 _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
