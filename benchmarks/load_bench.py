@@ -94,8 +94,16 @@ class Size:
     def tiny(cls) -> Size:
         """For the test: every step, a few of each."""
         return cls(
-            devices=20, workers=1, threads=4, flood=4, flood_seconds=2.0, pingers=1, ingest=20,
-            ingest_clients=2, largest_batch=5, lifetime=300.0,
+            devices=20,
+            workers=1,
+            threads=4,
+            flood=4,
+            flood_seconds=2.0,
+            pingers=1,
+            ingest=20,
+            ingest_clients=2,
+            largest_batch=5,
+            lifetime=300.0,
         )
 
 
@@ -341,7 +349,13 @@ class Client:
         self._urllib3 = urllib3
 
     def call(
-        self, op: str, method: str, path: str, *, body: bytes | None = None, headers: dict | None = None,
+        self,
+        op: str,
+        method: str,
+        path: str,
+        *,
+        body: bytes | None = None,
+        headers: dict | None = None,
         timeout: float = 120.0,
     ) -> tuple[int, dict | None]:
         hdrs = {**UA, "Accept-Encoding": "gzip", **(headers or {})}
@@ -374,7 +388,9 @@ class Client:
             if status != 429:
                 self.record.problem(f"login {username}: HTTP {status}: {str(doc)[:200]}")
                 return None
-            time.sleep(min(float((doc or {}).get("retry_after", 1)), 2.0) * (0.5 + secrets.randbelow(100) / 100))
+            time.sleep(
+                min(float((doc or {}).get("retry_after", 1)), 2.0) * (0.5 + secrets.randbelow(100) / 100)
+            )
         self.record.problem(f"login {username}: still 429 after {tries} tries")
         return None
 
@@ -392,6 +408,7 @@ def _catalog():
 def build_docs(catalog, units: list[str], period: str) -> list[dict]:
     """One valid annual report of the largest sample form per unit (``hub_bench``'s documents)."""
     from hub_bench import ETH_ROWS, _largest_form
+
     from hubfixture import make_submission, valid_values
 
     form = _largest_form(catalog)
@@ -467,7 +484,9 @@ def device_run(client: Client, i: int, username: str, gz_body: bytes, sub: dict,
     else:
         rec.problem(f"resend {username}: HTTP {status}: {str(doc)[:300]}")
     body = json.dumps({"ids": [sid]}).encode()
-    status, doc = client.call("status", "POST", "/submissions:status", body=body, headers=_auth(token, device))
+    status, doc = client.call(
+        "status", "POST", "/submissions:status", body=body, headers=_auth(token, device)
+    )
     got = (doc or {}).get("results", [{}])[0] if status == 200 else {}
     if got.get("status") not in STORED:
         rec.problem(f"status {username}: HTTP {status}: {str(doc)[:300]}")
@@ -539,7 +558,9 @@ def _ingest(client: Client, token: str, docs: list[dict], clients: int, acks: Ac
     hdrs = _auth(token, device, gz=True)
 
     def post(k: int) -> None:
-        status, doc = client.call("ingest batch", "POST", "/submissions:batch", body=bodies[k], headers=hdrs, timeout=600)
+        status, doc = client.call(
+            "ingest batch", "POST", "/submissions:batch", body=bodies[k], headers=hdrs, timeout=600
+        )
         if status != 200:
             client.record.problem(f"ingest batch {k}: HTTP {status}: {str(doc)[:300]}")
             return
@@ -571,9 +592,7 @@ def check_database(db_url: str, acks: Acks) -> dict:
                     "GROUP BY report_id HAVING COUNT(*) > 1) AS t"
                 )
             ).scalar()
-            moved = conn.execute(
-                sa.text("SELECT COUNT(*) FROM reports WHERE server_revision > 1")
-            ).scalar()
+            moved = conn.execute(sa.text("SELECT COUNT(*) FROM reports WHERE server_revision > 1")).scalar()
             receipts_reused = conn.execute(
                 sa.text(
                     "SELECT COUNT(*) FROM (SELECT receipt_no FROM submissions GROUP BY receipt_no "
@@ -598,7 +617,10 @@ def prepare(db_url: str, data_dir: Path, units: list[str], catalog, log: Path) -
     """``dttshub db upgrade``, then the accounts and the catalogue through the hub's service."""
     done = subprocess.run(
         [*DTTSHUB, "--db", db_url, "--data-dir", str(data_dir), "db", "upgrade"],
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     with open(log, "a", encoding="utf-8") as f:
         f.write(done.stdout + done.stderr)
@@ -658,8 +680,20 @@ def run(size: Size, base_db: str | None = None, log_dir: Path | None = None) -> 
             try:
                 hub.wait_ready()
                 memory = Memory(hub.proc.pid)
-                result.update(_phases(size, hub, memory, usernames, device_docs, device_bodies, ingest_docs,
-                                      largest_docs, largest_body, db_url))
+                result.update(
+                    _phases(
+                        size,
+                        hub,
+                        memory,
+                        usernames,
+                        device_docs,
+                        device_bodies,
+                        ingest_docs,
+                        largest_docs,
+                        largest_body,
+                        db_url,
+                    )
+                )
             finally:
                 if memory is not None:
                     memory.stop()
@@ -679,8 +713,9 @@ def run(size: Size, base_db: str | None = None, log_dir: Path | None = None) -> 
     return result
 
 
-def _phases(size, hub, memory, usernames, device_docs, device_bodies, ingest_docs, largest_docs, largest_body,
-            db_url) -> dict:
+def _phases(
+    size, hub, memory, usernames, device_docs, device_bodies, ingest_docs, largest_docs, largest_body, db_url
+) -> dict:
     out: dict = {}
     acks = Acks()
     out["_acks"] = acks
@@ -692,8 +727,11 @@ def _phases(size, hub, memory, usernames, device_docs, device_bodies, ingest_doc
     client = Client(hub.url, rec, maxsize=size.threads + size.pingers + size.ingest_clients + 4)
     base = memory.start_phase()
     started = time.perf_counter()
-    _pool(lambda i: device_run(client, i, usernames[i], device_bodies[i], device_docs[i], acks),
-          len(usernames), size.threads)
+    _pool(
+        lambda i: device_run(client, i, usernames[i], device_bodies[i], device_docs[i], acks),
+        len(usernames),
+        size.threads,
+    )
     out["devices"] = {
         "seconds": round(time.perf_counter() - started, 2),
         "ops": rec.summary(),
@@ -739,8 +777,10 @@ def _phases(size, hub, memory, usernames, device_docs, device_bodies, ingest_doc
         "ping_p95_ms": round(_p(pings, 95) * 1000, 2),
         "ping_max_ms": round(max(pings) * 1000, 1) if pings else None,
         "memory": memory.end_phase(base),
-        "http_5xx": prec.count_5xx() + sum(n for s, n in flood_statuses.items() if s.isdigit() and int(s) >= 500),
-        "transport_errors": prec.count_errors() + sum(n for s, n in flood_statuses.items() if not s.isdigit()),
+        "http_5xx": prec.count_5xx()
+        + sum(n for s, n in flood_statuses.items() if s.isdigit() and int(s) >= 500),
+        "transport_errors": prec.count_errors()
+        + sum(n for s, n in flood_statuses.items() if not s.isdigit()),
     }
 
     # 3. ingest from an admin device (after the flood: the per-address throttle has let go by then)
@@ -770,8 +810,12 @@ def _phases(size, hub, memory, usernames, device_docs, device_bodies, ingest_doc
     time.sleep(0.5)
     base = memory.start_phase()
     status, doc = lclient.call(
-        "largest batch", "POST", "/submissions:batch", body=largest_body,
-        headers=_auth(token, "load-admin-pc", gz=True), timeout=600,
+        "largest batch",
+        "POST",
+        "/submissions:batch",
+        body=largest_body,
+        headers=_auth(token, "load-admin-pc", gz=True),
+        timeout=600,
     )
     results = (doc or {}).get("results", []) if status == 200 else []
     for res in results:
@@ -804,7 +848,14 @@ def figures(quick: bool = False) -> list[dict]:
 
 
 def figures_of(r: dict, figure) -> list[dict]:
-    size, dev, fl, ing, big, chk = r["size"], r["devices"], r["flood"], r["ingest"], r["largest_request"], r["check"]
+    size, dev, fl, ing, big, chk = (
+        r["size"],
+        r["devices"],
+        r["flood"],
+        r["ingest"],
+        r["largest_request"],
+        r["check"],
+    )
     where = f"{r['database']}, serve --workers {size['workers']}"
     http5 = dev["http_5xx"] + fl["http_5xx"] + ing["http_5xx"] + big["http_5xx"]
     errs = dev["transport_errors"] + fl["transport_errors"] + ing["transport_errors"]
