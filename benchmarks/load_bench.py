@@ -18,14 +18,15 @@ What runs, all on 127.0.0.1, bounded in size and time, every process started her
    lost reply), asks ``submissions:status`` and pulls ``changes``. Each answer is checked: the resend must
    be a ``duplicate`` with the same receipt, the status must be the stored one, the pull must hold the
    report.
-3. **Login flood.** ``flood`` threads in another process post ``auth/token`` with a new random unknown
-   username as soon as each answer arrives, for ``flood_seconds``, while ``pingers`` threads ping every
-   100 ms (the 1,000 devices' pings). Ping p95 is taken over the flood.
-4. **Ingest.** The annual report of the largest sample form for every commune (3,321) from an admin
+3. **Ingest.** The annual report of the largest sample form for every commune (3,321) from an admin
    device, gzip batches of 50 (``hub_bench``'s documents), ``ingest_clients`` batches in flight at once so
    the worker processes share the work.
-5. **Largest request.** One batch of ``max_batch_items`` (200) such reports: the most one request may
+4. **Largest request.** One batch of ``max_batch_items`` (200) such reports: the most one request may
    carry.
+5. **Login flood.** ``flood`` threads in another process post ``auth/token`` with a new random unknown
+   username as soon as each answer arrives, for ``flood_seconds``, while ``pingers`` threads ping every
+   100 ms (the 1,000 devices' pings). Ping p95 is taken over the flood. It comes last: its
+   failures lock 127.0.0.1 out of logging in for the throttle window (15 minutes), as they should.
 6. **Check.** From the database: every acknowledged submission is stored (lost = acknowledged and not
    stored), no report holds a submission twice or moved twice (duplicated), and no answer was a 5xx.
 
@@ -34,7 +35,7 @@ Memory is the hub's: the resident size (``VmRSS``) of the ``serve`` process and 
 ``/proc/PID/clear_refs`` at the start of a phase). Growth of a phase = the sum of the processes' peaks in
 the phase minus the sum of their sizes at its start (an upper bound of the growth of the sum).
 
-Run alone: ``python benchmarks/load_bench.py [--quick] [--devices N] [--workers N] [--db URL] [--json]``.
+Run alone: ``python benchmarks/load_bench.py [--quick | --tiny] [--devices N] [--workers N] [--db URL] [--log-dir DIR]``.
 """
 
 from __future__ import annotations
@@ -742,7 +743,53 @@ def _phases(
         "transport_errors": rec.count_errors(),
     }
 
-    # 2. login flood while the devices ping
+    # 2. ingest from an admin device (before the flood: its failures lock the address out for 15 min)
+    irec = Record()
+    iclient = Client(hub.url, irec, maxsize=size.ingest_clients + 2)
+    token = iclient.login(ADMIN, "load-admin-pc")
+    if token is None:
+        raise RuntimeError(f"the admin could not log in: {irec.problems[:3]}")
+    base = memory.start_phase()
+    seconds = _ingest(iclient, token, ingest_docs, size.ingest_clients, acks)
+    out["ingest"] = {
+        "reports": len(ingest_docs),
+        "seconds": round(seconds, 2),
+        "reports_per_s": round(len(ingest_docs) / seconds, 1),
+        "memory": memory.end_phase(base),
+        "ops": irec.summary(),
+        "problems": irec.problems[:20],
+        "n_problems": len(irec.problems),
+        "http_5xx": irec.count_5xx(),
+        "transport_errors": irec.count_errors(),
+    }
+
+    # 3. the largest request the hub accepts
+    lrec = Record()
+    lclient = Client(hub.url, lrec, maxsize=2)
+    time.sleep(0.5)
+    base = memory.start_phase()
+    status, doc = lclient.call(
+        "largest batch",
+        "POST",
+        "/submissions:batch",
+        body=largest_body,
+        headers=_auth(token, "load-admin-pc", gz=True),
+        timeout=600,
+    )
+    results = (doc or {}).get("results", []) if status == 200 else []
+    for res in results:
+        if res.get("status") in STORED and res.get("receipt_no"):
+            acks.add(res["submission_id"], res["receipt_no"])
+    out["largest_request"] = {
+        "items": len(largest_docs),
+        "gzip_bytes": len(largest_body),
+        "json_bytes": len(gzip.decompress(largest_body)),
+        "status": status,
+        "stored": sum(1 for r in results if r.get("status") in STORED),
+        "memory": memory.end_phase(base),
+        "http_5xx": lrec.count_5xx(),
+    }
+    # 4. login flood while the devices ping
     prec = Record()
     pclient = Client(hub.url, prec, maxsize=size.pingers + 2)
     base = memory.start_phase()
@@ -783,53 +830,6 @@ def _phases(
         + sum(n for s, n in flood_statuses.items() if not s.isdigit()),
     }
 
-    # 3. ingest from an admin device (after the flood: the per-address throttle has let go by then)
-    irec = Record()
-    iclient = Client(hub.url, irec, maxsize=size.ingest_clients + 2)
-    time.sleep(1.0)
-    token = iclient.login(ADMIN, "load-admin-pc", tries=1200)
-    if token is None:
-        raise RuntimeError(f"the admin could not log in: {irec.problems[:3]}")
-    base = memory.start_phase()
-    seconds = _ingest(iclient, token, ingest_docs, size.ingest_clients, acks)
-    out["ingest"] = {
-        "reports": len(ingest_docs),
-        "seconds": round(seconds, 2),
-        "reports_per_s": round(len(ingest_docs) / seconds, 1),
-        "memory": memory.end_phase(base),
-        "ops": irec.summary(),
-        "problems": irec.problems[:20],
-        "n_problems": len(irec.problems),
-        "http_5xx": irec.count_5xx(),
-        "transport_errors": irec.count_errors(),
-    }
-
-    # 4. the largest request the hub accepts
-    lrec = Record()
-    lclient = Client(hub.url, lrec, maxsize=2)
-    time.sleep(0.5)
-    base = memory.start_phase()
-    status, doc = lclient.call(
-        "largest batch",
-        "POST",
-        "/submissions:batch",
-        body=largest_body,
-        headers=_auth(token, "load-admin-pc", gz=True),
-        timeout=600,
-    )
-    results = (doc or {}).get("results", []) if status == 200 else []
-    for res in results:
-        if res.get("status") in STORED and res.get("receipt_no"):
-            acks.add(res["submission_id"], res["receipt_no"])
-    out["largest_request"] = {
-        "items": len(largest_docs),
-        "gzip_bytes": len(largest_body),
-        "json_bytes": len(gzip.decompress(largest_body)),
-        "status": status,
-        "stored": sum(1 for r in results if r.get("status") in STORED),
-        "memory": memory.end_phase(base),
-        "http_5xx": lrec.count_5xx(),
-    }
     out["rss_end_mb"] = round(rss_mb(tree(hub.proc.pid)), 1)
     return out
 
