@@ -247,7 +247,12 @@ class HubProcess:
         """Until ``ping`` answers and every worker process is up."""
         import urllib3
 
-        http = urllib3.PoolManager()
+        with urllib3.PoolManager() as http:
+            self._wait(http, timeout)
+
+    def _wait(self, http, timeout: float) -> None:
+        import urllib3
+
         deadline = time.monotonic() + timeout
         while True:
             if self.proc.poll() is not None:
@@ -390,6 +395,9 @@ class Client:
         if r.status == 429 and isinstance(doc, dict):
             doc.setdefault("retry_after", int(r.headers.get("Retry-After", "1") or 1))
         return r.status, doc
+
+    def close(self) -> None:
+        self.http.clear()
 
     def login(self, username: str, device_id: str, tries: int = 120) -> str | None:
         body = json.dumps(
@@ -730,6 +738,28 @@ def run(size: Size, base_db: str | None = None, log_dir: Path | None = None) -> 
 def _phases(
     size, hub, memory, usernames, device_docs, device_bodies, ingest_docs, largest_docs, largest_body, db_url
 ) -> dict:
+    opened: list[Client] = []
+    try:
+        return _run_phases(
+            size,
+            hub,
+            memory,
+            usernames,
+            device_docs,
+            device_bodies,
+            ingest_docs,
+            largest_docs,
+            largest_body,
+            opened,
+        )
+    finally:
+        for c in opened:
+            c.close()
+
+
+def _run_phases(
+    size, hub, memory, usernames, device_docs, device_bodies, ingest_docs, largest_docs, largest_body, opened
+) -> dict:
     out: dict = {}
     acks = Acks()
     out["_acks"] = acks
@@ -739,6 +769,7 @@ def _phases(
     # 1. devices
     rec = Record()
     client = Client(hub.url, rec, maxsize=size.threads + size.pingers + size.ingest_clients + 4)
+    opened.append(client)
     base = memory.start_phase()
     started = time.perf_counter()
     _pool(
@@ -760,6 +791,7 @@ def _phases(
     # 2. ingest from an admin device (before the flood: its failures lock the address out for 15 min)
     irec = Record()
     iclient = Client(hub.url, irec, maxsize=size.ingest_clients + 2)
+    opened.append(iclient)
     token = iclient.login(ADMIN, "load-admin-pc")
     if token is None:
         raise RuntimeError(f"the admin could not log in: {irec.problems[:3]}")
@@ -781,6 +813,7 @@ def _phases(
     # 3. the largest request the hub accepts
     lrec = Record()
     lclient = Client(hub.url, lrec, maxsize=2)
+    opened.append(lclient)
     time.sleep(0.5)
     base = memory.start_phase()
     status, doc = lclient.call(
@@ -807,6 +840,7 @@ def _phases(
     # 4. login flood while the devices ping
     prec = Record()
     pclient = Client(hub.url, prec, maxsize=size.pingers + 2)
+    opened.append(pclient)
     base = memory.start_phase()
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
