@@ -69,6 +69,7 @@ PASSWORD = "mat-khau-tai-thu"
 ADMIN = "load-admin"
 DEVICE_PERIOD = "2025"  # the devices' reports; the ingest sends the next year's, so the two never meet
 STORED = ("accepted", "late")
+POISON_EVERY = 100  # every 100th device's first batch starts with a malformed item (``comments: [1]``)
 TRANSPORT_TRIES = 3  # a request without an answer (connection reset...) is sent again, as the client does
 STOP_GRACE = 30  # seconds the serve process gets after SIGTERM (its own graceful timeout is 10 s)
 
@@ -305,6 +306,7 @@ class Record:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     retries: Counter = field(default_factory=Counter)  # requests that got no answer, then sent again
+    poisoned: Counter = field(default_factory=Counter)  # what became of the malformed items
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, op: str, status: int | str, seconds: float) -> None:
@@ -450,6 +452,13 @@ def build_docs(catalog, units: list[str], period: str) -> list[dict]:
     ]
 
 
+def poisoned_doc(doc: dict) -> dict:
+    """A copy of ``doc`` (another ID and period) with a comment that is not an object (issue #12, item 1)."""
+    import uuid
+
+    return {**doc, "submission_id": str(uuid.uuid4()), "period": "2023", "comments": [1]}
+
+
 def batch_body(device_id: str, docs: list[dict]) -> bytes:
     body = {"device_id": device_id, "app_version": _version(), "submissions": docs}
     return gzip.compress(json.dumps(body, ensure_ascii=False).encode("utf-8"), 6)
@@ -475,8 +484,14 @@ class Acks:
             self.receipts[sid] = receipt
 
 
-def device_run(client: Client, i: int, username: str, gz_body: bytes, sub: dict, acks: Acks) -> None:
-    """One device: login, ping, catalogue, batch, resend, status, changes; every answer checked."""
+def device_run(
+    client: Client, i: int, username: str, gz_body: bytes, sub: dict, acks: Acks, poison: bytes | None = None
+) -> None:
+    """One device: login, ping, catalogue, batch, resend, status, changes; every answer checked.
+
+    With ``poison`` (a batch of a malformed item, then this device's report) the first batch is that one:
+    the bad item must be rejected on its own and the report stored, and the device's pull must still work.
+    """
     rec = client.record
     device = f"load-pc-{i:04d}"
     token = client.login(username, device)
@@ -488,8 +503,13 @@ def device_run(client: Client, i: int, username: str, gz_body: bytes, sub: dict,
         rec.problem(f"catalog {username}: HTTP {status}")
     hdrs = _auth(token, device, gz=True)
     sid = sub["submission_id"]
-    status, doc = client.call("batch", "POST", "/submissions:batch", body=gz_body, headers=hdrs)
-    first = (doc or {}).get("results", [{}])[0] if status == 200 else {}
+    status, doc = client.call("batch", "POST", "/submissions:batch", body=poison or gz_body, headers=hdrs)
+    results = (doc or {}).get("results", []) if status == 200 else []
+    if poison is not None:
+        bad = results[0] if len(results) == 2 else {}
+        rec.poisoned[bad.get("status", f"HTTP {status}")] += 1
+        results = results[1:]
+    first = results[0] if results else {}
     if status != 200 or first.get("status") not in STORED or not first.get("receipt_no"):
         rec.problem(f"batch {username}: HTTP {status}: {str(doc)[:300]}")
     else:
@@ -597,7 +617,7 @@ def _ingest(client: Client, token: str, docs: list[dict], clients: int, acks: Ac
     return time.perf_counter() - started
 
 
-def check_database(db_url: str, acks: Acks) -> dict:
+def check_database(db_url: str, acks: Acks, bad_ids: list[str] | None = None) -> dict:
     """Lost (acknowledged, not stored) and duplicated (stored twice) submissions, from the database."""
     import sqlalchemy as sa
 
@@ -632,6 +652,7 @@ def check_database(db_url: str, acks: Acks) -> dict:
         "lost_ids": lost[:10],
         "duplicated": int(twice or 0) + int(moved or 0) + int(receipts_reused or 0),
         "receipt_mismatch": len(wrong_receipt),
+        "poisoned_stored": sum(1 for sid in bad_ids or [] if sid in stored),
     }
 
 
@@ -676,6 +697,8 @@ def run(size: Size, base_db: str | None = None, log_dir: Path | None = None) -> 
     units = communes[: size.devices]
     device_docs = build_docs(catalog, units, DEVICE_PERIOD)
     device_bodies = [batch_body(f"load-pc-{i:04d}", [d]) for i, d in enumerate(device_docs)]
+    bad = {i: poisoned_doc(device_docs[i]) for i in range(0, len(device_docs), POISON_EVERY)}
+    poison = {i: batch_body(f"load-pc-{i:04d}", [doc, device_docs[i]]) for i, doc in bad.items()}
     ingest_docs = build_docs(catalog, communes[:n_ingest], "2026")
     largest_docs = build_docs(catalog, communes[: size.largest_batch], "2024")
     largest_body = batch_body("load-admin-pc", largest_docs)
@@ -710,6 +733,7 @@ def run(size: Size, base_db: str | None = None, log_dir: Path | None = None) -> 
                         usernames,
                         device_docs,
                         device_bodies,
+                        poison,
                         ingest_docs,
                         largest_docs,
                         largest_body,
@@ -722,7 +746,9 @@ def run(size: Size, base_db: str | None = None, log_dir: Path | None = None) -> 
                 pids = tree(hub.proc.pid)
                 result["hub_exit_code"] = hub.stop()
                 result["hub_processes_left"] = sum(1 for p in pids if _alive(p))
-            result["check"] = check_database(db_url, result.pop("_acks"))
+            result["check"] = check_database(
+                db_url, result.pop("_acks"), [d["submission_id"] for d in bad.values()]
+            )
             if log.exists():
                 text = log.read_text(encoding="utf-8", errors="replace")
                 result["hub_log_tracebacks"] = text.count("Traceback")
@@ -736,7 +762,17 @@ def run(size: Size, base_db: str | None = None, log_dir: Path | None = None) -> 
 
 
 def _phases(
-    size, hub, memory, usernames, device_docs, device_bodies, ingest_docs, largest_docs, largest_body, db_url
+    size,
+    hub,
+    memory,
+    usernames,
+    device_docs,
+    device_bodies,
+    poison,
+    ingest_docs,
+    largest_docs,
+    largest_body,
+    db_url,
 ) -> dict:
     opened: list[Client] = []
     try:
@@ -747,6 +783,7 @@ def _phases(
             usernames,
             device_docs,
             device_bodies,
+            poison,
             ingest_docs,
             largest_docs,
             largest_body,
@@ -758,7 +795,17 @@ def _phases(
 
 
 def _run_phases(
-    size, hub, memory, usernames, device_docs, device_bodies, ingest_docs, largest_docs, largest_body, opened
+    size,
+    hub,
+    memory,
+    usernames,
+    device_docs,
+    device_bodies,
+    poison,
+    ingest_docs,
+    largest_docs,
+    largest_body,
+    opened,
 ) -> dict:
     out: dict = {}
     acks = Acks()
@@ -773,7 +820,7 @@ def _run_phases(
     base = memory.start_phase()
     started = time.perf_counter()
     _pool(
-        lambda i: device_run(client, i, usernames[i], device_bodies[i], device_docs[i], acks),
+        lambda i: device_run(client, i, usernames[i], device_bodies[i], device_docs[i], acks, poison.get(i)),
         len(usernames),
         size.threads,
     )
@@ -786,6 +833,7 @@ def _run_phases(
         "http_5xx": rec.count_5xx(),
         "transport_errors": rec.count_errors(),
         "transport_retries": dict(rec.retries),
+        "poisoned": {"batches": len(poison), "bad_item": dict(rec.poisoned)},
     }
 
     # 2. ingest from an admin device (before the flood: its failures lock the address out for 15 min)
@@ -937,6 +985,16 @@ def figures_of(r: dict, figure) -> list[dict]:
             note=f"statuses {ops['login']['statuses']}",
         ),
         figure("load: device ping p95 during the devices' flow", ops["ping"]["p95_ms"], "ms", None),
+        figure(
+            "load: malformed items not rejected on their own (a batch of a malformed item and a good one)",
+            dev["poisoned"]["batches"]
+            - dev["poisoned"]["bad_item"].get("rejected", 0)
+            + chk["poisoned_stored"],
+            "",
+            0,
+            note=f"{dev['poisoned']['batches']} such batches; the malformed item: {dev['poisoned']['bad_item']}; "
+            f"the good item stored and the device's pull answered in each (else a device problem)",
+        ),
         figure(
             "load: ping p95 during the login flood",
             fl["ping_p95_ms"],

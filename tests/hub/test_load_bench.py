@@ -37,7 +37,11 @@ def _check_outcomes(r: dict, devices: int, processes: int) -> None:
         "lost_ids": [],
         "duplicated": 0,
         "receipt_mismatch": 0,
+        "poisoned_stored": 0,
     }
+    # a malformed item in a batch is rejected alone: the good item beside it is stored (counted above)
+    assert dev["poisoned"]["batches"] >= 1
+    assert dev["poisoned"]["bad_item"] == {"rejected": dev["poisoned"]["batches"]}
     assert fl["logins"] > 0 and set(fl["statuses"]) <= {"401", "429"}
     assert fl["pings"] > 0 and set(fl["ping_statuses"]) == {"200"}
     assert dev["memory"]["processes"] == processes
