@@ -381,8 +381,10 @@ class Client:
             except self._urllib3.exceptions.HTTPError as exc:
                 # The client retries a request that got no answer (every hub endpoint is idempotent, and
                 # a resent batch is a duplicate): so does the simulated device, and counts it.
-                self.record.problem(f"{op} (try {attempt + 1}): {type(exc).__name__}: {exc}")
                 if attempt + 1 == TRANSPORT_TRIES:
+                    self.record.problem(
+                        f"{op}: no answer after {attempt + 1} tries: {type(exc).__name__}: {exc}"
+                    )
                     self.record.add(op, type(exc).__name__, time.monotonic() - started)
                     return 0, None
                 self.record.add_retry(op, type(exc).__name__)
