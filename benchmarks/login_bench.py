@@ -15,6 +15,11 @@ Run alone: ``python benchmarks/login_bench.py [--quick] [--seconds N] [--src DIR
 the hub from another source tree (e.g. an older checkout, for the figures before a change), with
 ``--plain`` to pass it no configuration it might not know; ``--config '{"hash_workers": 2}'`` runs
 one scenario with that hub configuration.
+
+``--workers N [--db URL]`` floods the real command line instead, ``dttshub serve --workers N`` (its
+defaults; a fresh schema of the PostgreSQL server at ``URL``, or an SQLite file with one worker), and
+measures the memory of the serve process and all its workers summed; ``run.py`` adds that scenario with
+4 workers when ``$DTTS_TEST_POSTGRES_URL`` is set.
 """
 
 from __future__ import annotations
@@ -132,6 +137,110 @@ def _p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
+def run_scenario_served(seconds: float, db: str | None, workers: int) -> dict:
+    """One flood against ``dttshub serve --workers N`` (the hub's defaults) over ``db``.
+
+    ``db`` is a PostgreSQL base URL (a fresh schema is made in it and dropped after) or None for an SQLite
+    file (then ``workers`` must be 1). Memory is that of the serve process and all its workers: the sum of
+    their peaks (``VmHWM``, reset after the warm-up) minus the sum of their sizes after the warm-up.
+    """
+
+    import load_bench as lb
+
+    schema = None
+    with tempfile.TemporaryDirectory(prefix="login-bench-") as tmp:
+        data_dir = Path(tmp)
+        if db and db.startswith("postgresql"):
+            from hubfixture import create_pg_schema
+
+            schema, db_url = create_pg_schema(db)
+        else:
+            db_url = db or f"sqlite:///{data_dir / 'hub.sqlite'}"
+        try:
+            done = subprocess.run(
+                [*lb.DTTSHUB, "--db", db_url, "--data-dir", tmp, "db", "upgrade"],
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
+            if done.returncode != 0:
+                raise RuntimeError(f"dttshub db upgrade failed: {done.stderr[-500:]}")
+            hub = lb.HubProcess(db_url, data_dir, workers, seconds + SERVER_GRACE, data_dir / "hub.log")
+            try:
+                hub.wait_ready()
+                r = _flood_against(hub.url, seconds, lambda: lb.tree(hub.proc.pid), lb)
+            finally:
+                hub.stop()
+        finally:
+            if schema:
+                from hubfixture import drop_pg_schema
+
+                drop_pg_schema(db, schema)
+    r["config"] = {"workers": workers, "database": "postgresql" if schema else "sqlite"}
+    return r
+
+
+def _flood_against(url: str, seconds: float, pids, lb) -> dict:
+    """Warm-up, then the flood and the pings against ``url``; memory of the processes ``pids()``."""
+    import requests
+
+    with requests.Session() as s:
+        s.headers["User-Agent"] = lb.UA["User-Agent"]
+        for _ in range(3):
+            s.post(
+                url + "/api/v1/auth/token",
+                json={"username": "warm_up", "password": "x" * 10, "device_id": "w"},
+                timeout=60,
+            )
+        idle = []
+        for _ in range(40):
+            started = time.monotonic()
+            s.get(url + "/api/v1/ping", timeout=60).raise_for_status()
+            idle.append(time.monotonic() - started)
+            time.sleep(0.01)
+        time.sleep(0.5)
+        procs = pids()
+        lb.reset_hwm(procs)
+        base = lb.rss_mb(procs)
+        queue = mp.get_context("spawn").Queue()
+        flooder = mp.get_context("spawn").Process(target=flood, args=(url, seconds, queue))
+        flooder.start()
+        time.sleep(1.0)
+        pings, errors = [], 0
+        peak_seen = base
+        end = time.monotonic() + seconds - 1.0
+        while time.monotonic() < end:
+            started = time.monotonic()
+            try:
+                s.get(url + "/api/v1/ping", timeout=60).raise_for_status()
+                pings.append(time.monotonic() - started)
+            except requests.RequestException:
+                errors += 1
+            peak_seen = max(peak_seen, lb.rss_mb(procs))
+            time.sleep(max(0.0, PING_EVERY - (time.monotonic() - started)))
+        statuses, latencies = queue.get(timeout=seconds + 180)
+        flooder.join(30)
+        hwm = lb.hwm_mb(procs)
+    return {
+        "seconds": seconds,
+        "processes": len(procs),
+        "logins": sum(statuses.values()),
+        "statuses": statuses,
+        "login_p95_s": _p(latencies, 95),
+        "login_max_s": max(latencies) if latencies else float("nan"),
+        "ping_idle_p95_ms": _p(idle, 95) * 1000,
+        "pings": len(pings),
+        "ping_errors": errors,
+        "ping_p50_ms": _p(pings, 50) * 1000,
+        "ping_p95_ms": _p(pings, 95) * 1000,
+        "ping_max_ms": max(pings) * 1000 if pings else float("nan"),
+        "rss_base_mb": base,
+        "rss_growth_mb": max(hwm, peak_seen) - base,
+        "rss_growth_sampled_mb": peak_seen - base,
+    }
+
+
 def run_scenario(config: dict, seconds: float, src: Path | None = None) -> dict:
     """One flood against a fresh hub process; returns the figures of it."""
     import requests
@@ -234,8 +343,12 @@ def figures(quick: bool = False) -> list[dict]:
 
     seconds = 8.0 if quick else 20.0
     out = []
-    for name, config in SCENARIOS.items():
-        r = run_scenario(config, seconds)
+    runs = [(name, lambda config=config: run_scenario(config, seconds)) for name, config in SCENARIOS.items()]
+    pg = os.environ.get("DTTS_TEST_POSTGRES_URL")
+    if pg:  # the same flood against the real command line: 4 worker processes on PostgreSQL, its defaults
+        runs.append(("serve --workers 4, PostgreSQL", lambda: run_scenario_served(seconds, pg, 4)))
+    for name, measure in runs:
+        r = measure()
         note = (
             f"{r['logins']} logins in {seconds:.0f} s, statuses {r['statuses']}, login p95 "
             f"{r['login_p95_s']:.2f} s; ping p50 {r['ping_p50_ms']:.1f} ms, max {r['ping_max_ms']:.0f} ms, "
@@ -244,11 +357,13 @@ def figures(quick: bool = False) -> list[dict]:
         out.append(figure(f"login flood ({name}): ping p95", r["ping_p95_ms"], "ms", 100.0, note=note))
         out.append(
             figure(
-                f"login flood ({name}): hub memory growth (peak RSS - RSS after warm-up)",
+                f"login flood ({name}): hub memory growth (peak RSS - RSS after warm-up"
+                + (", serve and its workers summed)" if "workers" in name else ")"),
                 r["rss_growth_mb"],
                 "MB",
                 300.0,
-                note=f"RSS after warm-up {r['rss_base_mb']:.0f} MB",
+                note=f"RSS after warm-up {r['rss_base_mb']:.0f} MB"
+                + (f" over {r['processes']} processes" if "processes" in r else ""),
             )
         )
     return out
@@ -265,8 +380,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--plain", action="store_true", help="no hub configuration (for an older source tree)")
     ap.add_argument("--only", choices=list(SCENARIOS), default=None)
     ap.add_argument("--config", default=None, help="one scenario with this hub configuration (JSON)")
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="flood `dttshub serve --workers N` (its defaults) instead of an in-process hub",
+    )
+    ap.add_argument("--db", default=None, help="with --workers: PostgreSQL base URL (a fresh schema in it)")
     args = ap.parse_args(argv)
     seconds = args.seconds or (8.0 if args.quick else 20.0)
+    if args.workers is not None:
+        result = run_scenario_served(seconds, args.db, args.workers)
+        result["scenario"] = f"serve --workers {args.workers}"
+        print(json.dumps(result, indent=2, default=str), flush=True)
+        return 0
     results = []
     scenarios = {"custom": json.loads(args.config)} if args.config else SCENARIOS
     for name, config in scenarios.items():
