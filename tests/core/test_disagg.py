@@ -14,6 +14,7 @@ from dttsclient.core.disagg import (
     matches,
     normalize_key,
     parse_key,
+    report_eth_codes,
 )
 from dttsclient.core.errors import IdentifierError
 from dttsclient.core.model import Catalog, Disaggregation, Group, Indicator, Option
@@ -156,3 +157,12 @@ def test_garbage_keys_raise_only_identifier_error(text):
     except IdentifierError:
         return
     assert parse_key(make_key(parsed)) == parsed
+
+
+def test_report_eth_codes_one_rule_for_screen_and_paper():
+    """Added rows first, in order; then any group holding a value; ``all`` forms: every option."""
+    cat = small_catalog()
+    keys = ["", "eth=08|sex=F", "eth=02|sex=M", "eth=08|sex=M", "sex=F"]
+    assert report_eth_codes(cat, "present", ["03", "02"], keys) == ["03", "02", "08"]
+    assert report_eth_codes(cat, "present", [], []) == []
+    assert report_eth_codes(cat, "all", ["03"], keys) == ["02", "03", "08"]

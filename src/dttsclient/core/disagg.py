@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 from dttsclient.core.errors import IdentifierError
@@ -90,6 +90,34 @@ def dimension_options(catalog: Catalog, dimension: str, eth_present: list[str] |
     if dimension == "eth" and eth_present is not None:
         return list(dict.fromkeys(eth_present))
     return [o.code for o in catalog.options_for(dimension)]
+
+
+def report_eth_codes(
+    catalog: Catalog, eth_options: str, eth_rows: Iterable[str], keys: Iterable[str] = ()
+) -> list[str]:
+    """The ethnic groups a report shows rows for, on screen and on paper alike.
+
+    A form with ``eth_options = present`` shows the rows the officer added, in their order, then any other
+    group that holds a value (an import or a pull may bring one), in the order first met; any other form
+    shows every ``eth`` option of the catalogue.
+
+    Args:
+        catalog: the report's catalogue version.
+        eth_options: the form's ``eth_options``.
+        eth_rows: the report's ethnic-group rows, in order.
+        keys: the disaggregation keys of the report's values.
+    """
+    if eth_options != "present":
+        return [o.code for o in catalog.options_for("eth")]
+    codes = list(dict.fromkeys(eth_rows))
+    seen = set(codes)
+    for key in keys:
+        if "eth=" in key:
+            code = parse_key(key).get("eth")
+            if code and code not in seen:
+                codes.append(code)
+                seen.add(code)
+    return codes
 
 
 def cell_keys(

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dttsclient.core.disagg import parse_key
+from dttsclient.core.disagg import parse_key, report_eth_codes
 from dttsclient.core.problems import Problem
 from dttsclient.core.validate import Completeness, as_typed, completeness
 from dttsclient.store import Store, StoreError
@@ -145,9 +145,11 @@ class FormView(EntryCommands, QWidget):
         self._eth_editable = self._has_eth and self._form.eth_options == "present"
 
     def _eth_codes(self) -> list[str]:
-        if self._form.eth_options == "all":
-            return [o.code for o in self._catalog.options_for("eth")]
-        return self._store.eth_rows(self._report_id)
+        # the paper's rule too (usb.layout): the added rows, then any group that holds a value
+        keys = (key for _, key in self._store.cells(self._report_id))
+        return report_eth_codes(
+            self._catalog, self._form.eth_options, self._store.eth_rows(self._report_id), keys
+        )
 
     def _load_values(self) -> None:
         self.model.set_values(self._store.cells(self._report_id))

@@ -178,15 +178,7 @@ def _place(unit_name: str) -> str:
 def _eth_codes(
     catalog: Catalog, form_eth: str, eth_rows: list[str], cells: Mapping[tuple[str, str], str]
 ) -> list[str]:
-    if form_eth != "present":
-        return [o.code for o in catalog.options_for("eth")]
-    codes = list(dict.fromkeys(eth_rows))
-    for _, key in cells:
-        if "eth=" in key:
-            code = disagg_keys.parse_key(key).get("eth")
-            if code and code not in codes:
-                codes.append(code)
-    return codes
+    return disagg_keys.report_eth_codes(catalog, form_eth, eth_rows, (key for _, key in cells))
 
 
 def _column_dim(catalog: Catalog, dims: tuple[str, ...]) -> str | None:
