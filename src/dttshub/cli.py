@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import getpass
-import json
 import logging
 import os
 import signal
@@ -22,6 +21,7 @@ from typing import Any
 
 from dttsclient.core.errors import CatalogError, DttsError
 from dttsclient.core.exits import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, EXIT_USAGE
+from dttsclient.core.output import Output
 from dttsclient.core.setup_package import key_fingerprint
 from dttsclient.core.usage import LocalizedParser, bi
 from dttshub.config import ENVIRONMENTS, HubConfig
@@ -30,29 +30,6 @@ from dttshub.scope import ALL_UNITS, Account
 from dttshub.service import Hub, cli_account
 
 logger = logging.getLogger(__name__)
-
-
-
-class Output:
-    """Human text in the chosen language, or one JSON document with ``--json``."""
-
-    def __init__(self, lang: str = "vi", json_mode: bool = False) -> None:
-        self.lang = lang
-        self.json_mode = json_mode
-
-    def t(self, vi: str, en: str) -> str:
-        return en if self.lang == "en" else vi
-
-    def error(self, message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
-    def result(self, doc: Any, text: str | None = None) -> None:
-        if self.json_mode:
-            json.dump(doc, sys.stdout, ensure_ascii=False, indent=2, default=str)
-            sys.stdout.write("\n")
-            sys.stdout.flush()
-        elif text is not None:
-            print(text, flush=True)
 
 
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:

@@ -1,40 +1,7 @@
-"""How the CLI speaks: human text in the UI language, or one JSON document with ``--json``."""
+"""How the CLI speaks: see :mod:`dttsclient.core.output` (one class for ``dttsclient`` and ``dttshub``)."""
 
 from __future__ import annotations
 
-import json
-import sys
-from typing import Any
+from dttsclient.core.output import Output
 
-
-class Output:
-    """Writes results to stdout and messages to stderr.
-
-    Args:
-        lang: "vi" or "en".
-        json_mode: print one JSON document instead of text.
-    """
-
-    def __init__(self, lang: str = "vi", json_mode: bool = False) -> None:
-        self.lang = lang
-        self.json_mode = json_mode
-
-    def t(self, vi: str, en: str) -> str:
-        """Pick the sentence for the UI language."""
-        return en if self.lang == "en" else vi
-
-    def error(self, message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
-    def note(self, message: str) -> None:
-        """A line of human text (stderr in JSON mode, so stdout stays one document)."""
-        print(message, file=sys.stderr if self.json_mode else sys.stdout, flush=True)
-
-    def result(self, doc: dict[str, Any], text: str | None = None) -> None:
-        """Print the command's result: ``doc`` as JSON, or ``text`` for a person."""
-        if self.json_mode:
-            json.dump(doc, sys.stdout, ensure_ascii=False, indent=2, default=str)
-            sys.stdout.write("\n")
-            sys.stdout.flush()
-        elif text is not None:
-            print(text, flush=True)
+__all__ = ["Output"]
