@@ -212,6 +212,9 @@ class ItemResult(Reply):
 
 class PingReply(Reply):
     server_id: str
+    generation: str | None = Field(
+        None, max_length=64, description="The database generation: changes when the database is restored."
+    )
     api_version: int | str
     environment: str
     server_time: str
@@ -282,6 +285,12 @@ class PulledReport(Reply):
 
 class ChangesReply(Reply):
     server_id: str
+    generation: str | None = Field(None, max_length=64)
+    reset: bool = Field(
+        False,
+        description="The cursor sent was of another database generation or ahead of the feed: this page "
+        "starts the feed from its beginning.",
+    )
     cursor: str | None
     reports: list[PulledReport]
     more: bool

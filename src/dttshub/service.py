@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 
 from dttshub import db as t
+from dttshub import generation
 from dttshub.accounts import Accounts
 from dttshub.bundles import read_bundle
 from dttshub.catalogs import Catalogs
@@ -23,6 +24,7 @@ from dttshub.changes import Changes, scope_filter
 from dttshub.config import HubConfig
 from dttshub.db import Database, iso
 from dttshub.errors import BadRequest, NotFound, TooLarge
+from dttshub.generation import HIGHWATER_FILE, GenerationState, HighWaterFile, Watch
 from dttshub.protocol import BatchRequest
 from dttshub.reportstate import report_to_json
 from dttshub.reviews import Reviews
@@ -55,13 +57,33 @@ class Hub:
         self.db = Database(config.resolved_db_url(), config.sqlite_synchronous)
         self.db.create_schema(config.now())
         self.server_id = self._ensure_server_id()
+        # a database restored from an older copy starts a new generation here (dttshub.generation)
+        self.highwater = HighWaterFile(config.resolved_data_dir() / HIGHWATER_FILE)
+        self.generation_state: GenerationState = generation.start_up(
+            self.db, self.server_id, self.highwater, config.now()
+        )
+        self.generation = self.generation_state.generation
+        self._watch = Watch(self.db, self.server_id, self.highwater, config.now, config.highwater_interval)
         self.accounts = Accounts(self.db, config)
         self.catalogs = Catalogs(self.db, config)
         self.ingest = Ingest(self.db, config, self.catalogs)
         self.changes = Changes(self.db, config)
         self.reviews = Reviews(self.db, config)
 
+    def watch(self) -> None:
+        """Keep the high-water file up to date while serving (every ``highwater_interval`` seconds)."""
+        self._watch.start()
+
+    def new_generation(self, reason: str) -> GenerationState:
+        """Start a new database generation (``dttshub db new-generation``, after a manual restore)."""
+        self.generation_state = generation.new_generation(
+            self.db, self.server_id, self.highwater, self.config.now(), reason
+        )
+        self.generation = self.generation_state.generation
+        return self.generation_state
+
     def close(self) -> None:
+        self._watch.stop()  # the last write of the high-water file, before the database closes
         self.accounts.close()
         self.db.dispose()
 
@@ -92,6 +114,7 @@ class Hub:
         current = self.catalogs.current()
         return {
             "server_id": self.server_id,
+            "generation": self.generation,
             "api_version": API_VERSION,
             "environment": self.config.environment,
             "server_time": iso(self.config.now()),

@@ -24,18 +24,21 @@ from dttshub.scope import Account, unit_covers
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.integers(min_value=0, max_value=2**62))
-def test_cursor_round_trip(seq):
-    cursor = encode_cursor(seq)
+@given(
+    st.integers(min_value=0, max_value=2**62),
+    st.one_of(st.none(), st.from_regex(r"[0-9a-f]{16}", fullmatch=True)),
+)
+def test_cursor_round_trip(seq, generation):
+    cursor = encode_cursor(seq, generation)
     assert cursor.isascii()
-    assert decode_cursor(cursor) == seq
+    assert decode_cursor(cursor) == (generation, seq)
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=30))
 def test_foreign_cursors_are_400_never_a_crash(text):
     try:
-        seq = decode_cursor(text)
+        _, seq = decode_cursor(text)
     except BadRequest as exc:
         assert exc.code == "bad_cursor"
     else:
@@ -43,7 +46,7 @@ def test_foreign_cursors_are_400_never_a_crash(text):
 
 
 def test_empty_cursor_is_the_beginning():
-    assert decode_cursor(None) == decode_cursor("") == 0
+    assert decode_cursor(None) == decode_cursor("") == (None, 0)
 
 
 @settings(max_examples=60, deadline=None)
