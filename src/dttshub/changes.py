@@ -18,7 +18,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -27,38 +31,53 @@ from dttshub import db as t
 from dttshub.config import HubConfig
 from dttshub.db import CHANGE_SEQ, Database
 from dttshub.errors import BadRequest
-from dttshub.generation import FIRST_GENERATION_KEY, GENERATION_KEY
+from dttshub.generation import CURSOR_KEY_KEY, FIRST_GENERATION_KEY, GENERATION_KEY
 from dttshub.reportstate import report_to_json
 from dttshub.scope import ALL_UNITS, Account
 
 logger = logging.getLogger(__name__)
 
 CURSOR_PREFIX = "c1:"  # before generations: "c1:<seq>"
-CURSOR_PREFIX_V2 = "c2:"  # "c2:<generation>:<seq>"
+CURSOR_PREFIX_V2 = "c2:"  # "c2:<generation>:<seq>:<seal>"
 MAX_SEQ = 2**63 - 1
 
 
-def encode_cursor(seq: int, generation: str | None = None) -> str:
-    text = f"{CURSOR_PREFIX}{seq}" if generation is None else f"{CURSOR_PREFIX_V2}{generation}:{seq}"
+@dataclass(frozen=True)
+class Cursor:
+    """A decoded cursor: the generation and seal are None for a cursor made before generations."""
+
+    seq: int
+    generation: str | None = None
+    seal: str | None = None
+
+
+def seal(key: str, generation: str, seq: int) -> str:
+    """The HMAC that makes a cursor unforgeable (16 hex digits)."""
+    return hmac.new(key.encode(), f"{generation}:{seq}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def encode_cursor(seq: int, generation: str | None = None, key: str | None = None) -> str:
+    if generation is None:
+        text = f"{CURSOR_PREFIX}{seq}"
+    else:
+        text = f"{CURSOR_PREFIX_V2}{generation}:{seq}:{seal(key or '', generation, seq)}"
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> tuple[str | None, int]:
-    """The generation (None for a cursor made before generations) and sequence value of a cursor.
-
-    An empty cursor is ``(None, 0)``: the whole history.
+def decode_cursor(cursor: str | None) -> Cursor:
+    """A cursor's parts; an empty cursor is sequence 0 (the whole history).
 
     Raises:
         BadRequest: the cursor was not made by this hub.
     """
     if not cursor:
-        return None, 0
+        return Cursor(0)
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-        generation: str | None = None
+        generation = mac = None
         if text.startswith(CURSOR_PREFIX_V2):
-            generation, _, number = text[len(CURSOR_PREFIX_V2) :].rpartition(":")
-            if not generation:
+            generation, number, mac = text[len(CURSOR_PREFIX_V2) :].split(":")
+            if not generation or not mac:
                 raise ValueError(text)
         elif text.startswith(CURSOR_PREFIX):
             number = text[len(CURSOR_PREFIX) :]
@@ -67,7 +86,7 @@ def decode_cursor(cursor: str | None) -> tuple[str | None, int]:
         seq = int(number)
         if seq < 0 or seq > MAX_SEQ:
             raise ValueError(text)
-        return generation, seq
+        return Cursor(seq, generation, mac)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise BadRequest(
             "bad_cursor",
@@ -91,16 +110,21 @@ class Changes:
     Args:
         db: the hub database.
         config: the hub configuration (page size).
+        on_regression: called with the generation a sealed cursor proved behind and a reason; starts a
+            new generation and returns it (:meth:`dttshub.service.Hub.regressed`).
     """
 
-    def __init__(self, db: Database, config: HubConfig) -> None:
+    def __init__(
+        self, db: Database, config: HubConfig, on_regression: Callable[[str, str], str] | None = None
+    ) -> None:
         self.db = db
         self.config = config
+        self.on_regression = on_regression
 
     def since(
         self, account: Account, cursor: str | None, unit: str | None = None, limit: int | None = None
     ) -> dict:
-        """The changed reports after ``cursor``: ``{cursor, reports, more}``.
+        """The changed reports after ``cursor``: ``{cursor, generation, reset, reports, more}``.
 
         Args:
             account: the caller; only reports in its scope are returned.
@@ -112,75 +136,83 @@ class Changes:
             BadRequest: a bad cursor.
             Forbidden: ``unit`` is outside the account's scope.
         """
-        held, start = decode_cursor(cursor)
+        held = decode_cursor(cursor)
         page = max(1, min(limit or self.config.changes_page_size, self.config.changes_page_size))
         cond = scope_filter(account.unit)
         if unit:
             account.require_unit(unit)
             cond = sa.and_(cond, t.reports.c.unit == unit)
         with self.db.read() as conn:
-            top = self.db.counter(conn, CHANGE_SEQ)
-            meta = dict(
-                conn.execute(
-                    sa.select(t.meta.c.key, t.meta.c.value).where(
-                        t.meta.c.key.in_([GENERATION_KEY, FIRST_GENERATION_KEY])
-                    )
-                ).all()
+            top, meta = self._head(conn)
+            verdict = self._check(cursor, held, top, meta, account) if cursor else "ok"
+            if verdict == "ok":
+                rows = self._rows(conn, cond, held.seq, top, page)
+        if verdict == "regressed" and self.on_regression is not None:
+            self.on_regression(
+                meta[GENERATION_KEY],
+                f"restored: a client's cursor ({held.seq}) is ahead of the change sequence ({top})",
             )
-            generation = meta.get(GENERATION_KEY)
-            reset = self._stale(cursor, held, start, top, generation, meta.get(FIRST_GENERATION_KEY), account)
-            if reset:
-                start = 0
-            rows = conn.execute(
-                sa.select(t.reports)
-                .where(cond, t.reports.c.change_seq > start, t.reports.c.change_seq <= top)
-                .order_by(t.reports.c.change_seq)
-                .limit(page + 1)
-            ).all()
+        if verdict != "ok":
+            with self.db.read() as conn:
+                top, meta = self._head(conn)
+                rows = self._rows(conn, cond, 0, top, page)
+        generation = meta.get(GENERATION_KEY)
         more = len(rows) > page
         rows = rows[:page]
         last = rows[-1].change_seq if more else top
         return {
-            "cursor": encode_cursor(last, generation),
+            "cursor": encode_cursor(last, generation, meta.get(CURSOR_KEY_KEY)),
             "generation": generation,
-            "reset": reset,
+            "reset": verdict != "ok",
             "reports": [report_to_json(r) for r in rows],
             "more": more,
         }
 
+    def _head(self, conn) -> tuple[int, dict[str, str]]:
+        top = self.db.counter(conn, CHANGE_SEQ)
+        keys = [GENERATION_KEY, FIRST_GENERATION_KEY, CURSOR_KEY_KEY]
+        meta = dict(conn.execute(sa.select(t.meta.c.key, t.meta.c.value).where(t.meta.c.key.in_(keys))).all())
+        return top, meta
+
     @staticmethod
-    def _stale(
-        cursor: str | None,
-        held: str | None,
-        start: int,
-        top: int,
-        generation: str | None,
-        first: str | None,
-        account: Account,
-    ) -> bool:
-        """True when the cursor cannot be trusted and the feed must be read from its start."""
-        if not cursor:
-            return False
-        if held is not None and held != generation:
+    def _rows(conn, cond, start: int, top: int, page: int) -> list:
+        return conn.execute(
+            sa.select(t.reports)
+            .where(cond, t.reports.c.change_seq > start, t.reports.c.change_seq <= top)
+            .order_by(t.reports.c.change_seq)
+            .limit(page + 1)
+        ).all()
+
+    @staticmethod
+    def _check(cursor: str, held: Cursor, top: int, meta: dict[str, str], account: Account) -> str:
+        """ "ok", "reset" (read the feed from its start) or "regressed" (the database went back)."""
+        generation = meta.get(GENERATION_KEY)
+        if held.generation is None:  # made before generations: valid in the first generation only
+            if generation is not None and generation != meta.get(FIRST_GENERATION_KEY):
+                logger.info(
+                    "changes: %s holds a cursor older than generation %s: reset", account.username, generation
+                )
+                return "reset"
+            return "reset" if held.seq > top else "ok"
+        if held.generation != generation:
             logger.info(
                 "changes: %s holds a cursor of generation %s (now %s): reset",
                 account.username,
-                held,
+                held.generation,
                 generation,
             )
-            return True
-        if held is None and generation is not None and generation != first:
-            logger.info(
-                "changes: %s holds a cursor older than generation %s: reset", account.username, generation
-            )
-            return True
-        if start > top:
+            return "reset"
+        key = meta.get(CURSOR_KEY_KEY) or ""
+        if not hmac.compare_digest(held.seal or "", seal(key, held.generation, held.seq)):
+            logger.warning("changes: %s sent a cursor this hub did not make: reset", account.username)
+            return "reset"
+        if held.seq > top:
             logger.warning(
-                "changes: %s holds cursor %d, ahead of the change sequence %d: the database looks restored "
-                "from an older copy without its high-water file; run 'dttshub db new-generation'",
+                "changes: %s holds cursor %d of this generation, ahead of the change sequence %d: the "
+                "database was restored from an older copy without the hub noticing",
                 account.username,
-                start,
+                held.seq,
                 top,
             )
-            return True
-        return False
+            return "regressed"
+        return "ok"

@@ -61,6 +61,7 @@ FIRST_GENERATION_KEY = "generation_first"
 STARTED_KEY = "generation_started_at"
 REASON_KEY = "generation_reason"
 PREVIOUS_KEY = "generation_previous"
+CURSOR_KEY_KEY = "cursor_key"
 RECEIPT_PREFIX = "receipt:"
 RECEIPT_MARGIN = 1000
 """How far past the highest known number each receipt counter moves at a new generation: covers receipts
@@ -256,6 +257,8 @@ def start_up(db: Database, server_id: str, highwater: HighWaterFile, now: dateti
         _lock(conn)
         generation = current_generation(db, conn)
         counters = read_counters(conn)
+        if db.get_meta(conn, CURSOR_KEY_KEY) is None:
+            db.set_meta(conn, CURSOR_KEY_KEY, secrets.token_hex(32))
         reason = behind(server_id, generation, counters, mark)
         if reason:
             logger.warning("hub database %s", reason)
@@ -276,12 +279,26 @@ def start_up(db: Database, server_id: str, highwater: HighWaterFile, now: dateti
 
 
 def new_generation(
-    db: Database, server_id: str, highwater: HighWaterFile, now: datetime, reason: str
+    db: Database,
+    server_id: str,
+    highwater: HighWaterFile,
+    now: datetime,
+    reason: str,
+    expect: str | None = None,
 ) -> GenerationState:
-    """Start a new generation on request (``dttshub db new-generation`` after a manual restore)."""
+    """Start a new generation: on request (``dttshub db new-generation`` after a manual restore), or when a
+    client's cursor proves the database went back (:class:`dttshub.changes.Changes`).
+
+    Args:
+        expect: start one only if the database is still in this generation (another process may have
+            started one already: then that one is returned).
+    """
     mark = highwater.read()
     with db.begin() as conn:
         _lock(conn)
+        current = current_generation(db, conn)
+        if expect is not None and current != expect:
+            return GenerationState(current or "", previous=expect)
         state = _start(db, conn, now, reason, mark if mark and mark.server_id == server_id else None)
         counters = read_counters(conn)
     _write_quietly(highwater, HighWater(server_id, state.generation, counters, iso(now)))

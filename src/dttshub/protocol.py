@@ -213,7 +213,10 @@ class ItemResult(Reply):
 class PingReply(Reply):
     server_id: str
     generation: str | None = Field(
-        None, max_length=64, description="The database generation: changes when the database is restored."
+        None,
+        max_length=b.MAX_GENERATION,
+        pattern=b.GENERATION_RE.pattern,
+        description="The database generation: changes when the database is restored from an older copy.",
     )
     api_version: int | str
     environment: str
@@ -285,7 +288,7 @@ class PulledReport(Reply):
 
 class ChangesReply(Reply):
     server_id: str
-    generation: str | None = Field(None, max_length=64)
+    generation: str | None = Field(None, max_length=b.MAX_GENERATION, pattern=b.GENERATION_RE.pattern)
     reset: bool = Field(
         False,
         description="The cursor sent was of another database generation or ahead of the feed: this page "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import logging
 import secrets
+import time
 import uuid
 from functools import cached_property
 
@@ -34,6 +35,8 @@ from dttshub.signing import Signer
 from dttshub.submissions import Ingest
 
 logger = logging.getLogger(__name__)
+
+GENERATION_TTL = 5.0
 
 
 def cli_account() -> Account:
@@ -63,11 +66,12 @@ class Hub:
             self.db, self.server_id, self.highwater, config.now()
         )
         self.generation = self.generation_state.generation
+        self._generation_read = time.monotonic()
         self._watch = Watch(self.db, self.server_id, self.highwater, config.now, config.highwater_interval)
         self.accounts = Accounts(self.db, config)
         self.catalogs = Catalogs(self.db, config)
         self.ingest = Ingest(self.db, config, self.catalogs)
-        self.changes = Changes(self.db, config)
+        self.changes = Changes(self.db, config, self.regressed)
         self.reviews = Reviews(self.db, config)
 
     def watch(self) -> None:
@@ -81,6 +85,26 @@ class Hub:
         )
         self.generation = self.generation_state.generation
         return self.generation_state
+
+    def regressed(self, seen: str, reason: str) -> str:
+        """A client's cursor proved that the database went back: start a new generation (once)."""
+        state = generation.new_generation(
+            self.db, self.server_id, self.highwater, self.config.now(), reason, expect=seen
+        )
+        if state.started:
+            self.generation_state = state
+        self.generation = state.generation
+        self._generation_read = time.monotonic()
+        return state.generation
+
+    def current_generation(self) -> str:
+        """The database generation, read again at most every :data:`GENERATION_TTL` seconds: another
+        process of the hub may have started a new one."""
+        if time.monotonic() - self._generation_read > GENERATION_TTL:
+            with self.db.read() as conn:
+                self.generation = generation.current_generation(self.db, conn) or self.generation
+            self._generation_read = time.monotonic()
+        return self.generation
 
     def close(self) -> None:
         self._watch.stop()  # the last write of the high-water file, before the database closes
@@ -114,7 +138,7 @@ class Hub:
         current = self.catalogs.current()
         return {
             "server_id": self.server_id,
-            "generation": self.generation,
+            "generation": self.current_generation(),
             "api_version": API_VERSION,
             "environment": self.config.environment,
             "server_time": iso(self.config.now()),
