@@ -39,7 +39,8 @@ import os
 import secrets
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -138,27 +139,47 @@ class HighWaterFile:
             logger.warning("the high-water file %s is damaged (%s): ignored", self.path, exc)
             return None
 
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the file's lock (threads of this process, and other processes through ``flock``).
+
+        Every reader of the database that writes the file holds it from before its read of the database
+        until the file is written, and :func:`start_up` until its transaction has committed: so a write
+        never puts back a generation older than the database's.
+        """
+        with self._thread_lock:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                lock = open(self.path.with_name(self.path.name + ".lock"), "a+b")  # noqa: SIM115
+            except OSError as exc:  # the write will fail too, and say so
+                logger.warning("cannot lock the high-water file %s: %s", self.path, exc)
+                yield
+                return
+            with lock:
+                if fcntl is not None:
+                    fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+                yield
+
     def merge_write(self, mark: HighWater) -> HighWater:
-        """Write ``mark`` merged with what the file holds; returns what was written.
+        """Write ``mark`` merged with what the file holds (the caller holds :meth:`locked`).
 
         Receipt counters keep the larger value whatever the generation (a number once issued stays
         issued); the other counters keep the larger value only within one generation.
 
+        Returns:
+            What was written.
+
         Raises:
             OSError: the file could not be written.
         """
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._thread_lock, open(self.path.with_name(self.path.name + ".lock"), "a+b") as lock:
-            if fcntl is not None:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-            old = self.read()
-            merged = HighWater(mark.server_id, mark.generation, dict(mark.counters), mark.written_at)
-            if old is not None and old.server_id == mark.server_id:
-                for name, value in old.counters.items():
-                    if name.startswith(RECEIPT_PREFIX) or old.generation == mark.generation:
-                        merged.counters[name] = max(value, merged.counters.get(name, 0))
-            self._write(merged)
-            return merged
+        old = self.read()
+        merged = HighWater(mark.server_id, mark.generation, dict(mark.counters), mark.written_at)
+        if old is not None and old.server_id == mark.server_id:
+            for name, value in old.counters.items():
+                if name.startswith(RECEIPT_PREFIX) or old.generation == mark.generation:
+                    merged.counters[name] = max(value, merged.counters.get(name, 0))
+        self._write(merged)
+        return merged
 
     def _write(self, mark: HighWater) -> None:
         data = json.dumps(mark.to_json(), indent=1).encode("utf-8")
@@ -250,11 +271,12 @@ def start_up(db: Database, server_id: str, highwater: HighWaterFile, now: dateti
     """Compare the database with the high-water file; start a new generation when it is behind.
 
     The first start of a database (no generation yet, no file saying otherwise) records its first
-    generation. The file is then rewritten from the database.
+    generation. The file is then rewritten from the database, before the transaction commits and under
+    the file's lock: hub processes starting together see one restore and start one generation.
     """
-    mark = highwater.read()
-    with db.begin() as conn:
+    with highwater.locked(), db.begin() as conn:
         _lock(conn)
+        mark = highwater.read()
         generation = current_generation(db, conn)
         counters = read_counters(conn)
         if db.get_meta(conn, CURSOR_KEY_KEY) is None:
@@ -273,8 +295,7 @@ def start_up(db: Database, server_id: str, highwater: HighWaterFile, now: dateti
             state = GenerationState(generation)
         else:
             state = GenerationState(generation)
-        counters = read_counters(conn)
-    _write_quietly(highwater, HighWater(server_id, state.generation, counters, iso(now)))
+        _write_quietly(highwater, HighWater(server_id, state.generation, read_counters(conn), iso(now)))
     return state
 
 
@@ -293,15 +314,14 @@ def new_generation(
         expect: start one only if the database is still in this generation (another process may have
             started one already: then that one is returned).
     """
-    mark = highwater.read()
-    with db.begin() as conn:
+    with highwater.locked(), db.begin() as conn:
         _lock(conn)
+        mark = highwater.read()
         current = current_generation(db, conn)
         if expect is not None and current != expect:
             return GenerationState(current or "", previous=expect)
         state = _start(db, conn, now, reason, mark if mark and mark.server_id == server_id else None)
-        counters = read_counters(conn)
-    _write_quietly(highwater, HighWater(server_id, state.generation, counters, iso(now)))
+        _write_quietly(highwater, HighWater(server_id, state.generation, read_counters(conn), iso(now)))
     return state
 
 
@@ -402,13 +422,14 @@ class Watch:
 
     def flush(self) -> None:
         """Write the file from the database now (errors are logged, never raised)."""
-        try:
-            mark = snapshot(self.db, self.server_id, self.clock())
-        except sa.exc.SQLAlchemyError as exc:
-            logger.warning("high-water file not updated: the database cannot be read (%s)", exc)
-            return
-        if mark is not None:
-            _write_quietly(self.highwater, mark)
+        with self.highwater.locked():
+            try:
+                mark = snapshot(self.db, self.server_id, self.clock())
+            except sa.exc.SQLAlchemyError as exc:
+                logger.warning("high-water file not updated: the database cannot be read (%s)", exc)
+                return
+            if mark is not None:
+                _write_quietly(self.highwater, mark)
 
     def stop(self) -> None:
         """Stop the thread and write the file one last time."""
