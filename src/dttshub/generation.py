@@ -150,7 +150,11 @@ class HighWaterFile:
         with self._thread_lock:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                lock = open(self.path.with_name(self.path.name + ".lock"), "a+b")  # noqa: SIM115
+                lock_path = self.path.with_name(self.path.name + ".lock")
+                try:
+                    lock = open(lock_path, "a+b")  # noqa: SIM115
+                except PermissionError:  # made by another user (an admin command): flock works read-only
+                    lock = open(lock_path, "rb")  # noqa: SIM115
             except OSError as exc:  # the write will fail too, and say so
                 logger.warning("cannot lock the high-water file %s: %s", self.path, exc)
                 yield
