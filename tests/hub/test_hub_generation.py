@@ -279,3 +279,87 @@ def test_db_new_generation_command(tmp_path, db_url):
         assert hub.generation == doc["generation"] and not hub.generation_state.started
     finally:
         hub.close()
+
+
+def test_a_killed_serve_process_and_an_older_copy_put_back(tmp_path):
+    """``dttshub serve`` killed with SIGKILL (no shutdown write): its timer wrote the file, so the older
+    copy put back under it is still seen at the next start."""
+    import signal
+    import socket
+    import sqlite3
+    import time
+
+    data_dir = tmp_path / "hub"
+    db_file = data_dir / "hub.sqlite"
+    url = f"sqlite:///{db_file}"
+    setup = Hub(HubConfig(db_url=url, data_dir=data_dir, **FAST_ARGON2))
+    from dttsclient.core.catalog import catalog_from_json
+    from hubfixture import small_catalog
+
+    setup.catalogs.publish(catalog_from_json(small_catalog()), by="test")
+    setup.accounts.add_user("officer_a", "officer", COMMUNE_A, "mat-khau-thu-nghiem")
+    generation = setup.generation
+    setup.close()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    script = Path(sys.executable).with_name("dttshub")
+    proc = subprocess.Popen(
+        [str(script), "serve", "--port", str(port), "--db", url, "--data-dir", str(data_dir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    api = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(api + "/ping", timeout=5)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.1)
+        body = {
+            "username": "officer_a",
+            "password": "mat-khau-thu-nghiem",
+            "device_id": "d1",
+            "device_name": "PC",
+        }
+        token = requests.post(api + "/auth/token", json=body, timeout=TIMEOUT).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}", "X-Device-Id": "d1", "User-Agent": "dttsclient/0.1.0"}
+
+        def submit(period: str) -> str:
+            doc = make_submission(good_values(), period=period)
+            batch = {"device_id": "d1", "app_version": "0.1.0", "submissions": [doc]}
+            r = requests.post(api + "/submissions:batch", json=batch, headers=headers, timeout=TIMEOUT)
+            return r.json()["results"][0]["receipt_no"]
+
+        submit("2026")
+        backup = tmp_path / "backup.sqlite"
+        src, dst = sqlite3.connect(db_file), sqlite3.connect(backup)
+        src.backup(dst)
+        dst.close()
+        src.close()
+        lost = submit("2027")
+        path = data_dir / HIGHWATER_FILE
+        deadline = time.monotonic() + 30  # the timer writes every 10 s
+        while json.loads(path.read_text(encoding="utf-8"))["counters"].get("change_seq") != 2:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_file) + suffix).unlink(missing_ok=True)
+    db_file.write_bytes(backup.read_bytes())
+    hub = Hub(HubConfig(db_url=url, data_dir=data_dir, **FAST_ARGON2))
+    try:
+        assert hub.generation_state.started and hub.generation != generation
+        unit, year, seq = lost.split("-")
+        with hub.db.read() as conn:
+            assert (
+                hub.db.counter(conn, receipt_counter_name(unit, 2000 + int(year)))
+                >= int(seq) + RECEIPT_MARGIN
+            )
+    finally:
+        hub.close()
