@@ -397,6 +397,7 @@ def create_app(config: HubConfig | Mapping[str, Any] | None = None, hub: Hub | N
         redoc_url=None,
     )
     app.state.hub = hub
+    hub.watch()  # the high-water file (dttshub.generation) follows the database while this app serves
     # Replies (changes, catalogue) shrink several-fold on 2G links; requests decompresses them itself.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.include_router(build_router(), prefix="/api/v1", dependencies=[Depends(check_client)])

@@ -113,6 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
         bi("nâng cấp cơ sở dữ liệu lên lược đồ mới nhất", "upgrade the database to the newest schema"),
     )
     cmd(dsub, "current", bi("lược đồ hiện tại của cơ sở dữ liệu", "the database's current schema"))
+    cmd(
+        dsub,
+        "new-generation",
+        bi(
+            "bắt đầu thế hệ dữ liệu mới sau khi khôi phục một bản sao lưu cũ (máy trạm gửi lại, nhận lại từ đầu)",
+            "start a new database generation after restoring an older backup (clients resend and pull again)",
+        ),
+    )
 
     c = cmd(sub, "user", bi("tài khoản", "accounts"))
     usub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -340,13 +348,42 @@ def _serve_workers(args: argparse.Namespace, config: HubConfig) -> int:
             ws="none",
             timeout_graceful_shutdown=10,
         )
+    # the workers are gone: write the high-water file one last time (dttshub.generation)
+    with contextlib.suppress(ConfigError):
+        Hub(config).close()
     return EXIT_OK
+
+
+def _new_generation(config: HubConfig, out: Output) -> int:
+    """``dttshub db new-generation``: after a restore the hub could not see (dttshub.generation)."""
+    hub = Hub(config)  # opening the hub already starts one when the high-water file shows the restore
+    try:
+        state = hub.generation_state
+        if not state.started:
+            state = hub.new_generation("requested: dttshub db new-generation")
+        doc = {"ok": True, "generation": state.generation, "previous": state.previous, "reason": state.reason}
+        out.result(
+            doc,
+            out.t(
+                f"Đã bắt đầu thế hệ dữ liệu mới {state.generation} (trước đó: {state.previous or '-'}). Số biên "
+                "nhận mới sẽ không trùng số đã cấp; các máy trạm sẽ nhận lại dữ liệu từ đầu và gửi lại báo cáo "
+                "máy chủ không còn giữ ở lần đồng bộ tới.",
+                f"Started the new database generation {state.generation} (was {state.previous or '-'}). New "
+                "receipt numbers will not repeat any issued before; at their next sync the clients pull "
+                "everything again and resend the reports the hub no longer holds.",
+            ),
+        )
+        return EXIT_OK
+    finally:
+        hub.close()
 
 
 def cmd_db(args: argparse.Namespace, out: Output) -> int:
     from dttshub.db import Database
 
     config = _config(args)
+    if args.action == "new-generation":
+        return _new_generation(config, out)
     database = Database(config.resolved_db_url(), config.sqlite_synchronous)
     try:
         if args.action == "current":

@@ -66,6 +66,8 @@ class HubConfig:
         clock: returns the current time (aware); tests inject one to be "after the deadline".
         sqlite_synchronous: SQLite's ``synchronous`` pragma: "FULL" (every commit is on disk when the
             receipt goes out); test suites may use "NORMAL" for speed.
+        highwater_interval: seconds between two writes of the high-water file by a serving process
+            (:mod:`dttshub.generation`); 0 writes it only at start-up and shutdown.
     """
 
     db_url: str | None = None
@@ -97,6 +99,7 @@ class HubConfig:
     clock_skew: int = 300
     clock: Callable[[], datetime] | None = None
     sqlite_synchronous: str = "FULL"
+    highwater_interval: float = 10.0
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> HubConfig:

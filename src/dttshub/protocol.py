@@ -212,6 +212,12 @@ class ItemResult(Reply):
 
 class PingReply(Reply):
     server_id: str
+    generation: str | None = Field(
+        None,
+        max_length=b.MAX_GENERATION,
+        pattern=b.GENERATION_RE.pattern,
+        description="The database generation: changes when the database is restored from an older copy.",
+    )
     api_version: int | str
     environment: str
     server_time: str
@@ -287,6 +293,12 @@ class PulledReport(Reply):
 
 class ChangesReply(Reply):
     server_id: str
+    generation: str | None = Field(None, max_length=b.MAX_GENERATION, pattern=b.GENERATION_RE.pattern)
+    reset: bool = Field(
+        False,
+        description="The cursor sent was of another database generation or ahead of the feed: this page "
+        "starts the feed from its beginning.",
+    )
     cursor: str | None
     reports: list[PulledReport]
     more: bool

@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import logging
 import secrets
+import time
 import uuid
 from functools import cached_property
 
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 
 from dttshub import db as t
+from dttshub import generation
 from dttshub.accounts import Accounts
 from dttshub.bundles import read_bundle
 from dttshub.catalogs import Catalogs
@@ -23,6 +25,7 @@ from dttshub.changes import Changes, scope_filter
 from dttshub.config import HubConfig
 from dttshub.db import Database, iso
 from dttshub.errors import BadRequest, NotFound, TooLarge
+from dttshub.generation import HIGHWATER_FILE, GenerationState, HighWaterFile, Watch
 from dttshub.protocol import BatchRequest
 from dttshub.reportstate import report_to_json
 from dttshub.reviews import Reviews
@@ -32,6 +35,8 @@ from dttshub.signing import Signer
 from dttshub.submissions import Ingest
 
 logger = logging.getLogger(__name__)
+
+GENERATION_TTL = 5.0
 
 
 def cli_account() -> Account:
@@ -55,13 +60,54 @@ class Hub:
         self.db = Database(config.resolved_db_url(), config.sqlite_synchronous)
         self.db.create_schema(config.now())
         self.server_id = self._ensure_server_id()
+        # a database restored from an older copy starts a new generation here (dttshub.generation)
+        self.highwater = HighWaterFile(config.resolved_data_dir() / HIGHWATER_FILE)
+        self.generation_state: GenerationState = generation.start_up(
+            self.db, self.server_id, self.highwater, config.now()
+        )
+        self.generation = self.generation_state.generation
+        self._generation_read = time.monotonic()
+        self._watch = Watch(self.db, self.server_id, self.highwater, config.now, config.highwater_interval)
         self.accounts = Accounts(self.db, config)
         self.catalogs = Catalogs(self.db, config)
         self.ingest = Ingest(self.db, config, self.catalogs)
-        self.changes = Changes(self.db, config)
+        self.changes = Changes(self.db, config, self.regressed)
         self.reviews = Reviews(self.db, config)
 
+    def watch(self) -> None:
+        """Keep the high-water file up to date while serving (every ``highwater_interval`` seconds)."""
+        self._watch.start()
+
+    def new_generation(self, reason: str) -> GenerationState:
+        """Start a new database generation (``dttshub db new-generation``, after a manual restore)."""
+        self.generation_state = generation.new_generation(
+            self.db, self.server_id, self.highwater, self.config.now(), reason
+        )
+        self.generation = self.generation_state.generation
+        return self.generation_state
+
+    def regressed(self, seen: str, reason: str) -> str:
+        """A client's cursor proved that the database went back: start a new generation (once)."""
+        state = generation.new_generation(
+            self.db, self.server_id, self.highwater, self.config.now(), reason, expect=seen
+        )
+        if state.started:
+            self.generation_state = state
+        self.generation = state.generation
+        self._generation_read = time.monotonic()
+        return state.generation
+
+    def current_generation(self) -> str:
+        """The database generation, read again at most every :data:`GENERATION_TTL` seconds: another
+        process of the hub may have started a new one."""
+        if time.monotonic() - self._generation_read > GENERATION_TTL:
+            with self.db.read() as conn:
+                self.generation = generation.current_generation(self.db, conn) or self.generation
+            self._generation_read = time.monotonic()
+        return self.generation
+
     def close(self) -> None:
+        self._watch.stop()  # the last write of the high-water file, before the database closes
         self.accounts.close()
         self.db.dispose()
 
@@ -92,6 +138,7 @@ class Hub:
         current = self.catalogs.current()
         return {
             "server_id": self.server_id,
+            "generation": self.current_generation(),
             "api_version": API_VERSION,
             "environment": self.config.environment,
             "server_time": iso(self.config.now()),

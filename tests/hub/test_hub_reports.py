@@ -208,6 +208,8 @@ def test_changes_cursor_and_paging(tmp_path, db_url):
         assert pages == 3 and seen == ["2026", "2027", "2028", "2029", "2030"]
         assert pull(s, hub, cursor) == {
             "server_id": hub.server_id,
+            "generation": hub.hub.generation,
+            "reset": False,
             "cursor": cursor,
             "reports": [],
             "more": False,

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from dttsclient.core.setup_package import UnsafeZipError, check_member_name, read_zip_safely
 from dttsclient.core.versions import older_than, parse_version
 from dttshub.catalogs import etag_matches
-from dttshub.changes import decode_cursor, encode_cursor
+from dttshub.changes import Cursor, decode_cursor, encode_cursor, seal
 from dttshub.config import HubConfig, normalise_db_url, resolve_db_url
 from dttshub.errors import BadRequest, ConfigError, TooLarge
 from dttshub.http_body import gunzip_limited
@@ -24,18 +24,22 @@ from dttshub.scope import Account, unit_covers
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.integers(min_value=0, max_value=2**62))
-def test_cursor_round_trip(seq):
-    cursor = encode_cursor(seq)
+@given(
+    st.integers(min_value=0, max_value=2**62),
+    st.one_of(st.none(), st.from_regex(r"[0-9a-f]{16}", fullmatch=True)),
+)
+def test_cursor_round_trip(seq, generation):
+    cursor = encode_cursor(seq, generation, "key")
     assert cursor.isascii()
-    assert decode_cursor(cursor) == seq
+    sealed = None if generation is None else seal("key", generation, seq)
+    assert decode_cursor(cursor) == Cursor(seq, generation, sealed)
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=30))
 def test_foreign_cursors_are_400_never_a_crash(text):
     try:
-        seq = decode_cursor(text)
+        seq = decode_cursor(text).seq
     except BadRequest as exc:
         assert exc.code == "bad_cursor"
     else:
@@ -43,7 +47,7 @@ def test_foreign_cursors_are_400_never_a_crash(text):
 
 
 def test_empty_cursor_is_the_beginning():
-    assert decode_cursor(None) == decode_cursor("") == 0
+    assert decode_cursor(None) == decode_cursor("") == Cursor(0)
 
 
 @settings(max_examples=60, deadline=None)

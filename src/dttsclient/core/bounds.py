@@ -62,6 +62,9 @@ MAX_JSON_NODES = 2_000_000
 json.loads would make. About 70 bytes of memory per node at worst (``{"a":{}}``), so ≤ 150 MB."""
 
 UNIT_RE = re.compile(r"[0-9]{5}")
+MAX_GENERATION = 64
+GENERATION_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+"""The hub database's generation (``ping``, ``changes``): changes when the hub's database is restored."""
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
 ID_RE = re.compile(ID_PATTERN)
 SHA_PATTERN = r"^[0-9a-f]{64}$"

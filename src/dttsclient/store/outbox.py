@@ -98,6 +98,39 @@ class OutboxMixin(FinalizeMixin):
         return [r[0] for r in rows]
 
     @guarded
+    def held_ids(self) -> list[str]:
+        """submission_ids the hub has stored by its answer (accepted, late, conflict), oldest first."""
+        rows = self._conn.execute(
+            "SELECT submission_id FROM outbox WHERE state IN ('accepted', 'late', 'conflict') ORDER BY seq"
+        )
+        return [r[0] for r in rows]
+
+    @guarded
+    def requeue_lost(self, ids: Iterable[str], note: str) -> int:
+        """Put back in the queue rows the hub no longer holds (its database was restored from an older copy).
+
+        Only rows the hub had stored (accepted, late, conflict) move; their receipt and server revision
+        are cleared (the hub gives new ones when the row is sent again) and ``note`` is kept as the last
+        error. One transaction.
+
+        Returns:
+            How many rows went back to the queue.
+        """
+        stamp = iso_micro(self._now())
+        with self._tx() as conn:
+            n = 0
+            for sid in ids:
+                n += conn.execute(
+                    "UPDATE outbox SET state = 'queued', lease_until = NULL, receipt_no = NULL, "
+                    "server_revision = NULL, received_at = NULL, errors_json = NULL, last_error = ?, "
+                    "updated_at = ? WHERE submission_id = ? AND state IN ('accepted', 'late', 'conflict')",
+                    (note, stamp, str(sid)),
+                ).rowcount
+        if n:
+            logger.info("%d submission(s) the hub no longer holds returned to the queue", n)
+        return n
+
+    @guarded
     def release_expired_leases(self, now: datetime | None = None) -> int:
         """Return ``sending`` rows whose lease has expired to ``queued``. One transaction.
 

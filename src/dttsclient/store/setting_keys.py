@@ -34,6 +34,7 @@ DEVICE_ID = "device_id"  # this profile's device id (set once)
 ACTIVE_CATALOG = "catalog.active"  # the catalogue version new reports use
 SYNC_CURSOR = "sync.cursor"  # where the last pull of the hub's change feed ended
 HUB_SIGNING_KEY = "sync.hub_signing_key"  # the hub's key for setup packages, trusted on first use
+HUB_GENERATION = "sync.hub_generation"  # the hub database generation last seen (a restore changes it)
 BATCH_ITEMS = "sync.batch_items"  # items per upload batch (a tuning override)
 BATCH_BYTES = "sync.batch_bytes"  # bytes per upload batch (a tuning override)
 LAST_EXPORT = "usb.last_export_at"  # ISO time of the last courier bundle or backup export

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from dttsclient import __version__
+from dttsclient.core.bounds import GENERATION_RE
 from dttsclient.core.labels import parse_time
 from dttsclient.sync.errors import AuthRequired, NoConnection, WrongPassword
 from dttsclient.sync.transport import Transport
@@ -38,6 +39,9 @@ class PingInfo:
     min_client_version: str | None
     signing_key: str | None = None
     catalog_etag: str | None = None
+    generation: str | None = None
+    """The hub database's generation (None from a hub before generations): a new one means the hub's
+    database was restored from an older copy."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,10 @@ class ChangesPage:
     cursor: str | None
     reports: list[dict[str, Any]]
     more: bool
+    reset: bool = False
+    """The hub did not accept the cursor (another database generation, or ahead of its feed): this page
+    starts from the beginning."""
+    generation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,7 @@ class HubApi:
             min_client_version=(str(data["min_client_version"]) if data.get("min_client_version") else None),
             signing_key=_opt_str(data.get("signing_key")),
             catalog_etag=_opt_str(data.get("catalog_etag")),
+            generation=_generation(data.get("generation")),
         )
 
     # -- auth -----------------------------------------------------------------------------------------
@@ -188,7 +197,22 @@ class HubApi:
             raise BadReply("changes: 'reports' is not a list")
         # each item is checked by store.apply_pulled(): a malformed one is set aside, the others applied
         cursor = data.get("cursor")
-        return ChangesPage(None if cursor is None else str(cursor), reports, bool(data.get("more")))
+        return ChangesPage(
+            None if cursor is None else str(cursor),
+            reports,
+            bool(data.get("more")),
+            reset=data.get("reset") is True,
+            generation=_generation(data.get("generation")),
+        )
+
+
+def _generation(value: Any) -> str | None:
+    """A database generation within the protocol's bounds; a malformed one did not come from a hub."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not GENERATION_RE.fullmatch(value):
+        raise BadReply("a malformed database generation")
+    return value
 
 
 def _opt_str(value: Any) -> str | None:

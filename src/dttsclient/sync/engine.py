@@ -17,6 +17,15 @@ One :meth:`SyncEngine.sync` does, in order:
 4. Pull: the catalogue when its ETag changed (``If-None-Match``), then ``changes?since=cursor`` until
    ``more`` is false, each page applied by ``store.apply_pulled()``.
 
+**When the hub's database was restored from an older copy** (docs/architecture.md, "Hub database
+generations"): ``ping`` names the database generation and the profile remembers the last one it saw. A
+new generation — or a ``changes`` reply with ``reset: true``, the hub's answer to a cursor it cannot
+trust — means the hub may have lost what it accepted after the copy was made. Before pushing, the
+engine then forgets its cursor (the pull starts from the beginning) and asks ``submissions:status``
+about every row the hub had stored (accepted, late, conflict); those it answers ``unknown`` go back to
+the queue (:meth:`~dttsclient.store.Store.requeue_lost`) and are sent again, getting new receipts. Only
+then is the new generation recorded, so a sync cut short does it all again.
+
 **When a batch fails** (network error after the retries, a stall, a login page, a bad reply, 5xx, 429,
 401 …) its rows are *left in* ``sending`` with their lease rather than put back in ``queued``. The hub
 may have committed some or all of them before the reply was lost; only the hub knows. Left in
@@ -49,6 +58,7 @@ from dttsclient import __version__
 from dttsclient.core.errors import DttsError
 from dttsclient.core.versions import older_than
 from dttsclient.store import Store, setting_keys
+from dttsclient.store.syncstate import CURSOR_KEY
 from dttsclient.sync.api import BadReply, HubApi, PingInfo
 from dttsclient.sync.credentials import CredentialStore, Tokens
 from dttsclient.sync.errors import (
@@ -71,6 +81,7 @@ CA_BUNDLE_SETTING = setting_keys.CA_BUNDLE
 SIGNING_KEY_SETTING = setting_keys.HUB_SIGNING_KEY
 BATCH_ITEMS_SETTING = setting_keys.BATCH_ITEMS
 BATCH_BYTES_SETTING = setting_keys.BATCH_BYTES
+GENERATION_SETTING = setting_keys.HUB_GENERATION
 CLOCK_SKEW_LIMIT = 300.0
 LEASE_SECONDS = 30 * 60
 STATUS_CHUNK = 200
@@ -161,6 +172,8 @@ class SyncResult:
     warnings: list[SyncWarning] = field(default_factory=list)
     clock_skew: float | None = None
     server_id: str | None = None
+    hub_restored: bool = False
+    requeued_after_restore: int = 0
     error: str | None = None
     started_at: str = ""
     finished_at: str = ""
@@ -237,6 +250,8 @@ class SyncEngine:
         self.lang = lang
         self._refreshed = False
         self._ping: PingInfo | None = None
+        self._recovered = False
+        self._pushing = False
         self._done = 0
         self._total = 0
         if transport.on_wait is None:
@@ -315,8 +330,11 @@ class SyncEngine:
         result = SyncResult(started_at=self.clock().isoformat(timespec="seconds"))
         before = self.transport.stats.snapshot()
         started = time.monotonic()
+        self._recovered = False
+        self._pushing = push
         try:
             self.ping(result)
+            self.check_generation(result)
             if push:
                 self.push(result)
             if pull:
@@ -380,6 +398,77 @@ class SyncEngine:
                     )
                 )
         return info
+
+    # -- a hub database restored from an older copy ------------------------------------------------------
+    def check_generation(self, result: SyncResult) -> None:
+        """Compare the hub's database generation (from ``ping``) with the one this profile last saw.
+
+        A different one means the hub's database was restored from an older copy: the lost submissions
+        are put back in the queue and the cursor forgotten (:meth:`recover_from_restore`), then the new
+        generation is recorded. The first generation a profile sees is only recorded.
+        """
+        info = self._ping
+        if info is None or info.generation is None:
+            return
+        known = self.store.get_setting(GENERATION_SETTING)
+        if known == info.generation:
+            return
+        if known is not None:
+            logger.warning("the hub's database generation changed (%s -> %s)", known, info.generation)
+            self.recover_from_restore(result)
+        self.store.set_setting(GENERATION_SETTING, info.generation)
+
+    def recover_from_restore(self, result: SyncResult, *, reset_cursor: bool = True) -> int:
+        """The hub lost what it accepted after an older copy of its database was made: recover.
+
+        Forgets the pull cursor (the next pull starts from the beginning), asks ``submissions:status``
+        about every submission the hub had stored, and puts those it no longer knows back in the queue.
+
+        Args:
+            result: the sync's result (``hub_restored``, ``requeued_after_restore``, a warning).
+            reset_cursor: False when the hub has already restarted the feed (a ``reset`` page).
+
+        Returns:
+            How many submissions went back to the queue.
+        """
+        self._recovered = True
+        result.hub_restored = True
+        self._say(
+            "Máy chủ đã được khôi phục từ một bản sao lưu cũ: đang kiểm tra lại các báo cáo đã gửi…",
+            "The server's database was restored from an older backup: checking the reports sent before…",
+        )
+        if reset_cursor:
+            self.store.set_setting(CURSOR_KEY, None)
+        ids = self.store.held_ids()
+        lost: list[str] = []
+        for i in range(0, len(ids), STATUS_CHUNK):
+            chunk = ids[i : i + STATUS_CHUNK]
+            results = self._authed(lambda chunk=chunk: self.api.status(chunk))
+            lost += [str(r["submission_id"]) for r in results if r.get("status") == "unknown"]
+        n = self.store.requeue_lost(
+            lost,
+            "Máy chủ đã được khôi phục từ bản sao lưu cũ và không còn giữ báo cáo này: sẽ gửi lại.",
+        )
+        result.requeued_after_restore += n
+        result.warnings.append(
+            SyncWarning(
+                "hub_restored",
+                "Máy chủ tỉnh đã được khôi phục từ một bản sao lưu cũ. Máy tính này nhận lại dữ liệu từ đầu"
+                + (
+                    f" và gửi lại {n} báo cáo máy chủ không còn giữ (các báo cáo này có số biên nhận mới)."
+                    if n
+                    else "; máy chủ vẫn giữ đủ các báo cáo đã gửi."
+                ),
+                "The province server was restored from an older backup. This computer receives everything "
+                "again"
+                + (
+                    f" and re-sends {n} report(s) the server no longer held (they get new receipt numbers)."
+                    if n
+                    else "; the server still holds every report sent."
+                ),
+            )
+        )
+        return n
 
     # -- authentication ---------------------------------------------------------------------------------
     def _authed(self, call: Callable[[], T]) -> T:
@@ -599,11 +688,15 @@ class SyncEngine:
                 result.warnings.append(_still_waiting_warning(catalog_id, version))
         self._say("Đang nhận báo cáo và ý kiến thẩm định từ máy chủ…", "Receiving reports and reviews…")
         cursor = self.store.sync_cursor()
+        reset = False
+        generation = None
         for _ in range(MAX_PULL_PAGES):
             self.transport.check_cancelled()
             page = self._authed(lambda cursor=cursor: self.api.changes(cursor))
             # each report keeps the catalogue version it was made with: fetch the versions not held yet
             self.fetch_report_catalogs(_catalog_keys(page.reports), fetches)
+            reset = reset or page.reset
+            generation = page.generation or generation
             outcomes = self.store.apply_pulled(page.reports, page.cursor)
             result.pulled += sum(1 for o in outcomes if o.action != "set_aside")
             for o in outcomes:
@@ -617,6 +710,14 @@ class SyncEngine:
             if page.cursor is None or page.cursor == cursor:
                 raise BadReply("changes: 'more' without a new cursor")
             cursor = page.cursor
+        if reset and not self._recovered:
+            # the hub did not trust our cursor (restored without noticing, or since the ping): it may have
+            # lost submissions too; ask, and send what it lost in this same sync
+            logger.warning("the hub restarted the change feed from the beginning")
+            if self.recover_from_restore(result, reset_cursor=False) and self._pushing:
+                self.push(result)
+        if generation is not None and self.store.get_setting(GENERATION_SETTING) != generation:
+            self.store.set_setting(GENERATION_SETTING, generation)
 
     def refresh_catalog(self, result: SyncResult) -> bool:
         """Download the catalogue if the hub's ETag differs from ours; True when a version was added."""
