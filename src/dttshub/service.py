@@ -59,7 +59,7 @@ class Hub:
         self.catalogs = Catalogs(self.db, config)
         self.ingest = Ingest(self.db, config, self.catalogs)
         self.changes = Changes(self.db, config)
-        self.reviews = Reviews(self.db, config)
+        self.reviews = Reviews(self.db, config, self.catalogs)
 
     def close(self) -> None:
         self.accounts.close()
