@@ -212,6 +212,20 @@ class Hub:
             out.append(doc)
         return out
 
+    # -- the reviewer's side (issue 14: completeness, one report in full) ------------------------------------
+    def completeness(self, account: Account, form: str, period: str, province: str | None = None):
+        """Every unit that should report ``form`` for ``period`` in scope, with its state
+        (:func:`dttshub.completeness.completeness`)."""
+        from dttshub.completeness import completeness
+
+        return completeness(self.db, self.catalogs, account, form, period, province)
+
+    def report_full(self, account: Account, unit: str, form: str, period: str) -> dict:
+        """One report in full for a reviewer (:func:`dttshub.reportview.report_full`)."""
+        from dttshub.reportview import report_full
+
+        return report_full(self.db, self.catalogs, account, unit, form, period)
+
     def _touch(self, account: Account, device_id: str, app_version: str) -> None:
         if not device_id or account.username.startswith("cli:"):
             return
