@@ -70,6 +70,7 @@ def _suites(quick: bool) -> dict[str, Callable[[], list[dict]]]:
         ("gui_shell", "gui_bench_shell"),
         ("offline", "offline_bench"),
         ("package", "package_bench"),
+        ("review", "review_bench"),
     ):
 
         def run(module: str = module) -> list[dict]:

@@ -351,6 +351,9 @@ def build_router() -> APIRouter:
         )
         return reply(hub, {"report": report})
 
+    from dttshub.api_review import add_review_routes  # here: it imports this module's dependencies
+
+    add_review_routes(router)
     return router
 
 

@@ -99,6 +99,17 @@ def _item(state: str, receipt: str | None = None) -> OutboxItem:
         (_report(state="draft", revision_no=1, review_state="returned"), _item("accepted"), "returned"),
         (_report(state="finalized", server_revision=3), None, "accepted"),
         (_report(state="finalized", revision_no=1, dirty=True), _item("accepted"), "draft"),
+        # a revision sent after the reviewer accepted: the hub's status after the next sync
+        (
+            _report(state="finalized", revision_no=2, server_status="changed_after_acceptance"),
+            _item("accepted", "R-2"),
+            "changed_after_acceptance",
+        ),
+        (
+            _report(state="finalized", revision_no=3, server_status="changed_after_acceptance"),
+            _item("queued"),
+            "queued",
+        ),
     ],
 )
 def test_badges(report, item, badge):
