@@ -469,6 +469,9 @@ class MainWindow(QMainWindow):
         self._open_form = f"{report.form} · {period_label(report.period, self.lang)}"
         self._problems_changed(0, 0)
         view = self._form_view_factory(self.store, report_id, self.lang, self.entry_page)
+        set_gate = getattr(view, "set_write_gate", None)
+        if callable(set_gate):
+            set_gate(self.runner)  # cell writes wait in line behind a restore or an import
         self.form_view = view
         self.entry_layout.insertWidget(0, view, 1)
         for name, slot in (
