@@ -238,3 +238,36 @@ def test_a_cell_typed_during_a_restore_is_held_then_stored(qtbot, tmp_path, kit)
     finally:
         runner.drain()
         entry.close()
+
+
+def test_closing_the_window_during_a_restore_keeps_the_held_cell(qtbot, tmp_path, kit):
+    from dttsclient.ui.main_window import default_form_view
+
+    backup, _cells = _large_backup(tmp_path)
+    entry = make_entry(tmp_path / "live", "BM03", ETH_ROWS)
+    runner = TaskRunner()
+    try:
+        window = MainWindow(entry.store, runner, None, form_view_factory=default_form_view, today=kit.TODAY)
+        qtbot.addWidget(window)
+        window.say = lambda _text: None
+        with qtbot.waitActive(window):
+            window.show()
+            window.activateWindow()
+        window.open_report(entry.report_id)
+        view = window.form_view
+        ind = next(i for i in entry.catalog.form_indicators("BM03") if i.value_type == "integer")
+        key = cell_keys(entry.catalog, ind, ETH_ROWS)[0]
+        place = view.model.place_of((ind.code, key))
+        view.view.setFocus()
+        view.view.go_to(place.row, place.column)
+        window.usb.restore(backup)
+        type_into(view, "777")
+        assert view.held_writes == 1
+        window.close()  # before the restore's result reached the GUI thread
+        assert view.held_writes == 0
+        with Store.open(entry.data_dir) as fresh:
+            assert fresh.cells(entry.report_id)[(ind.code, key)] == "777"
+        qtbot.waitUntil(lambda: not runner.busy, timeout=30000)  # the restore's result, still on its way
+    finally:
+        runner.drain()
+        entry.close()

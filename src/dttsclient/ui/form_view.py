@@ -444,10 +444,13 @@ class FormView(EntryCommands, QWidget):
             self.tr("Đang khôi phục hoặc nhập số liệu; ô vừa nhập sẽ được lưu ngay khi việc đó xong."),
         )
         if len(self._held) == 1 and self._gate is not None:
-            self._gate.when_profile_free(self._write_held)
+            self._gate.when_profile_free(self.write_held)
 
-    def _write_held(self) -> None:
-        """The restore or import ended: write the held values in order, then show them as saved."""
+    def write_held(self) -> None:
+        """The restore or import ended: write the held values in order, then show them as saved.
+
+        Called by the runner when that task ends, or by the window closing meanwhile (after waiting for it).
+        """
         import shiboken6
 
         held, self._held = self._held, []

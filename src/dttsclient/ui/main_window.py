@@ -964,6 +964,11 @@ class MainWindow(QMainWindow):
             self._cancel.set()
         if self.session is not None:
             self.session.stop_all()  # pings and sign-ins in flight too: the process ends at once
+        view = self.form_view
+        if getattr(view, "held_writes", 0):
+            # a cell typed during a restore or an import: let that task end, then write the cell
+            self.runner.wait_for_done()
+            view.write_held()  # type: ignore[union-attr]
         self.auto_timer.stop()
         self.usb.timer.stop()
         self._window_settings().setValue("main/geometry", self.saveGeometry())
