@@ -153,7 +153,7 @@ class UsbActions(QObject):
             with Store.open(data_dir) as store:
                 return export_courier(store, target)
 
-        self._op(work).success(self._courier_done).run()
+        self._op(work, lane=Lane.PROFILE).success(self._courier_done).run()
 
     def _courier_done(self, info: Any) -> None:
         self.window.refresh_status()
@@ -210,7 +210,7 @@ class UsbActions(QObject):
                 return True
             return False
 
-        self._op(work, long_write=True).success(self._restored).failure(failed).run()
+        self._op(work, lane=Lane.PROFILE, long_write=True).success(self._restored).failure(failed).run()
 
     def _restored(self, _report: Any) -> None:
         self._after_change()
@@ -240,7 +240,7 @@ class UsbActions(QObject):
                 return export(store, report_id, path)
 
         done = lambda written: self.window.say(self.tr("Đã lưu %1").replace("%1", str(written)))  # noqa: E731
-        self._op(work).success(done).run()
+        self._op(work, lane=Lane.PROFILE).success(done).run()
 
     def ask_import_values(self) -> None:
         report_id = self._open_report_id()
@@ -290,7 +290,7 @@ class UsbActions(QObject):
                 return True
             return False
 
-        self._op(work, long_write=True).success(self._imported).failure(failed).run()
+        self._op(work, lane=Lane.PROFILE, long_write=True).success(self._imported).failure(failed).run()
 
     def _names(self, report_id: int) -> tuple[Any, Any]:
         """The report's catalogue (for form names) and the report."""
@@ -381,7 +381,7 @@ class UsbActions(QObject):
                 return export_backup(store, target)
 
         self.window.statusBar().showMessage(self.tr("Đang sao lưu…"))
-        self._op(work).success(self._exported).run()
+        self._op(work, lane=Lane.PROFILE).success(self._exported).run()
 
     def _exported(self, info: Any) -> None:
         self.window.statusBar().clearMessage()
@@ -424,7 +424,7 @@ class UsbActions(QObject):
                 return maybe_auto_backup(store)
 
         if not self.runner.busy:
-            self.runner.run_task(work, lambda _r: None, self._auto_failed)
+            self.runner.run_task(work, lambda _r: None, self._auto_failed, lane=Lane.PROFILE)
 
     def _auto_failed(self, exc: BaseException) -> None:
         if isinstance(exc, DttsError):
