@@ -271,3 +271,21 @@ def test_closing_the_window_during_a_restore_keeps_the_held_cell(qtbot, tmp_path
     finally:
         runner.drain()
         entry.close()
+
+
+def test_every_background_call_in_the_screens_names_its_lane():
+    import dttsclient.ui as ui_package
+
+    unnamed = []
+    for path in sorted(Path(ui_package.__file__).parent.glob("*.py")):
+        if path.name in ("tasks.py", "operations.py"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("run_task", "_op")
+                and "lane" not in {k.arg for k in node.keywords}
+            ):
+                unnamed.append(f"{path.name}:{node.lineno}")
+    assert unnamed == []

@@ -445,10 +445,6 @@ class UsbActions(QObject):
             before_failure=self.window.statusBar().clearMessage,
         )
 
-    def _failed(self, exc: BaseException) -> None:
-        """The default failure of a USB action (kept for callers outside an :class:`Operation`)."""
-        self._op(None).fail(exc)
-
 
 def build(window: Any) -> UsbActions:
     """Add the USB menu (and the automatic backup timer) to ``window`` (a :class:`UsbHost` QMainWindow)."""
