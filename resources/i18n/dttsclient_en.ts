@@ -568,6 +568,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <translation>Not saved: %1</translation>
     </message>
     <message>
+        <source>Đang khôi phục hoặc nhập số liệu; ô vừa nhập sẽ được lưu ngay khi việc đó xong.</source>
+        <translation>A restore or an import is running; the value you typed will be saved as soon as it is done.</translation>
+    </message>
+    <message>
         <source>Chưa hoàn tác được: %1</source>
         <translation>Could not undo: %1</translation>
     </message>

@@ -568,6 +568,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <translation>Chưa lưu được: %1</translation>
     </message>
     <message>
+        <source>Đang khôi phục hoặc nhập số liệu; ô vừa nhập sẽ được lưu ngay khi việc đó xong.</source>
+        <translation>Đang khôi phục hoặc nhập số liệu; ô vừa nhập sẽ được lưu ngay khi việc đó xong.</translation>
+    </message>
+    <message>
         <source>Chưa hoàn tác được: %1</source>
         <translation>Chưa hoàn tác được: %1</translation>
     </message>

@@ -83,8 +83,8 @@ class StoreBase:
         self.data_dir = Path(data_dir)
         self.migration_backup = migration_backup
         self._clock: Clock = clock or utc_now
-        # An RLock because public methods call each other; the GUI still serialises DB work on one
-        # worker thread (the lock only makes a stray call from another thread wait instead of corrupt).
+        # An RLock because public methods call each other; each thread normally has its own store (the
+        # lock only makes a stray call from another thread wait instead of corrupt).
         self._lock = threading.RLock()
         self._closed = False
         # Parsed catalogues per (catalog_id, version): parsing JSON never happens on the hot path.

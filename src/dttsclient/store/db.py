@@ -39,8 +39,8 @@ def connect(path: Path) -> sqlite3.Connection:
     """A raw connection to ``path`` with the store's pragmas.
 
     WAL journal, ``synchronous=FULL`` (a commit is on disk when it returns), foreign keys on, a 5 s
-    busy timeout, and ``check_same_thread=False`` so the GUI's single database worker thread may own
-    it (the store serialises its own calls; see :class:`~dttsclient.store.Store`).
+    busy timeout, and ``check_same_thread=False`` so a store opened on one thread may be used from
+    another (the store serialises its own calls; see :class:`~dttsclient.store.Store`).
 
     Raises:
         StoreError: the file is locked, corrupt, unreadable, or the disk is full.

@@ -5,9 +5,12 @@ The class is assembled from parts, one module per capability: settings and profi
 (:mod:`.reports`), check and finalize (:mod:`.finalize`), the outbox (:mod:`.outbox`), pull results,
 server copies and sync runs (:mod:`.syncstate`).
 
-Threading: one connection, opened with ``check_same_thread=False`` so the GUI's database worker thread
-can own it. The GUI serialises all database work on that one worker; every public method also holds the
-store's lock, so a stray call from another thread waits rather than interleaving a transaction.
+Threading: one connection per ``Store``, opened with ``check_same_thread=False`` so it may be used from
+the thread that opened it or another. The GUI thread has its own store (data entry); each background task
+opens a store of its own on the runner's profile lane, which runs one task at a time, so background
+writers never overlap, while the GUI thread's writes share the file through SQLite's WAL and busy
+timeout. Every public method also holds the store's lock, so a stray call from another thread waits
+rather than interleaving a transaction.
 """
 
 from __future__ import annotations

@@ -16,7 +16,6 @@ import sys
 import tempfile
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QTimer
@@ -33,7 +32,7 @@ from dttsclient.ui.instance import LockState, ProfileLock
 from dttsclient.ui.main_window import FormViewFactory, MainWindow, ViewState, default_form_view
 from dttsclient.ui.profiles import ProfilePicker, list_profiles
 from dttsclient.ui.session import SyncSession
-from dttsclient.ui.tasks import TaskRunner, exit_now
+from dttsclient.ui.tasks import Runner, TaskRunner, exit_now
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +99,7 @@ class AppController:
         session: SyncSession | None = None,
         demo_banner: str | None = None,
         form_view_factory: FormViewFactory = default_form_view,
-        runner: Any = None,
+        runner: Runner | None = None,
         profiles_root: Path | None = None,
     ) -> None:
         self.app = app

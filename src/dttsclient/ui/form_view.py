@@ -41,6 +41,7 @@ from dttsclient.ui.grid_model import Change, GridModel
 from dttsclient.ui.grid_view import GROUP_ROW_HEIGHT, ROW_HEIGHT, GridView
 from dttsclient.ui.indicator_panel import IndicatorPanel
 from dttsclient.ui.problems_panel import ProblemsPanel
+from dttsclient.ui.tasks import Runner
 from dttsclient.ui.undo import SetCellsCommand
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,8 @@ class FormView(EntryCommands, QWidget):
         self._revise_confirmed = False
         self._declined_at: tuple[int, int] | None = None
         self._confirming = False
+        self._gate: Runner | None = None
+        self._held: list[tuple[list[Change], list[Change]]] = []  # (changes, values before) not yet written
         self._problems: list[Problem] = []
         self._problems_stale = True  # the panels have not shown self._problems yet
         # Until the officer asks to finalize, a required indicator not entered yet is "chưa nhập" (neutral),
@@ -403,6 +406,9 @@ class FormView(EntryCommands, QWidget):
         if not self._confirm_revision():
             return False
         changes = [ch for ch, _ in real]
+        if self._gate is not None and self._gate.profile_writing:
+            self._hold(changes, [old for _, old in real])
+            return True
         try:
             if len(changes) == 1:
                 self._store.set_cell(self._report_id, *changes[0], self._who)
@@ -417,6 +423,60 @@ class FormView(EntryCommands, QWidget):
         )
         self._after_write()
         return True
+
+    # -- writes held while a restore or an import holds the profile ---------------------------------------
+    def set_write_gate(self, gate: Runner | None) -> None:
+        """The runner: while it runs a ``long_write`` task (restore, import), cell writes are held.
+
+        A held write is shown at once and written as soon as that task ends (before the screen reloads),
+        so a keystroke never waits on the database lock and is never lost.
+        """
+        self._gate = gate
+
+    @property
+    def held_writes(self) -> int:
+        """How many writes are waiting for a restore or an import to end."""
+        return len(self._held)
+
+    def _hold(self, changes: list[Change], before: list[Change]) -> None:
+        self._held.append((changes, before))
+        self.model.apply_values(changes)
+        self.notify(
+            "info",
+            self.tr("Đang khôi phục hoặc nhập số liệu; ô vừa nhập sẽ được lưu ngay khi việc đó xong."),
+        )
+        if len(self._held) == 1 and self._gate is not None:
+            self._gate.when_profile_free(self.write_held)
+
+    def write_held(self) -> None:
+        """The restore or import ended: write the held values in order, then show them as saved.
+
+        Called by the runner when that task ends, or by the window closing meanwhile (after waiting for it).
+        """
+        import shiboken6
+
+        held, self._held = self._held, []
+        store, report_id, who = self._store, self._report_id, self._who
+        written: list[tuple[list[Change], list[Change]]] = []
+        failure: StoreError | None = None
+        for changes, before in held:
+            try:
+                store.set_cells(report_id, changes, who)
+            except StoreError as exc:
+                logger.warning("a held cell write failed: %s", exc)
+                failure = exc
+                break
+            written.append((changes, before))
+        if not shiboken6.isValid(self):
+            return  # the screen was closed meanwhile; the values are in the store all the same
+        if failure is not None:
+            self.notify("error", self.tr("Chưa lưu được: %1").replace("%1", failure.text(self._lang)))
+            self._load_values()
+        for changes, before in written:
+            self.model.apply_values(changes)
+            self.undo_stack.push(SetCellsCommand(self._apply, before, changes, self._step_text(changes)))
+        if written:
+            self._after_write()
 
     def _apply(self, changes: list[Change]) -> bool:
         """Undo/redo: write the values back durably and go to the first cell."""

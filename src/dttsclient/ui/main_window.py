@@ -1,8 +1,9 @@
 """The main window: banner, period picker, form list with badges, data entry, the Sync page, status bar.
 
-Collaborators come through the constructor: the GUI thread's :class:`~dttsclient.store.Store`, the one
-background runner, the sync session (whose work runs on the runner with its own store) and a factory for
-the data-entry widget. The window never starts a thread and never blocks on the network.
+Collaborators come through the constructor: the GUI thread's :class:`~dttsclient.store.Store`, the
+background runner (a serial profile lane and a parallel network lane, :mod:`.tasks`), the sync session
+(whose sync runs on the profile lane with its own store; a ping runs on the network lane) and a factory
+for the data-entry widget. The window never starts a thread and never blocks on the network.
 
 Signals:
     switchProfileRequested(): the officer asked for another profile (allowed: nothing unsent).
@@ -55,6 +56,7 @@ from dttsclient.ui.profiles import leave_check
 from dttsclient.ui.session import SyncSession, SyncSummary
 from dttsclient.ui.settings_dialog import SettingsDialog, load_settings, save_settings
 from dttsclient.ui.sync_view import ConflictDialog, SyncView
+from dttsclient.ui.tasks import Lane, Runner
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +115,7 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         store: Store,
-        runner: Any,
+        runner: Runner,
         session: SyncSession | None = None,
         *,
         lang: str = "vi",
@@ -473,6 +475,9 @@ class MainWindow(QMainWindow):
         self._open_form = f"{report.form} · {period_label(report.period, self.lang)}"
         self._problems_changed(0, 0)
         view = self._form_view_factory(self.store, report_id, self.lang, self.entry_page)
+        set_gate = getattr(view, "set_write_gate", None)
+        if callable(set_gate):
+            set_gate(self.runner)  # cell writes wait in line behind a restore or an import
         self.form_view = view
         self.entry_layout.insertWidget(0, view, 1)
         for name, slot in (
@@ -552,6 +557,7 @@ class MainWindow(QMainWindow):
             self._sync_done,
             self._sync_failed,
             on_progress=self._sync_progress,
+            lane=Lane.PROFILE,
         )
         return True
 
@@ -657,13 +663,18 @@ class MainWindow(QMainWindow):
     def check_connection(self) -> None:
         """Ping the hub in the background (banner environment, connection state)."""
         if self.session is not None and not self.syncing and not self._closing:
-            self.runner.run_task(self.session.ping, self._ping_ok, self._ping_failed)
+            self._ping(self.session)
 
     def _auto_ping(self) -> None:
         if self.session is None or self.syncing:
             return
-        session = self.session
-        self.runner.run_task(session.ping, self._ping_ok, self._ping_failed)
+        self._ping(self.session)
+
+    def _ping(self, session: SyncSession) -> None:
+        """The hub's address is read here; the ping itself runs on the network lane (no profile)."""
+        self.runner.run_task(
+            session.ping_job(self.store), self._ping_ok, self._ping_failed, lane=Lane.NETWORK
+        )
 
     def _ping_ok(self, info: Any) -> None:
         if self._closing:
@@ -959,6 +970,11 @@ class MainWindow(QMainWindow):
             self._cancel.set()
         if self.session is not None:
             self.session.stop_all()  # pings and sign-ins in flight too: the process ends at once
+        view = self.form_view
+        if getattr(view, "held_writes", 0):
+            # a cell typed during a restore or an import: let that task end, then write the cell
+            self.runner.wait_for_done()
+            view.write_held()  # type: ignore[union-attr]
         self.auto_timer.stop()
         self.usb.timer.stop()
         self._window_settings().setValue("main/geometry", self.saveGeometry())

@@ -201,6 +201,42 @@ class SyncSession:
         finally:
             self._leave(cancel)
 
+    def ping_job(self, store: Store) -> Callable[[], PingInfo]:
+        """On the GUI thread: read what a ping needs from ``store``; the job returned touches no profile.
+
+        The job (for the runner's network lane) asks the hub who it is, like :meth:`ping`, so a ping
+        never waits behind a restore or a sync on the profile lane.
+        """
+        from dttsclient.store import setting_keys
+
+        profile = store.profile()
+        url, server_id, device_id = profile.server_url, profile.server_id, store.device_id
+        ca_bundle = store.get_setting(setting_keys.CA_BUNDLE)
+
+        def job() -> PingInfo:
+            from dataclasses import replace
+
+            from dttsclient.sync.api import HubApi
+            from dttsclient.sync.errors import NotLoggedIn
+            from dttsclient.sync.transport import Transport, TransportConfig
+
+            if not url:
+                raise NotLoggedIn()
+            cancel = self._enter(None)
+            try:
+                config = TransportConfig.interactive()
+                if ca_bundle and not config.ca_bundle:
+                    config = replace(config, ca_bundle=str(ca_bundle))
+                transport = Transport(url, device_id, server_id=server_id, config=config, cancel=cancel)
+                try:
+                    return HubApi(transport).ping()
+                finally:
+                    transport.close()
+            finally:
+                self._leave(cancel)
+
+        return job
+
     def ping(self) -> PingInfo:
         """*Worker*: ask the hub who it is (for the banner's environment and the connection state)."""
         from dttsclient.sync.api import HubApi

@@ -1,10 +1,23 @@
 """THE background helper of the GUI: run a callable off the GUI thread, hear back on the GUI thread.
 
 Screens never start threads; they ask a runner. Workers never touch widgets: ``func`` gets plain data
-(and, if asked, a thread-safe ``progress`` callable) and returns plain data. Two runners share one
-interface:
+(and, if asked, a thread-safe ``progress`` callable) and returns plain data.
 
-* :class:`TaskRunner` — a ``QThreadPool`` runner for the app;
+Two lanes (:class:`Lane`), as in Anki's task manager:
+
+* ``Lane.PROFILE`` (the default) — one thread, first in first out, for every task that opens the profile
+  (``profile.sqlite``): sync, restore, import, exports, backups. Two of them never overlap, so no task
+  waits out another's write lock.
+* ``Lane.NETWORK`` — a pool of threads for work that touches no profile (a ping with the address read
+  beforehand on the GUI thread, a backup file's check); it runs beside a long profile task.
+
+A profile task that writes for long (a restore, an Excel import) is submitted with ``long_write=True``:
+while one is queued or running, :attr:`TaskRunner.profile_writing` is true and the data-entry screen
+keeps the officer's keystrokes pending instead of waiting on the lock (see ``FormView``).
+
+Two runners share one interface, the :class:`Runner` protocol:
+
+* :class:`TaskRunner` — the two ``QThreadPool`` lanes, for the app;
 * :class:`SynchronousRunner` — runs the task at once on the calling thread, for tests that want no
   waiting (the Picard "fake pool" idea).
 
@@ -14,10 +27,11 @@ Example:
 
 from __future__ import annotations
 
+import enum
 import logging
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
@@ -27,6 +41,40 @@ Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
 Progress = Callable[[Any], None]
 SHUTDOWN_WAIT_MS = 1200
+
+
+class Lane(enum.Enum):
+    """Where a task runs: the serial profile lane (default) or the parallel network lane."""
+
+    PROFILE = "profile"
+    NETWORK = "network"
+
+
+class Runner(Protocol):
+    """What a screen may ask of a runner (:class:`TaskRunner`, or :class:`SynchronousRunner` in tests)."""
+
+    @property
+    def busy(self) -> bool: ...
+
+    @property
+    def profile_writing(self) -> bool: ...
+
+    def run_task(
+        self,
+        func: Callable[..., Any],
+        on_done: Done | None = None,
+        on_error: Failed | None = None,
+        *,
+        on_progress: Progress | None = None,
+        lane: Lane = Lane.PROFILE,
+        long_write: bool = False,
+    ) -> Task: ...
+
+    def when_profile_free(self, callback: Callable[[], None]) -> None: ...
+
+    def wait_for_done(self, msecs: int = -1) -> bool: ...
+
+    def drain(self, msecs: int = SHUTDOWN_WAIT_MS) -> bool: ...
 
 
 def _default_error(exc: BaseException) -> None:
@@ -104,19 +152,27 @@ class Task:
 
 
 class TaskRunner(QObject):
-    """Runs callables on a ``QThreadPool`` and reports on the GUI thread.
+    """Runs callables on two lanes of private ``QThreadPool`` s and reports on the GUI thread.
 
     Args:
         parent: the Qt parent (the runner must be created on the GUI thread).
-        pool: the pool to use; a private pool by default, so the app's work never waits behind
-            another library's tasks.
+        pool: the network lane's pool; a private pool by default, so the app's work never waits behind
+            another library's tasks. The profile lane is always a private pool of one thread.
     """
 
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
-        self._pool = pool or QThreadPool(self)
+        self._profile_pool = QThreadPool(self)
+        self._profile_pool.setMaxThreadCount(1)  # one thread: profile tasks run one after another, FIFO
+        self._network_pool = pool or QThreadPool(self)
         self._pending: dict[int, tuple[_Job, _Relay, Task]] = {}
+        self._long_writes: set[int] = set()
+        self._profile_keys: set[int] = set()
+        self._when_free: list[Callable[[], None]] = []
         self._next = 0
+
+    def _pool(self, lane: Lane) -> QThreadPool:
+        return self._profile_pool if lane is Lane.PROFILE else self._network_pool
 
     def run_task(
         self,
@@ -125,8 +181,10 @@ class TaskRunner(QObject):
         on_error: Failed | None = None,
         *,
         on_progress: Progress | None = None,
+        lane: Lane = Lane.PROFILE,
+        long_write: bool = False,
     ) -> Task:
-        """Run ``func`` on a worker thread.
+        """Run ``func`` on a worker thread of ``lane``.
 
         Args:
             func: called with no argument, or with one ``progress(value)`` callable when
@@ -135,6 +193,10 @@ class TaskRunner(QObject):
             on_error: called on the GUI thread with the exception; by default the exception goes to
                 ``sys.excepthook`` (the bug dialog).
             on_progress: called on the GUI thread with each value the task reported.
+            lane: ``Lane.PROFILE`` (one thread, FIFO) for anything that opens the profile;
+                ``Lane.NETWORK`` only for work that touches no profile.
+            long_write: a profile task holding the write lock for long (restore, import): the GUI's
+                own writes wait in :meth:`when_profile_free` instead of on the lock.
 
         Returns:
             A :class:`Task` handle.
@@ -142,6 +204,10 @@ class TaskRunner(QObject):
         task = Task()
         key = self._next
         self._next += 1
+        if lane is Lane.PROFILE:
+            self._profile_keys.add(key)
+            if long_write:
+                self._long_writes.add(key)
 
         def done(value: Any) -> None:
             self._finish(key)
@@ -157,22 +223,46 @@ class TaskRunner(QObject):
         relay = _Relay(done, failed, on_progress)
         job = _Job(func, relay, on_progress is not None)
         self._pending[key] = (job, relay, task)
-        self._pool.start(job)
+        self._pool(lane).start(job)
         return task
 
     def _finish(self, key: int) -> None:
         entry = self._pending.pop(key, None)
         if entry is not None:
             entry[2].finished = True
+        self._profile_keys.discard(key)
+        if key in self._long_writes:
+            self._long_writes.discard(key)
+            if not self._long_writes:
+                callbacks, self._when_free = self._when_free, []
+                for callback in callbacks:  # before the task's own result handler (which may reload)
+                    callback()
 
     @property
     def busy(self) -> bool:
         """True while a task's result has not been delivered yet."""
         return bool(self._pending)
 
+    @property
+    def profile_busy(self) -> bool:
+        """True while a profile-lane task's result has not been delivered yet."""
+        return bool(self._profile_keys)
+
+    @property
+    def profile_writing(self) -> bool:
+        """True while a ``long_write`` profile task (restore, import) is queued or running."""
+        return bool(self._long_writes)
+
+    def when_profile_free(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` on the GUI thread once no ``long_write`` task is left (at once if none is)."""
+        if self._long_writes:
+            self._when_free.append(callback)
+        else:
+            callback()
+
     def wait_for_done(self, msecs: int = -1) -> bool:
-        """Block until the pool's threads are idle (results may still be queued for the GUI thread)."""
-        return self._pool.waitForDone(msecs)
+        """Block until both lanes' threads are idle (results may still be queued for the GUI thread)."""
+        return self._profile_pool.waitForDone(msecs) and self._network_pool.waitForDone(msecs)
 
     def drain(self, msecs: int = SHUTDOWN_WAIT_MS) -> bool:
         """At exit, after the work was cancelled: wait at most ``msecs`` for the threads; True when idle.
@@ -182,8 +272,14 @@ class TaskRunner(QObject):
         by that: every store write is one SQLite transaction, and outbox rows left ``sending`` are
         settled by the next sync.
         """
-        self._pool.clear()  # tasks not started yet never start
-        idle = self._pool.waitForDone(msecs)
+        for pool in (self._profile_pool, self._network_pool):
+            pool.clear()  # tasks not started yet never start
+        import time
+
+        deadline = time.monotonic() + msecs / 1000
+        idle = self._profile_pool.waitForDone(msecs)
+        left = max(0, int((deadline - time.monotonic()) * 1000))
+        idle = self._network_pool.waitForDone(left) and idle
         if not idle:
             logger.warning("a background task did not stop within %d ms at exit", msecs)
         return idle
@@ -208,6 +304,7 @@ class SynchronousRunner:
     """
 
     busy = False
+    profile_writing = False
 
     def run_task(
         self,
@@ -216,6 +313,8 @@ class SynchronousRunner:
         on_error: Failed | None = None,
         *,
         on_progress: Progress | None = None,
+        lane: Lane = Lane.PROFILE,
+        long_write: bool = False,
     ) -> Task:
         task = Task()
         try:
@@ -228,6 +327,9 @@ class SynchronousRunner:
         if on_done is not None:
             on_done(result)
         return task
+
+    def when_profile_free(self, callback: Callable[[], None]) -> None:
+        callback()
 
     def wait_for_done(self, msecs: int = -1) -> bool:
         return True

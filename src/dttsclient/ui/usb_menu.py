@@ -1,6 +1,10 @@
 """The USB menu and the automatic backup timer: the actions of :mod:`dttsclient.usb`, run on the runner.
 
-Each worker opens its own store on the profile folder; the window refreshes afterwards. Only actions
+Each worker opens its own store on the profile folder, on the runner's profile lane (one after another;
+a restore or an import is a ``long_write``, so the data-entry screen keeps keystrokes pending meanwhile);
+checking a backup file touches no profile and runs on the network lane. The host (the main window, or
+any object with the few members of :class:`UsbHost`) comes through the constructor, so this module
+never imports the main window; the host refreshes afterwards. Only actions
 the USB layer provides are offered (no placeholders). Every file dialog opens in the folder used last
 (:mod:`.places`), and every question has buttons whose texts say what they do, the safe one the default
 (:mod:`.import_dialogs`).
@@ -10,40 +14,66 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMenu
+from PySide6.QtWidgets import QFileDialog, QMenu, QStatusBar, QWidget
 
 from dttsclient.core.errors import DttsError
 from dttsclient.core.labels import local_time_label
 from dttsclient.store import Store
 from dttsclient.ui.excepthook import report_bug
 from dttsclient.ui.import_dialogs import ChangesDialog, Question
+from dttsclient.ui.operations import Operation
 from dttsclient.ui.places import LastFolder
-
-if TYPE_CHECKING:
-    from dttsclient.ui.main_window import MainWindow
+from dttsclient.ui.tasks import Lane, Runner
 
 logger = logging.getLogger(__name__)
 
 AUTO_BACKUP_CHECK_MS = 60 * 1000
 
 
-class UsbActions(QObject):
-    """The USB menu of a main window.
+class UsbHost(Protocol):
+    """What the USB menu needs of the window it sits in.
 
-    Args:
-        window: the main window (its store, runner, language and message box).
+    Attributes:
+        store: the GUI thread's store (names and the open report's keys; never written here).
+        lang: the officer's language.
+        form_view: the data-entry widget (``report_id``, ``reload()``) or None.
     """
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.data_dir = Path(window.store.data_dir)
+    store: Store
+    lang: str
+    form_view: QWidget | None
+
+    def say(self, text: str) -> None: ...
+
+    def statusBar(self) -> QStatusBar: ...
+
+    def refresh(self) -> None: ...
+
+    def refresh_status(self) -> None: ...
+
+
+class UsbActions(QObject):
+    """The USB menu of a window.
+
+    Args:
+        data_dir: the profile folder (each worker opens its own store there).
+        runner: the background runner.
+        host: the window's members the actions use (:class:`UsbHost`).
+        parent: the widget that owns the menu and parents the file dialogs (usually the host itself).
+    """
+
+    def __init__(self, data_dir: Path, runner: Runner, host: UsbHost, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.window = host
+        self.runner = runner
+        self.parent_widget = parent
+        self.data_dir = Path(data_dir)
         self.last_folder = LastFolder(self.data_dir)
-        self.menu = QMenu(self.tr("&USB"), window)
+        self.menu = QMenu(self.tr("&USB"), parent)
         self.courier_action = self._action(
             self.tr("Xuất gói chuyển tay (báo cáo chưa gửi)…"), self.ask_export_courier
         )
@@ -60,7 +90,6 @@ class UsbActions(QObject):
         self.import_action = self._action(
             self.tr("Nhập số liệu từ Excel vào báo cáo đang mở…"), self.ask_import_values
         )
-        window.menuBar().addMenu(self.menu)
         self.timer = QTimer(self)
         self.timer.setInterval(AUTO_BACKUP_CHECK_MS)
         self.timer.timeout.connect(self.auto_backup_tick)
@@ -74,15 +103,17 @@ class UsbActions(QObject):
 
     # -- file dialogs: they open where the officer was last, and remember where they went ----------------
     def pick_folder(self, caption: str) -> Path | None:
-        folder = QFileDialog.getExistingDirectory(self.window, caption, self.last_folder.start())
+        folder = QFileDialog.getExistingDirectory(self.parent_widget, caption, self.last_folder.start())
         return self._chosen(folder)
 
     def pick_open(self, caption: str, pattern: str) -> Path | None:
-        path, _ = QFileDialog.getOpenFileName(self.window, caption, self.last_folder.start(), pattern)
+        path, _ = QFileDialog.getOpenFileName(self.parent_widget, caption, self.last_folder.start(), pattern)
         return self._chosen(path)
 
     def pick_save(self, caption: str, name: str, pattern: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self.window, caption, self.last_folder.start(name), pattern)
+        path, _ = QFileDialog.getSaveFileName(
+            self.parent_widget, caption, self.last_folder.start(name), pattern
+        )
         return self._chosen(path)
 
     def _chosen(self, path: str) -> Path | None:
@@ -122,7 +153,7 @@ class UsbActions(QObject):
             with Store.open(data_dir) as store:
                 return export_courier(store, target)
 
-        self.window.runner.run_task(work, self._courier_done, self._failed)
+        self._op(work, lane=Lane.PROFILE).success(self._courier_done).run()
 
     def _courier_done(self, info: Any) -> None:
         self.window.refresh_status()
@@ -157,7 +188,7 @@ class UsbActions(QObject):
 
             return restore_backup(data_dir, path, confirm_other_commune)
 
-        def failed(exc: BaseException) -> None:
+        def failed(exc: BaseException) -> bool:
             from dttsclient.usb.errors import NeedsConfirmation
 
             if isinstance(exc, NeedsConfirmation) and not confirm_other_commune:
@@ -169,17 +200,17 @@ class UsbActions(QObject):
                     )
                 )
                 if Question.ask(
-                    self.window,
+                    self.parent_widget,
                     self.tr("Bản sao lưu của xã khác"),
                     question,
                     self.tr("Vẫn khôi phục"),
                     self.tr("Không khôi phục"),
                 ):
                     self.restore(path, confirm_other_commune=True)
-                return
-            self._failed(exc)
+                return True
+            return False
 
-        self.window.runner.run_task(work, self._restored, failed)
+        self._op(work, lane=Lane.PROFILE, long_write=True).success(self._restored).failure(failed).run()
 
     def _restored(self, _report: Any) -> None:
         self._after_change()
@@ -209,7 +240,7 @@ class UsbActions(QObject):
                 return export(store, report_id, path)
 
         done = lambda written: self.window.say(self.tr("Đã lưu %1").replace("%1", str(written)))  # noqa: E731
-        self.window.runner.run_task(work, done, self._failed)
+        self._op(work, lane=Lane.PROFILE).success(done).run()
 
     def ask_import_values(self) -> None:
         report_id = self._open_report_id()
@@ -246,20 +277,20 @@ class UsbActions(QObject):
                     confirm_changes=confirm_changes,
                 )
 
-        def failed(exc: BaseException) -> None:
+        def failed(exc: BaseException) -> bool:
             from dttsclient.usb.errors import ReopensReport, WrongReport
 
             if isinstance(exc, WrongReport) and not confirm:
                 if self.ask_other_report(report_id, path, exc.differences):
                     self.import_values(report_id, path, confirm=True)
-                return
+                return True
             if isinstance(exc, ReopensReport):
                 if self.ask_changes(report_id, exc):
                     self.import_values(report_id, path, confirm=confirm, confirm_changes=exc.changes)
-                return
-            self._failed(exc)
+                return True
+            return False
 
-        self.window.runner.run_task(work, self._imported, failed)
+        self._op(work, lane=Lane.PROFILE, long_write=True).success(self._imported).failure(failed).run()
 
     def _names(self, report_id: int) -> tuple[Any, Any]:
         """The report's catalogue (for form names) and the report."""
@@ -301,7 +332,7 @@ class UsbActions(QObject):
             .replace("%3", self._describe(catalog, report.form, report.period, report.unit))
         )
         return Question.ask(
-            self.window,
+            self.parent_widget,
             self.tr("Tệp Excel của báo cáo khác"),
             text,
             self.tr("Nhập vào biểu %1").replace("%1", report.form),
@@ -323,7 +354,7 @@ class UsbActions(QObject):
                 "nháp, cần chốt lại. Chọn “Không nhập” thì không có gì thay đổi."
             )
         intro = intro.replace("%1", what).replace("%2", str(len(exc.changes)))
-        return ChangesDialog.ask(self.window, intro, exc.changes, self.window.lang)
+        return ChangesDialog.ask(self.parent_widget, intro, exc.changes, self.window.lang)
 
     def _imported(self, result: Any) -> None:
         self._after_change()
@@ -350,7 +381,7 @@ class UsbActions(QObject):
                 return export_backup(store, target)
 
         self.window.statusBar().showMessage(self.tr("Đang sao lưu…"))
-        self.window.runner.run_task(work, self._exported, self._failed)
+        self._op(work, lane=Lane.PROFILE).success(self._exported).run()
 
     def _exported(self, info: Any) -> None:
         self.window.statusBar().clearMessage()
@@ -372,7 +403,7 @@ class UsbActions(QObject):
 
             return verify_backup(path)
 
-        self.window.runner.run_task(work, self._verified, self._failed)
+        self._op(work, lane=Lane.NETWORK).success(self._verified).run()  # the file only, no profile
 
     def _verified(self, info: Any) -> None:
         counts = info.counts or {}
@@ -392,8 +423,8 @@ class UsbActions(QObject):
             with Store.open(data_dir) as store:
                 return maybe_auto_backup(store)
 
-        if not self.window.runner.busy:
-            self.window.runner.run_task(work, lambda _r: None, self._auto_failed)
+        if not self.runner.busy:
+            self.runner.run_task(work, lambda _r: None, self._auto_failed, lane=Lane.PROFILE)
 
     def _auto_failed(self, exc: BaseException) -> None:
         if isinstance(exc, DttsError):
@@ -402,14 +433,21 @@ class UsbActions(QObject):
         else:
             report_bug(exc)
 
-    def _failed(self, exc: BaseException) -> None:
-        self.window.statusBar().clearMessage()
-        if isinstance(exc, DttsError):
-            self.window.say(exc.text(self.window.lang))
-        else:
-            report_bug(exc)
+    def _op(self, work: Any, *, lane: Lane = Lane.PROFILE, long_write: bool = False) -> Operation:
+        """An operation with the default failure handler (the status line cleared first)."""
+        return Operation(
+            self.runner,
+            work,
+            say=self.window.say,
+            lang=self.window.lang,
+            lane=lane,
+            long_write=long_write,
+            before_failure=self.window.statusBar().clearMessage,
+        )
 
 
-def build(window: MainWindow) -> UsbActions:
-    """Add the USB menu (and the automatic backup timer) to ``window``."""
-    return UsbActions(window)
+def build(window: Any) -> UsbActions:
+    """Add the USB menu (and the automatic backup timer) to ``window`` (a :class:`UsbHost` QMainWindow)."""
+    usb = UsbActions(Path(window.store.data_dir), window.runner, window, window)
+    window.menuBar().addMenu(usb.menu)
+    return usb

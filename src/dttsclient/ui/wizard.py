@@ -1,8 +1,8 @@
 """First run: language, then sign in (or a setup package from USB), then the download, then done.
 
 Pages set their texts when they are entered (``initializePage``), so the language chosen on the first
-page applies to the rest at once. The network work runs on the one background runner; the sync layer's
-distinct failures (wrong password, a Wi-Fi login page, no connection …) each get a heading and the
+page applies to the rest at once. The sign-in and the download open the profile, so they run on the
+runner's profile lane; the sync layer's distinct failures (wrong password, a Wi-Fi login page, no connection …) each get a heading and the
 layer's own plain sentence about what to do.
 
 :class:`LoginDialog` asks for the password again later (an expired sign-in, or a PC without a keyring,
@@ -41,6 +41,7 @@ from dttsclient.sync import errors as sync_errors
 from dttsclient.ui.excepthook import report_bug
 from dttsclient.ui.help_view import install_f1
 from dttsclient.ui.session import SyncSession
+from dttsclient.ui.tasks import Lane, Runner
 
 logger = logging.getLogger(__name__)
 
@@ -246,11 +247,14 @@ class ProgressPage(QWizardPage):
                 self._done,
                 self._failed,
                 on_progress=self._progress,
+                lane=Lane.PROFILE,
             )
         else:
             self.status.setText(self.tr("Đang đọc gói cài đặt…"))
             path = Path(page.package_path.text().strip())
-            self._wizard.runner.run_task(lambda: session.setup_import(path), self._done, self._failed)
+            self._wizard.runner.run_task(
+                lambda: session.setup_import(path), self._done, self._failed, lane=Lane.PROFILE
+            )
 
     def _progress(self, value: Any) -> None:
         message, done, total = value
@@ -369,7 +373,7 @@ class SetupWizard(QWizard):
     def __init__(
         self,
         session: SyncSession,
-        runner: Any,
+        runner: Runner,
         lang: str = "vi",
         on_language: Callable[[str], None] | None = None,
         parent: QWidget | None = None,
@@ -436,7 +440,7 @@ class LoginDialog(QDialog):
     def __init__(
         self,
         session: SyncSession,
-        runner: Any,
+        runner: Runner,
         server: str,
         username: str,
         lang: str,
@@ -507,6 +511,7 @@ class LoginDialog(QDialog):
             self._done,
             self._failed,
             on_progress=lambda _v: None,
+            lane=Lane.PROFILE,  # the sign-in writes the profile (token, server id)
         )
 
     def reject(self) -> None:
@@ -537,7 +542,7 @@ class LoginDialog(QDialog):
         self.message.setText(text)
 
     @classmethod
-    def ask(cls, session: SyncSession, runner: Any, lang: str, parent: QWidget | None = None) -> bool:
+    def ask(cls, session: SyncSession, runner: Runner, lang: str, parent: QWidget | None = None) -> bool:
         """True when the officer signed in (tests replace this method)."""
         from dttsclient.store import Store
 
