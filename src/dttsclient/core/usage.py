@@ -1,8 +1,9 @@
 """Command-line usage errors in the officer's language.
 
-argparse writes its errors in English ("the following arguments are required: --form"). PRODUCT.md wants
-every message of bad input in Vietnamese by default, so :class:`LocalizedParser` rewrites argparse's
-error messages (Python 3.11–3.13 wording) before printing them, and adds a hint to ``--help``. The
+argparse writes its errors in English ("the following arguments are required: --form"), through gettext.
+Every message of bad input must be Vietnamese by default, so :class:`LocalizedParser` gives argparse a
+gettext catalogue of its own message ids (:class:`ArgparseCatalog`) for the run, and adds a hint to
+``--help``. The
 language comes from ``--lang`` on the command line, else ``DTTS_LANG``, else Vietnamese — decided before
 parsing, since the error may be that very parsing failing. Used by ``dttsclient`` and ``dttshub``.
 
@@ -15,35 +16,65 @@ help message and exit") in Vietnamese.
 from __future__ import annotations
 
 import argparse
+import gettext
 import os
-import re
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import ClassVar, NoReturn
 
 from dttsclient.core.exits import EXIT_USAGE
 
-# (pattern of argparse's English message, Vietnamese wording); {n} are the pattern's groups.
-_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.DOTALL), vi)
-    for pattern, vi in (
-        (r"the following arguments are required: (.+)", "thiếu tham số bắt buộc: {1}"),
-        (r"unrecognized arguments: (.+)", "không hiểu tham số: {1}"),
-        (r"one of the arguments (.+) is required", "cần một trong các tham số: {1}"),
-        (r"ambiguous option: (\S+) could match (.+)", "tùy chọn {1} chưa rõ, có thể là: {2}"),
-        (
-            r"argument (\S+): invalid choice: (.+?) \(choose from (.+)\)",
-            "tham số {1}: {2} không hợp lệ (chọn một trong: {3})",
-        ),
-        (r"argument (\S+): invalid (\S+) value: (.+)", "tham số {1}: {3} không phải giá trị hợp lệ ({2})"),
-        (r"argument (\S+): expected one argument", "tham số {1} cần một giá trị"),
-        (r"argument (\S+): expected at least one argument", "tham số {1} cần ít nhất một giá trị"),
-        (r"argument (\S+): expected (\d+) arguments?", "tham số {1} cần {2} giá trị"),
-        (r"argument (\S+): not allowed with argument (\S+)", "không dùng được {1} cùng với {2}"),
-        (r"argument (\S+): ignored explicit argument (.+)", "tham số {1} không nhận giá trị {2}"),
-        (r"argument (\S+): (.+)", "tham số {1}: {2}"),
-    )
-)
+
+class ArgparseCatalog(gettext.NullTranslations):
+    """Vietnamese for argparse's own messages, a gettext catalogue keyed by argparse's message ids.
+
+    argparse words every message through ``gettext`` (``_("the following arguments are required: %s")``),
+    so translating its message ids — not its rendered English — keeps the values it fills in (argument
+    names, choices) exactly as they are. The ids are those of Python 3.11–3.13; one this catalogue does not
+    know stays English, never garbled.
+    """
+
+    MESSAGES: ClassVar[dict[str, str]] = {
+        "usage: ": "cú pháp: ",
+        "positional arguments": "tham số",
+        "options": "tùy chọn",
+        "optional arguments": "tùy chọn",
+        "show this help message and exit": "xem hướng dẫn này rồi thoát",
+        "show program's version number and exit": "xem số phiên bản rồi thoát",
+        "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+        "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+        "unrecognized arguments: %s": "không hiểu tham số: %s",
+        "one of the arguments %s is required": "cần một trong các tham số: %s",
+        "ambiguous option: %(option)s could match %(matches)s": "tùy chọn %(option)s chưa rõ, có thể là: %(matches)s",
+        "invalid choice: %(value)r (choose from %(choices)s)": "%(value)r không hợp lệ (chọn một trong: %(choices)s)",
+        "invalid %(type)s value: %(value)r": "%(value)r không phải giá trị hợp lệ (%(type)s)",
+        "expected one argument": "cần một giá trị",
+        "expected at most one argument": "cần nhiều nhất một giá trị",
+        "expected at least one argument": "cần ít nhất một giá trị",
+        "not allowed with argument %s": "không dùng được cùng với %s",
+        "ignored explicit argument %r": "không nhận giá trị %r",
+        "unexpected option string: %s": "tùy chọn không mong đợi: %s",
+        "can't open '%(filename)s': %(error)s": "không mở được '%(filename)s': %(error)s",
+        "unknown parser %(parser_name)r (choices: %(choices)s)": "không có lệnh %(parser_name)r (chọn một trong: %(choices)s)",
+    }
+    PLURALS: ClassVar[dict[str, str]] = {"expected %s argument": "cần %s giá trị"}
+
+    def gettext(self, message: str) -> str:
+        return self.MESSAGES.get(message, message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return self.PLURALS.get(msgid1) or (msgid1 if n == 1 else msgid2)
+
+
+VIETNAMESE = ArgparseCatalog()
+_ENGLISH = gettext.NullTranslations()
+
+
+def use_language(lang: str) -> None:
+    """Make argparse word its messages in ``lang`` (argparse reads its ``_``/``ngettext`` at each call)."""
+    catalog = _ENGLISH if lang == "en" else VIETNAMESE
+    argparse._ = catalog.gettext  # type: ignore[attr-defined]
+    argparse.ngettext = catalog.ngettext  # type: ignore[attr-defined]
 
 
 def language(argv: Sequence[str] | None) -> str:
@@ -74,23 +105,13 @@ def bi(vi: str, en: str) -> str:
     return Bilingual(vi, en)
 
 
-# argparse's own English in its help output (Python 3.10–3.13), in Vietnamese.
-_HELP_WORDS = {
-    "show this help message and exit": "xem hướng dẫn này rồi thoát",
-    "show program's version number and exit": "xem số phiên bản rồi thoát",
-    "positional arguments": "tham số",
-    "options": "tùy chọn",
-    "optional arguments": "tùy chọn",
-}
-
-
 def pick(text: str | None) -> str | None:
     """``text`` in the language of the command line (:attr:`LocalizedParser.lang`)."""
     if text is None:
         return None
     if LocalizedParser.lang == "en":
         return text.en if isinstance(text, Bilingual) else text
-    return _HELP_WORDS.get(text, str(text))
+    return VIETNAMESE.gettext(str(text))  # argparse's own headings and help, made before parsing began
 
 
 class LocalizedHelpFormatter(argparse.HelpFormatter):
@@ -105,22 +126,8 @@ class LocalizedHelpFormatter(argparse.HelpFormatter):
     def add_text(self, text: str | None) -> None:
         super().add_text(pick(text))
 
-    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # type: ignore[override]
-        if prefix is None and LocalizedParser.lang != "en":
-            prefix = "cú pháp: "
-        super().add_usage(usage, actions, groups, prefix)
 
-
-_TYPE_NAMES = {"int": "số nguyên", "float": "số", "Path": "đường dẫn"}
-
-
-def translate(message: str) -> str:
-    """argparse's English error message in Vietnamese (unchanged when its wording is unknown)."""
-    for pattern, vi in _MESSAGES:
-        found = pattern.fullmatch(message.strip())
-        if found:
-            return vi.format(None, *(_TYPE_NAMES.get(g, g) for g in found.groups()))
-    return message
+_TYPE_NAMES = {"(int)": "(số nguyên)", "(float)": "(số)", "(Path)": "(đường dẫn)"}
 
 
 class LocalizedParser(argparse.ArgumentParser):
@@ -138,18 +145,18 @@ class LocalizedParser(argparse.ArgumentParser):
 
     def parse_args(self, args=None, namespace=None):  # type: ignore[override]
         LocalizedParser.lang = language(args)
-        return super().parse_args(args, namespace)
-
-    def format_usage(self) -> str:
-        text = super().format_usage()
-        if LocalizedParser.lang != "en" and text.startswith("usage: "):
-            text = "cú pháp: " + text[len("usage: ") :].replace("\n" + " " * 7, "\n" + " " * 9)
-        return text
+        use_language(LocalizedParser.lang)  # for this parse only: parsers are built with argparse's English
+        try:
+            return super().parse_args(args, namespace)
+        finally:
+            use_language("en")
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         if LocalizedParser.lang == "en":
             text = f"{self.prog}: error: {message}\nSee: {self.prog} --help"
         else:
-            text = f"{self.prog}: lỗi: {translate(message)}\nXem hướng dẫn: {self.prog} --help"
+            for english, vietnamese in _TYPE_NAMES.items():  # the one word argparse takes from code
+                message = message.replace(english, vietnamese)
+            text = f"{self.prog}: lỗi: {message}\nXem hướng dẫn: {self.prog} --help"
         self.exit(EXIT_USAGE, text + "\n")
