@@ -66,6 +66,11 @@ class HubConfig:
         clock: returns the current time (aware); tests inject one to be "after the deadline".
         sqlite_synchronous: SQLite's ``synchronous`` pragma: "FULL" (every commit is on disk when the
             receipt goes out); test suites may use "NORMAL" for speed.
+        db_pool_size / db_max_overflow: connections the process keeps in its pool / may open on top;
+            None: the engine's default (SQLite 5 + 10, PostgreSQL 10 + 10). No code holds two at once
+            (docs/architecture.md, "One connection per request").
+        db_pool_timeout: seconds a request waits for a pooled connection; then it is answered 503
+            ``hub_busy`` with ``Retry-After`` (the client retries), never 500.
     """
 
     db_url: str | None = None
@@ -97,6 +102,9 @@ class HubConfig:
     clock_skew: int = 300
     clock: Callable[[], datetime] | None = None
     sqlite_synchronous: str = "FULL"
+    db_pool_size: int | None = None
+    db_max_overflow: int | None = None
+    db_pool_timeout: float = 30.0
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> HubConfig:

@@ -100,7 +100,8 @@ class Ingest:
     def ingest_many(self, account: Account, device_id: str, docs: list, source: str = "batch") -> list[dict]:
         """One result per document, in order; each document in its own transaction.
 
-        The documents share one database connection (one pool checkout per batch, not per item).
+        The documents share one database connection (one pool checkout per batch, not per item), and
+        nothing takes a second one: the catalogue of an item is read on this connection.
         """
         with self.db.connect() as conn:
             return [self._ingest(conn, account, device_id, doc, source) for doc in docs]
@@ -117,6 +118,9 @@ class Ingest:
             sub = parse_submission(doc)
             self._check_scope(account, sub)
             values_json = self._check_hash(sub)
+            # The catalogue version, read (on a cache miss) on this request's own connection before the
+            # transaction begins: nothing inside the transaction needs another connection.
+            catalog = self.catalogs.get(sub.catalog_id, sub.catalog_version, conn)
             checked: Checked | None = None
             for attempt in range(MAX_ATTEMPTS):
                 try:
@@ -128,7 +132,7 @@ class Ingest:
                         if existing is not None:
                             return self._resend(account, sub, existing)
                         if checked is None:
-                            checked = self.content.check(sub)
+                            checked = self.content.check(sub, catalog)
                         return self._store(
                             conn, checked, values_json, report, superseded, account, device_id, source, now
                         )
