@@ -63,6 +63,7 @@ def _suites(quick: bool) -> dict[str, Callable[[], list[dict]]]:
         ("sync", "sync_bench"),
         ("hub", "hub_bench"),
         ("login", "login_bench"),
+        ("herd", "herd_bench"),
         ("usb", "usb_bench"),
         ("import", "import_bench"),
         ("gui", "gui_bench"),

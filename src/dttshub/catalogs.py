@@ -22,8 +22,8 @@ from dttsclient.core.model import Catalog
 from dttsclient.core.payload import canonical_json
 from dttshub import db as t
 from dttshub.config import HubConfig
-from dttshub.db import RETRY_AFTER_BUSY, Database, iso
-from dttshub.errors import Conflict, Unavailable
+from dttshub.db import Database, busy, iso
+from dttshub.errors import Conflict
 
 logger = logging.getLogger(__name__)
 
@@ -197,12 +197,7 @@ class Catalogs:
             if leader:
                 return self._lead(key, flight, conn, in_transaction)
             if not flight.done.wait(self.db.pool_timeout):
-                raise Unavailable(
-                    "hub_busy",
-                    "Máy chủ đang bận; phần mềm sẽ tự thử lại sau ít giây.",
-                    "The hub is busy; the software will try again in a few seconds.",
-                    retry_after=RETRY_AFTER_BUSY,
-                )
+                raise busy()
             if not flight.failed:
                 return flight.catalog
             # the loader failed (its own request gets the error): this thread tries to load it itself

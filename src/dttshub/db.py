@@ -209,6 +209,21 @@ class NestedConnection(RuntimeError):
     """A thread that holds a pooled connection asked for another: a bug (see "One connection per request")."""
 
 
+def busy() -> Unavailable:
+    """The 503 of a hub whose database is busy (no connection free, a lock held too long)."""
+    return Unavailable(
+        "hub_busy",
+        "Máy chủ đang bận; phần mềm sẽ tự thử lại sau ít giây.",
+        "The hub is busy; the software will try again in a few seconds.",
+        retry_after=RETRY_AFTER_BUSY,
+    )
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked": the write lock stayed taken for the whole busy timeout."""
+    return isinstance(exc, sa.exc.OperationalError) and "database is locked" in str(exc.orig)
+
+
 def make_engine(
     url: str,
     sqlite_synchronous: str = "FULL",
@@ -398,12 +413,7 @@ class Database:
             conn = self.engine.connect()
         except sa.exc.TimeoutError as exc:
             logger.warning("no database connection came free within %s s: answered 503", self.pool_timeout)
-            raise Unavailable(
-                "hub_busy",
-                "Máy chủ đang bận; phần mềm sẽ tự thử lại sau ít giây.",
-                "The hub is busy; the software will try again in a few seconds.",
-                retry_after=RETRY_AFTER_BUSY,
-            ) from exc
+            raise busy() from exc
         self._held.conn = conn
         try:
             with conn:

@@ -32,7 +32,7 @@ from dttshub import db as t
 from dttshub.catalogs import Catalogs
 from dttshub.config import HubConfig
 from dttshub.content import Checked, ContentChecker
-from dttshub.db import CHANGE_SEQ, Database, iso
+from dttshub.db import CHANGE_SEQ, Database, busy, is_lock_timeout, iso
 from dttshub.documents import ItemRejected, SubmissionDoc, parse_submission, reject
 from dttshub.receipts import format_receipt, receipt_counter_name, vn_date
 from dttshub.reportstate import derive_status
@@ -140,6 +140,8 @@ class Ingest:
                     # Another request stored this ID, created the report or held a lock first: look again.
                     logger.info("retrying %s after %s (attempt %d)", sid, type(exc).__name__, attempt + 1)
                     if attempt == MAX_ATTEMPTS - 1:
+                        if is_lock_timeout(exc):
+                            raise busy() from exc  # SQLite's write lock stayed taken: 503, the client retries
                         raise
             raise AssertionError("unreachable")  # pragma: no cover
         except ItemRejected as rej:

@@ -10,182 +10,35 @@ connection while it holds one (the database refuses it), and a pool that stays e
 
 The burst goes to a real ``dttshub serve`` process on 127.0.0.1, started afresh over a database that
 already holds the accounts, their tokens and the catalogue; on SQLite and on PostgreSQL. Each of the 60
-devices has its own account and token and sends one annual report of its own. The time the burst takes
+devices has its own account and token and sends three reports of its own, made with three catalogue
+versions. The time the burst takes
 is a figure of ``benchmarks/herd_bench.py``; these tests assert on the outcome.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
-import requests
-import sqlalchemy as sa
 
-from dttshub import db as t
 from dttshub.config import HubConfig
-from dttshub.db import Database, NestedConnection
+from dttshub.db import NestedConnection
 from dttshub.errors import Unavailable
 from dttshub.scope import Account
 from dttshub.service import Hub
-from hubfixture import (
-    COMMUNE_A,
-    FAST_ARGON2,
-    TEST_NOW,
-    good_values,
-    make_submission,
-    small_catalog,
-    start_hub,
-)
-
-DEVICES = 60
-VERSIONS = 3  # the devices send reports made with three catalogue versions: three cold cache entries
-TIMEOUT = 120  # a request of the burst; before the fix the pool stalled 30 s, then answered 500s
-
-
-def _exe() -> list[str]:
-    script = Path(sys.executable).with_name("dttshub")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "dttshub"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def seed_herd(tmp_path: Path, db_url: str | None, devices: int = DEVICES) -> tuple[str, Path, list[dict]]:
-    """A hub database with the test catalogue and ``devices`` accounts, each logged in on its own device.
-
-    Returns:
-        ``(database URL, data directory, [{username, device_id, token}])``.
-    """
-    with start_hub(tmp_path, db_url) as hub:
-        for version in range(1, VERSIONS + 1):
-            hub.publish_catalog(small_catalog(version))
-        devices_ = []
-        for i in range(devices):
-            username, device_id = f"herd_{i:03d}", f"herd-device-{i:03d}"
-            hub.add_user(username, "officer", COMMUNE_A)
-            token = hub.login(username, device_id=device_id)["access_token"]
-            devices_.append({"username": username, "device_id": device_id, "token": token})
-        return hub.db_url, hub.data_dir, devices_
-
-
-class ServeProcess:
-    """``dttshub serve`` in its own process on a free port of 127.0.0.1 (a freshly restarted hub)."""
-
-    def __init__(self, db_url: str, data_dir: Path, *extra: str) -> None:
-        self.port = _free_port()
-        env = {**os.environ, "DTTSHUB_DATA_DIR": str(data_dir)}
-        env.pop("DTTSHUB_DB", None)
-        self.proc = subprocess.Popen(
-            [*_exe(), "serve", "--db", db_url, "--port", str(self.port), *extra],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.api = f"http://127.0.0.1:{self.port}/api/v1"
-        self._stderr: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        for line in self.proc.stderr:
-            self._stderr.append(line)
-
-    @property
-    def log(self) -> str:
-        return "".join(self._stderr)
-
-    def wait_ready(self, seconds: float = 60) -> dict:
-        import time
-
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline and self.proc.poll() is None:
-            try:
-                return requests.get(self.api + "/ping", timeout=2).json()
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        raise AssertionError(f"dttshub serve did not answer:\n{self.log}")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._reader.join(5)
-        self.proc.stderr.close()
-
-
-def herd_documents(devices: list[dict]) -> list[dict]:
-    """One report per device, each of its own period (no two devices share a report), made with one of
-    the catalogue versions in turn."""
-    return [
-        make_submission(
-            good_values(),
-            unit=COMMUNE_A,
-            period=str(2000 + i),
-            catalog_version=1 + i % VERSIONS,
-        )
-        for i in range(len(devices))
-    ]
-
-
-def fire_burst(api: str, devices: list[dict], docs: list[dict]) -> list[tuple[int, dict, dict]]:
-    """Every device posts its batch at the same moment; ``[(status, headers, body)]`` in device order."""
-    barrier = threading.Barrier(len(devices))
-
-    def post(i: int) -> tuple[int, dict, dict]:
-        dev = devices[i]
-        with requests.Session() as s:
-            s.headers.update(
-                {
-                    "Authorization": f"Bearer {dev['token']}",
-                    "X-Device-Id": dev["device_id"],
-                    "User-Agent": "dttsclient/0.1.0",
-                }
-            )
-            body = {"device_id": dev["device_id"], "app_version": "0.1.0", "submissions": [docs[i]]}
-            barrier.wait(30)
-            r = s.post(api + "/submissions:batch", json=body, timeout=TIMEOUT)
-            try:
-                doc = r.json()
-            except ValueError:
-                doc = {"raw": r.text[:500]}
-            return r.status_code, dict(r.headers), doc
-
-    with concurrent.futures.ThreadPoolExecutor(len(devices)) as pool:
-        return list(pool.map(post, range(len(devices))))
-
-
-def stored_submissions(db_url: str) -> set[str]:
-    db = Database(db_url)
-    try:
-        with db.read() as conn:
-            return set(conn.execute(sa.select(t.submissions.c.submission_id)).scalars())
-    finally:
-        db.dispose()
+from herdutil import DEVICES, ServeProcess, fire_burst, herd_documents, seed_herd, stored_submissions
+from hubfixture import COMMUNE_A, FAST_ARGON2, TEST_NOW, good_values, make_submission, start_hub
 
 
 def test_a_burst_of_batches_right_after_a_restart_is_all_stored_without_a_5xx(tmp_path, db_url):
     url, data_dir, devices = seed_herd(tmp_path, db_url)
-    docs = herd_documents(devices)
+    batches = herd_documents(devices)
     hub = ServeProcess(url, data_dir)
     try:
         hub.wait_ready()  # ping reads the current catalogue, but nothing has parsed one: the cache is empty
-        replies = fire_burst(hub.api, devices, docs)
+        replies = fire_burst(hub.api, devices, batches)
     finally:
         hub.stop()
     statuses = [status for status, _, _ in replies]
@@ -193,11 +46,13 @@ def test_a_burst_of_batches_right_after_a_restart_is_all_stored_without_a_5xx(tm
         f"{sum(s >= 500 for s in statuses)} of {DEVICES} batches answered 5xx: "
         f"{sorted(set(statuses))}\n{hub.log[-3000:]}"
     )
-    results = [body["results"][0] for _, _, body in replies]
-    assert [r["submission_id"] for r in results] == [d["submission_id"] for d in docs]
-    assert {r["status"] for r in results} <= {"accepted", "late"}, [r["errors"] for r in results]
-    assert len({r["receipt_no"] for r in results}) == DEVICES
-    assert stored_submissions(url) == {d["submission_id"] for d in docs}
+    for (_, _, body), batch in zip(replies, batches, strict=True):
+        results = body["results"]
+        assert [r["submission_id"] for r in results] == [d["submission_id"] for d in batch]
+        assert {r["status"] for r in results} <= {"accepted", "late"}, [r["errors"] for r in results]
+    receipts = {r["receipt_no"] for _, _, body in replies for r in body["results"]}
+    assert len(receipts) == 3 * DEVICES
+    assert stored_submissions(url) == {d["submission_id"] for batch in batches for d in batch}
     assert "Traceback" not in hub.log
 
 
@@ -339,3 +194,27 @@ def test_a_pool_timeout_is_a_503_with_retry_after_over_http(tmp_path, db_url):
         # the connection is back: the same batch goes through
         r = s.post(hub.api + "/submissions:batch", json={"submissions": [doc]}, timeout=30)
         assert r.status_code == 200 and r.json()["results"][0]["status"] == "accepted"
+
+
+def test_sqlite_write_lock_held_too_long_is_told_as_busy(tmp_path):
+    """SQLite's "database is locked" (the write lock held for the whole busy timeout) is the hub being busy:
+    the ingest's last attempt answers 503 ``hub_busy`` instead of a 500."""
+    import sqlalchemy as sa
+
+    from dttshub.db import busy, is_lock_timeout
+
+    url = f"sqlite:///{tmp_path / 'locked.sqlite'}"
+    engine = sa.create_engine(url, connect_args={"timeout": 0.1})
+    try:
+        with engine.connect() as holder, engine.connect() as waiter:
+            holder.exec_driver_sql("CREATE TABLE x (a INTEGER)")
+            holder.commit()
+            holder.exec_driver_sql("BEGIN IMMEDIATE")
+            with pytest.raises(sa.exc.OperationalError) as caught:
+                waiter.exec_driver_sql("INSERT INTO x VALUES (1)")
+            holder.rollback()
+    finally:
+        engine.dispose()
+    assert is_lock_timeout(caught.value)
+    assert not is_lock_timeout(sa.exc.OperationalError("SELECT 1", {}, Exception("no such table: x")))
+    assert busy().status == 503 and busy().code == "hub_busy"

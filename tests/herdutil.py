@@ -1,0 +1,172 @@
+"""The restart herd (issue 12, item 6), shared by its tests and ``benchmarks/herd_bench.py``.
+
+A hub database holding the test catalogue (several versions) and one account per device, each logged in
+on its own device; ``dttshub serve`` started afresh over it (a restarted hub: empty catalogue cache);
+every device posting one batch at the same moment.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+
+from dttshub import db as t
+from dttshub.db import Database
+from hubfixture import COMMUNE_A, good_values, make_submission, small_catalog, start_hub
+
+DEVICES = 60
+VERSIONS = 3  # the devices send reports made with three catalogue versions: three cold cache entries
+TIMEOUT = 120  # a request of the burst; before the fix the pool stalled 30 s, then answered 500s
+
+
+def _exe() -> list[str]:
+    script = Path(sys.executable).with_name("dttshub")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "dttshub"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def seed_herd(tmp_path: Path, db_url: str | None, devices: int = DEVICES) -> tuple[str, Path, list[dict]]:
+    """A hub database with the test catalogue and ``devices`` accounts, each logged in on its own device.
+
+    Returns:
+        ``(database URL, data directory, [{username, device_id, token}])``.
+    """
+    with start_hub(tmp_path, db_url) as hub:
+        for version in range(1, VERSIONS + 1):
+            hub.publish_catalog(small_catalog(version))
+        devices_ = []
+        for i in range(devices):
+            username, device_id = f"herd_{i:03d}", f"herd-device-{i:03d}"
+            hub.add_user(username, "officer", COMMUNE_A)
+            token = hub.login(username, device_id=device_id)["access_token"]
+            devices_.append({"username": username, "device_id": device_id, "token": token})
+        return hub.db_url, hub.data_dir, devices_
+
+
+class ServeProcess:
+    """``dttshub serve`` in its own process on a free port of 127.0.0.1 (a freshly restarted hub)."""
+
+    def __init__(self, db_url: str, data_dir: Path, *extra: str) -> None:
+        self.port = _free_port()
+        env = {**os.environ, "DTTSHUB_DATA_DIR": str(data_dir)}
+        env.pop("DTTSHUB_DB", None)
+        self.proc = subprocess.Popen(
+            [*_exe(), "serve", "--db", db_url, "--port", str(self.port), *extra],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.api = f"http://127.0.0.1:{self.port}/api/v1"
+        self._stderr: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.proc.stderr:
+            self._stderr.append(line)
+
+    @property
+    def log(self) -> str:
+        return "".join(self._stderr)
+
+    def wait_ready(self, seconds: float = 60) -> dict:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            try:
+                return requests.get(self.api + "/ping", timeout=2).json()
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise AssertionError(f"dttshub serve did not answer:\n{self.log}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._reader.join(5)
+        self.proc.stderr.close()
+
+
+def herd_documents(devices: list[dict]) -> list[list[dict]]:
+    """Each device's batch: its annual report and two quarterly reports, each made with another catalogue
+    version (in another order on each device), and each of its own period (no two devices share a report).
+    """
+    quarter = {("0102", ""): "80", ("0103", ""): "12"}
+    batches = []
+    for i in range(len(devices)):
+        versions = [1 + (i + k) % VERSIONS for k in range(3)]
+        q1, q2 = 2 * i, 2 * i + 1
+        batches.append(
+            [
+                make_submission(
+                    good_values(), unit=COMMUNE_A, period=str(2000 + i), catalog_version=versions[0]
+                ),
+                make_submission(
+                    quarter, form="BM02", period=f"{2000 + q1 // 4}Q{1 + q1 % 4}", catalog_version=versions[1]
+                ),
+                make_submission(
+                    quarter, form="BM02", period=f"{2000 + q2 // 4}Q{1 + q2 % 4}", catalog_version=versions[2]
+                ),
+            ]
+        )
+    return batches
+
+
+def fire_burst(api: str, devices: list[dict], batches: list[list[dict]]) -> list[tuple[int, dict, dict]]:
+    """Every device posts its batch at the same moment; ``[(status, headers, body)]`` in device order.
+
+    Each reply's body gets ``"_seconds"``: the time from the common start to that reply.
+    """
+    barrier = threading.Barrier(len(devices))
+
+    def post(i: int) -> tuple[int, dict, dict]:
+        dev = devices[i]
+        with requests.Session() as s:
+            s.headers.update(
+                {
+                    "Authorization": f"Bearer {dev['token']}",
+                    "X-Device-Id": dev["device_id"],
+                    "User-Agent": "dttsclient/0.1.0",
+                }
+            )
+            body = {"device_id": dev["device_id"], "app_version": "0.1.0", "submissions": batches[i]}
+            barrier.wait(30)
+            start = time.perf_counter()
+            r = s.post(api + "/submissions:batch", json=body, timeout=TIMEOUT)
+            try:
+                doc = r.json()
+            except ValueError:
+                doc = {"raw": r.text[:500]}
+            doc["_seconds"] = time.perf_counter() - start
+            return r.status_code, dict(r.headers), doc
+
+    with concurrent.futures.ThreadPoolExecutor(len(devices)) as pool:
+        return list(pool.map(post, range(len(devices))))
+
+
+def stored_submissions(db_url: str) -> set[str]:
+    db = Database(db_url)
+    try:
+        with db.read() as conn:
+            return set(conn.execute(sa.select(t.submissions.c.submission_id)).scalars())
+    finally:
+        db.dispose()
