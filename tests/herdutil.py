@@ -26,6 +26,7 @@ from hubfixture import COMMUNE_A, good_values, make_submission, small_catalog, s
 
 DEVICES = 60
 VERSIONS = 3  # the devices send reports made with three catalogue versions: three cold cache entries
+WAVE_GAP = 0.15  # seconds between the waves of the burst (one wave per catalogue version)
 TIMEOUT = 120  # a request of the burst; before the fix the pool stalled 30 s, then answered 500s
 
 
@@ -106,37 +107,36 @@ class ServeProcess:
         self.proc.stderr.close()
 
 
+def version_of(i: int, n: int) -> int:
+    """The catalogue version device ``i`` of ``n`` made its report with: the devices in ``VERSIONS`` blocks."""
+    return 1 + i * VERSIONS // n
+
+
 def herd_documents(devices: list[dict]) -> list[list[dict]]:
-    """Each device's batch: its annual report and two quarterly reports, each made with another catalogue
-    version (in another order on each device), and each of its own period (no two devices share a report).
-    """
-    quarter = {("0102", ""): "80", ("0103", ""): "12"}
-    batches = []
-    for i in range(len(devices)):
-        versions = [1 + (i + k) % VERSIONS for k in range(3)]
-        q1, q2 = 2 * i, 2 * i + 1
-        batches.append(
-            [
-                make_submission(
-                    good_values(), unit=COMMUNE_A, period=str(2000 + i), catalog_version=versions[0]
-                ),
-                make_submission(
-                    quarter, form="BM02", period=f"{2000 + q1 // 4}Q{1 + q1 % 4}", catalog_version=versions[1]
-                ),
-                make_submission(
-                    quarter, form="BM02", period=f"{2000 + q2 // 4}Q{1 + q2 % 4}", catalog_version=versions[2]
-                ),
-            ]
-        )
-    return batches
+    """Each device's batch: one annual report of its own year (no two devices share a report), made with
+    the catalogue version of its block (:func:`version_of`)."""
+    n = len(devices)
+    return [
+        [
+            make_submission(
+                good_values(), unit=COMMUNE_A, period=str(2000 + i), catalog_version=version_of(i, n)
+            )
+        ]
+        for i in range(n)
+    ]
 
 
 def fire_burst(api: str, devices: list[dict], batches: list[list[dict]]) -> list[tuple[int, dict, dict]]:
-    """Every device posts its batch at the same moment; ``[(status, headers, body)]`` in device order.
+    """Every device posts its batch at once, in waves ``WAVE_GAP`` s apart, one wave per catalogue version;
+    ``[(status, headers, body)]`` in device order.
 
-    Each reply's body gets ``"_seconds"``: the time from the common start to that reply.
+    The waves are how a herd arrives (over a second or so, not in one instant), and they make the later
+    versions miss the cache while the earlier waves still hold the pool's connections: before the fix, the
+    stall then came in most runs instead of in some. Each reply's body gets ``"_seconds"``: the time from
+    the common start to that reply.
     """
-    barrier = threading.Barrier(len(devices))
+    n = len(devices)
+    barrier = threading.Barrier(n)
 
     def post(i: int) -> tuple[int, dict, dict]:
         dev = devices[i]
@@ -151,6 +151,7 @@ def fire_burst(api: str, devices: list[dict], batches: list[list[dict]]) -> list
             body = {"device_id": dev["device_id"], "app_version": "0.1.0", "submissions": batches[i]}
             barrier.wait(30)
             start = time.perf_counter()
+            time.sleep(WAVE_GAP * (version_of(i, n) - 1))
             r = s.post(api + "/submissions:batch", json=body, timeout=TIMEOUT)
             try:
                 doc = r.json()
@@ -159,8 +160,8 @@ def fire_burst(api: str, devices: list[dict], batches: list[list[dict]]) -> list
             doc["_seconds"] = time.perf_counter() - start
             return r.status_code, dict(r.headers), doc
 
-    with concurrent.futures.ThreadPoolExecutor(len(devices)) as pool:
-        return list(pool.map(post, range(len(devices))))
+    with concurrent.futures.ThreadPoolExecutor(n) as pool:
+        return list(pool.map(post, range(n)))
 
 
 def stored_submissions(db_url: str) -> set[str]:
