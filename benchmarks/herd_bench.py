@@ -2,9 +2,9 @@
 
 ``bench_herd(db_url)`` makes a hub database with the test catalogue (three versions) and 60 accounts,
 each logged in on its own device, starts ``dttshub serve`` afresh over it (a restarted hub: its
-catalogue cache is empty) and has every device post one batch (one report) over 127.0.0.1, all at once in three waves 0.15 s
-apart (one per catalogue version; see ``herdutil.fire_burst``). The
-figure is the time from the common start to the last reply; the goal is 5 s for 60 devices (before the
+catalogue cache is empty) and has every device post one batch (one report) over 127.0.0.1, all at
+once in three waves 0.15 s apart (one per catalogue version; see ``herdutil.fire_burst``). The figure
+is the time from the common start to the last reply; the goal is 5 s for 60 devices (before the
 fix, on SQLite, the pool stalled for its 30 s timeout, then answered 500s: 30–60 s, 9–45 of 60 were 500
 in four runs). The 5xx count goes beside it (goal 0).
 
