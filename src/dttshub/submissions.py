@@ -27,6 +27,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from dttsclient.core.model import Catalog
 from dttsclient.core.payload import canonical_values
 from dttshub import db as t
 from dttshub.catalogs import Catalogs
@@ -118,12 +119,16 @@ class Ingest:
             sub = parse_submission(doc)
             self._check_scope(account, sub)
             values_json = self._check_hash(sub)
-            # The catalogue version, read (on a cache miss) on this request's own connection before the
-            # transaction begins: nothing inside the transaction needs another connection.
-            catalog = self.catalogs.get(sub.catalog_id, sub.catalog_version, conn)
+            catalog: Catalog | None = None
+            resolved = False
             checked: Checked | None = None
             for attempt in range(MAX_ATTEMPTS):
                 try:
+                    if not resolved:
+                        # The catalogue version, read (on a cache miss) on this request's own connection
+                        # before the transaction begins: nothing inside it needs another connection.
+                        catalog = self.catalogs.get(sub.catalog_id, sub.catalog_version, conn)
+                        resolved = True
                     # One transaction: lock the report, look for this ID and for newer revisions in one
                     # query, check the content (the first time) and store.
                     with conn.begin():
