@@ -64,6 +64,7 @@ def _suites(quick: bool) -> dict[str, Callable[[], list[dict]]]:
         ("hub", "hub_bench"),
         ("login", "login_bench"),
         ("load", "load_bench"),
+        ("herd", "herd_bench"),
         ("usb", "usb_bench"),
         ("import", "import_bench"),
         ("gui", "gui_bench"),

@@ -4,7 +4,8 @@ Every reply is ``application/json`` and carries ``server_id`` (the setup package
 with an ``X-Server-Id`` header, and a 304 has no body). Errors are
 ``{server_id, error: {code, message_vi, message_en}}`` with the status of SYNC.md: 400 malformed,
 401 token or password (the ``code`` says why), 403 scope or role, 404, 413 too large, 426 client too
-old (the body also has ``min_client_version``), 429 with ``Retry-After``, 500 for a bug (logged).
+old (the body also has ``min_client_version``), 429 with ``Retry-After``, 503 ``hub_busy`` with
+``Retry-After`` when no database connection came free in time, 500 for a bug (logged).
 
 Every body is a model of :mod:`dttshub.protocol` (the hub serves the OpenAPI document made from them at
 ``/openapi.json``, and a plain page listing the operations at ``/docs``: no Swagger UI, whose assets would
@@ -33,7 +34,15 @@ from dttsclient.core.errors import DttsError
 from dttsclient.core.versions import older_than
 from dttshub.catalogs import etag_matches
 from dttshub.config import HubConfig
-from dttshub.errors import BadRequest, Forbidden, HubError, Throttled, Unauthorized, UpgradeRequired
+from dttshub.errors import (
+    BadRequest,
+    Forbidden,
+    HubError,
+    Throttled,
+    Unauthorized,
+    Unavailable,
+    UpgradeRequired,
+)
 from dttshub.http_body import parse_json, read_body
 from dttshub.protocol import (
     BatchReply,
@@ -83,7 +92,7 @@ def error_reply(request: Request, exc: HubError) -> JSONResponse:
     hub = hub_of(request)
     body: dict[str, Any] = {"server_id": hub.server_id, "error": exc.to_json()}
     headers: dict[str, str] = {}
-    if isinstance(exc, Throttled):
+    if isinstance(exc, (Throttled, Unavailable)):
         headers["Retry-After"] = str(exc.retry_after)
     if isinstance(exc, Unauthorized):
         headers["WWW-Authenticate"] = f'Bearer error="invalid_token", error_description="{exc.code}"'
@@ -185,7 +194,7 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": ErrorReply, "description": "refused"} for status in statuses}
 
 
-AUTHED = (400, 401, 403, 413, 415, 426, 429)
+AUTHED = (400, 401, 403, 413, 415, 426, 429, 503)
 _BUNDLE_BODY = {
     "requestBody": {
         "required": True,

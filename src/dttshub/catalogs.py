@@ -15,13 +15,14 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from dttsclient.core.catalog import catalog_from_json, catalog_to_json
 from dttsclient.core.model import Catalog
 from dttsclient.core.payload import canonical_json
 from dttshub import db as t
 from dttshub.config import HubConfig
-from dttshub.db import Database, iso
+from dttshub.db import Database, busy, iso
 from dttshub.errors import Conflict
 
 logger = logging.getLogger(__name__)
@@ -71,8 +72,20 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     return False
 
 
+class _Flight:
+    """One load of a catalogue version in progress: the threads that want it too wait for it."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.catalog: Catalog | None = None
+        self.failed = False
+
+
 class Catalogs:
     """The catalogues of one hub, with a small cache of parsed versions.
+
+    The cache is filled single-flight: of the requests that miss the same version at once (a herd after
+    a restart), one reads and parses it, the others wait for that one (not for the database pool).
 
     Args:
         db: the hub database.
@@ -83,6 +96,7 @@ class Catalogs:
         self.db = db
         self.config = config
         self._cache: OrderedDict[tuple[str, int], Catalog] = OrderedDict()
+        self._loading: dict[tuple[str, int], _Flight] = {}
         self._lock = threading.Lock()
 
     def publish(self, catalog: Catalog, by: str = "") -> PublishResult:
@@ -143,22 +157,80 @@ class Catalogs:
             ).first()
         return _stored(row) if row else None
 
-    def get(self, catalog_id: str, version: int) -> Catalog | None:
-        """The parsed catalogue of an id and version (cached), or None when it was never published."""
+    def get(self, catalog_id: str, version: int, conn: Connection | None = None) -> Catalog | None:
+        """The parsed catalogue of an id and version (cached), or None when it was never published.
+
+        Args:
+            conn: a connection the caller holds, outside a transaction (the ingest's own): a cache miss
+                is read on it, so the caller never needs a second connection. None: a miss takes one
+                from the pool (so the caller must hold none).
+        """
         key = (catalog_id, version)
+        cached = self._cached(key)
+        if cached is not None:
+            return cached
+        if conn is None:
+            # The connection is taken before waiting for another thread's load, so that a loader never
+            # waits for the pool while others wait for it.
+            with self.db.read() as own:
+                return self._get(key, own, in_transaction=True)
+        return self._get(key, conn, in_transaction=False)
+
+    def _cached(self, key: tuple[str, int]) -> Catalog | None:
         with self._lock:
-            if key in self._cache:
+            catalog = self._cache.get(key)
+            if catalog is not None:
                 self._cache.move_to_end(key)
-                return self._cache[key]
-        stored = self.stored(catalog_id, version)
-        if stored is None:
-            return None
-        catalog = catalog_from_json(stored.to_json(), published=True)
-        with self._lock:
-            self._cache[key] = catalog
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
+            return catalog
+
+    def _get(self, key: tuple[str, int], conn: Connection, in_transaction: bool) -> Catalog | None:
+        """Single-flight: the first thread to miss ``key`` loads it, the others wait for its result."""
+        while True:
+            with self._lock:
+                if key in self._cache:
+                    self._cache.move_to_end(key)
+                    return self._cache[key]
+                flight = self._loading.get(key)
+                leader = flight is None
+                if leader:
+                    flight = self._loading[key] = _Flight()
+            if leader:
+                return self._lead(key, flight, conn, in_transaction)
+            if not flight.done.wait(self.db.pool_timeout):
+                raise busy()
+            if not flight.failed:
+                return flight.catalog
+            # the loader failed (its own request gets the error): this thread tries to load it itself
+
+    def _lead(self, key: tuple[str, int], flight: _Flight, conn: Connection, in_transaction: bool):
+        try:
+            if in_transaction:
+                catalog = self._load(key, conn)
+            else:
+                with self.db.read_on(conn):
+                    catalog = self._load(key, conn)
+            flight.catalog = catalog
+        except BaseException:
+            flight.failed = True
+            raise
+        finally:
+            with self._lock:
+                if flight.catalog is not None:
+                    self._cache[key] = flight.catalog
+                    while len(self._cache) > CACHE_SIZE:
+                        self._cache.popitem(last=False)
+                del self._loading[key]
+            flight.done.set()
         return catalog
+
+    def _load(self, key: tuple[str, int], conn: Connection) -> Catalog | None:
+        """Read and parse one version on ``conn`` (in a transaction); None when it was never published."""
+        row = conn.execute(
+            sa.select(t.catalogs).where(t.catalogs.c.catalog_id == key[0], t.catalogs.c.version == key[1])
+        ).first()
+        if row is None:
+            return None
+        return catalog_from_json(_stored(row).to_json(), published=True)
 
     def versions(self) -> list[dict]:
         with self.db.read() as conn:

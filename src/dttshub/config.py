@@ -68,6 +68,11 @@ class HubConfig:
             receipt goes out); test suites may use "NORMAL" for speed.
         highwater_interval: seconds between two writes of the high-water file by a serving process
             (:mod:`dttshub.generation`); 0 writes it only at start-up and shutdown.
+        db_pool_size / db_max_overflow: connections the process keeps in its pool / may open on top;
+            None: the engine's default (SQLite 5 + 10, PostgreSQL 10 + 10). No code holds two at once
+            (docs/architecture.md, "One connection per request").
+        db_pool_timeout: seconds a request waits for a pooled connection; then it is answered 503
+            ``hub_busy`` with ``Retry-After`` (the client retries), never 500.
     """
 
     db_url: str | None = None
@@ -100,6 +105,9 @@ class HubConfig:
     clock: Callable[[], datetime] | None = None
     sqlite_synchronous: str = "FULL"
     highwater_interval: float = 10.0
+    db_pool_size: int | None = None
+    db_max_overflow: int | None = None
+    db_pool_timeout: float = 30.0
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> HubConfig:

@@ -45,14 +45,19 @@ class ContentChecker:
         self._keys: dict[tuple[str, int, str], dict[str, frozenset[str]]] = {}
         self._lock = threading.Lock()
 
-    def check(self, sub: SubmissionDoc) -> Checked:
+    def check(self, sub: SubmissionDoc, catalog: Catalog | None) -> Checked:
         """The checked submission.
+
+        Args:
+            sub: the parsed submission.
+            catalog: its catalogue version, resolved by the caller before its transaction began
+                (:meth:`Catalogs.get` on the caller's connection); None when the hub does not have it.
+                The check itself needs no database.
 
         Raises:
             ItemRejected: unknown catalogue version or form, a period of another type, cells that are not
                 the form's, errors of the rules, or a warning without a reason.
         """
-        catalog = self.catalogs.get(sub.catalog_id, sub.catalog_version)
         if catalog is None:
             raise reject(
                 "unknown_catalog",

@@ -7,11 +7,19 @@ Write transactions on SQLite start with ``BEGIN IMMEDIATE`` so two writers wait 
 timeout) instead of failing when a read lock would have to be upgraded. On PostgreSQL, counters are
 incremented with ``UPDATE … RETURNING`` whose row lock lasts until commit: the hub-wide change sequence
 therefore grows in commit order, which is what makes the ``changes`` cursor safe.
+
+One connection per request: code that holds a pooled connection never asks the pool for another (a herd
+of requests each holding one and waiting for a second would empty the pool for good). The
+:class:`Database` refuses such a nested checkout in the same thread (:class:`NestedConnection`); work
+that needs the database while a connection is held runs on that connection (:meth:`Database.read_on`).
+A request that waits longer than the pool timeout for a connection gets 503 ``hub_busy`` with
+``Retry-After`` (:class:`~dttshub.errors.Unavailable`).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -20,7 +28,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from dttshub.errors import ConfigError
+from dttshub.errors import ConfigError, Unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -197,14 +205,46 @@ def parse_iso(text: str) -> datetime:
 
 
 SYNCHRONOUS = ("FULL", "NORMAL", "EXTRA")
+RETRY_AFTER_BUSY = 2  # seconds a client is asked to wait when no database connection came free in time
 
 
-def make_engine(url: str, sqlite_synchronous: str = "FULL") -> Engine:
+class NestedConnection(RuntimeError):
+    """A thread that holds a pooled connection asked for another: a bug (see "One connection per request")."""
+
+
+def busy() -> Unavailable:
+    """The 503 of a hub whose database is busy (no connection free, a lock held too long)."""
+    return Unavailable(
+        "hub_busy",
+        "Máy chủ đang bận; phần mềm sẽ tự thử lại sau ít giây.",
+        "The hub is busy; the software will try again in a few seconds.",
+        retry_after=RETRY_AFTER_BUSY,
+    )
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked": the write lock stayed taken for the whole busy timeout."""
+    return isinstance(exc, sa.exc.OperationalError) and "database is locked" in str(exc.orig)
+
+
+def make_engine(
+    url: str,
+    sqlite_synchronous: str = "FULL",
+    pool_size: int | None = None,
+    max_overflow: int | None = None,
+    pool_timeout: float = 30.0,
+) -> Engine:
     """An engine for ``url`` (already normalised by :func:`dttshub.config.normalise_db_url`).
 
     SQLite: the parent directory is created, WAL and ``synchronous`` (FULL) are set, a 30 s busy timeout
-    is used and write transactions begin IMMEDIATE. PostgreSQL: a pre-ping pool.
+    is used and write transactions begin IMMEDIATE. PostgreSQL: a pre-ping pool. ``pool_size`` and
+    ``max_overflow`` (None: the defaults) size the pool; a checkout waits at most ``pool_timeout`` s.
     """
+    pool = {"pool_timeout": pool_timeout}
+    if pool_size is not None:
+        pool["pool_size"] = pool_size
+    if max_overflow is not None:
+        pool["max_overflow"] = max_overflow
     try:
         parsed = sa.engine.make_url(url)
         if parsed.get_backend_name() == "sqlite":
@@ -214,10 +254,10 @@ def make_engine(url: str, sqlite_synchronous: str = "FULL") -> Engine:
                     f"Giá trị synchronous không hợp lệ: {sqlite_synchronous}",
                     f"Invalid SQLite synchronous setting: {sqlite_synchronous}",
                 )
-            return _sqlite_engine(parsed, sqlite_synchronous)
+            return _sqlite_engine(parsed, sqlite_synchronous, pool)
         if parsed.get_backend_name() != "postgresql":
             raise sa.exc.ArgumentError(f"unsupported database {parsed.get_backend_name()}")
-        return sa.create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        return sa.create_engine(parsed, pool_pre_ping=True, **{"pool_size": 10, "max_overflow": 10, **pool})
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, OSError) as exc:
         raise ConfigError(
             "db_url",
@@ -226,10 +266,12 @@ def make_engine(url: str, sqlite_synchronous: str = "FULL") -> Engine:
         ) from exc
 
 
-def _sqlite_engine(url: sa.engine.URL, synchronous: str) -> Engine:
+def _sqlite_engine(url: sa.engine.URL, synchronous: str, pool: dict) -> Engine:
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    else:
+        pool = {}  # an in-memory database has a pool of its own kind, without these options
+    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **pool)
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
@@ -258,13 +300,27 @@ class Database:
     Args:
         url: a normalised SQLAlchemy URL.
         sqlite_synchronous: SQLite's ``synchronous`` pragma ("FULL" unless a test suite says otherwise).
+        pool_size / max_overflow / pool_timeout: the connection pool (see :func:`make_engine`).
+
+    Every connection is taken through :meth:`begin`, :meth:`connect` or :meth:`read`, one at a time per
+    thread: asking for a second while holding one raises :class:`NestedConnection`; a pool that stays
+    empty for ``pool_timeout`` seconds raises :class:`~dttshub.errors.Unavailable` (503).
     """
 
-    def __init__(self, url: str, sqlite_synchronous: str = "FULL") -> None:
+    def __init__(
+        self,
+        url: str,
+        sqlite_synchronous: str = "FULL",
+        pool_size: int | None = None,
+        max_overflow: int | None = None,
+        pool_timeout: float = 30.0,
+    ) -> None:
         self.url = url
-        self.engine = make_engine(url, sqlite_synchronous)
+        self.engine = make_engine(url, sqlite_synchronous, pool_size, max_overflow, pool_timeout)
         self.dialect = self.engine.dialect.name
+        self.pool_timeout = pool_timeout
         self._statements: dict[tuple, sa.Executable] = {}  # built once, so compiled once
+        self._held = threading.local()  # .conn: the connection this thread holds, if any
 
     def create_schema(self, now: datetime | None = None):
         """Create or upgrade the schema to the newest migration (:func:`dttshub.migrations.ensure`).
@@ -312,22 +368,61 @@ class Database:
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         """A write transaction: committed on success, rolled back on any exception."""
-        with self.engine.begin() as conn:
+        with self._checkout() as conn, conn.begin():
             yield conn
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
         """A connection for several write transactions (``with conn.begin(): ...`` each)."""
-        with self.engine.connect() as conn:
+        with self._checkout() as conn:
             yield conn
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read-only transaction (never takes the SQLite write lock)."""
-        with self.engine.connect() as conn:
+        with self._checkout() as conn:
             conn = conn.execution_options(hub_readonly=True)
             with conn.begin():
                 yield conn
+
+    @contextmanager
+    def read_on(self, conn: Connection) -> Iterator[Connection]:
+        """A read-only transaction on a connection the caller holds (no second checkout).
+
+        The connection must be outside a transaction; on SQLite the read begins DEFERRED (no write
+        lock), and the connection's later write transactions begin IMMEDIATE again.
+        """
+        options = conn.get_execution_options()
+        conn.execution_options(hub_readonly=True)  # in place: a Connection's options are its own
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            conn.execution_options(hub_readonly=options.get("hub_readonly", False))
+
+    def holds_connection(self) -> bool:
+        """True when this thread holds a connection of this database."""
+        return getattr(self._held, "conn", None) is not None
+
+    @contextmanager
+    def _checkout(self) -> Iterator[Connection]:
+        """One pooled connection for this thread: never a second one, never a wait beyond the timeout."""
+        if self.holds_connection():
+            raise NestedConnection(
+                "this thread already holds a connection of the hub database; use it (Database.read_on) "
+                "instead of asking the pool for a second one"
+            )
+        try:
+            conn = self.engine.connect()
+        except sa.exc.TimeoutError as exc:
+            logger.warning("no database connection came free within %s s: answered 503", self.pool_timeout)
+            raise busy() from exc
+        self._held.conn = conn
+        try:
+            with conn:
+                yield conn
+        finally:
+            self._held.conn = None
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -85,6 +85,22 @@ class Throttled(HubError):
         return doc
 
 
+class Unavailable(HubError):
+    """The hub cannot serve the request now (every database connection busy): try again after
+    ``retry_after`` seconds (503; the client retries it like any transient fault)."""
+
+    status = 503
+
+    def __init__(self, code: str, message_vi: str, message_en: str, retry_after: int) -> None:
+        super().__init__(code, message_vi, message_en)
+        self.retry_after = max(1, int(retry_after))
+
+    def to_json(self) -> dict:
+        doc = super().to_json()
+        doc["retry_after"] = self.retry_after
+        return doc
+
+
 class Conflict(HubError):
     """The operation clashes with what the hub already holds (409; CLI only, never on the sync API)."""
 

@@ -57,7 +57,13 @@ class Hub:
 
     def __init__(self, config: HubConfig) -> None:
         self.config = config
-        self.db = Database(config.resolved_db_url(), config.sqlite_synchronous)
+        self.db = Database(
+            config.resolved_db_url(),
+            config.sqlite_synchronous,
+            pool_size=config.db_pool_size,
+            max_overflow=config.db_max_overflow,
+            pool_timeout=config.db_pool_timeout,
+        )
         self.db.create_schema(config.now())
         self.server_id = self._ensure_server_id()
         # a database restored from an older copy starts a new generation here (dttshub.generation)

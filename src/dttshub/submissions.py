@@ -27,12 +27,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from dttsclient.core.model import Catalog
 from dttsclient.core.payload import canonical_values
 from dttshub import db as t
 from dttshub.catalogs import Catalogs
 from dttshub.config import HubConfig
 from dttshub.content import Checked, ContentChecker
-from dttshub.db import CHANGE_SEQ, Database, iso
+from dttshub.db import CHANGE_SEQ, Database, busy, is_lock_timeout, iso
 from dttshub.documents import ItemRejected, SubmissionDoc, parse_submission, reject
 from dttshub.receipts import format_receipt, receipt_counter_name, vn_date
 from dttshub.reportstate import changed_since_acceptance, derive_status
@@ -100,7 +101,8 @@ class Ingest:
     def ingest_many(self, account: Account, device_id: str, docs: list, source: str = "batch") -> list[dict]:
         """One result per document, in order; each document in its own transaction.
 
-        The documents share one database connection (one pool checkout per batch, not per item).
+        The documents share one database connection (one pool checkout per batch, not per item), and
+        nothing takes a second one: the catalogue of an item is read on this connection.
         """
         with self.db.connect() as conn:
             return [self._ingest(conn, account, device_id, doc, source) for doc in docs]
@@ -117,9 +119,16 @@ class Ingest:
             sub = parse_submission(doc)
             self._check_scope(account, sub)
             values_json = self._check_hash(sub)
+            catalog: Catalog | None = None
+            resolved = False
             checked: Checked | None = None
             for attempt in range(MAX_ATTEMPTS):
                 try:
+                    if not resolved:
+                        # The catalogue version, read (on a cache miss) on this request's own connection
+                        # before the transaction begins: nothing inside it needs another connection.
+                        catalog = self.catalogs.get(sub.catalog_id, sub.catalog_version, conn)
+                        resolved = True
                     # One transaction: lock the report, look for this ID and for newer revisions in one
                     # query, check the content (the first time) and store.
                     with conn.begin():
@@ -128,7 +137,7 @@ class Ingest:
                         if existing is not None:
                             return self._resend(account, sub, existing)
                         if checked is None:
-                            checked = self.content.check(sub)
+                            checked = self.content.check(sub, catalog)
                         return self._store(
                             conn, checked, values_json, report, superseded, account, device_id, source, now
                         )
@@ -136,6 +145,8 @@ class Ingest:
                     # Another request stored this ID, created the report or held a lock first: look again.
                     logger.info("retrying %s after %s (attempt %d)", sid, type(exc).__name__, attempt + 1)
                     if attempt == MAX_ATTEMPTS - 1:
+                        if is_lock_timeout(exc):
+                            raise busy() from exc  # SQLite's write lock stayed taken: 503, the client retries
                         raise
             raise AssertionError("unreachable")  # pragma: no cover
         except ItemRejected as rej:
