@@ -157,13 +157,16 @@ class Catalogs:
             ).first()
         return _stored(row) if row else None
 
-    def get(self, catalog_id: str, version: int, conn: Connection | None = None) -> Catalog | None:
+    def get(
+        self, catalog_id: str, version: int, conn: Connection | None = None, *, in_transaction: bool = False
+    ) -> Catalog | None:
         """The parsed catalogue of an id and version (cached), or None when it was never published.
 
         Args:
             conn: a connection the caller holds, outside a transaction (the ingest's own): a cache miss
                 is read on it, so the caller never needs a second connection. None: a miss takes one
                 from the pool (so the caller must hold none).
+            in_transaction: ``conn`` is inside the caller's own transaction: a miss is read in it.
         """
         key = (catalog_id, version)
         cached = self._cached(key)
@@ -174,7 +177,7 @@ class Catalogs:
             # waits for the pool while others wait for it.
             with self.db.read() as own:
                 return self._get(key, own, in_transaction=True)
-        return self._get(key, conn, in_transaction=False)
+        return self._get(key, conn, in_transaction=in_transaction)
 
     def _cached(self, key: tuple[str, int]) -> Catalog | None:
         with self._lock:

@@ -159,7 +159,7 @@ class Reviews:
             for unit, form, period in wanted:
                 with conn.begin():
                     report = self._lock(conn, unit, form, period)
-                    reason, problems = self._why_not(report)
+                    reason, problems = self._why_not(report, conn)
                     if reason is None:
                         row = self._decide(conn, account, report, "accepted", comment, None)
                         accepted.append(report_to_json(row, include_values=False))
@@ -181,7 +181,7 @@ class Reviews:
         )
         return {"accepted": accepted, "skipped": skipped}
 
-    def _why_not(self, report) -> tuple[str | None, list[dict]]:
+    def _why_not(self, report, conn) -> tuple[str | None, list[dict]]:
         """Why a report cannot be accepted in bulk (None when it can), with its error-level problems."""
         if report is None:
             return "no_report", []
@@ -189,7 +189,8 @@ class Reviews:
             return "conflict", []
         if report.review_state == "accepted":
             return "already_accepted", []
-        catalog = self.catalogs.get(report.catalog_id, report.catalog_version)
+        # read on the transaction's own connection: a second checkout is refused (one connection per request)
+        catalog = self.catalogs.get(report.catalog_id, report.catalog_version, conn, in_transaction=True)
         if catalog is None or not catalog.has_form(report.form):
             return "unknown_catalog", []
         values = values_from_list(json.loads(report.values_json))
