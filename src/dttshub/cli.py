@@ -229,6 +229,27 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--unit")
     c.add_argument("--form")
     c.add_argument("--period")
+
+    c = cmd(
+        sub,
+        "export",
+        bi(
+            "xuất số liệu một biểu, một kỳ (Excel, CSV, DHIS2, ADX)",
+            "export a form and period (Excel, CSV, DHIS2, ADX)",
+        ),
+    )
+    c.add_argument("--form", required=True)
+    c.add_argument("--period", required=True)
+    c.add_argument(
+        "--province", help=bi("mã tỉnh (mặc định: mọi tỉnh)", "province code (default: every province)")
+    )
+    c.add_argument("--format", required=True, choices=("xlsx", "csv", "dvs", "adx"), dest="fmt")
+    c.add_argument(
+        "--accepted-only",
+        action="store_true",
+        help=bi("chỉ cộng các báo cáo đã được chấp nhận", "add up accepted reports only"),
+    )
+    c.add_argument("path", type=Path, help=bi("tệp hoặc thư mục đích", "target file or folder"))
     return p
 
 
@@ -646,6 +667,51 @@ def cmd_reports(args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace, out: Output) -> int:
+    from dttshub import exports
+
+    hub = _open(args)
+    try:
+        data = exports.gather(
+            hub, cli_account(), args.form, args.period, args.province, accepted_only=args.accepted_only
+        )
+    finally:
+        hub.close()
+    try:
+        target = exports.write_export(data, args.fmt, args.path)
+    except OSError as exc:
+        out.error(
+            out.t(
+                f"Không ghi được tệp {args.path}: {exc.strerror or exc}. Hãy chọn thư mục khác hoặc giải phóng "
+                "chỗ trống rồi thử lại.",
+                f"Could not write {args.path}: {exc.strerror or exc}. Choose another folder or free some "
+                "space, then try again.",
+            )
+        )
+        if out.json_mode:
+            out.result({"ok": False, "error": {"code": "write_failed", "message_en": str(exc)}})
+        return EXIT_FAILED
+    totals = data.totals
+    doc = {
+        "ok": True,
+        "path": str(target),
+        "format": args.fmt,
+        "form": totals.form,
+        "period": totals.period,
+        "scope": totals.scope,
+        "units_expected": len(totals.units_expected),
+        "units_included": len(totals.units_included),
+    }
+    out.result(
+        doc,
+        out.t(
+            f"Đã xuất {target} ({len(totals.units_included)}/{len(totals.units_expected)} xã có số liệu).",
+            f"Exported {target} ({len(totals.units_included)}/{len(totals.units_expected)} communes reported).",
+        ),
+    )
+    return EXIT_OK
+
+
 COMMANDS = {
     "serve": cmd_serve,
     "db": cmd_db,
@@ -655,4 +721,5 @@ COMMANDS = {
     "courier": cmd_courier,
     "review": cmd_review,
     "reports": cmd_reports,
+    "export": cmd_export,
 }

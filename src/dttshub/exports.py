@@ -42,27 +42,30 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
+import sqlalchemy as sa
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dttsclient.core import disagg as disagg_keys
-from dttsclient.core import periods
+from dttsclient.core import periods, refdata
+from dttsclient.core.errors import IdentifierError
 from dttsclient.core.model import Catalog, Indicator
+from dttshub import db as t
+from dttshub.changes import scope_filter
+from dttshub.errors import BadRequest, Forbidden, NotFound
 from dttshub.province_model import ProvinceTotals, TotalCell, UnitValue
-from dttshub.scope import ALL_UNITS, UNIT_LIST
+from dttshub.scope import ALL_UNITS, UNIT_LIST, Account
+
+if TYPE_CHECKING:
+    from dttshub.service import Hub
 
 FORMATS = ("xlsx", "csv", "dvs", "adx")
 SUFFIXES = {"xlsx": ".xlsx", "csv": ".csv", "dvs": ".json", "adx": ".xml"}
-MEDIA_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-    "dvs": "application/json",
-    "adx": "application/adx+xml",
-}
 ADX_NS = "urn:ihe:qrph:adx:2015"
 CODE_PREFIX = "DTTS_"
 DEFAULT_COC = "default"
@@ -718,3 +721,213 @@ def write_export(data: ExportData, fmt: str, path: Path | str) -> Path:
         target = target / file_name(data, fmt)
     write_atomic(target, render(data, fmt))
     return target
+
+
+# -- gathering the data of an export from the hub -------------------------------------------------------
+# the report status of ``dttshub.reportstate`` as a completeness state (used until ``dttshub.completeness``)
+_STATUS_STATE = {
+    "submitted": "on_time",
+    "late": "late",
+    "conflict": "conflict",
+    "accepted": "accepted",
+    "returned": "returned",
+}
+
+
+def export_scope(account: Account, province: str | None) -> str:
+    """The scope an export covers: ``province`` when given and allowed, else the account's own.
+
+    Raises:
+        Forbidden: an officer (exports are for the province's reviewers and admins), or a province outside
+            the account's scope.
+        BadRequest: ``province`` is not a province code of the 2025 list nor ``*``.
+    """
+    account.require_reviewer()
+    if not province:
+        return account.unit
+    if province != ALL_UNITS and province not in {p.code for p in refdata.provinces()}:
+        raise BadRequest(
+            "bad_province",
+            f"'{province}' không phải mã tỉnh trong danh mục 2025 (2 chữ số) hoặc '*'.",
+            f"'{province}' is not a province code of the 2025 list (2 digits) nor '*'.",
+        )
+    if account.unit in (ALL_UNITS, province):
+        return province
+    raise Forbidden(
+        "out_of_scope",
+        f"Tài khoản {account.username} không có quyền xuất số liệu của {province}.",
+        f"Account {account.username} may not export the data of {province}.",
+    )
+
+
+def check_format(fmt: str) -> str:
+    """``fmt`` when it is one of :data:`FORMATS`.
+
+    Raises:
+        BadRequest: another format.
+    """
+    if fmt not in FORMATS:
+        raise BadRequest(
+            "bad_format",
+            f"Định dạng xuất '{fmt}' không có; hãy chọn một trong: {', '.join(FORMATS)}.",
+            f"There is no export format '{fmt}'; choose one of: {', '.join(FORMATS)}.",
+        )
+    return fmt
+
+
+def gather(
+    hub: Hub,
+    account: Account,
+    form: str,
+    period: str,
+    province: str | None = None,
+    *,
+    accepted_only: bool = False,
+) -> ExportData:
+    """The data of an export of ``form`` for ``period`` over the caller's scope (or ``province`` in it).
+
+    Raises:
+        Forbidden: an officer, or a province outside the account's scope.
+        BadRequest: a bad province code or period.
+        NotFound: no published catalogue has the form.
+    """
+    scope = export_scope(account, province)
+    catalog = _catalog_for(hub, form)
+    try:
+        period = periods.check_period_for_form(period, catalog.form(form).period_type).code
+    except IdentifierError as exc:
+        raise BadRequest("bad_period", exc.message_vi, exc.message_en) from exc
+    expected = _expected(scope)
+    names = {c.commune_code: c.commune_name for c in refdata.communes()}
+    reports = _reports(hub, form, period, scope, accepted_only)
+    values: list[UnitValue] = []
+    stored: dict[str, dict[tuple[str, str], str]] = {}
+    states: dict[str, tuple[str, str | None]] = {}
+    for r in reports:
+        state = _STATUS_STATE.get(r.status, r.status)
+        states[r.unit] = (state, r.receipt_no)
+        cells = {
+            (str(i["code"]), str(i.get("disagg", ""))): str(i["value"]) for i in json.loads(r.values_json)
+        }
+        stored[r.unit] = cells
+        for (code, key), value in sorted(cells.items()):
+            values.append(
+                UnitValue(
+                    r.unit,
+                    names.get(r.unit, r.unit),
+                    form,
+                    period,
+                    code,
+                    key,
+                    _lenient_dims(key),
+                    value,
+                    state,
+                    r.receipt_no,
+                )
+            )
+    totals = _province_totals(hub, catalog, form, period, scope, accepted_only, stored)
+    by_province: tuple[ProvinceTotals, ...] = ()
+    if scope == ALL_UNITS:
+        by_province = tuple(
+            _province_totals(hub, catalog, form, period, p, accepted_only, stored)
+            for p in sorted({refdata.commune(u).province_code for u in stored if refdata.commune(u)})
+        )
+    included = set(totals.units_included)
+    units = tuple(
+        UnitStatus(
+            u,
+            names.get(u, u),
+            states.get(u, ("not_received", None))[0],
+            states.get(u, ("", None))[1],
+            u in included,
+        )
+        for u in expected
+    )
+    province_name = ""
+    if len(scope) == 2:
+        communes = refdata.communes_in(scope)
+        province_name = communes[0].province_name if communes else ""
+    return ExportData(totals, catalog, units, tuple(values), by_province, province_name)
+
+
+def _catalog_for(hub: Hub, form: str) -> Catalog:
+    current = hub.catalogs.current()
+    if current is not None:
+        catalog = hub.catalogs.get(current.catalog_id, current.version)
+        if catalog is not None and catalog.has_form(form):
+            return catalog
+        for v in reversed(hub.catalogs.versions()):
+            older = hub.catalogs.get(v["catalog_id"], v["version"])
+            if older is not None and older.has_form(form):
+                return older
+    raise NotFound(
+        "no_form",
+        f"Chưa có danh mục nào được công bố có biểu mẫu {form}.",
+        f"No published catalogue has the form {form}.",
+    )
+
+
+def _expected(scope: str) -> tuple[str, ...]:
+    if scope == ALL_UNITS:
+        return tuple(sorted(c.commune_code for c in refdata.communes()))
+    return tuple(sorted(c.commune_code for c in refdata.communes_in(scope)))
+
+
+def _reports(hub: Hub, form: str, period: str, scope: str, accepted_only: bool) -> list:
+    conds = [
+        t.reports.c.form == form,
+        t.reports.c.period == period,
+        t.reports.c.server_revision > 0,
+        scope_filter(scope),
+    ]
+    if accepted_only:
+        conds.append(t.reports.c.review_state == "accepted")
+    with hub.db.read() as conn:
+        return list(conn.execute(sa.select(t.reports).where(*conds).order_by(t.reports.c.unit)).all())
+
+
+def _lenient_dims(key: str) -> dict[str, str]:
+    try:
+        return disagg_keys.parse_key(key)
+    except IdentifierError:  # a damaged key is exported as it is, without dimension columns
+        return {}
+
+
+def _province_totals(
+    hub: Hub,
+    catalog: Catalog,
+    form: str,
+    period: str,
+    scope: str,
+    accepted_only: bool,
+    stored: Mapping[str, Mapping[tuple[str, str], str]],
+) -> ProvinceTotals:
+    """The totals of a scope, added up from the reports' stored values."""
+    expected = _expected(scope)
+    units = [u for u in expected if u in stored]
+    sums: dict[tuple[str, str], Decimal] = {}
+    counts: dict[tuple[str, str], set[str]] = {}
+    for u in units:
+        for (code, key), text in stored[u].items():
+            if not catalog.has_indicator(code):
+                continue
+            ind = catalog.indicator(code)
+            for cell in {(code, key), (code, "")}:
+                counts.setdefault(cell, set()).add(u)
+            if ind.value_type not in TOTAL_TYPES:
+                continue
+            try:
+                number = Decimal(text)
+            except ArithmeticError:
+                continue
+            sums[(code, key)] = sums.get((code, key), Decimal(0)) + number
+            if key:
+                sums[(code, "")] = sums.get((code, ""), Decimal(0)) + number
+    cells = []
+    for ind in catalog.form_indicators(catalog.form(form)):
+        keys = sorted(k for (c, k) in counts if c == ind.code)
+        for key in keys:
+            cells.append(TotalCell(ind.code, key, sums.get((ind.code, key)), len(counts[(ind.code, key)])))
+    return ProvinceTotals(
+        form, period, scope, catalog.version, accepted_only, expected, tuple(units), tuple(cells)
+    )

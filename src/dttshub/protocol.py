@@ -299,6 +299,18 @@ class ReviewReply(Reply):
     report: PulledReport
 
 
+# -- exports (``GET /export``: the reply is the file itself) ----------------------------------------------
+ExportFormat = Literal["xlsx", "csv", "dvs", "adx"]
+"""The export formats: Excel in the form's paper layout, long CSV, DHIS2 ``dataValueSets`` JSON, ADX XML."""
+
+EXPORT_MEDIA_TYPES: dict[str, str] = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "dvs": "application/json",
+    "adx": "application/adx+xml",
+}
+
+
 # -- item-level validation ----------------------------------------------------------------------------
 MAX_REPORTED_ERRORS = 5
 

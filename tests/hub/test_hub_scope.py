@@ -6,7 +6,17 @@ from __future__ import annotations
 import pytest
 import requests
 
-from hubfixture import COMMUNE_A, COMMUNE_B, COMMUNE_Y, TIMEOUT, good_values, make_bundle, make_submission
+from hubfixture import (
+    COMMUNE_A,
+    COMMUNE_B,
+    COMMUNE_Y,
+    PROVINCE_X,
+    PROVINCE_Y,
+    TIMEOUT,
+    good_values,
+    make_bundle,
+    make_submission,
+)
 
 
 def send(session, hub, docs, device_id="device-1"):
@@ -36,6 +46,7 @@ def stored(people):
         ("POST", "/bundles"),
         ("GET", "/setup-package"),
         ("POST", "/reviews"),
+        ("GET", "/export"),
     ],
 )
 def test_every_endpoint_but_ping_needs_a_token(hub, method, path):
@@ -142,3 +153,35 @@ def test_setup_package_only_for_oneself_or_an_admin_of_the_scope(people):
     assert get("admin_x", "reviewer_x").status_code == 200
     assert get("admin_all", "officer_y").status_code == 200
     assert get("admin_x", "nobody").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "user, province, status, units",
+    [
+        ("officer_a", None, 403, None),  # exports are for the province, not for a commune
+        ("officer_a", PROVINCE_X, 403, None),
+        ("reviewer_x", None, 200, [PROVINCE_X]),
+        ("reviewer_x", PROVINCE_X, 200, [PROVINCE_X]),
+        ("reviewer_x", PROVINCE_Y, 403, None),
+        ("reviewer_x", "*", 403, None),
+        ("reviewer_y", None, 200, [PROVINCE_Y]),
+        ("admin_x", None, 200, [PROVINCE_X]),
+        ("admin_x", PROVINCE_Y, 403, None),
+        ("admin_all", None, 200, sorted([PROVINCE_X, PROVINCE_Y])),
+        ("admin_all", PROVINCE_Y, 200, [PROVINCE_Y]),
+    ],
+)
+def test_export_is_for_reviewers_and_admins_of_the_province(people, stored, user, province, status, units):
+    s = people.session(user, device_id=f"dev-{user}")
+    params = {
+        "form": "BM01",
+        "period": "2026",
+        "format": "dvs",
+        **({"province": province} if province else {}),
+    }
+    r = s.get(people.api + "/export", params=params, timeout=TIMEOUT)
+    assert r.status_code == status, r.text
+    if status == 200:
+        assert sorted({v["orgUnit"] for v in r.json()["dataValues"]}) == units
+    else:
+        assert r.json()["error"]["code"] in ("role_required", "out_of_scope")
