@@ -36,14 +36,12 @@ from dttshub.config import HubConfig
 from dttshub.errors import BadRequest, Forbidden, HubError, Throttled, Unauthorized, UpgradeRequired
 from dttshub.http_body import parse_json, read_body
 from dttshub.protocol import (
-    EXPORT_MEDIA_TYPES,
     BatchReply,
     BatchRequest,
     BundleReply,
     CatalogReply,
     ChangesReply,
     ErrorReply,
-    ExportFormat,
     PingReply,
     RefreshRequest,
     ReviewReply,
@@ -353,42 +351,12 @@ def build_router() -> APIRouter:
         )
         return reply(hub, {"report": report})
 
-    @router.get(
-        "/export",
-        response_model=None,
-        responses={
-            200: {
-                "description": "the export file (xlsx, csv, DHIS2 dataValueSets JSON or ADX XML)",
-                "content": {
-                    media: {"schema": {"type": "string", "format": "binary"}}
-                    for media in EXPORT_MEDIA_TYPES.values()
-                },
-            },
-            **_errors(*AUTHED, 404),
-        },
-    )
-    def export(
-        account: AccountDep,
-        hub: HubDep,
-        form: Annotated[str, Query(min_length=1, max_length=MAX_ID)],
-        period: Annotated[str, Query(min_length=1, max_length=MAX_ID)],
-        format: Annotated[ExportFormat, Query()],
-        province: Annotated[str | None, Query(max_length=8)] = None,
-        accepted_only: Annotated[bool, Query()] = False,
-    ) -> Response:
-        """A form and period over the caller's province (admin ``*``: any): Excel in the form's paper
-        layout, long CSV, DHIS2 ``dataValueSets`` or ADX. Reviewers and admins only."""
-        from dttshub import exports
+    from dttshub.api_review import add_review_routes  # here: it imports this module's dependencies
 
-        data = exports.gather(hub, account, form, period, province or None, accepted_only=accepted_only)
-        return Response(
-            exports.render(data, format),
-            media_type=EXPORT_MEDIA_TYPES[format],
-            headers={
-                "Content-Disposition": f'attachment; filename="{exports.file_name(data, format)}"',
-                "X-Server-Id": hub.server_id,
-            },
-        )
+    add_review_routes(router)
+    from dttshub.api_export import add_export_routes
+
+    add_export_routes(router)
 
     return router
 

@@ -207,12 +207,40 @@ def build_parser() -> argparse.ArgumentParser:
     imp = cmd(cosub, "import", bi("nhập gói chuyển tay (.dttsgoi)", "import a courier bundle (.dttsgoi)"))
     imp.add_argument("path", type=Path)
 
-    c = cmd(sub, "review", bi("chấp nhận hoặc trả lại một báo cáo", "accept or return a report"))
+    c = cmd(
+        sub,
+        "review",
+        bi(
+            "chấp nhận hoặc trả lại báo cáo (chấp nhận nhiều báo cáo một lúc: nhiều --unit hoặc --province)",
+            "accept or return a report (accept many at once: several --unit or --province)",
+        ),
+    )
     c.add_argument("decision", choices=("accept", "return"))
-    c.add_argument("--unit", required=True)
+    c.add_argument(
+        "--unit",
+        action="append",
+        help=bi(
+            "mã xã; lặp lại để chấp nhận nhiều báo cáo (bỏ qua báo cáo có lỗi, xung đột)",
+            "commune code; repeat to accept several reports (those with errors or conflicts are skipped)",
+        ),
+    )
+    c.add_argument(
+        "--province",
+        help=bi(
+            "chấp nhận mọi báo cáo đã nhận, chưa chấp nhận của tỉnh này (hoặc * cho cả nước)",
+            "accept every received report of this province not yet accepted (or * for all)",
+        ),
+    )
     c.add_argument("--form", required=True)
     c.add_argument("--period", required=True)
-    c.add_argument("--comment", default="")
+    c.add_argument(
+        "--comment",
+        default="",
+        help=bi(
+            "ý kiến gửi cán bộ xã (khi trả lại: nói rõ cần sửa gì)",
+            "comment sent to the commune officer (on return: say what to fix)",
+        ),
+    )
     c.add_argument(
         "--submission",
         help=bi("lấy bản nộp này làm bản của báo cáo", "make this stored submission the report's version"),
@@ -224,6 +252,15 @@ def build_parser() -> argparse.ArgumentParser:
             "reviewer name recorded (default cli:<OS user>)",
         ),
     )
+
+    c = cmd(
+        sub,
+        "completeness",
+        bi("đơn vị nào đã gửi, đúng hạn, được chấp nhận", "which units have reported, on time, accepted"),
+    )
+    c.add_argument("--form", required=True)
+    c.add_argument("--period", required=True)
+    c.add_argument("--province", help=bi("mã tỉnh (mặc định: cả nước)", "province code (default: all)"))
 
     c = cmd(sub, "reports", bi("các báo cáo máy chủ đang giữ", "what the hub holds"))
     c.add_argument("--unit")
@@ -623,16 +660,28 @@ def cmd_courier(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_review(args: argparse.Namespace, out: Output) -> int:
+    units = args.unit or []
+    if bool(units) == bool(args.province) or (len(units) != 1 and args.decision != "accept"):
+        out.error(
+            out.t(
+                "Cần đúng một --unit; chỉ khi chấp nhận mới dùng được nhiều --unit hoặc --province.",
+                "Give exactly one --unit; only accept takes several --unit or --province.",
+            )
+        )
+        return EXIT_USAGE
     hub = _open(args)
     try:
         account = cli_account()
         if args.by:
             account = Account(args.by[:64], "admin", ALL_UNITS, "cli")
+        if len(units) != 1:
+            return _bulk_accept(hub, account, args, out)
         report = hub.reviews.review(
-            account, args.unit, args.form, args.period, args.decision, args.comment, args.submission
+            account, units[0], args.form, args.period, args.decision, args.comment, args.submission
         )
     finally:
         hub.close()
+    args.unit = units[0]
     out.result(
         {"ok": True, "report": report},
         out.t(
@@ -642,6 +691,74 @@ def cmd_review(args: argparse.Namespace, out: Output) -> int:
             f"{report['server_revision']}).",
         ),
     )
+    return EXIT_OK
+
+
+def _bulk_accept(hub: Hub, account: Account, args: argparse.Namespace, out: Output) -> int:
+    """``review accept`` with several --unit or a --province: accept what can be, name the rest."""
+    units = list(args.unit or [])
+    if args.province:
+        done = hub.completeness(account, args.form, args.period, args.province)
+        units = [u.unit for u in done.units if u.state not in ("not_sent", "accepted")]
+    result = hub.reviews.bulk_accept(account, [(u, args.form, args.period) for u in units], args.comment)
+    lines = [out.t("Đã chấp nhận:", "Accepted:")] if result["accepted"] else []
+    lines += [f"  {r['unit']}\t{r['status']}\t{r['server_revision']}" for r in result["accepted"]]
+    if result["skipped"]:
+        lines.append(out.t("Không chấp nhận:", "Not accepted:"))
+    for s in result["skipped"]:
+        lines.append(
+            f"  {s['unit']}\t{s['reason']}\t{s['message_en'] if out.lang == 'en' else s['message_vi']}"
+        )
+        for p in s["problems"]:
+            lines.append(
+                f"      {p['code']} {p['indicator']}: {p['message_en' if out.lang == 'en' else 'message_vi']}"
+            )
+    lines.append(
+        out.t(
+            f"{len(result['accepted'])} báo cáo được chấp nhận, {len(result['skipped'])} báo cáo để lại.",
+            f"{len(result['accepted'])} report(s) accepted, {len(result['skipped'])} left.",
+        )
+    )
+    out.result({"ok": True, **result}, "\n".join(lines))
+    if not result["accepted"]:
+        return EXIT_NOTHING
+    return EXIT_NOTHING if result["skipped"] else EXIT_OK
+
+
+def cmd_completeness(args: argparse.Namespace, out: Output) -> int:
+    from dttshub.completeness import STATE_LABELS
+
+    hub = _open(args)
+    try:
+        done = hub.completeness(cli_account(), args.form, args.period, args.province)
+    finally:
+        hub.close()
+    doc = done.to_json()
+    lang = 1 if out.lang == "en" else 0
+    lines = [
+        out.t(
+            f"Biểu {done.form} kỳ {done.period} — hạn nộp {done.deadline:%d/%m/%Y} — phạm vi {done.scope}",
+            f"Form {done.form} period {done.period} — due {done.deadline:%d/%m/%Y} — scope {done.scope}",
+        ),
+        out.t(
+            f"Phải nộp {done.expected} · đã nhận {done.received} ({doc['rates']['received']}%) · đúng hạn "
+            f"{done.on_time} ({doc['rates']['on_time']}%) · muộn {done.late} · đã chấp nhận {done.accepted} "
+            f"({doc['rates']['accepted']}%)",
+            f"Expected {done.expected} · received {done.received} ({doc['rates']['received']}%) · on time "
+            f"{done.on_time} ({doc['rates']['on_time']}%) · late {done.late} · accepted {done.accepted} "
+            f"({doc['rates']['accepted']}%)",
+        ),
+        out.t(
+            "mã\ttên\ttrạng thái\tnhận lúc\tbiên nhận\tphiên bản\tliên lạc gần nhất",
+            "unit\tname\tstate\treceived\treceipt\trevision\tlast seen",
+        ),
+    ]
+    for u in done.units:
+        lines.append(
+            f"{u.unit}\t{u.name}\t{STATE_LABELS[u.state][lang]}\t{(u.received_at or '')[:16]}\t"
+            f"{u.receipt_no or ''}\t{u.server_revision or ''}\t{(u.last_seen or '')[:16]}"
+        )
+    out.result({"ok": True, **doc}, "\n".join(lines))
     return EXIT_OK
 
 
@@ -720,6 +837,7 @@ COMMANDS = {
     "setup-package": cmd_setup_package,
     "courier": cmd_courier,
     "review": cmd_review,
+    "completeness": cmd_completeness,
     "reports": cmd_reports,
     "export": cmd_export,
 }

@@ -115,7 +115,7 @@ reports = sa.Table(
     sa.Column("catalog_id", sa.String(64), nullable=False, default=""),
     sa.Column("catalog_version", sa.Integer, nullable=False, default=0),
     sa.Column("server_revision", sa.Integer, nullable=False, default=0),
-    sa.Column("status", sa.String(16), nullable=False, default="empty"),
+    sa.Column("status", sa.String(32), nullable=False, default="empty"),
     sa.Column("head_submission_id", sa.String(64), nullable=True),
     sa.Column("receipt_no", sa.String(32), nullable=True),
     sa.Column("values_json", sa.Text, nullable=False, default="[]"),
@@ -127,6 +127,9 @@ reports = sa.Table(
     sa.Column("review_comment", sa.Text, nullable=True),
     sa.Column("review_by", sa.String(64), nullable=True),
     sa.Column("review_at", sa.String(40), nullable=True),
+    # the head submission the reviewer last accepted: kept when a later revision arrives (the report is then
+    # "changed_after_acceptance"), replaced only by the next acceptance (migration 0004)
+    sa.Column("accepted_submission_id", sa.String(64), nullable=True),
     sa.Column("change_seq", sa.BigInteger, nullable=False, default=0, index=True),
     sa.Column("updated_at", sa.String(40), nullable=False),
     sa.UniqueConstraint("unit", "form", "period", name="uq_reports_unit_form_period"),

@@ -57,6 +57,7 @@ from dttsclient.core.errors import IdentifierError
 from dttsclient.core.model import Catalog, Indicator
 from dttshub import db as t
 from dttshub.changes import scope_filter
+from dttshub.completeness import STATE_LABELS, completeness
 from dttshub.errors import BadRequest, Forbidden, NotFound
 from dttshub.province_model import ProvinceTotals, TotalCell, UnitValue
 from dttshub.scope import ALL_UNITS, UNIT_LIST, Account
@@ -71,17 +72,6 @@ CODE_PREFIX = "DTTS_"
 DEFAULT_COC = "default"
 CSV_FIXED = ("unit", "unit_name", "form", "period", "indicator")
 CSV_TAIL = ("value", "state", "receipt", "catalog", "unit_list", "eth_system")
-# the completeness states of issue 14 as people read them (an unknown state is printed as it is)
-STATE_VI = {
-    "not_received": "chưa gửi",
-    "on_time": "đúng hạn",
-    "late": "nộp muộn",
-    "returned": "bị trả lại",
-    "accepted": "đã chấp nhận",
-    "conflict": "xung đột",
-    "changed_after_acceptance": "đã sửa sau khi chấp nhận",
-    "submitted": "đúng hạn",
-}
 TOTAL_TYPES = ("integer", "decimal")
 MAX_COLUMN_OPTIONS = 4
 
@@ -93,7 +83,7 @@ class UnitStatus:
     Attributes:
         unit: the commune code.
         name: its name.
-        state: its completeness state ("not_received", "on_time", "accepted", ...).
+        state: its completeness state ("not_sent", "on_time", "accepted", ...).
         receipt_no: the receipt of the revision in the totals, if any.
         included: True when its report is in the totals.
     """
@@ -173,7 +163,8 @@ def adx_period(code: str) -> str:
 
 
 def state_label(state: str) -> str:
-    return STATE_VI.get(state, state)
+    """The Vietnamese label of a completeness state ("Đúng hạn"); an unknown state as it is."""
+    return STATE_LABELS.get(state, (state, state))[0]
 
 
 def province_agency(province_name: str) -> str:
@@ -724,16 +715,6 @@ def write_export(data: ExportData, fmt: str, path: Path | str) -> Path:
 
 
 # -- gathering the data of an export from the hub -------------------------------------------------------
-# the report status of ``dttshub.reportstate`` as a completeness state (used until ``dttshub.completeness``)
-_STATUS_STATE = {
-    "submitted": "on_time",
-    "late": "late",
-    "conflict": "conflict",
-    "accepted": "accepted",
-    "returned": "returned",
-}
-
-
 def export_scope(account: Account, province: str | None) -> str:
     """The scope an export covers: ``province`` when given and allowed, else the account's own.
 
@@ -797,15 +778,16 @@ def gather(
         period = periods.check_period_for_form(period, catalog.form(form).period_type).code
     except IdentifierError as exc:
         raise BadRequest("bad_period", exc.message_vi, exc.message_en) from exc
-    expected = _expected(scope)
-    names = {c.commune_code: c.commune_name for c in refdata.communes()}
+    # every unit that should report, with its state (dttshub.completeness: the reviewer's own view)
+    comp = completeness(hub.db, hub.catalogs, account, form, period, scope)
+    names = {u.unit: u.name for u in comp.units}
+    states = {u.unit: u for u in comp.units}
     reports = _reports(hub, form, period, scope, accepted_only)
     values: list[UnitValue] = []
     stored: dict[str, dict[tuple[str, str], str]] = {}
-    states: dict[str, tuple[str, str | None]] = {}
     for r in reports:
-        state = _STATUS_STATE.get(r.status, r.status)
-        states[r.unit] = (state, r.receipt_no)
+        unit_state = states.get(r.unit)
+        state = unit_state.state if unit_state else r.status
         cells = {
             (str(i["code"]), str(i.get("disagg", ""))): str(i["value"]) for i in json.loads(r.values_json)
         }
@@ -830,19 +812,10 @@ def gather(
     if scope == ALL_UNITS:
         by_province = tuple(
             _province_totals(hub, catalog, form, period, p, accepted_only, stored)
-            for p in sorted({refdata.commune(u).province_code for u in stored if refdata.commune(u)})
+            for p in sorted({u.province for u in comp.units if u.unit in stored})
         )
     included = set(totals.units_included)
-    units = tuple(
-        UnitStatus(
-            u,
-            names.get(u, u),
-            states.get(u, ("not_received", None))[0],
-            states.get(u, ("", None))[1],
-            u in included,
-        )
-        for u in expected
-    )
+    units = tuple(UnitStatus(u.unit, u.name, u.state, u.receipt_no, u.unit in included) for u in comp.units)
     province_name = ""
     if len(scope) == 2:
         communes = refdata.communes_in(scope)

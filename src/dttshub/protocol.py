@@ -386,3 +386,206 @@ __all__ = [
     "Submission",
     "check_submission",
 ]
+
+
+# -- the reviewer's side (issue 14: completeness, one report in full, bulk accept) ----------------------
+CompletenessState = Literal[
+    "not_sent", "on_time", "late", "returned", "accepted", "conflict", "changed_after_acceptance"
+]
+
+
+class BulkAcceptItem(Strict):
+    """One selected report."""
+
+    unit: _s(5, 5, b.UNIT_PATTERN)
+    form: Code
+    period: _s(b.MAX_PERIOD, 1)
+
+
+class BulkAcceptRequest(Strict):
+    """``POST reviews:bulk-accept``: accept every selected report that has no error-level problem."""
+
+    reports: Annotated[list[BulkAcceptItem], Field(min_length=1, max_length=4000)]
+    comment: Text | None = None
+
+
+class CompletenessUnit(Reply):
+    """One unit that should report, and where its report stands."""
+
+    unit: str
+    name: str
+    province: str
+    state: CompletenessState
+    received_at: str | None
+    first_received_at: str | None
+    receipt_no: str | None
+    server_revision: int
+    last_seen: str | None
+
+
+class CompletenessRates(Reply):
+    """Percentages of the expected units, one decimal."""
+
+    received: float
+    on_time: float
+    accepted: float
+
+
+class CompletenessReply(Reply):
+    """``GET completeness``: every unit in scope with its state, counts and rates."""
+
+    server_id: str
+    form: str
+    period: str
+    scope: str
+    deadline: str
+    expected: int
+    received: int
+    on_time: int
+    late: int
+    accepted: int
+    rates: CompletenessRates
+    by_state: dict[str, int]
+    units: list[CompletenessUnit]
+
+
+class FullCell(Reply):
+    """One cell of a report in full, with the previous revision's and the previous period's value."""
+
+    disagg: str
+    dims: dict[str, str]
+    label: str
+    value: str | None
+    previous_revision_value: str | None
+    changed: bool
+    previous_period_value: str | None
+    change_pct: str | None
+
+
+class FullIndicator(Reply):
+    code: str
+    name_vi: str
+    name_en: str
+    unit: str
+    value_type: str
+    required: bool
+    dimensions: list[str]
+    cells: list[FullCell]
+
+
+class FullSection(Reply):
+    """An indicator group of the form, as on paper."""
+
+    group: str
+    name_vi: str
+    name_en: str
+    indicators: list[FullIndicator]
+
+
+class CellChange(Reply):
+    code: str
+    disagg: str
+    old: str | None
+    new: str | None
+
+
+class ChangeSet(Reply):
+    since_submission_id: str | None
+    cells: list[CellChange]
+
+
+class RevisionEntry(Reply):
+    """A server revision of the report: a submission or a review, who and when."""
+
+    server_revision: int
+    kind: str
+    submission_id: str | None
+    by: str
+    at: str
+    receipt_no: str | None
+    status: str | None
+    device_id: str | None
+    revision_no: int | None
+
+
+class ReviewEntry(Reply):
+    server_revision: int
+    state: str
+    comment: str
+    submission_id: str | None
+    by: str
+    at: str
+
+
+class StoredWarning(Reply):
+    """A warning the officer gave a reason for, as stored with the submission."""
+
+    rule: str
+    reason: str
+    option: str | None = None
+    indicator: str | None = None
+    disagg: str | None = None
+    message_vi: str | None = None
+    message_en: str | None = None
+
+
+class PriorReport(Reply):
+    period: str
+    server_revision: int
+    status: str
+
+
+class ReportFullReply(Reply):
+    """``GET reports/{unit}/{form}/{period}``: one report in full for a reviewer."""
+
+    server_id: str
+    unit: str
+    name: str
+    province: str
+    form: str
+    form_name_vi: str
+    form_name_en: str
+    period: str
+    period_label: str
+    previous_period: str | None
+    deadline: str | None
+    status: str
+    state: CompletenessState
+    state_label_vi: str
+    state_label_en: str
+    server_revision: int
+    submission_id: str | None
+    receipt_no: str | None
+    received_at: str | None
+    first_received_at: str | None
+    catalog_id: str
+    catalog_version: int
+    accepted_submission_id: str | None
+    review: Review
+    eth_rows: list[str]
+    sections: list[FullSection]
+    warnings: list[StoredWarning]
+    comments: list[dict[str, Any]]
+    changes: ChangeSet
+    changes_since_acceptance: ChangeSet | None
+    previous_period_report: PriorReport | None
+    revisions: list[RevisionEntry]
+    reviews: list[ReviewEntry]
+
+
+class SkippedReport(Reply):
+    """A selected report bulk acceptance left alone, and why."""
+
+    unit: str
+    form: str
+    period: str
+    reason: Literal["no_report", "conflict", "errors", "already_accepted", "unknown_catalog"]
+    message_vi: str
+    message_en: str
+    problems: list[dict[str, Any]]
+
+
+class BulkAcceptReply(Reply):
+    server_id: str
+    accepted: list[PulledReport]
+    skipped: list[SkippedReport]

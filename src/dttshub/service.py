@@ -59,7 +59,7 @@ class Hub:
         self.catalogs = Catalogs(self.db, config)
         self.ingest = Ingest(self.db, config, self.catalogs)
         self.changes = Changes(self.db, config)
-        self.reviews = Reviews(self.db, config)
+        self.reviews = Reviews(self.db, config, self.catalogs)
 
     def close(self) -> None:
         self.accounts.close()
@@ -211,6 +211,20 @@ class Hub:
             doc["submissions"] = counts.get(r.id, 0)
             out.append(doc)
         return out
+
+    # -- the reviewer's side (issue 14: completeness, one report in full) ------------------------------------
+    def completeness(self, account: Account, form: str, period: str, province: str | None = None):
+        """Every unit that should report ``form`` for ``period`` in scope, with its state
+        (:func:`dttshub.completeness.completeness`)."""
+        from dttshub.completeness import completeness
+
+        return completeness(self.db, self.catalogs, account, form, period, province)
+
+    def report_full(self, account: Account, unit: str, form: str, period: str) -> dict:
+        """One report in full for a reviewer (:func:`dttshub.reportview.report_full`)."""
+        from dttshub.reportview import report_full
+
+        return report_full(self.db, self.catalogs, account, unit, form, period)
 
     def _touch(self, account: Account, device_id: str, app_version: str) -> None:
         if not device_id or account.username.startswith("cli:"):

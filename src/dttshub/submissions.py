@@ -35,7 +35,7 @@ from dttshub.content import Checked, ContentChecker
 from dttshub.db import CHANGE_SEQ, Database, iso
 from dttshub.documents import ItemRejected, SubmissionDoc, parse_submission, reject
 from dttshub.receipts import format_receipt, receipt_counter_name, vn_date
-from dttshub.reportstate import derive_status
+from dttshub.reportstate import changed_since_acceptance, derive_status
 from dttshub.scope import Account
 
 logger = logging.getLogger(__name__)
@@ -310,7 +310,9 @@ class Ingest:
             changes = {"conflict": True}
         if changes:
             merged = {**report._mapping, **changes}
-            changes["status"] = derive_status(merged["conflict"], merged["review_state"], merged["late"])
+            changes["status"] = derive_status(
+                merged["conflict"], merged["review_state"], merged["late"], changed_since_acceptance(merged)
+            )
             changes["change_seq"] = counted[CHANGE_SEQ]
             changes["updated_at"] = received_at
             conn.execute(_UPDATE_REPORT, {**changes, "report_key": report.id})

@@ -155,7 +155,7 @@ def test_csv_lists_every_value_and_every_commune(sent):
     want = {(u, c, k): v for u in (COMMUNE_A, COMMUNE_B) for (c, k), v in SENT[u].items()}
     assert got == want
     missing = [row for row in rows if row["unit"] not in (COMMUNE_A, COMMUNE_B)]
-    assert missing and {row["state"] for row in missing} == {"not_received"}
+    assert missing and {row["state"] for row in missing} == {"not_sent"}
     assert rows[0]["unit_name"] and all(row["unit_name"] for row in rows)
     # the province totals are the sums of the rows
     sums: dict[tuple[str, str], Decimal] = {}

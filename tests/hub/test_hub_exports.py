@@ -50,8 +50,8 @@ def sample_data(period: str = "2026") -> ExportData:
     )
     units = (
         UnitStatus(COMMUNE_A, "Xã Á", "on_time", "R-1", True),
-        UnitStatus(COMMUNE_B, "Xã Bê", "not_received"),
-        UnitStatus("01867", "Xã Cê", "not_received"),
+        UnitStatus(COMMUNE_B, "Xã Bê", "not_sent"),
+        UnitStatus("01867", "Xã Cê", "not_sent"),
     )
     return ExportData(
         totals, catalog, units, values, province_name="Thái Nguyên", exported_at="2027-01-10T03:00:00+00:00"
@@ -155,8 +155,8 @@ def test_csv_is_long_utf8_with_bom_and_lists_the_missing():
             assert sums[(c.code, c.disagg)] == c.value
     missing = [r for r in rows if r["unit"] != COMMUNE_A]
     assert [(r["unit"], r["state"], r["indicator"]) for r in missing] == [
-        (COMMUNE_B, "not_received", ""),
-        ("01867", "not_received", ""),
+        (COMMUNE_B, "not_sent", ""),
+        ("01867", "not_sent", ""),
     ]
     assert rows[0]["catalog"] == "test-dtts v1" and rows[0]["eth_system"] == "gso-1979"
 
