@@ -42,10 +42,22 @@ class Indicator:
     method_vi: str = ""
     source_vi: str = ""
     order: int = 0
+    aggregation: str = ""
 
     @property
     def numeric(self) -> bool:
         return self.value_type in ("integer", "decimal", "percent", "yes_no")
+
+    @property
+    def how_aggregated(self) -> str:
+        """How the province adds this indicator up: "sum", "none" or a derived expression.
+
+        The ``aggregation`` column when set, otherwise "sum" for integer and decimal indicators and
+        "none" for the others (text, yes/no, percent do not add up).
+        """
+        if self.aggregation:
+            return self.aggregation
+        return "sum" if self.value_type in ("integer", "decimal") else "none"
 
 
 @dataclass(frozen=True)
