@@ -16,6 +16,8 @@ VALUE_TYPES = ("integer", "decimal", "percent", "yes_no", "text")
 PERIOD_TYPES = ("year", "half_year", "quarter", "month")
 SEVERITIES = ("error", "warning")
 ETH_OPTIONS = ("all", "present")
+AGGREGATION_WORDS = ("sum", "none")
+"""The words of the indicators' ``aggregation`` column; anything else there is a derived formula."""
 
 
 @dataclass(frozen=True)
