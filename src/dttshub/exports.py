@@ -45,7 +45,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
-import sqlalchemy as sa
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -55,10 +54,8 @@ from dttsclient.core import disagg as disagg_keys
 from dttsclient.core import periods, refdata
 from dttsclient.core.errors import IdentifierError
 from dttsclient.core.model import Catalog, Indicator
-from dttshub import db as t
-from dttshub.changes import scope_filter
 from dttshub.completeness import STATE_LABELS, completeness
-from dttshub.errors import BadRequest, Forbidden, NotFound
+from dttshub.errors import BadRequest, Forbidden
 from dttshub.province_model import ProvinceTotals, TotalCell, UnitValue
 from dttshub.scope import ALL_UNITS, UNIT_LIST, Account
 
@@ -773,49 +770,43 @@ def gather(
         NotFound: no published catalogue has the form.
     """
     scope = export_scope(account, province)
-    catalog = _catalog_for(hub, form)
+    catalog = hub.totals.catalog_for(form)
     try:
         period = periods.check_period_for_form(period, catalog.form(form).period_type).code
     except IdentifierError as exc:
         raise BadRequest("bad_period", exc.message_vi, exc.message_en) from exc
+    totals = hub.totals.totals(form, period, scope, accepted_only=accepted_only)
     # every unit that should report, with its state (dttshub.completeness: the reviewer's own view)
     comp = completeness(hub.db, hub.catalogs, account, form, period, scope)
-    names = {u.unit: u.name for u in comp.units}
     states = {u.unit: u for u in comp.units}
-    reports = _reports(hub, form, period, scope, accepted_only)
+    included = set(totals.units_included)
+    # each unit's values of the very revision the totals add up (the cell table, through dttshub.totals)
+    codes = [i.code for i in catalog.form_indicators(catalog.form(form))]
+    with hub.db.read() as conn:
+        chosen = hub.totals._chosen(conn, form, period, totals.units_included, accepted_only)
+        per_submission = hub.totals._unit_cells(conn, chosen, codes)
     values: list[UnitValue] = []
-    stored: dict[str, dict[tuple[str, str], str]] = {}
-    for r in reports:
-        unit_state = states.get(r.unit)
-        state = unit_state.state if unit_state else r.status
-        cells = {
-            (str(i["code"]), str(i.get("disagg", ""))): str(i["value"]) for i in json.loads(r.values_json)
-        }
-        stored[r.unit] = cells
-        for (code, key), value in sorted(cells.items()):
+    for unit in totals.units_included:
+        ch = chosen[unit]
+        st = states.get(unit)
+        name, state = (st.name, st.state) if st else (unit, ch.status)
+        for (code, key), value in sorted(per_submission.get(ch.submission_id, {}).items()):
             values.append(
                 UnitValue(
-                    r.unit,
-                    names.get(r.unit, r.unit),
-                    form,
-                    period,
-                    code,
-                    key,
-                    _lenient_dims(key),
-                    value,
-                    state,
-                    r.receipt_no,
+                    unit, name, form, period, code, key, _lenient_dims(key), value, state, ch.receipt_no
                 )
             )
-    totals = _province_totals(hub, catalog, form, period, scope, accepted_only, stored)
     by_province: tuple[ProvinceTotals, ...] = ()
     if scope == ALL_UNITS:
+        provinces = sorted({st.province for st in comp.units if st.unit in included})
         by_province = tuple(
-            _province_totals(hub, catalog, form, period, p, accepted_only, stored)
-            for p in sorted({u.province for u in comp.units if u.unit in stored})
+            hub.totals.totals(form, period, p, accepted_only=accepted_only) for p in provinces
         )
-    included = set(totals.units_included)
-    units = tuple(UnitStatus(u.unit, u.name, u.state, u.receipt_no, u.unit in included) for u in comp.units)
+    receipts = {u: chosen[u].receipt_no for u in totals.units_included}
+    units = tuple(
+        UnitStatus(u.unit, u.name, u.state, receipts.get(u.unit, u.receipt_no), u.unit in included)
+        for u in comp.units
+    )
     province_name = ""
     if len(scope) == 2:
         communes = refdata.communes_in(scope)
@@ -823,84 +814,8 @@ def gather(
     return ExportData(totals, catalog, units, tuple(values), by_province, province_name)
 
 
-def _catalog_for(hub: Hub, form: str) -> Catalog:
-    current = hub.catalogs.current()
-    if current is not None:
-        catalog = hub.catalogs.get(current.catalog_id, current.version)
-        if catalog is not None and catalog.has_form(form):
-            return catalog
-        for v in reversed(hub.catalogs.versions()):
-            older = hub.catalogs.get(v["catalog_id"], v["version"])
-            if older is not None and older.has_form(form):
-                return older
-    raise NotFound(
-        "no_form",
-        f"Chưa có danh mục nào được công bố có biểu mẫu {form}.",
-        f"No published catalogue has the form {form}.",
-    )
-
-
-def _expected(scope: str) -> tuple[str, ...]:
-    if scope == ALL_UNITS:
-        return tuple(sorted(c.commune_code for c in refdata.communes()))
-    return tuple(sorted(c.commune_code for c in refdata.communes_in(scope)))
-
-
-def _reports(hub: Hub, form: str, period: str, scope: str, accepted_only: bool) -> list:
-    conds = [
-        t.reports.c.form == form,
-        t.reports.c.period == period,
-        t.reports.c.server_revision > 0,
-        scope_filter(scope),
-    ]
-    if accepted_only:
-        conds.append(t.reports.c.review_state == "accepted")
-    with hub.db.read() as conn:
-        return list(conn.execute(sa.select(t.reports).where(*conds).order_by(t.reports.c.unit)).all())
-
-
 def _lenient_dims(key: str) -> dict[str, str]:
     try:
         return disagg_keys.parse_key(key)
     except IdentifierError:  # a damaged key is exported as it is, without dimension columns
         return {}
-
-
-def _province_totals(
-    hub: Hub,
-    catalog: Catalog,
-    form: str,
-    period: str,
-    scope: str,
-    accepted_only: bool,
-    stored: Mapping[str, Mapping[tuple[str, str], str]],
-) -> ProvinceTotals:
-    """The totals of a scope, added up from the reports' stored values."""
-    expected = _expected(scope)
-    units = [u for u in expected if u in stored]
-    sums: dict[tuple[str, str], Decimal] = {}
-    counts: dict[tuple[str, str], set[str]] = {}
-    for u in units:
-        for (code, key), text in stored[u].items():
-            if not catalog.has_indicator(code):
-                continue
-            ind = catalog.indicator(code)
-            for cell in {(code, key), (code, "")}:
-                counts.setdefault(cell, set()).add(u)
-            if ind.value_type not in TOTAL_TYPES:
-                continue
-            try:
-                number = Decimal(text)
-            except ArithmeticError:
-                continue
-            sums[(code, key)] = sums.get((code, key), Decimal(0)) + number
-            if key:
-                sums[(code, "")] = sums.get((code, ""), Decimal(0)) + number
-    cells = []
-    for ind in catalog.form_indicators(catalog.form(form)):
-        keys = sorted(k for (c, k) in counts if c == ind.code)
-        for key in keys:
-            cells.append(TotalCell(ind.code, key, sums.get((ind.code, key)), len(counts[(ind.code, key)])))
-    return ProvinceTotals(
-        form, period, scope, catalog.version, accepted_only, expected, tuple(units), tuple(cells)
-    )
