@@ -274,3 +274,24 @@ def test_cli_export_refuses_a_bad_form_with_a_message(sent, tmp_path):
     )
     assert proc.returncode == 1 and "NOPE" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_accepted_only_exports_the_accepted_reports(sent):
+    s = sent.session("reviewer_x", device_id="dev-rx")
+    body = {"unit": COMMUNE_A, "form": "BM01", "period": "2026", "decision": "accept", "comment": ""}
+    assert s.post(sent.api + "/reviews", json=body, timeout=TIMEOUT).status_code == 200
+    r = get_export(sent, "reviewer_x", "dvs", accepted_only="true")
+    assert r.status_code == 200
+    got = {(dv["dataElement"], dv["categoryOptionCombo"]): dv["value"] for dv in r.json()["dataValues"]}
+    assert got[("DTTS_0102", "default")] == SENT[COMMUNE_A][("0102", "")]
+    assert got[("DTTS_0101", "ETH_02-SEX_F")] == SENT[COMMUNE_A][("0101", "eth=02|sex=F")]
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                get_export(sent, "reviewer_x", "csv", accepted_only="true").content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert {r["unit"] for r in rows if r["indicator"]} == {COMMUNE_A}
+    assert {r["state"] for r in rows if r["unit"] == COMMUNE_A} == {"accepted"}
+    assert {r["state"] for r in rows if r["unit"] == COMMUNE_B} == {"on_time"}  # listed, not added up
