@@ -269,6 +269,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = cmd(
         sub,
+        "totals",
+        bi("số liệu tổng hợp của tỉnh cho một biểu và kỳ", "province totals of a form and period"),
+    )
+    c.add_argument("--form", required=True)
+    c.add_argument("--period", required=True)
+    c.add_argument(
+        "--province",
+        help=bi("mã tỉnh 2 chữ số, hoặc * (mặc định: cả nước)", "2-digit province code, or * (default: all)"),
+    )
+    c.add_argument(
+        "--accepted-only",
+        action="store_true",
+        help=bi("chỉ cộng các bản đã được chấp nhận", "add up accepted revisions only"),
+    )
+    c.add_argument(
+        "--periods",
+        type=int,
+        metavar="N",
+        help=bi("xu hướng: N kỳ gần nhất đến kỳ đã chọn", "trend: the last N periods up to the chosen one"),
+    )
+
+    c = cmd(
+        sub,
         "export",
         bi(
             "xuất số liệu một biểu, một kỳ (Excel, CSV, DHIS2, ADX)",
@@ -278,13 +301,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--form", required=True)
     c.add_argument("--period", required=True)
     c.add_argument(
-        "--province", help=bi("mã tỉnh (mặc định: mọi tỉnh)", "province code (default: every province)")
+        "--province",
+        help=bi("mã tỉnh 2 chữ số, hoặc * (mặc định: cả nước)", "2-digit province code, or * (default: all)"),
     )
     c.add_argument("--format", required=True, choices=("xlsx", "csv", "dvs", "adx"), dest="fmt")
     c.add_argument(
         "--accepted-only",
         action="store_true",
-        help=bi("chỉ cộng các báo cáo đã được chấp nhận", "add up accepted reports only"),
+        help=bi("chỉ cộng các bản đã được chấp nhận", "add up accepted revisions only"),
     )
     c.add_argument("path", type=Path, help=bi("tệp hoặc thư mục đích", "target file or folder"))
     return p
@@ -784,6 +808,45 @@ def cmd_reports(args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
+def _totals_text(out: Output, doc: dict) -> str:
+    where = out.t("cả nước", "all provinces") if doc["scope"] == ALL_UNITS else doc["scope"]
+    head = out.t(
+        f"Tổng hợp {doc['form']} kỳ {doc['period']} ({where}): {doc['units_included']}/{doc['units_expected']} "
+        f"xã có số liệu{' (chỉ bản đã chấp nhận)' if doc['accepted_only'] else ''}.",
+        f"Totals of {doc['form']} for {doc['period']} ({where}): {doc['units_included']}/"
+        f"{doc['units_expected']} communes with data{' (accepted revisions only)' if doc['accepted_only'] else ''}.",
+    )
+    header = out.t("chỉ tiêu\tphân tổ\tgiá trị\tsố xã", "indicator\tdisaggregation\tvalue\tcommunes")
+    lines = [
+        f"{c['code']}\t{c['disagg']}\t{c['value'] if c['value'] is not None else ''}\t{c['units']}"
+        for c in doc["cells"]
+    ]
+    return "\n".join([head, header, *lines])
+
+
+def cmd_totals(args: argparse.Namespace, out: Output) -> int:
+    from dttshub.totals import resolve_scope, totals_json
+
+    hub = _open(args)
+    try:
+        scope = resolve_scope(cli_account(), args.province)
+        if args.periods is None:
+            totals = [hub.totals.totals(args.form, args.period, scope, accepted_only=args.accepted_only)]
+        else:
+            totals = hub.totals.trends(
+                args.form, args.period, scope, periods=args.periods, accepted_only=args.accepted_only
+            )
+    finally:
+        hub.close()
+    docs = [totals_json(t) for t in totals]
+    text = "\n\n".join(_totals_text(out, d) for d in docs)
+    if args.periods is None:
+        out.result({"ok": True, **docs[0]}, text)
+    else:
+        out.result({"ok": True, "form": args.form, "scope": scope, "periods": docs}, text)
+    return EXIT_OK
+
+
 def cmd_export(args: argparse.Namespace, out: Output) -> int:
     from dttshub import exports
 
@@ -839,5 +902,6 @@ COMMANDS = {
     "review": cmd_review,
     "completeness": cmd_completeness,
     "reports": cmd_reports,
+    "totals": cmd_totals,
     "export": cmd_export,
 }
