@@ -31,8 +31,11 @@ RUNS = 3
 GOAL_S = 2.0
 
 
-def bench_exports(db_url: str | None = None, runs: int = RUNS) -> dict:
-    """Time each export format of the province over HTTP; ``{format: {seconds, bytes}}`` and the set-up."""
+def bench_exports(db_url: str | None = None, runs: int = RUNS, save: Path | None = None) -> dict:
+    """Time each export format of the province over HTTP; ``{format: {seconds, bytes}}`` and the set-up.
+
+    ``save``: a folder to keep the last file of each format in (to look at them).
+    """
     import requests
     from hub_bench import _largest_form
 
@@ -99,6 +102,8 @@ def bench_exports(db_url: str | None = None, runs: int = RUNS) -> dict:
                         size = len(r.content)
                         best = took if best is None else min(best, took)
                     out["formats"][fmt] = {"seconds": round(best or 0.0, 3), "bytes": size}
+                    if save is not None:
+                        (save / f"{PROVINCE}-{form}-{period}.{fmt}").write_bytes(r.content)
     return out
 
 
@@ -140,8 +145,9 @@ def figures(quick: bool = False) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--db", help="database URL (default: an SQLite file in a temporary directory)")
+    p.add_argument("--save", type=Path, help="a folder to keep the exported files in")
     args = p.parse_args(argv)
-    print(json.dumps(bench_exports(args.db), ensure_ascii=False, indent=2))
+    print(json.dumps(bench_exports(args.db, save=args.save), ensure_ascii=False, indent=2))
     return 0
 
 
