@@ -295,3 +295,11 @@ def test_accepted_only_exports_the_accepted_reports(sent):
     assert {r["unit"] for r in rows if r["indicator"]} == {COMMUNE_A}
     assert {r["state"] for r in rows if r["unit"] == COMMUNE_A} == {"accepted"}
     assert {r["state"] for r in rows if r["unit"] == COMMUNE_B} == {"on_time"}  # listed, not added up
+
+
+def test_cli_export_into_a_missing_folder_says_what_to_do(sent, tmp_path):
+    target = tmp_path / "missing" / "x.csv"
+    proc = _cli(sent, "export", "--form", "BM01", "--period", "2026", "--format", "csv", str(target))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "Không ghi được tệp" in proc.stderr and "thư mục khác" in proc.stderr
+    assert not (tmp_path / "missing").exists()
