@@ -219,3 +219,24 @@ def test_write_export_leaves_the_old_file_when_rendering_fails(tmp_path):
     with pytest.raises(KeyError):
         exports.write_export(sample_data(), "nope", target)
     assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+@pytest.mark.parametrize("fmt", exports.FORMATS)
+def test_a_period_nobody_reported_still_makes_a_file(fmt):
+    full = sample_data()
+    totals = ProvinceTotals("BM01", "2026", PROVINCE_X, 1, False, full.totals.units_expected, (), ())
+    units = tuple(UnitStatus(u.unit, u.name, "not_sent") for u in full.units)
+    data = ExportData(totals, full.catalog, units, (), province_name="Thái Nguyên")
+    raw = exports.render(data, fmt)
+    if fmt == "dvs":
+        assert json.loads(raw)["dataValues"] == []
+    elif fmt == "adx":
+        [group] = ET.fromstring(raw).findall(ADX + "group")
+        assert list(group) == []
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert [r["state"] for r in rows] == ["not_sent"] * 3
+    else:
+        wb = openpyxl.load_workbook(io.BytesIO(raw))
+        texts = " ".join(str(c.value) for row in wb["BM01"].iter_rows() for c in row if c.value is not None)
+        assert "Số xã tổng hợp: 0/3 xã, thiếu 3 xã" in texts
