@@ -201,8 +201,7 @@ def render_dvs(data: ExportData) -> bytes:
         "idScheme": "CODE",
         "dataSet": data_set_code(data.totals.form),
         "period": dhis2_period(data.totals.period),
-        "completeDate": data.exported_at[:10],
-    }
+    }  # no completeDate: DHIS2 would register the data set complete, a decision for the national side
     if len(data.provinces) == 1:
         doc["orgUnit"] = data.provinces[0].scope
     doc["dataValues"] = values
