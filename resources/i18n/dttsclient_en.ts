@@ -117,6 +117,10 @@
         <source>Bị trả lại</source>
         <translation>Returned</translation>
     </message>
+    <message>
+        <source>Đã sửa sau khi chấp nhận</source>
+        <translation>Changed after acceptance</translation>
+    </message>
 </context>
 <context>
     <name>ChangesDialog</name>
@@ -638,6 +642,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     <message>
         <source>Đã sửa sau lần nộp %1; bấm “Chốt báo cáo” để tạo lần nộp %2.</source>
         <translation>Edited after submission %1; press “Finalize report” to make submission %2.</translation>
+    </message>
+    <message>
+        <source>Báo cáo đã được chấp nhận trước đó; lần nộp sửa sau đó đang chờ người duyệt xem lại.</source>
+        <translation>The report had been accepted; the corrected revision sent since then awaits the reviewer&apos;s review.</translation>
     </message>
     <message>
         <source>Người duyệt đã trả lại báo cáo.</source>

@@ -117,6 +117,10 @@
         <source>Bị trả lại</source>
         <translation>Bị trả lại</translation>
     </message>
+    <message>
+        <source>Đã sửa sau khi chấp nhận</source>
+        <translation>Đã sửa sau khi chấp nhận</translation>
+    </message>
 </context>
 <context>
     <name>ChangesDialog</name>
@@ -638,6 +642,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     <message>
         <source>Đã sửa sau lần nộp %1; bấm “Chốt báo cáo” để tạo lần nộp %2.</source>
         <translation>Đã sửa sau lần nộp %1; bấm “Chốt báo cáo” để tạo lần nộp %2.</translation>
+    </message>
+    <message>
+        <source>Báo cáo đã được chấp nhận trước đó; lần nộp sửa sau đó đang chờ người duyệt xem lại.</source>
+        <translation>Báo cáo đã được chấp nhận trước đó; lần nộp sửa sau đó đang chờ người duyệt xem lại.</translation>
     </message>
     <message>
         <source>Người duyệt đã trả lại báo cáo.</source>

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 import requests
 
+from dttsclient.core import refdata
+from dttshub.service import cli_account
 from hubfixture import (
     COMMUNE_A,
     COMMUNE_B,
@@ -50,6 +52,9 @@ def stored(people):
         ("GET", "/totals?form=BM01&period=2026"),
         ("GET", "/trends?form=BM01&period=2026"),
         ("GET", "/totals/units?form=BM01&period=2026&code=0102"),
+        ("GET", "/completeness?form=BM01&period=2026"),
+        ("GET", f"/reports/{COMMUNE_A}/BM01/2026"),
+        ("POST", "/reviews:bulk-accept"),
     ],
 )
 def test_every_endpoint_but_ping_needs_a_token(hub, method, path):
@@ -246,3 +251,86 @@ def test_province_routes_follow_the_scope(people, stored, path, extra):
         assert r.status_code == 403 and r.json()["error"]["code"] == "out_of_scope", (user, province)
     r = get("admin_all", "99")
     assert r.status_code == 400 and r.json()["error"]["code"] == "bad_province"
+
+
+def test_completeness_shows_only_the_scope(people, stored):
+    def get(user: str, **params) -> requests.Response:
+        s = people.session(user, device_id=f"dev-{user}")
+        query = {"form": "BM01", "period": "2026", **params}
+        return s.get(people.api + "/completeness", params=query, timeout=TIMEOUT)
+
+    def units(user: str, **params) -> list[str]:
+        r = get(user, **params)
+        assert r.status_code == 200, r.text
+        return [u["unit"] for u in r.json()["units"]]
+
+    province_x = [c.commune_code for c in refdata.communes_in(PROVINCE_X)]
+    province_y = [c.commune_code for c in refdata.communes_in(PROVINCE_Y)]
+    assert units("officer_a") == [COMMUNE_A]
+    assert units("officer_a", province=PROVINCE_X) == [COMMUNE_A]
+    assert units("officer_b") == [COMMUNE_B]
+    assert units("officer_y") == [COMMUNE_Y]
+    assert sorted(units("reviewer_x")) == sorted(province_x)
+    assert sorted(units("reviewer_y")) == sorted(province_y)
+    assert sorted(units("admin_x")) == sorted(province_x)
+    assert len(units("admin_all")) == len(refdata.communes())
+    assert sorted(units("admin_all", province=PROVINCE_Y)) == sorted(province_y)
+    for user, province in (
+        ("officer_a", PROVINCE_Y),
+        ("reviewer_x", PROVINCE_Y),
+        ("reviewer_y", PROVINCE_X),
+        ("admin_x", PROVINCE_Y),
+        ("reviewer_x", "*"),
+    ):
+        r = get(user, province=province)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "out_of_scope", (user, province)
+    # what an officer sees of its own commune only: its own report
+    [mine] = get("officer_a").json()["units"]
+    assert mine["state"] == "on_time" and get("officer_b").json()["units"][0]["state"] == "not_sent"
+
+
+def test_one_report_in_full_only_in_scope(people, stored):
+    def status(user: str, unit: str) -> int:
+        s = people.session(user, device_id=f"dev-{user}")
+        r = s.get(people.api + f"/reports/{unit}/BM01/2026", timeout=TIMEOUT)
+        if r.status_code == 403:
+            assert r.json()["error"]["code"] == "out_of_scope"
+        return r.status_code
+
+    matrix = {
+        ("officer_a", COMMUNE_A): 200,
+        ("officer_a", COMMUNE_Y): 403,
+        ("officer_b", COMMUNE_A): 403,
+        ("officer_y", COMMUNE_Y): 200,
+        ("reviewer_x", COMMUNE_A): 200,
+        ("reviewer_x", COMMUNE_Y): 403,
+        ("reviewer_y", COMMUNE_Y): 200,
+        ("reviewer_y", COMMUNE_A): 403,
+        ("admin_x", COMMUNE_A): 200,
+        ("admin_x", COMMUNE_Y): 403,
+        ("admin_all", COMMUNE_A): 200,
+        ("admin_all", COMMUNE_Y): 200,
+    }
+    assert {key: status(*key) for key in matrix} == matrix
+    assert status("officer_b", COMMUNE_B) == 404  # in scope, nothing sent
+
+
+def test_bulk_accept_needs_the_role_and_every_unit_in_scope(people, stored):
+    def post(user: str, *units: str) -> requests.Response:
+        s = people.session(user, device_id=f"dev-{user}")
+        body = {"reports": [{"unit": u, "form": "BM01", "period": "2026"} for u in units]}
+        return s.post(people.api + "/reviews:bulk-accept", json=body, timeout=TIMEOUT)
+
+    r = post("officer_a", COMMUNE_A)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "role_required"
+    r = post("reviewer_y", COMMUNE_A)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "out_of_scope"
+    r = post("reviewer_x", COMMUNE_A, COMMUNE_Y)  # one unit outside: nothing is done
+    assert r.status_code == 403 and r.json()["error"]["code"] == "out_of_scope"
+    assert people.hub.reports(cli_account(), COMMUNE_A)[0]["status"] == "submitted"
+    assert post("admin_x", COMMUNE_Y).status_code == 403
+    r = post("reviewer_x", COMMUNE_A)
+    assert r.status_code == 200 and [x["unit"] for x in r.json()["accepted"]] == [COMMUNE_A]
+    r = post("admin_all", COMMUNE_A, COMMUNE_Y)
+    assert r.status_code == 200 and [x["unit"] for x in r.json()["accepted"]] == [COMMUNE_Y]
+    assert post("reviewer_x").status_code == 400  # an empty selection is malformed

@@ -204,6 +204,7 @@ def report_doc(report) -> dict:
         "server_revision": report.server_revision,
         "review_state": report.review_state,
         "review_comment": report.review_comment,
+        "server_status": report.server_status,
     }
 
 

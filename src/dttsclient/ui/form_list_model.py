@@ -27,6 +27,12 @@ BADGES: dict[str, tuple[str, str, str]] = {
     "conflict": (QT_TRANSLATE_NOOP("Badges", "Xung đột"), "#fde2e1", "#9b1c1c"),
     "late": (QT_TRANSLATE_NOOP("Badges", "Nộp muộn"), "#fff0e0", "#8a4b00"),
     "returned": (QT_TRANSLATE_NOOP("Badges", "Bị trả lại"), "#fde2e1", "#9b1c1c"),
+    # the hub's status after a revision sent once the reviewer had accepted the report: reviewed again
+    "changed_after_acceptance": (
+        QT_TRANSLATE_NOOP("Badges", "Đã sửa sau khi chấp nhận"),
+        "#fff0e0",
+        "#8a4b00",
+    ),
 }
 _OUTBOX_BADGE = {
     "queued": "queued",
@@ -74,7 +80,9 @@ def badge_of(report: Report | None, latest: OutboxItem | None) -> str:
 
     Returns:
         A key of :data:`BADGES`. Local edits after the last finalize show "draft"; a report the reviewer
-        returned shows "returned" until the officer edits it; otherwise the newest outbox row decides.
+        returned shows "returned" until the officer edits it; a revision sent after the reviewer accepted
+        the report shows "changed_after_acceptance" (the hub's status, known after a sync) until it is
+        reviewed again; otherwise the newest outbox row decides.
     """
     if report is None:
         return "empty"
@@ -82,6 +90,10 @@ def badge_of(report: Report | None, latest: OutboxItem | None) -> str:
         return "draft" if report.dirty or report.state == "draft" else "empty"
     if report.review_state == "returned" and (latest is None or latest.state not in ("queued", "sending")):
         return "returned"
+    if report.server_status == "changed_after_acceptance" and (
+        latest is None or latest.state not in ("queued", "sending")
+    ):
+        return "changed_after_acceptance"
     if latest is not None and latest.state in _OUTBOX_BADGE:
         if latest.state == "accepted" and report.server_status == "late":
             return "late"

@@ -579,6 +579,12 @@ class FormView(EntryCommands, QWidget):
                 .replace("%1", str(rep.revision_no))
                 .replace("%2", str(rep.revision_no + 1))
             )
+        if rep.server_status == "changed_after_acceptance" and rep.review_state != "returned":
+            lines.append(
+                self.tr(
+                    "Báo cáo đã được chấp nhận trước đó; lần nộp sửa sau đó đang chờ người duyệt xem lại."
+                )
+            )
         if rep.review_state == "returned":
             line = self.tr("Người duyệt đã trả lại báo cáo.")
             if rep.review_comment:
