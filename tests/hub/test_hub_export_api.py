@@ -302,3 +302,82 @@ def test_cli_export_into_a_missing_folder_says_what_to_do(sent, tmp_path):
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "Không ghi được tệp" in proc.stderr and "thư mục khác" in proc.stderr
     assert not (tmp_path / "missing").exists()
+
+
+def test_sample_catalogue_exports_match_the_totals(hub):
+    """The sample catalogue (text, yes/no, percent and derived indicators): every file against the totals."""
+    import sqlalchemy as sa
+
+    try:
+        _check_sample_catalogue(hub)
+    except sa.exc.OperationalError:
+        if hub.db_url.startswith("postgresql"):
+            raise
+        # dttshub.totals on SQLite fed text answers to its exact-sum aggregate (being fixed on h-cells when
+        # this was written); once that fix is merged this test runs through on SQLite too
+        pytest.xfail("h-cells: SQLite totals over text answers")
+
+
+def _check_sample_catalogue(hub) -> None:
+    from dttsclient.core.catalog import load_catalog
+    from dttshub.scope import Account
+    from hubfixture import SAMPLE_CATALOG, valid_values
+
+    catalog = load_catalog(SAMPLE_CATALOG)
+    hub.publish_catalog(catalog)
+    form = "BM01"
+    values, warnings = valid_values(catalog, form, ["02", "08"])
+    admin = Account("test", "admin", "*", "dev")
+    units = [COMMUNE_A, COMMUNE_B]
+    docs = [
+        make_submission(
+            values,
+            unit=u,
+            form=form,
+            catalog_id=catalog.catalog_id,
+            catalog_version=catalog.version,
+            warnings=warnings,
+        )
+        for u in units
+    ]
+    assert {r["status"] for r in hub.hub.ingest.ingest_many(admin, "dev", docs)} <= {"accepted", "late"}
+    totals = hub.hub.totals.totals(form, "2026", PROVINCE_X)
+    data = exports.gather(hub.hub, admin, form, "2026", PROVINCE_X)
+    assert data.totals == totals
+    split = {c.code for c in totals.cells if c.disagg}
+    want = {
+        (c.code, c.disagg): exports.plain_decimal(c.value)
+        for c in totals.cells
+        if c.value is not None and not (c.disagg == "" and c.code in split)
+    }
+    assert any(c.value is None for c in totals.cells)  # some indicators do not add up
+    doc = json.loads(exports.render(data, "dvs"))
+    assert {
+        (dv["dataElement"].removeprefix("DTTS_"), dv["categoryOptionCombo"]): dv["value"]
+        for dv in doc["dataValues"]
+    } == {(code, exports.coc_code(key)): v for (code, key), v in want.items()}
+    [group] = ET.fromstring(exports.render(data, "adx")).findall(ADX + "group")
+    got = {}
+    for dv in group:
+        a = dict(dv.attrib)
+        code, value = a.pop("dataElement").removeprefix("DTTS_"), a.pop("value")
+        got[(code, "|".join(f"{k}={v}" for k, v in sorted(a.items())))] = value
+    assert got == want
+    rows = list(csv.DictReader(io.StringIO(exports.render(data, "csv").decode("utf-8-sig"))))
+    sent = {(u, c, k): v for u in units for (c, k), v in values.items() if v not in (None, "")}
+    dims = [d for d in rows[0] if d not in (*exports.CSV_FIXED, *exports.CSV_TAIL)]
+    assert {
+        (r["unit"], r["indicator"], "|".join(f"{d}={r[d]}" for d in sorted(dims) if r[d])): r["value"]
+        for r in rows
+        if r["indicator"]
+    } == sent
+    wb = openpyxl.load_workbook(io.BytesIO(exports.render(data, "xlsx")))
+    sheet = list(wb[form].iter_rows(values_only=True))
+    header = next(r for r in sheet if r[0] == "Mã số")
+    total_col = header.index("Tổng số")
+    by_code = {r[0]: r for r in sheet if r[0]}
+    for c in totals.cells:
+        if c.disagg == "" and c.value is not None:
+            row = by_code[c.code]
+            shown = row[total_col] if c.code in split else row[3]
+            assert Decimal(str(shown)) == c.value, c.code
