@@ -353,7 +353,8 @@ class Totals:
     def _sums(self, conn: Connection, sids: list[str]):
         """``({(code, disagg): (sum, units)}, {code: (sum, units)})`` over the numeric cells of ``sids``."""
         if self.db.dialect == "sqlite":
-            total = sa.type_coerce(getattr(sa.func, DECIMAL_SUM)(_C.text), sa.String)
+            numbers = sa.case((_C.num.isnot(None), _C.text))  # text answers have no number
+            total = sa.type_coerce(getattr(sa.func, DECIMAL_SUM)(numbers), sa.String)
         else:
             total = sa.func.sum(_C.num)
         sums: dict[tuple[str, str], tuple[Decimal, int]] = {}
