@@ -191,7 +191,6 @@ cells = sa.Table(
     sa.Column("num", sa.Numeric(30, 14), nullable=True),
     sa.Column("text", sa.Text, nullable=False),
     sa.Index("ix_cells_report_revision", "report_id", "server_revision"),
-    sa.Index("ix_cells_indicator_disagg", "indicator", "disagg"),
 )
 
 reviews = sa.Table(

@@ -47,10 +47,21 @@ def totals_catalog(version: int = 1) -> dict:
             "order": 4,
         }
     )
+    data["indicators"].append(
+        {
+            "code": "0105",
+            "group": "01",
+            "name_vi": "Ghi chú",
+            "name_en": "Note",
+            "unit": "",
+            "value_type": "text",
+            "order": 5,
+        }
+    )
     for entry in data["indicators"]:
         if entry["code"] == "0201":
             entry["aggregation"] = "0103 / 0102 * 100"
-    data["forms"][0]["indicators"] = "0101-0104, 0201"
+    data["forms"][0]["indicators"] = "0101-0105, 0201"
     data["rules"] = [r for r in data["rules"] if r["code"] != "R02"]
     return data
 
@@ -66,6 +77,7 @@ def random_values(rng: random.Random) -> dict[tuple[str, str], str]:
     values[("0103", "")] = str(rng.randint(0, households))
     values[("0104", "")] = rng.choice(["0.1", "0.2", "0.7", "1.35", "12.005"])
     values[("0201", "")] = str(rng.randint(10, 100))
+    values[("0105", "")] = rng.choice(["Không có gì", "12", "Đường bị sạt lở"])  # text: never added up
     return values
 
 
@@ -75,6 +87,8 @@ def expected_cells(values_by_unit: dict[str, dict]) -> dict[tuple[str, str], tup
     for values in values_by_unit.values():
         per_code: dict[str, Decimal] = {}
         for (code, disagg), text in values.items():
+            if code == "0105":
+                text = "0"
             per_code[code] = per_code.get(code, Decimal(0)) + Decimal(text)
             if disagg:
                 cell = out.setdefault((code, disagg), [Decimal(0), 0])
@@ -85,6 +99,8 @@ def expected_cells(values_by_unit: dict[str, dict]) -> dict[tuple[str, str], tup
             cell[0] += value
             cell[1] += 1
     result = {k: (v[0], v[1]) for k, v in out.items()}
+    if ("0105", "") in result:
+        result[("0105", "")] = (None, result[("0105", "")][1])  # text: units that answered, no value
     if ("0102", "") in result:
         rate = result[("0103", "")][0] / result[("0102", "")][0] * 100
         units = min(result[("0103", "")][1], result[("0102", "")][1])
