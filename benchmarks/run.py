@@ -62,6 +62,8 @@ def _suites(quick: bool) -> dict[str, Callable[[], list[dict]]]:
         ("store", "store_bench"),
         ("sync", "sync_bench"),
         ("hub", "hub_bench"),
+        ("totals", "totals_bench"),
+        ("export", "export_bench"),
         ("login", "login_bench"),
         ("load", "load_bench"),
         ("herd", "herd_bench"),

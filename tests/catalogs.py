@@ -9,7 +9,7 @@ do not depend on the code they test. Import it from any test (``tests/`` is on `
     data = small_catalog(meta={"version": "abc"}, rules=[])
 
 Contents of :func:`small_catalog`: groups 01, 02; indicators 0101 (integer, eth × sex, required), 0102
-(integer, eth), 0103 (decimal 0–1000), 0104 (percent), 0105 (yes/no), 0106 (text), 0201 (integer, area);
+(integer, eth), 0103 (decimal 0–1000), 0104 (percent; province aggregation ``0102 / 0101 * 100``), 0105 (yes/no), 0106 (text), 0201 (integer, area);
 options area A/B; forms F1 (year, "0101-0106", present) and F2 (quarter, "0101, 0201", all); rules
 R1 ``0102 <= 0101`` (error) and R2 ``0102[eth=*] <= 0101[eth=*]`` (warning, F1 only). In the workbook,
 indicator ``0101`` is on row 2, ``0201`` on row 8.
@@ -82,7 +82,10 @@ _SMALL = {
         ),
         _indicator("0102", "01", "Số hộ dân tộc thiểu số", "integer", unit="hộ", low="0", disagg="by_eth"),
         _indicator("0103", "01", "Thu nhập bình quân", "decimal", unit="triệu đồng", low="0", high="1000"),
-        _indicator("0104", "01", "Tỷ lệ hộ nghèo", "percent", unit="%", low="0", high="100"),
+        {
+            **_indicator("0104", "01", "Tỷ lệ hộ nghèo", "percent", unit="%", low="0", high="100"),
+            "aggregation": "0102 / 0101 * 100",
+        },
         _indicator("0105", "01", "Có trạm y tế đạt chuẩn", "yes_no"),
         _indicator("0106", "01", "Ghi chú", "text"),
         _indicator("0201", "02", "Số thôn có đường ô tô", "integer", unit="thôn", low="0", disagg="by_area"),

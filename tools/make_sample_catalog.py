@@ -627,6 +627,15 @@ LIMITS = {
     "0307": ("0", "5000"),
 }
 
+# -- how the province adds indicators up (the ``aggregation`` column; empty = by the value type) ------
+# Rates are derived from the province's totals of their parts, never summed over communes.
+AGGREGATIONS = {
+    "0107": "0101 / 0103 * 100",
+    "0403": "0401 / 0102 * 100",
+    "0404": "0402 / 0102 * 100",
+    "0613": "0407 / 0101 * 100",
+}
+
 # -- forms ---------------------------------------------------------------------------------------------
 FORMS = [
     ("BM01", "Báo cáo thống kê công tác dân tộc năm", "Annual statistical report on ethnic affairs", "year",
@@ -768,6 +777,7 @@ def build_sample_catalog() -> Catalog:
                 method_vi=method,
                 source_vi=source,
                 order=int(code[2:]),
+                aggregation=AGGREGATIONS.get(code, ""),
             )
         )
     orders: dict[str, int] = {}

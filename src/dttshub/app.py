@@ -29,7 +29,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from dttsclient.core.bounds import MAX_ID, MAX_REVISION, MAX_SHORT, MAX_TOKEN
+from dttsclient.core.bounds import (
+    MAX_CODE,
+    MAX_DISAGG,
+    MAX_ID,
+    MAX_PERIOD,
+    MAX_REVISION,
+    MAX_SHORT,
+    MAX_TOKEN,
+)
 from dttsclient.core.errors import DttsError
 from dttsclient.core.versions import older_than
 from dttshub.catalogs import etag_matches
@@ -50,6 +58,7 @@ from dttshub.protocol import (
     BundleReply,
     CatalogReply,
     ChangesReply,
+    DrilldownReply,
     ErrorReply,
     PingReply,
     RefreshRequest,
@@ -60,6 +69,8 @@ from dttshub.protocol import (
     Submission,
     TokenReply,
     TokenRequest,
+    TotalsReply,
+    TrendsReply,
     describe,
 )
 from dttshub.scope import ALL_UNITS, Account
@@ -363,7 +374,99 @@ def build_router() -> APIRouter:
     from dttshub.api_review import add_review_routes  # here: it imports this module's dependencies
 
     add_review_routes(router)
+    from dttshub.api_export import add_export_routes
+
+    add_export_routes(router)
+    _province_routes(router)
+
     return router
+
+
+FormQuery = Annotated[str, Query(min_length=1, max_length=MAX_CODE)]
+PeriodQuery = Annotated[str, Query(min_length=1, max_length=MAX_PERIOD)]
+ProvinceQuery = Annotated[
+    str | None, Query(max_length=2, description='a province code or "*" (default: the account\'s scope)')
+]
+AcceptedQuery = Annotated[bool, Query(description="add up accepted revisions only")]
+
+
+def _province_routes(router: APIRouter) -> None:
+    """Totals, trends and drill-down (issue 14); scope: ``dttshub.totals.resolve_scope``."""
+    from dttshub.totals import cell_json, resolve_scope, totals_json
+
+    @router.get(
+        "/totals", response_model=None, responses={200: {"model": TotalsReply}, **_errors(*AUTHED, 404)}
+    )
+    def totals(
+        account: AccountDep,
+        hub: HubDep,
+        form: FormQuery,
+        period: PeriodQuery,
+        province: ProvinceQuery = None,
+        accepted_only: AcceptedQuery = False,
+    ) -> Response:
+        """A form's totals for a period over the caller's units (each indicator per cell and in total)."""
+        scope = resolve_scope(account, province)
+        return reply(hub, totals_json(hub.totals.totals(form, period, scope, accepted_only=accepted_only)))
+
+    @router.get(
+        "/trends", response_model=None, responses={200: {"model": TrendsReply}, **_errors(*AUTHED, 404)}
+    )
+    def trends(
+        account: AccountDep,
+        hub: HubDep,
+        form: FormQuery,
+        period: PeriodQuery,
+        periods: Annotated[int, Query(ge=1, le=60)] = 5,
+        province: ProvinceQuery = None,
+        accepted_only: AcceptedQuery = False,
+    ) -> Response:
+        """The same totals for the last ``periods`` periods of the form up to ``period`` (oldest first)."""
+        scope = resolve_scope(account, province)
+        found = hub.totals.trends(form, period, scope, periods=periods, accepted_only=accepted_only)
+        return reply(hub, {"form": form, "scope": scope, "periods": [totals_json(t) for t in found]})
+
+    @router.get(
+        "/totals/units",
+        response_model=None,
+        responses={200: {"model": DrilldownReply}, **_errors(*AUTHED, 404)},
+    )
+    def drilldown(
+        account: AccountDep,
+        hub: HubDep,
+        form: FormQuery,
+        period: PeriodQuery,
+        code: Annotated[str, Query(min_length=1, max_length=MAX_CODE)],
+        disagg: Annotated[str, Query(max_length=MAX_DISAGG)] = "",
+        province: ProvinceQuery = None,
+        accepted_only: AcceptedQuery = False,
+    ) -> Response:
+        """Drill-down: one total cell and each included unit's value of it."""
+        scope = resolve_scope(account, province)
+        d = hub.totals.drilldown(form, period, code, disagg, scope, accepted_only=accepted_only)
+        return reply(
+            hub,
+            {
+                "form": d.totals.form,
+                "period": d.totals.period,
+                "scope": scope,
+                "accepted_only": accepted_only,
+                "cell": cell_json(d.cell),
+                "units_expected": len(d.totals.units_expected),
+                "units_missing": list(d.totals.units_missing),
+                "units": [
+                    {
+                        "unit": u.unit,
+                        "unit_name": u.unit_name,
+                        "value": u.value,
+                        "receipt_no": u.receipt_no,
+                        "server_revision": u.server_revision,
+                        "status": u.status,
+                    }
+                    for u in d.units
+                ],
+            },
+        )
 
 
 def _package_target(hub: Hub, caller: Account, username: str | None) -> Account:

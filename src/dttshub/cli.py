@@ -251,6 +251,51 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--unit")
     c.add_argument("--form")
     c.add_argument("--period")
+
+    c = cmd(
+        sub,
+        "totals",
+        bi("số liệu tổng hợp của tỉnh cho một biểu và kỳ", "province totals of a form and period"),
+    )
+    c.add_argument("--form", required=True)
+    c.add_argument("--period", required=True)
+    c.add_argument(
+        "--province",
+        help=bi("mã tỉnh 2 chữ số, hoặc * (mặc định: cả nước)", "2-digit province code, or * (default: all)"),
+    )
+    c.add_argument(
+        "--accepted-only",
+        action="store_true",
+        help=bi("chỉ cộng các bản đã được chấp nhận", "add up accepted revisions only"),
+    )
+    c.add_argument(
+        "--periods",
+        type=int,
+        metavar="N",
+        help=bi("xu hướng: N kỳ gần nhất đến kỳ đã chọn", "trend: the last N periods up to the chosen one"),
+    )
+
+    c = cmd(
+        sub,
+        "export",
+        bi(
+            "xuất số liệu một biểu, một kỳ (Excel, CSV, DHIS2, ADX)",
+            "export a form and period (Excel, CSV, DHIS2, ADX)",
+        ),
+    )
+    c.add_argument("--form", required=True)
+    c.add_argument("--period", required=True)
+    c.add_argument(
+        "--province",
+        help=bi("mã tỉnh 2 chữ số, hoặc * (mặc định: cả nước)", "2-digit province code, or * (default: all)"),
+    )
+    c.add_argument("--format", required=True, choices=("xlsx", "csv", "dvs", "adx"), dest="fmt")
+    c.add_argument(
+        "--accepted-only",
+        action="store_true",
+        help=bi("chỉ cộng các bản đã được chấp nhận", "add up accepted revisions only"),
+    )
+    c.add_argument("path", type=Path, help=bi("tệp hoặc thư mục đích", "target file or folder"))
     return p
 
 
@@ -777,6 +822,90 @@ def cmd_reports(args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
+def _totals_text(out: Output, doc: dict) -> str:
+    where = out.t("cả nước", "all provinces") if doc["scope"] == ALL_UNITS else doc["scope"]
+    head = out.t(
+        f"Tổng hợp {doc['form']} kỳ {doc['period']} ({where}): {doc['units_included']}/{doc['units_expected']} "
+        f"xã có số liệu{' (chỉ bản đã chấp nhận)' if doc['accepted_only'] else ''}.",
+        f"Totals of {doc['form']} for {doc['period']} ({where}): {doc['units_included']}/"
+        f"{doc['units_expected']} communes with data{' (accepted revisions only)' if doc['accepted_only'] else ''}.",
+    )
+    header = out.t("chỉ tiêu\tphân tổ\tgiá trị\tsố xã", "indicator\tdisaggregation\tvalue\tcommunes")
+    lines = [
+        f"{c['code']}\t{c['disagg']}\t{c['value'] if c['value'] is not None else ''}\t{c['units']}"
+        for c in doc["cells"]
+    ]
+    return "\n".join([head, header, *lines])
+
+
+def cmd_totals(args: argparse.Namespace, out: Output) -> int:
+    from dttshub.totals import resolve_scope, totals_json
+
+    hub = _open(args)
+    try:
+        scope = resolve_scope(cli_account(), args.province)
+        if args.periods is None:
+            totals = [hub.totals.totals(args.form, args.period, scope, accepted_only=args.accepted_only)]
+        else:
+            totals = hub.totals.trends(
+                args.form, args.period, scope, periods=args.periods, accepted_only=args.accepted_only
+            )
+    finally:
+        hub.close()
+    docs = [totals_json(t) for t in totals]
+    text = "\n\n".join(_totals_text(out, d) for d in docs)
+    if args.periods is None:
+        out.result({"ok": True, **docs[0]}, text)
+    else:
+        out.result({"ok": True, "form": args.form, "scope": scope, "periods": docs}, text)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, out: Output) -> int:
+    from dttshub import exports
+
+    hub = _open(args)
+    try:
+        data = exports.gather(
+            hub, cli_account(), args.form, args.period, args.province, accepted_only=args.accepted_only
+        )
+    finally:
+        hub.close()
+    try:
+        target = exports.write_export(data, args.fmt, args.path)
+    except OSError as exc:
+        out.error(
+            out.t(
+                f"Không ghi được tệp {args.path}: {exc.strerror or exc}. Hãy chọn thư mục khác hoặc giải phóng "
+                "chỗ trống rồi thử lại.",
+                f"Could not write {args.path}: {exc.strerror or exc}. Choose another folder or free some "
+                "space, then try again.",
+            )
+        )
+        if out.json_mode:
+            out.result({"ok": False, "error": {"code": "write_failed", "message_en": str(exc)}})
+        return EXIT_FAILED
+    totals = data.totals
+    doc = {
+        "ok": True,
+        "path": str(target),
+        "format": args.fmt,
+        "form": totals.form,
+        "period": totals.period,
+        "scope": totals.scope,
+        "units_expected": len(totals.units_expected),
+        "units_included": len(totals.units_included),
+    }
+    out.result(
+        doc,
+        out.t(
+            f"Đã xuất {target} ({len(totals.units_included)}/{len(totals.units_expected)} xã có số liệu).",
+            f"Exported {target} ({len(totals.units_included)}/{len(totals.units_expected)} communes reported).",
+        ),
+    )
+    return EXIT_OK
+
+
 COMMANDS = {
     "serve": cmd_serve,
     "db": cmd_db,
@@ -787,4 +916,6 @@ COMMANDS = {
     "review": cmd_review,
     "completeness": cmd_completeness,
     "reports": cmd_reports,
+    "totals": cmd_totals,
+    "export": cmd_export,
 }

@@ -23,6 +23,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -141,6 +142,7 @@ reports = sa.Table(
     sa.Column("change_seq", sa.BigInteger, nullable=False, default=0, index=True),
     sa.Column("updated_at", sa.String(40), nullable=False),
     sa.UniqueConstraint("unit", "form", "period", name="uq_reports_unit_form_period"),
+    sa.Index("ix_reports_form_period", "form", "period"),
 )
 
 submissions = sa.Table(
@@ -179,6 +181,26 @@ revisions = sa.Table(
     sa.Column("at", sa.String(40), nullable=False),
 )
 
+#: One row per value of each stored submission (``dttshub.cells``): what the province side adds up. Written
+#: in the transaction that stores the submission; ``num`` holds numbers (exact NUMERIC on PostgreSQL),
+#: ``text`` the canonical text of every value; ``eth``/``sex``/``area``/``age`` the key's options.
+cells = sa.Table(
+    "cells",
+    metadata,
+    sa.Column("submission_id", sa.String(64), primary_key=True),
+    sa.Column("indicator", sa.String(32), primary_key=True),
+    sa.Column("disagg", sa.String(256), primary_key=True),
+    sa.Column("report_id", sa.Integer, nullable=False),
+    sa.Column("server_revision", sa.Integer, nullable=False),
+    sa.Column("eth", sa.String(32), nullable=True),
+    sa.Column("sex", sa.String(32), nullable=True),
+    sa.Column("area", sa.String(32), nullable=True),
+    sa.Column("age", sa.String(32), nullable=True),
+    sa.Column("num", sa.Numeric(30, 14), nullable=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Index("ix_cells_report_revision", "report_id", "server_revision"),
+)
+
 reviews = sa.Table(
     "reviews",
     metadata,
@@ -206,6 +228,26 @@ def parse_iso(text: str) -> datetime:
 
 SYNCHRONOUS = ("FULL", "NORMAL", "EXTRA")
 RETRY_AFTER_BUSY = 2  # seconds a client is asked to wait when no database connection came free in time
+
+
+DECIMAL_SUM = "dtts_decimal_sum"
+"""The exact sum aggregate registered on SQLite connections (PostgreSQL's NUMERIC ``sum`` is exact)."""
+
+
+class _DecimalSum:
+    """``dtts_decimal_sum(text)``: the exact sum of canonical decimal strings, as a canonical string."""
+
+    def __init__(self) -> None:
+        self.total: Decimal | None = None
+
+    def step(self, value) -> None:
+        if value is None:
+            return
+        number = Decimal(str(value))
+        self.total = number if self.total is None else self.total + number
+
+    def finalize(self) -> str | None:
+        return None if self.total is None else str(self.total)
 
 
 class NestedConnection(RuntimeError):
@@ -283,6 +325,8 @@ def _sqlite_engine(url: sa.engine.URL, synchronous: str, pool: dict) -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
+        # SQLite's SUM is floating point for decimals: the province totals add canonical text exactly.
+        dbapi_conn.create_aggregate(DECIMAL_SUM, 1, _DecimalSum)
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

@@ -316,6 +316,76 @@ class ReviewReply(Reply):
     report: PulledReport
 
 
+# -- exports (``GET /export``: the reply is the file itself) ----------------------------------------------
+ExportFormat = Literal["xlsx", "csv", "dvs", "adx"]
+"""The export formats: Excel in the form's paper layout, long CSV, DHIS2 ``dataValueSets`` JSON, ADX XML."""
+
+EXPORT_MEDIA_TYPES: dict[str, str] = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "dvs": "application/json",
+    "adx": "application/adx+xml",
+}
+
+
+# -- province totals (issue 14) -------------------------------------------------------------------------
+class TotalCellDoc(Reply):
+    """One total cell: ``value`` a canonical decimal string (null when nothing adds up or was reported)."""
+
+    code: str
+    disagg: str = Field(description='the disaggregation key; "" for the indicator\'s total')
+    value: str | None
+    units: int = Field(description="how many units contributed a value to this cell")
+
+
+class TotalsDoc(Reply):
+    """A form's totals for one period over the units in scope."""
+
+    form: str
+    period: str
+    scope: str = Field(description='"*", a province code, or a commune code (an officer)')
+    catalog_version: int
+    accepted_only: bool
+    units_expected: int
+    units_included: int
+    units_missing: list[str]
+    cells: list[TotalCellDoc]
+
+
+class TotalsReply(TotalsDoc):
+    server_id: str
+
+
+class TrendsReply(Reply):
+    server_id: str
+    form: str
+    scope: str
+    periods: list[TotalsDoc] = Field(description="oldest first")
+
+
+class UnitContributionDoc(Reply):
+    unit: str
+    unit_name: str
+    value: str | None
+    receipt_no: str | None
+    server_revision: int
+    status: str
+
+
+class DrilldownReply(Reply):
+    """One total cell and the units that make it (every included unit, null where it has no value)."""
+
+    server_id: str
+    form: str
+    period: str
+    scope: str
+    accepted_only: bool
+    cell: TotalCellDoc
+    units_expected: int
+    units_missing: list[str]
+    units: list[UnitContributionDoc]
+
+
 # -- item-level validation ----------------------------------------------------------------------------
 MAX_REPORTED_ERRORS = 5
 

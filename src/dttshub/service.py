@@ -33,6 +33,7 @@ from dttshub.scope import ALL_UNITS, Account
 from dttshub.setup_package import API_VERSION, build_setup_package
 from dttshub.signing import Signer
 from dttshub.submissions import Ingest
+from dttshub.totals import Totals
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ class Hub:
         self.ingest = Ingest(self.db, config, self.catalogs)
         self.changes = Changes(self.db, config, self.regressed)
         self.reviews = Reviews(self.db, config, self.catalogs)
+        self.totals = Totals(self.db, self.catalogs)
 
     def watch(self) -> None:
         """Keep the high-water file up to date while serving (every ``highwater_interval`` seconds)."""

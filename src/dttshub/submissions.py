@@ -31,6 +31,7 @@ from dttsclient.core.model import Catalog
 from dttsclient.core.payload import canonical_values
 from dttshub import db as t
 from dttshub.catalogs import Catalogs
+from dttshub.cells import cell_rows, insert_cells
 from dttshub.config import HubConfig
 from dttshub.content import Checked, ContentChecker
 from dttshub.db import CHANGE_SEQ, Database, busy, is_lock_timeout, iso
@@ -289,6 +290,8 @@ class Ingest:
                 warnings_json=json.dumps(checked.warnings, ensure_ascii=False),
             ),
         )
+        # Every stored revision's values, in this transaction (the province totals read them).
+        insert_cells(conn, cell_rows(sub.submission_id, report.id, revision, sub.values))
         changes: dict = {}
         if moves:
             conn.execute(

@@ -48,6 +48,10 @@ def stored(people):
         ("POST", "/bundles"),
         ("GET", "/setup-package"),
         ("POST", "/reviews"),
+        ("GET", "/export"),
+        ("GET", "/totals?form=BM01&period=2026"),
+        ("GET", "/trends?form=BM01&period=2026"),
+        ("GET", "/totals/units?form=BM01&period=2026&code=0102"),
         ("GET", "/completeness?form=BM01&period=2026"),
         ("GET", f"/reports/{COMMUNE_A}/BM01/2026"),
         ("POST", "/reviews:bulk-accept"),
@@ -157,6 +161,96 @@ def test_setup_package_only_for_oneself_or_an_admin_of_the_scope(people):
     assert get("admin_x", "reviewer_x").status_code == 200
     assert get("admin_all", "officer_y").status_code == 200
     assert get("admin_x", "nobody").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "user, province, status, units",
+    [
+        ("officer_a", None, 403, None),  # exports are for the province, not for a commune
+        ("officer_a", PROVINCE_X, 403, None),
+        ("reviewer_x", None, 200, [PROVINCE_X]),
+        ("reviewer_x", PROVINCE_X, 200, [PROVINCE_X]),
+        ("reviewer_x", PROVINCE_Y, 403, None),
+        ("reviewer_x", "*", 403, None),
+        ("reviewer_y", None, 200, [PROVINCE_Y]),
+        ("admin_x", None, 200, [PROVINCE_X]),
+        ("admin_x", PROVINCE_Y, 403, None),
+        ("admin_all", None, 200, sorted([PROVINCE_X, PROVINCE_Y])),
+        ("admin_all", PROVINCE_Y, 200, [PROVINCE_Y]),
+    ],
+)
+def test_export_is_for_reviewers_and_admins_of_the_province(people, stored, user, province, status, units):
+    s = people.session(user, device_id=f"dev-{user}")
+    params = {
+        "form": "BM01",
+        "period": "2026",
+        "format": "dvs",
+        **({"province": province} if province else {}),
+    }
+    r = s.get(people.api + "/export", params=params, timeout=TIMEOUT)
+    assert r.status_code == status, r.text
+    if status == 200:
+        assert sorted({v["orgUnit"] for v in r.json()["dataValues"]}) == units
+    else:
+        assert r.json()["error"]["code"] in ("role_required", "out_of_scope")
+
+
+PROVINCE_ROUTES = [
+    ("/totals", {}),
+    ("/trends", {"periods": 2}),
+    ("/totals/units", {"code": "0102"}),
+]
+
+
+def _units_seen(path: str, doc: dict) -> list[str]:
+    """The units whose data a province route answered with."""
+    if path == "/totals/units":
+        return sorted(u["unit"] for u in doc["units"])
+    docs = doc["periods"] if path == "/trends" else [doc]
+    cells = [c for d in docs for c in d["cells"] if c["code"] == "0102" and c["disagg"] == ""]
+    return [str(sum(c["units"] for c in cells))]
+
+
+@pytest.mark.parametrize("path, extra", PROVINCE_ROUTES)
+def test_province_routes_follow_the_scope(people, stored, path, extra):
+    """Officer: own commune only; reviewer/admin: their province; admin "*": all (issue 14)."""
+    from hubfixture import PROVINCE_X, PROVINCE_Y
+
+    def get(user: str, province: str | None = None) -> requests.Response:
+        s = people.session(user, device_id=f"dev-{user}")
+        params = {"form": "BM01", "period": "2026", **extra}
+        if province is not None:
+            params["province"] = province
+        return s.get(people.api + path, params=params, timeout=TIMEOUT)
+
+    def scope_of(user: str, province: str | None = None) -> tuple[str, list[str]]:
+        r = get(user, province)
+        assert r.status_code == 200, (user, province, r.text)
+        return r.json()["scope"], _units_seen(path, r.json())
+
+    one, none = ([COMMUNE_A], []) if path == "/totals/units" else (["1"], ["0"])
+    assert scope_of("officer_a") == (COMMUNE_A, one)
+    assert scope_of("officer_b") == (COMMUNE_B, none)  # A's report is not B's to see
+    assert scope_of("reviewer_x") == (PROVINCE_X, one)
+    assert scope_of("reviewer_x", PROVINCE_X) == (PROVINCE_X, one)
+    assert scope_of("admin_x") == (PROVINCE_X, one)
+    y = [COMMUNE_Y] if path == "/totals/units" else ["1"]
+    assert scope_of("reviewer_y") == (PROVINCE_Y, y)
+    both = sorted([COMMUNE_A, COMMUNE_Y]) if path == "/totals/units" else ["2"]
+    assert scope_of("admin_all") == ("*", both)
+    assert scope_of("admin_all", PROVINCE_Y) == (PROVINCE_Y, y)
+    for user, province in (
+        ("officer_a", PROVINCE_X),
+        ("officer_a", "*"),
+        ("reviewer_x", PROVINCE_Y),
+        ("reviewer_x", "*"),
+        ("admin_x", PROVINCE_Y),
+        ("admin_x", "*"),
+    ):
+        r = get(user, province)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "out_of_scope", (user, province)
+    r = get("admin_all", "99")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "bad_province"
 
 
 def test_completeness_shows_only_the_scope(people, stored):

@@ -48,6 +48,7 @@ from dttsclient.core.catalog_tables import (
 )
 from dttsclient.core.errors import CatalogError, CatalogProblem, RuleSyntaxError
 from dttsclient.core.model import (
+    AGGREGATION_WORDS,
     ETH_OPTIONS,
     PERIOD_TYPES,
     SEVERITIES,
@@ -284,8 +285,14 @@ def _read_disaggregations(sheet: RawSheet, problems: Problems, options: list[Opt
 
 
 def _read_indicators(
-    sheet: RawSheet, problems: Problems, group_codes: set[str], disagg_names: set[str]
+    sheet: RawSheet,
+    problems: Problems,
+    group_codes: set[str],
+    disagg_names: set[str],
+    rows: list[RawRow] | None = None,
 ) -> list[Indicator]:
+    """The indicators of the sheet; ``rows`` receives the row of each one kept (in the same order)."""
+    rows = [] if rows is None else rows
     result = []
     unique = UniqueKeys("mã chỉ tiêu", "indicator code")
     for position, row in enumerate(sheet.rows, start=1):
@@ -331,6 +338,9 @@ def _read_indicators(
                 f"disaggregation '{disaggregation}' is not in the disaggregations sheet",
             )
         order = r.integer("order", default=position)
+        aggregation = r.text("aggregation")
+        if aggregation.lower() in AGGREGATION_WORDS:
+            aggregation = aggregation.lower()
         if unique.add(r, "code", code):
             # Kept even when a cell is bad, so that rules referring to it are not reported as well.
             result.append(
@@ -349,8 +359,10 @@ def _read_indicators(
                     method_vi=r.text("method_vi"),
                     source_vi=r.text("source_vi"),
                     order=order if ok(order) else position,
+                    aggregation=aggregation,
                 )
             )
+            rows.append(row)
     return result
 
 
@@ -434,6 +446,103 @@ def _check_rules(
             problems.add(vi, en, "rules", row.row, "expression")
 
 
+def _aggregation_problems(catalog: Catalog, ind: Indicator, published: bool) -> list[tuple[str, str]]:
+    """What is wrong with an indicator's ``aggregation`` (vi, en fragments); [] when it is fine."""
+    how = ind.aggregation
+    if not how or how == "none":
+        return []
+    if how == "sum":
+        if ind.value_type == "text":
+            return [
+                (
+                    "chỉ tiêu kiểu text không cộng được (dùng none)",
+                    "a text indicator cannot be summed (use none)",
+                )
+            ]
+        return []
+    try:
+        expr = rule_grammar.parse_arithmetic(how, catalog.indicator_codes)
+    except RuleSyntaxError as err:
+        return [
+            (
+                f"không phải sum, none hay một công thức tính: {rule_grammar.describe(err, 'vi')}",
+                f"neither sum, none nor a formula: {rule_grammar.describe(err, 'en')}",
+            )
+        ]
+    out: list[tuple[str, str]] = []
+    if not published:
+        for word, pos in rule_grammar.code_like_numbers(how, catalog.indicator_codes):
+            out.append(
+                (
+                    f"'{word}' (ký tự {pos + 1}) không phải mã chỉ tiêu nào; nếu là số, hãy viết {word}.0",
+                    f"'{word}' (character {pos + 1}) is no indicator code; for the number write {word}.0",
+                )
+            )
+    for ref in rule_grammar.references(expr):
+        if ref.selectors:
+            out.append(
+                (
+                    f"công thức tổng hợp chỉ dùng tổng của chỉ tiêu, không dùng ô phân tổ ({ref.code}[…])",
+                    f"an aggregation formula uses indicator totals only, not disaggregated cells ({ref.code}[…])",
+                )
+            )
+        elif ref.code == ind.code:
+            out.append(
+                ("công thức tự tham chiếu chính chỉ tiêu này", "the formula refers to this indicator itself")
+            )
+        elif not catalog.has_indicator(ref.code):
+            out.append(
+                (
+                    f"không có chỉ tiêu '{ref.code}' (ghi sum, none hoặc công thức trên mã chỉ tiêu)",
+                    f"there is no indicator '{ref.code}' (write sum, none or a formula over indicator codes)",
+                )
+            )
+        elif catalog.indicator(ref.code).how_aggregated == "none":
+            out.append(
+                (
+                    f"chỉ tiêu {ref.code} không được cộng dồn (aggregation none), không dùng trong công thức được",
+                    f"indicator {ref.code} does not add up (aggregation none) and cannot be used in a formula",
+                )
+            )
+    return out
+
+
+def _aggregation_cycle(catalog: Catalog, ind: Indicator) -> bool:
+    """True when the formula of ``ind`` depends on itself through other formulas."""
+    seen: set[str] = set()
+    todo = [ind.code]
+    while todo:
+        code = todo.pop()
+        if not catalog.has_indicator(code):
+            continue
+        how = catalog.indicator(code).how_aggregated
+        if how in AGGREGATION_WORDS:
+            continue
+        try:
+            refs = rule_grammar.references(rule_grammar.parse_arithmetic(how, catalog.indicator_codes))
+        except RuleSyntaxError:
+            continue
+        for ref in refs:
+            if ref.code == ind.code and code != ind.code:
+                return True
+            if ref.code not in seen:
+                seen.add(ref.code)
+                todo.append(ref.code)
+    return False
+
+
+def _check_aggregations(catalog: Catalog, rows: list[RawRow], problems: Problems, published: bool) -> None:
+    """Bad ``aggregation`` cells, each with its sheet, row and column (checked once every code is known)."""
+    for ind, row in zip(catalog.indicators, rows, strict=False):
+        found = _aggregation_problems(catalog, ind, published)
+        if not found and ind.aggregation not in ("", *AGGREGATION_WORDS) and _aggregation_cycle(catalog, ind):
+            found = [
+                ("công thức phụ thuộc vòng tròn vào chính nó", "the formula depends on itself in a circle")
+            ]
+        for vi, en in found:
+            problems.add(f"aggregation: {vi}", f"aggregation: {en}", "indicators", row.row, "aggregation")
+
+
 def catalog_from_tables(
     sheets: Mapping[str, RawSheet | None], problems: Iterable[CatalogProblem] = (), *, published: bool = False
 ) -> Catalog:
@@ -472,8 +581,13 @@ def catalog_from_tables(
     groups = _read_groups(usable["groups"], found)
     options = _read_options(usable["options"], found)
     disaggregations = _read_disaggregations(usable["disaggregations"], found, options)
+    indicator_rows: list[RawRow] = []
     indicators = _read_indicators(
-        usable["indicators"], found, {g.code for g in groups}, {d.name for d in disaggregations}
+        usable["indicators"],
+        found,
+        {g.code for g in groups},
+        {d.name for d in disaggregations},
+        indicator_rows,
     )
     forms = _read_forms(usable["forms"], found, [i.code for i in indicators])
     rules = _read_rules(usable["rules"], found, {f.code for f in forms})
@@ -495,6 +609,7 @@ def catalog_from_tables(
         extra_meta=tuple(meta.extra),
     )
     _check_rules(catalog, rules, found, published)
+    _check_aggregations(catalog, indicator_rows, found, published)
     if found:
         order = {name: i for i, name in enumerate(SHEETS)}
         items = sorted(found.items, key=lambda p: (order.get(p.sheet or "", -1), p.row or 0))
@@ -606,6 +721,10 @@ def catalog_to_json(catalog: Catalog) -> dict:
     data: dict[str, object] = {"meta": meta}
     for name, items in sections.items():
         data[name] = [_entry(item, COLUMNS[name]) for item in items]
+    for entry in data["indicators"]:
+        # Left out when empty, so a catalogue without aggregations keeps its JSON (and etag) as before.
+        if not entry.get("aggregation"):
+            entry.pop("aggregation", None)
     return data
 
 

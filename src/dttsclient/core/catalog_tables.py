@@ -39,6 +39,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "method_vi",
         "source_vi",
         "order",
+        "aggregation",
     ),
     "disaggregations": ("name", "dimensions"),
     "options": ("dimension", "code", "name_vi", "name_en", "order"),

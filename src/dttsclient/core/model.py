@@ -16,6 +16,8 @@ VALUE_TYPES = ("integer", "decimal", "percent", "yes_no", "text")
 PERIOD_TYPES = ("year", "half_year", "quarter", "month")
 SEVERITIES = ("error", "warning")
 ETH_OPTIONS = ("all", "present")
+AGGREGATION_WORDS = ("sum", "none")
+"""The words of the indicators' ``aggregation`` column; anything else there is a derived formula."""
 
 
 @dataclass(frozen=True)
@@ -42,10 +44,22 @@ class Indicator:
     method_vi: str = ""
     source_vi: str = ""
     order: int = 0
+    aggregation: str = ""
 
     @property
     def numeric(self) -> bool:
         return self.value_type in ("integer", "decimal", "percent", "yes_no")
+
+    @property
+    def how_aggregated(self) -> str:
+        """How the province adds this indicator up: "sum", "none" or a derived expression.
+
+        The ``aggregation`` column when set, otherwise "sum" for integer and decimal indicators and
+        "none" for the others (text, yes/no, percent do not add up).
+        """
+        if self.aggregation:
+            return self.aggregation
+        return "sum" if self.value_type in ("integer", "decimal") else "none"
 
 
 @dataclass(frozen=True)

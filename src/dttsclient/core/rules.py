@@ -248,6 +248,55 @@ def parse(expression: str, codes: frozenset[str] = frozenset()) -> Expr:
         )
     if not expression.strip():
         raise _error("Quy tắc trống", "The rule is empty", None)
+    node, kind = _parse_any(expression, codes)
+    if kind != "bool":
+        raise _error(
+            "Quy tắc phải là một điều kiện có phép so sánh, ví dụ 0102 <= 0101",
+            "A rule must be a condition with a comparison, e.g. 0102 <= 0101",
+            None,
+        )
+    return node
+
+
+@functools.lru_cache(maxsize=512)
+def parse_arithmetic(expression: str, codes: frozenset[str] = frozenset()) -> Expr:
+    """The tree of an arithmetic expression (a derived figure: ``0405 / 0401 * 100``), no comparison.
+
+    Raises:
+        RuleSyntaxError: the expression does not follow the grammar, or it is a condition.
+    """
+    if not isinstance(expression, str) or not expression.strip():
+        raise _error("Công thức trống", "The expression is empty", None)
+    if len(expression) > MAX_LENGTH:
+        raise _error(
+            f"Công thức quá dài ({len(expression)} ký tự, tối đa {MAX_LENGTH})",
+            f"The expression is too long ({len(expression)} characters, at most {MAX_LENGTH})",
+            None,
+        )
+    node, kind = _parse_any(expression, codes)
+    if kind != "num":
+        raise _error(
+            "Công thức phải là phép tính ra một số (không có so sánh), ví dụ 0405 / 0401 * 100",
+            "The expression must compute a number (no comparison), e.g. 0405 / 0401 * 100",
+            None,
+        )
+    return node
+
+
+def evaluate_number(expr: Expr, lookup: Lookup, *, context: Context | None = None) -> Decimal | None:
+    """The number of an arithmetic tree from :func:`parse_arithmetic`; None when an operand is empty
+    or on a division by zero."""
+    ctx = context if context is not None else arithmetic_context()
+    try:
+        result = _eval(expr, lookup, ctx)
+    except (_Skip, DivisionByZero, InvalidOperation, Overflow):
+        return None
+    if isinstance(result, bool):
+        raise TypeError("not an arithmetic expression")  # parse_arithmetic() refuses these
+    return result
+
+
+def _parse_any(expression: str, codes: frozenset[str]) -> tuple[Expr, str]:
     parser = _Parser(tokenize(expression), codes)
     node, kind, _depth = parser.expression(0)
     tok = parser.peek()
@@ -259,13 +308,7 @@ def parse(expression: str, codes: frozenset[str] = frozenset()) -> Expr:
             f"Unexpected “{tok.text}” here; is an operator missing between two parts?",
             tok.pos,
         )
-    if kind != "bool":
-        raise _error(
-            "Quy tắc phải là một điều kiện có phép so sánh, ví dụ 0102 <= 0101",
-            "A rule must be a condition with a comparison, e.g. 0102 <= 0101",
-            None,
-        )
-    return node
+    return node, kind
 
 
 class _Parser:

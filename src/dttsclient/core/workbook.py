@@ -264,7 +264,7 @@ def write_workbook(catalog: Catalog, path: str | Path) -> None:
         if name == "meta":
             rows = _meta_rows(data)
         else:
-            rows = [tuple(_cell_value(c, entry[c]) for c in COLUMNS[name]) for entry in data[name]]
+            rows = [tuple(_cell_value(c, entry.get(c)) for c in COLUMNS[name]) for entry in data[name]]
         _write_sheet(ws, COLUMNS[name], rows, name)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:

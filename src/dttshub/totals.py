@@ -1,0 +1,601 @@
+"""Province totals, trends and drill-down, read from the cell table (``dttshub.cells``).
+
+For a form and period, each indicator of the form is added up over the units in scope — the communes of
+a province (or of every province for ``"*"``) from the 2025 unit list — per disaggregation cell and as
+the indicator's total (key ""), with the number of units that contributed. Which revision of each report
+is added up:
+
+* by default the report's head, i.e. its latest received revision (``reports.head_submission_id``);
+* with ``accepted_only`` the revision a reviewer accepted: reports whose latest review is a return, or
+  that were never accepted, are left out. The accepted revision is the head right after the latest
+  accepting review (the submission it adopted, or the head it left in place), so a revision received
+  after the acceptance is *not* added up until it is accepted in turn.
+
+How an indicator is added up is :attr:`dttsclient.core.model.Indicator.how_aggregated` (the catalogue's
+``aggregation`` column): ``sum`` cells are added exactly (PostgreSQL ``NUMERIC``; on SQLite an exact
+aggregate over the canonical text, ``db.DECIMAL_SUM``); ``none`` gives only the total cell, with no
+value, and the number of units that reported it; an expression (``0405 / 0401 * 100``) is evaluated over
+the other indicators' totals and rounded to :data:`DERIVED_PLACES` decimals (half up), its ``units`` the
+fewest units of its operands.
+
+The catalogue that lays the totals out is the most recently published one that has the form.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from dttsclient.core import refdata, rules
+from dttsclient.core.catalog_tables import canonical_decimal
+from dttsclient.core.errors import IdentifierError, RuleSyntaxError
+from dttsclient.core.model import Catalog, Indicator
+from dttsclient.core.periods import check_period_for_form, previous
+from dttshub import db as t
+from dttshub.catalogs import Catalogs
+from dttshub.db import DECIMAL_SUM, Database
+from dttshub.errors import BadRequest, Forbidden, NotFound
+from dttshub.province_model import ProvinceTotals, TotalCell
+from dttshub.scope import ALL_UNITS, Account
+
+logger = logging.getLogger(__name__)
+
+DERIVED_PLACES = 2
+"""Decimals a derived figure (an ``aggregation`` expression) is rounded to."""
+MAX_PERIODS = 60
+"""Most periods a trend covers (five years of months)."""
+_CHUNK = 5000  # submissions per aggregation query (bind parameters stay far below every limit)
+_C = t.cells.c
+_R = t.reports.c
+
+
+# -- plain results ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class UnitContribution:
+    """What one unit adds to one total cell (drill-down).
+
+    Attributes:
+        unit: the commune code.
+        unit_name: its name in the 2025 list.
+        value: the unit's value of the cell as a canonical string (the sum of its cells for an
+            indicator's total; the derived figure of its own values), None when it reported none.
+        receipt_no: the receipt of the revision added up.
+        server_revision: the report's server revision at that receipt.
+        status: the report's state on the hub (``reports.status``).
+    """
+
+    unit: str
+    unit_name: str
+    value: str | None
+    receipt_no: str | None
+    server_revision: int
+    status: str
+
+
+@dataclass(frozen=True)
+class Drilldown:
+    """A total cell and the units that make it.
+
+    Attributes:
+        totals: the totals the cell belongs to (scope, units expected and included).
+        cell: the total cell itself.
+        units: every included unit with its value (None when it has none for this cell), in code order.
+    """
+
+    totals: ProvinceTotals
+    cell: TotalCell
+    units: tuple[UnitContribution, ...]
+
+
+@dataclass(frozen=True)
+class _Chosen:
+    unit: str
+    submission_id: str
+    receipt_no: str | None
+    server_revision: int
+    status: str
+
+
+# -- scope --------------------------------------------------------------------------------------------
+def resolve_scope(account: Account, province: str | None) -> str:
+    """The scope a caller's totals cover: ``province`` when given and allowed, else the account's own.
+
+    An officer's scope is their commune; a reviewer or admin may name their province (admin ``*``: any
+    province, or ``*``).
+
+    Raises:
+        BadRequest: ``province`` is not a province code of the 2025 list nor ``*``.
+        Forbidden: the province is outside the account's scope.
+    """
+    if province is None or province == "":
+        return account.unit
+    if province != ALL_UNITS and province not in {p.code for p in refdata.provinces()}:
+        raise BadRequest(
+            "bad_province",
+            f"'{province}' không phải mã tỉnh trong danh mục 2025 (2 chữ số) hoặc '*'.",
+            f"'{province}' is not a province code of the 2025 list (2 digits) nor '*'.",
+        )
+    if account.unit == ALL_UNITS or (account.is_reviewer and province == account.unit):
+        return province
+    raise Forbidden(
+        "out_of_scope",
+        f"Tài khoản {account.username} không có quyền xem số liệu của {province}.",
+        f"Account {account.username} has no rights on {province}.",
+    )
+
+
+def expected_units(scope: str) -> tuple[str, ...]:
+    """The communes that should report in a scope ("*", a province or one commune), in code order."""
+    if scope == ALL_UNITS:
+        return tuple(sorted(c.commune_code for c in refdata.communes()))
+    if len(scope) == 2:
+        return tuple(sorted(c.commune_code for c in refdata.communes_in(scope)))
+    return (scope,)
+
+
+# -- the queries --------------------------------------------------------------------------------------
+class Totals:
+    """Province totals, trends and drill-down over the hub's cell table.
+
+    Args:
+        db: the hub database.
+        catalogs: the published catalogues.
+    """
+
+    def __init__(self, db: Database, catalogs: Catalogs) -> None:
+        self.db = db
+        self.catalogs = catalogs
+
+    def catalog_for(self, form: str) -> Catalog:
+        """The most recently published catalogue that has ``form``.
+
+        Raises:
+            NotFound: no published catalogue has the form.
+        """
+        current = self.catalogs.current()
+        if current is not None:
+            catalog = self.catalogs.get(current.catalog_id, current.version)
+            if catalog is not None and catalog.has_form(form):
+                return catalog
+            for v in reversed(self.catalogs.versions()):
+                older = self.catalogs.get(v["catalog_id"], v["version"])
+                if older is not None and older.has_form(form):
+                    return older
+        raise NotFound(
+            "no_form",
+            f"Chưa có danh mục nào được công bố có biểu mẫu {form}.",
+            f"No published catalogue has the form {form}.",
+        )
+
+    def _check_period(self, catalog: Catalog, form: str, period: str) -> str:
+        try:
+            return check_period_for_form(period, catalog.form(form).period_type).code
+        except IdentifierError as exc:
+            raise BadRequest("bad_period", exc.message_vi, exc.message_en) from exc
+
+    def totals(
+        self, form: str, period: str, scope: str = ALL_UNITS, *, accepted_only: bool = False
+    ) -> ProvinceTotals:
+        """The totals of ``form`` for ``period`` over the units of ``scope``.
+
+        Args:
+            form: the form code.
+            period: the period code (of the form's period type).
+            scope: "*", a province code, or one commune code.
+            accepted_only: add up the revisions reviewers accepted instead of the latest received.
+
+        Raises:
+            NotFound: no published catalogue has the form.
+            BadRequest: the period is not one of the form's type.
+        """
+        catalog = self.catalog_for(form)
+        period = self._check_period(catalog, form, period)
+        expected = expected_units(scope)
+        with self.db.read() as conn:
+            chosen = self._chosen(conn, form, period, expected, accepted_only)
+            sums, totals = self._sums(conn, [c.submission_id for c in chosen.values()])
+        return _build(catalog, form, period, scope, accepted_only, expected, chosen, sums, totals)
+
+    def trends(
+        self, form: str, period: str, scope: str = ALL_UNITS, *, periods: int = 5, accepted_only: bool = False
+    ) -> list[ProvinceTotals]:
+        """The totals of the ``periods`` periods of the form ending with ``period``, oldest first.
+
+        Raises:
+            BadRequest: ``periods`` is not between 1 and :data:`MAX_PERIODS`, or a bad period.
+        """
+        if not isinstance(periods, int) or not 1 <= periods <= MAX_PERIODS:
+            raise BadRequest(
+                "bad_periods",
+                f"Số kỳ phải từ 1 đến {MAX_PERIODS}.",
+                f"The number of periods must be between 1 and {MAX_PERIODS}.",
+            )
+        catalog = self.catalog_for(form)
+        codes = [self._check_period(catalog, form, period)]
+        while len(codes) < periods:
+            try:
+                codes.append(previous(codes[-1]))
+            except IdentifierError:
+                break
+        return [self.totals(form, code, scope, accepted_only=accepted_only) for code in reversed(codes)]
+
+    def drilldown(
+        self,
+        form: str,
+        period: str,
+        code: str,
+        disagg: str = "",
+        scope: str = ALL_UNITS,
+        *,
+        accepted_only: bool = False,
+    ) -> Drilldown:
+        """One total cell and each included unit's value of it.
+
+        Raises:
+            NotFound: the form has no such indicator.
+        """
+        catalog = self.catalog_for(form)
+        period = self._check_period(catalog, form, period)
+        indicator = next((i for i in catalog.form_indicators(form) if i.code == code), None)
+        if indicator is None:
+            raise NotFound(
+                "no_indicator",
+                f"Biểu mẫu {form} không có chỉ tiêu {code}.",
+                f"Form {form} has no indicator {code}.",
+            )
+        how = indicator.how_aggregated
+        needed = (
+            {code} if how in ("sum", "none") else {r.code for r in rules.references(_derived(catalog, how))}
+        )
+        if how not in ("sum", "none"):
+            needed |= _operands_closure(catalog, needed)
+        expected = expected_units(scope)
+        with self.db.read() as conn:
+            chosen = self._chosen(conn, form, period, expected, accepted_only)
+            sums, totals = self._sums(conn, [c.submission_id for c in chosen.values()])
+            per_unit = self._unit_cells(conn, chosen, needed)
+        result = _build(catalog, form, period, scope, accepted_only, expected, chosen, sums, totals)
+        cell = next(
+            (c for c in result.cells if c.code == code and c.disagg == disagg),
+            TotalCell(code, disagg, None, 0),
+        )
+        units = []
+        for unit in result.units_included:
+            ch = chosen[unit]
+            cells = per_unit.get(ch.submission_id, {})
+            units.append(
+                UnitContribution(
+                    unit=unit,
+                    unit_name=_unit_name(unit),
+                    value=_unit_value(catalog, indicator, disagg, cells),
+                    receipt_no=ch.receipt_no,
+                    server_revision=ch.server_revision,
+                    status=ch.status,
+                )
+            )
+        return Drilldown(result, cell, tuple(units))
+
+    # -- internals -----------------------------------------------------------------------------------
+    def _chosen(
+        self, conn: Connection, form: str, period: str, expected: Sequence[str], accepted_only: bool
+    ) -> dict[str, _Chosen]:
+        """The revision of each expected unit's report that is added up, by unit."""
+        wanted = set(expected)
+        rows = conn.execute(
+            sa.select(
+                _R.id, _R.unit, _R.head_submission_id, _R.receipt_no, _R.server_revision, _R.status
+            ).where(_R.form == form, _R.period == period, _R.server_revision > 0)
+        ).all()
+        rows = [r for r in rows if r.unit in wanted and r.head_submission_id]
+        if not accepted_only:
+            return {
+                r.unit: _Chosen(r.unit, r.head_submission_id, r.receipt_no, r.server_revision, r.status)
+                for r in rows
+            }
+        by_id = {r.id: r for r in rows}
+        accepted = self._accepted_revisions(conn, list(by_id))
+        out: dict[str, _Chosen] = {}
+        for report_id, (sid, revision) in accepted.items():
+            r = by_id[report_id]
+            out[r.unit] = _Chosen(r.unit, sid, None, revision, r.status)
+        if out:  # the receipts of the accepted submissions
+            sids = [c.submission_id for c in out.values()]
+            receipts = {}
+            for start in range(0, len(sids), _CHUNK):
+                receipts.update(
+                    conn.execute(
+                        sa.select(t.submissions.c.submission_id, t.submissions.c.receipt_no).where(
+                            t.submissions.c.submission_id.in_(sids[start : start + _CHUNK])
+                        )
+                    ).all()
+                )
+            out = {
+                u: _Chosen(
+                    c.unit, c.submission_id, receipts.get(c.submission_id), c.server_revision, c.status
+                )
+                for u, c in out.items()
+            }
+        return out
+
+    @staticmethod
+    def _accepted_revisions(conn: Connection, report_ids: list[int]) -> dict[int, tuple[str, int]]:
+        """``{report id: (submission id, review revision)}`` of the reports whose latest review accepts."""
+        latest: dict[int, tuple[int, str]] = {}
+        heads: dict[int, list[tuple[int, str]]] = {}
+        for start in range(0, len(report_ids), _CHUNK):
+            chunk = report_ids[start : start + _CHUNK]
+            for rv in conn.execute(
+                sa.select(t.reviews.c.report_id, t.reviews.c.server_revision, t.reviews.c.state)
+                .where(t.reviews.c.report_id.in_(chunk))
+                .order_by(t.reviews.c.id)
+            ):
+                latest[rv.report_id] = (rv.server_revision, rv.state)
+            for rev in conn.execute(
+                sa.select(t.revisions.c.report_id, t.revisions.c.server_revision, t.revisions.c.submission_id)
+                .where(t.revisions.c.report_id.in_(chunk), t.revisions.c.submission_id.isnot(None))
+                .order_by(t.revisions.c.report_id, t.revisions.c.server_revision)
+            ):
+                heads.setdefault(rev.report_id, []).append((rev.server_revision, rev.submission_id))
+        out: dict[int, tuple[str, int]] = {}
+        for report_id, (revision, state) in latest.items():
+            if state != "accepted":
+                continue
+            at = [sid for rev, sid in heads.get(report_id, []) if rev <= revision]
+            if at:
+                out[report_id] = (at[-1], revision)
+        return out
+
+    def _sums(self, conn: Connection, sids: list[str]):
+        """``({(code, disagg): (sum, units)}, {code: (sum, units)})`` over the numeric cells of ``sids``."""
+        if self.db.dialect == "sqlite":
+            numbers = sa.case((_C.num.isnot(None), _C.text))  # text answers have no number
+            total = sa.type_coerce(getattr(sa.func, DECIMAL_SUM)(numbers), sa.String)
+        else:
+            total = sa.func.sum(_C.num)
+        sums: dict[tuple[str, str], tuple[Decimal, int]] = {}
+        totals: dict[str, tuple[Decimal | None, int]] = {}
+        keyed: dict[str, int] = {}
+        for start in range(0, len(sids), _CHUNK):
+            chunk = sids[start : start + _CHUNK]
+            where = _C.submission_id.in_(chunk)
+            for row in conn.execute(
+                sa.select(_C.indicator, _C.disagg, total.label("total"), sa.func.count().label("n"))
+                .where(where)
+                .group_by(_C.indicator, _C.disagg)
+            ):
+                value = _exact(row.total)
+                _add(sums, (row.indicator, row.disagg), value, row.n)
+            # Units behind a disaggregated indicator's total: units with any cell of it. One row per
+            # (indicator, unit) grouped, then counted: far cheaper than count(DISTINCT …) on PostgreSQL.
+            per_unit = (
+                sa.select(_C.indicator, _C.submission_id)
+                .where(where, _C.disagg != "")
+                .group_by(_C.indicator, _C.submission_id)
+                .subquery()
+            )
+            for row in conn.execute(
+                sa.select(per_unit.c.indicator, sa.func.count().label("n")).group_by(per_unit.c.indicator)
+            ):
+                keyed[row.indicator] = keyed.get(row.indicator, 0) + row.n
+        # An indicator's total is the exact sum of its cells' sums.
+        for (code, _disagg), (value, _n) in sums.items():
+            _add(totals, code, value, 0)
+        for code in totals:
+            value, _ = totals[code]
+            plain = sums.get((code, ""), (None, 0))[1]
+            totals[code] = (value, max(plain, keyed.get(code, 0)))
+        return sums, totals
+
+    @staticmethod
+    def _unit_cells(
+        conn: Connection, chosen: dict[str, _Chosen], codes: Iterable[str]
+    ) -> dict[str, dict[tuple[str, str], str]]:
+        """``{submission id: {(code, disagg): text}}`` for the given indicators."""
+        sids = [c.submission_id for c in chosen.values()]
+        codes = sorted(set(codes))
+        out: dict[str, dict[tuple[str, str], str]] = {}
+        for start in range(0, len(sids), _CHUNK):
+            for row in conn.execute(
+                sa.select(_C.submission_id, _C.indicator, _C.disagg, _C.text).where(
+                    _C.submission_id.in_(sids[start : start + _CHUNK]), _C.indicator.in_(codes)
+                )
+            ):
+                out.setdefault(row.submission_id, {})[(row.indicator, row.disagg)] = row.text
+        return out
+
+
+def province_totals(
+    db: Database,
+    catalogs: Catalogs,
+    form: str,
+    period: str,
+    scope: str = ALL_UNITS,
+    *,
+    accepted_only: bool = False,
+) -> ProvinceTotals:
+    """The totals of ``form`` for ``period`` over ``scope`` (see :meth:`Totals.totals`)."""
+    return Totals(db, catalogs).totals(form, period, scope, accepted_only=accepted_only)
+
+
+# -- building the result ------------------------------------------------------------------------------
+def _exact(total: object) -> Decimal | None:
+    """A sum as the database returns it (Decimal with the column's scale, or text) without trailing zeros."""
+    return None if total is None else Decimal(canonical_decimal(Decimal(str(total))))
+
+
+def _add(into: dict, key, value: Decimal | None, n: int) -> None:
+    old = into.get(key)
+    if old is None:
+        into[key] = (value, n)
+        return
+    a, m = old
+    into[key] = (a if value is None else value if a is None else a + value, m + n)
+
+
+def _derived(catalog: Catalog, expression: str):
+    return rules.parse_arithmetic(expression, catalog.indicator_codes)
+
+
+def _operands_closure(catalog: Catalog, codes: set[str]) -> set[str]:
+    """``codes`` plus the operands of the derived indicators among them, recursively."""
+    seen = set(codes)
+    todo = list(codes)
+    while todo:
+        code = todo.pop()
+        if not catalog.has_indicator(code):
+            continue
+        how = catalog.indicator(code).how_aggregated
+        if how in ("sum", "none"):
+            continue
+        for ref in rules.references(_derived(catalog, how)):
+            if ref.code not in seen:
+                seen.add(ref.code)
+                todo.append(ref.code)
+    return seen
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-DERIVED_PLACES), rounding=ROUND_HALF_UP)
+
+
+def _evaluate(catalog: Catalog, expression: str, total_of) -> tuple[Decimal | None, int]:
+    """A derived figure over indicator totals: ``total_of(code) -> (value, units)``."""
+    try:
+        expr = _derived(catalog, expression)
+    except RuleSyntaxError:  # the loader refuses these; a copy of an older catalogue might hold one
+        return None, 0
+    counts: list[int] = []
+
+    def lookup(ref: rules.Ref) -> Decimal | None:
+        value, units = total_of(ref.code)
+        counts.append(units)
+        return value
+
+    value = rules.evaluate_number(expr, lookup)
+    if value is None:
+        return None, min(counts, default=0)
+    return _round(value), min(counts, default=0)
+
+
+def _build(
+    catalog: Catalog,
+    form: str,
+    period: str,
+    scope: str,
+    accepted_only: bool,
+    expected: tuple[str, ...],
+    chosen: dict[str, _Chosen],
+    sums: dict,
+    totals: dict,
+) -> ProvinceTotals:
+    indicators = catalog.form_indicators(form)
+    by_code: dict[str, list[tuple[str, Decimal | None, int]]] = {}
+    for (code, disagg), (value, n) in sums.items():
+        by_code.setdefault(code, []).append((disagg, value, n))
+    resolved: dict[str, tuple[Decimal | None, int]] = {}
+
+    def total_of(code: str, depth: int = 0) -> tuple[Decimal | None, int]:
+        if code in resolved:
+            return resolved[code]
+        resolved[code] = (None, 0)  # a cycle (refused at load) evaluates to nothing
+        how = catalog.indicator(code).how_aggregated if catalog.has_indicator(code) else "sum"
+        if how == "none":
+            result: tuple[Decimal | None, int] = (None, totals.get(code, (None, 0))[1])
+        elif how == "sum":
+            value, n = totals.get(code, (None, 0))
+            result = (value, n)
+        else:
+            result = _evaluate(catalog, how, lambda c: total_of(c, depth + 1))
+        resolved[code] = result
+        return result
+
+    cells: list[TotalCell] = []
+    for ind in indicators:
+        value, n = total_of(ind.code)
+        cells.append(TotalCell(ind.code, "", value, n))
+        if ind.how_aggregated == "sum":
+            for disagg, v, m in sorted(by_code.get(ind.code, ())):
+                if disagg:
+                    cells.append(TotalCell(ind.code, disagg, v, m))
+    included = tuple(sorted(chosen))
+    return ProvinceTotals(
+        form=form,
+        period=period,
+        scope=scope,
+        catalog_version=catalog.version,
+        accepted_only=accepted_only,
+        units_expected=expected,
+        units_included=included,
+        cells=tuple(cells),
+    )
+
+
+def _unit_value(
+    catalog: Catalog, indicator: Indicator, disagg: str, cells: dict[tuple[str, str], str]
+) -> str | None:
+    """One unit's value of a total cell, as canonical text."""
+    how = indicator.how_aggregated
+
+    def total(code: str) -> Decimal | None:
+        found = [Decimal(v) for (c, _d), v in cells.items() if c == code and _is_number(v)]
+        return sum(found, Decimal(0)) if found else None
+
+    if how == "none":
+        found = [v for (c, d), v in cells.items() if c == indicator.code and (d == disagg or not disagg)]
+        return found[0] if len(found) == 1 else None
+    if how == "sum":
+        if disagg:
+            v = cells.get((indicator.code, disagg))
+            return canonical_decimal(Decimal(v)) if v is not None and _is_number(v) else None
+        value = total(indicator.code)
+        return None if value is None else canonical_decimal(value)
+
+    def unit_total(code: str) -> tuple[Decimal | None, int]:
+        if catalog.has_indicator(code) and catalog.indicator(code).how_aggregated not in ("sum", "none"):
+            return _evaluate(catalog, catalog.indicator(code).how_aggregated, unit_total)
+        value = total(code)
+        return value, 0 if value is None else 1
+
+    value, _ = _evaluate(catalog, how, unit_total)
+    return None if value is None else canonical_decimal(value)
+
+
+def _is_number(text: str) -> bool:
+    from dttshub.cells import number_of
+
+    return number_of(text) is not None
+
+
+def _unit_name(unit: str) -> str:
+    commune = refdata.commune(unit)
+    return commune.commune_name if commune else ""
+
+
+def cell_json(cell: TotalCell) -> dict:
+    """A total cell as the CLI's and the API's JSON: the value as a canonical decimal string (or null)."""
+    return {
+        "code": cell.code,
+        "disagg": cell.disagg,
+        "value": None if cell.value is None else canonical_decimal(cell.value),
+        "units": cell.units,
+    }
+
+
+def totals_json(totals: ProvinceTotals) -> dict:
+    """The JSON document of ``dttshub totals --json`` and of the API."""
+    return {
+        "form": totals.form,
+        "period": totals.period,
+        "scope": totals.scope,
+        "catalog_version": totals.catalog_version,
+        "accepted_only": totals.accepted_only,
+        "units_expected": len(totals.units_expected),
+        "units_included": len(totals.units_included),
+        "units_missing": list(totals.units_missing),
+        "cells": [cell_json(c) for c in totals.cells],
+    }

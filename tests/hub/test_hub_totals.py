@@ -1,0 +1,391 @@
+"""Province totals, trends and drill-down (issue 14) through a real hub, on SQLite and PostgreSQL.
+
+Officers of several communes submit over HTTP; the expected totals are added up here, independently of the
+hub, from the values that were sent. The cell table the totals read is checked through the migration that
+creates it too: a database whose reports were stored before ``0003`` gets its cells from them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from dttsclient.core import refdata
+from dttsclient.core.catalog import catalog_from_json
+from dttshub import migrations
+from dttshub.db import Database
+from hubfixture import COMMUNE_A, COMMUNE_B, COMMUNE_Y, PROVINCE_X, TIMEOUT, make_submission, small_catalog
+
+FORM, PERIOD = "BM01", "2026"
+ETH = ("02", "08")
+# Three communes of province X (A, B and one more) and Y of another province.
+COMMUNE_C = next(
+    c.commune_code for c in refdata.communes_in(PROVINCE_X) if c.commune_code not in (COMMUNE_A, COMMUNE_B)
+)
+
+
+def totals_catalog(version: int = 1) -> dict:
+    """The small test catalogue plus 0104 (decimal) and a derived rate: 0201 = 0103 / 0102 * 100."""
+    data = small_catalog(version=version)
+    data["indicators"].append(
+        {
+            "code": "0104",
+            "group": "01",
+            "name_vi": "Diện tích đất ở bình quân",
+            "name_en": "Mean residential land",
+            "unit": "ha",
+            "value_type": "decimal",
+            "min": "0",
+            "order": 4,
+        }
+    )
+    data["indicators"].append(
+        {
+            "code": "0105",
+            "group": "01",
+            "name_vi": "Ghi chú",
+            "name_en": "Note",
+            "unit": "",
+            "value_type": "text",
+            "order": 5,
+        }
+    )
+    for entry in data["indicators"]:
+        if entry["code"] == "0201":
+            entry["aggregation"] = "0103 / 0102 * 100"
+    data["forms"][0]["indicators"] = "0101-0105, 0201"
+    data["rules"] = [r for r in data["rules"] if r["code"] != "R02"]
+    return data
+
+
+def random_values(rng: random.Random) -> dict[tuple[str, str], str]:
+    """Values that pass the catalogue's rules, with decimals whose float sum is not exact (0.1 + 0.2)."""
+    values = {}
+    for eth in ETH:
+        for sex in ("F", "M"):
+            values[("0101", f"eth={eth}|sex={sex}")] = str(rng.randint(0, 500))
+    households = rng.randint(10, 300)
+    values[("0102", "")] = str(households)
+    values[("0103", "")] = str(rng.randint(0, households))
+    values[("0104", "")] = rng.choice(["0.1", "0.2", "0.7", "1.35", "12.005"])
+    values[("0201", "")] = str(rng.randint(10, 100))
+    values[("0105", "")] = rng.choice(["Không có gì", "12", "Đường bị sạt lở"])  # text: never added up
+    return values
+
+
+def expected_cells(values_by_unit: dict[str, dict]) -> dict[tuple[str, str], tuple[Decimal | None, int]]:
+    """The totals computed here from the submitted values: per cell and per indicator (key "")."""
+    out: dict[tuple[str, str], list] = {}
+    for values in values_by_unit.values():
+        per_code: dict[str, Decimal] = {}
+        for (code, disagg), text in values.items():
+            if code == "0105":
+                text = "0"
+            per_code[code] = per_code.get(code, Decimal(0)) + Decimal(text)
+            if disagg:
+                cell = out.setdefault((code, disagg), [Decimal(0), 0])
+                cell[0] += Decimal(text)
+                cell[1] += 1
+        for code, value in per_code.items():
+            cell = out.setdefault((code, ""), [Decimal(0), 0])
+            cell[0] += value
+            cell[1] += 1
+    result = {k: (v[0], v[1]) for k, v in out.items()}
+    if ("0105", "") in result:
+        result[("0105", "")] = (None, result[("0105", "")][1])  # text: units that answered, no value
+    if ("0102", "") in result:
+        rate = result[("0103", "")][0] / result[("0102", "")][0] * 100
+        units = min(result[("0103", "")][1], result[("0102", "")][1])
+        result[("0201", "")] = (rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), units)
+    return result
+
+
+def as_json_cells(expected: dict) -> dict[tuple[str, str], tuple[str | None, int]]:
+    return {k: (None if v is None else _canonical(v), n) for k, (v, n) in expected.items()}
+
+
+def _canonical(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def submit(hub, user: str, unit: str, values: dict, device: str, **kw) -> dict:
+    session = hub.session(user, device_id=device)
+    doc = make_submission(values, unit=unit, form=FORM, period=kw.pop("period", PERIOD), eth_rows=ETH, **kw)
+    r = session.post(
+        hub.api + "/submissions:batch", json={"device_id": device, "submissions": [doc]}, timeout=TIMEOUT
+    )
+    assert r.status_code == 200, r.text
+    [res] = r.json()["results"]
+    assert res["status"] in ("accepted", "late"), res
+    return {**res, "doc": doc}
+
+
+@pytest.fixture
+def province(tmp_path, db_url):
+    """A hub with the totals catalogue and officers of A, B, C (province X) and Y; reviewer of X; admin *."""
+    from hubfixture import TEST_NOW, start_hub
+
+    running = start_hub(tmp_path, db_url, clock=TEST_NOW)
+    try:
+        running.publish_catalog(totals_catalog())
+        for user, unit in (("oa", COMMUNE_A), ("ob", COMMUNE_B), ("oc", COMMUNE_C), ("oy", COMMUNE_Y)):
+            running.add_user(user, "officer", unit)
+        running.add_user("rx", "reviewer", PROVINCE_X)
+        running.add_user("root", "admin", "*")
+        yield running
+    finally:
+        running.stop()
+
+
+def _cells(doc: dict) -> dict[tuple[str, str], tuple[str | None, int]]:
+    return {(c["code"], c["disagg"]): (c["value"], c["units"]) for c in doc["cells"]}
+
+
+def test_totals_equal_the_sum_of_what_the_communes_sent(province):
+    rng = random.Random(14)
+    sent = {}
+    big = {COMMUNE_A: "98765432109.8765", COMMUNE_B: "0.1", COMMUNE_C: "123456789012.345", COMMUNE_Y: "0.2"}
+    for user, unit in (("oa", COMMUNE_A), ("ob", COMMUNE_B), ("oc", COMMUNE_C), ("oy", COMMUNE_Y)):
+        sent[unit] = random_values(rng)
+        sent[unit][("0104", "")] = big[unit]  # 15 significant digits: a float sum would be off
+        submit(province, user, unit, sent[unit], f"dev-{user}")
+    in_x = {u: v for u, v in sent.items() if u != COMMUNE_Y}
+
+    reviewer = province.session("rx", device_id="dev-rx")
+    r = reviewer.get(province.api + "/totals", params={"form": FORM, "period": PERIOD}, timeout=TIMEOUT)
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    expected_units = [c.commune_code for c in refdata.communes_in(PROVINCE_X)]
+    assert doc["scope"] == PROVINCE_X
+    assert doc["units_expected"] == len(expected_units)
+    assert doc["units_included"] == 3
+    assert sorted(doc["units_missing"]) == sorted(set(expected_units) - set(in_x))
+    got = _cells(doc)
+    want = as_json_cells(expected_cells(in_x))
+    assert got == want
+    # exact decimals: the 0104 total is the Decimal sum, e.g. "0.3" and never 0.30000000000000004
+    assert got[("0104", "")][0] == _canonical(
+        sum((Decimal(v[("0104", "")]) for v in in_x.values()), Decimal(0))
+    )
+
+    # the admin of every province sees all four; province Y alone is just Y
+    admin = province.session("root", device_id="dev-root")
+    everything = admin.get(
+        province.api + "/totals", params={"form": FORM, "period": PERIOD, "province": "*"}, timeout=TIMEOUT
+    ).json()
+    assert everything["units_expected"] == len(refdata.communes())
+    assert _cells(everything) == as_json_cells(expected_cells(sent))
+
+    # drill-down: the communes that make a total, each with its own value
+    r = reviewer.get(
+        province.api + "/totals/units",
+        params={"form": FORM, "period": PERIOD, "code": "0101", "disagg": "eth=02|sex=F"},
+        timeout=TIMEOUT,
+    )
+    assert r.status_code == 200, r.text
+    drill = r.json()
+    assert {u["unit"]: u["value"] for u in drill["units"]} == {
+        u: v[("0101", "eth=02|sex=F")] for u, v in in_x.items()
+    }
+    assert drill["cell"]["value"] == want[("0101", "eth=02|sex=F")][0]
+    assert all(u["receipt_no"] for u in drill["units"])
+    total_drill = reviewer.get(
+        province.api + "/totals/units",
+        params={"form": FORM, "period": PERIOD, "code": "0101"},
+        timeout=TIMEOUT,
+    ).json()
+    assert sum(Decimal(u["value"]) for u in total_drill["units"]) == Decimal(want[("0101", "")][0])
+    rate_drill = reviewer.get(
+        province.api + "/totals/units",
+        params={"form": FORM, "period": PERIOD, "code": "0201"},
+        timeout=TIMEOUT,
+    ).json()
+    for u in rate_drill["units"]:
+        v = in_x[u["unit"]]
+        own = (Decimal(v[("0103", "")]) / Decimal(v[("0102", "")]) * 100).quantize(
+            Decimal("0.01"), ROUND_HALF_UP
+        )
+        assert Decimal(u["value"]) == own
+
+
+def test_accepted_only_adds_up_what_the_reviewer_accepted(province):
+    rng = random.Random(7)
+    first = random_values(rng)
+    res = submit(province, "oa", COMMUNE_A, first, "dev-a")
+    b_values = random_values(rng)
+    submit(province, "ob", COMMUNE_B, b_values, "dev-b")
+    reviewer = province.session("rx", device_id="dev-rx")
+
+    def totals(**params) -> dict:
+        r = reviewer.get(
+            province.api + "/totals", params={"form": FORM, "period": PERIOD, **params}, timeout=TIMEOUT
+        )
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    assert totals(accepted_only="true")["units_included"] == 0
+    review = {"unit": COMMUNE_A, "form": FORM, "period": PERIOD, "decision": "accept", "comment": ""}
+    assert reviewer.post(province.api + "/reviews", json=review, timeout=TIMEOUT).status_code == 200
+    accepted = totals(accepted_only="true")
+    assert accepted["units_included"] == 1 and _cells(accepted) == as_json_cells(expected_cells({"a": first}))
+
+    # a revision after the acceptance: the latest totals move, the accepted ones do not
+    second = dict(first)
+    second[("0102", "")] = str(int(first[("0102", "")]) + 1000)
+    submit(
+        province,
+        "oa",
+        COMMUNE_A,
+        second,
+        "dev-a",
+        revision_no=2,
+        supersedes=res["doc"]["submission_id"],
+        base_server_revision=2,
+    )
+    assert _cells(totals(accepted_only="true")) == as_json_cells(expected_cells({"a": first}))
+    assert _cells(totals()) == as_json_cells(expected_cells({"a": second, "b": b_values}))
+    # a return takes the report out of the accepted totals
+    review["decision"] = "return"
+    assert reviewer.post(province.api + "/reviews", json=review, timeout=TIMEOUT).status_code == 200
+    assert totals(accepted_only="true")["units_included"] == 0
+
+
+def test_trends_give_the_last_periods_oldest_first(province):
+    rng = random.Random(3)
+    by_period = {}
+    for period in ("2024", "2026"):
+        by_period[period] = random_values(rng)
+        submit(province, "oa", COMMUNE_A, by_period[period], f"dev-{period}", period=period)
+    reviewer = province.session("rx", device_id="dev-rx")
+    r = reviewer.get(
+        province.api + "/trends", params={"form": FORM, "period": "2026", "periods": 3}, timeout=TIMEOUT
+    )
+    assert r.status_code == 200, r.text
+    periods = r.json()["periods"]
+    assert [p["period"] for p in periods] == ["2024", "2025", "2026"]
+    assert [p["units_included"] for p in periods] == [1, 0, 1]
+    assert _cells(periods[0]) == as_json_cells(expected_cells({"a": by_period["2024"]}))
+    assert _cells(periods[2]) == as_json_cells(expected_cells({"a": by_period["2026"]}))
+    assert all(c["value"] is None and c["units"] == 0 for c in periods[1]["cells"])
+    bad = reviewer.get(
+        province.api + "/trends", params={"form": FORM, "period": "2026", "periods": 0}, timeout=TIMEOUT
+    )
+    assert bad.status_code == 400
+
+
+def test_unknown_form_or_period_is_refused_plainly(province):
+    reviewer = province.session("rx", device_id="dev-rx")
+    r = reviewer.get(province.api + "/totals", params={"form": "ZZ", "period": "2026"}, timeout=TIMEOUT)
+    assert r.status_code == 404 and r.json()["error"]["code"] == "no_form"
+    r = reviewer.get(province.api + "/totals", params={"form": FORM, "period": "2026Q1"}, timeout=TIMEOUT)
+    assert r.status_code == 400 and r.json()["error"]["code"] == "bad_period"
+    r = reviewer.get(
+        province.api + "/totals/units",
+        params={"form": FORM, "period": "2026", "code": "9999"},
+        timeout=TIMEOUT,
+    )
+    assert r.status_code == 404 and r.json()["error"]["code"] == "no_indicator"
+
+
+def test_the_routes_are_in_the_served_openapi(province):
+    import requests
+
+    doc = requests.get(province.url + "/openapi.json", timeout=TIMEOUT).json()
+    for path, model in (
+        ("/api/v1/totals", "TotalsReply"),
+        ("/api/v1/trends", "TrendsReply"),
+        ("/api/v1/totals/units", "DrilldownReply"),
+    ):
+        schema = doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert schema["$ref"].endswith("/" + model)
+    assert "cells" in doc["components"]["schemas"]["TotalsReply"]["properties"]
+
+
+def _dttshub(hub, *args: str) -> subprocess.CompletedProcess:
+    script = Path(sys.executable).with_name("dttshub")
+    exe = [str(script)] if script.exists() else [sys.executable, "-m", "dttshub"]
+    env = {k: v for k, v in os.environ.items() if k != "DTTSHUB_DB"}
+    return subprocess.run(
+        [*exe, *args, "--db", hub.db_url, "--data-dir", str(hub.data_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_cli_totals_json_and_vietnamese_text(province):
+    rng = random.Random(5)
+    sent = {COMMUNE_A: random_values(rng), COMMUNE_Y: random_values(rng)}
+    submit(province, "oa", COMMUNE_A, sent[COMMUNE_A], "dev-a")
+    submit(province, "oy", COMMUNE_Y, sent[COMMUNE_Y], "dev-y")
+    p = _dttshub(province, "totals", "--form", FORM, "--period", PERIOD, "--province", PROVINCE_X, "--json")
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    assert doc["units_expected"] == len(refdata.communes_in(PROVINCE_X)) and doc["units_included"] == 1
+    assert {(c["code"], c["disagg"]): (c["value"], c["units"]) for c in doc["cells"]} == as_json_cells(
+        expected_cells({COMMUNE_A: sent[COMMUNE_A]})
+    )
+    assert all(set(c) == {"code", "disagg", "value", "units"} for c in doc["cells"])
+    p = _dttshub(province, "totals", "--form", FORM, "--period", PERIOD)
+    assert p.returncode == 0, p.stderr
+    assert "Tổng hợp BM01 kỳ 2026 (cả nước): 2/" in p.stdout
+    p = _dttshub(province, "totals", "--form", FORM, "--period", PERIOD, "--periods", "2", "--json")
+    assert [d["period"] for d in json.loads(p.stdout)["periods"]] == ["2025", "2026"]
+    p = _dttshub(province, "totals", "--form", FORM, "--period", PERIOD, "--province", "99")
+    assert p.returncode == 1 and "không phải mã tỉnh" in p.stderr and "Traceback" not in p.stderr
+    p = _dttshub(province, "totals", "--form", FORM, "--period", PERIOD, "--accepted-only", "--json")
+    assert json.loads(p.stdout)["units_included"] == 0
+
+
+def test_the_migration_fills_the_cell_table_from_reports_stored_before_it(tmp_path, db_url):
+    """Reports stored, the schema taken back to 0001 (no cell table), then upgraded: the same totals."""
+    from alembic import command
+
+    from hubfixture import TEST_NOW, start_hub
+
+    rng = random.Random(11)
+    sent = {}
+    with start_hub(tmp_path, db_url, clock=TEST_NOW) as hub:
+        hub.publish_catalog(totals_catalog())
+        for user, unit in (("oa", COMMUNE_A), ("ob", COMMUNE_B)):
+            hub.add_user(user, "officer", unit)
+            sent[unit] = random_values(rng)
+            submit(hub, user, unit, sent[unit], f"dev-{user}")
+        url = hub.db_url
+        before = hub.hub.totals.totals(FORM, PERIOD, PROVINCE_X)
+    db = Database(url)
+    try:
+        with db.begin() as conn:
+            command.downgrade(migrations.alembic_config(conn), "0001")
+        with db.read() as conn:
+            assert not sa.inspect(conn).has_table("cells")
+            assert migrations.recorded_revision(conn) == "0001"
+        before_state, after_state = db.create_schema()
+        assert (before_state.revision, after_state.revision) == ("0001", migrations.HEAD)
+        with db.read() as conn:
+            rows = conn.execute(sa.text("SELECT count(*) FROM cells")).scalar()
+            assert rows == sum(len(v) for v in sent.values())
+            assert conn.execute(sa.text("SELECT max(version) FROM schema_version")).scalar() >= 3
+    finally:
+        db.dispose()
+    with start_hub(tmp_path / "again", url, clock=TEST_NOW) as hub:
+        after = hub.hub.totals.totals(FORM, PERIOD, PROVINCE_X)
+    assert after == before
+    assert {(c.code, c.disagg): c.value for c in after.cells} == {
+        k: v for k, (v, _n) in expected_cells(sent).items()
+    }
+
+
+def test_the_catalogue_of_the_tests_loads():
+    catalog = catalog_from_json(totals_catalog())
+    assert catalog.indicator("0201").how_aggregated == "0103 / 0102 * 100"
