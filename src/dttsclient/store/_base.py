@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from dttsclient.store.db import OpenDatabase
 
 from dttsclient.store.errors import translate_sqlite_error
 
@@ -72,7 +73,7 @@ class StoreBase:
 
     def __init__(
         self,
-        db: Database,
+        db: OpenDatabase,
         data_dir: Path,
         *,
         clock: Clock | None = None,

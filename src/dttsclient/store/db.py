@@ -13,9 +13,10 @@ import shutil
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from sqlite_utils import Database, Migrations
+if TYPE_CHECKING:
+    from sqlite_utils import Database, Migrations
 
 from dttsclient.store.errors import (
     DatabaseTooNew,
@@ -175,7 +176,34 @@ def migrate(db: Database, data_dir: Path, migrations: Migrations | None = None) 
     return backup
 
 
-def open_database(data_dir: Path, migrations: Migrations | None = None) -> tuple[Database, Path | None]:
+class OpenDatabase:
+    """A profile database that is open and migrated; ``conn`` is its raw connection (autocommit).
+
+    A profile already at the newest schema is opened without loading ``sqlite_utils`` (whose import pulls
+    its whole command-line stack): only migrating needs it.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _is_current(conn: sqlite3.Connection) -> bool:
+    """True when the profile holds exactly this version's migrations (nothing to do at open)."""
+    from dttsclient.store.migrations import MIGRATION_SET, STEP_NAMES
+
+    try:
+        rows = conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,)
+        ).fetchall()
+    except sqlite3.OperationalError:  # no migrations table: a new profile
+        return False
+    return {row[0] for row in rows} == set(STEP_NAMES)
+
+
+def open_database(data_dir: Path, migrations: Migrations | None = None) -> tuple[OpenDatabase, Path | None]:
     """Create ``data_dir`` if needed, open ``profile.sqlite`` and migrate it.
 
     Args:
@@ -196,8 +224,12 @@ def open_database(data_dir: Path, migrations: Migrations | None = None) -> tuple
         _raise_env(exc)
     conn = connect(data_dir / DB_FILENAME)
     try:
-        db = Database(conn, execute_plugins=False)
-        backup = migrate(db, data_dir, migrations)
+        backup = None
+        if migrations is not None or not _is_current(conn):
+            from sqlite_utils import Database
+
+            backup = migrate(Database(conn, execute_plugins=False), data_dir, migrations)
+        db = OpenDatabase(conn)
     except StoreError as exc:
         conn.close()
         if isinstance(exc, DatabaseUnavailable | DiskFull) and (free := _disk_full(data_dir)) is not None:

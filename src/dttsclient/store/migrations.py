@@ -21,7 +21,10 @@ Tables:
 
 from __future__ import annotations
 
-from sqlite_utils import Database, Migrations
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # sqlite_utils is loaded only when a profile needs migrating (cold start)
+    from sqlite_utils import Database, Migrations
 
 MIGRATION_SET = "dttsclient.store"
 
@@ -189,6 +192,7 @@ def m004_sync(db: Database) -> None:
 
 
 STEPS = (m001_settings_and_catalogs, m002_reports, m003_submissions_and_outbox, m004_sync)
+STEP_NAMES = tuple(step.__name__ for step in STEPS)  # as sqlite_utils records them in _sqlite_migrations
 
 
 def build_migrations(upto: int | None = None) -> Migrations:
@@ -200,6 +204,8 @@ def build_migrations(upto: int | None = None) -> Migrations:
     Returns:
         A fresh ``sqlite_utils.Migrations`` holding the steps in order.
     """
+    from sqlite_utils import Migrations
+
     migrations = Migrations(MIGRATION_SET)
     for step in STEPS[:upto]:
         migrations()(step)
