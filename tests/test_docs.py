@@ -39,3 +39,15 @@ def test_relative_links_resolve(page):
         if not (page.parent / target.split("#", 1)[0]).exists():
             broken.append(target)
     assert not broken, f"{page.name}: {broken}"
+
+
+def test_every_sheet_column_and_keyword_of_the_catalogue_is_described():
+    """docs/catalogue.md names every sheet, column, meta key and choice the loader accepts."""
+    from dttsclient.core import catalog_tables, model
+
+    text = (DOCS / "catalogue.md").read_text(encoding="utf-8")
+    words = {*catalog_tables.SHEETS, *catalog_tables.META_KEYS, *model.VALUE_TYPES, *model.PERIOD_TYPES}
+    words |= {*model.ETH_OPTIONS, *model.SEVERITIES}
+    words |= {column for columns in catalog_tables.COLUMNS.values() for column in columns}
+    missing = sorted(w for w in words if f"`{w}`" not in text)
+    assert not missing, f"describe these in docs/catalogue.md: {missing}"
