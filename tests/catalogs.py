@@ -28,7 +28,7 @@ from openpyxl import Workbook
 from dttsclient.core.catalog_tables import COLUMNS, SHEETS
 
 # The sheet and column names the loader reads (tests/province_workbook.py spells them out on its own,
-# straight from CATALOG.md, so a drift in these names is still caught).
+# straight from docs/catalogue.md, so a drift in these names is still caught).
 SHEET_ORDER = SHEETS
 HEADERS = COLUMNS
 

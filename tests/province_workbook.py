@@ -1,4 +1,4 @@
-"""A catalogue workbook written the way a province's staff would, straight from CATALOG.md with openpyxl.
+"""A catalogue workbook written the way a province's staff would, straight from docs/catalogue.md with openpyxl.
 
 It shares nothing with the sample catalogue or our writer: other codes, another legal basis, an `area`
 dimension with its own options, a monthly form, and rules of both severities including a `*` rule.

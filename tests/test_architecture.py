@@ -1,4 +1,4 @@
-"""The layer contracts of STYLE.md (import-linter) and a clean ruff run are part of the test suite."""
+"""The layer contracts (docs/architecture.md) (import-linter) and a clean ruff run are part of the test suite."""
 
 import shutil
 import subprocess

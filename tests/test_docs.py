@@ -51,3 +51,14 @@ def test_every_sheet_column_and_keyword_of_the_catalogue_is_described():
     words |= {column for columns in catalog_tables.COLUMNS.values() for column in columns}
     missing = sorted(w for w in words if f"`{w}`" not in text)
     assert not missing, f"describe these in docs/catalogue.md: {missing}"
+
+
+def test_the_code_cites_the_repository_docs_not_outside_files():
+    """The design files outside the repository are not what the code answers to: its own docs are."""
+    cited = []
+    for path in [*ROOT.joinpath("src").rglob("*.py"), *ROOT.joinpath("tests").rglob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        for name in ("SYNC", "CATALOG", "PRODUCT", "STYLE"):
+            if f"{name}.md" in text and path.name != "test_docs.py":
+                cited.append(f"{path.relative_to(ROOT)}: {name}.md")
+    assert not cited, cited

@@ -1,4 +1,4 @@
-"""dttshub — the reference sync hub of DTTS Client (SYNC.md), with its admin command line.
+"""dttshub — the reference sync hub of DTTS Client (docs/sync-protocol.md), with its admin command line.
 
 Entry points: :func:`dttshub.app.create_app` (the FastAPI application), :class:`dttshub.service.Hub`
 (every operation, shared by the API and the CLI), :class:`dttshub.embedded.EmbeddedHub` (a hub in a

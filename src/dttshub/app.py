@@ -1,8 +1,8 @@
-"""The HTTP API of SYNC.md (FastAPI): thin handlers over :class:`dttshub.service.Hub`.
+"""The HTTP API of docs/sync-protocol.md (FastAPI): thin handlers over :class:`dttshub.service.Hub`.
 
 Every reply is ``application/json`` and carries ``server_id`` (the setup package is ``application/zip``
 with an ``X-Server-Id`` header, and a 304 has no body). Errors are
-``{server_id, error: {code, message_vi, message_en}}`` with the status of SYNC.md: 400 malformed,
+``{server_id, error: {code, message_vi, message_en}}`` with the status of docs/sync-protocol.md: 400 malformed,
 401 token or password (the ``code`` says why), 403 scope or role, 404, 413 too large, 426 client too
 old (the body also has ``min_client_version``), 429 with ``Retry-After``, 503 ``hub_busy`` with
 ``Retry-After`` when no database connection came free in time, 500 for a bug (logged).
@@ -114,7 +114,7 @@ def error_reply(request: Request, exc: HubError) -> JSONResponse:
 
 class HubRequest(Request):
     """A request whose body is read within the hub's limits: size as sent, gzip decompressed with a limit
-    (SYNC.md: bodies over 1 KB come gzip-compressed), and a budget of JSON nodes before parsing."""
+    (docs/sync-protocol.md: bodies over 1 KB come gzip-compressed), and a budget of JSON nodes before parsing."""
 
     async def body(self) -> bytes:
         if not hasattr(self, "_body"):
@@ -130,7 +130,7 @@ class HubRequest(Request):
 
 class HubRoute(APIRoute):
     """A route that reads bodies as :class:`HubRequest`, and whose expected failures become the JSON error
-    of SYNC.md and whose bugs become a 500.
+    of docs/sync-protocol.md and whose bugs become a 500.
 
     A JSON body is read and parsed before FastAPI validates it against the route's model, so a body
     over the limits is a 413 and broken JSON a 400 ``malformed_json``; a body without ``Content-Type``
@@ -506,7 +506,7 @@ def create_app(config: HubConfig | Mapping[str, Any] | None = None, hub: Hub | N
     app = FastAPI(
         title="dttshub sync API",
         version="1",
-        description="The sync protocol between dttsclient and dttshub (SYNC.md); paths under /api/v1.",
+        description="The sync protocol between dttsclient and dttshub (docs/sync-protocol.md); paths under /api/v1.",
         openapi_url="/openapi.json",
         docs_url=None,
         redoc_url=None,

@@ -1,4 +1,4 @@
-"""The admin command line ``dttshub`` (PRODUCT.md).
+"""The admin command line ``dttshub`` (docs/journeys.md).
 
 Every command takes ``--db URL`` (default: ``$DTTSHUB_DB``, else ``hub.sqlite`` in the hub data
 directory), ``--data-dir DIR`` (``$DTTSHUB_DATA_DIR``, else the per-user data directory; also where the

@@ -18,7 +18,7 @@ code                          label                        when
 ``changed_after_acceptance``  Đã sửa sau khi chấp nhận     a revision arrived after an acceptance
 ============================  ===========================  ===============================================
 
-**Deadline** (the rule of the catalogue, CATALOG.md ``deadline_days``, the same as at ingest): the last
+**Deadline** (the rule of the catalogue, docs/catalogue.md ``deadline_days``, the same as at ingest): the last
 day of the period plus the form's ``deadline_days``, in Vietnam time (UTC+7), from the hub's current
 catalogue. A unit is **on time** when the *first* submission the hub received for the report arrived on
 or before that day — a correction sent after the deadline does not make a commune late, a first report

@@ -148,7 +148,7 @@ reports = sa.Table(
 submissions = sa.Table(
     "submissions",
     metadata,
-    sa.Column("submission_id", sa.String(64), primary_key=True),  # the unique constraint of SYNC.md
+    sa.Column("submission_id", sa.String(64), primary_key=True),  # the unique constraint of docs/sync-protocol.md
     sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id"), nullable=False, index=True),
     sa.Column("unit", sa.String(8), nullable=False),
     sa.Column("form", sa.String(32), nullable=False),

@@ -1,4 +1,4 @@
-"""The sync protocol (SYNC.md) as pydantic models: the single source of truth for every body of the API.
+"""The sync protocol (docs/sync-protocol.md) as pydantic models: the single source of truth for every body of the API.
 
 Request models are strict (no coercion: ``"1"`` is not an integer, ``true`` is not one either) and
 refuse unknown fields; every string, list and integer is bounded (:mod:`dttsclient.core.bounds`, shared
@@ -91,7 +91,7 @@ class WarningReason(Strict):
 
 
 class Submission(Strict):
-    """A submission document (SYNC.md, docs/architecture.md), exactly as the client's finalize makes it."""
+    """A submission document (docs/sync-protocol.md, docs/architecture.md), exactly as the client's finalize makes it."""
 
     submission_id: Id
     unit: _s(5, 5, b.UNIT_PATTERN)

@@ -53,7 +53,7 @@ def changed_since_acceptance(row: Any) -> bool:
 
 
 def report_to_json(row: Any, include_values: bool = True) -> dict:
-    """A ``reports`` row as the ``changes`` item of SYNC.md (plus a few fields the client may use)."""
+    """A ``reports`` row as the ``changes`` item of docs/sync-protocol.md (plus a few fields the client may use)."""
     m = row._mapping
     doc = {
         "unit": m["unit"],

@@ -1,7 +1,7 @@
 """Ingestion of submissions: the one code path behind ``submissions:batch``, bundles and ``courier import``.
 
 Each submission is checked (shape, scope, payload hash, catalogue version, the same validation rules as
-the client) and then stored in its own transaction. The outcome is one of SYNC.md's statuses:
+the client) and then stored in its own transaction. The outcome is one of docs/sync-protocol.md's statuses:
 
 * ``accepted`` / ``late`` — stored, receipt issued, the report's head and server revision move (late:
   received after the period's deadline in Vietnam time; it awaits the reviewer's approval);
@@ -230,7 +230,7 @@ class Ingest:
         result = _result(
             row.submission_id, "duplicate", row.receipt_no, row.server_revision, row.received_at, []
         )
-        # SYNC.md: a duplicate is treated like accepted; the original status lets the client keep a
+        # docs/sync-protocol.md: a duplicate is treated like accepted; the original status lets the client keep a
         # late or conflicting submission marked as such after a resend.
         result["original_status"] = row.status
         return result

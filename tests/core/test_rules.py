@@ -295,7 +295,7 @@ _values = st.dictionaries(
 
 
 def _reference_eval(node, values):
-    """A separate, direct evaluation of a tree with the semantics of CATALOG.md (None: skipped)."""
+    """A separate, direct evaluation of a tree with the semantics of docs/catalogue.md (None: skipped)."""
     if isinstance(node, Num):
         return node.value
     if isinstance(node, Ref):

@@ -1,4 +1,4 @@
-"""The shipped sample catalogue (CATALOG.md "The sample catalogue"): its content and its two files."""
+"""The shipped sample catalogue (docs/catalogue.md, "Versions"): its content and its two files."""
 
 from __future__ import annotations
 

@@ -273,7 +273,7 @@ def test_errors_first_then_indicator_order():
 
 
 def test_check_report_is_fast():
-    # PRODUCT.md: validation runs while the officer types. A form of 100 indicators, 4 of them by
+    # docs/journeys.md: validation runs while the officer types. A form of 100 indicators, 4 of them by
     # ethnic group × sex with all 54 groups, 23 rules of which 3 are * rules.
     groups = [f"{g:02d}" for g in range(1, 11)]
     wide = {"0101", "0102", "0201", "0301"}

@@ -163,7 +163,7 @@ def test_integer_english_thousands_gets_a_hint():
 
 
 def test_1234_dot_vs_comma():
-    # The ambiguity of PRODUCT.md: "." groups thousands, "," is the decimal mark.
+    # The ambiguity of docs/journeys.md: "." groups thousands, "," is the decimal mark.
     assert parse_input("1.234", "decimal") == "1234"
     assert parse_input("1,234", "decimal") == "1.234"
     assert parse_input("1.234", "integer") == "1234"

@@ -1,4 +1,4 @@
-"""The endpoints of SYNC.md over real HTTP: happy paths, statuses of a batch, limits, gzip, versions."""
+"""The endpoints of docs/sync-protocol.md over real HTTP: happy paths, statuses of a batch, limits, gzip, versions."""
 
 from __future__ import annotations
 

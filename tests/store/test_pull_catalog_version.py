@@ -1,4 +1,4 @@
-"""apply_pulled() keeps each report with the catalogue version it was made with (CATALOG.md), never the
+"""apply_pulled() keeps each report with the catalogue version it was made with (docs/catalogue.md), never the
 profile's current one; a version the profile lacks leaves the report read-only with a message."""
 
 from __future__ import annotations

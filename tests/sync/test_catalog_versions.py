@@ -1,4 +1,4 @@
-"""A report keeps its catalogue version wherever it travels (CATALOG.md): a new PC after a catalogue change.
+"""A report keeps its catalogue version wherever it travels (docs/catalogue.md): a new PC after a catalogue change.
 
 Through a real hub on 127.0.0.1 (SQLite, and PostgreSQL when ``DTTS_TEST_POSTGRES_URL`` is set): the
 officer's PC A submits a report made with catalogue v1; the admin publishes v2, which removes indicator

@@ -1,4 +1,4 @@
-"""The command line of PRODUCT.md: parsing and dispatch.
+"""The command line of docs/journeys.md: parsing and dispatch.
 
 Exit codes: 0 ok, 1 failed, 2 usage error, 3 nothing to do / partly done. Errors go to stderr in the UI
 language (``--lang``, Vietnamese by default); ``--json`` prints one JSON document on stdout.

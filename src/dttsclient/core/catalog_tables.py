@@ -16,7 +16,7 @@ from decimal import Context, Decimal
 
 from dttsclient.core.errors import CatalogProblem
 
-#: The sheets of the workbook, in the order they are written (CATALOG.md).
+#: The sheets of the workbook, in the order they are written (docs/catalogue.md).
 SHEETS = ("meta", "groups", "indicators", "disaggregations", "options", "forms", "rules")
 #: Sheets a catalogue cannot do without; the others may be left out when they would be empty.
 REQUIRED_SHEETS = ("meta", "groups", "indicators", "forms")
@@ -103,7 +103,7 @@ class RawSheet:
     """A sheet as read from a file, before any checking.
 
     Attributes:
-        name: the sheet name of CATALOG.md ("indicators").
+        name: the sheet name of docs/catalogue.md ("indicators").
         columns: the column names present (lower case, trimmed).
         rows: the non-blank data rows.
         header_row: the row of the header (1 in a workbook, None for JSON, which has no header).

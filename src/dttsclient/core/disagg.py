@@ -1,7 +1,7 @@
 """Disaggregation keys: which cell of an indicator a value belongs to.
 
 A key lists ``dimension=option`` pairs sorted by dimension and joined by "|" ("eth=08|sex=F"); the
-empty string is the single value of an indicator that is not disaggregated (PRODUCT.md). Dimension names
+empty string is the single value of an indicator that is not disaggregated (docs/journeys.md). Dimension names
 are letters, digits and "_" starting with a letter or "_"; options are letters, digits, "_" and ".".
 :func:`parse_key` accepts the pairs in any order; :func:`normalize_key` gives the canonical spelling.
 """

@@ -79,7 +79,7 @@ class ValueInputError(DttsError):
 
 
 class RuleSyntaxError(DttsError):
-    """A rule expression does not follow the grammar of CATALOG.md."""
+    """A rule expression does not follow the grammar of docs/catalogue.md."""
 
     def __init__(self, message_vi: str, message_en: str, position: int | None = None) -> None:
         super().__init__(message_vi, message_en)

@@ -1,6 +1,6 @@
 """The catalogue model: plain frozen dataclasses, shared by the client and the hub.
 
-A catalogue is configuration data (CATALOG.md): groups of indicators, their disaggregations and options,
+A catalogue is configuration data (docs/catalogue.md): groups of indicators, their disaggregations and options,
 the forms that collect them and the validation rules. Loading and writing live in
 :mod:`dttsclient.core.catalog` (JSON) and :mod:`dttsclient.core.workbook` (the authoring workbook).
 """
@@ -106,7 +106,7 @@ class Catalog:
     """One version of a province's indicator catalogue.
 
     ``options`` holds only the options listed in the workbook's ``options`` sheet; use
-    :meth:`options_for` to get a dimension's options with the defaults of CATALOG.md (``eth``: the 54
+    :meth:`options_for` to get a dimension's options with the defaults of docs/catalogue.md (``eth``: the 54
     groups, ``sex``: M/F) filled in.
     """
 
@@ -171,7 +171,7 @@ class Catalog:
         return self.disaggregation(ind.disaggregation).dimensions
 
     def options_for(self, dimension: str) -> tuple[Option, ...]:
-        """The options of a dimension, sorted by order, with the CATALOG.md defaults for eth and sex."""
+        """The options of a dimension, sorted by order, with the docs/catalogue.md defaults for eth and sex."""
         listed = tuple(sorted((o for o in self.options if o.dimension == dimension), key=lambda o: o.order))
         if listed:
             return listed

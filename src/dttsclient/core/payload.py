@@ -1,4 +1,4 @@
-"""The canonical form of a report's values and the submission payload of SYNC.md.
+"""The canonical form of a report's values and the submission payload of docs/sync-protocol.md.
 
 The client computes ``payload_sha256`` at finalize; the hub recomputes it to tell an identical resend
 (``duplicate``) from an ID reused with other values (``rejected``).

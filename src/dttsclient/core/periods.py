@@ -1,4 +1,4 @@
-"""Reporting periods: the codes of PRODUCT.md, their dates and deadlines.
+"""Reporting periods: the codes of docs/journeys.md, their dates and deadlines.
 
 =========  ============  ======================================
 code       type          meaning

@@ -216,7 +216,7 @@ def communes_in(province_code: str) -> tuple[Commune, ...]:
 
 @lru_cache(maxsize=64)
 def default_options(dimension: str) -> tuple[Option, ...]:
-    """The options a dimension has when the catalogue's ``options`` sheet does not list it (CATALOG.md).
+    """The options a dimension has when the catalogue's ``options`` sheet does not list it (docs/catalogue.md).
 
     Args:
         dimension: ``"eth"`` gives the 54 ethnic groups 01–54 in file order (English name: the name

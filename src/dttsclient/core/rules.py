@@ -1,4 +1,4 @@
-"""The whitelisted rule grammar of CATALOG.md: a tokenizer, a Pratt parser and an evaluator. Never eval.
+"""The whitelisted rule grammar of docs/catalogue.md: a tokenizer, a Pratt parser and an evaluator. Never eval.
 
 Grammar (loosest binding first)::
 
@@ -27,7 +27,7 @@ the number writes it so it cannot be a code: ``9999.0``. An option is a word or 
 Types. Arithmetic works on numbers, ``and``/``or``/``not`` on conditions; mixing them, a rule that is not
 a condition, and chained comparisons (``a < b < c``; write ``a < b and b < c``) are syntax errors.
 
-Semantics (CATALOG.md). ``CODE`` is the indicator's total: its single value, or the sum of all its cells
+Semantics (docs/catalogue.md). ``CODE`` is the indicator's total: its single value, or the sum of all its cells
 when disaggregated; ``CODE[dim=opt, ...]`` is the sum of the matching cells; ``*`` is bound by the caller
 (:func:`dttsclient.core.validate.check_report` checks the rule once per option present). The caller's
 ``lookup`` gives the number of a reference, or None when it has no cell at all. A rule with an empty

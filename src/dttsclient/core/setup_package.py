@@ -1,6 +1,6 @@
 """Setup packages (``*.dttssetup``): reading and verifying them.
 
-A setup package lets an officer set up a PC that has never been online (PRODUCT.md journey 1b). It is a
+A setup package lets an officer set up a PC that has never been online (docs/journeys.md, journey 1b). It is a
 zip made by the hub (``dttshub setup-package``) holding:
 
 =================  ======================================================================================

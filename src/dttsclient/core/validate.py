@@ -1,7 +1,7 @@
 """Every problem of a report: per-value checks, required indicators and the catalogue's rules.
 
 The client runs :func:`check_report` while the officer types and at finalize; the hub runs the same code
-on what it receives, so both always agree (CATALOG.md). The catalogue loader calls :func:`rule_problems`
+on what it receives, so both always agree (docs/catalogue.md). The catalogue loader calls :func:`rule_problems`
 to refuse, at load time, rules that name unknown codes, dimensions or options.
 """
 

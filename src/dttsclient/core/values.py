@@ -1,6 +1,6 @@
 """Indicator values: what the officer types, the canonical string that is stored and sent, the display.
 
-Values travel as canonical decimal strings (PRODUCT.md): no thousands separators, "." as the decimal
+Values travel as canonical decimal strings (docs/journeys.md): no thousands separators, "." as the decimal
 mark, no exponent, no leading zeros, no trailing zeros after the decimal point, "0" rather than "-0"
 ("1234", "12.5", "-3"); yes/no values are "1" and "0"; text is stored stripped. Arithmetic uses
 :class:`decimal.Decimal`, never float.

@@ -1,4 +1,4 @@
-"""The authoring workbook of the catalogue (CATALOG.md "Workbook sheets"), read and written with openpyxl.
+"""The authoring workbook of the catalogue (docs/catalogue.md, "Sheets"), read and written with openpyxl.
 
 Reading is forgiving about layout and strict about content: sheets and columns are found by name (any
 order, any letter case, spaces trimmed), blank rows are skipped, numbers and dates may be typed as

@@ -146,7 +146,7 @@ class FinalizeMixin(ReportsMixin):
                 warnings without one are recorded with an empty reason.
 
         Returns:
-            The new submission (``.document`` is the SYNC.md submission).
+            The new submission (``.document`` is the docs/sync-protocol.md submission).
 
         Raises:
             FinalizeBlocked: the report has errors (``.errors``; ``.problems`` has all findings).

@@ -14,7 +14,7 @@ Tables:
 ``eth_rows``        ethnic groups present in a report (forms with ``eth_options = present``).
 ``change_log``      append-only (triggers refuse UPDATE and DELETE): who changed which cell, old → new.
 ``submissions``     immutable snapshots made by Finalize (triggers refuse UPDATE and DELETE).
-``outbox``          one row per submission with the states of SYNC.md plus superseded/discarded.
+``outbox``          one row per submission with the states of docs/sync-protocol.md plus superseded/discarded.
 ``server_copies``   server versions pulled while the local copy had unsent edits ("show both").
 ``sync_runs``       one row per sync: started, finished, summary JSON.
 """

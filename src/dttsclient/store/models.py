@@ -97,7 +97,7 @@ class ChangeEntry:
 
 @dataclass(frozen=True)
 class Submission:
-    """An immutable snapshot made by Finalize. ``document`` is the SYNC.md submission dict."""
+    """An immutable snapshot made by Finalize. ``document`` is the docs/sync-protocol.md submission dict."""
 
     submission_id: str
     report_id: int

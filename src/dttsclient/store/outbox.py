@@ -1,4 +1,4 @@
-"""The outbox: one row per submission, with the states of SYNC.md.
+"""The outbox: one row per submission, with the states of docs/sync-protocol.md.
 
 States: ``queued`` → ``sending`` (claimed with a lease) → ``accepted`` | ``needs_attention`` (rejected)
 | ``conflict`` | ``late``; ``sending`` returns to ``queued`` when its lease expires, after a network

@@ -13,7 +13,7 @@ from dttsclient.store.models import PROFILE_FIELDS, Profile
 from dttsclient.store.setting_keys import DEVICE_ID as DEVICE_ID_KEY
 
 PROFILE_PREFIX = "profile."
-# Secrets live in the OS keyring only (PRODUCT.md journey 1); refuse anything that looks like one.
+# Secrets live in the OS keyring only (docs/journeys.md, journey 1); refuse anything that looks like one.
 _FORBIDDEN_WORDS = ("password", "passwd", "token", "secret", "credential")
 
 
@@ -77,7 +77,7 @@ class SettingsMixin(StoreBase):
 
     @property
     def device_id(self) -> str:
-        """A uuid4 string made once per profile (``X-Device-Id`` of SYNC.md)."""
+        """A uuid4 string made once per profile (``X-Device-Id`` of docs/sync-protocol.md)."""
         if self._device_id is None:
             return self._ensure_device_id()
         return self._device_id

@@ -50,7 +50,7 @@ class SyncMixin(OutboxMixin):
     def apply_pulled(self, reports: Iterable[Mapping[str, Any]], cursor: str | None) -> list[PullOutcome]:
         """Apply the reports of ``GET /changes`` and store the cursor, all in one transaction.
 
-        For each pulled report (SYNC.md ``changes`` item):
+        For each pulled report (docs/sync-protocol.md ``changes`` item):
 
         * not here → created with the pulled values, pinned to the catalogue version it was made with
           (the item's ``catalog_id``/``catalog_version``; the current one only when the hub gives none),
@@ -129,7 +129,7 @@ class SyncMixin(OutboxMixin):
 
         pulled_key = _catalog_key(item)
         if row is None:
-            # the version the report was made with (CATALOG.md); the current one only when the hub says none
+            # the version the report was made with (docs/catalogue.md); the current one only when the hub says none
             key = pulled_key or self._current_key()
             report_id = conn.execute(
                 "INSERT INTO reports (unit, form, period, catalog_id, catalog_version, state, dirty, "

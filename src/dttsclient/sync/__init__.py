@@ -1,4 +1,4 @@
-"""The hub client and the sync engine (SYNC.md); no Qt.
+"""The hub client and the sync engine (docs/sync-protocol.md); no Qt.
 
 Modules: :mod:`.transport` (HTTP: one session, timeouts, retries, gzip, what counts as a reply),
 :mod:`.api` (the endpoints), :mod:`.engine` (push + pull), :mod:`.credentials` (tokens in the OS

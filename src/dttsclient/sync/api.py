@@ -1,4 +1,4 @@
-"""The endpoints of SYNC.md as small typed calls on a :class:`~dttsclient.sync.transport.Transport`.
+"""The endpoints of docs/sync-protocol.md as small typed calls on a :class:`~dttsclient.sync.transport.Transport`.
 
 Each call returns plain data and checks what the transport cannot know: a batch or status reply must
 carry a result for every submission_id asked about, a ``changes`` page must have a cursor, and so on. A

@@ -1,4 +1,4 @@
-"""The sync engine: push the outbox, then pull the catalogue and the account's reports (SYNC.md).
+"""The sync engine: push the outbox, then pull the catalogue and the account's reports (docs/sync-protocol.md).
 
 One :meth:`SyncEngine.sync` does, in order:
 
@@ -6,7 +6,7 @@ One :meth:`SyncEngine.sync` does, in order:
    is the PC's clock more than 5 minutes off (a warning, never a block).
 2. Every row still ``sending`` (left by a crash or by a failed batch), whatever its lease, is settled
    through ``submissions:status`` *before anything is sent or released*: a known result is applied,
-   ``unknown`` goes back to ``queued``. So nothing is sent twice and nothing is forgotten. (SYNC.md lets
+   ``unknown`` goes back to ``queued``. So nothing is sent twice and nothing is forgotten. (docs/sync-protocol.md lets
    an expired lease return to ``queued`` on its own; doing that before asking the hub would resend the
    batch over a slow link, or let a new finalize supersede a revision the hub already holds.)
 3. Batches: ``store.claim()`` (a lease), ``submissions:batch``, ``store.apply_results()`` — one local
@@ -93,7 +93,7 @@ MAX_STALLS = 4
 
 @dataclass(frozen=True)
 class BatchPolicy:
-    """The batch size rules of SYNC.md "Batching"."""
+    """The batch size rules of docs/sync-protocol.md, "A batch and its items"."""
 
     start_items: int = 5
     start_bytes: int = 64 * 1024

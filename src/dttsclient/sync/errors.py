@@ -3,7 +3,7 @@
 Every failure the sync layer raises on purpose is a :class:`SyncError` (a
 :class:`~dttsclient.core.errors.DttsError`), carrying one plain sentence in Vietnamese and in English that
 says what happened and what the officer can do. The local data is never changed by a failed sync beyond
-what SYNC.md allows, so every message can end with "press Sync again".
+what docs/sync-protocol.md allows, so every message can end with "press Sync again".
 
 Families:
 

@@ -1,4 +1,4 @@
-"""Setting up a profile: online login (PRODUCT.md journey 1a, 7) and the offline setup package (1b).
+"""Setting up a profile: online login (docs/journeys.md, journey 1a, 7) and the offline setup package (1b).
 
 :func:`login` asks the hub for a device token, records who and where in the profile, keeps the tokens in
 the :class:`~dttsclient.sync.credentials.CredentialStore` (never in SQLite), then downloads the catalogue

@@ -1,6 +1,6 @@
 """The HTTP client of the hub: one ``requests.Session``, timeouts, retries, gzip, and what counts as a reply.
 
-This module knows HTTP and SYNC.md's "Transport" section, not the endpoints (see
+This module knows HTTP and docs/sync-protocol.md's "Transport" section, not the endpoints (see
 :mod:`dttsclient.sync.api`). Its rules:
 
 * Every call uses ``timeout=(connect, stall)`` — 15 s to connect and 60 s without a byte — never a total

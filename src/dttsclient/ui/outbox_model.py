@@ -43,7 +43,7 @@ class OutboxRow:
         submission_id: the device-made id.
         report_id: the local report.
         form / period / revision_no: which report and which revision.
-        state: an outbox state of SYNC.md (plus superseded/discarded).
+        state: an outbox state of docs/sync-protocol.md (plus superseded/discarded).
         receipt: the hub's receipt number, when accepted.
         message: the reason, in the interface language (the hub's per-item errors, joined).
     """
