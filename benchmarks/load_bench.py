@@ -208,6 +208,19 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+EXIT_WAIT = 10.0  # seconds a worker (or the resource tracker) may take to end after the server has
+
+
+def _left_after(pids: list[int], seconds: float) -> int:
+    """How many of ``pids`` are still running after waiting up to ``seconds`` for them to end."""
+    deadline = time.monotonic() + seconds
+    while True:
+        left = sum(1 for p in pids if _alive(p))
+        if left == 0 or time.monotonic() >= deadline:
+            return left
+        time.sleep(0.1)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -747,7 +760,7 @@ def run(size: Size, base_db: str | None = None, log_dir: Path | None = None) -> 
                     memory.stop()
                 pids = tree(hub.proc.pid)
                 result["hub_exit_code"] = hub.stop()
-                result["hub_processes_left"] = sum(1 for p in pids if _alive(p))
+                result["hub_processes_left"] = _left_after(pids, EXIT_WAIT)
             result["check"] = check_database(
                 db_url, result.pop("_acks"), [d["submission_id"] for d in bad.values()]
             )
