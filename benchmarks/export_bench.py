@@ -37,36 +37,16 @@ def bench_exports(db_url: str | None = None, runs: int = RUNS, save: Path | None
     ``save``: a folder to keep the last file of each format in (to look at them).
     """
     import requests
-    from hub_bench import _largest_form
+    from hub_bench import largest_form_reports
 
     from dttsclient.core import refdata
-    from dttsclient.core.catalog import load_catalog
     from dttshub.embedded import EmbeddedHub
     from dttshub.exports import FORMATS
     from dttshub.scope import Account
-    from hubfixture import FAST_ARGON2, make_submission, valid_values
+    from hubfixture import FAST_ARGON2
 
-    sample = HERE.parent / "resources" / "catalog" / "sample.json"
-    catalog = load_catalog(sample)
-    form = _largest_form(catalog)
-    period = {"year": "2026", "half_year": "2026S2", "quarter": "2026Q4", "month": "202612"}[
-        catalog.form(form).period_type
-    ]
-    values, warnings = valid_values(catalog, form, ETH_ROWS)
     communes = [c.commune_code for c in refdata.communes_in(PROVINCE)]
-    docs = [
-        make_submission(
-            values,
-            unit=unit,
-            form=form,
-            period=period,
-            catalog_id=catalog.catalog_id,
-            catalog_version=catalog.version,
-            eth_rows=ETH_ROWS,
-            warnings=warnings,
-        )
-        for unit in communes
-    ]
+    catalog, form, period, values, docs = largest_form_reports(communes)
     out: dict = {"form": form, "cells": len(values), "communes": len(communes), "formats": {}}
     with tempfile.TemporaryDirectory(prefix="export-bench-") as tmp:
         url = db_url or f"sqlite:///{Path(tmp) / 'hub.sqlite'}"

@@ -37,6 +37,38 @@ def _largest_form(catalog) -> str:
     return max(catalog.forms, key=cells).code
 
 
+def largest_form_reports(communes: list[str]) -> tuple:
+    """One valid report of the sample's largest form, for its latest period, from each commune.
+
+    Returns:
+        ``(catalog, form, period, values, submission documents)``; shared by the hub, totals and export
+        benchmarks.
+    """
+    from dttsclient.core.catalog import load_catalog
+    from hubfixture import make_submission, valid_values
+
+    catalog = load_catalog(Path(__file__).resolve().parents[1] / "resources" / "catalog" / "sample.json")
+    form = _largest_form(catalog)
+    period = {"year": "2026", "half_year": "2026S2", "quarter": "2026Q4", "month": "202612"}[
+        catalog.form(form).period_type
+    ]
+    values, warnings = valid_values(catalog, form, ETH_ROWS)
+    docs = [
+        make_submission(
+            values,
+            unit=unit,
+            form=form,
+            period=period,
+            catalog_id=catalog.catalog_id,
+            catalog_version=catalog.version,
+            eth_rows=ETH_ROWS,
+            warnings=warnings,
+        )
+        for unit in communes
+    ]
+    return catalog, form, period, values, docs
+
+
 def bench_ingest(db_url: str | None = None, n_communes: int = 3321, via: str = "http") -> dict:
     """Ingest one annual report of the largest sample form for each of the first ``n_communes`` communes.
 
@@ -51,32 +83,13 @@ def bench_ingest(db_url: str | None = None, n_communes: int = 3321, via: str = "
     import requests
 
     from dttsclient.core import refdata
-    from dttsclient.core.catalog import load_catalog
     from dttshub.embedded import EmbeddedHub
     from dttshub.scope import Account
-    from hubfixture import FAST_ARGON2, make_submission, valid_values
+    from hubfixture import FAST_ARGON2
 
-    sample = Path(__file__).resolve().parents[1] / "resources" / "catalog" / "sample.json"
-    catalog = load_catalog(sample)
-    form = _largest_form(catalog)
-    period = {"year": "2026", "half_year": "2026S2", "quarter": "2026Q4", "month": "202612"}[
-        catalog.form(form).period_type
-    ]
-    values, warnings = valid_values(catalog, form, ETH_ROWS)
-    communes = [c.commune_code for c in refdata.communes()[:n_communes]]
-    docs = [
-        make_submission(
-            values,
-            unit=unit,
-            form=form,
-            period=period,
-            catalog_id=catalog.catalog_id,
-            catalog_version=catalog.version,
-            eth_rows=ETH_ROWS,
-            warnings=warnings,
-        )
-        for unit in communes
-    ]
+    catalog, form, _period, values, docs = largest_form_reports(
+        [c.commune_code for c in refdata.communes()[:n_communes]]
+    )
     with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp:
         url = db_url or f"sqlite:///{Path(tmp) / 'hub.sqlite'}"
         statuses: dict[str, int] = {}

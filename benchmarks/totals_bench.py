@@ -50,35 +50,15 @@ def bench_totals(db_url: str | None = None, n_communes: int = 3321) -> dict:
         totals_accepted_s, drilldown_s, province, database}``.
     """
     import sqlalchemy as sa
-    from hub_bench import CLOCK, ETH_ROWS, _largest_form
+    from hub_bench import CLOCK, largest_form_reports
 
     from dttsclient.core import refdata
-    from dttsclient.core.catalog import load_catalog
     from dttshub.embedded import EmbeddedHub
     from dttshub.scope import Account
-    from hubfixture import FAST_ARGON2, make_submission, valid_values
+    from hubfixture import FAST_ARGON2
 
-    sample = HERE.parent / "resources" / "catalog" / "sample.json"
-    catalog = load_catalog(sample)
-    form = _largest_form(catalog)
-    period = {"year": "2026", "half_year": "2026S2", "quarter": "2026Q4", "month": "202612"}[
-        catalog.form(form).period_type
-    ]
-    values, warnings = valid_values(catalog, form, ETH_ROWS)
     communes = [c.commune_code for c in refdata.communes()[:n_communes]]
-    docs = [
-        make_submission(
-            values,
-            unit=unit,
-            form=form,
-            period=period,
-            catalog_id=catalog.catalog_id,
-            catalog_version=catalog.version,
-            eth_rows=ETH_ROWS,
-            warnings=warnings,
-        )
-        for unit in communes
-    ]
+    catalog, form, period, values, docs = largest_form_reports(communes)
     counts: dict[str, int] = {}
     for c in refdata.communes():
         counts[c.province_code] = counts.get(c.province_code, 0) + 1
