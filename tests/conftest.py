@@ -24,3 +24,22 @@ def data_dir(tmp_path):
     d = tmp_path / "profile"
     d.mkdir()
     return d
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request):
+    """The database of a test's hub: None (an SQLite file in its tmp_path) or a fresh PostgreSQL schema
+    (``DTTS_TEST_POSTGRES_URL``); shared by the hub and sync tests."""
+    from hubfixture import create_pg_schema, drop_pg_schema, postgres_url
+
+    if request.param == "sqlite":
+        yield None
+        return
+    base = postgres_url()
+    if not base:
+        pytest.skip("DTTS_TEST_POSTGRES_URL is not set")
+    schema, url = create_pg_schema(base)
+    try:
+        yield url
+    finally:
+        drop_pg_schema(base, schema)

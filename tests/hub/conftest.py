@@ -12,27 +12,8 @@ from hubfixture import (
     PROVINCE_X,
     PROVINCE_Y,
     TEST_NOW,
-    create_pg_schema,
-    drop_pg_schema,
-    postgres_url,
     start_hub,
 )
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path):
-    """The database of the test's hub: None (an SQLite file in tmp_path) or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield None
-        return
-    base = postgres_url()
-    if not base:
-        pytest.skip("DTTS_TEST_POSTGRES_URL is not set")
-    schema, url = create_pg_schema(base)
-    try:
-        yield url
-    finally:
-        drop_pg_schema(base, schema)
 
 
 @pytest.fixture

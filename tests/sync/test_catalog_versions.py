@@ -24,10 +24,7 @@ from hubfixture import (
     COMMUNE_A,
     DEFAULT_PASSWORD,
     TEST_NOW,
-    create_pg_schema,
-    drop_pg_schema,
     good_values,
-    postgres_url,
     small_catalog,
     start_hub,
 )
@@ -55,22 +52,6 @@ def v2_values() -> dict[tuple[str, str], str]:
     vals = {k: v for k, v in good_values().items() if k[0] != "0103"}
     vals[("0102", "")] = "45"
     return vals
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request):
-    """The hub's database: None (an SQLite file) or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield None
-        return
-    base = postgres_url()
-    if not base:
-        pytest.skip("DTTS_TEST_POSTGRES_URL is not set")
-    schema, url = create_pg_schema(base)
-    try:
-        yield url
-    finally:
-        drop_pg_schema(base, schema)
 
 
 @pytest.fixture
