@@ -627,6 +627,13 @@ LIMITS = {
     "0307": ("0", "5000"),
 }
 
+# -- options per indicator (the ``options`` column): the minority counts have no Kinh (01) row ----------
+INDICATOR_OPTIONS = {
+    "0101": "eth: !01",  # Dân số người dân tộc thiểu số
+    "0113": "eth: !01",  # Số cặp tảo hôn trong đồng bào dân tộc thiểu số
+    "0114": "eth: !01",  # Số cặp kết hôn cận huyết thống trong đồng bào dân tộc thiểu số
+}
+
 # -- how the province adds indicators up (the ``aggregation`` column; empty = by the value type) ------
 # Rates are derived from the province's totals of their parts, never summed over communes.
 AGGREGATIONS = {
@@ -778,6 +785,7 @@ def build_sample_catalog() -> Catalog:
                 source_vi=source,
                 order=int(code[2:]),
                 aggregation=AGGREGATIONS.get(code, ""),
+                options=INDICATOR_OPTIONS.get(code, ""),
             )
         )
     orders: dict[str, int] = {}

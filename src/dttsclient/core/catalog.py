@@ -360,6 +360,7 @@ def _read_indicators(
                     source_vi=r.text("source_vi"),
                     order=order if ok(order) else position,
                     aggregation=aggregation,
+                    options=r.text("options"),
                 )
             )
             rows.append(row)
@@ -543,6 +544,15 @@ def _check_aggregations(catalog: Catalog, rows: list[RawRow], problems: Problems
             problems.add(f"aggregation: {vi}", f"aggregation: {en}", "indicators", row.row, "aggregation")
 
 
+def _check_indicator_options(catalog: Catalog, rows: list[RawRow], problems: Problems) -> None:
+    """Bad ``options`` cells of the indicators, each with its sheet, row and column."""
+    from dttsclient.core import indicator_options
+
+    for ind, row in zip(catalog.indicators, rows, strict=False):
+        for vi, en in indicator_options.problems(catalog, ind):
+            problems.add(f"options: {vi}", f"options: {en}", "indicators", row.row, "options")
+
+
 def catalog_from_tables(
     sheets: Mapping[str, RawSheet | None], problems: Iterable[CatalogProblem] = (), *, published: bool = False
 ) -> Catalog:
@@ -610,6 +620,7 @@ def catalog_from_tables(
     )
     _check_rules(catalog, rules, found, published)
     _check_aggregations(catalog, indicator_rows, found, published)
+    _check_indicator_options(catalog, indicator_rows, found)
     if found:
         order = {name: i for i, name in enumerate(SHEETS)}
         items = sorted(found.items, key=lambda p: (order.get(p.sheet or "", -1), p.row or 0))
@@ -725,6 +736,8 @@ def catalog_to_json(catalog: Catalog) -> dict:
         # Left out when empty, so a catalogue without aggregations keeps its JSON (and etag) as before.
         if not entry.get("aggregation"):
             entry.pop("aggregation", None)
+        if not entry.get("options"):
+            entry.pop("options", None)
     return data
 
 

@@ -126,7 +126,8 @@ def cell_keys(
     """Every disaggregation key of an indicator: the product of its dimensions' options.
 
     ``[""]`` for an indicator that is not disaggregated. The keys come in the order of the
-    disaggregation's dimensions and of each dimension's options (rows: ethnic groups, then sex).
+    disaggregation's dimensions and of each dimension's options (rows: ethnic groups, then sex). Options
+    the indicator's ``options`` column excludes are left out (:mod:`dttsclient.core.indicator_options`).
 
     Args:
         catalog: the catalogue.
@@ -134,10 +135,13 @@ def cell_keys(
         eth_present: the ethnic groups of the report, for the ``eth`` dimension; None means all the
             catalogue's ``eth`` options.
     """
-    dims = catalog.dimensions_of(indicator)
+    from dttsclient.core.indicator_options import allows  # local: it builds on the catalogue tables
+
+    ind = catalog.indicator(indicator) if isinstance(indicator, str) else indicator
+    dims = catalog.dimensions_of(ind)
     if not dims:
         return [""]
-    choices = [dimension_options(catalog, dim, eth_present) for dim in dims]
+    choices = [[o for o in dimension_options(catalog, dim, eth_present) if allows(ind, dim, o)] for dim in dims]
     return [make_key(dict(zip(dims, combo, strict=True))) for combo in itertools.product(*choices)]
 
 

@@ -45,6 +45,7 @@ class Indicator:
     source_vi: str = ""
     order: int = 0
     aggregation: str = ""
+    options: str = ""  # as written: "eth: !01" (see dttsclient.core.indicator_options)
 
     @property
     def numeric(self) -> bool:
