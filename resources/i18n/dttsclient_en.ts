@@ -690,6 +690,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <source>Chưa có dân tộc nào. Bấm “Thêm dân tộc” (Ctrl+D) để thêm dòng.</source>
         <translation>No ethnic group yet. Press “Add ethnic group” (Ctrl+D) to add a row.</translation>
     </message>
+    <message>
+        <source>Chỉ tiêu này không có dòng cho các dân tộc đã thêm (danh mục loại trừ).</source>
+        <translation>This indicator has no row for the ethnic groups added (the catalogue excludes them).</translation>
+    </message>
 </context>
 <context>
     <name>GridModel</name>

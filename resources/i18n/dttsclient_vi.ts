@@ -690,6 +690,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <source>Chưa có dân tộc nào. Bấm “Thêm dân tộc” (Ctrl+D) để thêm dòng.</source>
         <translation>Chưa có dân tộc nào. Bấm “Thêm dân tộc” (Ctrl+D) để thêm dòng.</translation>
     </message>
+    <message>
+        <source>Chỉ tiêu này không có dòng cho các dân tộc đã thêm (danh mục loại trừ).</source>
+        <translation>Chỉ tiêu này không có dòng cho các dân tộc đã thêm (danh mục loại trừ).</translation>
+    </message>
 </context>
 <context>
     <name>GridModel</name>

@@ -12,8 +12,9 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 
-from dttsclient.core.disagg import cell_keys
-from dttsclient.core.errors import DttsError
+from dttsclient.core.disagg import cell_keys, parse_key
+from dttsclient.core.errors import DttsError, IdentifierError
+from dttsclient.core.indicator_options import refusal
 from dttsclient.core.model import Catalog
 from dttsclient.core.periods import check_period_for_form, deadline
 from dttsclient.core.problems import Problem
@@ -89,7 +90,7 @@ class ContentChecker:
                     for code in unknown
                 ]
             )
-        bad_cells = _bad_cells(sub, self._valid_keys(catalog, sub.form))
+        bad_cells = _bad_cells(sub, self._valid_keys(catalog, sub.form), catalog)
         if bad_cells:
             raise ItemRejected(bad_cells)
         problems = check_report(catalog, sub.form, sub.values, sub.eth_rows or None)
@@ -160,19 +161,32 @@ def valid_cell_keys(catalog: Catalog, form: str) -> dict[str, frozenset[str]]:
     return {ind.code: frozenset(cell_keys(catalog, ind, None)) for ind in catalog.form_indicators(form)}
 
 
-def _bad_cells(sub: SubmissionDoc, valid: dict[str, frozenset[str]]) -> list[dict]:
-    """Errors for cells whose disaggregation key does not fit the indicator (dimensions or options)."""
-    return [
-        item_error(
-            "bad_disagg",
+def _bad_cells(sub: SubmissionDoc, valid: dict[str, frozenset[str]], catalog: Catalog) -> list[dict]:
+    """Errors for cells whose disaggregation key does not fit the indicator (dimensions or options).
+
+    A cell of an option the indicator's ``options`` column excludes says so (the one rule of
+    :func:`dttsclient.core.indicator_options.refusal`).
+    """
+    out = []
+    for code, disagg in sub.values:
+        if disagg in valid.get(code, ()):
+            continue
+        refused = _excluded(catalog, code, disagg)
+        vi, en = refused or (
             f"Ô '{disagg}' không phải phân tổ hợp lệ của chỉ tiêu {code}.",
             f"'{disagg}' is not a valid breakdown cell of indicator {code}.",
-            indicator=code,
-            disagg=disagg,
         )
-        for code, disagg in sub.values
-        if disagg not in valid.get(code, ())
-    ]
+        out.append(item_error("bad_disagg", vi, en, indicator=code, disagg=disagg))
+    return out
+
+
+def _excluded(catalog: Catalog, code: str, disagg: str) -> tuple[str, str] | None:
+    if not catalog.has_indicator(code) or not catalog.indicator(code).options:
+        return None
+    try:
+        return refusal(catalog, code, parse_key(disagg))
+    except IdentifierError:
+        return None
 
 
 def _reason_for(problem: Problem, warnings: list[dict]) -> str | None:

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from dttsclient.cli.output import Output
-from dttsclient.core import disagg, periods, refdata, values
+from dttsclient.core import disagg, indicator_options, periods, refdata, values
 from dttsclient.core.catalog import load_catalog
 from dttsclient.core.errors import DttsError, ValueInputError
 from dttsclient.core.exits import EXIT_FAILED, EXIT_OK, EXIT_PARTLY
@@ -142,6 +142,9 @@ def parse_assignments(
                         f"'{dim}={opt}' không phải là lựa chọn hợp lệ.",
                         f"'{dim}={opt}' is not a valid option.",
                     )
+            refused = indicator_options.refusal(catalog, indicator, mapping)
+            if refused is not None:
+                raise ValueInputError(*refused)
             canonical = parse_value(raw, indicator.value_type)
             # A value the catalogue can never accept (negative count, over the max) is bad input here;
             # relations between values (rules) are saved and reported instead.

@@ -141,7 +141,9 @@ def cell_keys(
     dims = catalog.dimensions_of(ind)
     if not dims:
         return [""]
-    choices = [[o for o in dimension_options(catalog, dim, eth_present) if allows(ind, dim, o)] for dim in dims]
+    choices = [
+        [o for o in dimension_options(catalog, dim, eth_present) if allows(ind, dim, o)] for dim in dims
+    ]
     return [make_key(dict(zip(dims, combo, strict=True))) for combo in itertools.product(*choices)]
 
 

@@ -87,6 +87,11 @@ class CatalogInfo:
                     f"Mã “{opt}” không có trong danh sách “{dim}” của chỉ tiêu {code}.",
                     f"Option “{opt}” is not one of the “{dim}” options of indicator {code}.",
                 )
+        from dttsclient.core.indicator_options import refusal
+
+        refused = refusal(self.catalog, code, parsed)
+        if refused is not None:
+            raise InvalidCell(*refused)
 
 
 class CatalogsMixin(StoreBase):

@@ -18,6 +18,7 @@ An ``eth`` block of a form whose rows are the groups present shows a ``note`` ro
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import re
@@ -27,6 +28,7 @@ from PySide6.QtCore import QCoreApplication
 
 from dttsclient.core.disagg import dimension_name, parse_key
 from dttsclient.core.errors import IdentifierError
+from dttsclient.core.indicator_options import allows
 from dttsclient.core.labels import measure_label
 from dttsclient.core.model import Catalog, Form, Indicator, Option
 from dttsclient.core.problems import Problem
@@ -181,6 +183,13 @@ def build_layout(
             options_cache[dim] = opts
         return options_cache[dim]
 
+    def options_of(ind: Indicator, dim: str) -> tuple[Option, ...]:
+        # the options the indicator's ``options`` column keeps: an excluded one gets no row nor column
+        opts = options(dim)
+        if not ind.options:
+            return opts
+        return tuple(o for o in opts if allows(ind, dim, o.code))
+
     widest = 1
     for ind in indicators:
         dims = catalog.dimensions_of(ind)
@@ -202,7 +211,12 @@ def build_layout(
         "no_eth": QCoreApplication.translate(
             "GridLayout", "Chưa có dân tộc nào. Bấm “Thêm dân tộc” (Ctrl+D) để thêm dòng."
         ),
+        "none_kept": QCoreApplication.translate(
+            "GridLayout", "Chỉ tiêu này không có dòng cho các dân tộc đã thêm (danh mục loại trừ)."
+        ),
     }
+    # the note of an eth block without rows: no group added yet, or the indicator excludes those added
+    words["no_eth_row"] = words["none_kept"] if eth_rows else words["no_eth"]
     group_names = {g.code: (g.name_en if lang == "en" and g.name_en else g.name_vi) for g in catalog.groups}
     current_group: str | None = None
     for ind in indicators:
@@ -218,7 +232,9 @@ def build_layout(
         if not dims:
             _single(rows, spans, cell_pos, block, b, lang, widest)
         else:
-            _table(rows, spans, cell_pos, block, b, dims, options, lang, widest, words)
+            _table(
+                rows, spans, cell_pos, block, b, dims, functools.partial(options_of, ind), lang, widest, words
+            )
         block.last_row = len(rows) - 1
     logger.debug(
         "layout of %s: %d rows, %d blocks, %d cells", form.code, len(rows), len(blocks), len(cell_pos)
@@ -271,7 +287,7 @@ def _table(rows, spans, cell_pos, block: Block, b: int, dims, options, lang: str
     combos = list(itertools.product(*(options(d) for d in row_dims))) if row_dims else [()]
     if row_dims and not combos and "eth" in row_dims:
         spans.append((len(rows), 0, 1, full_width))
-        rows.append(Row("note", b, words["no_eth"]))
+        rows.append(Row("note", b, words["no_eth_row"]))
         return
     code = ind.code
     # Keys list "dim=opt" pairs sorted by dimension: build each row's and cell's key from fragments.

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from dttsclient.core import disagg as disagg_keys
-from dttsclient.core import periods, refdata, values
+from dttsclient.core import indicator_options, periods, refdata, values
 from dttsclient.core.errors import DttsError, IdentifierError, ValueInputError
 from dttsclient.core.model import Catalog
 from dttsclient.usb.autobackup import auto_backup, profile_has_data
@@ -649,7 +649,7 @@ def _check_cell(catalog: Catalog, form_codes: set[str], code: str, key: str) -> 
     for dim, opt in mapping.items():
         if opt not in {o.code for o in catalog.options_for(dim)}:
             return (f"“{dim}={opt}” không phải lựa chọn hợp lệ.", f"“{dim}={opt}” is not a valid option.")
-    return None
+    return indicator_options.refusal(catalog, code, mapping)
 
 
 def parse_cells(
