@@ -18,7 +18,7 @@ from dttsclient.core.indicator_options import refusal
 from dttsclient.core.model import Catalog
 from dttsclient.core.periods import check_period_for_form, deadline
 from dttsclient.core.problems import Problem
-from dttsclient.core.validate import check_report
+from dttsclient.core.validate import OtherReports, check_report
 from dttshub.catalogs import Catalogs
 from dttshub.documents import ItemRejected, SubmissionDoc, item_error, reject
 
@@ -46,14 +46,18 @@ class ContentChecker:
         self._keys: dict[tuple[str, int, str], dict[str, frozenset[str]]] = {}
         self._lock = threading.Lock()
 
-    def check(self, sub: SubmissionDoc, catalog: Catalog | None) -> Checked:
+    def check(
+        self, sub: SubmissionDoc, catalog: Catalog | None, others: OtherReports | None = None
+    ) -> Checked:
         """The checked submission.
 
         Args:
             sub: the parsed submission.
             catalog: its catalogue version, resolved by the caller before its transaction began
                 (:meth:`Catalogs.get` on the caller's connection); None when the hub does not have it.
-                The check itself needs no database.
+            others: the unit's other reports (:class:`dttshub.rule_sources.HubReports` on the caller's
+                transaction), read only by rules across periods and forms; None reads none (such rules
+                are skipped).
 
         Raises:
             ItemRejected: unknown catalogue version or form, a period of another type, cells that are not
@@ -93,7 +97,9 @@ class ContentChecker:
         bad_cells = _bad_cells(sub, self._valid_keys(catalog, sub.form), catalog)
         if bad_cells:
             raise ItemRejected(bad_cells)
-        problems = check_report(catalog, sub.form, sub.values, sub.eth_rows or None)
+        problems = check_report(
+            catalog, sub.form, sub.values, sub.eth_rows or None, period=sub.period, others=others
+        )
         errors = [p for p in problems if p.is_error]
         if errors:
             raise ItemRejected(

@@ -26,6 +26,7 @@ from dttshub.config import HubConfig
 from dttshub.db import CHANGE_SEQ, Database, iso
 from dttshub.errors import BadRequest, NotFound
 from dttshub.reportstate import derive_status, report_to_json
+from dttshub.rule_sources import HubReports
 from dttshub.scope import Account
 
 logger = logging.getLogger(__name__)
@@ -195,7 +196,9 @@ class Reviews:
             return "unknown_catalog", []
         values = values_from_list(json.loads(report.values_json))
         eth_rows = json.loads(report.eth_rows_json) or None
-        errors = [p for p in check_report(catalog, report.form, values, eth_rows) if p.is_error]
+        others = HubReports(conn, report.unit)
+        problems = check_report(catalog, report.form, values, eth_rows, period=report.period, others=others)
+        errors = [p for p in problems if p.is_error]
         if errors:
             return "errors", [p.to_json() for p in errors]
         return None, []

@@ -38,6 +38,7 @@ from dttshub.db import CHANGE_SEQ, Database, busy, is_lock_timeout, iso
 from dttshub.documents import ItemRejected, SubmissionDoc, parse_submission, reject
 from dttshub.receipts import format_receipt, receipt_counter_name, vn_date
 from dttshub.reportstate import changed_since_acceptance, derive_status
+from dttshub.rule_sources import HubReports
 from dttshub.scope import Account
 
 logger = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ class Ingest:
                         if existing is not None:
                             return self._resend(account, sub, existing)
                         if checked is None:
-                            checked = self.content.check(sub, catalog)
+                            checked = self.content.check(sub, catalog, HubReports(conn, sub.unit))
                         return self._store(
                             conn, checked, values_json, report, superseded, account, device_id, source, now
                         )

@@ -480,7 +480,14 @@ def _aggregation_problems(catalog: Catalog, ind: Indicator, published: bool) -> 
                 )
             )
     for ref in rule_grammar.references(expr):
-        if ref.selectors:
+        if ref.elsewhere:
+            out.append(
+                (
+                    "công thức tổng hợp chỉ dùng số liệu của cùng báo cáo (không dùng kỳ khác, biểu khác)",
+                    "an aggregation formula uses the same report only (no other period or form)",
+                )
+            )
+        elif ref.selectors:
             out.append(
                 (
                     f"công thức tổng hợp chỉ dùng tổng của chỉ tiêu, không dùng ô phân tổ ({ref.code}[…])",

@@ -213,6 +213,15 @@ def _shift(period: Period, steps: int) -> Period:
     return make_period(period.type, ordinal // per_year, ordinal % per_year + 1)
 
 
+def shift(period: Period, steps: int) -> Period:
+    """The period ``steps`` periods of the same type after ``period`` (before it when negative).
+
+    Raises:
+        IdentifierError: the period would be before 2000 or after 2100.
+    """
+    return _shift(period, steps)
+
+
 def previous(code: str) -> str:
     """The code of the period before ``code``, of the same type ("2026Q1" → "2025Q4").
 

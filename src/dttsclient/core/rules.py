@@ -73,6 +73,12 @@ _WORD_CHARS = _WORD_START | frozenset("_.")
 _TWO_CHAR_OPS = ("<=", ">=", "==", "!=")
 _ONE_CHAR_OPS = frozenset("<>+-*/()[],=")
 
+_OFFSET_RE = re.compile(r"[1-9][0-9]*")
+PERIOD = "period"
+"""The selector that names another period of the same report (``0101[period=-1]``); not a dimension."""
+MAX_PERIOD_OFFSET = 120
+"""The furthest back a ``period=-N`` reaches (ten years of months)."""
+
 # binding powers of the Pratt parser
 _BP_OR, _BP_AND, _BP_NOT, _BP_CMP, _BP_ADD, _BP_MUL, _BP_NEG, _BP_ATOM = 10, 20, 30, 40, 50, 60, 70, 100
 
@@ -94,17 +100,30 @@ class Ref:
     Attributes:
         code: the indicator code.
         selectors: (dimension, option) pairs sorted by dimension; the option may be "*".
+        period: 0 for the report itself; -1 for the previous period of the same kind, -4 for four
+            periods back (the same quarter a year earlier on a quarterly form): ``0101[period=-1]``.
+        form: "" for the report's own form; another form of the same unit and year: ``BM01.0101``.
     """
 
     code: str
     selectors: tuple[tuple[str, str], ...] = ()
+    period: int = 0
+    form: str = ""
+
+    @property
+    def elsewhere(self) -> bool:
+        """Whether the reference reads another report (another period or another form)."""
+        return bool(self.period or self.form)
 
     def bind(self, options: Mapping[str, str]) -> Ref:
         """This reference with each ``*`` replaced by the option chosen for its dimension."""
         if not any(opt == "*" for _, opt in self.selectors):
             return self
         return Ref(
-            self.code, tuple((dim, options[dim] if opt == "*" else opt) for dim, opt in self.selectors)
+            self.code,
+            tuple((dim, options[dim] if opt == "*" else opt) for dim, opt in self.selectors),
+            self.period,
+            self.form,
         )
 
 
@@ -417,12 +436,18 @@ class _Parser:
         if low in FUNCTIONS:
             return self.call(low, tok)
         nxt = self.peek()
+        if (
+            _NUMBER_RE.fullmatch(tok.text)
+            and tok.text not in self.codes
+            and not (nxt.kind == "op" and nxt.text == "[")
+        ):
+            return Num(Decimal(tok.text)), "num", 1
+        form, code = _split_form(tok, self.codes)
         if nxt.kind == "op" and nxt.text == "[":
             self.advance()
-            return Ref(tok.text, self.selectors(tok)), "num", 1
-        if _NUMBER_RE.fullmatch(tok.text) and tok.text not in self.codes:
-            return Num(Decimal(tok.text)), "num", 1
-        return Ref(tok.text), "num", 1
+            selectors, period = self.selectors(tok)
+            return Ref(code, selectors, period, form), "num", 1
+        return Ref(code, (), 0, form), "num", 1
 
     def call(self, name: str, tok: _Token) -> tuple[Expr, str, int]:
         self.expect("(", f"sau tên hàm {name}", f"after the function name {name}")
@@ -444,11 +469,36 @@ class _Parser:
             raise _error("Hàm abs nhận đúng một số", "The function abs takes exactly one number", tok.pos)
         return Call(name, tuple(args)), "num", self._depth_ok(depth + 1, tok.pos)
 
-    def selectors(self, code_tok: _Token) -> tuple[tuple[str, str], ...]:
+    def period_offset(self, dim_tok: _Token) -> int:
+        """The ``-N`` after ``period=``: how many periods of the form's kind back (N ≥ 1)."""
+        minus = self.peek()
+        if minus.kind == "op" and minus.text == "-":
+            self.advance()
+        num = self.advance()
+        if (
+            not (minus.kind == "op" and minus.text == "-")
+            or num.kind != "word"
+            or not _OFFSET_RE.fullmatch(num.text)
+        ):
+            raise _error(
+                "Sau “period=” cần số kỳ lùi lại, ví dụ period=-1 (kỳ trước) hoặc period=-4",
+                "“period=” needs how many periods back, e.g. period=-1 (the previous period) or period=-4",
+                num.pos if minus.kind == "op" and minus.text == "-" else minus.pos,
+            )
+        if int(num.text) > MAX_PERIOD_OFFSET:
+            raise _error(
+                f"Chỉ lùi được tối đa {MAX_PERIOD_OFFSET} kỳ",
+                f"At most {MAX_PERIOD_OFFSET} periods back",
+                num.pos,
+            )
+        return -int(num.text)
+
+    def selectors(self, code_tok: _Token) -> tuple[tuple[tuple[str, str], ...], int]:
         pairs: dict[str, str] = {}
+        period = 0
         if self.peek().kind == "op" and self.peek().text == "]":
             self.advance()
-            return ()
+            return (), 0
         while True:
             dim_tok = self.advance()
             if dim_tok.kind != "word" or not _DIM_RE.fullmatch(dim_tok.text):
@@ -458,6 +508,16 @@ class _Parser:
                     dim_tok.pos,
                 )
             self.expect("=", f"sau tên chiều {dim_tok.text}", f"after the dimension name {dim_tok.text}")
+            if dim_tok.text == PERIOD:
+                if period:
+                    raise _error("“period” được chọn hai lần", "“period” is selected twice", dim_tok.pos)
+                period = self.period_offset(dim_tok)
+                sep = self.peek()
+                if sep.kind == "op" and sep.text == ",":
+                    self.advance()
+                    continue
+                self.expect("]", f"để đóng “{code_tok.text}[”", f"to close “{code_tok.text}[”")
+                return tuple(sorted(pairs.items())), period
             opt_tok = self.advance()
             if opt_tok.kind == "word":
                 opt = opt_tok.text
@@ -481,7 +541,7 @@ class _Parser:
                 self.advance()
                 continue
             self.expect("]", f"để đóng “{code_tok.text}[”", f"to close “{code_tok.text}[”")
-            return tuple(sorted(pairs.items()))
+            return tuple(sorted(pairs.items())), period
 
     def infix(self, tok: _Token, left: tuple[Expr, str, int]) -> tuple[Expr, str, int]:
         lnode, lkind, ldepth = left
@@ -524,6 +584,25 @@ class _Parser:
                 f"“{op}” needs conditions (comparisons), e.g. 0101 > 0 {op} 0102 > 0",
                 pos,
             )
+
+
+def _split_form(tok: _Token, codes: frozenset[str]) -> tuple[str, str]:
+    """(form, code) of a reference word: ``BM01.0101`` names indicator 0101 on form BM01.
+
+    The form code must start with a letter: a word that starts with a digit (``01.02``) or is itself one
+    of ``codes`` (codes may hold a ".") is an indicator code of the report's own form.
+    """
+    word = tok.text
+    if "." not in word or word in codes or not word[0].isalpha():
+        return "", word
+    form, _, code = word.partition(".")
+    if not code or not form:
+        raise _error(
+            f"“{word}” không đúng dạng BIỂU.MÃ (ví dụ BM01.0101)",
+            f"“{word}” is not written FORM.CODE (e.g. BM01.0101)",
+            tok.pos,
+        )
+    return form, code
 
 
 # -- walking the tree ---------------------------------------------------------------------------------
@@ -720,10 +799,13 @@ def unparse(expr: Expr) -> str:
             return f"-{format(-expr.value, 'f')}"
         return format(expr.value, "f")
     if isinstance(expr, Ref):
-        if expr.selectors:
-            inner = ", ".join(f"{dim}={opt}" for dim, opt in expr.selectors)
-            return f"{expr.code}[{inner}]"
-        return f"{expr.code}[]" if _NUMBER_RE.fullmatch(expr.code) else expr.code
+        word = f"{expr.form}.{expr.code}" if expr.form else expr.code
+        parts = [f"{dim}={opt}" for dim, opt in expr.selectors]
+        if expr.period:
+            parts.append(f"{PERIOD}={expr.period}")
+        if parts:
+            return f"{word}[{', '.join(parts)}]"
+        return f"{word}[]" if _NUMBER_RE.fullmatch(word) else word
     if isinstance(expr, Call):
         return f"{expr.name}({', '.join(unparse(a) for a in expr.args)})"
     prec = _precedence(expr)

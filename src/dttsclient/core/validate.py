@@ -13,10 +13,11 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Context, Decimal
+from typing import Protocol
 
-from dttsclient.core import rules
+from dttsclient.core import periods, rules
 from dttsclient.core.disagg import dimension_name, make_key, parse_key
-from dttsclient.core.errors import IdentifierError, RuleSyntaxError, ValueInputError
+from dttsclient.core.errors import CatalogError, IdentifierError, RuleSyntaxError, ValueInputError
 from dttsclient.core.model import Catalog, Indicator, Rule
 from dttsclient.core.problems import MISSING, Problem
 from dttsclient.core.values import check_value, to_decimal
@@ -27,11 +28,24 @@ _SUBSET_LIMIT = 6
 """Up to this many dimensions, a cell adds to the sum of every subset of its options (O(1) look-ups)."""
 
 
+class OtherReports(Protocol):
+    """The unit's other reports, for rules that read another period or form (``0101[period=-1]``,
+    ``BM01.0101``). The client's store and the hub's cells table each implement it; the unit is bound
+    by the implementation."""
+
+    def values(self, form: str, period: str) -> Mapping[tuple[str, str], str | None] | None:
+        """The values of the unit's report of ``form`` for ``period``; None when there is no such report."""
+        ...
+
+
 def check_report(
     catalog: Catalog,
     form_code: str,
     values: Mapping[tuple[str, str], str | None],
     eth_present: list[str] | None = None,
+    *,
+    period: str | None = None,
+    others: OtherReports | None = None,
 ) -> list[Problem]:
     """Every problem of one report.
 
@@ -41,6 +55,9 @@ def check_report(
         values: canonical values by (indicator code, disaggregation key); None or "" is no value.
         eth_present: the ethnic groups (option codes) the officer added rows for; ``*`` rules on ``eth``
             are checked for these and for every group that has a value.
+        period: the report's period, needed by references to other periods and forms.
+        others: the unit's other reports; without it (or ``period``), or when the report referred to is
+            missing, a reference to another period or form is empty and its rule is skipped.
 
     Returns:
         The problems, errors first, then in the form's indicator order. Per value: "type", "min", "max";
@@ -69,7 +86,7 @@ def check_report(
                 problems.extend(check_value(ind, canonical, disagg))
 
     keys = _Keys()
-    numbers = _Numbers(catalog, cells, keys)
+    numbers = _Sources(catalog, form.code, period, _Numbers(catalog, cells, keys), others, keys)
     stars = _StarOptions(catalog, cells, eth_present, keys)
     context = rules.arithmetic_context()
     for rule in catalog.rules_for(form.code):
@@ -197,7 +214,7 @@ def _prepared(
 
 
 def _check_rule(
-    rule: Rule, numbers: _Numbers, stars: _StarOptions, context: Context, codes: frozenset[str]
+    rule: Rule, numbers: _Sources, stars: _StarOptions, context: Context, codes: frozenset[str]
 ) -> list[Problem]:
     try:
         expr, refs, dims = _prepared(rule.expression, codes)
@@ -207,7 +224,7 @@ def _check_rule(
         return []
     first = refs[0].code if refs else ""
     if not dims:
-        found = {ref: numbers.value(ref.code, ref.selectors) for ref in refs}
+        found = {ref: numbers.value(ref, ref.selectors) for ref in refs}
         # every operand is evaluated, so one empty operand skips the rule: no need to evaluate it
         if None not in found.values() and rules.evaluate(expr, found.__getitem__, context=context) is False:
             return [_rule_problem(rule, first, {}, stars)]
@@ -218,7 +235,7 @@ def _check_rule(
         found = {}
         for ref in refs:
             selectors = tuple((d, binding[d] if o == "*" else o) for d, o in ref.selectors)
-            value = numbers.value(ref.code, selectors)
+            value = numbers.value(ref, selectors)
             if value is None:
                 break
             found[ref] = value
@@ -342,6 +359,66 @@ class _Numbers:
         return table
 
 
+def referred_period(catalog: Catalog, form_code: str, period: str, ref: rules.Ref) -> tuple[str, str] | None:
+    """(form, period) of the report a reference reads, or None when there is none to read.
+
+    ``BM01.0101`` reads form BM01 of the same unit: for the same period when BM01 has the period kind of
+    ``form_code``, for the period's year when BM01 is a yearly form, and nothing otherwise (a finer form
+    has no single period to read). ``period=-N`` then steps N periods of the referred form's kind back:
+    ``0101[period=-4]`` on a quarterly form is the same quarter a year earlier.
+    """
+    target = ref.form or form_code
+    if not catalog.has_form(target) or not catalog.has_form(form_code):
+        return None
+    kind = catalog.form(target).period_type
+    try:
+        current = periods.parse_period(period)
+        if current.type != kind:
+            if kind != "year":
+                return None
+            current = periods.make_period("year", current.year)
+        if ref.period:
+            current = periods.shift(current, ref.period)
+    except (IdentifierError, ValueError):
+        return None
+    return target, current.code
+
+
+class _Sources:
+    """The numbers of a rule's references: the report's own, or those of another report of the unit."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        form_code: str,
+        period: str | None,
+        own: _Numbers,
+        others: OtherReports | None,
+        keys: _Keys,
+    ) -> None:
+        self.catalog = catalog
+        self.form_code = form_code
+        self.period = period
+        self.own = own
+        self.others = others
+        self.keys = keys
+        self.read: dict[tuple[str, str], _Numbers | None] = {}
+
+    def value(self, ref: rules.Ref, selectors: tuple[tuple[str, str], ...]) -> Decimal | None:
+        if not ref.elsewhere:
+            return self.own.value(ref.code, selectors)
+        if self.others is None or self.period is None:
+            return None
+        where = referred_period(self.catalog, self.form_code, self.period, ref)
+        if where is None:
+            return None
+        if where not in self.read:
+            found = self.others.values(*where)
+            self.read[where] = None if found is None else _Numbers(self.catalog, _index(found), self.keys)
+        numbers = self.read[where]
+        return None if numbers is None else numbers.value(ref.code, selectors)
+
+
 class _StarOptions:
     """The options a ``*`` rule is checked for, and their names."""
 
@@ -454,6 +531,22 @@ def rule_problems(catalog: Catalog, rule: Rule, *, published: bool = False) -> l
             )
         )
     for ref in rules.references(expr):
+        if ref.form and not catalog.has_form(ref.form):
+            out.append(
+                (
+                    f"biểu mẫu '{ref.form}' trong công thức ({ref.form}.{ref.code}) không có trong sheet forms",
+                    f"form '{ref.form}' in the expression ({ref.form}.{ref.code}) is not in the forms sheet",
+                )
+            )
+            continue
+        if ref.form and catalog.has_indicator(ref.code) and ref.code not in _form_codes(catalog, ref.form):
+            out.append(
+                (
+                    f"biểu mẫu '{ref.form}' không có chỉ tiêu '{ref.code}' ({ref.form}.{ref.code})",
+                    f"form '{ref.form}' has no indicator '{ref.code}' ({ref.form}.{ref.code})",
+                )
+            )
+            continue
         if not catalog.has_indicator(ref.code):
             out.append(
                 (
@@ -492,3 +585,11 @@ def rule_problems(catalog: Catalog, rule: Rule, *, published: bool = False) -> l
                     )
                 )
     return list(dict.fromkeys(out))
+
+
+def _form_codes(catalog: Catalog, form: str) -> set[str]:
+    """The indicator codes of a form; every code when its list is bad (the loader reports that itself)."""
+    try:
+        return {i.code for i in catalog.form_indicators(form)}
+    except CatalogError:
+        return set(catalog.indicator_codes)

@@ -92,7 +92,16 @@ class FinalizeMixin(ReportsMixin):
         if not catalog.has_form(report.form):
             raise UnknownForm(report.form)
         eth = self._eth_present(conn, catalog, report)
-        return check_report(catalog, report.form, self._cells(conn, report.id), eth_present=eth)
+        from dttsclient.store.other_reports import StoreReports
+
+        return check_report(
+            catalog,
+            report.form,
+            self._cells(conn, report.id),
+            eth_present=eth,
+            period=report.period,
+            others=StoreReports(conn, report.unit),
+        )
 
     def _eth_present(self, conn: sqlite3.Connection, catalog: Catalog, report: Report) -> list[str] | None:
         if catalog.form(report.form).eth_options == "present":
