@@ -88,8 +88,14 @@ def test_export_xlsx_pdf_and_import(profile, tmp_path):
         )
         assert r.returncode == 0, r.stderr
         assert (tmp_path / f"r.{fmt}").stat().st_size > 1000
-    r = run(profile, "export", "pdf", "--form", "BM01", "--period", "2030", str(tmp_path / "x.pdf"))
-    assert r.returncode == 1 and "Chưa có báo cáo" in r.stderr
+    # no report for 2030 yet: the blank form to fill on paper, with the commune's ethnic rows
+    r = run(profile, "--json", "export", "pdf", "--form", "BM01", "--period", "2030", str(tmp_path / "x.pdf"))
+    assert r.returncode == 0 and json.loads(r.stdout)["blank"] is True, r.stderr
+    assert (tmp_path / "x.pdf").stat().st_size > 1000
+    r = run(profile, "export", "xlsx", "--form", "BM01", "--period", "2030", str(tmp_path / "x.xlsx"))
+    assert r.returncode == 0 and "biểu trống" in r.stdout, r.stderr
+    r = run(profile, "export", "pdf", "--form", "BM99", "--period", "2030", str(tmp_path / "y.pdf"))
+    assert r.returncode == 1 and "BM99" in r.stderr and not (tmp_path / "y.pdf").exists()
     fresh = tmp_path / "fresh"
     with open_profile(fresh):
         pass

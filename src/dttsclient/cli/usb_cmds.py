@@ -30,7 +30,6 @@ from dttsclient.usb.errors import (
     NeedsConfirmation,
     NothingToExport,
     ReopensReport,
-    ReportMissing,
     WrongReport,
     human_size,
 )
@@ -171,22 +170,34 @@ def cmd_export(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
     with open_store(data_dir) as store:
         unit = resolve_unit(ns, store)
         report = store.report(unit, ns.form, ns.period)
-        if report is None:
-            resolve_form(require_catalog(store), ns.form, ns.period)
-            raise ReportMissing(unit, ns.form, ns.period)
         if ns.format == "pdf":
-            from dttsclient.usb.pdf_report import export_pdf as writer
+            from dttsclient.usb import pdf_report as module
         else:
-            from dttsclient.usb.xlsx_report import export_xlsx as writer
-        path = writer(store, report.id, ns.path)
+            from dttsclient.usb import xlsx_report as module
+        if report is None:
+            # no report yet: the empty form, with the commune's ethnic rows, to collect figures on paper
+            resolve_form(require_catalog(store), ns.form, ns.period)
+            writer = module.export_pdf_blank if ns.format == "pdf" else module.export_xlsx_blank
+            path = writer(store, unit, ns.form, ns.period, ns.path)
+        else:
+            writer = module.export_pdf if ns.format == "pdf" else module.export_xlsx
+            path = writer(store, report.id, ns.path)
     kind = "PDF" if ns.format == "pdf" else "Excel"
-    out.result(
-        {"path": str(path), "format": ns.format, "unit": unit, "form": ns.form, "period": ns.period},
-        out.t(
+    doc = {"path": str(path), "format": ns.format, "unit": unit, "form": ns.form, "period": ns.period}
+    if report is None:
+        doc["blank"] = True
+        message = out.t(
+            f"Chưa có báo cáo {unit} / {ns.form} / {ns.period}: đã xuất biểu trống ra tệp {kind} để ghi số "
+            f"liệu trên giấy: {path}",
+            f"No report {unit} / {ns.form} / {ns.period} yet: exported the blank form to {kind} for "
+            f"collecting figures on paper: {path}",
+        )
+    else:
+        message = out.t(
             f"Đã xuất báo cáo {unit} / {ns.form} / {ns.period} ra tệp {kind}: {path}",
             f"Exported report {unit} / {ns.form} / {ns.period} to {kind}: {path}",
-        ),
-    )
+        )
+    out.result(doc, message)
     return EXIT_OK
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from dttsclient.core import disagg as disagg_keys
-from dttsclient.core import periods, refdata, values
+from dttsclient.core import indicator_options, periods, refdata, values
 from dttsclient.core.errors import DttsError, ValueInputError
 from dttsclient.core.labels import local_time_label
 from dttsclient.core.model import Catalog, Indicator
@@ -289,7 +289,13 @@ def build_layout(
 
 
 def _block(ind, dims, catalog, cells, options, note_of, width) -> list[Row]:
-    """The rows of one disaggregated indicator."""
+    """The rows of one disaggregated indicator (none for an option its ``options`` column excludes)."""
+    if ind.options:
+        every = options
+
+        def options(dim: str) -> list[tuple[str, str]]:
+            return [(c, name) for c, name in every(dim) if indicator_options.allows(ind, dim, c)]
+
     col_dim = _column_dim(catalog, dims)
     row_dims = [d for d in dims if d != col_dim]
     col_opts = options(col_dim) if col_dim else [(None, "")]
@@ -394,6 +400,47 @@ def layout_for_report(store: Store, report_id: int) -> ReportLayout:
     )
     lines, notes = submission_facts(store, report)
     return dataclasses.replace(layout, submission_lines=lines, notes=notes)
+
+
+BLANK = "blank"
+"""The state of a :func:`layout_for_blank` layout: the empty form, printed to collect figures on paper."""
+
+
+def state_mark(layout: ReportLayout) -> str:
+    """The line printed under the title of a report that is not finalized."""
+    if layout.state == BLANK:
+        return "(Biểu trống — để ghi số liệu trên giấy)"
+    return "(Bản nháp — chưa chốt số liệu)"
+
+
+def layout_for_blank(store: Store, unit: str, form: str, period: str) -> ReportLayout:
+    """The empty form of a report that does not exist yet, to print and fill in by hand.
+
+    Against the current catalogue; the ethnic rows are those present in the commune: the groups of the
+    unit's reports in the store (rows added and groups with values), the most recent period first. Nothing
+    is written to the store.
+
+    Raises:
+        NoCatalog: no catalogue is installed.
+        KeyError: the catalogue has no such form (the caller checks it first).
+    """
+    catalog = store.current_catalog()
+    if catalog is None:
+        from dttsclient.store import NoCatalog
+
+        raise NoCatalog()
+    eth = commune_eth_rows(store, catalog, unit)
+    return build_layout(catalog, form, unit, period, {}, {}, eth, BLANK)
+
+
+def commune_eth_rows(store: Store, catalog: Catalog, unit: str) -> list[str]:
+    """The ethnic groups present in the commune: those of its reports in the store, newest period first."""
+    found: dict[str, None] = {}
+    for report in sorted(store.reports(unit=unit), key=lambda r: r.period, reverse=True):
+        keys = (key for _, key in store.cells(report.id))
+        for code in disagg_keys.report_eth_codes(catalog, "present", store.eth_rows(report.id), keys):
+            found.setdefault(code, None)
+    return list(found)
 
 
 def submission_facts(store: Store, report: Any) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
@@ -504,7 +551,28 @@ def export_report(
     Raises:
         NotEnoughSpace, TargetVanished, TargetNotWritable, WriteCorrupted: the target failed.
     """
-    layout = layout_for_report(store, report_id)
+    return export_layout(
+        layout_for_report(store, report_id),
+        path,
+        suffix=suffix,
+        render=render,
+        verify=verify,
+        disk_usage=disk_usage,
+        wrap=wrap,
+    )
+
+
+def export_layout(
+    layout: ReportLayout,
+    path: Path | str,
+    *,
+    suffix: str,
+    render: Render,
+    verify: Callable[[Path], object],
+    disk_usage: DiskUsage = shutil.disk_usage,
+    wrap: Wrap | None = None,
+) -> Path:
+    """Render ``layout`` beside ``path`` and copy it there atomically (see :func:`export_report`)."""
     target = report_target(Path(path), layout, suffix)
     with work_beside(target, disk_usage) as work:  # rendered on the target's disk, not the profile's
         local = work / f"report{suffix}"

@@ -19,7 +19,16 @@ from fpdf import FPDF
 
 from dttsclient import __version__
 from dttsclient.usb.errors import BadFile
-from dttsclient.usb.layout import ExportOptions, ReportLayout, Row, export_report, nfc
+from dttsclient.usb.layout import (
+    ExportOptions,
+    ReportLayout,
+    Row,
+    export_layout,
+    export_report,
+    layout_for_blank,
+    nfc,
+    state_mark,
+)
 
 if TYPE_CHECKING:
     from dttsclient.store import Store
@@ -99,7 +108,7 @@ def _heading(pdf: FPDF, layout: ReportLayout) -> None:
             new_y="NEXT",
         )
     if layout.state != "finalized":
-        pdf.cell(PAGE_WIDTH, 5, "(Bản nháp — chưa chốt số liệu)", align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(PAGE_WIDTH, 5, state_mark(layout), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font(FONT, "B", 9)
     label_w = max(pdf.get_string_width(nfc(label + ":")) for label, _ in layout.header_lines) + 3
@@ -301,3 +310,14 @@ def export_pdf(store: Store, report_id: int, path: Path | str, **options: Unpack
     return export_report(
         store, report_id, path, suffix=".pdf", render=render_pdf, verify=_verify_pdf, **options
     )
+
+
+def export_pdf_blank(
+    store: Store, unit: str, form: str, period: str, path: Path | str, **options: Unpack[ExportOptions]
+) -> Path:
+    """Write the empty form of a report not started yet (PDF), with the commune's ethnic rows.
+
+    See :func:`~dttsclient.usb.layout.layout_for_blank`; nothing is written to the store.
+    """
+    layout = layout_for_blank(store, unit, form, period)
+    return export_layout(layout, path, suffix=".pdf", render=render_pdf, verify=_verify_pdf, **options)

@@ -25,7 +25,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dttsclient import __version__
 from dttsclient.usb.backup import iso_now
-from dttsclient.usb.layout import Cell, ExportOptions, ReportLayout, export_report
+from dttsclient.usb.layout import (
+    Cell,
+    ExportOptions,
+    ReportLayout,
+    export_layout,
+    export_report,
+    layout_for_blank,
+    state_mark,
+)
 from dttsclient.usb.safezip import SafeZip
 
 if TYPE_CHECKING:
@@ -142,7 +150,7 @@ def _write_form_sheet(
         merged(row, 1, ncols, "(Danh mục MẪU — chỉ dùng thử, không phải số liệu chính thức)", _ITALIC)
         row += 1
     if layout.state != "finalized":
-        merged(row, 1, ncols, "(Bản nháp — chưa chốt số liệu)", _ITALIC)
+        merged(row, 1, ncols, state_mark(layout), _ITALIC)
         row += 1
     for label, text in layout.header_lines:
         merged(row, 1, ncols, f"{label}: {text}", _NORMAL, Alignment(horizontal="left", wrap_text=True))
@@ -300,6 +308,17 @@ def export_xlsx(store: Store, report_id: int, path: Path | str, **options: Unpac
     return export_report(
         store, report_id, path, suffix=".xlsx", render=write_workbook, verify=check_zip, **options
     )
+
+
+def export_xlsx_blank(
+    store: Store, unit: str, form: str, period: str, path: Path | str, **options: Unpack[ExportOptions]
+) -> Path:
+    """Write the empty form of a report not started yet (Excel), with the commune's ethnic rows.
+
+    See :func:`~dttsclient.usb.layout.layout_for_blank`; nothing is written to the store.
+    """
+    layout = layout_for_blank(store, unit, form, period)
+    return export_layout(layout, path, suffix=".xlsx", render=write_workbook, verify=check_zip, **options)
 
 
 def check_zip(path: Path) -> None:
