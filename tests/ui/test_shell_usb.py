@@ -256,3 +256,14 @@ def test_restoring_another_communes_backup_asks_in_vietnamese(window, store, kit
     answer[0] = True
     window.usb.restore(backup)
     assert store.report(kit.OTHER_UNIT, "BM04", "202610") is not None
+
+
+def test_printing_a_report_without_values_gives_the_blank_form(window, store, kit, tmp_path):
+    from usb.test_pdf import pdf_text
+
+    kit.fill(store, "BM04", "202610")  # the commune's ethnic groups are known from this report
+    empty = store.report(store.profile().unit, "BM04", "202611", create=True)
+    window.usb.export_report(empty.id, tmp_path / "blank.pdf", "pdf")
+    text = pdf_text(tmp_path / "blank.pdf")
+    assert "Biểu trống" in text and "Bản nháp" not in text and "Tháng 11/2026" in text
+    assert store.cells(empty.id) == {}

@@ -174,8 +174,9 @@ def cmd_export(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
             from dttsclient.usb import pdf_report as module
         else:
             from dttsclient.usb import xlsx_report as module
-        if report is None:
-            # no report yet: the empty form, with the commune's ethnic rows, to collect figures on paper
+        blank = report is None or not store.cells(report.id)
+        if blank:
+            # no value yet: the empty form, with the commune's ethnic rows, to collect figures on paper
             resolve_form(require_catalog(store), ns.form, ns.period)
             writer = module.export_pdf_blank if ns.format == "pdf" else module.export_xlsx_blank
             path = writer(store, unit, ns.form, ns.period, ns.path)
@@ -184,13 +185,13 @@ def cmd_export(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
             path = writer(store, report.id, ns.path)
     kind = "PDF" if ns.format == "pdf" else "Excel"
     doc = {"path": str(path), "format": ns.format, "unit": unit, "form": ns.form, "period": ns.period}
-    if report is None:
-        doc["blank"] = True
+    doc["blank"] = blank
+    if blank:
         message = out.t(
-            f"Chưa có báo cáo {unit} / {ns.form} / {ns.period}: đã xuất biểu trống ra tệp {kind} để ghi số "
-            f"liệu trên giấy: {path}",
-            f"No report {unit} / {ns.form} / {ns.period} yet: exported the blank form to {kind} for "
-            f"collecting figures on paper: {path}",
+            f"Báo cáo {unit} / {ns.form} / {ns.period} chưa có số liệu: đã xuất biểu trống ra tệp {kind} để "
+            f"ghi số liệu trên giấy: {path}",
+            f"Report {unit} / {ns.form} / {ns.period} has no values yet: exported the blank form to {kind} "
+            f"for collecting figures on paper: {path}",
         )
     else:
         message = out.t(

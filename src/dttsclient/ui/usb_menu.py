@@ -234,10 +234,16 @@ class UsbActions(QObject):
         def work() -> Any:
             if kind == "xlsx":
                 from dttsclient.usb.xlsx_report import export_xlsx as export
+                from dttsclient.usb.xlsx_report import export_xlsx_blank as export_blank
             else:
                 from dttsclient.usb.pdf_report import export_pdf as export
+                from dttsclient.usb.pdf_report import export_pdf_blank as export_blank
             with Store.open(data_dir) as store:
-                return export(store, report_id, path)
+                if store.cells(report_id):
+                    return export(store, report_id, path)
+                # no value yet: the empty form with the commune's ethnic rows, to fill in on paper
+                report = store.report_by_id(report_id)
+                return export_blank(store, report.unit, report.form, report.period, path)
 
         done = lambda written: self.window.say(self.tr("Đã lưu %1").replace("%1", str(written)))  # noqa: E731
         self._op(work, lane=Lane.PROFILE).success(done).run()
