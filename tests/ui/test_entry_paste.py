@@ -120,3 +120,17 @@ def test_split_block_reads_back_what_excel_writes(rows):
     text = "\n".join("\t".join(_excel_quote(c) for c in row) for row in rows) + "\n"  # Excel's last newline
     assert split_block(text) == rows
     assert split_block(text.replace("\n", "\r\n")) == rows  # Windows line ends read the same
+
+
+def test_labelled_rows_go_to_their_group_and_an_excluded_group_is_refused(qtbot, tmp_path):
+    # 0101 (minority population) excludes Kinh in the sample catalogue: the grid has no Kinh row for it
+    with entry_for(tmp_path, eth=["01", "02", "08"]) as e:
+        view = open_form(qtbot, e)
+        go(view, "0101", "eth=02|sex=M")
+        _paste(view, "Kinh\t5\t6\nHMông\t7\t8\nDao\t1\t2")
+        cells = _fresh_cells(e)
+        assert cells == {("0101", "eth=08|sex=M"): "7", ("0101", "eth=08|sex=F"): "8"}
+        text = view.notice.text()
+        assert "2 ô không nhận" in text
+        assert "chỉ tiêu 0101 không có dòng dân tộc Kinh (danh mục loại trừ)" in text
+        assert "biểu chưa có dòng dân tộc Dao" in text
