@@ -154,3 +154,12 @@ def test_rules_read_the_other_reports_and_skip_when_one_is_missing():
     problems = check_report(catalog, "F2", quarter, period="2026Q2", others=others)
     assert _codes(problems) == ["X2", "X3"]
     assert next(p for p in problems if p.code == "X3").severity == "warning"
+
+
+def test_a_reference_to_the_report_itself_reads_its_own_values():
+    data = small_catalog()
+    data["rules"].append({**CROSS_RULES[0], "code": "X5", "expression": "F1.0103 <= 10", "forms": ["F1"]})
+    catalog = catalog_from_json(data)
+    stale = Reports({("F1", "2026"): {("0103", ""): "5"}})  # e.g. the hub's previous head of this report
+    problems = check_report(catalog, "F1", {("0103", ""): "50"}, period="2026", others=stale)
+    assert "X5" in _codes(problems) and ("F1", "2026") not in stale.asked

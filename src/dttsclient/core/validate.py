@@ -412,6 +412,8 @@ class _Sources:
         where = referred_period(self.catalog, self.form_code, self.period, ref)
         if where is None:
             return None
+        if where == (self.form_code, self.period):  # ``BM01.0101`` written on BM01 itself: this report
+            return self.own.value(ref.code, selectors)
         if where not in self.read:
             found = self.others.values(*where)
             self.read[where] = None if found is None else _Numbers(self.catalog, _index(found), self.keys)
