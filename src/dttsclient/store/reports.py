@@ -1,8 +1,8 @@
 """Reports, their cells, comments, ethnic-group rows and the change log.
 
-Every cell write is one ``BEGIN IMMEDIATE … COMMIT`` transaction on the raw connection with prepared
-statements (the hot path of typing in the grid): read the old value, write or delete the cell, append
-to the change log, mark the report as an edited draft. With WAL and ``synchronous=FULL`` the value is on
+Every cell write is one transaction (``BEGIN IMMEDIATE … COMMIT``) with prepared statements (the hot path
+of typing in the grid): read the old value, write or delete the cell, append to the change log, mark the
+report as an edited draft. With WAL and ``synchronous=FULL`` the value is on
 disk when :meth:`ReportsMixin.set_cell` returns.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from dttsclient.core.values import is_canonical
-from dttsclient.store._base import guarded, rollback_quietly
+from dttsclient.store._base import guarded
 from dttsclient.store.catalogs import CatalogInfo, CatalogsMixin
 from dttsclient.store.errors import InvalidCell, NoCatalog, ReportNotFound, UnknownForm
 from dttsclient.store.models import CellKey, ChangeEntry, Comment, Report
@@ -229,18 +229,9 @@ class ReportsMixin(CatalogsMixin):
         elif report_id not in self._pins:
             self._pin_of(report_id)  # raises ReportNotFound
         at = self._stamp()
-        conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            changed = self._write_cell(conn, report_id, code, disagg, value, who, at, kind)
-            if changed:
+        with self._tx() as conn:
+            if self._write_cell(conn, report_id, code, disagg, value, who, at, kind):
                 conn.execute(_SQL_TOUCH, (at, report_id))
-                conn.execute("COMMIT")
-            else:
-                conn.execute("ROLLBACK")
-        except BaseException:
-            rollback_quietly(conn)
-            raise
 
     @staticmethod
     def _write_cell(

@@ -22,6 +22,17 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
 
 PROFILE_PREFIX = "profile."
 
+# Secrets live in the OS keyring only (docs/journeys.md, journey 1): a key holding one of these words is
+# never stored (``Store.set_setting`` refuses it), never written to a backup and never merged from one.
+SECRET_WORDS = ("password", "passwd", "token", "secret", "credential")
+
+
+def is_secret_key(key: str) -> bool:
+    """True when ``key`` looks like it would hold a secret (contains one of :data:`SECRET_WORDS`)."""
+    folded = key.lower()
+    return any(word in folded for word in SECRET_WORDS)
+
+
 # -- the officer's settings (Cài đặt) ------------------------------------------------------------------
 LANG = "profile.lang"  # interface language (a profile field)
 SERVER_URL = "profile.server_url"  # the hub's address (a profile field)

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from dttsclient.store._base import Clock, guarded
+from dttsclient.store._base import Clock, guarded, iso_seconds
 from dttsclient.store.db import DB_FILENAME, open_database
+from dttsclient.store.merge import MergeResult, merge_into
 from dttsclient.store.settings import SettingsMixin
 from dttsclient.store.syncstate import SyncMixin
 
@@ -114,3 +116,43 @@ class Store(SyncMixin, SettingsMixin):
             "outbox": self.outbox_counts(),
             "last_sync": self.last_sync(),
         }
+
+    @guarded
+    def merge_from(self, other: Path, *, now: datetime | None = None) -> MergeResult:
+        """Merge another copy of a profile database (an extracted backup) into this one. One transaction.
+
+        The rules (newest change wins per cell, nothing local is lost, unsent submissions keep waiting)
+        are those of :mod:`dttsclient.store.merge`.
+
+        Args:
+            other: the other database file, already at this version's schema
+                (:func:`dttsclient.store.merge.upgrade_copy`); it is only read.
+            now: the time written on the rows the merge makes (default: the store's clock).
+
+        Returns:
+            What was merged.
+        """
+        stamp = iso_seconds(now) if now is not None else self._stamp()
+        with self._tx() as conn:
+            return merge_into(conn, Path(other), stamp)
+
+    @guarded
+    def has_data(self) -> bool:
+        """Whether the profile holds anything worth a safety copy (a catalogue or a report)."""
+        row = self._conn.execute(
+            "SELECT (SELECT count(*) FROM reports) + (SELECT count(*) FROM catalogs)"
+        ).fetchone()
+        return bool(row[0])
+
+    @guarded
+    def data_fingerprint(self) -> str:
+        """A short summary that changes whenever the profile's data changes (values, comments, outbox …):
+        an automatic backup is only written when it differs from the last backup's."""
+        row = self._conn.execute(
+            "SELECT (SELECT coalesce(max(id), 0) FROM change_log), (SELECT count(*) FROM outbox), "
+            "(SELECT coalesce(max(updated_at), '') FROM outbox), (SELECT coalesce(max(updated_at), '') FROM reports), "
+            "(SELECT count(*) FROM reports), (SELECT count(*) FROM catalogs), (SELECT count(*) FROM comments), "
+            "(SELECT coalesce(max(at), '') FROM comments), (SELECT count(*) FROM submissions), "
+            "(SELECT count(*) FROM eth_rows)"
+        ).fetchone()
+        return "|".join(str(v) for v in row)

@@ -137,26 +137,6 @@ def _unique_name(folder: Path, moment: datetime, reason: str) -> Path:
     return candidate
 
 
-def fingerprint(store: Store) -> str:
-    """A short summary that changes whenever the profile's data changes (values, comments, outbox …)."""
-    row = store.db.conn.execute(
-        "SELECT (SELECT coalesce(max(id), 0) FROM change_log), (SELECT count(*) FROM outbox), "
-        "(SELECT coalesce(max(updated_at), '') FROM outbox), (SELECT coalesce(max(updated_at), '') FROM reports), "
-        "(SELECT count(*) FROM reports), (SELECT count(*) FROM catalogs), (SELECT count(*) FROM comments), "
-        "(SELECT coalesce(max(at), '') FROM comments), (SELECT count(*) FROM submissions), "
-        "(SELECT count(*) FROM eth_rows)"
-    ).fetchone()
-    return "|".join(str(v) for v in row)
-
-
-def profile_has_data(store: Store) -> bool:
-    """Whether the profile holds anything worth a safety copy (a catalogue or a report)."""
-    row = store.db.conn.execute(
-        "SELECT (SELECT count(*) FROM reports) + (SELECT count(*) FROM catalogs)"
-    ).fetchone()
-    return bool(row[0])
-
-
 def auto_backup(
     store: Store,
     reason: str,
@@ -206,7 +186,7 @@ def auto_backup(
             logger.warning("automatic backup not copied to %s: %s", target_dir, exc.text("en"))
             problems.append((exc.message_vi, exc.message_en))
     store.set_setting(LAST_AT_KEY, iso_now(moment))
-    store.set_setting(FINGERPRINT_KEY, fingerprint(store))
+    store.set_setting(FINGERPRINT_KEY, store.data_fingerprint())
     logger.info("automatic backup (%s) written to %s", reason, path)
     return AutoBackupResult(path=path, copies=tuple(copies), problems=tuple(problems), removed=tuple(removed))
 
@@ -227,6 +207,6 @@ def maybe_auto_backup(
         # A clock set back (or two years wrong) must not stop backups for good: treat "future" as due.
         if last_at is not None and timedelta(0) <= moment - last_at < interval:
             return None
-    if not profile_has_data(store) or store.get_setting(FINGERPRINT_KEY) == fingerprint(store):
+    if not store.has_data() or store.get_setting(FINGERPRINT_KEY) == store.data_fingerprint():
         return None
     return auto_backup(store, "timer", now=moment, disk_usage=disk_usage)

@@ -49,7 +49,7 @@ from dttsclient.core import disagg as disagg_keys
 from dttsclient.core import periods, refdata, values
 from dttsclient.core.errors import DttsError, IdentifierError, ValueInputError
 from dttsclient.core.model import Catalog
-from dttsclient.usb.autobackup import auto_backup, profile_has_data
+from dttsclient.usb.autobackup import auto_backup
 from dttsclient.usb.errors import (
     BadFile,
     ImportRefused,
@@ -846,7 +846,7 @@ def import_values(
         if not confirm_changes or list(confirm_changes) != changes:
             sent = _was_sent(store, report.id, report.server_revision)
             raise ReopensReport(target_unit, t_form, t_period, sent, changes)
-    if profile_has_data(store):
+    if store.has_data():
         result.safety_copy = auto_backup(store, "import").path
     if report is None:
         report = store.report(target_unit, t_form, t_period, create=True)
