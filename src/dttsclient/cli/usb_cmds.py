@@ -170,7 +170,7 @@ def cmd_courier_export(ns: argparse.Namespace, data_dir: Path, out: Output) -> i
 def cmd_export(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
     with open_store(data_dir) as store:
         unit = resolve_unit(ns, store)
-        report = store.report(unit, ns.form, ns.period)
+        report = store.reports.report(unit, ns.form, ns.period)
         if report is None:
             resolve_form(require_catalog(store), ns.form, ns.period)
             raise ReportMissing(unit, ns.form, ns.period)

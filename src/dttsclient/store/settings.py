@@ -7,7 +7,7 @@ import sqlite3
 import uuid
 from typing import Any
 
-from dttsclient.store._base import StoreBase, dumps, guarded
+from dttsclient.store._base import Database, Part, dumps, guarded
 from dttsclient.store.errors import ForbiddenSetting
 from dttsclient.store.models import PROFILE_FIELDS, Profile
 from dttsclient.store.setting_keys import DEVICE_ID as DEVICE_ID_KEY
@@ -27,10 +27,12 @@ def check_setting_key(key: str) -> None:
         raise ForbiddenSetting(key)
 
 
-class SettingsMixin(StoreBase):
-    """Settings, device id and profile."""
+class Settings(Part):
+    """``store.settings``: settings, the device id and the profile fields."""
 
-    _device_id: str | None = None
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
+        self._device_id: str | None = None
 
     @guarded
     def get_setting(self, key: str, default: Any = None) -> Any:

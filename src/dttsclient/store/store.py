@@ -1,9 +1,13 @@
 """The :class:`Store`: one profile's SQLite database, everything the officer typed and the outbox.
 
-The class is assembled from parts, one module per capability: settings and profile
-(:mod:`.settings`), catalogue versions (:mod:`.catalogs`), reports, cells, comments and history
-(:mod:`.reports`), check and finalize (:mod:`.finalize`), the outbox (:mod:`.outbox`), pull results,
-server copies and sync runs (:mod:`.syncstate`).
+The store is composed of parts sharing one :class:`~dttsclient.store._base.Database` (the connection, its
+lock, the transaction helper, the clock), one module each: ``store.settings`` (settings, device id,
+profile: :mod:`.settings`), ``store.catalogs`` (catalogue versions: :mod:`.catalogs`), ``store.reports``
+(reports, cells, comments, ethnic-group rows, history, checking: :mod:`.reports`), ``store.outbox``
+(finalize and submissions: :mod:`.finalize`; the outbox: :mod:`.outbox`), ``store.sync`` (pull results,
+server copies, sync runs: :mod:`.syncstate`). What spans the whole profile (status, merging a backup,
+the summary for automatic backups) is on :class:`Store` itself. Nothing outside ``store/`` touches the
+connection.
 
 Threading: one connection per ``Store``, opened with ``check_same_thread=False`` so it may be used from
 the thread that opened it or another. The GUI thread has its own store (data entry); each background task
@@ -22,16 +26,19 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from dttsclient.store._base import Clock, guarded, iso_seconds
-from dttsclient.store.db import DB_FILENAME, open_database
+from dttsclient.store._base import Clock, Database, Part, guarded, iso_seconds
+from dttsclient.store.catalogs import Catalogs
+from dttsclient.store.db import DB_FILENAME, OpenDatabase, open_database
 from dttsclient.store.merge import MergeResult, merge_into
-from dttsclient.store.settings import SettingsMixin
-from dttsclient.store.syncstate import SyncMixin
+from dttsclient.store.outbox import Outbox
+from dttsclient.store.reports import Reports
+from dttsclient.store.settings import Settings
+from dttsclient.store.syncstate import SyncState
 
 logger = logging.getLogger(__name__)
 
 
-class Store(SyncMixin, SettingsMixin):
+class Store(Part):
     """One profile's local database. Open with :meth:`Store.open`; use as a context manager.
 
     Every write is one transaction and is on disk when the method returns; readers get plain
@@ -40,9 +47,30 @@ class Store(SyncMixin, SettingsMixin):
     Attributes:
         data_dir: the profile directory.
         path: the database file (``data_dir / "profile.sqlite"``).
-        db: the ``sqlite_utils.Database`` (``db.conn`` is the raw connection).
         migration_backup: the copy taken before migrating at open, or None.
+        settings: settings, the device id and the profile (:class:`~dttsclient.store.settings.Settings`).
+        catalogs: catalogue versions (:class:`~dttsclient.store.catalogs.Catalogs`).
+        reports: reports, cells, comments, history, checks (:class:`~dttsclient.store.reports.Reports`).
+        outbox: finalize, submissions and the outbox (:class:`~dttsclient.store.outbox.Outbox`).
+        sync: pulled reports, server copies, sync runs (:class:`~dttsclient.store.syncstate.SyncState`).
     """
+
+    def __init__(
+        self,
+        db: OpenDatabase,
+        data_dir: Path,
+        *,
+        clock: Clock | None = None,
+        migration_backup: Path | None = None,
+    ) -> None:
+        super().__init__(Database(db.conn, clock))
+        self.data_dir = Path(data_dir)
+        self.migration_backup = migration_backup
+        self.settings = Settings(self._db)
+        self.catalogs = Catalogs(self._db)
+        self.reports = Reports(self._db, self.catalogs)
+        self.outbox = Outbox(self._db, self.reports)
+        self.sync = SyncState(self._db, self.catalogs, self.reports)
 
     @classmethod
     def open(cls, data_dir: Path | str, *, clock: Clock | None = None) -> Store:
@@ -59,7 +87,7 @@ class Store(SyncMixin, SettingsMixin):
         db, backup = open_database(data_dir)
         store = cls(db, data_dir, clock=clock, migration_backup=backup)
         try:
-            store._ensure_device_id()
+            store.settings._ensure_device_id()
         except BaseException:
             store.close()
             raise
@@ -72,10 +100,7 @@ class Store(SyncMixin, SettingsMixin):
 
     def close(self) -> None:
         """Close the connection (idempotent)."""
-        with self._lock:
-            if not self._closed:
-                self._closed = True
-                self._conn.close()
+        self._db.close()
 
     def __enter__(self) -> Store:
         return self
@@ -90,12 +115,13 @@ class Store(SyncMixin, SettingsMixin):
         """A JSON-able summary for ``dttsclient status``.
 
         Keys: data_dir, database, device_id, profile (dict), catalog ({catalog_id, version, title,
-        sample} or None), reports, drafts, outbox (count per state), last_sync (see :meth:`last_sync`).
+        sample} or None), reports, drafts, outbox (count per state), last_sync (see
+        :meth:`SyncState.last_sync`).
         """
-        key = self._current_key()
+        key = self.catalogs._current_key()
         catalog = None
         if key is not None:
-            cat = self._catalog_info(*key).catalog
+            cat = self.catalogs._catalog_info(*key).catalog
             catalog = {
                 "catalog_id": cat.catalog_id,
                 "version": cat.version,
@@ -108,13 +134,13 @@ class Store(SyncMixin, SettingsMixin):
         return {
             "data_dir": str(self.data_dir),
             "database": str(self.path),
-            "device_id": self.device_id,
-            "profile": asdict(self.profile()),
+            "device_id": self.settings.device_id,
+            "profile": asdict(self.settings.profile()),
             "catalog": catalog,
             "reports": reports,
             "drafts": drafts,
-            "outbox": self.outbox_counts(),
-            "last_sync": self.last_sync(),
+            "outbox": self.outbox.counts(),
+            "last_sync": self.sync.last_sync(),
         }
 
     @guarded

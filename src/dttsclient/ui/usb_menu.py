@@ -221,7 +221,7 @@ class UsbActions(QObject):
         report_id = self._open_report_id()
         if report_id is None:
             return
-        report = self.window.store.report_by_id(report_id)
+        report = self.window.store.reports.report_by_id(report_id)
         name = f"{report.form}_{report.period}_{report.unit}.{kind}"
         pattern = self.tr("Excel (*.xlsx)") if kind == "xlsx" else self.tr("PDF (*.pdf)")
         path = self.pick_save(self.tr("Lưu báo cáo"), name, pattern)
@@ -258,9 +258,9 @@ class UsbActions(QObject):
         A file of another report is imported only after :meth:`ask_other_report`; a finalized (or sent)
         report changes only after the officer saw and confirmed the changes (:class:`ChangesDialog`).
         """
-        report = self.window.store.report_by_id(report_id)
+        report = self.window.store.reports.report_by_id(report_id)
         data_dir = self.data_dir
-        who = self.window.store.profile().username
+        who = self.window.store.settings.profile().username
 
         def work() -> Any:
             from dttsclient.usb.xlsx_import import import_values
@@ -295,11 +295,11 @@ class UsbActions(QObject):
     def _names(self, report_id: int) -> tuple[Any, Any]:
         """The report's catalogue (for form names) and the report."""
         store = self.window.store
-        report = store.report_by_id(report_id)
+        report = store.reports.report_by_id(report_id)
         catalog = None
         if report.catalog_id is not None and report.catalog_version is not None:
-            catalog = store.catalog_version(report.catalog_id, report.catalog_version)
-        return catalog or store.current_catalog(), report
+            catalog = store.catalogs.catalog_version(report.catalog_id, report.catalog_version)
+        return catalog or store.catalogs.current_catalog(), report
 
     def _describe(self, catalog: Any, form: str, period: str, unit: str) -> str:
         from dttsclient.ui.finalize_dialog import period_label, unit_label

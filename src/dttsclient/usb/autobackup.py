@@ -173,7 +173,7 @@ def auto_backup(
     removed = thin_backups(folder, retention)
     copies: list[Path] = []
     problems: list[tuple[str, str]] = []
-    extra = store.get_setting(FOLDER_KEY)
+    extra = store.settings.get_setting(FOLDER_KEY)
     if extra:
         target_dir = Path(str(extra))
         try:
@@ -185,8 +185,8 @@ def auto_backup(
         except UsbError as exc:
             logger.warning("automatic backup not copied to %s: %s", target_dir, exc.text("en"))
             problems.append((exc.message_vi, exc.message_en))
-    store.set_setting(LAST_AT_KEY, iso_now(moment))
-    store.set_setting(FINGERPRINT_KEY, store.data_fingerprint())
+    store.settings.set_setting(LAST_AT_KEY, iso_now(moment))
+    store.settings.set_setting(FINGERPRINT_KEY, store.data_fingerprint())
     logger.info("automatic backup (%s) written to %s", reason, path)
     return AutoBackupResult(path=path, copies=tuple(copies), problems=tuple(problems), removed=tuple(removed))
 
@@ -201,12 +201,12 @@ def maybe_auto_backup(
     """The GUI's timer calls this (e.g. every minute): back up when ``interval`` has passed since the
     last automatic backup *and* something changed since; otherwise do nothing and return None."""
     moment = now or datetime.now(timezone.utc)
-    last = store.get_setting(LAST_AT_KEY)
+    last = store.settings.get_setting(LAST_AT_KEY)
     if last:
         last_at = parse_time(str(last))
         # A clock set back (or two years wrong) must not stop backups for good: treat "future" as due.
         if last_at is not None and timedelta(0) <= moment - last_at < interval:
             return None
-    if not store.has_data() or store.get_setting(FINGERPRINT_KEY) == store.data_fingerprint():
+    if not store.has_data() or store.settings.get_setting(FINGERPRINT_KEY) == store.data_fingerprint():
         return None
     return auto_backup(store, "timer", now=moment, disk_usage=disk_usage)

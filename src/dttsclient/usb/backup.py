@@ -181,7 +181,7 @@ def record_time(store: Store, keys: tuple[str, ...], stamp: str) -> bool:
 
     try:
         for key in keys:
-            store.set_setting(key, stamp)
+            store.settings.set_setting(key, stamp)
     except StoreError as exc:
         logger.warning("could not note %s in the profile: %s", ", ".join(keys), exc.text("en"))
         return False
@@ -409,7 +409,7 @@ def export_backup(
             file at ``path`` is intact and no half file is left.
     """
     moment = now or datetime.now(timezone.utc)  # one time for the manifest and the setting
-    target = resolve_target(path, store.profile().unit, moment)
+    target = resolve_target(path, store.settings.profile().unit, moment)
     info = write_backup(store, target, progress=progress, disk_usage=disk_usage, wrap=wrap, now=moment)
     if not record_time(store, (LAST_EXPORT_KEY,), iso_now(moment)):
         info = dataclasses.replace(info, recorded=False)

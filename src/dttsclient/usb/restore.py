@@ -132,7 +132,7 @@ def _restore(
     """Merge the verified, extracted backup database ``db_file`` into ``store``."""
     moment = now or datetime.now(timezone.utc)
     upgrade_copy(db_file, work)
-    local_unit = store.profile().unit
+    local_unit = store.settings.profile().unit
     if local_unit and info.commune and info.commune != local_unit and not confirm:
         raise WrongCommune(info.commune, local_unit)
     if progress is not None:
