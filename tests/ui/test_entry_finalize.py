@@ -50,7 +50,7 @@ def test_the_dialog_summarises_what_will_be_sent(qtbot, entry):
     dlg.ok_button.click()
     assert dlg.submission is not None and dlg.submission.revision_no == 1
     with Store.open(entry.data_dir) as fresh:
-        assert [o.state for o in fresh.outbox.items.items()] == ["queued"]
+        assert [o.state for o in fresh.outbox.items()] == ["queued"]
 
 
 def test_warnings_need_a_reason_each(qtbot, entry):
@@ -82,7 +82,7 @@ def test_errors_block(qtbot, entry):
     dlg.accept()
     assert dlg.submission is None
     with Store.open(entry.data_dir) as fresh:
-        assert fresh.outbox.items.items() == []
+        assert fresh.outbox.items() == []
 
 
 def test_the_finalize_button_opens_the_dialog_and_refreshes(qtbot, entry, monkeypatch):

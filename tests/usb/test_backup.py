@@ -241,7 +241,7 @@ def test_zip_bomb_is_refused_before_anything_is_extracted(tmp_path, data_dir):
         with refused(UnsafeArchive, "zip bomb"):
             restore_backup(s, bomb)
         assert not any((data_dir / ".usb-work").rglob("profile.sqlite"))
-        assert s.reports.all.all() == []
+        assert s.reports.all() == []
 
 
 def test_path_traversal_member_is_refused(backup, tmp_path):

@@ -64,11 +64,11 @@ def test_restore_into_a_new_profile_brings_everything(local, tmp_path, clock):
         assert new.settings.profile().unit == COMMUNE_A
         assert new.settings.device_id != local.settings.device_id  # each computer keeps its own identity
         assert snapshot(new)["cells"] == snapshot(local)["cells"]
-        assert new.comments(new.report(COMMUNE_A, "BM01", "2027").id)[("0102", "")].text == "Theo điều tra"
-        states = {o.period: (o.state, o.receipt_no) for o in new.outbox()}
+        assert new.reports.comments(new.reports.report(COMMUNE_A, "BM01", "2027").id)[("0102", "")].text == "Theo điều tra"
+        states = {o.period: (o.state, o.receipt_no) for o in new.outbox.items()}
         assert states == {"2025": ("accepted", "BN-7"), "2026": ("queued", None)}
-        assert [r.state for r in new.reports()] == ["finalized", "finalized", "draft"]
-        assert new.current_catalog() is not None
+        assert [r.state for r in new.reports.all()] == ["finalized", "finalized", "draft"]
+        assert new.catalogs.current_catalog() is not None
 
 
 def test_newer_local_value_is_kept(local, tmp_path, clock):
@@ -137,11 +137,11 @@ def test_unacknowledged_submissions_are_requeued_and_acknowledged_kept(local, tm
         finalize(pc, "2025")
         pc.outbox.claim(1, 600)  # 2025 is "sending" when the backup is made
         finalize(pc, "2026")
-        assert Counter(o.state for o in pc.outbox.items.items()) == {"accepted": 1, "sending": 1, "queued": 1}
+        assert Counter(o.state for o in pc.outbox.items()) == {"accepted": 1, "sending": 1, "queued": 1}
         bak = backup_of(pc, tmp_path / "b.dttsbak")
     report = restore_backup(local, bak, now=clock.advance(60))
     assert report.requeued == 2 and report.submissions_added == 3
-    rows = {o.period: o for o in local.outbox.items.items()}
+    rows = {o.period: o for o in local.outbox.items()}
     assert rows["2024"].state == "accepted" and rows["2024"].receipt_no == "BN-24"
     # 2025 was being sent: the hub may hold it, so it waits for the next sync to ask the hub about it
     # (submissions:status) instead of being sent again or superseded.
@@ -159,7 +159,7 @@ def test_local_queued_row_learns_the_hubs_answer_from_the_backup(local, tmp_path
         bak2 = backup_of(pc, tmp_path / "b.dttsbak")
     report = restore_backup(local, bak2, now=clock.advance(60))
     assert report.outbox_updated == 1
-    (row,) = local.outbox.items.items()
+    (row,) = local.outbox.items()
     assert (row.state, row.receipt_no) == ("accepted", "BN-42")
 
 
@@ -173,7 +173,7 @@ def test_newer_revision_from_the_backup_supersedes_the_local_queued_one(local, t
         second = pc.outbox.finalize(rid, USER, require_reasons=False)
         bak2 = backup_of(pc, tmp_path / "b.dttsbak")
     restore_backup(local, bak2, now=clock.advance(60))
-    states = {o.submission_id: o.state for o in local.outbox.items.items()}
+    states = {o.submission_id: o.state for o in local.outbox.items()}
     assert states == {first.submission_id: "superseded", second.submission_id: "queued"}
     report = local.reports.report(COMMUNE_A, "BM01", "2026")
     assert (report.state, report.dirty, report.revision_no) == ("finalized", False, 2)
@@ -192,8 +192,8 @@ def test_other_commune_is_refused_unless_confirmed(tmp_path, clock):
         assert snapshot(mine) == before
         assert not (tmp_path / "a" / "backups" / "auto").exists()
         report = restore_backup(mine, bak, confirm_other_commune=True)
-        assert report.reports_added == 1 and mine.report(COMMUNE_B, "BM01", "2026") is not None
-        assert mine.profile().unit == COMMUNE_A
+        assert report.reports_added == 1 and mine.reports.report(COMMUNE_B, "BM01", "2026") is not None
+        assert mine.settings.profile().unit == COMMUNE_A
 
 
 def test_a_safety_copy_of_the_live_database_is_taken_first(local, tmp_path, clock):

@@ -228,7 +228,7 @@ def test_file_of_another_form_commune_or_period_needs_confirmation(store, tmp_pa
     with open_profile(tmp_path / "b", unit=COMMUNE_B) as other:
         with refused(WrongReport, "the file's commune is 01849, not 01864"):
             import_values(other, path)
-        assert other.reports.all.all() == []
+        assert other.reports.all() == []
         assert import_values(other, path, confirm=True).changed == 7
         assert other.reports.report(COMMUNE_B, "BM01", "2026") is not None
     with refused(WrongReport, "the file's period is Year 2026, not Year 2025"):
