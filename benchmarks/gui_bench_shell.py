@@ -86,9 +86,13 @@ def build_profile(data_dir: Path, years: int = 10, last_year: int = 2025) -> dic
                     if form.eth_options == "present":
                         store.reports.set_eth_rows(report.id, eth)
                     values = templates[form.code]
-                    store.reports.set_cells(report.id, [(c, d, v) for (c, d), v in values.items()], "canbo.yty")
+                    store.reports.set_cells(
+                        report.id, [(c, d, v) for (c, d), v in values.items()], "canbo.yty"
+                    )
                     reasons = {
-                        warning_key(p): "Đã kiểm tra." for p in store.reports.check(report.id) if not p.is_error
+                        warning_key(p): "Đã kiểm tra."
+                        for p in store.reports.check(report.id)
+                        if not p.is_error
                     }
                     store.outbox.finalize(report.id, "canbo.yty", reasons)
                     reports += 1

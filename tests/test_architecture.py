@@ -30,7 +30,6 @@ def test_ruff_is_clean():
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-
 # What only the store may touch: its database object, the raw connection, its lock.
 _STORE_PRIVATE = {"_db", "_conn", "_lock"}
 
@@ -68,5 +67,7 @@ def test_nothing_outside_the_store_touches_its_connection():
 
 def test_the_store_internals_check_can_fail(tmp_path):
     probe = tmp_path / "probe.py"
-    probe.write_text("def f(store):\n    return store._db.conn, store.db.conn, store._lock\n", encoding="utf-8")
+    probe.write_text(
+        "def f(store):\n    return store._db.conn, store.db.conn, store._lock\n", encoding="utf-8"
+    )
     assert len(_store_internals_used(probe)) == 4

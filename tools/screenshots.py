@@ -60,7 +60,9 @@ def _fill(store, unit: str, form: str, period: str, eth=("02", "09", "13")) -> i
 def _finalize(store, report_id: int):
     from dttsclient.store import warning_key
 
-    reasons = {warning_key(p): "Đã kiểm tra lại tại xã." for p in store.reports.check(report_id) if not p.is_error}
+    reasons = {
+        warning_key(p): "Đã kiểm tra lại tại xã." for p in store.reports.check(report_id) if not p.is_error
+    }
     return store.outbox.finalize(report_id, "canbo.yty", reasons)
 
 

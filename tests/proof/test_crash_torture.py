@@ -92,7 +92,11 @@ def recover(rig: Rig, acks: Acks, rng: random.Random, note: str) -> None:
     later = timedelta(hours=10 if overnight else 0)
     with Store.open(rig.data_dir, clock=lambda: datetime.now(timezone.utc) + later) as store:
         check_acknowledged(store, acks, note)
-        dirty = [r for r in store.reports.all() if r.dirty and not any(p.is_error for p in store.reports.check(r.id))]
+        dirty = [
+            r
+            for r in store.reports.all()
+            if r.dirty and not any(p.is_error for p in store.reports.check(r.id))
+        ]
         if dirty and rng.random() < 0.5:  # the officer goes on before syncing (a kill may leave a report
             # created but not yet filled: the officer would fill it first)
             acks.finalized.append(
@@ -329,7 +333,9 @@ def bulk(store: Store, rng: random.Random, first_year: int, n: int, finalize_sha
     unit = store.settings.profile().unit
     for k in range(n):
         report = store.reports.report(unit, "BM02", f"{first_year + k // 4}Q{k % 4 + 1}", create=True)
-        store.reports.set_cells(report.id, [("0102", "", str(rng.randrange(100, 999))), ("0103", "", "3")], USER)
+        store.reports.set_cells(
+            report.id, [("0102", "", str(rng.randrange(100, 999))), ("0103", "", "3")], USER
+        )
         if rng.random() < finalize_share:
             store.outbox.finalize(report.id, USER, require_reasons=False)
 
@@ -359,7 +365,9 @@ def prepare_live(rig: Rig, rng: random.Random) -> None:
         unit = store.settings.profile().unit
         for year in range(2026, 2030):
             report = store.reports.report(unit, "BM02", f"{year}Q1", create=True)
-            store.reports.set_cells(report.id, [("0102", "", str(rng.randrange(100, 999))), ("0103", "", "5")], USER)
+            store.reports.set_cells(
+                report.id, [("0102", "", str(rng.randrange(100, 999))), ("0103", "", "5")], USER
+            )
             if year % 2:
                 store.outbox.finalize(report.id, USER, require_reasons=False)
         sync(store, rig.creds)

@@ -78,7 +78,9 @@ class Officer:
             values = {("0102", ""): str(self.rng.randrange(100, 999)), ("0103", ""): "7"}
             report = self.store.reports.report(self.store.settings.profile().unit, "BM01", period)
             self.store.reports.set_cells(report.id, [(c, d, v) for (c, d), v in values.items()], USER)
-            self.finalized.append(self.store.outbox.finalize(report.id, USER, require_reasons=False).submission_id)
+            self.finalized.append(
+                self.store.outbox.finalize(report.id, USER, require_reasons=False).submission_id
+            )
 
     def prepare(self, endpoint: str) -> None:
         """Make the next sync (or login) call ``endpoint``."""

@@ -177,7 +177,11 @@ def work(data_dir: Path, seed: int, spec: dict[str, Any]) -> None:
     rng = random.Random(seed)
     creds = MemoryCredentials()
     with Store.open(data_dir) as store:
-        creds.save(store.settings.device_id, store.settings.profile().username or "", Tokens(spec["access"], spec["refresh"]))
+        creds.save(
+            store.settings.device_id,
+            store.settings.profile().username or "",
+            Tokens(spec["access"], spec["refresh"]),
+        )
         worker = Worker(store, rng, spec["reports"])
         weights = spec.get("weights") or {"edit": 6, "finalize": 2, "sync": 1}
         if spec.get("sync_thread"):

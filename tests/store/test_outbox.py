@@ -138,7 +138,9 @@ def test_apply_results_for_every_status(data_dir, catalog, clock):
         assert (unknown.state, unknown.lease_until) == ("queued", None)
 
         # Settled rows never change again: a repeated or stray result is ignored.
-        again = store.outbox.apply_results([{"submission_id": subs["accepted"].submission_id, "status": "rejected"}])
+        again = store.outbox.apply_results(
+            [{"submission_id": subs["accepted"].submission_id, "status": "rejected"}]
+        )
         assert again == {}
         assert store.outbox.items(["accepted"])[0].state == "accepted"
         # The next finalize of an accepted report is based on the adopted server revision.

@@ -56,7 +56,9 @@ def test_new_pc_gets_its_history(store):
 def test_newer_server_revision_replaces_a_report_without_unsent_edits(store, filled):
     sub = store.outbox.finalize(filled.id, WHO)
     store.outbox.claim(1, 60)
-    store.outbox.apply_results([{"submission_id": sub.submission_id, "status": "accepted", "server_revision": 1}])
+    store.outbox.apply_results(
+        [{"submission_id": sub.submission_id, "status": "accepted", "server_revision": 1}]
+    )
     new_values = [v for v in good_values() if v[0] != "0201"] + [("0101", "", "130")]
     [out] = store.sync.apply_pulled([pulled(revision=2, values=new_values)], cursor="c")
     assert out.action == "replaced"
@@ -81,7 +83,9 @@ def test_unsent_edits_are_kept_beside_the_server_version(store, filled, how):
     assert store.reports.cells(filled.id) == before  # local values untouched
     copy = store.sync.server_copy(filled.id)
     assert copy.server_revision == 3 and copy.values == {(c, d): v for c, d, v in server}
-    assert store.reports.report_by_id(filled.id).server_revision == 0  # not adopted: the next send would conflict
+    assert (
+        store.reports.report_by_id(filled.id).server_revision == 0
+    )  # not adopted: the next send would conflict
 
 
 def test_taking_the_server_copy(store, filled):
@@ -90,7 +94,9 @@ def test_taking_the_server_copy(store, filled):
     store.sync.take_server_copy(filled.id, "can_bo_b")
     assert store.reports.cells(filled.id) == {("0101", ""): "999"}
     assert store.outbox.items()[0].state == "superseded"
-    assert store.outbox.submission(first.submission_id).document["values"]  # the local revision stays on record
+    assert store.outbox.submission(first.submission_id).document[
+        "values"
+    ]  # the local revision stays on record
     r = store.reports.report_by_id(filled.id)
     assert (r.state, r.dirty, r.server_revision) == ("finalized", False, 3)
     assert store.sync.server_copy(filled.id) is None
@@ -122,7 +128,9 @@ def test_keeping_the_local_copy(store, filled):
 def test_review_only_and_returned_makes_the_report_editable(store, filled):
     sub = store.outbox.finalize(filled.id, WHO)
     store.outbox.claim(1, 60)
-    store.outbox.apply_results([{"submission_id": sub.submission_id, "status": "accepted", "server_revision": 1}])
+    store.outbox.apply_results(
+        [{"submission_id": sub.submission_id, "status": "accepted", "server_revision": 1}]
+    )
     review = {
         "state": "returned",
         "comment": "Kiểm tra lại số hộ nghèo",

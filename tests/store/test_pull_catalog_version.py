@@ -44,14 +44,18 @@ def test_a_version_the_profile_lacks_keeps_the_report_read_only(two_versions):
     assert out.action == "created" and other.action == "created"  # the rest of the pull goes on
     assert "phiên bản 3" in out.message_vi and "version 3" in out.message_en and not other.message_vi
     report = store.reports.report_by_id(out.report_id)
-    assert report.catalog_version == 3 and len(store.reports.cells(report.id)) == 9  # values kept, version kept
+    assert (
+        report.catalog_version == 3 and len(store.reports.cells(report.id)) == 9
+    )  # values kept, version kept
     assert store.catalogs.missing_catalogs() == [("test-dtts", 3)]
     with pytest.raises(CatalogVersionMissing) as refused:
         store.reports.set_cell(report.id, "0101", "", "5", WHO)
     assert "phiên bản 3" in refused.value.message_vi
     # once the version arrives (a later sync), the report is an ordinary v3 report
     assert store.catalogs.import_catalog(make_catalog(version=3), activate=False)
-    assert store.catalogs.current_catalog().version == 4  # an old version fetched for a report is not "current"
+    assert (
+        store.catalogs.current_catalog().version == 4
+    )  # an old version fetched for a report is not "current"
     assert store.catalogs.missing_catalogs() == []
     store.reports.set_cell(report.id, "0101", "", "5", WHO)
 
@@ -81,7 +85,9 @@ def test_a_newer_revision_made_with_another_version_takes_that_version(two_versi
     store.outbox.finalize(first.report_id, WHO)
     store.outbox.claim(1, 60)
     [sub] = store.outbox.items()
-    store.outbox.apply_results([{"submission_id": sub.submission_id, "status": "accepted", "server_revision": 2}])
+    store.outbox.apply_results(
+        [{"submission_id": sub.submission_id, "status": "accepted", "server_revision": 2}]
+    )
     [out] = store.sync.apply_pulled([with_version(pulled(revision=3), 4)], cursor="c")
     assert out.action == "replaced"
     assert store.reports.report_by_id(first.report_id).catalog_version == 4

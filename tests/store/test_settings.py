@@ -38,7 +38,9 @@ def test_device_id_is_made_once_and_kept(data_dir):
 def test_profile_fields(data_dir):
     with Store.open(data_dir) as store:
         assert store.settings.profile() == Profile()
-        store.settings.set_profile(unit="01849", unit_name="Xã Hợp Thành", server_url="https://hub.example", lang="en")
+        store.settings.set_profile(
+            unit="01849", unit_name="Xã Hợp Thành", server_url="https://hub.example", lang="en"
+        )
         store.settings.set_profile(lang=None)
     with Store.open(data_dir) as store:
         p = store.settings.profile()

@@ -158,7 +158,9 @@ def _noisy_reports(store, n: int) -> list:
         report = store.reports.report(COMMUNE_A, "BM01", str(2026 + i), create=True)
         store.reports.set_eth_rows(report.id, ["02", "08"])
         store.reports.set_cells(report.id, [(c, d, v) for (c, d), v in good_values().items()], USER)
-        store.reports.set_comment(report.id, "0102", "", "".join(rng.choices(string.ascii_letters, k=400)), USER)
+        store.reports.set_comment(
+            report.id, "0102", "", "".join(rng.choices(string.ascii_letters, k=400)), USER
+        )
         subs.append(store.outbox.finalize(report.id, USER))
     return subs
 

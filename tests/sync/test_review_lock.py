@@ -23,7 +23,9 @@ def _review(hub, decision: str, comment: str = "") -> dict:
 def _badge(store: Store) -> str:
     from dttsclient.ui.overview import form_rows
 
-    rows = form_rows(store, store.catalogs.current_catalog(), COMMUNE_A, parse_period("2026"), "vi", date(2027, 1, 10))
+    rows = form_rows(
+        store, store.catalogs.current_catalog(), COMMUNE_A, parse_period("2026"), "vi", date(2027, 1, 10)
+    )
     return next(row.badge for row in rows if row.form == "BM01")
 
 

@@ -54,7 +54,9 @@ def store(profile_dir: Path, sample_catalog: Catalog) -> Iterator[Store]:
     """The GUI thread's store: sample catalogue, the commune set, no server."""
     s = Store.open(profile_dir)
     s.catalogs.import_catalog(sample_catalog)
-    s.settings.set_profile(unit=UNIT, unit_name=refdata.commune(UNIT).commune_name, lang="vi", username=OFFICER)
+    s.settings.set_profile(
+        unit=UNIT, unit_name=refdata.commune(UNIT).commune_name, lang="vi", username=OFFICER
+    )
     yield s
     s.close()
 
@@ -154,7 +156,9 @@ def fill(store: Store, form: str, period: str, unit: str = UNIT, eth: tuple[str,
 
 def finalize(store: Store, report_id: int) -> Submission:
     """Finalize with a reason for every warning."""
-    reasons = {warning_key(p): "Đã kiểm tra lại tại xã." for p in store.reports.check(report_id) if not p.is_error}
+    reasons = {
+        warning_key(p): "Đã kiểm tra lại tại xã." for p in store.reports.check(report_id) if not p.is_error
+    }
     return store.outbox.finalize(report_id, OFFICER, reasons)
 
 

@@ -54,7 +54,9 @@ def test_the_dialog_summarises_what_will_be_sent(qtbot, entry):
 
 
 def test_warnings_need_a_reason_each(qtbot, entry):
-    entry.store.reports.set_cell(entry.report_id, "0105", "eth=02|sex=M", "50", "canbo")  # births too many: R27
+    entry.store.reports.set_cell(
+        entry.report_id, "0105", "eth=02|sex=M", "50", "canbo"
+    )  # births too many: R27
     dlg = FinalizeDialog(entry.store, entry.report_id)
     qtbot.addWidget(dlg)
     assert not dlg.errors and [w.code for w in dlg.warnings] == ["R27"]

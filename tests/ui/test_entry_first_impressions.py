@@ -310,7 +310,9 @@ def test_long_row_labels_and_messages_are_shown_whole_at_1366x768(qtbot, tmp_pat
     with entry_for(tmp_path, "BM01", ["02", "08"]) as e:
         view = open_form(qtbot, e)
         view.resize(1366, 700)
-        e.store.reports.set_cells(e.report_id, [("0101", "eth=02|sex=M", "500"), ("0102", "eth=02", "900")], "canbo")
+        e.store.reports.set_cells(
+            e.report_id, [("0101", "eth=02|sex=M", "500"), ("0102", "eth=02", "900")], "canbo"
+        )
         view.reload()
         _wait_checked(qtbot, view)
         qtbot.wait(50)  # the rows are measured on the next turn of the event loop

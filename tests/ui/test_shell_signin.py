@@ -51,7 +51,9 @@ def test_sync_after_logout_opens_the_sign_in_dialog_then_syncs(
     kit.finalize(store, kit.fill(store, "BM04", "202610"))
     w = _window(qtbot, store, sync_runner, signed_in, kit)
     assert "Đăng xuất" in _menu_texts(w) and "Đăng nhập…" not in _menu_texts(w)
-    store.settings.set_setting("usb.last_export_at", "2999-01-01T00:00:00+00:00")  # exported: leaving is allowed
+    store.settings.set_setting(
+        "usb.last_export_at", "2999-01-01T00:00:00+00:00"
+    )  # exported: leaving is allowed
     assert w.request_logout()
     assert "Đăng nhập…" in _menu_texts(w) and "Đăng xuất" not in _menu_texts(w)
 
@@ -71,7 +73,9 @@ def test_sync_after_logout_opens_the_sign_in_dialog_then_syncs(
 def test_later_at_the_password_prompt_then_sync_asks_again_and_the_menu_offers_sign_in(
     qtbot, hub, store, signed_in, sync_runner, kit
 ):
-    signed_in.credentials.delete(store.settings.device_id, kit.OFFICER)  # no keyring: the sign-in did not last
+    signed_in.credentials.delete(
+        store.settings.device_id, kit.OFFICER
+    )  # no keyring: the sign-in did not last
     w = _window(qtbot, store, sync_runner, signed_in, kit)
     seen: list = []
     _answer_dialog(seen, None, None)  # "Để sau"

@@ -34,7 +34,11 @@ def test_forms_with_badges_and_completeness(window, store, kit):
     kit.finalize(store, kit.fill(store, "BM04", "202610"))
     rid = kit.fill(store, "BM03", "2026Q4")
     store.reports.set_cell(
-        rid, store.catalogs.current_catalog().form_indicators("BM03")[0].code, "eth=02|sex=F", None, kit.OFFICER
+        rid,
+        store.catalogs.current_catalog().form_indicators("BM03")[0].code,
+        "eth=02|sex=F",
+        None,
+        kit.OFFICER,
     )
     window.refresh()
     window.set_period("202610")  # a month shows every form, each with its period containing October

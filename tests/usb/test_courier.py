@@ -62,10 +62,16 @@ def test_bundle_holds_every_unsent_submission_exactly(store, tmp_path):
         "sending": 2,
         "queued": 1,
     }
-    assert store.settings.get_setting(LAST_COURIER_KEY) == store.settings.get_setting(LAST_EXPORT_KEY) == info.created_at
+    assert (
+        store.settings.get_setting(LAST_COURIER_KEY)
+        == store.settings.get_setting(LAST_EXPORT_KEY)
+        == info.created_at
+    )
     # The hub's own reader takes it whole.
     bundle = read_bundle(info.path.read_bytes(), HubConfig())
-    assert {d["submission_id"] for d in bundle.documents} == ids and bundle.device_id == store.settings.device_id
+    assert {
+        d["submission_id"] for d in bundle.documents
+    } == ids and bundle.device_id == store.settings.device_id
 
 
 def test_nothing_to_send_writes_nothing(store, tmp_path):

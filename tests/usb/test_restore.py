@@ -64,7 +64,10 @@ def test_restore_into_a_new_profile_brings_everything(local, tmp_path, clock):
         assert new.settings.profile().unit == COMMUNE_A
         assert new.settings.device_id != local.settings.device_id  # each computer keeps its own identity
         assert snapshot(new)["cells"] == snapshot(local)["cells"]
-        assert new.reports.comments(new.reports.report(COMMUNE_A, "BM01", "2027").id)[("0102", "")].text == "Theo điều tra"
+        assert (
+            new.reports.comments(new.reports.report(COMMUNE_A, "BM01", "2027").id)[("0102", "")].text
+            == "Theo điều tra"
+        )
         states = {o.period: (o.state, o.receipt_no) for o in new.outbox.items()}
         assert states == {"2025": ("accepted", "BN-7"), "2026": ("queued", None)}
         assert [r.state for r in new.reports.all()] == ["finalized", "finalized", "draft"]

@@ -360,4 +360,9 @@ def test_totals_are_not_imported(store, tmp_path):
                 c.value = 999
     wb.save(path)
     assert import_values(store, path).changed == 0
-    assert Decimal(store.reports.cells(store.reports.report(COMMUNE_A, "BM01", "2026").id)[("0101", "eth=02|sex=F")]) == 120
+    assert (
+        Decimal(
+            store.reports.cells(store.reports.report(COMMUNE_A, "BM01", "2026").id)[("0101", "eth=02|sex=F")]
+        )
+        == 120
+    )

@@ -594,7 +594,9 @@ class SyncEngine:
             docs = {}
             for r in known:
                 try:
-                    docs[str(r["submission_id"])] = self.store.outbox.submission(str(r["submission_id"])).document
+                    docs[str(r["submission_id"])] = self.store.outbox.submission(
+                        str(r["submission_id"])
+                    ).document
                 except DttsError:
                     continue
             self._tally(result, known, docs)

@@ -134,7 +134,9 @@ class AppController:
             return False
         self.lock = lock
         lang = normalize(
-            self._lang_arg if self._lang_arg == "en" else (self.store.settings.profile().lang or self._lang_arg)
+            self._lang_arg
+            if self._lang_arg == "en"
+            else (self.store.settings.profile().lang or self._lang_arg)
         )
         self.translations.install(lang)
         self.session = self._session_given or SyncSession(self.data_dir, lang=lang)
@@ -401,7 +403,9 @@ def run_smoke_test(app: QApplication, lang: str) -> int:
 
             store.catalogs.import_catalog(load_catalog(sample_catalog_path()))
             commune = refdata.commune(DEMO_UNIT)
-            store.settings.set_profile(unit=DEMO_UNIT, unit_name=commune.commune_name if commune else None, lang=lang)
+            store.settings.set_profile(
+                unit=DEMO_UNIT, unit_name=commune.commune_name if commune else None, lang=lang
+            )
             store.close()
             controller = AppController(app, Path(tmp) / "profile", lang)
             if not controller.open() or controller.window is None or controller.store is None:

@@ -139,7 +139,9 @@ class FormView(EntryCommands, QWidget):
     # -- loading ---------------------------------------------------------------------------------
     def _load_report(self) -> None:
         self._report = self._store.reports.report_by_id(self._report_id)
-        self._catalog = self._store.catalogs.catalog_version(self._report.catalog_id, self._report.catalog_version)
+        self._catalog = self._store.catalogs.catalog_version(
+            self._report.catalog_id, self._report.catalog_version
+        )
         self._form = self._catalog.form(self._report.form)
         self._has_eth = any(
             "eth" in self._catalog.dimensions_of(i) for i in self._catalog.form_indicators(self._form)

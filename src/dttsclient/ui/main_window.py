@@ -747,7 +747,9 @@ class MainWindow(QMainWindow):
         choice = ConflictDialog.ask(title, rows, revision, self)
         try:
             if choice == "server" and self.store.sync.server_copy(report_id) is not None:
-                self.store.sync.take_server_copy(report_id, self.store.settings.profile().username or "officer")
+                self.store.sync.take_server_copy(
+                    report_id, self.store.settings.profile().username or "officer"
+                )
             elif choice == "local" and self.store.sync.server_copy(report_id) is not None:
                 self.store.sync.keep_local_copy(report_id)
             elif choice == "local":

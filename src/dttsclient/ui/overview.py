@@ -193,7 +193,9 @@ def diff_rows(store: Store, report: Report, submission_id: str | None = None) ->
         theirs, revision = store.reports.cells(report.id), report.server_revision
     try:
         catalog = (
-            store.catalogs.catalog_version(report.catalog_id, report.catalog_version) if report.catalog_id else None
+            store.catalogs.catalog_version(report.catalog_id, report.catalog_version)
+            if report.catalog_id
+            else None
         )
     except StoreError:  # its version is not in the profile yet (a pulled report): codes without names
         catalog = None

@@ -164,7 +164,9 @@ class SyncSession:
     def signed_in(self, store: Store) -> bool:
         """True when the profile has a server, a username and a stored token."""
         p = store.settings.profile()
-        return bool(p.server_url and p.username and self.credentials.load(store.settings.device_id, p.username))
+        return bool(
+            p.server_url and p.username and self.credentials.load(store.settings.device_id, p.username)
+        )
 
     # -- worker -------------------------------------------------------------------------------------
     def sync(self, progress: Progress, cancel: threading.Event, background: bool = False) -> SyncSummary:
