@@ -44,6 +44,12 @@ class Store(Part):
     Every write is one transaction and is on disk when the method returns; readers get plain
     dataclasses. Expected failures raise :class:`~dttsclient.store.errors.StoreError` subclasses.
 
+    Args:
+        db: the open, migrated database of :func:`~dttsclient.store.db.open_database` (use :meth:`open`).
+        data_dir: the profile directory.
+        clock: returns the current time as an aware datetime (tests pass a fixed clock).
+        migration_backup: the copy taken before migrating at open, if any.
+
     Attributes:
         data_dir: the profile directory.
         path: the database file (``data_dir / "profile.sqlite"``).
