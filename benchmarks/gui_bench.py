@@ -46,7 +46,7 @@ def _largest_entry(data_dir: Path):
 
     entry = make_entry(data_dir, pick=largest_form)
     if entry.form.eth_options == "present":
-        entry.store.set_eth_rows(entry.report_id, [o.code for o in entry.catalog.options_for("eth")])
+        entry.store.reports.set_eth_rows(entry.report_id, [o.code for o in entry.catalog.options_for("eth")])
     return entry
 
 
@@ -127,9 +127,9 @@ def bench_open(runs: int = 7) -> dict:
             entry.store.close()
 
 
-def _timed(store, name: str, sink: list[float]) -> None:
-    """Record how long each call of ``store.<name>`` takes (on the instance; the store is unchanged)."""
-    method = getattr(store, name)
+def _timed(part, name: str, sink: list[float]) -> None:
+    """Record how long each call of ``part.<name>`` takes (on the instance; the store is unchanged)."""
+    method = getattr(part, name)
 
     def wrapper(*args, **kwargs):
         t0 = time.perf_counter()
@@ -138,7 +138,7 @@ def _timed(store, name: str, sink: list[float]) -> None:
         finally:
             sink.append((time.perf_counter() - t0) * 1000)
 
-    setattr(store, name, wrapper)
+    setattr(part, name, wrapper)
 
 
 def bench_typing(cells: int = 400) -> dict:
@@ -167,7 +167,7 @@ def bench_typing(cells: int = 400) -> dict:
     enter, writes, overhead, digits, paints, rechecks = [], [], [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         entry = _largest_entry(Path(tmp) / "profile")
-        _timed(entry.store, "set_cell", writes)
+        _timed(entry.store.reports, "set_cell", writes)
         view = FormView(entry.store, entry.report_id)
         view.resize(1280, 800)
         view.show()
@@ -202,7 +202,7 @@ def bench_typing(cells: int = 400) -> dict:
             report_id = entry.report_id
             entry.store.close()
         with Store.open(Path(tmp) / "profile") as fresh:
-            verified = len(fresh.cells(report_id))
+            verified = len(fresh.reports.cells(report_id))
     return {
         "cells": typed,
         "verified": verified,

@@ -71,9 +71,9 @@ def build_profile(data_dir: Path, years: int = 10, last_year: int = 2025) -> dic
     eth = ["02", "09", "13"]
     with Store.open(data_dir) as store:
         catalog = load_catalog(SAMPLE)
-        store.import_catalog(catalog)
+        store.catalogs.import_catalog(catalog)
         commune = refdata.commune(UNIT)
-        store.set_profile(
+        store.settings.set_profile(
             unit=UNIT, unit_name=commune.commune_name if commune else None, username="canbo.yty", lang="vi"
         )
         templates = {f.code: _values(catalog, f.code, eth) for f in catalog.forms}
@@ -82,19 +82,23 @@ def build_profile(data_dir: Path, years: int = 10, last_year: int = 2025) -> dic
             for form in catalog.forms:
                 for index in range(1, per_year[form.period_type] + 1):
                     period = periods.make_period(form.period_type, year, index).code
-                    report = store.report(UNIT, form.code, period, create=True)
+                    report = store.reports.report(UNIT, form.code, period, create=True)
                     if form.eth_options == "present":
-                        store.set_eth_rows(report.id, eth)
+                        store.reports.set_eth_rows(report.id, eth)
                     values = templates[form.code]
-                    store.set_cells(report.id, [(c, d, v) for (c, d), v in values.items()], "canbo.yty")
+                    store.reports.set_cells(
+                        report.id, [(c, d, v) for (c, d), v in values.items()], "canbo.yty"
+                    )
                     reasons = {
-                        warning_key(p): "Đã kiểm tra." for p in store.check(report.id) if not p.is_error
+                        warning_key(p): "Đã kiểm tra."
+                        for p in store.reports.check(report.id)
+                        if not p.is_error
                     }
-                    store.finalize(report.id, "canbo.yty", reasons)
+                    store.outbox.finalize(report.id, "canbo.yty", reasons)
                     reports += 1
                     cells += len(values)
-        claimed = store.claim(10_000, 3600)
-        store.apply_results(
+        claimed = store.outbox.claim(10_000, 3600)
+        store.outbox.apply_results(
             [
                 {
                     "submission_id": s.submission_id,

@@ -44,8 +44,8 @@ def _profile(data_dir: Path) -> str:
 
     catalog = sample_catalog()
     with Store.open(data_dir) as store:
-        store.set_profile(unit=UNIT, username="bench")
-        store.import_catalog(catalog)
+        store.settings.set_profile(unit=UNIT, username="bench")
+        store.catalogs.import_catalog(catalog)
     best = max(
         (f.code for f in catalog.forms if catalog.form(f.code).period_type == "year"),
         key=lambda code: sum(

@@ -55,9 +55,9 @@ def _offline_profile(folder: Path, url: str):
     from dttsclient.sync.credentials import MemoryCredentials, Tokens
 
     store = Store.open(folder)
-    store.set_profile(server_url=url, username=USER, unit="01849")
+    store.settings.set_profile(server_url=url, username=USER, unit="01849")
     creds = MemoryCredentials()
-    creds.save(store.device_id, USER, Tokens("not-checked", "not-checked"))
+    creds.save(store.settings.device_id, USER, Tokens("not-checked", "not-checked"))
     return store, creds
 
 
@@ -252,11 +252,11 @@ def _stop_held_batch(runs: int) -> tuple[list[float], str]:
                 w.sync_view.cancel_button.click()
                 _until(lambda: not w.syncing, 30)
                 times.append(time.monotonic() - t0)
-                sending = store.outbox_counts().get("sending", 0)
+                sending = store.outbox.counts().get("sending", 0)
                 proxy.clear()
                 assert w.start_sync()  # the next sync asks the hub about the row left "sending"
                 _until(lambda: not w.syncing, 30)
-                settled.append((sending, store.last_sync()["summary"]["settled"]))
+                settled.append((sending, store.sync.last_sync()["summary"]["settled"]))
         finally:
             w.close()
             runner.drain(5000)
@@ -405,7 +405,7 @@ def _close_during_sync(display: str, runs: int, what: str) -> tuple[list[float],
                 result = engine.sync()
             finally:
                 engine.transport.close()
-            counts = store.outbox_counts()
+            counts = store.outbox.counts()
             notes.append(
                 f"next sync: {result.settled} settled, {result.sent} sent; outbox {dict(counts)}"
                 if what == "batch"

@@ -94,9 +94,9 @@ def prepare_profile(data_dir: Path) -> Path:
     from dttsclient.store import Store
 
     with Store.open(data_dir) as store:
-        store.import_catalog(load_catalog(SAMPLE))
+        store.catalogs.import_catalog(load_catalog(SAMPLE))
         commune = refdata.commune(UNIT)
-        store.set_profile(unit=UNIT, unit_name=commune.commune_name if commune else None, lang="vi")
+        store.settings.set_profile(unit=UNIT, unit_name=commune.commune_name if commune else None, lang="vi")
     return data_dir
 
 

@@ -138,17 +138,17 @@ def bench_cell_write(n: int = 2000, base_dir: str | None = None) -> dict:
     ]
     times: list[float] = []
     with tempfile.TemporaryDirectory(dir=base_dir) as tmp, Store.open(Path(tmp) / "profile") as store:
-        store.import_catalog(catalog)
-        report = store.report(UNIT, form.code, "2026", create=True)
-        store.set_eth_rows(report.id, eth)
+        store.catalogs.import_catalog(catalog)
+        report = store.reports.report(UNIT, form.code, "2026", create=True)
+        store.reports.set_eth_rows(report.id, eth)
         for i in range(50):  # warm up: statement cache, catalogue cache, file growth
             code, key = cells[i % len(cells)]
-            store.set_cell(report.id, code, key, str(i), WHO)
+            store.reports.set_cell(report.id, code, key, str(i), WHO)
         for i in range(n):
             code, key = cells[i % len(cells)]
             value = str(1000 + i)
             t0 = time.perf_counter()
-            store.set_cell(report.id, code, key, value, WHO)
+            store.reports.set_cell(report.id, code, key, value, WHO)
             times.append((time.perf_counter() - t0) * 1000)
         fsync_p50, fsync_p99 = _fsync_baseline(Path(tmp), min(n, 1000))
     times.sort()
@@ -181,16 +181,16 @@ def bench_finalize(runs: int = 5, base_dir: str | None = None) -> dict:
     values = _fill(catalog, form, eth)
     times: list[float] = []
     with tempfile.TemporaryDirectory(dir=base_dir) as tmp, Store.open(Path(tmp) / "profile") as store:
-        store.import_catalog(catalog)
-        report = store.report(UNIT, form.code, "2026", create=True)
-        store.set_eth_rows(report.id, eth)
-        store.set_cells(report.id, [(c, k, v) for (c, k), v in values.items()], WHO, kind="import")
+        store.catalogs.import_catalog(catalog)
+        report = store.reports.report(UNIT, form.code, "2026", create=True)
+        store.reports.set_eth_rows(report.id, eth)
+        store.reports.set_cells(report.id, [(c, k, v) for (c, k), v in values.items()], WHO, kind="import")
         first_code, first_key = next(iter(values))
         for i in range(runs):
             if i:  # a changed comment makes an edited draft without touching the (valid) values
-                store.set_comment(report.id, first_code, first_key, f"Ghi chú lần {i}", WHO)
+                store.reports.set_comment(report.id, first_code, first_key, f"Ghi chú lần {i}", WHO)
             t0 = time.perf_counter()
-            sub = store.finalize(report.id, WHO, require_reasons=False)
+            sub = store.outbox.finalize(report.id, WHO, require_reasons=False)
             times.append((time.perf_counter() - t0) * 1000)
             assert len(sub.document["values"]) == len(values)
     return {

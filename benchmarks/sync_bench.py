@@ -91,11 +91,11 @@ def _finalize(rig: _Rig, period: str, eth: list[str]) -> Any:
     from hubfixture import valid_values
 
     values, warnings = valid_values(rig.catalog, rig.form, eth)
-    report = rig.store.report(UNIT, rig.form, period, create=True)
-    rig.store.set_eth_rows(report.id, eth)
-    rig.store.set_cells(report.id, [(c, d, v) for (c, d), v in values.items()], USER)
+    report = rig.store.reports.report(UNIT, rig.form, period, create=True)
+    rig.store.reports.set_eth_rows(report.id, eth)
+    rig.store.reports.set_cells(report.id, [(c, d, v) for (c, d), v in values.items()], USER)
     reasons = {w["rule"]: "Đã kiểm tra lại số liệu tại xã." for w in warnings}
-    return rig.store.finalize(report.id, USER, reasons=reasons, require_reasons=False)
+    return rig.store.outbox.finalize(report.id, USER, reasons=reasons, require_reasons=False)
 
 
 def _periods(catalog: Any, form: str, n: int) -> list[str]:

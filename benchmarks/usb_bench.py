@@ -7,8 +7,10 @@ every period of ten years, every cell filled (4–6 ethnic rows per report), fin
 
 from __future__ import annotations
 
+import contextlib
 import random
 import shutil
+import sqlite3
 import statistics
 import tempfile
 import time
@@ -98,23 +100,23 @@ def make_ten_year_profile(data_dir: Path | str, *, years: int = YEARS, seed: int
     catalog = sample_catalog()
     reports = cells = subs = 0
     with Store.open(Path(data_dir)) as store:
-        store.set_profile(
+        store.settings.set_profile(
             unit=UNIT, unit_name="Xã Phong Quang", unit_list=catalog.unit_list, username="can_bo"
         )
-        store.import_catalog(catalog)
+        store.catalogs.import_catalog(catalog)
         revision = 0
         for form in catalog.forms:
             for period in ten_year_periods(form.period_type, FIRST_YEAR, years):
                 eth = sorted(rng.sample(ETH_POOL, rng.randint(4, 6)))
-                report = store.report(UNIT, form.code, period, create=True)
+                report = store.reports.report(UNIT, form.code, period, create=True)
                 if form.eth_options == "present":
-                    store.set_eth_rows(report.id, eth)
+                    store.reports.set_eth_rows(report.id, eth)
                 values = fill_values(catalog, form.code, eth, rng)
-                store.set_cells(report.id, [(c, d, v) for (c, d), v in values.items()], "can_bo")
-                sub = store.finalize(report.id, "can_bo", require_reasons=False)
+                store.reports.set_cells(report.id, [(c, d, v) for (c, d), v in values.items()], "can_bo")
+                sub = store.outbox.finalize(report.id, "can_bo", require_reasons=False)
                 revision += 1
-                store.claim(1, 60)
-                store.apply_results(
+                store.outbox.claim(1, 60)
+                store.outbox.apply_results(
                     [
                         {
                             "submission_id": sub.submission_id,
@@ -133,9 +135,10 @@ def make_ten_year_profile(data_dir: Path | str, *, years: int = YEARS, seed: int
 
 
 def _largest_report(store: Store) -> int:
-    row = store.db.conn.execute(
-        "SELECT report_id FROM cells GROUP BY report_id ORDER BY count(*) DESC LIMIT 1"
-    ).fetchone()
+    with contextlib.closing(sqlite3.connect(store.path)) as conn:
+        row = conn.execute(
+            "SELECT report_id FROM cells GROUP BY report_id ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()
     return int(row[0])
 
 
@@ -164,7 +167,7 @@ def bench_exports(data_dir: Path, out_dir: Path, runs: int = 3) -> dict:
 
     with Store.open(data_dir) as store:
         rid = _largest_report(store)
-        ncells = len(store.cells(rid))
+        ncells = len(store.reports.cells(rid))
         xs, ps = [], []
         for n in range(runs):
             t0 = time.perf_counter()

@@ -9,7 +9,7 @@ kernel drops every new SYN and a connect hangs, as on a route that loses every p
 Example::
 
     with BlackHole() as hole:
-        store.set_profile(server_url=hole.url)
+        store.settings.set_profile(server_url=hole.url)
 """
 
 from __future__ import annotations

@@ -109,8 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     last = periods.parse_period(periods.previous(month.code))
     quarter = periods.containing("quarter", last.start)
     with DemoEnvironment() as demo, Store.open(demo.profile_dir) as store:
-        store.set_profile(lang=lang)
-        unit = store.profile().unit
+        store.settings.set_profile(lang=lang)
+        unit = store.settings.profile().unit
         readme._finalize(store, readme._fill(store, unit, "BM04", last.code))
         readme._finalize(store, readme._fill(store, unit, "BM02", periods.containing("half_year", last.start).code))
         readme._finalize(store, readme._fill(store, readme.OTHER_UNIT, "BM04", last.code))
@@ -138,9 +138,9 @@ def main(argv: list[str] | None = None) -> int:
         shot("sync", window)
 
         # data entry: values typed, the cursor in a cell being edited
-        report = store.report(unit, "BM01", periods.containing("year", last.start).code, create=True)
-        store.set_eth_rows(report.id, ["02", "09"])
-        store.set_cells(
+        report = store.reports.report(unit, "BM01", periods.containing("year", last.start).code, create=True)
+        store.reports.set_eth_rows(report.id, ["02", "09"])
+        store.reports.set_cells(
             report.id,
             [
                 ("0101", "eth=02|sex=M", "812"),
@@ -173,16 +173,16 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         # the finalize dialog of a form with an error: every cell typed, one rule broken
-        values = readme._values(store.current_catalog(), "BM01", ["02", "09"])
+        values = readme._values(store.catalogs.current_catalog(), "BM01", ["02", "09"])
         values[("0102", "eth=02")] = "99999"  # more households than people
-        store.set_cells(report.id, [(c, d, v) for (c, d), v in values.items()], "canbo.yty")
+        store.reports.set_cells(report.id, [(c, d, v) for (c, d), v in values.items()], "canbo.yty")
         dialog = FinalizeDialog(store, report.id, lang, window)
         dialog.show()
         shot("finalize-errors", dialog)
         dialog.close()
 
         # the ethnic-group picker, searching by another name
-        picker = EthnicPicker(store.current_catalog().options_for("eth"), ["02", "09"], lang, window)
+        picker = EthnicPicker(store.catalogs.current_catalog().options_for("eth"), ["02", "09"], lang, window)
         picker.resize(460, 300)
         picker.show()
         picker.search.setText("Mèo" if lang == "vi" else "Meo")
@@ -200,8 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         comment.close()
 
         # the finalize dialog of a form with warnings only: each needs a reason
-        warned = store.report(unit, "BM03", quarter.code).id
-        if any(not p.is_error for p in store.check(warned)):
+        warned = store.reports.report(unit, "BM03", quarter.code).id
+        if any(not p.is_error for p in store.reports.check(warned)):
             dialog = FinalizeDialog(store, warned, lang, window)
             dialog.show()
             edits = list(dialog.reason_edits.values())

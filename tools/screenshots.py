@@ -48,20 +48,22 @@ def _values(catalog, form: str, eth: list[str]) -> dict[tuple[str, str], str]:
 
 
 def _fill(store, unit: str, form: str, period: str, eth=("02", "09", "13")) -> int:
-    catalog = store.current_catalog()
-    report = store.report(unit, form, period, create=True)
+    catalog = store.catalogs.current_catalog()
+    report = store.reports.report(unit, form, period, create=True)
     if catalog.form(form).eth_options == "present":
-        store.set_eth_rows(report.id, list(eth))
+        store.reports.set_eth_rows(report.id, list(eth))
     values = _values(catalog, form, list(eth))
-    store.set_cells(report.id, [(c, d, v) for (c, d), v in values.items()], "canbo.yty")
+    store.reports.set_cells(report.id, [(c, d, v) for (c, d), v in values.items()], "canbo.yty")
     return report.id
 
 
 def _finalize(store, report_id: int):
     from dttsclient.store import warning_key
 
-    reasons = {warning_key(p): "Đã kiểm tra lại tại xã." for p in store.check(report_id) if not p.is_error}
-    return store.finalize(report_id, "canbo.yty", reasons)
+    reasons = {
+        warning_key(p): "Đã kiểm tra lại tại xã." for p in store.reports.check(report_id) if not p.is_error
+    }
+    return store.outbox.finalize(report_id, "canbo.yty", reasons)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     last = periods.parse_period(periods.previous(month.code))  # the month just ended
     quarter = periods.containing("quarter", last.start)
     with DemoEnvironment() as demo, Store.open(demo.profile_dir) as store:
-        unit = store.profile().unit
+        unit = store.settings.profile().unit
         # a history: last month's report sent and accepted, the quarter in progress, one refused item
         _finalize(store, _fill(store, unit, "BM04", last.code))
         _finalize(store, _fill(store, unit, "BM02", periods.containing("half_year", last.start).code))
@@ -107,9 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         window.grab().save(str(args.out / "screenshot-sync.png"))
 
         # data entry with a rule broken: more ethnic-minority households than households in the commune
-        report = store.report(unit, "BM01", periods.containing("year", last.start).code, create=True)
-        store.set_eth_rows(report.id, ["02", "09"])
-        store.set_cells(
+        report = store.reports.report(unit, "BM01", periods.containing("year", last.start).code, create=True)
+        store.reports.set_eth_rows(report.id, ["02", "09"])
+        store.reports.set_cells(
             report.id,
             [
                 ("0101", "eth=02|sex=M", "812"),

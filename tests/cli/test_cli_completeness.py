@@ -32,15 +32,15 @@ def test_values_show_reports_completeness(tmp_path: Path):
     data_dir = tmp_path / "p"
     catalog = load_catalog(Path(str(resources.files("dttsclient.resources") / "catalog" / "sample.json")))
     with Store.open(data_dir) as store:
-        store.import_catalog(catalog)
-        store.set_profile(
+        store.catalogs.import_catalog(catalog)
+        store.settings.set_profile(
             unit=UNIT, unit_name=refdata.commune(UNIT).commune_name, lang="vi", username="canbo"
         )
         before = json.loads(_show(data_dir, "--json").stdout)
-        rid = store.report(UNIT, "BM03", "2026Q4", create=True).id
-        store.set_eth_rows(rid, ["02"])
-        store.set_cells(rid, [("0101", "eth=02|sex=M", "12"), ("0104", "", "40")], "canbo")
-        expected = store.completeness(rid)
+        rid = store.reports.report(UNIT, "BM03", "2026Q4", create=True).id
+        store.reports.set_eth_rows(rid, ["02"])
+        store.reports.set_cells(rid, [("0101", "eth=02|sex=M", "12"), ("0104", "", "40")], "canbo")
+        expected = store.reports.completeness(rid)
     assert before["completeness"] == {
         "entered": 0,
         "total": 11,

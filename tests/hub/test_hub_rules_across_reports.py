@@ -78,12 +78,12 @@ def test_client_and_hub_give_the_same_result(tmp_path_factory, hub_db, data, cur
     mine = reports.pop(current, {})
     # the client: every report in the local store, the current one checked by the store
     with Store.open(tmp_path_factory.mktemp("client")) as store:
-        store.set_profile(unit=COMMUNE_A)
-        store.import_catalog(catalog)
+        store.settings.set_profile(unit=COMMUNE_A)
+        store.catalogs.import_catalog(catalog)
         for (form, period), values in [*reports.items(), (current, mine)]:
-            report = store.report(COMMUNE_A, form, period, create=True)
-            store.set_cells(report.id, [(c, k, v) for (c, k), v in values.items()], "can_bo")
-        client = store.check(report.id)
+            report = store.reports.report(COMMUNE_A, form, period, create=True)
+            store.reports.set_cells(report.id, [(c, k, v) for (c, k), v in values.items()], "can_bo")
+        client = store.reports.check(report.id)
     # the hub: the other reports as stored submissions in its cells table, the current one as received
     _hub_store(hub_db, reports)
     with hub_db.connect() as conn:

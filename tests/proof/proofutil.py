@@ -156,7 +156,7 @@ def proof_rig(tmp_path: Path, *, lifetime: float = 900.0, **hub_config: Any) -> 
             data_dir = tmp_path / "profile"
             with Store.open(data_dir) as store:
                 login(store, proxy.url, USER, DEFAULT_PASSWORD, creds, "PC xã", config=FAST)
-                device_id = store.device_id
+                device_id = store.settings.device_id
             yield Rig(hub, proxy, creds, data_dir, device_id)
     finally:
         hub.stop()
@@ -287,15 +287,15 @@ class Acks:
 
 def check_acknowledged(store: Store, acks: Acks, note: str = "") -> None:
     """Every acknowledged write and finalize of ``acks`` is in ``store`` (see the module docstring)."""
-    unit = store.profile().unit or COMMUNE_A
+    unit = store.settings.profile().unit or COMMUNE_A
     seen: dict[tuple[str, str], tuple[dict, set]] = {}
 
     def report_of(form: str, period: str) -> tuple[dict, set]:
         if (form, period) not in seen:
-            report = store.report(unit, form, period)
+            report = store.reports.report(unit, form, period)
             assert report is not None, f"{note}: acknowledged report {form}/{period} is gone"
-            logged = {(e.code, e.disagg, e.new) for e in store.history(report.id)}
-            seen[(form, period)] = (store.cells(report.id), logged)
+            logged = {(e.code, e.disagg, e.new) for e in store.reports.history(report.id)}
+            seen[(form, period)] = (store.reports.cells(report.id), logged)
         return seen[(form, period)]
 
     for (form, period, code, disagg), value in acks.cells.items():
@@ -308,7 +308,7 @@ def check_acknowledged(store: Store, acks: Acks, note: str = "") -> None:
             f"{note}: acknowledged write {form}/{period} {code}[{disagg}]={value} is not in the change log"
         )
     for sid in acks.finalized:
-        store.submission(sid)  # raises SubmissionNotFound when an acknowledged finalize was lost
+        store.outbox.submission(sid)  # raises SubmissionNotFound when an acknowledged finalize was lost
 
 
 def assert_integrity(data_dir: Path, note: str = "") -> None:
@@ -365,7 +365,7 @@ def assert_hub_consistent(store: Store, hub: RunningHub, note: str = "") -> HubV
     revision counts its revisions (a resend never counted twice)."""
     view = hub_view(hub)
     for sid in view.submissions:
-        store.submission(sid)  # raises when the hub holds a submission this profile never made
+        store.outbox.submission(sid)  # raises when the hub holds a submission this profile never made
     for key, revision in view.server_revision.items():
         assert revision == view.revisions[key], (
             f"{note}: report {key} is at revision {revision} on the hub but has {view.revisions[key]} revision(s)"
@@ -375,7 +375,7 @@ def assert_hub_consistent(store: Store, hub: RunningHub, note: str = "") -> HubV
 
 def assert_settled(store: Store, hub: RunningHub, finalized: Iterable[str] = (), note: str = "") -> HubView:
     """The outbox is settled and agrees with the hub, once each (see the module docstring)."""
-    items = {i.submission_id: i for i in store.outbox()}
+    items = {i.submission_id: i for i in store.outbox.items()}
     states = Counter(i.state for i in items.values())
     assert states["queued"] == 0 and states["sending"] == 0, f"{note}: outbox not settled: {dict(states)}"
     assert set(states) <= {*SENT_STATES, "superseded"}, f"{note}: unexpected outbox states {dict(states)}"
@@ -397,7 +397,7 @@ def assert_settled(store: Store, hub: RunningHub, finalized: Iterable[str] = (),
             theirs["receipt_no"],
             theirs["server_revision"],
         ), f"{note}: receipt of {sid} differs: local {mine}, hub {theirs}"
-    made = {s.submission_id for r in store.reports() for s in store.submissions(r.id)}
+    made = {s.submission_id for r in store.reports.all() for s in store.outbox.submissions(r.id)}
     assert made == set(items), (
         f"{note}: submissions without an outbox row or the reverse: {made ^ set(items)}"
     )
@@ -411,7 +411,7 @@ def assert_settled(store: Store, hub: RunningHub, finalized: Iterable[str] = (),
             assert max(by_report[i.report_id]) > i.revision_no, (
                 f"{note}: {i.submission_id} superseded by nothing"
             )
-    for report in store.reports():
+    for report in store.reports.all():
         key = (report.unit, report.form, report.period)
         if key in view.server_revision:
             assert report.server_revision == view.server_revision[key], (

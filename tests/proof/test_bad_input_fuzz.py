@@ -78,8 +78,8 @@ def all_cells(data_dir: Path) -> dict[tuple, str]:
     with Store.open(data_dir) as store:
         return {
             (r.unit, r.form, r.period, code, key): value
-            for r in store.reports()
-            for (code, key), value in store.cells(r.id).items()
+            for r in store.reports.all()
+            for (code, key), value in store.reports.cells(r.id).items()
         }
 
 
@@ -137,9 +137,9 @@ def test_values_set_saves_good_values_and_refuses_bad_ones_without_a_trace(entry
     )
     if code == 0:
         with Store.open(entry_profile) as store:
-            report = store.report(COMMUNE_A, "BM01", "2026")
-            catalog = store.catalog_version(report.catalog_id, report.catalog_version)
-            for (ind, _), value in store.cells(report.id).items():
+            report = store.reports.report(COMMUNE_A, "BM01", "2026")
+            catalog = store.catalogs.catalog_version(report.catalog_id, report.catalog_version)
+            for (ind, _), value in store.reports.cells(report.id).items():
                 assert values.is_canonical(value, catalog.indicator(ind).value_type), (ind, value)
 
 
@@ -321,7 +321,7 @@ def backup_file(tmp_path_factory) -> tuple[Path, bytes]:
     with open_profile(base / "profile") as store:
         accept(store, finalize(store, "2025"), "BN-2025")
         finalize(store, "2026")
-        store.set_comment(fill(store, "2027"), "0102", "", "Số hộ theo điều tra tháng 6", USER)
+        store.reports.set_comment(fill(store, "2027"), "0102", "", "Số hộ theo điều tra tháng 6", USER)
         path = export_backup(store, base / "ban-sao.dttsbak").path
     return base / "profile", path.read_bytes()
 

@@ -92,11 +92,15 @@ def recover(rig: Rig, acks: Acks, rng: random.Random, note: str) -> None:
     later = timedelta(hours=10 if overnight else 0)
     with Store.open(rig.data_dir, clock=lambda: datetime.now(timezone.utc) + later) as store:
         check_acknowledged(store, acks, note)
-        dirty = [r for r in store.reports() if r.dirty and not any(p.is_error for p in store.check(r.id))]
+        dirty = [
+            r
+            for r in store.reports.all()
+            if r.dirty and not any(p.is_error for p in store.reports.check(r.id))
+        ]
         if dirty and rng.random() < 0.5:  # the officer goes on before syncing (a kill may leave a report
             # created but not yet filled: the officer would fill it first)
             acks.finalized.append(
-                store.finalize(rng.choice(dirty).id, USER, require_reasons=False).submission_id
+                store.outbox.finalize(rng.choice(dirty).id, USER, require_reasons=False).submission_id
             )
         rig.proxy.clear()
         rig.proxy.shape(bandwidth=None, latency=0.0)
@@ -307,14 +311,14 @@ def content(data_dir: Path) -> dict[str, Any]:
                     r.dirty,
                     r.revision_no,
                     r.server_revision,
-                    sorted(store.cells(r.id).items()),
-                    store.eth_rows(r.id),
-                    len(store.history(r.id)),
+                    sorted(store.reports.cells(r.id).items()),
+                    store.reports.eth_rows(r.id),
+                    len(store.reports.history(r.id)),
                 )
-                for r in store.reports()
+                for r in store.reports.all()
             },
-            "outbox": {i.submission_id: (i.state, i.receipt_no) for i in store.outbox()},
-            "catalogs": store.catalog_versions(),
+            "outbox": {i.submission_id: (i.state, i.receipt_no) for i in store.outbox.items()},
+            "catalogs": store.catalogs.catalog_versions(),
         }
 
 
@@ -326,12 +330,14 @@ def copy_profile(source: Path, target: Path) -> Path:
 
 def bulk(store: Store, rng: random.Random, first_year: int, n: int, finalize_share: float = 0.0) -> None:
     """``n`` quarterly reports from ``first_year`` Q1 on, filled; about ``finalize_share`` of them finalized."""
-    unit = store.profile().unit
+    unit = store.settings.profile().unit
     for k in range(n):
-        report = store.report(unit, "BM02", f"{first_year + k // 4}Q{k % 4 + 1}", create=True)
-        store.set_cells(report.id, [("0102", "", str(rng.randrange(100, 999))), ("0103", "", "3")], USER)
+        report = store.reports.report(unit, "BM02", f"{first_year + k // 4}Q{k % 4 + 1}", create=True)
+        store.reports.set_cells(
+            report.id, [("0102", "", str(rng.randrange(100, 999))), ("0103", "", "3")], USER
+        )
         if rng.random() < finalize_share:
-            store.finalize(report.id, USER, require_reasons=False)
+            store.outbox.finalize(report.id, USER, require_reasons=False)
 
 
 def old_pc_backup(rig: Rig, rng: random.Random, scratch: Path, first_year: int, acks: Acks) -> Path:
@@ -340,15 +346,15 @@ def old_pc_backup(rig: Rig, rng: random.Random, scratch: Path, first_year: int, 
     win the merge), acknowledged in ``acks``."""
     other = copy_profile(rig.data_dir, scratch / "old-pc")
     with Store.open(other) as store:
-        existing = store.reports()
+        existing = store.reports.all()
         bulk(store, rng, first_year, rng.randint(30, 40), finalize_share=0.4)
         for report in rng.sample(existing, k=min(3, len(existing))):
-            store.set_cell(report.id, "0103", "", str(rng.randrange(0, 50)), USER)
+            store.reports.set_cell(report.id, "0103", "", str(rng.randrange(0, 50)), USER)
         backup = export_backup(store, scratch / "old-pc.dttsbak").path
     with Store.open(rig.data_dir) as store:
-        for report in rng.sample(store.reports(), k=min(2, len(store.reports()))):
+        for report in rng.sample(store.reports.all(), k=min(2, len(store.reports.all()))):
             value = str(rng.randrange(0, 50))
-            store.set_cell(report.id, "0103", "", value, USER)
+            store.reports.set_cell(report.id, "0103", "", value, USER)
             acks.add([f"E {report.form} {report.period} 0103 - {value}"])
     return backup
 
@@ -356,12 +362,14 @@ def old_pc_backup(rig: Rig, rng: random.Random, scratch: Path, first_year: int, 
 def prepare_live(rig: Rig, rng: random.Random) -> None:
     """Some reports in the live profile, finalized and synced, and some drafts."""
     with Store.open(rig.data_dir) as store:
-        unit = store.profile().unit
+        unit = store.settings.profile().unit
         for year in range(2026, 2030):
-            report = store.report(unit, "BM02", f"{year}Q1", create=True)
-            store.set_cells(report.id, [("0102", "", str(rng.randrange(100, 999))), ("0103", "", "5")], USER)
+            report = store.reports.report(unit, "BM02", f"{year}Q1", create=True)
+            store.reports.set_cells(
+                report.id, [("0102", "", str(rng.randrange(100, 999))), ("0103", "", "5")], USER
+            )
             if year % 2:
-                store.finalize(report.id, USER, require_reasons=False)
+                store.outbox.finalize(report.id, USER, require_reasons=False)
         sync(store, rig.creds)
 
 
@@ -443,10 +451,10 @@ def test_restoring_a_backup_taken_while_a_reply_was_lost_keeps_the_hubs_receipt(
             with pytest.raises(SyncError):
                 sync(store, rig.creds)
             rig.proxy.clear()
-            assert store.sending_ids() == [first.submission_id]
+            assert store.outbox.sending_ids() == [first.submission_id]
             assert first.submission_id in hub_view(rig.hub).submissions
-            store.set_cell(first.report_id, "0102", "", "99", USER)
-            second = store.finalize(first.report_id, USER, require_reasons=False)
+            store.reports.set_cell(first.report_id, "0102", "", "99", USER)
+            second = store.outbox.finalize(first.report_id, USER, require_reasons=False)
             backup = export_backup(store, tmp_path / "usb.dttsbak").path
         new_pc = tmp_path / "new-pc"
         restore_backup(new_pc, backup)

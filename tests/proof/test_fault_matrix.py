@@ -76,9 +76,11 @@ class Officer:
         if self.next_year > 2027:
             period = str(self.rng.randrange(2026, self.next_year))
             values = {("0102", ""): str(self.rng.randrange(100, 999)), ("0103", ""): "7"}
-            report = self.store.report(self.store.profile().unit, "BM01", period)
-            self.store.set_cells(report.id, [(c, d, v) for (c, d), v in values.items()], USER)
-            self.finalized.append(self.store.finalize(report.id, USER, require_reasons=False).submission_id)
+            report = self.store.reports.report(self.store.settings.profile().unit, "BM01", period)
+            self.store.reports.set_cells(report.id, [(c, d, v) for (c, d), v in values.items()], USER)
+            self.finalized.append(
+                self.store.outbox.finalize(report.id, USER, require_reasons=False).submission_id
+            )
 
     def prepare(self, endpoint: str) -> None:
         """Make the next sync (or login) call ``endpoint``."""
@@ -96,8 +98,8 @@ class Officer:
                 self.sync()
             self.rig.proxy.clear()
             self.work()
-            self.store.claim(2, 1800)
-            assert self.store.sending_ids()
+            self.store.outbox.claim(2, 1800)
+            assert self.store.outbox.sending_ids()
 
     def act(self, endpoint: str) -> None:
         if endpoint == "auth/token":
@@ -111,7 +113,7 @@ class Officer:
         sync(self.store, self.rig.creds, config=CONFIG)
 
     def nothing_lost(self) -> None:
-        have = {i.submission_id for i in self.store.outbox()}
+        have = {i.submission_id for i in self.store.outbox.items()}
         assert set(self.finalized) <= have
 
 

@@ -230,7 +230,7 @@ def test_an_untrusted_certificate_is_refused_unless_the_provinces_ca_is_given(tm
         )
         assert doc["server_id"] == hub.server_id and doc["token_saved"]
         with Store.open(pc) as store:
-            assert store.get_setting(CA_BUNDLE_SETTING) == str(front.ca_path.resolve())
+            assert store.settings.get_setting(CA_BUNDLE_SETTING) == str(front.ca_path.resolve())
         cli(pc, "values", "set", "--form", "BM01", "--period", "2026", *assignments(good_values()), env=env)
         cli(pc, "finalize", "--form", "BM01", "--period", "2026", env=env)
         assert json.loads(cli(pc, "--json", "sync", env=env).stdout)["accepted"] == 1

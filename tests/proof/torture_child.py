@@ -85,12 +85,12 @@ class Worker:
         self.store = store
         self.rng = rng
         self.reports = [tuple(r) for r in reports]
-        self.unit = store.profile().unit or ""
+        self.unit = store.settings.profile().unit or ""
         self._keys: dict[str, list[tuple[str, str]]] = {}
 
     def keys(self, form: str) -> list[tuple[str, str]]:
         if form not in self._keys:
-            catalog = self.store.current_catalog()
+            catalog = self.store.catalogs.current_catalog()
             assert catalog is not None
             self._keys[form] = [
                 (ind.code, key)
@@ -101,10 +101,10 @@ class Worker:
 
     def report_id(self, form: str, period: str) -> int:
         """The report, created and filled when needed (a kill may have left it created but not filled)."""
-        report = self.store.report(self.unit, form, period, create=True)
-        if self.store.eth_rows(report.id) != ETH_ROWS:
-            self.store.set_eth_rows(report.id, ETH_ROWS)
-        have = self.store.cells(report.id)
+        report = self.store.reports.report(self.unit, form, period, create=True)
+        if self.store.reports.eth_rows(report.id) != ETH_ROWS:
+            self.store.reports.set_eth_rows(report.id, ETH_ROWS)
+        have = self.store.reports.cells(report.id)
         items = [
             (code, key, value_for(code, self.rng)) for code, key in self.keys(form) if (code, key) not in have
         ]
@@ -112,7 +112,7 @@ class Worker:
             return report.id
         for code, key, value in items:
             emit(f"e {form} {period} {code} {key or '-'} {value}")
-        self.store.set_cells(report.id, items, WHO)
+        self.store.reports.set_cells(report.id, items, WHO)
         for code, key, value in items:
             emit(f"E {form} {period} {code} {key or '-'} {value}")
         return report.id
@@ -126,19 +126,19 @@ class Worker:
             code, key = self.rng.choice(self.keys(form))
             value = value_for(code, self.rng)
             emit(f"e {form} {period} {code} {key or '-'} {value}")
-            self.store.set_cell(rid, code, key, value, WHO)
+            self.store.reports.set_cell(rid, code, key, value, WHO)
             emit(f"E {form} {period} {code} {key or '-'} {value}")
 
     def finalize(self) -> None:
         """Finalize a report; one without unsent edits gets an edit first (there is always something)."""
         form, period = self.rng.choice(self.reports)
-        report = self.store.report(self.unit, form, period)
+        report = self.store.reports.report(self.unit, form, period)
         if report is None or not report.dirty:
             self.edit(form, period)
-        report = self.store.report(self.unit, form, period)
+        report = self.store.reports.report(self.unit, form, period)
         emit(f"P finalize {form} {period}")
         try:
-            sub = self.store.finalize(report.id, WHO, require_reasons=False)
+            sub = self.store.outbox.finalize(report.id, WHO, require_reasons=False)
         except NothingToFinalize:
             return
         emit(f"F {sub.submission_id} {form} {period} {sub.revision_no}")
@@ -177,7 +177,11 @@ def work(data_dir: Path, seed: int, spec: dict[str, Any]) -> None:
     rng = random.Random(seed)
     creds = MemoryCredentials()
     with Store.open(data_dir) as store:
-        creds.save(store.device_id, store.profile().username or "", Tokens(spec["access"], spec["refresh"]))
+        creds.save(
+            store.settings.device_id,
+            store.settings.profile().username or "",
+            Tokens(spec["access"], spec["refresh"]),
+        )
         worker = Worker(store, rng, spec["reports"])
         weights = spec.get("weights") or {"edit": 6, "finalize": 2, "sync": 1}
         if spec.get("sync_thread"):

@@ -24,26 +24,26 @@ KEYS = [f"eth={e}|sex={s}" for e in ETH for s in ("F", "M")]
 
 
 def write_cells(store: Store, start: int) -> None:
-    report = store.report(UNIT, "BM01", "2026", create=True)
+    report = store.reports.report(UNIT, "BM01", "2026", create=True)
     print("READY", flush=True)
     n = start
     while True:
         disagg = KEYS[n % len(KEYS)]
         value = str(n)
-        store.set_cell(report.id, "0102", disagg, value, "crash")
+        store.reports.set_cell(report.id, "0102", disagg, value, "crash")
         print(f"C {n} 0102 {disagg} {value}", flush=True)
         n += 1
 
 
 def write_finalize(store: Store, start: int) -> None:
-    report = store.report(UNIT, "BM01", "2027", create=True)
-    store.set_eth_rows(report.id, ["02", "08"])
-    store.set_cells(report.id, good_values(), "crash")
+    report = store.reports.report(UNIT, "BM01", "2027", create=True)
+    store.reports.set_eth_rows(report.id, ["02", "08"])
+    store.reports.set_cells(report.id, good_values(), "crash")
     print("READY", flush=True)
     n = start
     while True:
-        store.set_cell(report.id, "0201", "", f"{n}.5", "crash")
-        sub = store.finalize(report.id, "crash", require_reasons=False)
+        store.reports.set_cell(report.id, "0201", "", f"{n}.5", "crash")
+        sub = store.outbox.finalize(report.id, "crash", require_reasons=False)
         print(f"F {n} {sub.submission_id}", flush=True)
         n += 1
 
@@ -51,7 +51,7 @@ def write_finalize(store: Store, start: int) -> None:
 def main() -> None:
     data_dir, mode, start = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     store = Store.open(data_dir)
-    store.import_catalog(make_catalog())
+    store.catalogs.import_catalog(make_catalog())
     if mode == "cells":
         write_cells(store, start)
     else:

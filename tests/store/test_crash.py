@@ -82,9 +82,9 @@ def test_killed_cell_writer_loses_no_acknowledged_write(data_dir):
         acked_total += len(acked)
         assert integrity(data_dir / "profile.sqlite") == "ok", f"seed {seed}"
         with Store.open(data_dir) as store:
-            report = store.report("01849", "BM01", "2026")
-            cells = store.cells(report.id)
-            logged = {(e.disagg, e.new) for e in store.history(report.id, "0102")}
+            report = store.reports.report("01849", "BM01", "2026")
+            cells = store.reports.cells(report.id)
+            logged = {(e.disagg, e.new) for e in store.reports.history(report.id, "0102")}
         last: dict[str, int] = {}
         for line in acked:
             _, n, _code, disagg, value = line.split(" ")
@@ -117,7 +117,7 @@ def test_killed_finalize_loop_never_splits_submission_and_outbox(data_dir):
         assert list(outbox.values()).count("queued") == 1
         assert set(outbox.values()) == {"queued", "superseded"}
         with Store.open(data_dir) as store:
-            report = store.report("01849", "BM01", "2027")
-            revisions = [s.revision_no for s in store.submissions(report.id)]
+            report = store.reports.report("01849", "BM01", "2027")
+            revisions = [s.revision_no for s in store.outbox.submissions(report.id)]
             assert revisions == list(range(1, len(revisions) + 1))
             assert report.revision_no == revisions[-1]

@@ -13,13 +13,13 @@ WHO = "can_bo_a"
 
 
 def test_locked_database_is_a_clear_error(store, report):
-    store.set_cell(report.id, "0101", "", "1", WHO)
+    store.reports.set_cell(report.id, "0101", "", "1", WHO)
     other = sqlite3.connect(store.path, isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")
     try:
         started = time.monotonic()
         with pytest.raises(DatabaseLocked) as info:
-            store.set_cell(report.id, "0101", "", "2", WHO)
+            store.reports.set_cell(report.id, "0101", "", "2", WHO)
         assert time.monotonic() - started >= 4  # waited for the busy timeout first
     finally:
         other.execute("ROLLBACK")
@@ -27,14 +27,14 @@ def test_locked_database_is_a_clear_error(store, report):
     err = info.value
     assert isinstance(err, StoreError)
     assert "chương trình khác" in err.message_vi and "another program" in err.message_en
-    assert store.cells(report.id)[("0101", "")] == "1"
-    store.set_cell(report.id, "0101", "", "2", WHO)  # works again once the lock is gone
-    assert store.cells(report.id)[("0101", "")] == "2"
+    assert store.reports.cells(report.id)[("0101", "")] == "1"
+    store.reports.set_cell(report.id, "0101", "", "2", WHO)  # works again once the lock is gone
+    assert store.reports.cells(report.id)[("0101", "")] == "2"
 
 
 def test_full_disk_is_a_clear_error_and_keeps_what_was_saved(store, report):
-    store.set_cell(report.id, "0101", "", "1", WHO)
-    conn = store.db.conn
+    store.reports.set_cell(report.id, "0101", "", "1", WHO)
+    conn = store._db.conn
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count = {pages}")  # the file may not grow: as good as a full disk
     big = [("0204", "", "x" * 1900)] + [
@@ -43,12 +43,12 @@ def test_full_disk_is_a_clear_error_and_keeps_what_was_saved(store, report):
     ]
     with pytest.raises(DiskFull) as info:
         for n in range(200):  # grow until the limit bites
-            store.set_comment(report.id, "0204", "", f"{n} " + "y" * 1900, WHO)
-            store.set_cells(
+            store.reports.set_comment(report.id, "0204", "", f"{n} " + "y" * 1900, WHO)
+            store.reports.set_cells(
                 report.id, [(c, d, str(int(v) + n) if c == "0102" else v) for c, d, v in big], WHO
             )
     assert "đầy" in info.value.message_vi and "full" in info.value.message_en
     conn.execute("PRAGMA max_page_count = 1073741823")
-    assert store.cells(report.id)[("0101", "")] == "1"
+    assert store.reports.cells(report.id)[("0101", "")] == "1"
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    store.set_cell(report.id, "0101", "", "2", WHO)
+    store.reports.set_cell(report.id, "0101", "", "2", WHO)

@@ -36,14 +36,14 @@ def test_fresh_profile_gets_the_whole_schema_and_no_copy(tmp_path):
     with Store.open(data_dir) as store:
         assert store.path == data_dir / "profile.sqlite"
         assert store.migration_backup is None
-        applied = [m.name for m in build_migrations().applied(Database(store.db.conn))]
+        applied = [m.name for m in build_migrations().applied(Database(store._db.conn))]
         assert applied == [s.__name__ for s in STEPS]
     assert table_names(data_dir / "profile.sqlite") >= TABLES
     assert not (data_dir / "backups").exists()
 
 
 def test_connection_pragmas(store):
-    conn = store.db.conn
+    conn = store._db.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -63,8 +63,8 @@ def test_older_database_is_copied_before_migrating(data_dir):
         assert copy is not None and copy.exists()
         assert copy.parent == data_dir / "backups"
         assert copy.name.startswith("pre-migrate-") and copy.name.endswith("-profile.sqlite")
-        assert store.profile().unit == "01849"  # data survived the migration
-        assert store.outbox_counts()["queued"] == 0  # new tables work
+        assert store.settings.profile().unit == "01849"  # data survived the migration
+        assert store.outbox.counts()["queued"] == 0  # new tables work
     # The copy is the old database as it was: old schema, same data, and sound.
     old_tables = table_names(copy)
     assert "reports" in old_tables and "outbox" not in old_tables

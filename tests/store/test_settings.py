@@ -10,11 +10,11 @@ from dttsclient.store import ForbiddenSetting, Profile, Store
 
 
 def test_settings_round_trip_json_values(store):
-    assert store.get_setting("ui.columns", default=[1]) == [1]
-    store.set_setting("ui.columns", {"widths": [120, 80], "name": "Lào Cai"})
-    assert store.get_setting("ui.columns") == {"widths": [120, 80], "name": "Lào Cai"}
-    store.set_setting("ui.columns", None)
-    assert store.get_setting("ui.columns") is None
+    assert store.settings.get_setting("ui.columns", default=[1]) == [1]
+    store.settings.set_setting("ui.columns", {"widths": [120, 80], "name": "Lào Cai"})
+    assert store.settings.get_setting("ui.columns") == {"widths": [120, 80], "name": "Lào Cai"}
+    store.settings.set_setting("ui.columns", None)
+    assert store.settings.get_setting("ui.columns") is None
 
 
 @pytest.mark.parametrize(
@@ -22,26 +22,28 @@ def test_settings_round_trip_json_values(store):
 )
 def test_secrets_are_refused(store, key):
     with pytest.raises(ForbiddenSetting) as info:
-        store.set_setting(key, "hunter2")
+        store.settings.set_setting(key, "hunter2")
     assert "kho khoá" in info.value.message_vi and "keyring" in info.value.message_en
-    assert store.get_setting(key) is None
+    assert store.settings.get_setting(key) is None
 
 
 def test_device_id_is_made_once_and_kept(data_dir):
     with Store.open(data_dir) as store:
-        first = store.device_id
+        first = store.settings.device_id
         assert str(uuid.UUID(first)) == first
     with Store.open(data_dir) as store:
-        assert store.device_id == first
+        assert store.settings.device_id == first
 
 
 def test_profile_fields(data_dir):
     with Store.open(data_dir) as store:
-        assert store.profile() == Profile()
-        store.set_profile(unit="01849", unit_name="Xã Hợp Thành", server_url="https://hub.example", lang="en")
-        store.set_profile(lang=None)
+        assert store.settings.profile() == Profile()
+        store.settings.set_profile(
+            unit="01849", unit_name="Xã Hợp Thành", server_url="https://hub.example", lang="en"
+        )
+        store.settings.set_profile(lang=None)
     with Store.open(data_dir) as store:
-        p = store.profile()
+        p = store.settings.profile()
     assert (p.unit, p.unit_name, p.server_url, p.lang) == (
         "01849",
         "Xã Hợp Thành",
@@ -52,5 +54,5 @@ def test_profile_fields(data_dir):
 
 def test_profile_has_no_field_for_secrets(store):
     with pytest.raises(TypeError):
-        store.set_profile(password="x")
-    assert store.get_setting("profile.password") is None
+        store.settings.set_profile(password="x")
+    assert store.settings.get_setting("profile.password") is None

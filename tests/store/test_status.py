@@ -20,9 +20,9 @@ def test_status_of_an_empty_profile(data_dir):
 
 
 def test_status_counts(store, filled):
-    store.report(UNIT, "BM02", "2026Q1", create=True)
-    store.finalize(filled.id, "can_bo_a")
-    store.record_sync_run({"pushed": 1, "pulled": 0}, started_at="2026-11-21T08:00:00+00:00")
+    store.reports.report(UNIT, "BM02", "2026Q1", create=True)
+    store.outbox.finalize(filled.id, "can_bo_a")
+    store.sync.record_sync_run({"pushed": 1, "pulled": 0}, started_at="2026-11-21T08:00:00+00:00")
     doc = store.status()
     assert doc["catalog"] == {
         "catalog_id": "test-dtts",
@@ -33,20 +33,20 @@ def test_status_counts(store, filled):
     assert (doc["drafts"], doc["reports"]) == (1, 2)
     assert doc["outbox"]["queued"] == 1
     assert doc["profile"]["unit"] == UNIT
-    assert doc["device_id"] == store.device_id
+    assert doc["device_id"] == store.settings.device_id
     assert doc["last_sync"]["summary"] == {"pushed": 1, "pulled": 0}
     assert doc["last_sync"]["started_at"] == "2026-11-21T08:00:00+00:00"
     json.dumps(doc)
 
 
 def test_last_sync_is_the_newest_run(store):
-    assert store.last_sync() is None
-    first = store.record_sync_run({"ok": False, "error": "offline"})
-    second = store.record_sync_run(
+    assert store.sync.last_sync() is None
+    first = store.sync.record_sync_run({"ok": False, "error": "offline"})
+    second = store.sync.record_sync_run(
         {"ok": True, "started_at": "2026-11-21T09:00:00+00:00", "finished_at": "2026-11-21T09:00:05+00:00"}
     )
     assert second > first
-    last = store.last_sync()
+    last = store.sync.last_sync()
     assert (last["id"], last["started_at"], last["finished_at"]) == (
         second,
         "2026-11-21T09:00:00+00:00",

@@ -29,7 +29,11 @@ def main() -> None:
     keyring.set_keyring(MemoryKeyring())
     creds = KeyringCredentials()
     with Store.open(data_dir) as store:
-        creds.save(store.device_id, store.profile().username, Tokens(tokens["access"], tokens["refresh"]))
+        creds.save(
+            store.settings.device_id,
+            store.settings.profile().username,
+            Tokens(tokens["access"], tokens["refresh"]),
+        )
         print("syncing", flush=True)
         SyncEngine.for_profile(store, creds, config=FAST).sync()
     print("done", flush=True)

@@ -25,11 +25,11 @@ def finalize(
     store: Store, period: str = "2026", values: dict | None = None, form: str = "BM01"
 ) -> Submission:
     """Fill and finalize one report of commune A; returns its submission (queued in the outbox)."""
-    report = store.report(COMMUNE_A, form, period, create=True)
-    store.set_eth_rows(report.id, ["02", "08"])
+    report = store.reports.report(COMMUNE_A, form, period, create=True)
+    store.reports.set_eth_rows(report.id, ["02", "08"])
     vals = values if values is not None else good_values()
-    store.set_cells(report.id, [(c, d, v) for (c, d), v in vals.items()], USER)
-    return store.finalize(report.id, USER)
+    store.reports.set_cells(report.id, [(c, d, v) for (c, d), v in vals.items()], USER)
+    return store.outbox.finalize(report.id, USER)
 
 
 def finalize_many(store: Store, n: int, first_year: int = 2026) -> list[Submission]:
@@ -67,7 +67,7 @@ def batch_ids(proxy: FaultProxy) -> list[list[str]]:
 
 
 def states(store: Store) -> Counter:
-    return Counter(item.state for item in store.outbox())
+    return Counter(item.state for item in store.outbox.items())
 
 
 __all__ = ["FAST", "REVIEWER", "USER", "BatchPolicy", "batch_ids", "engine", "finalize", "finalize_many"]

@@ -19,13 +19,13 @@ from sync.syncutil import FAST, USER, finalize, finalize_many, hub_submissions, 
 @pytest.mark.parametrize("hub_config", [{"access_token_ttl": 60}])
 def test_an_expired_token_is_refreshed_once_and_kept_in_the_keyring(store, creds, hub, proxy):
     finalize(store)
-    before = creds.load(store.device_id, USER)
+    before = creds.load(store.settings.device_id, USER)
     hub.clock.advance(120)  # the access token has expired, the refresh token has not
     proxy.reset_stats()
     result = sync(store, creds)
     assert result.accepted == 1
     assert len(proxy.requests_to("auth/refresh")) == 1
-    after = creds.load(store.device_id, USER)
+    after = creds.load(store.settings.device_id, USER)
     assert after.access_token != before.access_token
     assert after.refresh_token == before.refresh_token
     # the next sync uses the new token straight away
@@ -58,15 +58,15 @@ def test_login_records_the_profile_and_keeps_tokens_only_in_the_credential_store
         from dttsclient.sync.credentials import KeyringCredentials
 
         result = login(store, proxy.url, USER, DEFAULT_PASSWORD, KeyringCredentials(), "PC xã", config=FAST)
-        profile = store.profile()
+        profile = store.settings.profile()
         assert profile.server_url == proxy.url and profile.server_id == hub.server_id
         assert profile.username == USER and profile.unit == "01849"
         assert profile.unit_name  # from the hub's unit details or the shipped code list
         assert result.complete and result.pull is not None
-        assert store.current_catalog() is not None and store.catalog_etag()
+        assert store.catalogs.current_catalog() is not None and store.catalogs.catalog_etag()
         assert result.tokens_saved_persistently
         (key,) = kr.passwords
-        assert key == ("dttsclient", f"{store.device_id}:{USER}")
+        assert key == ("dttsclient", f"{store.settings.device_id}:{USER}")
         secret = kr.passwords[key]
     raw = b"".join(p.read_bytes() for p in data_dir.iterdir() if p.is_file())
     for token in __import__("json").loads(secret).values():
@@ -99,7 +99,7 @@ def test_login_behind_a_wifi_login_page(data_dir, hub, proxy):
     with Store.open(data_dir) as store:
         with pytest.raises(errors.LoginPageInTheWay) as info:
             login(store, proxy.url, USER, DEFAULT_PASSWORD, MemoryCredentials(), "PC xã", config=FAST)
-        assert store.profile().server_id is None
+        assert store.settings.profile().server_id is None
     assert "trình duyệt" in info.value.text("vi") and "Wi-Fi" in info.value.text("en")
 
 

@@ -108,24 +108,24 @@ def test_a_new_pc_keeps_the_version_a_pulled_report_was_made_with(tmp_path, hub,
     with _pc(tmp_path, "pc-b", proxy, creds) as b:
         pulled = b.login_result.pull
         assert pulled.pull_actions == {"created": 1} and not _pull_warnings(pulled)
-        assert b.current_catalog().version == 2  # a new report on B is made with v2 …
-        report = b.report(COMMUNE_A, "BM01", "2026")
+        assert b.catalogs.current_catalog().version == 2  # a new report on B is made with v2 …
+        report = b.reports.report(COMMUNE_A, "BM01", "2026")
         assert (report.catalog_id, report.catalog_version) == (CATALOG_ID, 1)  # … a pulled one keeps v1
-        assert b.cells(report.id) == good_values()
+        assert b.reports.cells(report.id) == good_values()
         assert len(proxy.requests_to(VERSION_FETCH)) == 1  # v1 was fetched from the hub, once
-        assert b.catalog_version(CATALOG_ID, 1).has_indicator("0103")
+        assert b.catalogs.catalog_version(CATALOG_ID, 1).has_indicator("0103")
 
         # Edit v1 values (0103 is gone in v2; 0102 = 85 is above v2's maximum), finalize, send.
-        b.set_cells(report.id, [("0103", "", "15"), ("0102", "", "85")], USER)
-        assert [p for p in b.check(report.id) if p.is_error] == []
-        sub = b.finalize(report.id, USER)
+        b.reports.set_cells(report.id, [("0103", "", "15"), ("0102", "", "85")], USER)
+        assert [p for p in b.reports.check(report.id) if p.is_error] == []
+        sub = b.outbox.finalize(report.id, USER)
         assert sub.document["catalog_version"] == 1
         sent = sync(b, creds)
         assert sent.accepted == 1 and not sent.rejected and not sent.conflicts
         assert len(proxy.requests_to(VERSION_FETCH)) == 1  # held now: not fetched again
 
         # A new report on B still uses the current catalogue.
-        fresh = b.report(COMMUNE_A, "BM01", "2027", create=True)
+        fresh = b.reports.report(COMMUNE_A, "BM01", "2027", create=True)
         assert fresh.catalog_version == 2
 
     stored = _hub_report(hub, "2026")
@@ -174,25 +174,25 @@ def test_offline_for_the_catalogue_fetch_the_report_waits_read_only(tmp_path, hu
         warned = _pull_warnings(pulled)
         assert [w.code for w in warned] == ["pull_no_catalog"]
         assert "phiên bản 1" in warned[0].message_vi and "2026" in warned[0].message_vi
-        old = b.report(COMMUNE_A, "BM01", "2026")
-        new = b.report(COMMUNE_A, "BM01", "2027")
+        old = b.reports.report(COMMUNE_A, "BM01", "2026")
+        new = b.reports.report(COMMUNE_A, "BM01", "2027")
         assert (old.catalog_id, old.catalog_version) == (CATALOG_ID, 1)  # never attached to v2
-        assert new.catalog_version == 2 and b.cells(new.id) == v2_values()
-        assert b.cells(old.id) == good_values()
+        assert new.catalog_version == 2 and b.reports.cells(new.id) == v2_values()
+        assert b.reports.cells(old.id) == good_values()
         with pytest.raises(NoCatalog) as refused:
-            b.set_cell(old.id, "0103", "", "15", USER)
+            b.reports.set_cell(old.id, "0103", "", "15", USER)
         assert "phiên bản 1" in refused.value.message_vi and "đồng bộ" in refused.value.message_vi
         with pytest.raises(NoCatalog):
-            b.check(old.id)  # nor validated against another version
-        assert b.cells(old.id) == good_values()
+            b.reports.check(old.id)  # nor validated against another version
+        assert b.reports.cells(old.id) == good_values()
 
         # The network is back: the next sync fetches v1 and the report can be edited and sent.
         proxy.clear()
         healed = sync(b, creds)
         assert not _pull_warnings(healed) and len(proxy.requests_to(VERSION_FETCH)) >= 1
-        assert b.current_catalog().version == 2
-        b.set_cell(old.id, "0103", "", "15", USER)
-        b.finalize(old.id, USER)
+        assert b.catalogs.current_catalog().version == 2
+        b.reports.set_cell(old.id, "0103", "", "15", USER)
+        b.outbox.finalize(old.id, USER)
         assert sync(b, creds).accepted == 1
     stored = _hub_report(hub, "2026")
     assert stored.server_revision == 2 and stored.catalog_version == 1
@@ -211,8 +211,8 @@ def test_a_version_the_hub_does_not_have_is_set_apart_not_attached_to_another(tm
     with _pc(tmp_path, "pc-b", proxy, creds) as b:
         pulled = b.login_result.pull
         assert [w.code for w in _pull_warnings(pulled)] == ["pull_no_catalog"]
-        report = b.report(COMMUNE_A, "BM01", "2026")
-        assert report.catalog_version == 9 and b.cells(report.id) == good_values()
+        report = b.reports.report(COMMUNE_A, "BM01", "2026")
+        assert report.catalog_version == 9 and b.reports.cells(report.id) == good_values()
         # asked once per sync, refused (404), and the sync still ends well
         assert len(proxy.requests_to(VERSION_FETCH)) == 1
         again = sync(b, creds)

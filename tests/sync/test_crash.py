@@ -21,7 +21,7 @@ CHILD = Path(__file__).with_name("sync_child.py")
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_killed_mid_post_then_restarted_sends_nothing_twice(data_dir, store, creds, hub, proxy):
     killed = finalize_many(store, 3)
-    tokens = creds.load(store.device_id, USER)
+    tokens = creds.load(store.settings.device_id, USER)
     store.close()
     proxy.fault("hold", path="submissions:batch", times=1)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}

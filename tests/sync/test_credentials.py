@@ -101,9 +101,9 @@ def test_tokens_never_reach_the_database(data_dir):
     from dttsclient.store import ForbiddenSetting
 
     with memory_keyring(), Store.open(data_dir) as store:
-        KeyringCredentials().save(store.device_id, "u", Tokens("TOKEN-XYZ-123", "REFRESH-XYZ-456"))
+        KeyringCredentials().save(store.settings.device_id, "u", Tokens("TOKEN-XYZ-123", "REFRESH-XYZ-456"))
         with pytest.raises(ForbiddenSetting):
-            store.set_setting("sync.access_token", "x")
+            store.settings.set_setting("sync.access_token", "x")
     raw = (data_dir / "profile.sqlite").read_bytes()
     assert b"TOKEN-XYZ-123" not in raw and b"REFRESH-XYZ-456" not in raw
 

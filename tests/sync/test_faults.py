@@ -36,7 +36,7 @@ PERSISTENT = [
 
 
 def _consistent(store, subs) -> None:
-    items = {i.submission_id: i for i in store.outbox()}
+    items = {i.submission_id: i for i in store.outbox.items()}
     assert set(items) == {s.submission_id for s in subs}  # nothing lost
     assert {i.state for i in items.values()} <= {"queued", "sending", "accepted"}
 
@@ -113,7 +113,7 @@ def test_a_stall_halves_the_batch_and_settles_before_resending(store, creds, hub
     assert result.settled == 4 and result.accepted == 4
     assert len(proxy.requests_to(BATCH)) == 1
     assert hub_submissions(hub) == Counter({s.submission_id: 1 for s in subs})
-    assert store.get_setting(BATCH_ITEMS_SETTING) == 2
+    assert store.settings.get_setting(BATCH_ITEMS_SETTING) == 2
 
 
 def test_a_slow_link_is_slow_but_works(store, creds, proxy):
@@ -143,5 +143,5 @@ def test_waiting_is_cancelled_at_once(store, creds, proxy):
     eng.transport.close()
     assert waits and waits[0] >= 5.0
     assert time.monotonic() - t0 < waits[0]  # the wait was cut short, not sat out
-    assert store.last_sync()["summary"]["error"] == "Cancelled"
+    assert store.sync.last_sync()["summary"]["error"] == "Cancelled"
     assert states(store) == Counter(queued=1)  # the ping itself failed: nothing was claimed

@@ -37,7 +37,7 @@ def test_clock_skew_over_5_minutes_is_a_warning_that_never_blocks(store, creds, 
     assert warning.code == "clock_skew"
     assert "đồng hồ" in warning.text("vi").lower() and "clock" in warning.text("en")
     assert result.accepted == 1  # never blocks
-    assert store.last_sync()["summary"]["warnings"][0]["code"] == "clock_skew"
+    assert store.sync.last_sync()["summary"]["warnings"][0]["code"] == "clock_skew"
 
 
 def test_a_client_too_old_is_told_to_upgrade(store, creds, hub):
@@ -67,7 +67,7 @@ def test_a_release_candidate_minimum_lets_the_release_through(store, creds, hub)
 
 def test_another_hub_at_the_address_is_no_connection(store, creds):
     finalize(store)
-    store.set_profile(server_id="hub-somewhere-else")
+    store.settings.set_profile(server_id="hub-somewhere-else")
     with pytest.raises(errors.WrongServer) as info:
         sync(store, creds)
     assert isinstance(info.value, errors.NoConnection)
@@ -76,16 +76,16 @@ def test_another_hub_at_the_address_is_no_connection(store, creds):
 
 
 def test_the_first_ping_of_a_fresh_profile_records_the_server_id(store, creds, hub):
-    store.set_profile(server_id=None)
-    store.set_setting("sync.hub_signing_key", None)
+    store.settings.set_profile(server_id=None)
+    store.settings.set_setting("sync.hub_signing_key", None)
     sync(store, creds)
-    assert store.profile().server_id == hub.server_id
-    assert store.get_setting("sync.hub_signing_key") == hub.signing_key
+    assert store.settings.profile().server_id == hub.server_id
+    assert store.settings.get_setting("sync.hub_signing_key") == hub.signing_key
 
 
 def test_login_refuses_a_hub_other_than_the_profiles(data_dir, hub, proxy):
     with Store.open(data_dir) as store:
-        store.set_profile(server_id="hub-of-another-province")
+        store.settings.set_profile(server_id="hub-of-another-province")
         with pytest.raises(errors.WrongServer):
             login(store, proxy.url, USER, DEFAULT_PASSWORD, MemoryCredentials(), "PC xã", config=FAST)
-        assert store.profile().username is None
+        assert store.settings.profile().username is None

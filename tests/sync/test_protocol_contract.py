@@ -20,11 +20,11 @@ def _rich_history(store) -> None:
     """Two reports; one with comments (one at the longest the hub takes), a second revision and a
     change log of local edits."""
     first = finalize(store, "2026")
-    report = store.report(COMMUNE_A, "BM01", "2026")
-    store.set_cell(report.id, "0102", "", "91", USER)
-    store.set_comment(report.id, "0102", "", "Số hộ tăng do tách hộ — đã kiểm tra, tháng 10.", USER)
-    store.set_comment(report.id, "0101", "", "Ý" * MAX_COMMENT, USER)
-    second = store.finalize(report.id, USER)
+    report = store.reports.report(COMMUNE_A, "BM01", "2026")
+    store.reports.set_cell(report.id, "0102", "", "91", USER)
+    store.reports.set_comment(report.id, "0102", "", "Số hộ tăng do tách hộ — đã kiểm tra, tháng 10.", USER)
+    store.reports.set_comment(report.id, "0101", "", "Ý" * MAX_COMMENT, USER)
+    second = store.outbox.finalize(report.id, USER)
     assert second.document["supersedes"] == first.submission_id
     assert second.document["comments"] and second.document["change_log"]
     finalize(store, "2027")
@@ -32,15 +32,15 @@ def _rich_history(store) -> None:
 
 def test_the_clients_documents_are_valid_against_the_hubs_models(tmp_path, store, creds, hub):
     _rich_history(store)
-    claimed = store.claim(50, 0)  # a lease that has already run out: the sync below sends them
+    claimed = store.outbox.claim(50, 0)  # a lease that has already run out: the sync below sends them
     docs = [s.document for s in claimed]
     assert len(docs) == 2  # the first revision of 2026 was superseded before it was sent
     for year in ("2026", "2027"):
-        for sub in store.submissions(store.report(COMMUNE_A, "BM01", year).id):
+        for sub in store.outbox.submissions(store.reports.report(COMMUNE_A, "BM01", year).id):
             Submission.model_validate(sub.document)  # raises on any field the hub would refuse
     # the envelope exactly as sync.api.batch() makes it
     BatchRequest.model_validate(
-        {"device_id": store.device_id, "app_version": __version__, "submissions": docs}
+        {"device_id": store.settings.device_id, "app_version": __version__, "submissions": docs}
     )
     # a courier bundle of the same submissions, read by the hub
     info = export_courier(store, tmp_path / "goi.dttsgoi")
@@ -58,7 +58,7 @@ def test_the_served_document_names_every_field_the_client_sends(store, hub):
     doc = requests.get(hub.url + "/openapi.json", timeout=TIMEOUT).json()
     schemas = doc["components"]["schemas"]
     documented = set(schemas["Submission"]["properties"])
-    for sub in store.claim(50, 0):
+    for sub in store.outbox.claim(50, 0):
         assert set(sub.document) <= documented
         for comment in sub.document["comments"]:
             assert set(comment) <= set(schemas["Comment"]["properties"])

@@ -22,11 +22,11 @@ def test_a_new_pc_gets_its_history_back(tmp_path, store, creds, proxy):
     with Store.open(tmp_path / "new-pc") as fresh:
         result = login(fresh, proxy.url, USER, DEFAULT_PASSWORD, creds, "PC mới", config=FAST)
         assert result.pull.pulled == 3 and result.pull.pull_actions == {"created": 3}
-        assert fresh.profile().server_id == store.profile().server_id
+        assert fresh.settings.profile().server_id == store.settings.profile().server_id
         for sub in subs:
-            report = fresh.report(COMMUNE_A, "BM01", sub.period)
+            report = fresh.reports.report(COMMUNE_A, "BM01", sub.period)
             assert report is not None and report.state == "finalized" and not report.dirty
-            assert fresh.cells(report.id) == good_values()
+            assert fresh.reports.cells(report.id) == good_values()
             assert report.server_revision == 1
         # the next sync pulls nothing new
         again = sync(fresh, creds)
@@ -37,14 +37,14 @@ def test_a_pulled_revision_replaces_a_clean_local_copy(tmp_path, store, creds, p
     finalize(store)
     sync(store, creds)
     with _second_pc(tmp_path, proxy, creds) as other:
-        report = other.report(COMMUNE_A, "BM01", "2026")
-        other.set_cell(report.id, "0102", "", "90", USER)
-        other.finalize(report.id, USER)
+        report = other.reports.report(COMMUNE_A, "BM01", "2026")
+        other.reports.set_cell(report.id, "0102", "", "90", USER)
+        other.outbox.finalize(report.id, USER)
         assert sync(other, creds).accepted == 1
     result = sync(store, creds)
     assert result.pull_actions.get("replaced") == 1
-    mine = store.report(COMMUNE_A, "BM01", "2026")
-    assert store.cells(mine.id)[("0102", "")] == "90"
+    mine = store.reports.report(COMMUNE_A, "BM01", "2026")
+    assert store.reports.cells(mine.id)[("0102", "")] == "90"
     assert mine.server_revision == 2 and not mine.dirty
 
 
@@ -52,19 +52,19 @@ def test_unsent_edits_keep_both_versions(tmp_path, store, creds, proxy):
     finalize(store)
     sync(store, creds)
     with _second_pc(tmp_path, proxy, creds) as other:
-        report = other.report(COMMUNE_A, "BM01", "2026")
-        other.set_cell(report.id, "0102", "", "90", USER)
-        other.finalize(report.id, USER)
+        report = other.reports.report(COMMUNE_A, "BM01", "2026")
+        other.reports.set_cell(report.id, "0102", "", "90", USER)
+        other.outbox.finalize(report.id, USER)
         sync(other, creds)
-    mine = store.report(COMMUNE_A, "BM01", "2026")
-    store.set_cell(mine.id, "0102", "", "85", USER)  # an unsent local edit
+    mine = store.reports.report(COMMUNE_A, "BM01", "2026")
+    store.reports.set_cell(mine.id, "0102", "", "85", USER)  # an unsent local edit
     result = sync(
         store,
         creds,
     )
     assert result.pull_actions.get("kept_both") == 1
-    assert store.cells(mine.id)[("0102", "")] == "85"  # the officer's edit is untouched
-    copy = store.server_copy(mine.id)
+    assert store.reports.cells(mine.id)[("0102", "")] == "85"  # the officer's edit is untouched
+    copy = store.sync.server_copy(mine.id)
     assert copy is not None and copy.values[("0102", "")] == "90" and copy.server_revision == 2
 
 
@@ -86,12 +86,12 @@ def test_reviewer_feedback_comes_down(store, creds, hub):
     assert r.ok, r.text
     result = sync(store, creds)
     assert result.pulled == 1
-    report = store.report(COMMUNE_A, "BM01", "2026")
+    report = store.reports.report(COMMUNE_A, "BM01", "2026")
     assert report.review_state == "returned" and report.review_comment == "Kiểm tra 0103"
 
 
 def test_the_catalogue_is_refreshed_when_its_etag_changes(store, creds, hub, proxy):
-    first_etag = store.catalog_etag()
+    first_etag = store.catalogs.catalog_etag()
     proxy.reset_stats()
     result = sync(store, creds)
     # ping names the hub's current catalogue ETag: an up-to-date client does not even ask for it.
@@ -102,7 +102,7 @@ def test_the_catalogue_is_refreshed_when_its_etag_changes(store, creds, hub, pro
     result = sync(store, creds)
     assert result.catalog_updated
     assert proxy.requests_to("/catalog")[0].status == 200
-    assert store.current_catalog().version == 2 and store.catalog_etag() != first_etag
+    assert store.catalogs.current_catalog().version == 2 and store.catalogs.catalog_etag() != first_etag
     proxy.reset_stats()
     assert not sync(store, creds).catalog_updated
     assert proxy.requests_to("/catalog") == []
@@ -117,4 +117,4 @@ def test_changes_are_paged_until_more_is_false(tmp_path, store, creds, proxy):
         result = login(fresh, proxy.url, USER, DEFAULT_PASSWORD, creds, "PC mới", config=FAST)
         assert result.pull.pulled == 5
         assert len(proxy.requests_to("/changes")) == 3
-        assert len(fresh.reports()) == 5
+        assert len(fresh.reports.all()) == 5

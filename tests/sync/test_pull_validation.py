@@ -52,15 +52,15 @@ def test_malformed_pulled_reports_are_set_aside_and_the_rest_applied(tmp_path, s
     assert json.dumps(result.summary(), ensure_ascii=False)  # the --json document can still be made
     # the local copies are untouched
     for year in ("2027", "2028", "2029"):
-        report = store.report(COMMUNE_A, "BM01", year)
-        assert report.server_revision == 1 and store.cells(report.id) == good_values()
+        report = store.reports.report(COMMUNE_A, "BM01", year)
+        assert report.server_revision == 1 and store.reports.cells(report.id) == good_values()
     # a new PC logs in, gets the good report and sets the others aside
     with Store.open(tmp_path / "new-pc") as fresh:
         got = login(fresh, proxy.url, USER, DEFAULT_PASSWORD, creds, "PC mới", config=FAST)
         assert got.pull.pull_actions == {"created": 1, "set_aside": 3}
         assert got.pull.pulled == 1
-        assert fresh.report(COMMUNE_A, "BM01", "2026") is not None
-        assert fresh.report(COMMUNE_A, "BM01", "2027") is None
+        assert fresh.reports.report(COMMUNE_A, "BM01", "2026") is not None
+        assert fresh.reports.report(COMMUNE_A, "BM01", "2027") is None
 
 
 @pytest.mark.parametrize(

@@ -33,8 +33,8 @@ def test_a_clean_sync_sends_everything_once(store, creds, hub, proxy):
     result = sync(store, creds)
     assert result.sent == 3 and result.accepted == 3 and not result.rejected
     assert states(store) == Counter(accepted=3)
-    assert all(i.receipt_no for i in store.outbox())
-    assert {r.receipt_no for r in result.receipts} == {i.receipt_no for i in store.outbox()}
+    assert all(i.receipt_no for i in store.outbox.items())
+    assert {r.receipt_no for r in result.receipts} == {i.receipt_no for i in store.outbox.items()}
     assert hub_submissions(hub) == Counter({s.submission_id: 1 for s in subs})
     assert batch_ids(proxy) == [[s.submission_id for s in subs]]
     assert endpoints(proxy) == ["ping", "submissions:batch", "changes"]  # catalogue current: not asked
@@ -43,9 +43,9 @@ def test_a_clean_sync_sends_everything_once(store, creds, hub, proxy):
     # our byte count is close to what the proxy saw on the wire
     assert abs(result.bytes_up - proxy.stats.bytes_up) <= 0.1 * proxy.stats.bytes_up
     assert abs(result.bytes_down - proxy.stats.bytes_down) <= 0.1 * proxy.stats.bytes_down
-    assert store.last_sync()["summary"]["accepted"] == 3
+    assert store.sync.last_sync()["summary"]["accepted"] == 3
     # the hub's revision is adopted locally
-    report = store.report(COMMUNE_A, "BM01", "2026")
+    report = store.reports.report(COMMUNE_A, "BM01", "2026")
     assert report.server_revision == 1
 
 
@@ -55,7 +55,7 @@ def test_every_request_carries_the_headers_and_big_bodies_are_gzipped(store, cre
     sync(store, creds)
     for e in proxy.log:
         assert e.request_headers["user-agent"].startswith("dttsclient/")
-        assert e.request_headers["x-device-id"] == store.device_id
+        assert e.request_headers["x-device-id"] == store.settings.device_id
         if not e.target.endswith("/ping"):
             assert e.request_headers["authorization"].startswith("Bearer ")
     (batch,) = proxy.requests_to("submissions:batch")
@@ -63,13 +63,13 @@ def test_every_request_carries_the_headers_and_big_bodies_are_gzipped(store, cre
     assert batch.request_body[:2] == b"\x1f\x8b"
     raw = gzip.decompress(batch.request_body)
     assert len(raw) > 1024 and len(batch.request_body) < len(raw)
-    assert json.loads(raw)["device_id"] == store.device_id
+    assert json.loads(raw)["device_id"] == store.settings.device_id
 
 
 def test_small_bodies_are_not_compressed(store, creds, proxy):
     # the login body (under 1 KB) went uncompressed; a status request for one id too
     finalize(store)
-    claimed = store.claim(1, 60)
+    claimed = store.outbox.claim(1, 60)
     proxy.reset_stats()
     sync(store, creds)
     (status,) = proxy.requests_to("submissions:status")
@@ -80,12 +80,12 @@ def test_small_bodies_are_not_compressed(store, creds, proxy):
 def test_an_identical_resend_is_a_duplicate_treated_as_accepted(store, creds, hub, proxy):
     sub = finalize(store)
     # the same submission reached the hub another way first (a courier bundle carried to the office)
-    session = hub.session(USER, DEFAULT_PASSWORD, device_id=store.device_id)
+    session = hub.session(USER, DEFAULT_PASSWORD, device_id=store.settings.device_id)
     first = session.post(hub.api + "/submissions:batch", json={"submissions": [sub.document]}, timeout=30)
     assert first.json()["results"][0]["status"] == "accepted"
     result = sync(store, creds)
     assert result.duplicate == 1 and result.accepted == 1
-    (item,) = store.outbox()
+    (item,) = store.outbox.items()
     assert item.state == "accepted"
     assert item.receipt_no == first.json()["results"][0]["receipt_no"]
     assert hub_submissions(hub) == Counter({sub.submission_id: 1})
@@ -105,11 +105,11 @@ def test_a_reused_id_is_rejected_and_the_others_go_on(store, creds, hub):
     assert [o.submission_id for o in result.rejected] == [sub.submission_id]
     assert result.rejected[0].reasons()  # the hub's sentence, for the officer
     assert result.accepted == 1
-    by_id = {i.submission_id: i for i in store.outbox()}
+    by_id = {i.submission_id: i for i in store.outbox.items()}
     assert by_id[sub.submission_id].state == "needs_attention"
     assert by_id[sub.submission_id].errors
     assert by_id[other.submission_id].state == "accepted"
-    summary = store.last_sync()["summary"]
+    summary = store.sync.last_sync()["summary"]
     assert summary["rejected"][0]["submission_id"] == sub.submission_id
 
 
@@ -130,15 +130,15 @@ def test_a_conflict_after_a_reviewers_action_is_kept(store, creds, hub):
     )
     assert r.ok, r.text
     # the officer edits and finalizes again without having pulled the review
-    report = store.report(COMMUNE_A, "BM01", "2026")
-    store.set_cell(report.id, "0102", "", "82", USER)
-    rev2 = store.finalize(report.id, USER)
+    report = store.reports.report(COMMUNE_A, "BM01", "2026")
+    store.reports.set_cell(report.id, "0102", "", "82", USER)
+    rev2 = store.outbox.finalize(report.id, USER)
     assert rev2.base_server_revision == 1
     result = sync(store, creds)
     assert [o.submission_id for o in result.conflicts] == [rev2.submission_id]
-    assert {i.submission_id: i.state for i in store.outbox()}[rev2.submission_id] == "conflict"
+    assert {i.submission_id: i.state for i in store.outbox.items()}[rev2.submission_id] == "conflict"
     # the review came down in the same sync
-    assert store.report(COMMUNE_A, "BM01", "2026").review_state == "returned"
+    assert store.reports.report(COMMUNE_A, "BM01", "2026").review_state == "returned"
 
 
 def test_late_data_is_accepted_as_late(store, creds, hub):
@@ -146,7 +146,7 @@ def test_late_data_is_accepted_as_late(store, creds, hub):
     sub = finalize(store, "2026")
     result = sync(store, creds)
     assert [o.submission_id for o in result.late] == [sub.submission_id]
-    (item,) = store.outbox()
+    (item,) = store.outbox.items()
     assert item.state == "late" and item.receipt_no
 
 
@@ -155,11 +155,13 @@ def _noisy_reports(store, n: int) -> list:
     rng = random.Random(413)
     subs = []
     for i in range(n):
-        report = store.report(COMMUNE_A, "BM01", str(2026 + i), create=True)
-        store.set_eth_rows(report.id, ["02", "08"])
-        store.set_cells(report.id, [(c, d, v) for (c, d), v in good_values().items()], USER)
-        store.set_comment(report.id, "0102", "", "".join(rng.choices(string.ascii_letters, k=400)), USER)
-        subs.append(store.finalize(report.id, USER))
+        report = store.reports.report(COMMUNE_A, "BM01", str(2026 + i), create=True)
+        store.reports.set_eth_rows(report.id, ["02", "08"])
+        store.reports.set_cells(report.id, [(c, d, v) for (c, d), v in good_values().items()], USER)
+        store.reports.set_comment(
+            report.id, "0102", "", "".join(rng.choices(string.ascii_letters, k=400)), USER
+        )
+        subs.append(store.outbox.finalize(report.id, USER))
     return subs
 
 
@@ -170,8 +172,8 @@ def test_413_halves_the_batch(store, creds, hub, proxy, limit):
     if limit == "max_batch_items":
         hub.hub.config = hub.hub.config.replace(max_batch_items=2)
     else:  # a small max request size: any two fit, no three do
-        pairs = max(len(_gz(docs[i : i + 2], store.device_id)) for i in range(5))
-        triples = min(len(_gz(docs[i : i + 3], store.device_id)) for i in range(4))
+        pairs = max(len(_gz(docs[i : i + 2], store.settings.device_id)) for i in range(5))
+        triples = min(len(_gz(docs[i : i + 3], store.settings.device_id)) for i in range(4))
         assert pairs + 100 < triples
         hub.hub.config = hub.hub.config.replace(max_request_bytes=pairs + 50)
     proxy.reset_stats()
@@ -186,19 +188,19 @@ def test_413_halves_the_batch(store, creds, hub, proxy, limit):
 
 
 def test_a_submission_too_large_stays_queued_with_a_warning_and_blocks_nothing(store, creds, hub, proxy):
-    report = store.report(COMMUNE_A, "BM01", "2026", create=True)
-    store.set_eth_rows(report.id, ["02", "08"])
-    store.set_cells(report.id, [(c, d, v) for (c, d), v in good_values().items()], USER)
+    report = store.reports.report(COMMUNE_A, "BM01", "2026", create=True)
+    store.reports.set_eth_rows(report.id, ["02", "08"])
+    store.reports.set_cells(report.id, [(c, d, v) for (c, d), v in good_values().items()], USER)
     rng = random.Random(7)
     noise = "".join(rng.choice(string.ascii_letters) for _ in range(4000))
-    store.set_comment(report.id, "0102", "", noise, USER)
-    big = store.finalize(report.id, USER)
+    store.reports.set_comment(report.id, "0102", "", noise, USER)
+    big = store.outbox.finalize(report.id, USER)
     small = finalize(store, "2027")
     hub.hub.config = hub.hub.config.replace(max_request_bytes=2000)
     assert len(_gz([small.document])) < 1000 < 2000 < len(_gz([big.document]))
     result = sync(store, creds)
     assert [w.code for w in result.warnings].count("too_large") == 1
-    by_id = {i.submission_id: i.state for i in store.outbox()}
+    by_id = {i.submission_id: i.state for i in store.outbox.items()}
     assert by_id == {big.submission_id: "queued", small.submission_id: "accepted"}
 
 
@@ -207,7 +209,7 @@ def test_batches_grow_after_fast_batches_and_the_size_is_remembered(store, creds
     proxy.reset_stats()
     sync(store, creds)
     assert [len(b) for b in batch_ids(proxy)] == [5, 7]
-    assert store.get_setting(BATCH_ITEMS_SETTING) == 20
+    assert store.settings.get_setting(BATCH_ITEMS_SETTING) == 20
     finalize_many(store, 25, first_year=2040)
     proxy.reset_stats()
     sync(store, creds)

@@ -150,7 +150,7 @@ def test_a_restored_hub_gets_back_what_it_lost_and_never_reissues_a_receipt(site
     assert sync(officer, creds).accepted == 1
     site.running.hub.reviews.review(REVIEWER_ACCOUNT, COMMUNE_A, "BM01", "2026", "return", "Kiểm tra lại")
     sync(officer, creds)
-    before = {i.submission_id: i.receipt_no for i in officer.outbox()}
+    before = {i.submission_id: i.receipt_no for i in officer.outbox.items()}
     issued = set(receipts_on_hub(site.running))
     assert len(issued) == 2 and set(before.values()) == issued
     generation = site.running.hub.generation
@@ -177,17 +177,17 @@ def test_a_restored_hub_gets_back_what_it_lost_and_never_reissues_a_receipt(site
     assert cursors[0] is None  # the pull started from the beginning
     held = hub_submissions(running)
     assert held[a.submission_id] == 1 and held[b.submission_id] == 1  # B sent again, stored once
-    after = {i.submission_id: i for i in officer.outbox()}
+    after = {i.submission_id: i for i in officer.outbox.items()}
     assert after[b.submission_id].state == "accepted"
     assert after[b.submission_id].receipt_no not in issued  # a new receipt, not one issued before
     assert after[a.submission_id].receipt_no == before[a.submission_id]
-    report_a = officer.report(COMMUNE_A, "BM01", "2026")
+    report_a = officer.reports.report(COMMUNE_A, "BM01", "2026")
     assert report_a.review_state == "returned" and report_a.review_comment == "Thiếu số hộ nghèo"
 
     # a new report after the restore never gets a number issued before either
     c = finalize(officer, "2028")
     assert sync(officer, creds).accepted == 1
-    new_receipt = {i.submission_id: i.receipt_no for i in officer.outbox()}[c.submission_id]
+    new_receipt = {i.submission_id: i.receipt_no for i in officer.outbox.items()}[c.submission_id]
     assert new_receipt not in issued
     on_hub = receipts_on_hub(running)
     assert len(on_hub) == len(set(on_hub)) == 3
@@ -222,7 +222,7 @@ def test_a_restore_the_hub_could_not_see_is_caught_by_the_cursor(site, officer, 
         assert running.hub.generation != generation  # the cursor proved it
         assert result.hub_restored and result.requeued_after_restore == 1
         assert hub_submissions(running)[b.submission_id] == 1  # resent in the same sync
-        outbox = {i.submission_id: i for i in officer.outbox()}
+        outbox = {i.submission_id: i for i in officer.outbox.items()}
         assert (
             outbox[b.submission_id].state == "accepted" and outbox[b.submission_id].receipt_no not in issued
         )
@@ -230,13 +230,13 @@ def test_a_restore_the_hub_could_not_see_is_caught_by_the_cursor(site, officer, 
         running.hub.reviews.review(REVIEWER_ACCOUNT, COMMUNE_A, "BM01", "2026", "accept", "Đạt")
         again = sync(officer, creds)
         assert not again.hub_restored
-        report_a = officer.report(COMMUNE_A, "BM01", "2026")
+        report_a = officer.reports.report(COMMUNE_A, "BM01", "2026")
         assert report_a.review_state == "accepted" and report_a.review_comment == "Đạt"
 
         # the second PC, which pulled both reports before the restore, sees the new generation at its ping
         theirs = sync(other, creds)
         assert theirs.hub_restored and theirs.requeued_after_restore == 0
-        mirrored = other.report(COMMUNE_A, "BM01", a.period)
+        mirrored = other.reports.report(COMMUNE_A, "BM01", a.period)
         assert mirrored.review_state == "accepted"
 
 

@@ -23,7 +23,9 @@ def _review(hub, decision: str, comment: str = "") -> dict:
 def _badge(store: Store) -> str:
     from dttsclient.ui.overview import form_rows
 
-    rows = form_rows(store, store.current_catalog(), COMMUNE_A, parse_period("2026"), "vi", date(2027, 1, 10))
+    rows = form_rows(
+        store, store.catalogs.current_catalog(), COMMUNE_A, parse_period("2026"), "vi", date(2027, 1, 10)
+    )
     return next(row.badge for row in rows if row.form == "BM01")
 
 
@@ -32,14 +34,14 @@ def test_a_revision_after_acceptance_comes_back_as_changed_after_acceptance(stor
     sync(store, creds)
     _review(hub, "accept", "Đạt")
     sync(store, creds)
-    report = store.report(COMMUNE_A, "BM01", "2026")
+    report = store.reports.report(COMMUNE_A, "BM01", "2026")
     assert report.review_state == "accepted" and report.server_status == "accepted"
 
-    store.set_cell(report.id, "0102", "", "90", USER)
-    store.finalize(report.id, USER)
+    store.reports.set_cell(report.id, "0102", "", "90", USER)
+    store.outbox.finalize(report.id, USER)
     result = sync(store, creds)
     assert result.accepted == 1
-    report = store.report(COMMUNE_A, "BM01", "2026")
+    report = store.reports.report(COMMUNE_A, "BM01", "2026")
     assert report.server_status == "changed_after_acceptance" and report.server_revision == 3
     assert report.review_state is None  # the new revision awaits review; the hub keeps the acceptance
     assert _badge(store) == "changed_after_acceptance"
@@ -47,7 +49,7 @@ def test_a_revision_after_acceptance_comes_back_as_changed_after_acceptance(stor
     # the reviewer accepts the correction: the next sync says so
     _review(hub, "accept")
     sync(store, creds)
-    report = store.report(COMMUNE_A, "BM01", "2026")
+    report = store.reports.report(COMMUNE_A, "BM01", "2026")
     assert report.server_status == "accepted" and report.review_state == "accepted"
     assert _badge(store) == "accepted"
 
@@ -57,7 +59,7 @@ def test_a_returns_comment_reaches_the_officer(store, creds, hub):
     sync(store, creds)
     _review(hub, "return", "Số hộ nghèo chưa khớp danh sách")
     sync(store, creds)
-    report = store.report(COMMUNE_A, "BM01", "2026")
+    report = store.reports.report(COMMUNE_A, "BM01", "2026")
     assert report.review_state == "returned" and report.review_comment == "Số hộ nghèo chưa khớp danh sách"
     assert report.state == "draft" and _badge(store) == "returned"
     from dttsclient.ui.overview import returned_rows

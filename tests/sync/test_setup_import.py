@@ -25,10 +25,10 @@ def test_setup_import_then_login_and_sync_when_a_link_exists(tmp_path, data_dir,
     _package(hub, tmp_path, proxy.url)
     with Store.open(data_dir) as store:
         result = setup_import(store, tmp_path / "can_bo.dttssetup")
-        profile = store.profile()
+        profile = store.settings.profile()
         assert (profile.unit, profile.username, profile.server_id) == (COMMUNE_A, USER, hub.server_id)
         assert profile.server_url == proxy.url and profile.unit_name
-        assert result.catalog_added and store.current_catalog().catalog_id == result.catalog_id
+        assert result.catalog_added and store.catalogs.current_catalog().catalog_id == result.catalog_id
         # work offline, then log in and sync: the catalogue is not downloaded again (same ETag)
         finalize(store)
         proxy.reset_stats()
@@ -51,18 +51,18 @@ def test_a_tampered_package_is_refused_and_nothing_changes(tmp_path, data_dir, h
     with Store.open(data_dir) as store:
         with pytest.raises(errors.SetupImportFailed) as info:
             setup_import(store, tmp_path / "bad.dttssetup")
-        assert store.profile().server_url is None and store.current_catalog() is None
+        assert store.settings.profile().server_url is None and store.catalogs.current_catalog() is None
     assert "gói" in info.value.text("vi").lower()
 
 
 def test_a_package_of_another_hub_is_refused(tmp_path, data_dir, hub):
     _package(hub, tmp_path, "https://dtts.example/")
     with Store.open(data_dir) as store:
-        store.set_profile(server_id="hub-other-province")
+        store.settings.set_profile(server_id="hub-other-province")
         with pytest.raises(errors.SetupImportFailed):
             setup_import(store, tmp_path / "can_bo.dttssetup")
-        store.set_profile(server_id=None)
-        store.set_setting("sync.hub_signing_key", "A" * 43 + "=")  # pinned key of another hub
+        store.settings.set_profile(server_id=None)
+        store.settings.set_setting("sync.hub_signing_key", "A" * 43 + "=")  # pinned key of another hub
         with pytest.raises(errors.SetupImportFailed):
             setup_import(store, tmp_path / "can_bo.dttssetup")
 
@@ -104,8 +104,8 @@ def test_a_package_from_a_hub_the_province_did_not_list_is_refused_and_nothing_c
     with Store.open(data_dir) as store:
         with pytest.raises(errors.SetupImportFailed) as info:
             setup_import(store, tmp_path / "can_bo.dttssetup")
-        assert store.profile().server_url is None and store.current_catalog() is None
-        assert store.get_setting("sync.hub_signing_key") is None
+        assert store.settings.profile().server_url is None and store.catalogs.current_catalog() is None
+        assert store.settings.get_setting("sync.hub_signing_key") is None
     assert "không do máy chủ đã biết ký" in info.value.text("vi")
 
 
@@ -115,7 +115,7 @@ def test_a_damaged_keys_file_trusts_nothing_and_says_which_line(tmp_path, data_d
     with Store.open(data_dir) as store:
         with pytest.raises(errors.SetupImportFailed) as info:
             setup_import(store, tmp_path / "can_bo.dttssetup")
-        assert store.current_catalog() is None
+        assert store.catalogs.current_catalog() is None
     assert f"{path}" in info.value.text("vi") and "dòng 2" in info.value.text("vi")
     assert "line 2" in info.value.text("en")
 
@@ -130,7 +130,7 @@ def test_login_to_an_unlisted_hub_never_sends_the_password(
     with Store.open(data_dir) as store:
         with pytest.raises(errors.UntrustedServer) as info:
             login(store, proxy.url, USER, DEFAULT_PASSWORD, creds, "PC xã", config=FAST)
-        assert store.profile().username is None
+        assert store.settings.profile().username is None
     assert key_fingerprint(hub.signing_key) in info.value.text("vi")
     assert not proxy.requests_to("/auth/token")  # the password never left the PC
     # once the province lists the hub, the same login goes through

@@ -51,13 +51,13 @@ def test_a_refused_connection_is_said_at_once_and_never_retried(config):
 
 def test_a_sync_against_a_stopped_hub_ends_with_the_plain_sentence(store, creds, hub, proxy):
     subs = finalize_many(store, 2)
-    store.set_profile(server_url=refused_url())
+    store.settings.set_profile(server_url=refused_url())
     t0 = time.monotonic()
     with pytest.raises(errors.Unreachable):
         sync(store, creds, config=TransportConfig())  # the patient background policy, production timings
     assert time.monotonic() - t0 < 5
     assert states(store) == Counter(queued=2)
-    assert {s.submission_id for s in subs} == {i.submission_id for i in store.outbox()}
+    assert {s.submission_id for s in subs} == {i.submission_id for i in store.outbox.items()}
 
 
 def test_a_silent_hub_is_said_within_20_seconds():

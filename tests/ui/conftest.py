@@ -53,8 +53,10 @@ def profile_dir(tmp_path: Path) -> Path:
 def store(profile_dir: Path, sample_catalog: Catalog) -> Iterator[Store]:
     """The GUI thread's store: sample catalogue, the commune set, no server."""
     s = Store.open(profile_dir)
-    s.import_catalog(sample_catalog)
-    s.set_profile(unit=UNIT, unit_name=refdata.commune(UNIT).commune_name, lang="vi", username=OFFICER)
+    s.catalogs.import_catalog(sample_catalog)
+    s.settings.set_profile(
+        unit=UNIT, unit_name=refdata.commune(UNIT).commune_name, lang="vi", username=OFFICER
+    )
     yield s
     s.close()
 
@@ -141,21 +143,23 @@ def plausible_values(catalog: Catalog, form: str, eth: list[str]) -> dict[tuple[
 
 def fill(store: Store, form: str, period: str, unit: str = UNIT, eth: tuple[str, ...] = ("02", "09")) -> int:
     """Type valid values into every cell of a report (as the grid would); the report id."""
-    catalog = store.current_catalog()
+    catalog = store.catalogs.current_catalog()
     assert catalog is not None
-    report = store.report(unit, form, period, create=True)
+    report = store.reports.report(unit, form, period, create=True)
     assert report is not None
     if catalog.form(form).eth_options == "present":
-        store.set_eth_rows(report.id, list(eth))
+        store.reports.set_eth_rows(report.id, list(eth))
     values = plausible_values(catalog, form, list(eth))
-    store.set_cells(report.id, [(c, d, v) for (c, d), v in values.items()], OFFICER)
+    store.reports.set_cells(report.id, [(c, d, v) for (c, d), v in values.items()], OFFICER)
     return report.id
 
 
 def finalize(store: Store, report_id: int) -> Submission:
     """Finalize with a reason for every warning."""
-    reasons = {warning_key(p): "Đã kiểm tra lại tại xã." for p in store.check(report_id) if not p.is_error}
-    return store.finalize(report_id, OFFICER, reasons)
+    reasons = {
+        warning_key(p): "Đã kiểm tra lại tại xã." for p in store.reports.check(report_id) if not p.is_error
+    }
+    return store.outbox.finalize(report_id, OFFICER, reasons)
 
 
 def form_view_stub(store, report_id, lang, parent):

@@ -92,16 +92,16 @@ def make_entry(
     """
     catalog = load_sample()
     store = Store.open(data_dir)
-    store.import_catalog(catalog)
-    store.set_profile(unit=UNIT, unit_name="Xã Thử Nghiệm", username="canbo")
+    store.catalogs.import_catalog(catalog)
+    store.settings.set_profile(unit=UNIT, unit_name="Xã Thử Nghiệm", username="canbo")
     if form_code is None:
         form = pick(catalog) if pick else next(f for f in catalog.forms if f.eth_options == "present")
     else:
         form = catalog.form(form_code)
-    report = store.report(UNIT, form.code, period_for(form), create=True)
+    report = store.reports.report(UNIT, form.code, period_for(form), create=True)
     assert report is not None
     if eth and form.eth_options == "present":
-        store.set_eth_rows(report.id, eth)
+        store.reports.set_eth_rows(report.id, eth)
     return Entry(store, data_dir, catalog, form, report.id)
 
 

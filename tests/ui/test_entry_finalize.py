@@ -34,7 +34,7 @@ def good_values(eth=ETH) -> dict[tuple[str, str], str]:
 @pytest.fixture
 def entry(tmp_path):
     with entry_for(tmp_path) as e:
-        e.store.set_cells(e.report_id, [(c, d, v) for (c, d), v in good_values().items()], "canbo")
+        e.store.reports.set_cells(e.report_id, [(c, d, v) for (c, d), v in good_values().items()], "canbo")
         yield e
 
 
@@ -50,11 +50,13 @@ def test_the_dialog_summarises_what_will_be_sent(qtbot, entry):
     dlg.ok_button.click()
     assert dlg.submission is not None and dlg.submission.revision_no == 1
     with Store.open(entry.data_dir) as fresh:
-        assert [o.state for o in fresh.outbox()] == ["queued"]
+        assert [o.state for o in fresh.outbox.items()] == ["queued"]
 
 
 def test_warnings_need_a_reason_each(qtbot, entry):
-    entry.store.set_cell(entry.report_id, "0105", "eth=02|sex=M", "50", "canbo")  # births too many: R27
+    entry.store.reports.set_cell(
+        entry.report_id, "0105", "eth=02|sex=M", "50", "canbo"
+    )  # births too many: R27
     dlg = FinalizeDialog(entry.store, entry.report_id)
     qtbot.addWidget(dlg)
     assert not dlg.errors and [w.code for w in dlg.warnings] == ["R27"]
@@ -72,7 +74,7 @@ def test_warnings_need_a_reason_each(qtbot, entry):
 
 
 def test_errors_block(qtbot, entry):
-    entry.store.set_cell(entry.report_id, "0102", "eth=02", "900", "canbo")  # households > people
+    entry.store.reports.set_cell(entry.report_id, "0102", "eth=02", "900", "canbo")  # households > people
     dlg = FinalizeDialog(entry.store, entry.report_id)
     qtbot.addWidget(dlg)
     assert {p.code for p in dlg.errors} >= {"R01", "R02"}
@@ -82,7 +84,7 @@ def test_errors_block(qtbot, entry):
     dlg.accept()
     assert dlg.submission is None
     with Store.open(entry.data_dir) as fresh:
-        assert fresh.outbox() == []
+        assert fresh.outbox.items() == []
 
 
 def test_the_finalize_button_opens_the_dialog_and_refreshes(qtbot, entry, monkeypatch):
@@ -91,7 +93,7 @@ def test_the_finalize_button_opens_the_dialog_and_refreshes(qtbot, entry, monkey
 
     def ask(cls, parent, store, report_id, lang="vi"):
         calls.append(report_id)
-        return store.finalize(report_id, "canbo", reasons={}, require_reasons=True)
+        return store.outbox.finalize(report_id, "canbo", reasons={}, require_reasons=True)
 
     monkeypatch.setattr(FinalizeDialog, "ask", classmethod(ask))
     with qtbot.waitSignals([view.finalizeRequested, view.finalized, view.changed]):
@@ -105,7 +107,7 @@ def test_the_finalize_button_opens_the_dialog_and_refreshes(qtbot, entry, monkey
 
 
 def test_editing_a_finalized_report_asks_once_and_makes_a_new_revision(qtbot, entry, monkeypatch):
-    entry.store.finalize(entry.report_id, "canbo", reasons={}, require_reasons=True)
+    entry.store.outbox.finalize(entry.report_id, "canbo", reasons={}, require_reasons=True)
     view = open_form(qtbot, entry)
     assert "Báo cáo đã chốt (lần nộp 1)" in view.state_bar.text()
     answers = [False, True]
@@ -119,7 +121,7 @@ def test_editing_a_finalized_report_asks_once_and_makes_a_new_revision(qtbot, en
     go(view, "0104")
     type_into(view, "600")  # declined: nothing is written, the report stays finalized
     assert asked == [1]
-    assert entry.store.cells(entry.report_id)[("0104", "")] == "500"
+    assert entry.store.reports.cells(entry.report_id)[("0104", "")] == "500"
     assert view.view.delegate.open_editor() is None
     go(view, "0104")
     type_into(view, "600")  # accepted
@@ -128,12 +130,12 @@ def test_editing_a_finalized_report_asks_once_and_makes_a_new_revision(qtbot, en
     assert asked == [1, 1]
     view.recheck()
     with Store.open(entry.data_dir) as fresh:
-        report = fresh.report_by_id(entry.report_id)
+        report = fresh.reports.report_by_id(entry.report_id)
         assert report.state == "draft" and report.dirty
-        assert fresh.cells(entry.report_id)[("0104", "")] == "600"
+        assert fresh.reports.cells(entry.report_id)[("0104", "")] == "600"
     assert "lần nộp 2" in view.state_bar.text()
     assert view.finalize_button.isEnabled()
-    sub = entry.store.finalize(entry.report_id, "canbo", reasons={}, require_reasons=True)
+    sub = entry.store.outbox.finalize(entry.report_id, "canbo", reasons={}, require_reasons=True)
     assert sub.revision_no == 2 and sub.supersedes is not None
 
 
@@ -150,7 +152,7 @@ def test_the_revision_question_itself(qtbot, monkeypatch):
 
 
 def test_a_finalized_report_without_changes_has_nothing_to_finalize(qtbot, entry):
-    entry.store.finalize(entry.report_id, "canbo", reasons={}, require_reasons=True)
+    entry.store.outbox.finalize(entry.report_id, "canbo", reasons={}, require_reasons=True)
     dlg = FinalizeDialog(entry.store, entry.report_id)
     qtbot.addWidget(dlg)
     assert dlg.nothing_new and not dlg.ok_button.isEnabled()

@@ -41,9 +41,9 @@ def _panel_rows(view) -> list[tuple[str, str]]:
 
 
 def test_the_form_list_and_the_entry_page_say_the_same_completeness(qtbot, store, sync_runner, kit):
-    rid = store.report(kit.UNIT, "BM03", "2026Q4", create=True).id
-    store.set_eth_rows(rid, ["02", "09"])
-    store.set_cells(
+    rid = store.reports.report(kit.UNIT, "BM03", "2026Q4", create=True).id
+    store.reports.set_eth_rows(rid, ["02", "09"])
+    store.reports.set_cells(
         rid,
         [("0101", "eth=02|sex=M", "120"), ("0101", "eth=09|sex=F", "80"), ("0103", "sex=M", "900")],
         kit.OFFICER,
@@ -126,7 +126,7 @@ def test_finalize_still_blocks_on_missing_required_values_and_then_shows_them_as
     view.problemsChanged.connect(lambda e, w: counts.append((e, w)))
     view.finalize()
     assert seen == {"errors": ["0101", "0102", "0103"], "can_finalize": False, "panel_errors_behind": 3}
-    assert entry.store.report_by_id(entry.report_id).state == "draft"
+    assert entry.store.reports.report_by_id(entry.report_id).state == "draft"
     # from now on the page shows them as the errors that block finalizing
     assert counts[-1] == (3, 0)
     assert [p.indicator for p in view.problems() if p.code == "required" and p.is_error] == [
@@ -156,7 +156,7 @@ def test_a_single_value_sits_in_the_value_total_column_not_under_a_sex_column(qt
     type_into(view, "7")
     assert current(view) == (r, c)
     type_into(view, "55")
-    assert entry.store.cells(entry.report_id)[("0104", "")] == "55"
+    assert entry.store.reports.cells(entry.report_id)[("0104", "")] == "55"
     assert model.index(r, c).data() == "55"
 
 
@@ -213,7 +213,7 @@ def test_remove_ethnic_row_is_offered_only_on_ethnic_rows(qtbot, entry):
     view.view.go_to(eth_row, 1)
     menu = view.context_menu(model.index(eth_row, 1))
     next(a for a in menu.actions() if a.text() == remove).trigger()
-    assert entry.store.eth_rows(entry.report_id) == ["02", "09"]
+    assert entry.store.reports.eth_rows(entry.report_id) == ["02", "09"]
 
 
 def test_the_menu_opens_for_the_cell_clicked_or_with_the_menu_key_beside_the_current_cell(
@@ -284,13 +284,13 @@ def test_the_finalized_notice_goes_when_the_report_changes_again(qtbot, entry, m
         ("0103", "sex=F"): "500",
         ("0104", ""): "200",
     }
-    entry.store.set_cells(entry.report_id, [(c, d, v) for (c, d), v in values.items()], "canbo")
+    entry.store.reports.set_cells(entry.report_id, [(c, d, v) for (c, d), v in values.items()], "canbo")
     view.reload()
-    assert not any(p.is_error for p in entry.store.check(entry.report_id))
+    assert not any(p.is_error for p in entry.store.reports.check(entry.report_id))
 
     def ask(cls, parent, store, report_id, lang="vi"):
-        reasons = {p.code: "Đã kiểm tra" for p in store.check(report_id) if not p.is_error}
-        return store.finalize(report_id, "canbo", reasons)
+        reasons = {p.code: "Đã kiểm tra" for p in store.reports.check(report_id) if not p.is_error}
+        return store.outbox.finalize(report_id, "canbo", reasons)
 
     monkeypatch.setattr(FinalizeDialog, "ask", classmethod(ask))
     monkeypatch.setattr(form_view_module.ReviseConfirm, "ask", classmethod(lambda cls, parent, rev: True))
@@ -310,7 +310,9 @@ def test_long_row_labels_and_messages_are_shown_whole_at_1366x768(qtbot, tmp_pat
     with entry_for(tmp_path, "BM01", ["02", "08"]) as e:
         view = open_form(qtbot, e)
         view.resize(1366, 700)
-        e.store.set_cells(e.report_id, [("0101", "eth=02|sex=M", "500"), ("0102", "eth=02", "900")], "canbo")
+        e.store.reports.set_cells(
+            e.report_id, [("0101", "eth=02|sex=M", "500"), ("0102", "eth=02", "900")], "canbo"
+        )
         view.reload()
         _wait_checked(qtbot, view)
         qtbot.wait(50)  # the rows are measured on the next turn of the event loop

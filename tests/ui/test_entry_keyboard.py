@@ -31,7 +31,7 @@ def entry(tmp_path):
 
 def _fresh_cells(entry) -> dict:
     with Store.open(entry.data_dir) as fresh:
-        return fresh.cells(entry.report_id)
+        return fresh.reports.cells(entry.report_id)
 
 
 ASCII_VALUES = {"integer": "{n}", "decimal": "1,5", "percent": "12,5", "yes_no": "c", "text": "ghi chu"}
@@ -158,7 +158,7 @@ def test_undo_writes_the_old_value_back_durably_and_logged_redo_again(qtbot, ent
     press(view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     assert _fresh_cells(entry)[("0104", "")] == "10"
     with Store.open(entry.data_dir) as fresh:
-        log = [(e.old, e.new) for e in fresh.history(entry.report_id, "0104", "")]
+        log = [(e.old, e.new) for e in fresh.reports.history(entry.report_id, "0104", "")]
     assert log == [(None, "10"), ("10", "20"), ("20", "10"), ("10", None), (None, "10")]
 
 
@@ -199,7 +199,7 @@ def test_a_locked_database_keeps_the_typed_text_and_says_why(qtbot, entry):
     import sqlite3
 
     view = open_form(qtbot, entry)
-    entry.store.db.conn.execute("PRAGMA busy_timeout = 50")  # fail fast instead of waiting 5 s
+    entry.store._db.conn.execute("PRAGMA busy_timeout = 50")  # fail fast instead of waiting 5 s
     other = sqlite3.connect(entry.store.path, isolation_level=None)  # another program holds the file
     other.execute("BEGIN IMMEDIATE")
     try:

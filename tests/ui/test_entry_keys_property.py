@@ -129,7 +129,7 @@ def test_random_keys_never_fail_and_every_saved_value_is_in_the_store(
 
         def fresh_cells() -> dict:
             with Store.open(entry.data_dir) as fresh:
-                return fresh.cells(entry.report_id)
+                return fresh.reports.cells(entry.report_id)
 
         @settings(
             deadline=None,

@@ -25,7 +25,7 @@ def entry(tmp_path):
 
 def _fresh_cells(entry) -> dict:
     with Store.open(entry.data_dir) as fresh:
-        return fresh.cells(entry.report_id)
+        return fresh.reports.cells(entry.report_id)
 
 
 def key(k, mods=M.NoModifier, text: str | None = None) -> None:
@@ -220,10 +220,10 @@ def test_adding_an_ethnic_group_while_a_cell_holds_a_refused_text_keeps_the_text
     key(Qt.Key.Key_D, M.ControlModifier, "\x04")  # Ctrl+D: the rows would be laid out again
     assert _editor(view) is not None and _editor(view).text() == "1,x"
     with Store.open(entry.data_dir) as fresh:
-        assert "05" not in fresh.eth_rows(entry.report_id)
+        assert "05" not in fresh.reports.eth_rows(entry.report_id)
     key(Qt.Key.Key_Backspace)
     key(Qt.Key.Key_Backspace)
     key(Qt.Key.Key_D, M.ControlModifier, "\x04")  # fixed: saved, then the row is added
     assert _fresh_cells(entry)[("0104", "")] == "1"
     with Store.open(entry.data_dir) as fresh:
-        assert "05" in fresh.eth_rows(entry.report_id)
+        assert "05" in fresh.reports.eth_rows(entry.report_id)

@@ -21,7 +21,7 @@ def entry(tmp_path):
 
 def _fresh_cells(entry) -> dict:
     with Store.open(entry.data_dir) as fresh:
-        return fresh.cells(entry.report_id)
+        return fresh.reports.cells(entry.report_id)
 
 
 def _paste(view, text: str) -> None:

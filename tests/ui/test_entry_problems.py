@@ -86,7 +86,7 @@ def test_a_comment_per_cell(qtbot, entry, monkeypatch):
     press(view, Qt.Key.Key_F2, Qt.KeyboardModifier.ShiftModifier)
     assert asked == [("0101 · HMông · Nữ", "")]
     with Store.open(entry.data_dir) as fresh:
-        comments = fresh.comments(entry.report_id)
+        comments = fresh.reports.comments(entry.report_id)
     assert comments[("0101", "eth=08|sex=F")].text == "Số liệu từ trưởng thôn"
     assert comments[("0101", "eth=08|sex=F")].author == "canbo"
     r, c = cell(view, "0101", "eth=08|sex=F")
@@ -97,7 +97,7 @@ def test_a_comment_per_cell(qtbot, entry, monkeypatch):
     monkeypatch.setattr(CommentDialog, "ask", staticmethod(lambda parent, where, text: ""))  # removed
     press(view, Qt.Key.Key_F2, Qt.KeyboardModifier.ShiftModifier)
     with Store.open(entry.data_dir) as fresh:
-        assert fresh.comments(entry.report_id) == {}
+        assert fresh.reports.comments(entry.report_id) == {}
 
 
 def test_the_comment_dialog(qtbot):
@@ -150,11 +150,11 @@ def _pick_with_keys(qtbot, keys: str | None = None, text: str | None = None):
 def test_adding_an_ethnic_group_found_by_its_alias(qtbot, entry, monkeypatch):
     view = open_form(qtbot, entry)
     monkeypatch.setattr(EthnicPicker, "ask", _pick_with_keys(qtbot, keys="Man"))  # Mán: an alias of Dao
-    before = set(entry.store.eth_rows(entry.report_id))
+    before = set(entry.store.reports.eth_rows(entry.report_id))
     assert "09" in before  # already there: the next match must be chosen
     press(view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     with Store.open(entry.data_dir) as fresh:
-        rows = fresh.eth_rows(entry.report_id)
+        rows = fresh.reports.eth_rows(entry.report_id)
     added = [c for c in rows if c not in before]
     assert len(added) == 1
     # every ethnic indicator of the report got the row, and the cursor is on it
@@ -200,7 +200,7 @@ def test_removing_an_empty_ethnic_row(qtbot, entry):
     assert "còn số liệu" in view.notice.text()
     go(view, "0102", "eth=08")
     view.remove_ethnic_row()
-    assert entry.store.eth_rows(entry.report_id) == ["02", "09"]
+    assert entry.store.reports.eth_rows(entry.report_id) == ["02", "09"]
     assert view.model.place_of(("0101", "eth=08|sex=M")) is None
 
 
@@ -210,8 +210,8 @@ def test_reload_after_another_store_changed_the_report(qtbot, entry):
     type_into(view, "1")
     assert view.undo_stack.count() == 1
     with Store.open(entry.data_dir) as other:  # e.g. the sync engine's own store
-        other.set_cell(entry.report_id, "0104", "", "777", "sync")
-        other.set_eth_rows(entry.report_id, ["02", "08", "09", "11"])
+        other.reports.set_cell(entry.report_id, "0104", "", "777", "sync")
+        other.reports.set_eth_rows(entry.report_id, ["02", "08", "09", "11"])
     view.reload()
     assert view.model.index(*cell(view, "0104")).data() == "777"
     assert view.model.place_of(("0102", "eth=11"))

@@ -115,7 +115,7 @@ def test_f1_opens_the_page_of_the_screen_shown_and_reuses_the_window(qtbot, wind
 
 
 def test_f1_in_the_entry_grid_opens_the_data_entry_page(qtbot, store, sync_runner, kit):
-    report = store.report(kit.UNIT, "BM04", "202610", create=True)
+    report = store.reports.report(kit.UNIT, "BM04", "202610", create=True)
     w = MainWindow(store, sync_runner, None, today=kit.TODAY)
     qtbot.addWidget(w)
     w.show()
@@ -355,7 +355,7 @@ def _press_f1_in(qtbot, dialog):
 def test_f1_in_the_finalize_dialog_opens_the_finalize_page(qtbot, store, kit):
     from dttsclient.ui.finalize_dialog import FinalizeDialog
 
-    report = store.report(kit.UNIT, "BM04", "202610", create=True)
+    report = store.reports.report(kit.UNIT, "BM04", "202610", create=True)
     dialog = FinalizeDialog(store, report.id, "vi")
     qtbot.addWidget(dialog)
     guide = _press_f1_in(qtbot, dialog)

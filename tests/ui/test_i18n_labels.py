@@ -96,7 +96,7 @@ def test_about_names_the_catalogue_without_its_id(qtbot, store, sample_catalog):
 
 
 def test_banner_and_about_say_the_environment_in_words(window, store):
-    store.set_profile(server_url="https://dtts.laocai.gov.vn")
+    store.settings.set_profile(server_url="https://dtts.laocai.gov.vn")
     window._environment = "production"
     window.refresh_banner()
     banner = window.banner.text()
@@ -128,7 +128,7 @@ def test_finalize_dialog_names_the_catalogue_without_its_id(qtbot, tmp_path):
         dlg = FinalizeDialog(e.store, e.report_id)
         qtbot.addWidget(dlg)
         text = " ".join(w.text() for w in dlg.findChildren(QLabel))
-        catalog = e.store.current_catalog()
+        catalog = e.store.catalogs.current_catalog()
         assert catalog.catalog_id not in text
         assert f"{catalog.title} (phiên bản {catalog.version})" in text
 
@@ -144,7 +144,7 @@ def test_english_mode_has_no_vietnamese_in_the_banner(english, qtbot, store, syn
     w = MainWindow(store, sync_runner, None, lang="en", form_view_factory=kit.form_view_stub, today=kit.TODAY)
     qtbot.addWidget(w)
     w._environment = "demo"
-    store.set_profile(server_url="http://127.0.0.1:1")
+    store.settings.set_profile(server_url="http://127.0.0.1:1")
     w.refresh_banner()
     banner = w.banner.text()
     assert "padding:0 4px'>SAMPLE</span>" in banner  # (the catalogue's own title is data, in Vietnamese)

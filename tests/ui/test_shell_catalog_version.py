@@ -18,7 +18,7 @@ def window(qtbot, store, sync_runner, kit) -> MainWindow:
 
 
 def _pulled(store, kit, period: str, version: int) -> int:
-    catalog = store.current_catalog()
+    catalog = store.catalogs.current_catalog()
     item = {
         "unit": kit.UNIT,
         "form": "BM04",
@@ -30,13 +30,13 @@ def _pulled(store, kit, period: str, version: int) -> int:
         "values": [],
         "review": None,
     }
-    [out] = store.apply_pulled([item], cursor=None)
+    [out] = store.sync.apply_pulled([item], cursor=None)
     assert out.action == "created"
     return out.report_id
 
 
 def test_a_report_waiting_for_its_catalogue_version_says_so_instead_of_opening(window, store, kit):
-    version = store.current_catalog().version
+    version = store.catalogs.current_catalog().version
     waiting = _pulled(store, kit, "202609", version + 5)
     window.open_report(waiting)
     assert window.form_view is None

@@ -32,9 +32,9 @@ def test_demo_starts_and_stops_cleanly(qtbot, sync_runner, kit):
         ping = requests.get(url + "/api/v1/ping", timeout=10).json()
         assert ping["environment"] == "demo"
         with Store.open(demo.profile_dir) as store:
-            p = store.profile()
+            p = store.settings.profile()
             assert (p.unit, p.unit_name, p.server_url) == (DEMO_UNIT, "Xã Y Tý", url)
-            assert store.current_catalog().sample
+            assert store.catalogs.current_catalog().sample
             assert demo.session.signed_in(store)
             w = MainWindow(
                 store,
@@ -49,7 +49,7 @@ def test_demo_starts_and_stops_cleanly(qtbot, sync_runner, kit):
             # the demo syncs for real against its own hub
             kit.finalize(store, kit.fill(store, "BM04", "202611"))
             assert w.start_sync()
-            assert store.outbox_counts()["accepted"] == 1
+            assert store.outbox.counts()["accepted"] == 1
             w.close()
         assert not str(demo.profile_dir).startswith(str(Path.home() / ".local"))
     finally:

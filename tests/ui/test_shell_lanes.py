@@ -189,7 +189,7 @@ def _large_backup(root: Path) -> tuple[Path, int]:
             for k in cell_keys(src.catalog, i, ETH_ROWS)
         ]
         for n in range(150):
-            src.store.set_cells(src.report_id, [(c, d, str(10 + n)) for c, d in keys], "canbo.cu")
+            src.store.reports.set_cells(src.report_id, [(c, d, str(10 + n)) for c, d in keys], "canbo.cu")
         return export_backup(src.store, root / "usb").path, len(keys)
     finally:
         src.store.close()
@@ -233,7 +233,7 @@ def test_a_cell_typed_during_a_restore_is_held_then_stored(qtbot, tmp_path, kit)
         assert "Chưa lưu được" not in view.notice.text()
         assert window.form_view.model.value((ind.code, key)) == "4321"  # after the window's reload too
         with Store.open(entry.data_dir) as fresh:  # on disk, newer than the restored history
-            assert fresh.cells(entry.report_id)[(ind.code, key)] == "4321"
+            assert fresh.reports.cells(entry.report_id)[(ind.code, key)] == "4321"
         window.close()
     finally:
         runner.drain()
@@ -266,7 +266,7 @@ def test_closing_the_window_during_a_restore_keeps_the_held_cell(qtbot, tmp_path
         window.close()  # before the restore's result reached the GUI thread
         assert view.held_writes == 0
         with Store.open(entry.data_dir) as fresh:
-            assert fresh.cells(entry.report_id)[(ind.code, key)] == "777"
+            assert fresh.reports.cells(entry.report_id)[(ind.code, key)] == "777"
         qtbot.waitUntil(lambda: not runner.busy, timeout=30000)  # the restore's result, still on its way
     finally:
         runner.drain()

@@ -23,7 +23,7 @@ def test_the_prompt_says_the_hub_is_gone_within_20_seconds(qtbot, store, session
     hole = BlackHole() if where == "silent" else None
     url = hole.url if hole is not None else refused_url()
     try:
-        store.set_profile(server_url=url)
+        store.settings.set_profile(server_url=url)
         d = _dialog(qtbot, session, runner, url)
         t0 = time.monotonic()
         d.ok.click()
@@ -43,7 +43,7 @@ def test_the_prompt_says_the_hub_is_gone_within_20_seconds(qtbot, store, session
 
 def test_later_stops_the_sign_in_at_once(qtbot, store, session, runner):
     with BlackHole() as hole:
-        store.set_profile(server_url=hole.url)
+        store.settings.set_profile(server_url=hole.url)
         d = _dialog(qtbot, session, runner, hole.url)
         d.ok.click()
         qtbot.wait(300)

@@ -78,7 +78,7 @@ def test_new_profile_cancelled_in_the_wizard_returns_to_the_same_window_and_form
         assert controller.store is store and controller.data_dir == store.data_dir
         assert window.tabs.currentWidget() is window.entry_page and window.form_view.text() == report_id
         assert window.current_period() == "202611"
-        assert store.profile().unit == kit.UNIT  # the store still answers
+        assert store.settings.profile().unit == kit.UNIT  # the store still answers
         assert not new_dir.exists()  # the folder made for the cancelled profile is gone
         assert controller.lock.owned
     finally:
@@ -153,8 +153,8 @@ def _set_up_profile(path: Path, kit) -> None:
     from dttsclient.core.catalog import load_catalog
 
     with Store.open(path) as s:
-        s.import_catalog(load_catalog(ROOT / "resources" / "catalog" / "sample.json"))
-        s.set_profile(unit=kit.UNIT, unit_name=refdata.commune(kit.UNIT).commune_name, lang="vi")
+        s.catalogs.import_catalog(load_catalog(ROOT / "resources" / "catalog" / "sample.json"))
+        s.settings.set_profile(unit=kit.UNIT, unit_name=refdata.commune(kit.UNIT).commune_name, lang="vi")
 
 
 def _env(tmp_path: Path) -> dict[str, str]:

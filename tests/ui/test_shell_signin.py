@@ -51,7 +51,9 @@ def test_sync_after_logout_opens_the_sign_in_dialog_then_syncs(
     kit.finalize(store, kit.fill(store, "BM04", "202610"))
     w = _window(qtbot, store, sync_runner, signed_in, kit)
     assert "Đăng xuất" in _menu_texts(w) and "Đăng nhập…" not in _menu_texts(w)
-    store.set_setting("usb.last_export_at", "2999-01-01T00:00:00+00:00")  # exported: leaving is allowed
+    store.settings.set_setting(
+        "usb.last_export_at", "2999-01-01T00:00:00+00:00"
+    )  # exported: leaving is allowed
     assert w.request_logout()
     assert "Đăng nhập…" in _menu_texts(w) and "Đăng xuất" not in _menu_texts(w)
 
@@ -61,8 +63,8 @@ def test_sync_after_logout_opens_the_sign_in_dialog_then_syncs(
 
     assert len(seen) == 1 and isinstance(seen[0], LoginDialog)
     assert seen[0].username_edit is not None  # the username was forgotten at logout: typed again
-    assert store.profile().username == kit.OFFICER
-    counts = store.outbox_counts()
+    assert store.settings.profile().username == kit.OFFICER
+    counts = store.outbox.counts()
     assert counts["accepted"] + counts["late"] == 1 and counts["queued"] == 0  # signed in, the sync went on
     assert "Đăng xuất" in _menu_texts(w) and "Đăng nhập…" not in _menu_texts(w)
     assert kit.OFFICER in w.banner.text()
@@ -71,7 +73,9 @@ def test_sync_after_logout_opens_the_sign_in_dialog_then_syncs(
 def test_later_at_the_password_prompt_then_sync_asks_again_and_the_menu_offers_sign_in(
     qtbot, hub, store, signed_in, sync_runner, kit
 ):
-    signed_in.credentials.delete(store.device_id, kit.OFFICER)  # no keyring: the sign-in did not last
+    signed_in.credentials.delete(
+        store.settings.device_id, kit.OFFICER
+    )  # no keyring: the sign-in did not last
     w = _window(qtbot, store, sync_runner, signed_in, kit)
     seen: list = []
     _answer_dialog(seen, None, None)  # "Để sau"
@@ -93,7 +97,7 @@ def test_later_at_the_password_prompt_then_sync_asks_again_and_the_menu_offers_s
 
 
 def test_sign_in_dialog_asks_for_what_is_missing(qtbot, store, session, sync_runner):
-    store.set_profile(server_url="http://127.0.0.1:9", username=None)
+    store.settings.set_profile(server_url="http://127.0.0.1:9", username=None)
     dialog = LoginDialog(session, sync_runner, "http://127.0.0.1:9", "", "vi")
     qtbot.addWidget(dialog)
     dialog.password.setText("x")

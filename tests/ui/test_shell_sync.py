@@ -65,10 +65,10 @@ def test_sync_one_rejected_rest_accepted(qtbot, hub, store, signed_in, runner, k
     opened: list[int] = []
     w.sync_view.editRequested.connect(opened.append)
     w.sync_view.edit_button.click()
-    assert opened == [store.submission(bad).report_id]
+    assert opened == [store.outbox.submission(bad).report_id]
     w.discard_confirmed(bad)
     assert w.sync_view.attention_model.rows() == []
-    assert store.report_by_id(opened[0]).dirty
+    assert store.reports.report_by_id(opened[0]).dirty
 
 
 def test_conflict_is_shown_side_by_side(qtbot, hub, store, signed_in, runner, kit, monkeypatch):
@@ -93,7 +93,7 @@ def test_conflict_is_shown_side_by_side(qtbot, hub, store, signed_in, runner, ki
     assert reply.json()["results"][0]["status"] == "accepted"
     # here the officer edits the old revision and finalizes it: the hub keeps both
     code, disagg = doc["values"][1]["code"], doc["values"][1]["disagg"]
-    store.set_cell(rid, code, disagg, "3", kit.OFFICER)
+    store.reports.set_cell(rid, code, disagg, "3", kit.OFFICER)
     mine = kit.finalize(store, rid)
     _sync(qtbot, w)
 
@@ -146,7 +146,7 @@ def test_sync_can_be_cancelled_while_it_waits(qtbot, hub, store, signed_in, runn
     kit.finalize(store, kit.fill(store, "BM04", "202611"))
     with FaultProxy(hub.url) as proxy:
         proxy.fault("hold", path="submissions:batch", times=1)  # the hub stores it; the reply never comes
-        store.set_profile(server_url=proxy.url)
+        store.settings.set_profile(server_url=proxy.url)
         w = _window(qtbot, store, runner, signed_in, kit)
         assert w.start_sync()
         assert w.sync_view.cancel_button.isVisible()
@@ -158,11 +158,11 @@ def test_sync_can_be_cancelled_while_it_waits(qtbot, hub, store, signed_in, runn
         assert time.monotonic() - t0 < 1.0
         assert "Đã dừng đồng bộ" in w.sync_view.status.text()
         assert w.sync_button.isEnabled()
-        assert store.outbox_counts()["sending"] == 1  # the hub may hold it: asked about at the next sync
+        assert store.outbox.counts()["sending"] == 1  # the hub may hold it: asked about at the next sync
         proxy.clear()
         _sync(qtbot, w)
-    assert store.outbox_counts()["accepted"] == 1
-    assert store.last_sync()["summary"]["settled"] == 1
+    assert store.outbox.counts()["accepted"] == 1
+    assert store.sync.last_sync()["summary"]["settled"] == 1
 
 
 def test_a_stopped_hub_is_said_plainly_and_offers_the_courier_bundle(
@@ -181,7 +181,7 @@ def test_a_stopped_hub_is_said_plainly_and_offers_the_courier_bundle(
     assert "Bấm Đồng bộ lần nữa" not in text
     assert w.sync_view.courier_button.isVisible()
     assert re.fullmatch(r"○ Không kết nối được \(\d\d:\d\d\)", w.connection_label.text())
-    assert store.outbox_counts()["queued"] == 1
+    assert store.outbox.counts()["queued"] == 1
     asked: list[bool] = []
     w.usb.ask_export_courier = lambda: asked.append(True)
     w.sync_view.courier_button.click()
@@ -201,7 +201,7 @@ def test_the_officers_sync_takes_over_from_a_quiet_one_that_waits(qtbot, hub, st
     kit.finalize(store, kit.fill(store, "BM04", "202611"))
     with FaultProxy(hub.url) as proxy:
         proxy.fault("hold", path="submissions:batch", times=1)
-        store.set_profile(server_url=proxy.url)
+        store.settings.set_profile(server_url=proxy.url)
         w = _window(qtbot, store, runner, signed_in, kit)
         assert w.start_sync(quiet=True)
         assert w.sync_button.isEnabled()  # a quiet sync does not take the button away
@@ -214,9 +214,9 @@ def test_the_officers_sync_takes_over_from_a_quiet_one_that_waits(qtbot, hub, st
         assert not w.start_sync()  # one takeover at a time
         qtbot.waitUntil(lambda: not w.syncing, timeout=20_000)
         assert time.monotonic() - t0 < 5
-    assert store.outbox_counts()["accepted"] == 1
+    assert store.outbox.counts()["accepted"] == 1
     assert w.sync_view.status.text().startswith("Đồng bộ xong")
-    assert store.last_sync()["summary"]["settled"] == 1  # the held batch was asked about, not resent
+    assert store.sync.last_sync()["summary"]["settled"] == 1  # the held batch was asked about, not resent
 
 
 def test_a_failed_ping_turns_the_indicator_to_not_connected(qtbot, hub, store, signed_in, runner, kit):
@@ -237,7 +237,7 @@ def test_closing_the_window_during_a_sync_on_a_silent_hub_stops_the_work_at_once
 
     kit.finalize(store, kit.fill(store, "BM04", "202611"))
     with BlackHole() as hole:
-        store.set_profile(server_url=hole.url)
+        store.settings.set_profile(server_url=hole.url)
         w = _window(qtbot, store, runner, signed_in, kit)
         w.check_connection()  # a ping in flight too
         assert w.start_sync()
@@ -246,7 +246,7 @@ def test_closing_the_window_during_a_sync_on_a_silent_hub_stops_the_work_at_once
         w.close()
         assert runner.wait_for_done(2_000)
         assert time.monotonic() - t0 < 2.0
-    assert store.outbox_counts()["queued"] == 1
+    assert store.outbox.counts()["queued"] == 1
 
 
 def test_wifi_login_page_is_explained(qtbot, hub, store, signed_in, runner, kit):
@@ -255,12 +255,12 @@ def test_wifi_login_page_is_explained(qtbot, hub, store, signed_in, runner, kit)
     kit.finalize(store, kit.fill(store, "BM04", "202611"))
     with FaultProxy(hub.url) as proxy:
         proxy.fault("login_page")
-        store.set_profile(server_url=proxy.url)
+        store.settings.set_profile(server_url=proxy.url)
         w = _window(qtbot, store, runner, signed_in, kit)
         _sync(qtbot, w)
     assert "Wi-Fi" in w.sync_view.status.text()
     assert re.fullmatch(r"○ Không kết nối được \(\d\d:\d\d\)", w.connection_label.text())
-    assert store.outbox_counts()["queued"] + store.outbox_counts()["sending"] == 1
+    assert store.outbox.counts()["queued"] + store.outbox.counts()["sending"] == 1
 
 
 def test_quiet_sync_when_a_connection_appears(qtbot, hub, store, signed_in, runner, kit):
@@ -274,7 +274,7 @@ def test_quiet_sync_when_a_connection_appears(qtbot, hub, store, signed_in, runn
     assert w.auto_timer.isActive() and w.auto_timer.interval() == 3 * 60 * 1000
     w._online = False
     w._auto_ping()  # what the timer does: a ping; the hub answers, so a quiet sync starts
-    qtbot.waitUntil(lambda: store.outbox_counts()["accepted"] == 1, timeout=30_000)
+    qtbot.waitUntil(lambda: store.outbox.counts()["accepted"] == 1, timeout=30_000)
     qtbot.waitUntil(lambda: not w.syncing, timeout=30_000)
     assert w.tabs.currentWidget() is not w.sync_view  # quiet: the officer's page stays
     assert "thử nghiệm" in w.banner.text()  # the environment from ping ("test"), in words

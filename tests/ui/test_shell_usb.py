@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -51,7 +53,7 @@ def test_backup_export_verify_restore_and_leaving_the_profile(window, store, kit
     assert "còn nguyên vẹn" in window.said[-1]
     window.usb.restore(backups[0])
     assert "khôi phục xong" in window.said[-1]
-    assert store.outbox_counts()["queued"] == 1
+    assert store.outbox.counts()["queued"] == 1
 
 
 def test_courier_bundle_of_the_unsent_reports(window, store, kit, tmp_path):
@@ -75,7 +77,7 @@ def test_export_and_import_of_the_open_report(window, store, kit, tmp_path, monk
     asked = []
     monkeypatch.setattr(Question, "ask", classmethod(lambda cls, *a: asked.append(a) or True))
     window.usb.import_values(other, tmp_path / "bm04.xlsx")
-    assert store.cells(other) == store.cells(rid)
+    assert store.reports.cells(other) == store.reports.cells(rid)
     _parent, _title, text, yes, no = asked[0]
     # Vietnamese, naming both reports with the form's code and name; no command-line wording.
     assert "bm04.xlsx" in text and "Tháng 10/2026" in text and "Tháng 9/2026" in text
@@ -90,7 +92,7 @@ def _changed_export(store, report_id, path: Path, code: str) -> tuple[str, str, 
     wb = load_workbook(path)
     rows = list(wb[META_SHEET].iter_rows(values_only=True))
     start = rows.index(("sheet", "cell", "code", "disagg", "value_type"))
-    cells = store.cells(report_id)
+    cells = store.reports.cells(report_id)
     sheet, ref, _, disagg, _ = next(
         r for r in rows[start + 1 :] if r[2] == code and (code, r[3] or "") in cells
     )
@@ -102,18 +104,18 @@ def _changed_export(store, report_id, path: Path, code: str) -> tuple[str, str, 
 
 
 def _snapshot(store) -> dict:
-    conn = store.db.conn
-    return {
-        t: sorted(tuple(r) for r in conn.execute(f"SELECT * FROM {t}"))
-        for t in ("reports", "cells", "change_log", "submissions", "outbox")
-    }
+    with contextlib.closing(sqlite3.connect(store.path)) as conn:  # a reader of its own
+        return {
+            t: sorted(tuple(r) for r in conn.execute(f"SELECT * FROM {t}"))
+            for t in ("reports", "cells", "change_log", "submissions", "outbox")
+        }
 
 
 def test_the_question_about_another_reports_file_defaults_to_no(window, store, kit, tmp_path, qtbot):
     """Enter on the real question box answers "Không nhập": nothing is imported."""
     rid = kit.fill(store, "BM04", "202610")
     window.usb.export_report(rid, tmp_path / "bm04.xlsx", "xlsx")
-    other = store.report(kit.UNIT, "BM04", "202609", create=True).id
+    other = store.reports.report(kit.UNIT, "BM04", "202609", create=True).id
     seen = {}
 
     def press_enter() -> None:
@@ -127,12 +129,12 @@ def test_the_question_about_another_reports_file_defaults_to_no(window, store, k
     window.usb.import_values(other, tmp_path / "bm04.xlsx")
     assert sorted(seen["buttons"]) == ["Không nhập", "Nhập vào biểu BM04"]
     assert seen["default"] == "Không nhập"
-    assert store.cells(other) == {}
+    assert store.reports.cells(other) == {}
 
 
 def _accept(store, sub) -> None:
-    store.claim(50, 60)
-    store.apply_results(
+    store.outbox.claim(50, 60)
+    store.outbox.apply_results(
         [
             {
                 "submission_id": sub.submission_id,
@@ -178,7 +180,7 @@ def test_import_into_a_finalized_report_shows_the_changes_first(
     monkeypatch.setattr(ChangesDialog, "ask", look_and_answer(False))
     window.usb.import_values(rid, tmp_path / "bm04.xlsx")
     assert _snapshot(store) == before  # cancelled: still finalized, nothing written, nothing logged
-    assert store.report_by_id(rid).state == "finalized"
+    assert store.reports.report_by_id(rid).state == "finalized"
     info = shown[0]
     assert info["headers"] == ["Chỉ tiêu", "Phân tổ", "Giá trị cũ", "Giá trị mới"]
     assert len(info["rows"]) == 1 and info["rows"][0][0].startswith("0113 ")
@@ -188,9 +190,9 @@ def test_import_into_a_finalized_report_shows_the_changes_first(
 
     monkeypatch.setattr(ChangesDialog, "ask", look_and_answer(True))
     window.usb.import_values(rid, tmp_path / "bm04.xlsx")
-    report = store.report_by_id(rid)
+    report = store.reports.report_by_id(rid)
     assert report.state == "draft" and report.dirty
-    assert store.cells(rid)[("0113", disagg)] == new
+    assert store.reports.cells(rid)[("0113", disagg)] == new
     assert "bản nháp" in window.statusBar().currentMessage()
 
 
@@ -241,8 +243,8 @@ def test_restoring_another_communes_backup_asks_in_vietnamese(window, store, kit
     from dttsclient.usb.backup import export_backup
 
     with Store.open(tmp_path / "other") as other:
-        other.import_catalog(store.current_catalog())
-        other.set_profile(unit=kit.OTHER_UNIT, username="canbo.khac")
+        other.catalogs.import_catalog(store.catalogs.current_catalog())
+        other.settings.set_profile(unit=kit.OTHER_UNIT, username="canbo.khac")
         kit.fill(other, "BM04", "202610", unit=kit.OTHER_UNIT)
         backup = export_backup(other, tmp_path / "usb").path
     asked = []
@@ -252,18 +254,18 @@ def test_restoring_another_communes_backup_asks_in_vietnamese(window, store, kit
     _parent, title, text, yes, no = asked[0]
     assert title == "Bản sao lưu của xã khác" and (yes, no) == ("Vẫn khôi phục", "Không khôi phục")
     assert kit.OTHER_UNIT in text and "--yes" not in text and "dòng lệnh" not in text
-    assert store.report(kit.OTHER_UNIT, "BM04", "202610") is None
+    assert store.reports.report(kit.OTHER_UNIT, "BM04", "202610") is None
     answer[0] = True
     window.usb.restore(backup)
-    assert store.report(kit.OTHER_UNIT, "BM04", "202610") is not None
+    assert store.reports.report(kit.OTHER_UNIT, "BM04", "202610") is not None
 
 
 def test_printing_a_report_without_values_gives_the_blank_form(window, store, kit, tmp_path):
     from usb.test_pdf import pdf_text
 
     kit.fill(store, "BM04", "202610")  # the commune's ethnic groups are known from this report
-    empty = store.report(store.profile().unit, "BM04", "202611", create=True)
+    empty = store.reports.report(store.settings.profile().unit, "BM04", "202611", create=True)
     window.usb.export_report(empty.id, tmp_path / "blank.pdf", "pdf")
     text = pdf_text(tmp_path / "blank.pdf")
     assert "Biểu trống" in text and "Bản nháp" not in text and "Tháng 11/2026" in text
-    assert store.cells(empty.id) == {}
+    assert store.reports.cells(empty.id) == {}

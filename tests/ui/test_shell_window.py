@@ -33,8 +33,12 @@ def window(qtbot, store, sync_runner, kit) -> MainWindow:
 def test_forms_with_badges_and_completeness(window, store, kit):
     kit.finalize(store, kit.fill(store, "BM04", "202610"))
     rid = kit.fill(store, "BM03", "2026Q4")
-    store.set_cell(
-        rid, store.current_catalog().form_indicators("BM03")[0].code, "eth=02|sex=F", None, kit.OFFICER
+    store.reports.set_cell(
+        rid,
+        store.catalogs.current_catalog().form_indicators("BM03")[0].code,
+        "eth=02|sex=F",
+        None,
+        kit.OFFICER,
     )
     window.refresh()
     window.set_period("202610")  # a month shows every form, each with its period containing October
@@ -86,7 +90,7 @@ def test_period_picker_offers_each_forms_own_period_and_the_forms_due_now_first(
     assert [(r.form, r.period) for r in window.form_model.rows()] == [("BM01", "2026")]
     # opening a yearly report from the list opens that year's report
     window._form_activated(window.form_model.index(0, 0))
-    assert store.report(kit.UNIT, "BM01", "2026") is not None
+    assert store.reports.report(kit.UNIT, "BM01", "2026") is not None
 
 
 def test_period_label_names_every_kind_of_period():
@@ -111,13 +115,13 @@ def test_opening_a_form_embeds_the_real_form_view(qtbot, store, sync_runner, kit
     w._form_activated(w.form_model.index(3, 0))  # BM04 of October
     assert isinstance(w.form_view, FormView)
     assert w.tabs.currentWidget() is w.entry_page
-    report = store.report(kit.UNIT, "BM04", "202610")
+    report = store.reports.report(kit.UNIT, "BM04", "202610")
     assert report is not None and w.form_view.report_id == report.id
     assert "BM04" in w.tabs.tabText(w.tabs.indexOf(w.entry_page))
     # a write through the store the view shares shows up in the list after the view says "changed"
-    catalog = store.current_catalog()
+    catalog = store.catalogs.current_catalog()
     code = next(i.code for i in catalog.form_indicators("BM04") if not catalog.dimensions_of(i))
-    store.set_cell(report.id, code, "", "5", kit.OFFICER)
+    store.reports.set_cell(report.id, code, "", "5", kit.OFFICER)
     w.form_view.changed.emit()
     assert next(r for r in w.form_model.rows() if r.form == "BM04").filled == 1
 
@@ -135,14 +139,14 @@ def test_settings_load_and_save(window, store):
         store, {**values, "sync.ca_bundle": "/tmp/ca.pem", "sync.auto_when_online": True}
     )
     assert sorted(changed) == ["sync.auto_when_online", "sync.ca_bundle"]
-    assert store.get_setting("sync.ca_bundle") == "/tmp/ca.pem"
+    assert store.settings.get_setting("sync.ca_bundle") == "/tmp/ca.pem"
     assert settings_dialog.load_settings(store)["sync.auto_when_online"] is True
     # the dialog shows and returns the same values
     dialog = settings_dialog.SettingsDialog(settings_dialog.load_settings(store))
     assert dialog.values()["sync.ca_bundle"] == "/tmp/ca.pem"
     dialog.editor("backup.folder").edit.setText("/media/usb/dtts")
     assert settings_dialog.save_settings(store, dialog.values()) == ["backup.folder"]
-    assert store.get_setting("backup.folder") == "/media/usb/dtts"
+    assert store.settings.get_setting("backup.folder") == "/media/usb/dtts"
     dialog.deleteLater()
 
 
@@ -155,12 +159,12 @@ def test_changing_the_server_or_profile_is_refused_while_reports_are_unsent(wind
     assert window.request_logout() is False
     values = {**settings_dialog.load_settings(store), "profile.server_url": "https://khac.example"}
     assert window.apply_settings(values) is False
-    assert store.profile().server_url is None
+    assert store.settings.profile().server_url is None
     assert wanted == []
     assert len(window.said) == 3 and "1 báo cáo chưa gửi" in window.said[0]
     # a backup exported after the report was finalized makes it safe to leave
     later = (datetime.now(timezone.utc) + timedelta(seconds=1)).isoformat()
-    store.set_setting("usb.last_export_at", later)
+    store.settings.set_setting("usb.last_export_at", later)
     assert leave_check(store).allowed
     assert window.request_switch_profile() is True
     assert wanted == [True]
@@ -204,7 +208,7 @@ def test_language_switch_rebuilds_the_window_in_english(qtbot, store, sync_runne
         assert (
             second.form_model.data(second.form_model.index(0, second.form_model.COL_BADGE)) == "Not started"
         )
-        assert store.profile().lang == "en"
+        assert store.settings.profile().lang == "en"
     finally:
         controller.translations.install("vi")
         controller.store = None
@@ -229,8 +233,8 @@ def test_about_names_the_server_with_the_fingerprint_of_its_key(window, store):
     from dttsclient.sync.engine import SIGNING_KEY_SETTING
 
     key = base64.b64encode(bytes(range(32))).decode()
-    store.set_profile(server_url="https://dtts.laocai.gov.vn")
-    store.set_setting(SIGNING_KEY_SETTING, key)
+    store.settings.set_profile(server_url="https://dtts.laocai.gov.vn")
+    store.settings.set_setting(SIGNING_KEY_SETTING, key)
     assert window._server_text().startswith("https://dtts.laocai.gov.vn")
     assert f"mã nhận diện {key_fingerprint(key)}" in window._server_text()
 

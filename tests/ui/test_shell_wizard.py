@@ -62,7 +62,7 @@ def test_wifi_login_page_is_explained(qtbot, hub, fresh, runner, kit):
     assert page.heading.text() == "Một trang đăng nhập Wi-Fi đang chặn kết nối"
     assert "Wi-Fi" in page.explain.text() and "USB" in page.explain.text()
     with Store.open(fresh) as store:
-        assert store.current_catalog() is None and store.profile().username is None
+        assert store.catalogs.current_catalog() is None and store.settings.profile().username is None
 
 
 def test_cancelling_stops_the_wait_for_a_server_that_does_not_answer(qtbot, fresh, runner, kit):
@@ -108,9 +108,9 @@ def test_successful_login_downloads_the_catalogue(qtbot, hub, fresh, runner, kit
     assert w.currentId() == PAGE_DONE
     assert "Xã Y Tý" in w.done_page.summary.text()
     with Store.open(fresh) as store:
-        catalog = store.current_catalog()
+        catalog = store.catalogs.current_catalog()
         assert catalog is not None and catalog.catalog_id == "dtts-sample"
-        p = store.profile()
+        p = store.settings.profile()
         assert (p.unit, p.username, p.server_url) == (kit.UNIT, kit.OFFICER, hub.url)
         assert w.session.signed_in(store)
 
@@ -151,8 +151,8 @@ def test_setup_package_from_usb(qtbot, hub, fresh, runner, kit, tmp_path):
     qtbot.waitUntil(lambda: not w.progress_page.running, timeout=30_000)
     assert w.progress_page.error is None and w.currentId() == PAGE_DONE
     with Store.open(fresh) as store:
-        assert store.current_catalog() is not None
-        assert (store.profile().unit, store.profile().server_url) == (kit.UNIT, hub.url)
+        assert store.catalogs.current_catalog() is not None
+        assert (store.settings.profile().unit, store.settings.profile().server_url) == (kit.UNIT, hub.url)
     # the officer can read the hub's fingerprint back to the province over the phone
     from dttsclient.core.setup_package import key_fingerprint
 

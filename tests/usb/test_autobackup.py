@@ -34,17 +34,17 @@ def test_timer_backs_up_only_after_30_minutes_and_a_change(store):
     assert first.path.parent == auto_dir(store.data_dir) and first.path.name.endswith("-timer.dttsbak")
     assert maybe_auto_backup(store, T0 + timedelta(minutes=10)) is None  # too soon
     assert maybe_auto_backup(store, T0 + timedelta(minutes=45)) is None  # nothing changed
-    rid = store.report("01849", "BM01", "2026").id
-    store.set_cell(rid, "0102", "", "81", USER)
+    rid = store.reports.report("01849", "BM01", "2026").id
+    store.reports.set_cell(rid, "0102", "", "81", USER)
     assert maybe_auto_backup(store, T0 + timedelta(minutes=20)) is None  # changed, but too soon
     second = maybe_auto_backup(store, T0 + timedelta(minutes=31))
     assert second is not None and second.path != first.path
-    assert store.get_setting(LAST_AT_KEY).startswith("2026-11-02T08:31")
+    assert store.settings.get_setting(LAST_AT_KEY).startswith("2026-11-02T08:31")
 
 
 def test_a_clock_set_back_does_not_stop_backups(store):
     assert maybe_auto_backup(store, T0) is not None
-    store.set_cell(store.report("01849", "BM01", "2026").id, "0102", "", "81", USER)
+    store.reports.set_cell(store.reports.report("01849", "BM01", "2026").id, "0102", "", "81", USER)
     assert maybe_auto_backup(store, T0 - timedelta(days=700)) is not None
 
 
@@ -88,14 +88,14 @@ def test_thinning_runs_after_each_backup(store):
 def test_copy_into_the_officers_folder(store, tmp_path):
     folder = tmp_path / "usb-backups"
     folder.mkdir()
-    store.set_setting("backup.folder", str(folder))
+    store.settings.set_setting("backup.folder", str(folder))
     result = auto_backup(store, "manual", now=T0)
     assert result.copies == (folder / result.path.name,)
     assert verify_backup(result.copies[0]).sha256 == verify_backup(result.path).sha256
 
 
 def test_missing_officers_folder_is_reported_not_fatal(store, tmp_path):
-    store.set_setting("backup.folder", str(tmp_path / "stick-not-plugged-in"))
+    store.settings.set_setting("backup.folder", str(tmp_path / "stick-not-plugged-in"))
     result = auto_backup(store, "manual", now=T0)
     assert result.path.exists() and result.copies == ()
     assert result.problems and "USB" in result.problems[0][1]
@@ -104,7 +104,7 @@ def test_missing_officers_folder_is_reported_not_fatal(store, tmp_path):
 def test_full_disk_stops_the_automatic_backup(store):
     with refused(NotEnoughSpace, "is needed"):
         auto_backup(store, "import", now=T0, disk_usage=free_space(100))
-    assert store.get_setting(LAST_AT_KEY) is None
+    assert store.settings.get_setting(LAST_AT_KEY) is None
 
 
 def test_reason_must_be_a_plain_word(store):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import zipfile
@@ -37,7 +38,7 @@ def store(data_dir):
     with open_profile(data_dir) as s:
         accept(s, finalize(s, "2025"), "BN-2025")
         finalize(s, "2026")  # queued
-        s.set_comment(fill(s, "2027"), "0102", "", "Số hộ theo điều tra tháng 6", "can_bo")
+        s.reports.set_comment(fill(s, "2027"), "0102", "", "Số hộ theo điều tra tháng 6", "can_bo")
         yield s
 
 
@@ -72,7 +73,7 @@ def test_export_writes_a_verified_backup(store, tmp_path):
         "catalogs": 1,
         "outbox": {"accepted": 1, "queued": 1},
     }
-    assert info.profile["unit"] == COMMUNE_A and info.profile["device_id"] == store.device_id
+    assert info.profile["unit"] == COMMUNE_A and info.profile["device_id"] == store.settings.device_id
     assert [s for _, s in stages][-1] == "done" and all(0 <= f <= 1 for f, _ in stages)
     assert [f for f, _ in stages] == sorted(f for f, _ in stages)
     manifest = manifest_of(info.path)
@@ -83,7 +84,7 @@ def test_export_writes_a_verified_backup(store, tmp_path):
         assert sorted(zf.namelist()) == ["manifest.json", "profile.sqlite"]
     again = verify_backup(info.path)
     assert again.counts == info.counts and again.sha256 == info.sha256
-    assert store.get_setting(LAST_EXPORT_KEY) == info.created_at
+    assert store.settings.get_setting(LAST_EXPORT_KEY) == info.created_at
     assert leftovers(stick) == []
 
 
@@ -104,9 +105,8 @@ def test_backup_is_a_consistent_single_file_database(backup, tmp_path):
 
 def test_secret_looking_settings_never_reach_a_backup(store, tmp_path):
     """The store refuses secrets; a row slipped in by an older version is still left out of the backup."""
-    store.db.conn.execute(
-        "INSERT INTO settings (key, value) VALUES ('sync.access_token', '\"tok-XYZZY-123\"')"
-    )
+    with contextlib.closing(sqlite3.connect(store.path, isolation_level=None)) as conn:
+        conn.execute("INSERT INTO settings (key, value) VALUES ('sync.access_token', '\"tok-XYZZY-123\"')")
     info = export_backup(store, tmp_path / "b.dttsbak")
     raw = info.path.read_bytes()
     with zipfile.ZipFile(info.path) as zf:
@@ -241,7 +241,7 @@ def test_zip_bomb_is_refused_before_anything_is_extracted(tmp_path, data_dir):
         with refused(UnsafeArchive, "zip bomb"):
             restore_backup(s, bomb)
         assert not any((data_dir / ".usb-work").rglob("profile.sqlite"))
-        assert s.reports() == []
+        assert s.reports.all() == []
 
 
 def test_path_traversal_member_is_refused(backup, tmp_path):
@@ -260,7 +260,7 @@ def test_full_stick_is_refused_and_says_how_much(store, tmp_path):
     assert info.value.needed > 2048
     assert (stick / "b.dttsbak").read_bytes() == b"old backup"
     assert leftovers(stick) == []
-    assert store.get_setting(LAST_EXPORT_KEY) is None
+    assert store.settings.get_setting(LAST_EXPORT_KEY) is None
 
 
 def test_stick_pulled_mid_export(store, tmp_path):
@@ -301,11 +301,11 @@ def test_backup_restore_round_trip(tmp_path_factory, values, pct):
     vals[("0201", "")] = canonical_of(pct, "percent")
     with open_profile(root / "a") as a:
         rid = fill(a, "2026", vals)
-        expected = a.cells(rid)
+        expected = a.reports.cells(rid)
         info = export_backup(a, root / "x.dttsbak")
     report = restore_backup(root / "b", info.path)
     assert report.reports_added == 1
     with Store.open(root / "b") as b:
-        got = b.report(COMMUNE_A, "BM01", "2026")
-        assert b.cells(got.id) == expected
-        assert b.eth_rows(got.id) == ["02", "08"]
+        got = b.reports.report(COMMUNE_A, "BM01", "2026")
+        assert b.reports.cells(got.id) == expected
+        assert b.reports.eth_rows(got.id) == ["02", "08"]

@@ -16,11 +16,11 @@ from usb.usbutil import COMMUNE_A, USER, snapshot
 
 def _profile(path):
     store = Store.open(path)
-    store.set_profile(unit=COMMUNE_A)
-    store.import_catalog(load_catalog(SAMPLE_CATALOG))
-    last_year = store.report(COMMUNE_A, "BM01", "2025", create=True)
-    store.set_eth_rows(last_year.id, ["01", "02"])
-    store.set_cells(last_year.id, [("0101", "eth=09|sex=F", "40"), ("0102", "eth=02", "7")], USER)
+    store.settings.set_profile(unit=COMMUNE_A)
+    store.catalogs.import_catalog(load_catalog(SAMPLE_CATALOG))
+    last_year = store.reports.report(COMMUNE_A, "BM01", "2025", create=True)
+    store.reports.set_eth_rows(last_year.id, ["01", "02"])
+    store.reports.set_cells(last_year.id, [("0101", "eth=09|sex=F", "40"), ("0102", "eth=02", "7")], USER)
     return store
 
 
@@ -29,7 +29,7 @@ def test_the_blank_pdf_has_the_form_and_the_communes_ethnic_rows(tmp_path):
         before = snapshot(store)
         path = export_pdf_blank(store, COMMUNE_A, "BM01", "2026", tmp_path / "blank.pdf")
         assert snapshot(store) == before  # nothing written: no report is started by printing
-        assert store.report(COMMUNE_A, "BM01", "2026") is None
+        assert store.reports.report(COMMUNE_A, "BM01", "2026") is None
     text = pdf_text(path)
     for needle in ("Biểu số: BM01", "Năm 2026", "Biểu trống", "Dân số người dân tộc thiểu số", "Kinh", "Tày"):
         assert needle in text, needle
@@ -51,5 +51,5 @@ def test_the_blank_workbook_is_empty_without_kinh_for_minorities_and_imports_whe
         ws[refs[("0101", "eth=02|sex=F")]] = 150
         wb.save(path)
         import_values(store, path)
-        report = store.report(COMMUNE_A, "BM01", "2026")
-        assert store.cells(report.id) == {("0101", "eth=02|sex=F"): "150"}
+        report = store.reports.report(COMMUNE_A, "BM01", "2026")
+        assert store.reports.cells(report.id) == {("0101", "eth=02|sex=F"): "150"}

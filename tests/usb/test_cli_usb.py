@@ -142,11 +142,11 @@ def test_import_into_a_finalized_report_prints_the_changes_and_needs_yes(tmp_pat
     assert doc["needs_confirmation"] == "reopens_report"
     assert doc["changes"] == [{"code": "0102", "disagg": "", "old": "80", "new": "85"}]
     with open_profile(d) as s:
-        report = s.report(COMMUNE_A, "BM01", "2026")
-        assert report.state == "finalized" and s.cells(report.id)[("0102", "")] == "80"
+        report = s.reports.report(COMMUNE_A, "BM01", "2026")
+        assert report.state == "finalized" and s.reports.cells(report.id)[("0102", "")] == "80"
     r = run(d, "values", "import", "--yes", str(tmp_path / "r.xlsx"))
     assert r.returncode == 0, r.stderr
     assert "bản nháp" in r.stdout
     with open_profile(d) as s:
-        report = s.report(COMMUNE_A, "BM01", "2026")
-        assert report.state == "draft" and s.cells(report.id)[("0102", "")] == "85"
+        report = s.reports.report(COMMUNE_A, "BM01", "2026")
+        assert report.state == "draft" and s.reports.cells(report.id)[("0102", "")] == "85"

@@ -38,11 +38,11 @@ def store(data_dir):
 def test_bundle_holds_every_unsent_submission_exactly(store, tmp_path):
     accept(store, finalize(store, "2024"), "BN-1")  # accepted: not in the bundle
     old = finalize(store, "2025")
-    rid = store.report(COMMUNE_A, "BM01", "2025").id
-    store.set_cell(rid, "0102", "", "81", "can_bo")
-    newer = store.finalize(rid, "can_bo", require_reasons=False)  # old becomes superseded
+    rid = store.reports.report(COMMUNE_A, "BM01", "2025").id
+    store.reports.set_cell(rid, "0102", "", "81", "can_bo")
+    newer = store.outbox.finalize(rid, "can_bo", require_reasons=False)  # old becomes superseded
     sending = finalize(store, "2026")
-    store.claim(10, 600)  # newer and 2026 are now "sending"
+    store.outbox.claim(10, 600)  # newer and 2026 are now "sending"
     queued = finalize(store, "2027")
     info = export_courier(store, tmp_path / "goi.dttsgoi")
     ids = {s["submission_id"] for s in info.submissions}
@@ -51,21 +51,27 @@ def test_bundle_holds_every_unsent_submission_exactly(store, tmp_path):
     with zipfile.ZipFile(info.path) as zf:
         for entry in info.submissions:
             data = zf.read(entry["file"])
-            assert data == document_bytes(store.submission(entry["submission_id"]).document)
-            assert json.loads(data) == store.submission(entry["submission_id"]).document
+            assert data == document_bytes(store.outbox.submission(entry["submission_id"]).document)
+            assert json.loads(data) == store.outbox.submission(entry["submission_id"]).document
         manifest = json.loads(zf.read("manifest.json"))
     assert manifest["format"] == "dttsgoi" and manifest["commune"] == COMMUNE_A
-    assert manifest["device"]["device_id"] == store.device_id
-    assert Counter(o.state for o in store.outbox()) == {
+    assert manifest["device"]["device_id"] == store.settings.device_id
+    assert Counter(o.state for o in store.outbox.items()) == {
         "accepted": 1,
         "superseded": 1,
         "sending": 2,
         "queued": 1,
     }
-    assert store.get_setting(LAST_COURIER_KEY) == store.get_setting(LAST_EXPORT_KEY) == info.created_at
+    assert (
+        store.settings.get_setting(LAST_COURIER_KEY)
+        == store.settings.get_setting(LAST_EXPORT_KEY)
+        == info.created_at
+    )
     # The hub's own reader takes it whole.
     bundle = read_bundle(info.path.read_bytes(), HubConfig())
-    assert {d["submission_id"] for d in bundle.documents} == ids and bundle.device_id == store.device_id
+    assert {
+        d["submission_id"] for d in bundle.documents
+    } == ids and bundle.device_id == store.settings.device_id
 
 
 def test_nothing_to_send_writes_nothing(store, tmp_path):
@@ -104,7 +110,7 @@ def test_full_or_pulled_stick(store, tmp_path):
     with pytest.raises(TargetVanished):
         export_courier(store, stick / "goi.dttsgoi", wrap=lambda f: FailingWriter(f, 100))
     assert list(stick.iterdir()) == [] and leftovers(stick) == []
-    assert store.get_setting(LAST_COURIER_KEY) is None
+    assert store.settings.get_setting(LAST_COURIER_KEY) is None
 
 
 # -- end to end with a real hub ----------------------------------------------------------------------
@@ -169,10 +175,10 @@ def test_courier_journey_usb_hub_then_sync(hub, logged_in, tmp_path):
     cli = _hub_cli(hub, "courier", "import", str(info.path))  # the same stick at the hub's own console
     assert {r["status"] for r in json.loads(cli.stdout)["results"]} == {"duplicate"}, cli.stderr
     assert cli.returncode == 3  # nothing new stored
-    assert Counter(o.state for o in store.outbox()) == {"queued": 2}  # the commune knows nothing yet
+    assert Counter(o.state for o in store.outbox.items()) == {"queued": 2}  # the commune knows nothing yet
     result = run_sync(store, creds)
     assert not result.needs_attention
-    rows = store.outbox()
+    rows = store.outbox.items()
     assert {o.state for o in rows} == {"accepted"} and all(o.receipt_no for o in rows)
     receipts = {r["submission_id"]: r["receipt_no"] for r in first.json()["results"]}
     assert {o.submission_id: o.receipt_no for o in rows} == receipts

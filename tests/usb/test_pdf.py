@@ -36,7 +36,7 @@ def store(data_dir):
 
 def test_pdf_has_the_report_in_vietnamese(store, tmp_path):
     rid = fill(store)
-    store.set_comment(rid, "0102", "", "Điều tra lại", USER)
+    store.reports.set_comment(rid, "0102", "", "Điều tra lại", USER)
     path = export_pdf(store, rid, tmp_path / "bm01.pdf")
     data = path.read_bytes()
     assert data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]
@@ -70,18 +70,18 @@ def test_pdf_has_the_report_in_vietnamese(store, tmp_path):
 def test_long_report_repeats_the_header_on_every_page(tmp_path):
     catalog = load_catalog(SAMPLE_CATALOG)
     with Store.open(tmp_path / "p") as s:
-        s.set_profile(unit=COMMUNE_A)
-        s.import_catalog(catalog)
-        report = s.report(COMMUNE_A, "BM01", "2026", create=True)
+        s.settings.set_profile(unit=COMMUNE_A)
+        s.catalogs.import_catalog(catalog)
+        report = s.reports.report(COMMUNE_A, "BM01", "2026", create=True)
         eth = ["02", "09", "11", "17", "24"]
-        s.set_eth_rows(report.id, eth)
+        s.reports.set_eth_rows(report.id, eth)
         items = []
         for ind in catalog.form_indicators("BM01"):
             for key in cell_keys(catalog, ind, eth):
                 items.append(
                     (ind.code, key, {"text": "Lễ hội Lồng tồng", "yes_no": "0"}.get(ind.value_type, "7"))
                 )
-        s.set_cells(report.id, items, USER)
+        s.reports.set_cells(report.id, items, USER)
         path = export_pdf(s, report.id, tmp_path)
     assert path.name == f"BM01-{COMMUNE_A}-2026.pdf"
     pages = pdf_text(path).split("\f")
@@ -106,7 +106,7 @@ def test_stick_pulled_while_writing_the_pdf(store, tmp_path):
 def test_a_finalized_report_prints_its_revision_receipt_and_reasons(store, tmp_path):
     values = {**good_values(), ("0201", ""): "5"}  # R02 "0201 >= 10" is a warning
     rid = fill(store, values=values)
-    first = store.finalize(rid, USER, {"R02": "Xã mới sáp nhập, số liệu đã kiểm tra lại"})
+    first = store.outbox.finalize(rid, USER, {"R02": "Xã mới sáp nhập, số liệu đã kiểm tra lại"})
     flat = " ".join(pdf_text(export_pdf(store, rid, tmp_path / "a.pdf")).split())
     assert "Bản nháp" not in flat
     assert re.search(r"Lần nộp: bản 1, chốt lúc \d\d/\d\d/2026 \d\d:\d\d \(can_bo\)", flat), flat
@@ -116,6 +116,6 @@ def test_a_finalized_report_prints_its_revision_receipt_and_reasons(store, tmp_p
     accept(store, first, receipt="BN-2026-000123")
     flat = " ".join(pdf_text(export_pdf(store, rid, tmp_path / "b.pdf")).split())
     assert "Số biên nhận: BN-2026-000123, nhận lúc" in flat
-    store.set_cell(rid, "0102", "", "81", USER)  # edited again: a draft, no submission facts
+    store.reports.set_cell(rid, "0102", "", "81", USER)  # edited again: a draft, no submission facts
     text = pdf_text(export_pdf(store, rid, tmp_path / "c.pdf"))
     assert "Bản nháp" in text and "Lần nộp" not in text and "Giải trình" not in text

@@ -47,35 +47,38 @@ def other_pc(tmp_path, bak, clock: Clock, name: str = "other") -> Store:
 
 
 def cell(store: Store, code: str, period: str = "2026", key: str = "") -> str | None:
-    report = store.report(COMMUNE_A, "BM01", period)
-    return store.cells(report.id).get((code, key))
+    report = store.reports.report(COMMUNE_A, "BM01", period)
+    return store.reports.cells(report.id).get((code, key))
 
 
 def test_restore_into_a_new_profile_brings_everything(local, tmp_path, clock):
     accept(local, finalize(local, "2025"), "BN-7")
     finalize(local, "2026")
     rid = fill(local, "2027")
-    local.set_comment(rid, "0102", "", "Theo điều tra", USER)
+    local.reports.set_comment(rid, "0102", "", "Theo điều tra", USER)
     bak = backup_of(local, tmp_path / "a.dttsbak")
     report = restore_backup(tmp_path / "new", bak)
     assert report.profile_set and report.reports_added == 3 and report.safety_copy is None
     assert report.requeued == 1 and report.submissions_added == 2
     with Store.open(tmp_path / "new") as new:
-        assert new.profile().unit == COMMUNE_A
-        assert new.device_id != local.device_id  # each computer keeps its own identity
+        assert new.settings.profile().unit == COMMUNE_A
+        assert new.settings.device_id != local.settings.device_id  # each computer keeps its own identity
         assert snapshot(new)["cells"] == snapshot(local)["cells"]
-        assert new.comments(new.report(COMMUNE_A, "BM01", "2027").id)[("0102", "")].text == "Theo điều tra"
-        states = {o.period: (o.state, o.receipt_no) for o in new.outbox()}
+        assert (
+            new.reports.comments(new.reports.report(COMMUNE_A, "BM01", "2027").id)[("0102", "")].text
+            == "Theo điều tra"
+        )
+        states = {o.period: (o.state, o.receipt_no) for o in new.outbox.items()}
         assert states == {"2025": ("accepted", "BN-7"), "2026": ("queued", None)}
-        assert [r.state for r in new.reports()] == ["finalized", "finalized", "draft"]
-        assert new.current_catalog() is not None
+        assert [r.state for r in new.reports.all()] == ["finalized", "finalized", "draft"]
+        assert new.catalogs.current_catalog() is not None
 
 
 def test_newer_local_value_is_kept(local, tmp_path, clock):
     fill(local)
     bak = backup_of(local, tmp_path / "a.dttsbak")
     clock.advance(60)
-    local.set_cell(local.report(COMMUNE_A, "BM01", "2026").id, "0102", "", "99", USER)
+    local.reports.set_cell(local.reports.report(COMMUNE_A, "BM01", "2026").id, "0102", "", "99", USER)
     report = restore_backup(local, bak, now=clock.advance(60))
     assert cell(local, "0102") == "99"
     assert report.cells_kept_local == 1 and report.cells_updated == 0
@@ -87,14 +90,14 @@ def test_newer_backup_value_is_taken_and_local_only_edits_stay(local, tmp_path, 
     clock.advance(10)
     with other_pc(tmp_path, bak, clock) as pc:
         clock.advance(100)
-        pc.set_cell(pc.report(COMMUNE_A, "BM01", "2026").id, "0102", "", "77", USER)
+        pc.reports.set_cell(pc.reports.report(COMMUNE_A, "BM01", "2026").id, "0102", "", "77", USER)
         bak2 = backup_of(pc, tmp_path / "b.dttsbak")
     clock.advance(-50)  # the local edit of another cell happened before the other computer's edit
-    local.set_cell(local.report(COMMUNE_A, "BM01", "2026").id, "0103", "", "5", USER)
+    local.reports.set_cell(local.reports.report(COMMUNE_A, "BM01", "2026").id, "0103", "", "5", USER)
     report = restore_backup(local, bak2, now=clock.advance(500))
     assert cell(local, "0102") == "77" and cell(local, "0103") == "5"
     assert report.cells_updated == 1
-    assert local.report(COMMUNE_A, "BM01", "2026").dirty
+    assert local.reports.report(COMMUNE_A, "BM01", "2026").dirty
 
 
 def test_draft_edited_on_both_sides_keeps_both_versions(local, tmp_path, clock):
@@ -102,14 +105,14 @@ def test_draft_edited_on_both_sides_keeps_both_versions(local, tmp_path, clock):
     bak = backup_of(local, tmp_path / "a.dttsbak")
     with other_pc(tmp_path, bak, clock) as pc:
         clock.advance(120)
-        pc.set_cell(pc.report(COMMUNE_A, "BM01", "2026").id, "0102", "", "77", USER)
+        pc.reports.set_cell(pc.reports.report(COMMUNE_A, "BM01", "2026").id, "0102", "", "77", USER)
         bak2 = backup_of(pc, tmp_path / "b.dttsbak")
     clock.advance(-60)  # local edit is older than the other computer's
-    rid = local.report(COMMUNE_A, "BM01", "2026").id
-    local.set_cell(rid, "0102", "", "55", USER)
+    rid = local.reports.report(COMMUNE_A, "BM01", "2026").id
+    local.reports.set_cell(rid, "0102", "", "55", USER)
     restore_backup(local, bak2, now=clock.advance(600))
     assert cell(local, "0102") == "77"  # the newer stays current …
-    history = [(h.old, h.new, h.kind) for h in local.history(rid, "0102", "")]
+    history = [(h.old, h.new, h.kind) for h in local.reports.history(rid, "0102", "")]
     assert ("80", "55", "edit") in history and ("80", "77", "edit") in history  # … the older is in history
     assert ("55", "77", RESTORE_KIND) in history
 
@@ -119,14 +122,14 @@ def test_draft_edited_on_both_sides_local_newer(local, tmp_path, clock):
     bak = backup_of(local, tmp_path / "a.dttsbak")
     with other_pc(tmp_path, bak, clock) as pc:
         clock.advance(60)
-        pc.set_cell(pc.report(COMMUNE_A, "BM01", "2026").id, "0102", "", "77", USER)
+        pc.reports.set_cell(pc.reports.report(COMMUNE_A, "BM01", "2026").id, "0102", "", "77", USER)
         bak2 = backup_of(pc, tmp_path / "b.dttsbak")
     clock.advance(60)
-    rid = local.report(COMMUNE_A, "BM01", "2026").id
-    local.set_cell(rid, "0102", "", "55", USER)
+    rid = local.reports.report(COMMUNE_A, "BM01", "2026").id
+    local.reports.set_cell(rid, "0102", "", "55", USER)
     report = restore_backup(local, bak2, now=clock.advance(60))
     assert cell(local, "0102") == "55"
-    assert ("80", "77", "edit") in [(h.old, h.new, h.kind) for h in local.history(rid, "0102", "")]
+    assert ("80", "77", "edit") in [(h.old, h.new, h.kind) for h in local.reports.history(rid, "0102", "")]
     assert report.cells_kept_local == 1 and report.history_added == 1
 
 
@@ -135,31 +138,31 @@ def test_unacknowledged_submissions_are_requeued_and_acknowledged_kept(local, tm
     with other_pc(tmp_path, bak0, clock) as pc:
         accept(pc, finalize(pc, "2024"), "BN-24")
         finalize(pc, "2025")
-        pc.claim(1, 600)  # 2025 is "sending" when the backup is made
+        pc.outbox.claim(1, 600)  # 2025 is "sending" when the backup is made
         finalize(pc, "2026")
-        assert Counter(o.state for o in pc.outbox()) == {"accepted": 1, "sending": 1, "queued": 1}
+        assert Counter(o.state for o in pc.outbox.items()) == {"accepted": 1, "sending": 1, "queued": 1}
         bak = backup_of(pc, tmp_path / "b.dttsbak")
     report = restore_backup(local, bak, now=clock.advance(60))
     assert report.requeued == 2 and report.submissions_added == 3
-    rows = {o.period: o for o in local.outbox()}
+    rows = {o.period: o for o in local.outbox.items()}
     assert rows["2024"].state == "accepted" and rows["2024"].receipt_no == "BN-24"
     # 2025 was being sent: the hub may hold it, so it waits for the next sync to ask the hub about it
     # (submissions:status) instead of being sent again or superseded.
     assert rows["2025"].state == "sending" and rows["2025"].lease_until is None
-    assert rows["2025"].submission_id in local.sending_ids()
+    assert rows["2025"].submission_id in local.outbox.sending_ids()
     assert rows["2026"].state == "queued"
-    assert {s.submission_id for s in local.claim(10, 60)} == {rows["2026"].submission_id}
+    assert {s.submission_id for s in local.outbox.claim(10, 60)} == {rows["2026"].submission_id}
 
 
 def test_local_queued_row_learns_the_hubs_answer_from_the_backup(local, tmp_path, clock):
     sub = finalize(local, "2026")
     bak = backup_of(local, tmp_path / "a.dttsbak")
     with other_pc(tmp_path, bak, clock) as pc:
-        accept(pc, pc.submission(sub.submission_id), "BN-42")
+        accept(pc, pc.outbox.submission(sub.submission_id), "BN-42")
         bak2 = backup_of(pc, tmp_path / "b.dttsbak")
     report = restore_backup(local, bak2, now=clock.advance(60))
     assert report.outbox_updated == 1
-    (row,) = local.outbox()
+    (row,) = local.outbox.items()
     assert (row.state, row.receipt_no) == ("accepted", "BN-42")
 
 
@@ -168,14 +171,14 @@ def test_newer_revision_from_the_backup_supersedes_the_local_queued_one(local, t
     bak = backup_of(local, tmp_path / "a.dttsbak")
     with other_pc(tmp_path, bak, clock) as pc:
         clock.advance(60)
-        rid = pc.report(COMMUNE_A, "BM01", "2026").id
-        pc.set_cell(rid, "0102", "", "81", USER)
-        second = pc.finalize(rid, USER, require_reasons=False)
+        rid = pc.reports.report(COMMUNE_A, "BM01", "2026").id
+        pc.reports.set_cell(rid, "0102", "", "81", USER)
+        second = pc.outbox.finalize(rid, USER, require_reasons=False)
         bak2 = backup_of(pc, tmp_path / "b.dttsbak")
     restore_backup(local, bak2, now=clock.advance(60))
-    states = {o.submission_id: o.state for o in local.outbox()}
+    states = {o.submission_id: o.state for o in local.outbox.items()}
     assert states == {first.submission_id: "superseded", second.submission_id: "queued"}
-    report = local.report(COMMUNE_A, "BM01", "2026")
+    report = local.reports.report(COMMUNE_A, "BM01", "2026")
     assert (report.state, report.dirty, report.revision_no) == ("finalized", False, 2)
     assert cell(local, "0102") == "81"
 
@@ -192,8 +195,8 @@ def test_other_commune_is_refused_unless_confirmed(tmp_path, clock):
         assert snapshot(mine) == before
         assert not (tmp_path / "a" / "backups" / "auto").exists()
         report = restore_backup(mine, bak, confirm_other_commune=True)
-        assert report.reports_added == 1 and mine.report(COMMUNE_B, "BM01", "2026") is not None
-        assert mine.profile().unit == COMMUNE_A
+        assert report.reports_added == 1 and mine.reports.report(COMMUNE_B, "BM01", "2026") is not None
+        assert mine.settings.profile().unit == COMMUNE_A
 
 
 def test_a_safety_copy_of_the_live_database_is_taken_first(local, tmp_path, clock):
@@ -242,13 +245,13 @@ def test_merge_is_one_transaction(local, tmp_path, clock):
         fill(fresh, "2020")
         before = snapshot(fresh)
         # The disk fails on the second outbox row: a connection-local trigger stands in for it.
-        fresh.db.conn.execute(
+        fresh._db.conn.execute(
             "CREATE TEMP TRIGGER fail_second BEFORE INSERT ON outbox WHEN (SELECT count(*) FROM outbox) >= 1 "
             "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END"
         )
         with pytest.raises(Exception, match="simulated failure"):
             restore_backup(fresh, bak, now=clock.advance(60))
-        fresh.db.conn.execute("DROP TRIGGER fail_second")
+        fresh._db.conn.execute("DROP TRIGGER fail_second")
         assert snapshot(fresh) == before
         assert restore_backup(fresh, bak, now=clock.advance(60)).reports_added == 2
 

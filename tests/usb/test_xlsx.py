@@ -48,7 +48,7 @@ def value_refs(path) -> dict[tuple[str, str], str]:
 
 def test_layout_of_the_form_sheet(store, tmp_path):
     rid = fill(store)
-    store.set_comment(rid, "0102", "", "Theo điều tra", USER)
+    store.reports.set_comment(rid, "0102", "", "Theo điều tra", USER)
     path = export_xlsx(store, rid, tmp_path / "bm01.xlsx")
     wb = load_workbook(path)
     assert wb.sheetnames == ["BM01", META_SHEET]
@@ -91,9 +91,9 @@ def test_export_then_import_gives_the_same_values(store, tmp_path, data_dir):
     with open_profile(tmp_path / "other") as other:
         result = import_values(other, path)
         assert result.changed == 7 and result.mode == "layout" and result.eth_rows_added == ["02", "08"]
-        report = other.report(COMMUNE_A, "BM01", "2026")
-        assert other.cells(report.id) == good_values()
-        assert {h.kind for h in other.history(report.id)} == {"import"}
+        report = other.reports.report(COMMUNE_A, "BM01", "2026")
+        assert other.reports.cells(report.id) == good_values()
+        assert {h.kind for h in other.reports.history(report.id)} == {"import"}
 
 
 def test_round_trip_of_every_value_type_on_the_sample_catalogue(tmp_path):
@@ -108,17 +108,17 @@ def test_round_trip_of_every_value_type_on_the_sample_catalogue(tmp_path):
                 "decimal": "1234.56",
             }.get(ind.value_type, "1234567")
     with Store.open(tmp_path / "a") as a:
-        a.set_profile(unit=COMMUNE_A)
-        a.import_catalog(catalog)
-        report = a.report(COMMUNE_A, "BM01", "2026", create=True)
-        a.set_eth_rows(report.id, ["09", "17"])
-        a.set_cells(report.id, [(c, k, v) for (c, k), v in values.items()], USER)
+        a.settings.set_profile(unit=COMMUNE_A)
+        a.catalogs.import_catalog(catalog)
+        report = a.reports.report(COMMUNE_A, "BM01", "2026", create=True)
+        a.reports.set_eth_rows(report.id, ["09", "17"])
+        a.reports.set_cells(report.id, [(c, k, v) for (c, k), v in values.items()], USER)
         path = export_xlsx(a, report.id, tmp_path / "sample.xlsx")
     with Store.open(tmp_path / "b") as b:
-        b.set_profile(unit=COMMUNE_A)
-        b.import_catalog(catalog)
+        b.settings.set_profile(unit=COMMUNE_A)
+        b.catalogs.import_catalog(catalog)
         import_values(b, path)
-        got = b.cells(b.report(COMMUNE_A, "BM01", "2026").id)
+        got = b.reports.cells(b.reports.report(COMMUNE_A, "BM01", "2026").id)
     assert got == values
 
 
@@ -146,7 +146,7 @@ def test_round_trip_hypothesis(tmp_path_factory, counts, pct):
         path = exported(a, root, values=values)
     with open_profile(root / "b") as b:
         import_values(b, path)
-        assert b.cells(b.report(COMMUNE_A, "BM01", "2026").id) == values
+        assert b.reports.cells(b.reports.report(COMMUNE_A, "BM01", "2026").id) == values
 
 
 def _table(path, rows, header=("Mã chỉ tiêu", "Phân tổ", "Giá trị"), title="Số liệu"):
@@ -169,7 +169,7 @@ def test_plain_long_table_in_vietnamese_or_english(store, tmp_path):
         import_values(store, path)
     result = import_values(store, path, form="BM01", period="2026")
     assert result.mode == "table" and result.changed == 3
-    cells = store.cells(store.report(COMMUNE_A, "BM01", "2026").id)
+    cells = store.reports.cells(store.reports.report(COMMUNE_A, "BM01", "2026").id)
     assert cells == {("0101", "eth=02|sex=F"): "120", ("0102", ""): "1234", ("0201", ""): "96.5"}
     en = _table(tmp_path / "en.xlsx", [("0103", "", 7)], header=("Code", "Disaggregation", "Value"))
     assert import_values(store, en, form="BM01", period="2026").changed == 1
@@ -220,7 +220,7 @@ def test_table_refusals_name_their_cells(store, tmp_path):
         "Sheet Số liệu, cell C6",
         "Sheet Số liệu, cell C7",
     ]
-    assert store.report(COMMUNE_A, "BM01", "2026") is None
+    assert store.reports.report(COMMUNE_A, "BM01", "2026") is None
 
 
 def test_file_of_another_form_commune_or_period_needs_confirmation(store, tmp_path):
@@ -228,12 +228,12 @@ def test_file_of_another_form_commune_or_period_needs_confirmation(store, tmp_pa
     with open_profile(tmp_path / "b", unit=COMMUNE_B) as other:
         with refused(WrongReport, "the file's commune is 01849, not 01864"):
             import_values(other, path)
-        assert other.reports() == []
+        assert other.reports.all() == []
         assert import_values(other, path, confirm=True).changed == 7
-        assert other.report(COMMUNE_B, "BM01", "2026") is not None
+        assert other.reports.report(COMMUNE_B, "BM01", "2026") is not None
     with refused(WrongReport, "the file's period is Year 2026, not Year 2025"):
         import_values(store, path, period="2025")
-    assert store.report(COMMUNE_A, "BM01", "2025") is None
+    assert store.reports.report(COMMUNE_A, "BM01", "2025") is None
     with refused(WrongReport, "the file's form is BM01, not BM02"):
         import_values(store, path, form="BM02")
 
@@ -268,7 +268,7 @@ def test_a_finalized_or_sent_report_changes_only_after_the_changes_are_confirmed
     assert ("đã gửi lên máy chủ" in exc.message_vi) is sent and "Không nhập gì" in exc.message_vi
     assert "--yes" not in exc.message_vi and "--yes" not in exc.message_en  # the CLI adds its own hint
     assert snapshot(store) == before  # nothing changed: still finalized, same cells, no log, no backup
-    report = store.report(COMMUNE_A, "BM01", "2026")
+    report = store.reports.report(COMMUNE_A, "BM01", "2026")
     assert report.state == "finalized" and not report.dirty
 
     # Confirming other changes than the ones the import would make changes nothing either.
@@ -278,9 +278,9 @@ def test_a_finalized_or_sent_report_changes_only_after_the_changes_are_confirmed
 
     result = import_values(store, path, confirm_changes=exc.changes)
     assert result.changed == 2 and result.reopened
-    report = store.report(COMMUNE_A, "BM01", "2026")
+    report = store.reports.report(COMMUNE_A, "BM01", "2026")
     assert report.state == "draft" and report.dirty
-    assert store.cells(report.id)[("0102", "")] == "85"
+    assert store.reports.cells(report.id)[("0102", "")] == "85"
 
 
 def test_a_draft_report_takes_an_import_without_a_question(store, tmp_path):
@@ -297,7 +297,7 @@ def test_empty_cells_never_erase(store, tmp_path):
     wb.save(path)
     result = import_values(store, path)
     assert result.empty >= 1 and result.changed == 0
-    assert store.cells(store.report(COMMUNE_A, "BM01", "2026").id)[("0102", "")] == "80"
+    assert store.reports.cells(store.reports.report(COMMUNE_A, "BM01", "2026").id)[("0102", "")] == "80"
 
 
 def test_an_import_takes_a_safety_copy_first(store, tmp_path):
@@ -360,4 +360,9 @@ def test_totals_are_not_imported(store, tmp_path):
                 c.value = 999
     wb.save(path)
     assert import_values(store, path).changed == 0
-    assert Decimal(store.cells(store.report(COMMUNE_A, "BM01", "2026").id)[("0101", "eth=02|sex=F")]) == 120
+    assert (
+        Decimal(
+            store.reports.cells(store.reports.report(COMMUNE_A, "BM01", "2026").id)[("0101", "eth=02|sex=F")]
+        )
+        == 120
+    )

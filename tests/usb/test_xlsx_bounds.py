@@ -45,8 +45,8 @@ def table(path: Path, rows, header=HEADER) -> Path:
 
 
 def cells_of(store) -> dict:
-    report = store.report(COMMUNE_A, "BM01", "2026")
-    return store.cells(report.id) if report else {}
+    report = store.reports.report(COMMUNE_A, "BM01", "2026")
+    return store.reports.cells(report.id) if report else {}
 
 
 def test_negative_count_is_refused_like_typing_it(store, tmp_path):
@@ -66,7 +66,7 @@ def test_negative_count_in_an_exported_form_is_refused(store, tmp_path):
 
     rid = fill(store, "2026")
     path = export_xlsx(store, rid, tmp_path / "bm01.xlsx")
-    before = store.cells(rid)
+    before = store.reports.cells(rid)
     wb = load_workbook(path)
     meta = list(wb["_dtts"].iter_rows(values_only=True))
     start = meta.index(("sheet", "cell", "code", "disagg", "value_type"))
@@ -76,7 +76,7 @@ def test_negative_count_in_an_exported_form_is_refused(store, tmp_path):
     with pytest.raises(ImportRefused) as info:
         import_values(store, path)
     assert "không được âm" in info.value.text("vi")
-    assert store.cells(rid) == before
+    assert store.reports.cells(rid) == before
 
 
 def _replace_sheet(path: Path, sheet_xml: bytes, member: str = "xl/worksheets/sheet1.xml") -> Path:

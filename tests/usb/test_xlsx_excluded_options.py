@@ -24,11 +24,11 @@ def test_import_refuses_the_kinh_row_of_the_minority_population(tmp_path):
     path = tmp_path / "t.xlsx"
     wb.save(path)
     with Store.open(tmp_path / "p") as store:
-        store.set_profile(unit=COMMUNE_A)
-        store.import_catalog(load_catalog(SAMPLE_CATALOG))
+        store.settings.set_profile(unit=COMMUNE_A)
+        store.catalogs.import_catalog(load_catalog(SAMPLE_CATALOG))
         with pytest.raises(ImportRefused) as info:
             import_values(store, path, form="BM01", period="2026")
-        assert store.report(COMMUNE_A, "BM01", "2026") is None
+        assert store.reports.report(COMMUNE_A, "BM01", "2026") is None
     [(vi, en)] = info.value.problems
     assert en.startswith("Sheet Số liệu, cell A4: ") and "eth=01" in en
     assert "Kinh" in vi

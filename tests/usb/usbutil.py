@@ -41,8 +41,8 @@ def open_profile(data_dir: Path, clock: Clock | None = None, unit: str | None = 
     """An open profile of ``unit`` with the small test catalogue."""
     store = Store.open(data_dir, clock=clock)
     if unit:
-        store.set_profile(unit=unit, username=USER)
-    store.import_catalog(catalog_from_json(small_catalog()))
+        store.settings.set_profile(unit=unit, username=USER)
+    store.catalogs.import_catalog(catalog_from_json(small_catalog()))
     return store
 
 
@@ -55,23 +55,23 @@ def fill(
     eth: tuple[str, ...] = ("02", "08"),
 ) -> int:
     """Write values into a report (created when missing); returns the report id."""
-    report = store.report(unit, form, period, create=True)
+    report = store.reports.report(unit, form, period, create=True)
     if form == "BM01":
-        store.set_eth_rows(report.id, list(eth))
+        store.reports.set_eth_rows(report.id, list(eth))
     vals = good_values() if values is None else values
-    store.set_cells(report.id, [(c, d, v) for (c, d), v in vals.items()], USER)
+    store.reports.set_cells(report.id, [(c, d, v) for (c, d), v in vals.items()], USER)
     return report.id
 
 
 def finalize(store: Store, period: str = "2026", values: dict | None = None) -> Submission:
     rid = fill(store, period, values)
-    return store.finalize(rid, USER, require_reasons=False)
+    return store.outbox.finalize(rid, USER, require_reasons=False)
 
 
 def accept(store: Store, sub: Submission, receipt: str = "BN-1") -> None:
     """What a sync does when the hub accepts ``sub``."""
-    store.claim(50, 60)
-    store.apply_results(
+    store.outbox.claim(50, 60)
+    store.outbox.apply_results(
         [
             {
                 "submission_id": sub.submission_id,
@@ -83,24 +83,24 @@ def accept(store: Store, sub: Submission, receipt: str = "BN-1") -> None:
             }
         ]
     )
-    store.release_expired_leases(datetime(2100, 1, 1, tzinfo=timezone.utc))
+    store.outbox.release_expired_leases(datetime(2100, 1, 1, tzinfo=timezone.utc))
 
 
 def snapshot(store: Store) -> dict[str, Any]:
     """Everything a restore or import could change, to compare before and after."""
-    conn = store.db.conn
     out = {}
-    for table in (
-        "reports",
-        "cells",
-        "comments",
-        "eth_rows",
-        "change_log",
-        "submissions",
-        "outbox",
-        "catalogs",
-    ):
-        out[table] = sorted(tuple(r) for r in conn.execute(f"SELECT * FROM {table}"))
+    with contextlib.closing(sqlite3.connect(store.path)) as conn:  # a reader of its own
+        for table in (
+            "reports",
+            "cells",
+            "comments",
+            "eth_rows",
+            "change_log",
+            "submissions",
+            "outbox",
+            "catalogs",
+        ):
+            out[table] = sorted(tuple(r) for r in conn.execute(f"SELECT * FROM {table}"))
     return out
 
 

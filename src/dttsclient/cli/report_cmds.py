@@ -26,7 +26,7 @@ class CliError(DttsError):
 
 def who(store: Store) -> str:
     """The name recorded in the change log: the hub username, else the OS account."""
-    name = store.profile().username
+    name = store.settings.profile().username
     if name:
         return name
     try:
@@ -40,7 +40,7 @@ def open_store(data_dir: Path) -> Store:
 
 
 def resolve_unit(ns: argparse.Namespace, store: Store) -> str:
-    unit = getattr(ns, "unit", None) or store.profile().unit
+    unit = getattr(ns, "unit", None) or store.settings.profile().unit
     if not unit:
         raise CliError(
             "Hồ sơ này chưa gắn với xã nào. Đăng nhập (dttsclient login), nhập gói cài đặt, "
@@ -62,7 +62,7 @@ def resolve_unit(ns: argparse.Namespace, store: Store) -> str:
 
 
 def require_catalog(store: Store) -> Catalog:
-    catalog = store.current_catalog()
+    catalog = store.catalogs.current_catalog()
     if catalog is None:
         raise CliError(
             "Chưa có danh mục chỉ tiêu. Nạp danh mục bằng: dttsclient catalog import TỆP.xlsx",
@@ -84,7 +84,7 @@ def resolve_form(catalog: Catalog, form_code: str, period: str) -> Form:
 
 
 def report_catalog(store: Store, report) -> Catalog:
-    return store.catalog_version(report.catalog_id, report.catalog_version)
+    return store.catalogs.catalog_version(report.catalog_id, report.catalog_version)
 
 
 def parse_value(text: str, value_type: str) -> str | None:
@@ -215,7 +215,7 @@ def report_doc(report) -> dict:
 def cmd_catalog_import(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
     catalog = load_catalog(ns.file)
     with open_store(data_dir) as store:
-        added = store.import_catalog(catalog)
+        added = store.catalogs.import_catalog(catalog)
     doc = {
         "catalog_id": catalog.catalog_id,
         "version": catalog.version,
@@ -251,19 +251,19 @@ def cmd_catalog_import(ns: argparse.Namespace, data_dir: Path, out: Output) -> i
 def cmd_values_set(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
     with open_store(data_dir) as store:
         unit = resolve_unit(ns, store)
-        report = store.report(unit, ns.form, ns.period)
+        report = store.reports.report(unit, ns.form, ns.period)
         catalog = report_catalog(store, report) if report else require_catalog(store)
         form = resolve_form(catalog, ns.form, ns.period)
-        eth_rows = set(store.eth_rows(report.id)) if report else set()
+        eth_rows = set(store.reports.eth_rows(report.id)) if report else set()
         before = set(eth_rows)
         items = parse_assignments(catalog, form, ns.assignments, eth_rows)
         if report is None:
-            report = store.report(unit, ns.form, ns.period, create=True)
+            report = store.reports.report(unit, ns.form, ns.period, create=True)
         if eth_rows != before:
-            store.set_eth_rows(report.id, sorted(eth_rows))
-        store.set_cells(report.id, items, who(store))
-        report = store.report_by_id(report.id)
-        problems = store.check(report.id)
+            store.reports.set_eth_rows(report.id, sorted(eth_rows))
+        store.reports.set_cells(report.id, items, who(store))
+        report = store.reports.report_by_id(report.id)
+        problems = store.reports.check(report.id)
     doc = {
         "report": report_doc(report),
         "saved": len(items),
@@ -301,7 +301,7 @@ def completeness_line(done: Completeness, out: Output) -> str:
 def cmd_values_show(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
     with open_store(data_dir) as store:
         unit = resolve_unit(ns, store)
-        report = store.report(unit, ns.form, ns.period)
+        report = store.reports.report(unit, ns.form, ns.period)
         if report is None:
             catalog = require_catalog(store)
             done = completeness(catalog, resolve_form(catalog, ns.form, ns.period).code, {})
@@ -315,11 +315,11 @@ def cmd_values_show(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
             )
             return EXIT_PARTLY
         catalog = report_catalog(store, report)
-        cells = store.cells(report.id)
-        comments = store.comments(report.id)
-        problems = store.check(report.id)
-        done = store.completeness(report.id)
-        outbox = [o for o in store.outbox() if o.report_id == report.id]
+        cells = store.reports.cells(report.id)
+        comments = store.reports.comments(report.id)
+        problems = store.reports.check(report.id)
+        done = store.reports.completeness(report.id)
+        outbox = [o for o in store.outbox.items() if o.report_id == report.id]
     form = catalog.form(ns.form)
     order = {i.code: n for n, i in enumerate(catalog.form_indicators(form))}
     cell_docs = []
@@ -392,7 +392,7 @@ def cmd_finalize(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
     reasons = _reasons(ns.reason)
     with open_store(data_dir) as store:
         unit = resolve_unit(ns, store)
-        report = store.report(unit, ns.form, ns.period)
+        report = store.reports.report(unit, ns.form, ns.period)
         if report is None:
             resolve_form(require_catalog(store), ns.form, ns.period)
             raise CliError(
@@ -400,7 +400,7 @@ def cmd_finalize(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
                 f"No report {unit} / {ns.form} / {ns.period}: enter values first.",
             )
         try:
-            submission = store.finalize(report.id, who(store), reasons=reasons, require_reasons=False)
+            submission = store.outbox.finalize(report.id, who(store), reasons=reasons, require_reasons=False)
         except FinalizeBlocked as exc:
             doc = {
                 "finalized": False,
@@ -416,8 +416,8 @@ def cmd_finalize(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
         except NothingToFinalize as exc:
             out.result({"finalized": False, "reason": exc.text("en")}, exc.text(out.lang))
             return EXIT_PARTLY
-        warnings = [p for p in store.check(report.id) if not p.is_error]
-        counts = store.outbox_counts()
+        warnings = [p for p in store.reports.check(report.id) if not p.is_error]
+        counts = store.outbox.counts()
     doc = {
         "finalized": True,
         "submission_id": submission.submission_id,

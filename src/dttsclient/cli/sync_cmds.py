@@ -74,7 +74,7 @@ def _engine(store: Store, ns: argparse.Namespace, out: Output, creds: Credential
     try:
         return SyncEngine.for_profile(store, creds, config=config)
     except NotLoggedIn:
-        profile = store.profile()
+        profile = store.settings.profile()
         reason = getattr(creds, "reason", None)
         if reason is None or not profile.server_url or not profile.username:
             raise
@@ -127,7 +127,7 @@ def cmd_login(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
                     f"Không tìm thấy tệp chứng chỉ {ns.ca_file}.",
                     f"The certificate file {ns.ca_file} was not found.",
                 )
-            store.set_setting(CA_BUNDLE_SETTING, str(ns.ca_file.resolve()))
+            store.settings.set_setting(CA_BUNDLE_SETTING, str(ns.ca_file.resolve()))
         password = read_password(ns, out)
         result = login(store, ns.server, ns.user, password, creds, _device_name(), config=_config(ns))
     doc = {
@@ -181,7 +181,7 @@ def cmd_sync(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
                 out.result(doc)
             out.error(exc.text(out.lang))
             return EXIT_FAILED
-        counts = store.outbox_counts()
+        counts = store.outbox.counts()
     doc = {"ok": True, **result.summary(), "outbox": counts}
     out.result(doc, "\n".join(_result_lines(result, out)))
     return EXIT_PARTLY if result.needs_attention else EXIT_OK

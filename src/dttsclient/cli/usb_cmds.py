@@ -169,12 +169,12 @@ def cmd_courier_export(ns: argparse.Namespace, data_dir: Path, out: Output) -> i
 def cmd_export(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
     with open_store(data_dir) as store:
         unit = resolve_unit(ns, store)
-        report = store.report(unit, ns.form, ns.period)
+        report = store.reports.report(unit, ns.form, ns.period)
         if ns.format == "pdf":
             from dttsclient.usb import pdf_report as module
         else:
             from dttsclient.usb import xlsx_report as module
-        blank = report is None or not store.cells(report.id)
+        blank = report is None or not store.reports.cells(report.id)
         if blank:
             # no value yet: the empty form, with the commune's ethnic rows, to collect figures on paper
             resolve_form(require_catalog(store), ns.form, ns.period)

@@ -1,6 +1,7 @@
 """The local store: one SQLite database per profile (sqlite-utils, no Qt).
 
-Open it with :meth:`Store.open`; see ``docs/architecture.md`` ("Store API") for the contract.
+Open it with :meth:`Store.open`; its parts are ``store.settings``, ``store.catalogs``, ``store.reports``,
+``store.outbox`` and ``store.sync`` (``docs/architecture.md``, "The store's parts").
 """
 
 from dttsclient.store.errors import (
@@ -25,6 +26,7 @@ from dttsclient.store.errors import (
     UnknownForm,
 )
 from dttsclient.store.finalize import warning_key
+from dttsclient.store.merge import MergeResult
 from dttsclient.store.models import (
     OUTBOX_STATES,
     ChangeEntry,
@@ -51,6 +53,7 @@ __all__ = [
     "FinalizeBlocked",
     "ForbiddenSetting",
     "InvalidCell",
+    "MergeResult",
     "MigrationFailed",
     "NoCatalog",
     "NoServerCopy",

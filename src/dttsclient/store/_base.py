@@ -1,5 +1,5 @@
-"""What every part of :class:`~dttsclient.store.Store` shares: the connection, the lock, transactions,
-the clock, and the sorting of raw SQLite errors into :class:`StoreError` or bugs."""
+"""What every part of :class:`~dttsclient.store.Store` shares: the connection, the lock, the one transaction
+helper, the clock, and the sorting of raw SQLite errors into :class:`StoreError` or bugs."""
 
 from __future__ import annotations
 
@@ -8,13 +8,9 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
-
-if TYPE_CHECKING:
-    from dttsclient.store.db import OpenDatabase
+from typing import Any, TypeVar
 
 from dttsclient.store.errors import translate_sqlite_error
 
@@ -48,7 +44,7 @@ def guarded(method: F) -> F:
     """
 
     @functools.wraps(method)
-    def wrapper(self: StoreBase, *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: Part, *args: Any, **kwargs: Any) -> Any:
         with self._lock:
             try:
                 return method(self, *args, **kwargs)
@@ -61,51 +57,34 @@ def guarded(method: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-class StoreBase:
-    """State shared by the store's parts. Built by :meth:`Store.open`, never directly.
+class Database:
+    """What the store's parts share: the one connection, its lock, the clock. Built by :meth:`Store.open`.
 
     Args:
-        db: the open, migrated database (its ``conn`` is in autocommit mode).
-        data_dir: the profile directory.
+        conn: the open, migrated connection (autocommit mode: :meth:`tx` opens every transaction).
         clock: returns the current time as an aware datetime (tests pass a fixed clock).
-        migration_backup: the copy taken before migrating at open, if any.
     """
 
-    def __init__(
-        self,
-        db: OpenDatabase,
-        data_dir: Path,
-        *,
-        clock: Clock | None = None,
-        migration_backup: Path | None = None,
-    ) -> None:
-        self.db = db
-        self._conn: sqlite3.Connection = db.conn
-        self.data_dir = Path(data_dir)
-        self.migration_backup = migration_backup
-        self._clock: Clock = clock or utc_now
+    def __init__(self, conn: sqlite3.Connection, clock: Clock | None = None) -> None:
+        self.conn = conn
+        self.clock: Clock = clock or utc_now
         # An RLock because public methods call each other; each thread normally has its own store (the
         # lock only makes a stray call from another thread wait instead of corrupt).
-        self._lock = threading.RLock()
-        self._closed = False
-        # Parsed catalogues per (catalog_id, version): parsing JSON never happens on the hot path.
-        self._catalogs: dict[tuple[str, int], Any] = {}
-        # report id -> (catalog_id, catalog_version): a report's pin never changes once set.
-        self._pins: dict[int, tuple[str, int] | None] = {}
+        self.lock = threading.RLock()
+        self.closed = False
 
-    # -- time ---------------------------------------------------------------------------------------
-    def _now(self) -> datetime:
-        return self._clock()
+    def now(self) -> datetime:
+        return self.clock()
 
-    def _stamp(self) -> str:
-        return iso_seconds(self._clock())
+    def stamp(self) -> str:
+        return iso_seconds(self.clock())
 
-    # -- transactions -------------------------------------------------------------------------------
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def tx(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: ``BEGIN IMMEDIATE`` … ``COMMIT`` (durable on return), rolled back on
-        any exception. Not re-entrant: internal helpers take the connection instead of nesting."""
-        conn = self._conn
+        any exception. The store's only way to write. Not re-entrant: internal helpers take the
+        connection instead of nesting."""
+        conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
@@ -117,6 +96,42 @@ class StoreBase:
         except BaseException:
             rollback_quietly(conn)
             raise
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        with self.lock:
+            if not self.closed:
+                self.closed = True
+                self.conn.close()
+
+
+class Part:
+    """One part of the store (``store.reports``, ``store.outbox`` …): methods over the shared
+    :class:`Database`. Public methods are wrapped in :func:`guarded`.
+
+    Args:
+        db: the store's database, shared by all its parts.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        return self._db.conn
+
+    @property
+    def _lock(self) -> threading.RLock:
+        return self._db.lock
+
+    def _now(self) -> datetime:
+        return self._db.now()
+
+    def _stamp(self) -> str:
+        return self._db.stamp()
+
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._db.tx()
 
 
 def rollback_quietly(conn: sqlite3.Connection) -> None:

@@ -7,7 +7,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from dttsclient.store import setting_keys
-from dttsclient.store._base import StoreBase, dumps, guarded
+from dttsclient.store._base import Database, Part, dumps, guarded
 from dttsclient.store.errors import CatalogVersionMissing, InvalidCell
 
 if TYPE_CHECKING:
@@ -94,12 +94,17 @@ class CatalogInfo:
             raise InvalidCell(*refused)
 
 
-class CatalogsMixin(StoreBase):
-    """Import and read catalogue versions; parsed catalogues are cached per (id, version)."""
+class Catalogs(Part):
+    """``store.catalogs``: import and read catalogue versions; parsed catalogues are cached per (id, version)."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
+        # Parsed catalogues per (catalog_id, version): parsing JSON never happens on the hot path.
+        self._parsed: dict[tuple[str, int], CatalogInfo] = {}
 
     def _catalog_info(self, catalog_id: str, version: int) -> CatalogInfo:
         key = (catalog_id, int(version))
-        info = self._catalogs.get(key)
+        info = self._parsed.get(key)
         if info is None:
             row = self._conn.execute(
                 "SELECT json FROM catalogs WHERE catalog_id = ? AND version = ?", key
@@ -109,7 +114,7 @@ class CatalogsMixin(StoreBase):
             from dttsclient.core.catalog import catalog_from_json
 
             info = CatalogInfo(catalog_from_json(json.loads(row[0]), published=True))
-            self._catalogs[key] = info
+            self._parsed[key] = info
         return info
 
     def _current_key(self) -> tuple[str, int] | None:
@@ -161,7 +166,7 @@ class CatalogsMixin(StoreBase):
             if activate:
                 self._put_active(conn, catalog.catalog_id)
         if exists is None:
-            self._catalogs[key] = CatalogInfo(catalog)
+            self._parsed[key] = CatalogInfo(catalog)
             logger.info("imported catalogue %s version %s", *key)
         return exists is None
 

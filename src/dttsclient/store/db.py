@@ -2,8 +2,8 @@
 
 The connection is a plain ``sqlite3`` connection in autocommit mode (``isolation_level=None``): the
 store opens every transaction itself with ``BEGIN IMMEDIATE`` and ends it with ``COMMIT``, so a write
-either is durable when the call returns (WAL + ``synchronous=FULL``) or raised. It is wrapped in a
-``sqlite_utils.Database`` for the migrations and the occasional convenience.
+either is durable when the call returns (WAL + ``synchronous=FULL``) or raised. Only migrating wraps it
+in a ``sqlite_utils.Database``.
 """
 
 from __future__ import annotations
@@ -211,8 +211,8 @@ def open_database(data_dir: Path, migrations: Migrations | None = None) -> tuple
         migrations: the migration set to apply (tests pass a truncated one to make an older schema).
 
     Returns:
-        The ``sqlite_utils.Database`` (its ``conn`` is the raw connection) and the path of the
-        pre-migration copy (None when no copy was needed).
+        The :class:`OpenDatabase` (its ``conn`` is the raw connection, handed to the :class:`Store`) and
+        the path of the pre-migration copy (None when no copy was needed).
 
     Raises:
         StoreError: the directory or file cannot be used, or migrating failed.

@@ -224,7 +224,7 @@ class FinalizeBlocked(StoreError):
     """The report has errors.
 
     Attributes:
-        problems: every problem of the report (errors and warnings, as :meth:`Store.check` returns).
+        problems: every problem of the report (errors and warnings, as ``store.reports.check`` returns).
         errors: the errors only (what blocks); the message lists them.
     """
 

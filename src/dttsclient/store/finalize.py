@@ -9,21 +9,18 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from dttsclient.store._base import guarded, iso_seconds
+from dttsclient.store._base import Database, Part, guarded, iso_seconds
 from dttsclient.store.errors import (
     FinalizeBlocked,
     NothingToFinalize,
     ReasonsRequired,
     SubmissionNotFound,
-    UnknownForm,
 )
-from dttsclient.store.models import Report, Submission
-from dttsclient.store.reports import ReportsMixin
+from dttsclient.store.models import Submission
+from dttsclient.store.reports import Reports
 
 if TYPE_CHECKING:
-    from dttsclient.core.model import Catalog
     from dttsclient.core.problems import Problem
-    from dttsclient.core.validate import Completeness
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +33,7 @@ _LOCAL_KINDS = ("edit", "import")
 
 
 def warning_key(problem: Problem) -> str:
-    """The key of a warning in the ``reasons`` dict of :meth:`FinalizeMixin.finalize`.
+    """The key of a warning in the ``reasons`` dict of :meth:`Finalize.finalize`.
 
     ``code``, then ``[option]`` for a ``*`` rule, ``@indicator`` and ``/disagg`` when set: "R05",
     "R05[eth=08]", "max@0301/eth=08|sex=F". ``finalize`` also accepts a reason given under the rule
@@ -82,56 +79,18 @@ def _reason_for(problem: Problem, reasons: Mapping[str, str]) -> str:
     return ""
 
 
-class FinalizeMixin(ReportsMixin):
-    """check(), finalize() and reading submissions."""
+class Finalize(Part):
+    """The finalize half of ``store.outbox`` (:class:`~dttsclient.store.outbox.Outbox`): freezing a report
+    into a submission and reading submissions.
 
-    def _problems(self, conn: sqlite3.Connection, report: Report) -> list[Problem]:
-        from dttsclient.core.validate import check_report
+    Args:
+        db: the store's database.
+        reports: the store's reports part.
+    """
 
-        catalog = self._report_catalog(report)
-        if not catalog.has_form(report.form):
-            raise UnknownForm(report.form)
-        eth = self._eth_present(conn, catalog, report)
-        from dttsclient.store.other_reports import StoreReports
-
-        return check_report(
-            catalog,
-            report.form,
-            self._cells(conn, report.id),
-            eth_present=eth,
-            period=report.period,
-            others=StoreReports(conn, report.unit),
-        )
-
-    def _eth_present(self, conn: sqlite3.Connection, catalog: Catalog, report: Report) -> list[str] | None:
-        if catalog.form(report.form).eth_options == "present":
-            return self._eth_rows(conn, report.id)
-        return None
-
-    @guarded
-    def check(self, report_id: int) -> list[Problem]:
-        """Every problem of the report (``core.validate.check_report`` against its pinned catalogue).
-
-        Raises:
-            ReportNotFound, NoCatalog: there is nothing to check against.
-        """
-        return self._problems(self._conn, self._report_row(report_id))
-
-    @guarded
-    def completeness(self, report_id: int) -> Completeness:
-        """How much of the report is entered (``core.validate.completeness`` against its pinned
-        catalogue): the figure the form list, the entry page and ``values show`` all show.
-
-        Raises:
-            ReportNotFound, NoCatalog, UnknownForm: there is nothing to measure against.
-        """
-        from dttsclient.core.validate import completeness
-
-        report = self._report_row(report_id)
-        catalog = self._report_catalog(report)
-        if not catalog.has_form(report.form):
-            raise UnknownForm(report.form)
-        return completeness(catalog, report.form, self._cells(self._conn, report.id))
+    def __init__(self, db: Database, reports: Reports) -> None:
+        super().__init__(db)
+        self._reports = reports
 
     @guarded
     def finalize(
@@ -166,11 +125,11 @@ class FinalizeMixin(ReportsMixin):
 
         reasons = reasons or {}
         with self._tx() as conn:
-            report = self._report_row(report_id)
+            report = self._reports._report_row(report_id)
             if report.state == "finalized" and not report.dirty:
                 raise NothingToFinalize()
-            catalog = self._report_catalog(report)
-            problems = self._problems(conn, report)
+            catalog = self._reports._report_catalog(report)
+            problems = self._reports._problems(conn, report)
             if any(p.is_error for p in problems):
                 raise FinalizeBlocked(problems)
             warnings = [p for p in problems if not p.is_error]
@@ -190,7 +149,7 @@ class FinalizeMixin(ReportsMixin):
             ).fetchone()
             revision_no = max(prev[1] if prev else 0, report.revision_no) + 1
             supersedes = prev[0] if prev else None
-            cells = self._cells(conn, report_id)
+            cells = self._reports._cells(conn, report_id)
             now = self._now()
             finalized_at = iso_seconds(now)
             submission_id = str(uuid.uuid4())
@@ -210,11 +169,11 @@ class FinalizeMixin(ReportsMixin):
                 "values": values_to_list(cells),
                 "comments": [
                     {"code": c.code, "disagg": c.disagg, "text": c.text, "author": c.author, "at": c.at}
-                    for c in self._comments(conn, report_id)
+                    for c in self._reports._comments(conn, report_id)
                 ],
                 "change_log": self._change_log_doc(conn, report_id),
                 "warnings": warning_docs,
-                "eth_rows": self._eth_rows(conn, report_id),
+                "eth_rows": self._reports._eth_rows(conn, report_id),
                 "eth_system": catalog.ethnic_code_system,
             }
             conn.execute(

@@ -148,7 +148,7 @@ class OutboxItem:
 
 @dataclass(frozen=True)
 class PullOutcome:
-    """What :meth:`Store.apply_pulled` did with one pulled report.
+    """What ``store.sync.apply_pulled`` did with one pulled report.
 
     ``action``: "created" | "replaced" | "kept_both" | "review_only" | "unchanged" | "set_aside" (the
     pulled item was malformed and nothing of it was applied: ``report_id`` is 0 and ``message_vi`` /

@@ -2,7 +2,7 @@
 
 States: ``queued`` → ``sending`` (claimed with a lease) → ``accepted`` | ``needs_attention`` (rejected)
 | ``conflict`` | ``late``; ``sending`` returns to ``queued`` when its lease expires, after a network
-failure (:meth:`OutboxMixin.mark_error`) or when the hub says ``unknown``. Two local-only states:
+failure (:meth:`Outbox.mark_error`) or when the hub says ``unknown``. Two local-only states:
 ``superseded`` (a queued revision replaced by a newer one before it was sent) and ``discarded`` (a
 ``needs_attention`` row the officer chose to drop; only allowed from ``needs_attention``, the row and
 its submission stay as a record, and the report becomes an edited draft again so nothing is lost).
@@ -19,7 +19,7 @@ from typing import Any
 
 from dttsclient.store._base import dumps, guarded, iso_micro
 from dttsclient.store.errors import OutboxStateError, SubmissionNotFound
-from dttsclient.store.finalize import SUBMISSION_COLUMNS, FinalizeMixin, submission_from_row
+from dttsclient.store.finalize import SUBMISSION_COLUMNS, Finalize, submission_from_row
 from dttsclient.store.models import OUTBOX_STATES, OutboxItem, Submission
 
 logger = logging.getLogger(__name__)
@@ -70,11 +70,12 @@ def _error_text(errors: list[Mapping[str, Any]]) -> str | None:
     return "; ".join(texts) if texts else None
 
 
-class OutboxMixin(FinalizeMixin):
-    """Reading the outbox and the sync engine's side of it."""
+class Outbox(Finalize):
+    """``store.outbox``: finalizing a report into a queued submission (written in :mod:`.finalize`),
+    reading the outbox, and the sync engine's side of it."""
 
     @guarded
-    def outbox(self, states: Iterable[str] | None = None) -> list[OutboxItem]:
+    def items(self, states: Iterable[str] | None = None) -> list[OutboxItem]:
         """Outbox rows, oldest first, optionally only those in ``states``."""
         sql, params = _OUTBOX_SELECT, []
         if states is not None:
@@ -84,7 +85,7 @@ class OutboxMixin(FinalizeMixin):
         return [_item(r) for r in rows]
 
     @guarded
-    def outbox_counts(self) -> dict[str, int]:
+    def counts(self) -> dict[str, int]:
         """Number of rows per state; every state is present (0 when none)."""
         counts = dict.fromkeys(OUTBOX_STATES, 0)
         for state, n in self._conn.execute("SELECT state, count(*) FROM outbox GROUP BY state"):

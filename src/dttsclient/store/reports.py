@@ -1,9 +1,9 @@
 """Reports, their cells, comments, ethnic-group rows and the change log.
 
-Every cell write is one ``BEGIN IMMEDIATE … COMMIT`` transaction on the raw connection with prepared
-statements (the hot path of typing in the grid): read the old value, write or delete the cell, append
-to the change log, mark the report as an edited draft. With WAL and ``synchronous=FULL`` the value is on
-disk when :meth:`ReportsMixin.set_cell` returns.
+Every cell write is one transaction (``BEGIN IMMEDIATE … COMMIT``) with prepared statements (the hot path
+of typing in the grid): read the old value, write or delete the cell, append to the change log, mark the
+report as an edited draft. With WAL and ``synchronous=FULL`` the value is on
+disk when :meth:`Reports.set_cell` returns.
 """
 
 from __future__ import annotations
@@ -14,13 +14,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from dttsclient.core.values import is_canonical
-from dttsclient.store._base import guarded, rollback_quietly
-from dttsclient.store.catalogs import CatalogInfo, CatalogsMixin
+from dttsclient.store._base import Database, Part, guarded
+from dttsclient.store.catalogs import CatalogInfo, Catalogs
 from dttsclient.store.errors import InvalidCell, NoCatalog, ReportNotFound, UnknownForm
 from dttsclient.store.models import CellKey, ChangeEntry, Comment, Report
 
 if TYPE_CHECKING:
     from dttsclient.core.model import Catalog
+    from dttsclient.core.problems import Problem
+    from dttsclient.core.validate import Completeness
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +31,7 @@ REPORT_COLUMNS = (
     "base_server_revision, server_revision, review_state, review_comment, updated_at, "
     "review_by, review_at, server_status, created_at"
 )
-CHANGE_KINDS = ("edit", "import", "pull", "server_copy", "restore")  # restore: written by usb.restore
+CHANGE_KINDS = ("edit", "import", "pull", "server_copy", "restore")  # restore: written by Store.merge_from
 _CALLER_KINDS = ("edit", "import")  # the others are written by the store itself
 
 _SQL_OLD = "SELECT value FROM cells WHERE report_id = ? AND code = ? AND disagg = ?"
@@ -73,8 +75,19 @@ def report_from_row(row: tuple) -> Report:
     )
 
 
-class ReportsMixin(CatalogsMixin):
-    """Reports and everything typed into them."""
+class Reports(Part):
+    """``store.reports``: reports and everything typed into them; checking them against their catalogue.
+
+    Args:
+        db: the store's database.
+        catalogs: the store's catalogue part (a report is pinned to one of its versions).
+    """
+
+    def __init__(self, db: Database, catalogs: Catalogs) -> None:
+        super().__init__(db)
+        self._catalogs = catalogs
+        # report id -> (catalog_id, catalog_version): a report's pin never changes once set.
+        self._pins: dict[int, tuple[str, int] | None] = {}
 
     # -- reports ------------------------------------------------------------------------------------
     def _report_row(self, report_id: int) -> Report:
@@ -102,12 +115,12 @@ class ReportsMixin(CatalogsMixin):
         pin = self._pin_of(report_id)
         if pin is None:
             raise NoCatalog()
-        return self._catalog_info(*pin)
+        return self._catalogs._catalog_info(*pin)
 
     def _report_catalog(self, report: Report) -> Catalog:
         if report.catalog_id is None or report.catalog_version is None:
             raise NoCatalog()
-        return self._catalog_info(report.catalog_id, report.catalog_version).catalog
+        return self._catalogs._catalog_info(report.catalog_id, report.catalog_version).catalog
 
     @guarded
     def report(self, unit: str, form: str, period: str, create: bool = False) -> Report | None:
@@ -128,10 +141,10 @@ class ReportsMixin(CatalogsMixin):
         ).fetchone()
         if row is not None or not create:
             return report_from_row(row) if row is not None else None
-        key = self._current_key()
+        key = self._catalogs._current_key()
         if key is None:
             raise NoCatalog()
-        catalog = self._catalog_info(*key).catalog
+        catalog = self._catalogs._catalog_info(*key).catalog
         if not catalog.has_form(form):
             raise UnknownForm(form)
         from dttsclient.core.periods import check_period_for_form
@@ -161,7 +174,7 @@ class ReportsMixin(CatalogsMixin):
         return self._report_row(report_id)
 
     @guarded
-    def reports(self, unit: str | None = None, period: str | None = None) -> list[Report]:
+    def all(self, unit: str | None = None, period: str | None = None) -> list[Report]:
         """Reports, optionally of one unit and/or period, ordered by unit, period, form."""
         sql = f"SELECT {REPORT_COLUMNS} FROM reports WHERE 1 = 1"
         params: list[str] = []
@@ -229,18 +242,9 @@ class ReportsMixin(CatalogsMixin):
         elif report_id not in self._pins:
             self._pin_of(report_id)  # raises ReportNotFound
         at = self._stamp()
-        conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            changed = self._write_cell(conn, report_id, code, disagg, value, who, at, kind)
-            if changed:
+        with self._tx() as conn:
+            if self._write_cell(conn, report_id, code, disagg, value, who, at, kind):
                 conn.execute(_SQL_TOUCH, (at, report_id))
-                conn.execute("COMMIT")
-            else:
-                conn.execute("ROLLBACK")
-        except BaseException:
-            rollback_quietly(conn)
-            raise
 
     @staticmethod
     def _write_cell(
@@ -371,7 +375,7 @@ class ReportsMixin(CatalogsMixin):
         codes = list(dict.fromkeys(str(c) for c in codes))
         pin = self._pin_of(report_id)
         if pin is not None:
-            allowed = self._catalog_info(*pin).option_codes("eth")
+            allowed = self._catalogs._catalog_info(*pin).option_codes("eth")
             bad = [c for c in codes if c not in allowed]
             if bad:
                 raise InvalidCell(
@@ -410,3 +414,52 @@ class ReportsMixin(CatalogsMixin):
             params.append(disagg)
         rows = self._conn.execute(sql + " ORDER BY id", params).fetchall()
         return [ChangeEntry(*r) for r in rows]
+
+    # -- checking ---------------------------------------------------------------------------------------
+    def _problems(self, conn: sqlite3.Connection, report: Report) -> list[Problem]:
+        from dttsclient.core.validate import check_report
+
+        catalog = self._report_catalog(report)
+        if not catalog.has_form(report.form):
+            raise UnknownForm(report.form)
+        eth = self._eth_present(conn, catalog, report)
+        from dttsclient.store.other_reports import StoreReports
+
+        return check_report(
+            catalog,
+            report.form,
+            self._cells(conn, report.id),
+            eth_present=eth,
+            period=report.period,
+            others=StoreReports(conn, report.unit),
+        )
+
+    def _eth_present(self, conn: sqlite3.Connection, catalog: Catalog, report: Report) -> list[str] | None:
+        if catalog.form(report.form).eth_options == "present":
+            return self._eth_rows(conn, report.id)
+        return None
+
+    @guarded
+    def check(self, report_id: int) -> list[Problem]:
+        """Every problem of the report (``core.validate.check_report`` against its pinned catalogue).
+
+        Raises:
+            ReportNotFound, NoCatalog: there is nothing to check against.
+        """
+        return self._problems(self._conn, self._report_row(report_id))
+
+    @guarded
+    def completeness(self, report_id: int) -> Completeness:
+        """How much of the report is entered (``core.validate.completeness`` against its pinned
+        catalogue): the figure the form list, the entry page and ``values show`` all show.
+
+        Raises:
+            ReportNotFound, NoCatalog, UnknownForm: there is nothing to measure against.
+        """
+        from dttsclient.core.validate import completeness
+
+        report = self._report_row(report_id)
+        catalog = self._report_catalog(report)
+        if not catalog.has_form(report.form):
+            raise UnknownForm(report.form)
+        return completeness(catalog, report.form, self._cells(self._conn, report.id))

@@ -6,7 +6,7 @@ translatable label. The labels are marked with :func:`QT_TRANSLATE_NOOP`, a Qt-f
 ``lupdate`` reads like Qt's own (``tools/build_translations.py`` scans this file), and the dialog translates
 them in context "Settings".
 
-Keys starting with ``profile.`` are fields of the profile (``Store.profile()``), not rows of ``settings``.
+Keys starting with ``profile.`` are fields of the profile (``store.settings.profile()``), not rows of ``settings``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,17 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
 
 
 PROFILE_PREFIX = "profile."
+
+# Secrets live in the OS keyring only (docs/journeys.md, journey 1): a key holding one of these words is
+# never stored (``store.settings.set_setting`` refuses it), never written to a backup and never merged from one.
+SECRET_WORDS = ("password", "passwd", "token", "secret", "credential")
+
+
+def is_secret_key(key: str) -> bool:
+    """True when ``key`` looks like it would hold a secret (contains one of :data:`SECRET_WORDS`)."""
+    folded = key.lower()
+    return any(word in folded for word in SECRET_WORDS)
+
 
 # -- the officer's settings (Cài đặt) ------------------------------------------------------------------
 LANG = "profile.lang"  # interface language (a profile field)

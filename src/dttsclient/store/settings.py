@@ -7,14 +7,11 @@ import sqlite3
 import uuid
 from typing import Any
 
-from dttsclient.store._base import StoreBase, dumps, guarded
+from dttsclient.store._base import Database, Part, dumps, guarded
 from dttsclient.store.errors import ForbiddenSetting
 from dttsclient.store.models import PROFILE_FIELDS, Profile
 from dttsclient.store.setting_keys import DEVICE_ID as DEVICE_ID_KEY
-
-PROFILE_PREFIX = "profile."
-# Secrets live in the OS keyring only (docs/journeys.md, journey 1); refuse anything that looks like one.
-_FORBIDDEN_WORDS = ("password", "passwd", "token", "secret", "credential")
+from dttsclient.store.setting_keys import PROFILE_PREFIX, is_secret_key
 
 
 def check_setting_key(key: str) -> None:
@@ -26,15 +23,16 @@ def check_setting_key(key: str) -> None:
     """
     if not isinstance(key, str) or not key:
         raise ValueError(f"bad setting key {key!r}")
-    folded = key.lower()
-    if any(word in folded for word in _FORBIDDEN_WORDS):
+    if is_secret_key(key):
         raise ForbiddenSetting(key)
 
 
-class SettingsMixin(StoreBase):
-    """Settings, device id and profile."""
+class Settings(Part):
+    """``store.settings``: settings, the device id and the profile fields."""
 
-    _device_id: str | None = None
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
+        self._device_id: str | None = None
 
     @guarded
     def get_setting(self, key: str, default: Any = None) -> Any:

@@ -12,11 +12,11 @@ from typing import Any
 
 from dttsclient.core.bounds import pulled_report_problem
 from dttsclient.store import setting_keys
-from dttsclient.store._base import dumps, guarded
+from dttsclient.store._base import Database, Part, dumps, guarded
+from dttsclient.store.catalogs import Catalogs
 from dttsclient.store.errors import NoServerCopy, OutboxStateError
 from dttsclient.store.models import CellKey, PullOutcome, Report, ServerCopy
-from dttsclient.store.outbox import OutboxMixin
-from dttsclient.store.reports import REPORT_COLUMNS, report_from_row
+from dttsclient.store.reports import REPORT_COLUMNS, Reports, report_from_row
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +42,19 @@ def _eth_of(values: Iterable[CellKey]) -> list[str]:
     return sorted(found)
 
 
-class SyncMixin(OutboxMixin):
-    """apply_pulled(), server copies, sync runs."""
+class SyncState(Part):
+    """``store.sync``: applying what a sync pulls, server copies kept beside local edits, sync runs.
+
+    Args:
+        db: the store's database.
+        catalogs: the store's catalogue part.
+        reports: the store's reports part.
+    """
+
+    def __init__(self, db: Database, catalogs: Catalogs, reports: Reports) -> None:
+        super().__init__(db)
+        self._catalogs = catalogs
+        self._reports = reports
 
     # -- pull ---------------------------------------------------------------------------------------
     @guarded
@@ -130,7 +141,7 @@ class SyncMixin(OutboxMixin):
         pulled_key = _catalog_key(item)
         if row is None:
             # the version the report was made with (docs/catalogue.md); the current one only when the hub says none
-            key = pulled_key or self._current_key()
+            key = pulled_key or self._catalogs._current_key()
             report_id = conn.execute(
                 "INSERT INTO reports (unit, form, period, catalog_id, catalog_version, state, dirty, "
                 "base_server_revision, server_revision, server_status, created_at, updated_at) "
@@ -156,7 +167,7 @@ class SyncMixin(OutboxMixin):
                         "UPDATE reports SET catalog_id = ?, catalog_version = ? WHERE id = ?",
                         (*pulled_key, report.id),
                     )
-                    self._pins.pop(report.id, None)
+                    self._reports._pins.pop(report.id, None)
                 self._apply_review(conn, self._report_of(conn, report.id), item.get("review"), now)
                 return _waiting_for(conn, pulled_key, outcome(report.id, "replaced"))
             conn.execute(
@@ -205,12 +216,12 @@ class SyncMixin(OutboxMixin):
         who: str,
     ) -> None:
         """Make the report's cells, comments and eth rows those of a server version (logged)."""
-        old = self._cells(conn, report_id)
+        old = self._reports._cells(conn, report_id)
         for code, disagg in old:
             if (code, disagg) not in values:
-                self._write_cell(conn, report_id, code, disagg, None, who, now, kind)
+                self._reports._write_cell(conn, report_id, code, disagg, None, who, now, kind)
         for (code, disagg), value in values.items():
-            self._write_cell(conn, report_id, code, disagg, value, who, now, kind)
+            self._reports._write_cell(conn, report_id, code, disagg, value, who, now, kind)
         conn.execute("DELETE FROM comments WHERE report_id = ?", (report_id,))
         conn.executemany(
             "INSERT OR REPLACE INTO comments (report_id, code, disagg, text, author, at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -229,10 +240,10 @@ class SyncMixin(OutboxMixin):
         )
         pulled_rows = item.get("eth_rows")
         wanted = [str(e) for e in pulled_rows] if pulled_rows is not None else _eth_of(values)
-        current = self._eth_rows(conn, report_id)
+        current = self._reports._eth_rows(conn, report_id)
         merged = list(dict.fromkeys([*current, *wanted]))
         if merged != current:
-            self._put_eth_rows(conn, report_id, merged)
+            self._reports._put_eth_rows(conn, report_id, merged)
 
     @staticmethod
     def _apply_review(

@@ -195,7 +195,7 @@ class HubApi:
         reports = data.get("reports")
         if not isinstance(reports, list):
             raise BadReply("changes: 'reports' is not a list")
-        # each item is checked by store.apply_pulled(): a malformed one is set aside, the others applied
+        # each item is checked by store.sync.apply_pulled(): a malformed one is set aside, the others applied
         cursor = data.get("cursor")
         return ChangesPage(
             None if cursor is None else str(cursor),

@@ -9,13 +9,13 @@ One :meth:`SyncEngine.sync` does, in order:
    ``unknown`` goes back to ``queued``. So nothing is sent twice and nothing is forgotten. (docs/sync-protocol.md lets
    an expired lease return to ``queued`` on its own; doing that before asking the hub would resend the
    batch over a slow link, or let a new finalize supersede a revision the hub already holds.)
-3. Batches: ``store.claim()`` (a lease), ``submissions:batch``, ``store.apply_results()`` — one local
+3. Batches: ``store.outbox.claim()`` (a lease), ``submissions:batch``, ``store.outbox.apply_results()`` — one local
    transaction per batch. The batch starts at 5 submissions or 64 KB compressed, whichever is smaller;
    it doubles after a batch that took under 10 s (cap 50 / 512 KB) and halves after a stall timeout or a
    413 (floor 1). The size reached is remembered in the profile's settings for the next sync, so a good
    link does not relearn it every time (a bad one halves it again at the first timeout).
 4. Pull: the catalogue when its ETag changed (``If-None-Match``), then ``changes?since=cursor`` until
-   ``more`` is false, each page applied by ``store.apply_pulled()``.
+   ``more`` is false, each page applied by ``store.sync.apply_pulled()``.
 
 **When the hub's database was restored from an older copy** (docs/architecture.md, "Hub database
 generations"): ``ping`` names the database generation and the profile remembers the last one it saw. A
@@ -23,7 +23,7 @@ new generation — or a ``changes`` reply with ``reset: true``, the hub's answer
 trust — means the hub may have lost what it accepted after the copy was made. Before pushing, the
 engine then forgets its cursor (the pull starts from the beginning) and asks ``submissions:status``
 about every row the hub had stored (accepted, late, conflict); those it answers ``unknown`` go back to
-the queue (:meth:`~dttsclient.store.Store.requeue_lost`) and are sent again, getting new receipts. Only
+the queue (``store.outbox.requeue_lost``) and are sent again, getting new receipts. Only
 then is the new generation recorded, so a sync cut short does it all again.
 
 **When a batch fails** (network error after the retries, a stall, a login page, a bad reply, 5xx, 429,
@@ -183,7 +183,7 @@ class SyncResult:
         return bool(self.rejected or self.conflicts)
 
     def summary(self) -> dict[str, Any]:
-        """A JSON-able summary (for ``store.record_sync_run`` and ``--json``). No tokens, no values."""
+        """A JSON-able summary (for ``store.sync.record_sync_run`` and ``--json``). No tokens, no values."""
         data = asdict(self)
         for key in ("rejected", "conflicts", "late", "receipts"):
             data[key] = [
@@ -275,10 +275,10 @@ class SyncEngine:
         Raises:
             NotLoggedIn: the profile has no server address, no username or no stored token.
         """
-        profile = store.profile()
+        profile = store.settings.profile()
         if not profile.server_url or not profile.username:
             raise NotLoggedIn()
-        tokens = credentials.load(store.device_id, profile.username)
+        tokens = credentials.load(store.settings.device_id, profile.username)
         if tokens is None:
             reason = getattr(credentials, "reason", None)
             if reason is not None:
@@ -359,7 +359,7 @@ class SyncEngine:
         result.duration = time.monotonic() - started
         result.finished_at = self.clock().isoformat(timespec="seconds")
         try:
-            self.store.record_sync_run(result.summary())
+            self.store.sync.record_sync_run(result.summary())
         except DttsError as exc:  # recording is a courtesy; never hide the sync's own outcome
             logger.warning("could not record the sync run: %s", exc.message_en)
 
@@ -374,10 +374,10 @@ class SyncEngine:
         rtt = time.monotonic() - t0
         if self.transport.server_id is None:
             self.transport.server_id = info.server_id
-            if self.store.profile().server_id is None:
-                self.store.set_profile(server_id=info.server_id)
-            if info.signing_key and not self.store.get_setting(SIGNING_KEY_SETTING):
-                self.store.set_setting(SIGNING_KEY_SETTING, info.signing_key)
+            if self.store.settings.profile().server_id is None:
+                self.store.settings.set_profile(server_id=info.server_id)
+            if info.signing_key and not self.store.settings.get_setting(SIGNING_KEY_SETTING):
+                self.store.settings.set_setting(SIGNING_KEY_SETTING, info.signing_key)
         result.server_id = info.server_id
         if info.min_client_version and older_than(__version__, info.min_client_version):
             raise ClientTooOld(info.min_client_version)
@@ -410,13 +410,13 @@ class SyncEngine:
         info = self._ping
         if info is None or info.generation is None:
             return
-        known = self.store.get_setting(GENERATION_SETTING)
+        known = self.store.settings.get_setting(GENERATION_SETTING)
         if known == info.generation:
             return
         if known is not None:
             logger.warning("the hub's database generation changed (%s -> %s)", known, info.generation)
             self.recover_from_restore(result)
-        self.store.set_setting(GENERATION_SETTING, info.generation)
+        self.store.settings.set_setting(GENERATION_SETTING, info.generation)
 
     def recover_from_restore(self, result: SyncResult, *, reset_cursor: bool = True) -> int:
         """The hub lost what it accepted after an older copy of its database was made: recover.
@@ -438,14 +438,14 @@ class SyncEngine:
             "The server's database was restored from an older backup: checking the reports sent before…",
         )
         if reset_cursor:
-            self.store.set_setting(CURSOR_KEY, None)
-        ids = self.store.held_ids()
+            self.store.settings.set_setting(CURSOR_KEY, None)
+        ids = self.store.outbox.held_ids()
         lost: list[str] = []
         for i in range(0, len(ids), STATUS_CHUNK):
             chunk = ids[i : i + STATUS_CHUNK]
             results = self._authed(lambda chunk=chunk: self.api.status(chunk))
             lost += [str(r["submission_id"]) for r in results if r.get("status") == "unknown"]
-        n = self.store.requeue_lost(
+        n = self.store.outbox.requeue_lost(
             lost,
             "Máy chủ đã được khôi phục từ bản sao lưu cũ và không còn giữ báo cáo này: sẽ gửi lại.",
         )
@@ -482,10 +482,10 @@ class SyncEngine:
 
     def _refresh(self) -> bool:
         self._refreshed = True
-        profile = self.store.profile()
+        profile = self.store.settings.profile()
         if self.credentials is None or not profile.username:
             return False
-        tokens = self.credentials.load(self.store.device_id, profile.username)
+        tokens = self.credentials.load(self.store.settings.device_id, profile.username)
         if tokens is None or not tokens.refresh_token:
             return False
         self._say("Đang gia hạn phiên đăng nhập…", "Renewing the sign-in…")
@@ -495,7 +495,7 @@ class SyncEngine:
             logger.info("refresh token refused: a new login is needed")
             return False
         self.credentials.save(
-            self.store.device_id, profile.username, Tokens(grant.access_token, grant.refresh_token)
+            self.store.settings.device_id, profile.username, Tokens(grant.access_token, grant.refresh_token)
         )
         self.transport.token = grant.access_token
         return True
@@ -503,14 +503,14 @@ class SyncEngine:
     # -- push -------------------------------------------------------------------------------------------
     def push(self, result: SyncResult) -> None:
         """Settle rows left ``sending``, then send the queue in growing/shrinking batches."""
-        counts = self.store.outbox_counts()
+        counts = self.store.outbox.counts()
         self._total = counts.get("queued", 0) + counts.get("sending", 0)
         self._done = 0
         # Ask the hub about EVERY row left sending, whatever its lease, before any lease is released:
         # a row released to queued unasked could be re-sent in full over 2G, or superseded locally by a
         # new finalize although the hub holds it (and has given it a receipt).
         self.settle_sending(result)
-        released = self.store.release_expired_leases()
+        released = self.store.outbox.release_expired_leases()
         if released:  # only rows the status call could not settle (none when it succeeded)
             logger.info("%d expired lease(s) returned to the queue", released)
         size = self._initial_size()
@@ -525,7 +525,7 @@ class SyncEngine:
             ids = [s.submission_id for s in claimed]
             # Reports finalized while the sync runs join the queue: the total is what is sent so far plus
             # what still waits, so the progress never reads "5/3".
-            left = self.store.outbox_counts()
+            left = self.store.outbox.counts()
             self._total = self._done + left.get("queued", 0) + left.get("sending", 0)
             self._say(
                 f"Đang gửi {len(docs)} báo cáo ({self._done}/{self._total})…",
@@ -560,7 +560,7 @@ class SyncEngine:
                 self.settle_sending(result)
                 continue
             elapsed = time.monotonic() - t0
-            self.store.apply_results(results)
+            self.store.outbox.apply_results(results)
             result.sent += len(results)
             self._tally(result, results, {s.submission_id: s.document for s in claimed})
             self._done += len(results)
@@ -573,11 +573,11 @@ class SyncEngine:
         )
 
     def _requeue(self, ids: list[str]) -> None:
-        self.store.apply_results([{"submission_id": i, "status": "unknown"} for i in ids])
+        self.store.outbox.apply_results([{"submission_id": i, "status": "unknown"} for i in ids])
 
     def settle_sending(self, result: SyncResult) -> None:
         """Ask the hub about every row in ``sending`` and apply what it knows; ``unknown`` → queued."""
-        ids = self.store.sending_ids()
+        ids = self.store.outbox.sending_ids()
         if not ids:
             return
         self._say(
@@ -587,14 +587,16 @@ class SyncEngine:
         for i in range(0, len(ids), STATUS_CHUNK):
             chunk = ids[i : i + STATUS_CHUNK]
             results = self._authed(lambda chunk=chunk: self.api.status(chunk))
-            self.store.apply_results(results)
+            self.store.outbox.apply_results(results)
             known = [r for r in results if r.get("status") != "unknown"]
             result.settled += len(known)
             result.requeued += len(results) - len(known)
             docs = {}
             for r in known:
                 try:
-                    docs[str(r["submission_id"])] = self.store.submission(str(r["submission_id"])).document
+                    docs[str(r["submission_id"])] = self.store.outbox.submission(
+                        str(r["submission_id"])
+                    ).document
                 except DttsError:
                     continue
             self._tally(result, known, docs)
@@ -602,8 +604,8 @@ class SyncEngine:
 
     def _initial_size(self) -> _BatchSize:
         p = self.policy
-        items = self.store.get_setting(BATCH_ITEMS_SETTING, p.start_items)
-        nbytes = self.store.get_setting(BATCH_BYTES_SETTING, p.start_bytes)
+        items = self.store.settings.get_setting(BATCH_ITEMS_SETTING, p.start_items)
+        nbytes = self.store.settings.get_setting(BATCH_BYTES_SETTING, p.start_bytes)
         try:
             items = max(1, min(p.max_items, int(items)))
             nbytes = max(p.min_bytes, min(p.max_bytes, int(nbytes)))
@@ -612,15 +614,15 @@ class SyncEngine:
         return _BatchSize(items, nbytes, p)
 
     def _remember(self, size: _BatchSize) -> None:
-        self.store.set_setting(BATCH_ITEMS_SETTING, size.items)
-        self.store.set_setting(BATCH_BYTES_SETTING, size.bytes)
+        self.store.settings.set_setting(BATCH_ITEMS_SETTING, size.items)
+        self.store.settings.set_setting(BATCH_BYTES_SETTING, size.bytes)
 
     def _claim(self, size: _BatchSize, skip: set[str]) -> list:
         """Claim the oldest queued rows that fit in the batch's count and compressed-size budget.
 
         Rows in ``skip`` (too large for the hub this time) are passed over, so they never block the rest.
         """
-        queued = self.store.outbox(states=["queued"])
+        queued = self.store.outbox.items(states=["queued"])
         picked = 0
         span = 0
         total = 0
@@ -629,14 +631,14 @@ class SyncEngine:
                 continue
             if picked >= size.items:
                 break
-            total += compressed_size(self.store.submission(item.submission_id).document)
+            total += compressed_size(self.store.outbox.submission(item.submission_id).document)
             if picked and total > size.bytes:
                 break
             picked += 1
             span = pos + 1
         if not picked:
             return []
-        claimed = self.store.claim(span, self.lease_seconds)
+        claimed = self.store.outbox.claim(span, self.lease_seconds)
         passed_over = [s.submission_id for s in claimed if s.submission_id in skip]
         if passed_over:
             self._requeue(passed_over)
@@ -681,13 +683,13 @@ class SyncEngine:
         self.refresh_catalog(result)
         fetches = _CatalogFetches()
         # versions that reports pulled by an earlier sync still wait for (that fetch had failed)
-        waiting = self.store.missing_catalogs()
+        waiting = self.store.catalogs.missing_catalogs()
         self.fetch_report_catalogs(waiting, fetches)
         for catalog_id, version in waiting:
-            if not self.store.has_catalog(catalog_id, version):
+            if not self.store.catalogs.has_catalog(catalog_id, version):
                 result.warnings.append(_still_waiting_warning(catalog_id, version))
         self._say("Đang nhận báo cáo và ý kiến thẩm định từ máy chủ…", "Receiving reports and reviews…")
-        cursor = self.store.sync_cursor()
+        cursor = self.store.sync.sync_cursor()
         reset = False
         generation = None
         for _ in range(MAX_PULL_PAGES):
@@ -697,7 +699,7 @@ class SyncEngine:
             self.fetch_report_catalogs(_catalog_keys(page.reports), fetches)
             reset = reset or page.reset
             generation = page.generation or generation
-            outcomes = self.store.apply_pulled(page.reports, page.cursor)
+            outcomes = self.store.sync.apply_pulled(page.reports, page.cursor)
             result.pulled += sum(1 for o in outcomes if o.action != "set_aside")
             for o in outcomes:
                 result.pull_actions[o.action] = result.pull_actions.get(o.action, 0) + 1
@@ -716,14 +718,14 @@ class SyncEngine:
             logger.warning("the hub restarted the change feed from the beginning")
             if self.recover_from_restore(result, reset_cursor=False) and self._pushing:
                 self.push(result)
-        if generation is not None and self.store.get_setting(GENERATION_SETTING) != generation:
-            self.store.set_setting(GENERATION_SETTING, generation)
+        if generation is not None and self.store.settings.get_setting(GENERATION_SETTING) != generation:
+            self.store.settings.set_setting(GENERATION_SETTING, generation)
 
     def refresh_catalog(self, result: SyncResult) -> bool:
         """Download the catalogue if the hub's ETag differs from ours; True when a version was added."""
         from dttsclient.core.catalog import catalog_from_json
 
-        ours = self.store.catalog_etag()
+        ours = self.store.catalogs.catalog_etag()
         if ours and self._ping is not None and self._ping.catalog_etag == ours:
             return False  # the ping already said the catalogue is unchanged: save a round trip
         reply = self._authed(lambda: self.api.catalog(ours))
@@ -743,7 +745,7 @@ class SyncEngine:
                 )
             )
             return False
-        added = self.store.import_catalog(catalog, reply.etag)
+        added = self.store.catalogs.import_catalog(catalog, reply.etag)
         result.catalog_updated = result.catalog_updated or added
         return added
 
@@ -759,7 +761,7 @@ class SyncEngine:
         from dttsclient.core.catalog import catalog_from_json
 
         for key in keys:
-            if fetches.stopped or key in fetches.tried or self.store.has_catalog(*key):
+            if fetches.stopped or key in fetches.tried or self.store.catalogs.has_catalog(*key):
                 continue
             if len(fetches.tried) >= MAX_CATALOG_FETCHES:
                 return
@@ -789,7 +791,7 @@ class SyncEngine:
                     catalog.version,
                 )
                 continue
-            self.store.import_catalog(catalog, reply.etag, activate=False)
+            self.store.catalogs.import_catalog(catalog, reply.etag, activate=False)
             logger.info("fetched catalogue %s v%s for pulled reports", *key)
 
 
@@ -843,15 +845,15 @@ def make_transport(
 ) -> Transport:
     """A transport for the profile: its device ID, recorded server_id and CA bundle setting."""
     config = config or TransportConfig()
-    ca_bundle = store.get_setting(CA_BUNDLE_SETTING)
+    ca_bundle = store.settings.get_setting(CA_BUNDLE_SETTING)
     if ca_bundle and not config.ca_bundle:
         from dataclasses import replace
 
         config = replace(config, ca_bundle=str(ca_bundle))
     return Transport(
         server_url,
-        store.device_id,
-        server_id=server_id if server_id is not None else store.profile().server_id,
+        store.settings.device_id,
+        server_id=server_id if server_id is not None else store.settings.profile().server_id,
         config=config,
         cancel=cancel,
     )

@@ -194,7 +194,7 @@ def login(
         WrongAccountForProfile: the account is for another commune than the profile's reports.
         ClientTooOld: the hub needs a newer client.
     """
-    profile = store.profile()
+    profile = store.settings.profile()
     server_url = server_url.strip()
     transport = make_transport(store, server_url, config=config, cancel=cancel)
     with transport:
@@ -210,11 +210,11 @@ def login(
         account = grant.account
         units = grant.units
         unit = _account_unit(account, units)
-        if profile.unit and unit and unit != profile.unit and store.reports():
+        if profile.unit and unit and unit != profile.unit and store.reports.all():
             raise WrongAccountForProfile(profile.unit, units)
-        credentials.save(store.device_id, username, Tokens(grant.access_token, grant.refresh_token))
+        credentials.save(store.settings.device_id, username, Tokens(grant.access_token, grant.refresh_token))
         if profile.username and profile.username != username:
-            credentials.delete(store.device_id, profile.username)  # one sign-in per profile
+            credentials.delete(store.settings.device_id, profile.username)  # one sign-in per profile
         fields: dict[str, Any] = {
             "server_url": server_url,
             "server_id": info.server_id,
@@ -225,9 +225,9 @@ def login(
             fields["unit_name"] = unit_name(unit, account.get("unit_details"))
         if account.get("unit_list"):
             fields["unit_list"] = str(account["unit_list"])
-        store.set_profile(**fields)
+        store.settings.set_profile(**fields)
         if info.signing_key:
-            store.set_setting(SIGNING_KEY_SETTING, info.signing_key)
+            store.settings.set_setting(SIGNING_KEY_SETTING, info.signing_key)
         logger.info("logged in as %s (%s) on %s", username, account.get("role"), info.server_id)
         result = LoginResult(
             username=username,
@@ -264,7 +264,7 @@ def setup_import(store: Store, path: str | Path) -> SetupResult:
     from dttsclient.core.catalog import catalog_etag
     from dttsclient.core.setup_package import SetupPackageError, read_setup_package
 
-    pinned = store.get_setting(SIGNING_KEY_SETTING)
+    pinned = store.settings.get_setting(SIGNING_KEY_SETTING)
     installed = installed_trusted_keys()
     if pinned and installed is not None:
         trusted: list[str] | None = [pinned] if pinned in installed else []
@@ -281,7 +281,7 @@ def setup_import(store: Store, path: str | Path) -> SetupResult:
             f"Không đọc được tệp gói cài đặt {path}: {exc.strerror or exc}.",
             f"Cannot read the setup package {path}: {exc.strerror or exc}.",
         ) from exc
-    profile = store.profile()
+    profile = store.settings.profile()
     if profile.server_id and package.server_id and package.server_id != profile.server_id:
         raise SetupImportFailed(
             "Gói cài đặt này là của một máy chủ khác với máy chủ của hồ sơ trên máy. Hãy xin cán bộ tỉnh đúng "
@@ -292,7 +292,7 @@ def setup_import(store: Store, path: str | Path) -> SetupResult:
     account = package.account
     units = [str(u) for u in (account.get("units") or [package.unit])]
     unit = _account_unit(account, units)
-    if profile.unit and unit and unit != profile.unit and store.reports():
+    if profile.unit and unit and unit != profile.unit and store.reports.all():
         raise WrongAccountForProfile(profile.unit, units)
     name = unit_name(unit, account.get("unit_details"))
     fields: dict[str, Any] = {
@@ -304,9 +304,9 @@ def setup_import(store: Store, path: str | Path) -> SetupResult:
     if unit:
         fields["unit"] = unit
         fields["unit_name"] = name
-    added = store.import_catalog(package.catalog, etag=f'"{catalog_etag(package.catalog)[:40]}"')
-    store.set_profile(**fields)
-    store.set_setting(SIGNING_KEY_SETTING, package.signing_key)
+    added = store.catalogs.import_catalog(package.catalog, etag=f'"{catalog_etag(package.catalog)[:40]}"')
+    store.settings.set_profile(**fields)
+    store.settings.set_setting(SIGNING_KEY_SETTING, package.signing_key)
     logger.info("setup package imported: %s for %s", package.server_id, package.username)
     return SetupResult(
         username=package.username,

@@ -74,7 +74,7 @@ def _exit_after_first_paint(app: QApplication) -> None:
 
 def needs_setup(store: Store) -> bool:
     """True when the profile has no commune or no catalogue yet (the first-run wizard is due)."""
-    return not store.profile().unit or store.current_catalog() is None
+    return not store.settings.profile().unit or store.catalogs.current_catalog() is None
 
 
 class AppController:
@@ -134,7 +134,9 @@ class AppController:
             return False
         self.lock = lock
         lang = normalize(
-            self._lang_arg if self._lang_arg == "en" else (self.store.profile().lang or self._lang_arg)
+            self._lang_arg
+            if self._lang_arg == "en"
+            else (self.store.settings.profile().lang or self._lang_arg)
         )
         self.translations.install(lang)
         self.session = self._session_given or SyncSession(self.data_dir, lang=lang)
@@ -229,7 +231,7 @@ class AppController:
         ok = bool(wizard.exec())
         wizard.deleteLater()
         if ok:
-            store.set_profile(lang=self.translations.lang)
+            store.settings.set_profile(lang=self.translations.lang)
         elif self.translations.lang != lang_before:
             self.translations.install(lang_before)
         return ok and not needs_setup(store)
@@ -252,7 +254,7 @@ class AppController:
         self.window.show()
         if state is not None:
             self.window.restore_view_state(state)
-        if self.session is not None and self.store.profile().server_url:
+        if self.session is not None and self.store.settings.profile().server_url:
             QTimer.singleShot(0, self.window.check_connection)  # after the first paint
         return self.window
 
@@ -260,7 +262,7 @@ class AppController:
         """No keyring on this PC: the sign-in lasts one session, so ask now (and say why)."""
         if self.store is None or self.session is None or self.window is None:
             return
-        p = self.store.profile()
+        p = self.store.settings.profile()
         if (
             p.server_url
             and p.username
@@ -314,7 +316,7 @@ class AppController:
         self.close_store()
         self.store, self.session, self.lock, self.data_dir = store, session, lock, chosen
         self._session_given = None
-        lang = normalize(store.profile().lang or self.translations.lang)
+        lang = normalize(store.settings.profile().lang or self.translations.lang)
         if lang != self.translations.lang:
             self.translations.install(lang)
             session.lang = lang
@@ -399,9 +401,11 @@ def run_smoke_test(app: QApplication, lang: str) -> int:
         try:
             from dttsclient.core.catalog import load_catalog
 
-            store.import_catalog(load_catalog(sample_catalog_path()))
+            store.catalogs.import_catalog(load_catalog(sample_catalog_path()))
             commune = refdata.commune(DEMO_UNIT)
-            store.set_profile(unit=DEMO_UNIT, unit_name=commune.commune_name if commune else None, lang=lang)
+            store.settings.set_profile(
+                unit=DEMO_UNIT, unit_name=commune.commune_name if commune else None, lang=lang
+            )
             store.close()
             controller = AppController(app, Path(tmp) / "profile", lang)
             if not controller.open() or controller.window is None or controller.store is None:
@@ -415,13 +419,13 @@ def run_smoke_test(app: QApplication, lang: str) -> int:
             window._form_activated(window.form_model.index(0, 0))
             app.processEvents()
             s = controller.store
-            report = s.report(DEMO_UNIT, row.form, row.period)
+            report = s.reports.report(DEMO_UNIT, row.form, row.period)
             assert report is not None
-            catalog = s.current_catalog()
+            catalog = s.catalogs.current_catalog()
             assert catalog is not None
             code = next(i.code for i in catalog.form_indicators(row.form) if not catalog.dimensions_of(i))
-            s.set_cell(report.id, code, "", "42", "smoke-test")
-            if s.cells(report.id).get((code, "")) != "42":
+            s.reports.set_cell(report.id, code, "", "42", "smoke-test")
+            if s.reports.cells(report.id).get((code, "")) != "42":
                 print("smoke test: the cell did not read back", file=sys.stderr)
                 return 1
             parse_period(row.period)

@@ -120,7 +120,7 @@ class DemoEnvironment:
             service.accounts.add_user(DEMO_REVIEWER, "reviewer", province, self.reviewer_password)
             service.catalogs.publish(load_catalog(sample_catalog_path()), by="demo")
             with Store.open(self.profile_dir) as store:
-                store.set_profile(lang="vi")
+                store.settings.set_profile(lang="vi")
             self.login_result = self.session.login(
                 self.url, DEMO_USER, self.password, lambda _p: None, threading.Event()
             )

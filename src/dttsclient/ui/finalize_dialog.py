@@ -1,7 +1,7 @@
 """Finalize (chốt báo cáo): what will be sent, errors that block, a reason for every warning.
 
 Finalizing freezes the report into an immutable submission (revision n + 1) and queues it in the outbox
-in one transaction (:meth:`Store.finalize`). Also here: :class:`ReviseConfirm`, the question asked once
+in one transaction (``store.outbox.finalize``). Also here: :class:`ReviseConfirm`, the question asked once
 when the officer starts editing a report that was already finalized.
 """
 
@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 def officer_name(store: Store) -> str:
     """Who is typing: the profile's user name, else the PC account (kept in the change log)."""
-    name = store.profile().username
+    name = store.settings.profile().username
     if name:
         return name
     try:
@@ -46,7 +46,7 @@ def officer_name(store: Store) -> str:
 
 def unit_label(store: Store, unit: str) -> str:
     """ "Xã Tân Lập (01849)": the profile's name for its own unit, else the 2025 code list's."""
-    profile = store.profile()
+    profile = store.settings.profile()
     name = profile.unit_name if profile.unit == unit else None
     if not name:
         commune = refdata.commune(unit)
@@ -78,13 +78,13 @@ class FinalizeDialog(QDialog):
         self.setMinimumWidth(560)
         install_f1(self, "finalize", lang)
 
-        report = store.report_by_id(report_id)
-        catalog = store.catalog_version(report.catalog_id, report.catalog_version)
+        report = store.reports.report_by_id(report_id)
+        catalog = store.catalogs.catalog_version(report.catalog_id, report.catalog_version)
         form = catalog.form(report.form)
-        problems = store.check(report_id)
+        problems = store.reports.check(report_id)
         self.errors = [p for p in problems if p.is_error]
         self.warnings = [p for p in problems if not p.is_error]
-        count = sum(1 for v in store.cells(report_id).values() if v not in (None, ""))
+        count = sum(1 for v in store.reports.cells(report_id).values() if v not in (None, ""))
         self.nothing_new = report.state == "finalized" and not report.dirty
 
         lay = QVBoxLayout(self)
@@ -229,7 +229,7 @@ class FinalizeDialog(QDialog):
             return
         reasons = {k: e.text().strip() for k, e in self.reason_edits.items()}
         try:
-            self.submission = self._store.finalize(
+            self.submission = self._store.outbox.finalize(
                 self._report_id, officer_name(self._store), reasons=reasons, require_reasons=True
             )
         except FinalizeBlocked as exc:

@@ -107,7 +107,7 @@ class EntryCommands:
         if not self._confirm_revision():
             return
         try:
-            self._store.set_comment(self._report_id, key[0], key[1], text or None, self._who)
+            self._store.reports.set_comment(self._report_id, key[0], key[1], text or None, self._who)
         except StoreError as exc:
             self.notify(
                 "error",
@@ -128,7 +128,7 @@ class EntryCommands:
                 "warning", QCoreApplication.translate("FormView", "Chọn một ô số liệu để xem lịch sử.")
             )
             return
-        entries = self._store.history(self._report_id, key[0], key[1])
+        entries = self._store.reports.history(self._report_id, key[0], key[1])
         block = self.model.block_at(cur.row())
         assert block is not None
         HistoryDialog.ask(
@@ -175,7 +175,7 @@ class EntryCommands:
         if not self.commit_pending():  # the rows are laid out again: an open cell's refused text would go
             return False
         try:
-            self._store.set_eth_rows(self._report_id, codes)
+            self._store.reports.set_eth_rows(self._report_id, codes)
         except StoreError as exc:
             self.notify("error", exc.text(self._lang))
             return False

@@ -138,8 +138,10 @@ class FormView(EntryCommands, QWidget):
 
     # -- loading ---------------------------------------------------------------------------------
     def _load_report(self) -> None:
-        self._report = self._store.report_by_id(self._report_id)
-        self._catalog = self._store.catalog_version(self._report.catalog_id, self._report.catalog_version)
+        self._report = self._store.reports.report_by_id(self._report_id)
+        self._catalog = self._store.catalogs.catalog_version(
+            self._report.catalog_id, self._report.catalog_version
+        )
         self._form = self._catalog.form(self._report.form)
         self._has_eth = any(
             "eth" in self._catalog.dimensions_of(i) for i in self._catalog.form_indicators(self._form)
@@ -149,14 +151,14 @@ class FormView(EntryCommands, QWidget):
 
     def _eth_codes(self) -> list[str]:
         # the paper's rule too (usb.layout): the added rows, then any group that holds a value
-        keys = (key for _, key in self._store.cells(self._report_id))
+        keys = (key for _, key in self._store.reports.cells(self._report_id))
         return report_eth_codes(
-            self._catalog, self._form.eth_options, self._store.eth_rows(self._report_id), keys
+            self._catalog, self._form.eth_options, self._store.reports.eth_rows(self._report_id), keys
         )
 
     def _load_values(self) -> None:
-        self.model.set_values(self._store.cells(self._report_id))
-        self.model.set_comments({k: c.text for k, c in self._store.comments(self._report_id).items()})
+        self.model.set_values(self._store.reports.cells(self._report_id))
+        self.model.set_comments({k: c.text for k, c in self._store.reports.comments(self._report_id).items()})
 
     # -- the page --------------------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -411,9 +413,9 @@ class FormView(EntryCommands, QWidget):
             return True
         try:
             if len(changes) == 1:
-                self._store.set_cell(self._report_id, *changes[0], self._who)
+                self._store.reports.set_cell(self._report_id, *changes[0], self._who)
             else:
-                self._store.set_cells(self._report_id, changes, self._who)
+                self._store.reports.set_cells(self._report_id, changes, self._who)
         except StoreError as exc:
             self.notify("error", self.tr("Chưa lưu được: %1").replace("%1", exc.text(self._lang)))
             return False
@@ -461,7 +463,7 @@ class FormView(EntryCommands, QWidget):
         failure: StoreError | None = None
         for changes, before in held:
             try:
-                store.set_cells(report_id, changes, who)
+                store.reports.set_cells(report_id, changes, who)
             except StoreError as exc:
                 logger.warning("a held cell write failed: %s", exc)
                 failure = exc
@@ -481,7 +483,7 @@ class FormView(EntryCommands, QWidget):
     def _apply(self, changes: list[Change]) -> bool:
         """Undo/redo: write the values back durably and go to the first cell."""
         try:
-            self._store.set_cells(self._report_id, changes, self._who)
+            self._store.reports.set_cells(self._report_id, changes, self._who)
         except StoreError as exc:
             self.notify("error", self.tr("Chưa hoàn tác được: %1").replace("%1", exc.text(self._lang)))
             self._load_values()
@@ -510,8 +512,8 @@ class FormView(EntryCommands, QWidget):
         self._recheck_timer.stop()
         before = (self._report.state, self._report.revision_no, self._report.dirty)
         try:
-            self._report = self._store.report_by_id(self._report_id)
-            problems = self._store.check(self._report_id)
+            self._report = self._store.reports.report_by_id(self._report_id)
+            problems = self._store.reports.check(self._report_id)
         except StoreError as exc:
             self.notify("error", exc.text(self._lang))
             return

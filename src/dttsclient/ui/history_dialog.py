@@ -37,7 +37,7 @@ class HistoryModel(RowsTableModel):
     """Change-log entries of one cell, newest first: time, who, change ("120 → 135"), kind.
 
     Args:
-        entries: the entries, oldest first (as :meth:`Store.history` returns them).
+        entries: the entries, oldest first (as ``store.reports.history`` returns them).
         value_type: the indicator's value type, to show values the Vietnamese way.
         lang: "vi" or "en".
     """

@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
         self.form_view: QWidget | None = None
         self._open_form = ""
         self._closing = False
-        self.catalog: Catalog | None = store.current_catalog()
+        self.catalog: Catalog | None = store.catalogs.current_catalog()
         self.setWindowTitle(self.tr("DTTS — Báo cáo chỉ tiêu thống kê công tác dân tộc"))
         self._build()
         self._build_menus()
@@ -285,7 +285,7 @@ class MainWindow(QMainWindow):
     # -- refreshing ---------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Re-read everything shown from the GUI thread's store (after a sync or a restore)."""
-        self.catalog = self.store.current_catalog()
+        self.catalog = self.store.catalogs.current_catalog()
         self._fill_periods()
         self.refresh_forms()
         self.refresh_banner()
@@ -337,7 +337,7 @@ class MainWindow(QMainWindow):
         self.set_period(period_code)
 
     def refresh_forms(self) -> None:
-        unit = self.store.profile().unit
+        unit = self.store.settings.profile().unit
         code = self.current_period()
         if self.catalog is None or not unit or not code:
             self.form_model.set_rows([])
@@ -379,7 +379,7 @@ class MainWindow(QMainWindow):
         return "  " + text
 
     def refresh_banner(self) -> None:
-        p = self.store.profile()
+        p = self.store.settings.profile()
         commune = p.unit_name or self.tr("chưa gắn xã")
         parts = [f"<b>{commune}</b>" + (f" ({p.unit})" if p.unit else "")]
         if p.server_url:
@@ -447,11 +447,11 @@ class MainWindow(QMainWindow):
         if not index.isValid():
             return
         row = self.form_model.row_at(index.row())
-        unit = self.store.profile().unit
+        unit = self.store.settings.profile().unit
         if not unit:
             return
         try:
-            report = self.store.report(unit, row.form, row.period, create=True)
+            report = self.store.reports.report(unit, row.form, row.period, create=True)
         except DttsError as exc:
             self.say(exc.text(self.lang))
             return
@@ -460,10 +460,10 @@ class MainWindow(QMainWindow):
 
     def open_report(self, report_id: int) -> None:
         """Show the data-entry widget of a report in the entry tab."""
-        report = self.store.report_by_id(report_id)
+        report = self.store.reports.report_by_id(report_id)
         if report.catalog_id is not None and report.catalog_version is not None:
             try:  # a pulled report whose catalogue version could not be fetched yet: say so, open nothing
-                self.store.catalog_version(report.catalog_id, report.catalog_version)
+                self.store.catalogs.catalog_version(report.catalog_id, report.catalog_version)
             except DttsError as exc:
                 self.say(exc.text(self.lang))
                 return
@@ -589,7 +589,7 @@ class MainWindow(QMainWindow):
         rows = []
         for sid in summary.submission_ids:
             try:
-                item = next(i for i in self.store.outbox() if i.submission_id == sid)
+                item = next(i for i in self.store.outbox.items() if i.submission_id == sid)
             except StopIteration:
                 continue
             rows.append(row_from_item(item, self.lang))
@@ -706,7 +706,7 @@ class MainWindow(QMainWindow):
     # -- the lists' actions -------------------------------------------------------------------------
     def export_submission(self, submission_id: str) -> None:
         """Save a submission as JSON (for the province staff to look at, or to send another way)."""
-        sub = self.store.submission(submission_id)
+        sub = self.store.outbox.submission(submission_id)
         name = f"{sub.form}_{sub.period}_lan{sub.revision_no}.json"
         path = self.usb.pick_save(self.tr("Xuất bản nộp ra tệp"), name, "JSON (*.json)")  # last USB folder
         if path is not None:
@@ -715,7 +715,7 @@ class MainWindow(QMainWindow):
     def write_submission(self, submission_id: str, path: Path) -> None:
         import json
 
-        doc = self.store.submission(submission_id).document
+        doc = self.store.outbox.submission(submission_id).document
         tmp = path.with_name(path.name + ".tmp")
         with open(tmp, "w", encoding="utf-8") as fh:  # temporary name, flushed to the stick, then renamed
             fh.write(json.dumps(doc, ensure_ascii=False, indent=2))
@@ -735,21 +735,23 @@ class MainWindow(QMainWindow):
 
     def discard_confirmed(self, submission_id: str) -> None:
         try:
-            self.store.discard(submission_id)
+            self.store.outbox.discard(submission_id)
         except DttsError as exc:
             self.say(exc.text(self.lang))
         self.refresh()
 
     def compare_versions(self, report_id: int, submission_id: str) -> None:
-        report = self.store.report_by_id(report_id)
+        report = self.store.reports.report_by_id(report_id)
         rows, revision = overview.diff_rows(self.store, report, submission_id or None)
         title = f"{report.form} — {period_label(report.period, self.lang)}"
         choice = ConflictDialog.ask(title, rows, revision, self)
         try:
-            if choice == "server" and self.store.server_copy(report_id) is not None:
-                self.store.take_server_copy(report_id, self.store.profile().username or "officer")
-            elif choice == "local" and self.store.server_copy(report_id) is not None:
-                self.store.keep_local_copy(report_id)
+            if choice == "server" and self.store.sync.server_copy(report_id) is not None:
+                self.store.sync.take_server_copy(
+                    report_id, self.store.settings.profile().username or "officer"
+                )
+            elif choice == "local" and self.store.sync.server_copy(report_id) is not None:
+                self.store.sync.keep_local_copy(report_id)
             elif choice == "local":
                 self.open_report(report_id)
         except DttsError as exc:
@@ -805,7 +807,7 @@ class MainWindow(QMainWindow):
             return False
         if self.session is not None:
             self.session.logout()
-        self.store.set_profile(username=None)
+        self.store.settings.set_profile(username=None)
         self.refresh_banner()
         self.update_account_actions()
         self.logoutDone.emit()
@@ -825,10 +827,10 @@ class MainWindow(QMainWindow):
         from dttsclient.sync.engine import SIGNING_KEY_SETTING
         from dttsclient.sync.login import fingerprint_or_none
 
-        url = self.store.profile().server_url or ""
+        url = self.store.settings.profile().server_url or ""
         env = environment_label(self._environment, self.lang)
         text = f"{url} ({env})" if url and env else url
-        fingerprint = fingerprint_or_none(self.store.get_setting(SIGNING_KEY_SETTING))
+        fingerprint = fingerprint_or_none(self.store.settings.get_setting(SIGNING_KEY_SETTING))
         if fingerprint:
             text += " — " + self.tr("mã nhận diện %1").replace("%1", fingerprint)
         return text

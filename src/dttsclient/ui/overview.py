@@ -71,7 +71,7 @@ def wanted_periods(catalog: Catalog, anchor: periods.Period | None, today: date)
 def latest_items(store: Store) -> dict[int, OutboxItem]:
     """The newest live outbox row of each report (superseded and discarded rows are history)."""
     out: dict[int, OutboxItem] = {}
-    for item in store.outbox(_LIVE):
+    for item in store.outbox.items(_LIVE):
         out[item.report_id] = item  # oldest first, so the last one wins
     return out
 
@@ -88,7 +88,7 @@ def form_rows(
     with its badge, completeness and deadline."""
     wanted = wanted_periods(catalog, anchor, today or date.today())
     codes = {p.code for p in wanted.values()}
-    reports = {(r.form, r.period): r for r in store.reports(unit=unit) if r.period in codes}
+    reports = {(r.form, r.period): r for r in store.reports.all(unit=unit) if r.period in codes}
     latest = latest_items(store) if reports else {}
     rows: list[FormRow] = []
     for form in catalog.forms:
@@ -102,9 +102,9 @@ def form_rows(
             done = completeness(catalog, form.code, {})
         else:
             try:
-                done = store.completeness(report.id)  # against the catalogue the report is pinned to
+                done = store.reports.completeness(report.id)  # against the catalogue the report is pinned to
             except StoreError:  # no pinned catalogue (yet): measure against the current one
-                done = completeness(catalog, form.code, store.cells(report.id))
+                done = completeness(catalog, form.code, store.reports.cells(report.id))
             if item is not None and item.state in ("accepted", "late"):
                 receipt = item.receipt_no
         badge = badge_of(report, item)
@@ -142,8 +142,8 @@ class StatusInfo:
 
 
 def status_info(store: Store) -> StatusInfo:
-    counts = store.outbox_counts()
-    last = store.last_sync()
+    counts = store.outbox.counts()
+    last = store.sync.last_sync()
     ok = None
     when = None
     if last is not None:
@@ -159,17 +159,17 @@ def status_info(store: Store) -> StatusInfo:
 
 
 def attention_rows(store: Store, lang: str) -> list[OutboxRow]:
-    return [row_from_item(i, lang) for i in store.outbox(["needs_attention"])]
+    return [row_from_item(i, lang) for i in store.outbox.items(["needs_attention"])]
 
 
 def conflict_rows(store: Store, lang: str) -> list[OutboxRow]:
-    return [row_from_item(i, lang) for i in store.outbox(["conflict"])]
+    return [row_from_item(i, lang) for i in store.outbox.items(["conflict"])]
 
 
 def returned_rows(store: Store) -> list[ReturnedRow]:
     """Reports the reviewer returned that the officer has not finalized again."""
     out = []
-    for r in store.reports():
+    for r in store.reports.all():
         if r.review_state == "returned" and r.state == "draft":
             out.append(ReturnedRow(r.id, r.form, r.period, r.review_comment or "", r.review_by or ""))
     return out
@@ -182,18 +182,20 @@ def diff_rows(store: Store, report: Report, submission_id: str | None = None) ->
     whose newer revision was already pulled) the report's current cells are the server's and the
     officer's side is the submission that was sent.
     """
-    copy = store.server_copy(report.id)
+    copy = store.sync.server_copy(report.id)
     if copy is not None:
-        mine, theirs, revision = store.cells(report.id), copy.values, copy.server_revision
+        mine, theirs, revision = store.reports.cells(report.id), copy.values, copy.server_revision
     else:
         mine = {}
         if submission_id:
-            doc = store.submission(submission_id).document
+            doc = store.outbox.submission(submission_id).document
             mine = {(v["code"], v.get("disagg", "")): v["value"] for v in doc.get("values", [])}
-        theirs, revision = store.cells(report.id), report.server_revision
+        theirs, revision = store.reports.cells(report.id), report.server_revision
     try:
         catalog = (
-            store.catalog_version(report.catalog_id, report.catalog_version) if report.catalog_id else None
+            store.catalogs.catalog_version(report.catalog_id, report.catalog_version)
+            if report.catalog_id
+            else None
         )
     except StoreError:  # its version is not in the profile yet (a pulled report): codes without names
         catalog = None

@@ -80,7 +80,7 @@ def read_profile(path: Path) -> ProfileInfo:
         StoreError: the profile cannot be opened (locked, damaged …).
     """
     with Store.open(path) as store:
-        p = store.profile()
+        p = store.settings.profile()
         return ProfileInfo(
             path=path,
             name=path.name,
@@ -117,7 +117,7 @@ def new_profile_dir(root: Path, name: str) -> Path:
 
 
 def unsent_count(store: Store) -> int:
-    counts = store.outbox_counts()
+    counts = store.outbox.counts()
     return sum(counts.get(s, 0) for s in UNSENT_STATES)
 
 
@@ -138,8 +138,8 @@ class LeaveCheck:
 
 def leave_check(store: Store) -> LeaveCheck:
     """May the officer leave this profile now? See the module docstring."""
-    items = store.outbox(UNSENT_STATES)
-    exported = parse_time(store.get_setting(LAST_EXPORT_KEY))
+    items = store.outbox.items(UNSENT_STATES)
+    exported = parse_time(store.settings.get_setting(LAST_EXPORT_KEY))
     if not items:
         return LeaveCheck(True, 0, exported)
     made = [t for t in (parse_time(i.created_at) for i in items) if t is not None]

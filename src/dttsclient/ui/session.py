@@ -163,8 +163,10 @@ class SyncSession:
 
     def signed_in(self, store: Store) -> bool:
         """True when the profile has a server, a username and a stored token."""
-        p = store.profile()
-        return bool(p.server_url and p.username and self.credentials.load(store.device_id, p.username))
+        p = store.settings.profile()
+        return bool(
+            p.server_url and p.username and self.credentials.load(store.settings.device_id, p.username)
+        )
 
     # -- worker -------------------------------------------------------------------------------------
     def sync(self, progress: Progress, cancel: threading.Event, background: bool = False) -> SyncSummary:
@@ -209,9 +211,9 @@ class SyncSession:
         """
         from dttsclient.store import setting_keys
 
-        profile = store.profile()
-        url, server_id, device_id = profile.server_url, profile.server_id, store.device_id
-        ca_bundle = store.get_setting(setting_keys.CA_BUNDLE)
+        profile = store.settings.profile()
+        url, server_id, device_id = profile.server_url, profile.server_id, store.settings.device_id
+        ca_bundle = store.settings.get_setting(setting_keys.CA_BUNDLE)
 
         def job() -> PingInfo:
             from dataclasses import replace
@@ -247,7 +249,7 @@ class SyncSession:
         cancel = self._enter(None)
         try:
             with Store.open(self.data_dir) as store:
-                url = store.profile().server_url
+                url = store.settings.profile().server_url
                 if not url:
                     raise NotLoggedIn()
                 transport = make_transport(store, url, config=TransportConfig.interactive(), cancel=cancel)
@@ -308,15 +310,15 @@ class SyncSession:
     def logout(self) -> None:
         """Forget this profile's tokens (the keyring entry)."""
         with Store.open(self.data_dir) as store:
-            p = store.profile()
+            p = store.settings.profile()
             if p.username:
-                self.credentials.delete(store.device_id, p.username)
+                self.credentials.delete(store.settings.device_id, p.username)
         logger.info("signed out of %s", self.data_dir)
 
     def server_changed(self) -> None:
         """The server address changed: the old server's identity and sign-in no longer apply."""
         with Store.open(self.data_dir) as store:
-            p = store.profile()
+            p = store.settings.profile()
             if p.username:
-                self.credentials.delete(store.device_id, p.username)
-            store.set_profile(server_id=None)
+                self.credentials.delete(store.settings.device_id, p.username)
+            store.settings.set_profile(server_id=None)

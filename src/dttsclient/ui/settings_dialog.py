@@ -1,6 +1,6 @@
 """Settings: declared once in ``dttsclient.store.setting_keys``; loaded from and saved to the profile here.
 
-Business settings live in the profile's SQLite database (``store.get_setting``/``set_setting``, or a
+Business settings live in the profile's SQLite database (``store.settings.get_setting``/``set_setting``, or a
 profile field for the language and the server address); ``QSettings`` holds only window geometry.
 
 =============================  ======  =======  ===============================================
@@ -60,9 +60,9 @@ def load_setting(store: Store, key: str) -> Any:
     """The stored value of one declared setting, or its default."""
     s = spec(key)
     if key.startswith(PROFILE_PREFIX):
-        value = getattr(store.profile(), key[len(PROFILE_PREFIX) :])
+        value = getattr(store.settings.profile(), key[len(PROFILE_PREFIX) :])
     else:
-        value = store.get_setting(key)
+        value = store.settings.get_setting(key)
     return s.default if value is None or value == "" else _coerce(s, value)
 
 
@@ -93,9 +93,9 @@ def save_settings(store: Store, values: dict[str, Any]) -> list[str]:
         if key.startswith(PROFILE_PREFIX):
             profile_fields[key[len(PROFILE_PREFIX) :]] = value or None
         else:
-            store.set_setting(key, None if value == s.default and s.type != "bool" else value)
+            store.settings.set_setting(key, None if value == s.default and s.type != "bool" else value)
     if profile_fields:
-        store.set_profile(**profile_fields)
+        store.settings.set_profile(**profile_fields)
     if changed:
         logger.info("settings changed: %s", ", ".join(changed))
     return changed

@@ -221,7 +221,7 @@ class UsbActions(QObject):
         report_id = self._open_report_id()
         if report_id is None:
             return
-        report = self.window.store.report_by_id(report_id)
+        report = self.window.store.reports.report_by_id(report_id)
         name = f"{report.form}_{report.period}_{report.unit}.{kind}"
         pattern = self.tr("Excel (*.xlsx)") if kind == "xlsx" else self.tr("PDF (*.pdf)")
         path = self.pick_save(self.tr("Lưu báo cáo"), name, pattern)
@@ -239,10 +239,10 @@ class UsbActions(QObject):
                 from dttsclient.usb.pdf_report import export_pdf as export
                 from dttsclient.usb.pdf_report import export_pdf_blank as export_blank
             with Store.open(data_dir) as store:
-                if store.cells(report_id):
+                if store.reports.cells(report_id):
                     return export(store, report_id, path)
                 # no value yet: the empty form with the commune's ethnic rows, to fill in on paper
-                report = store.report_by_id(report_id)
+                report = store.reports.report_by_id(report_id)
                 return export_blank(store, report.unit, report.form, report.period, path)
 
         done = lambda written: self.window.say(self.tr("Đã lưu %1").replace("%1", str(written)))  # noqa: E731
@@ -264,9 +264,9 @@ class UsbActions(QObject):
         A file of another report is imported only after :meth:`ask_other_report`; a finalized (or sent)
         report changes only after the officer saw and confirmed the changes (:class:`ChangesDialog`).
         """
-        report = self.window.store.report_by_id(report_id)
+        report = self.window.store.reports.report_by_id(report_id)
         data_dir = self.data_dir
-        who = self.window.store.profile().username
+        who = self.window.store.settings.profile().username
 
         def work() -> Any:
             from dttsclient.usb.xlsx_import import import_values
@@ -301,11 +301,11 @@ class UsbActions(QObject):
     def _names(self, report_id: int) -> tuple[Any, Any]:
         """The report's catalogue (for form names) and the report."""
         store = self.window.store
-        report = store.report_by_id(report_id)
+        report = store.reports.report_by_id(report_id)
         catalog = None
         if report.catalog_id is not None and report.catalog_version is not None:
-            catalog = store.catalog_version(report.catalog_id, report.catalog_version)
-        return catalog or store.current_catalog(), report
+            catalog = store.catalogs.catalog_version(report.catalog_id, report.catalog_version)
+        return catalog or store.catalogs.current_catalog(), report
 
     def _describe(self, catalog: Any, form: str, period: str, unit: str) -> str:
         from dttsclient.ui.finalize_dialog import period_label, unit_label

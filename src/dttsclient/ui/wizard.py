@@ -547,7 +547,7 @@ class LoginDialog(QDialog):
         from dttsclient.store import Store
 
         with Store.open(session.data_dir) as store:
-            p = store.profile()
+            p = store.settings.profile()
         dialog = cls(session, runner, p.server_url or "", p.username or "", lang, parent)
         dialog.exec()
         return dialog.signed_in

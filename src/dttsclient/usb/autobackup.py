@@ -137,26 +137,6 @@ def _unique_name(folder: Path, moment: datetime, reason: str) -> Path:
     return candidate
 
 
-def fingerprint(store: Store) -> str:
-    """A short summary that changes whenever the profile's data changes (values, comments, outbox …)."""
-    row = store.db.conn.execute(
-        "SELECT (SELECT coalesce(max(id), 0) FROM change_log), (SELECT count(*) FROM outbox), "
-        "(SELECT coalesce(max(updated_at), '') FROM outbox), (SELECT coalesce(max(updated_at), '') FROM reports), "
-        "(SELECT count(*) FROM reports), (SELECT count(*) FROM catalogs), (SELECT count(*) FROM comments), "
-        "(SELECT coalesce(max(at), '') FROM comments), (SELECT count(*) FROM submissions), "
-        "(SELECT count(*) FROM eth_rows)"
-    ).fetchone()
-    return "|".join(str(v) for v in row)
-
-
-def profile_has_data(store: Store) -> bool:
-    """Whether the profile holds anything worth a safety copy (a catalogue or a report)."""
-    row = store.db.conn.execute(
-        "SELECT (SELECT count(*) FROM reports) + (SELECT count(*) FROM catalogs)"
-    ).fetchone()
-    return bool(row[0])
-
-
 def auto_backup(
     store: Store,
     reason: str,
@@ -193,7 +173,7 @@ def auto_backup(
     removed = thin_backups(folder, retention)
     copies: list[Path] = []
     problems: list[tuple[str, str]] = []
-    extra = store.get_setting(FOLDER_KEY)
+    extra = store.settings.get_setting(FOLDER_KEY)
     if extra:
         target_dir = Path(str(extra))
         try:
@@ -205,8 +185,8 @@ def auto_backup(
         except UsbError as exc:
             logger.warning("automatic backup not copied to %s: %s", target_dir, exc.text("en"))
             problems.append((exc.message_vi, exc.message_en))
-    store.set_setting(LAST_AT_KEY, iso_now(moment))
-    store.set_setting(FINGERPRINT_KEY, fingerprint(store))
+    store.settings.set_setting(LAST_AT_KEY, iso_now(moment))
+    store.settings.set_setting(FINGERPRINT_KEY, store.data_fingerprint())
     logger.info("automatic backup (%s) written to %s", reason, path)
     return AutoBackupResult(path=path, copies=tuple(copies), problems=tuple(problems), removed=tuple(removed))
 
@@ -221,12 +201,12 @@ def maybe_auto_backup(
     """The GUI's timer calls this (e.g. every minute): back up when ``interval`` has passed since the
     last automatic backup *and* something changed since; otherwise do nothing and return None."""
     moment = now or datetime.now(timezone.utc)
-    last = store.get_setting(LAST_AT_KEY)
+    last = store.settings.get_setting(LAST_AT_KEY)
     if last:
         last_at = parse_time(str(last))
         # A clock set back (or two years wrong) must not stop backups for good: treat "future" as due.
         if last_at is not None and timedelta(0) <= moment - last_at < interval:
             return None
-    if not profile_has_data(store) or store.get_setting(FINGERPRINT_KEY) == fingerprint(store):
+    if not store.has_data() or store.settings.get_setting(FINGERPRINT_KEY) == store.data_fingerprint():
         return None
     return auto_backup(store, "timer", now=moment, disk_usage=disk_usage)

@@ -72,8 +72,6 @@ LIMITS = ZipLimits(
     max_members=16, max_member_size=2 << 30, max_total_size=(2 << 30) + (16 << 20), max_ratio=200
 )
 REQUIRED_TABLES = ("settings", "catalogs", "reports", "cells", "change_log", "submissions", "outbox")
-# Setting keys that could hold a secret never leave the machine (the store refuses them too).
-SECRET_WORDS = ("password", "passwd", "token", "secret", "credential")
 
 Progress = Callable[[float, str], None]
 """Progress callback: (fraction 0..1, stage). Stages: "snapshot", "compress", "write", "verify",
@@ -183,7 +181,7 @@ def record_time(store: Store, keys: tuple[str, ...], stamp: str) -> bool:
 
     try:
         for key in keys:
-            store.set_setting(key, stamp)
+            store.settings.set_setting(key, stamp)
     except StoreError as exc:
         logger.warning("could not note %s in the profile: %s", ", ".join(keys), exc.text("en"))
         return False
@@ -203,9 +201,10 @@ def snapshot_database(db_path: Path, target: Path) -> None:
         try:
             src.backup(dest)
             dest.execute("PRAGMA journal_mode = DELETE")
-            clause = " OR ".join("lower(key) LIKE ?" for _ in SECRET_WORDS)
+            # secret-like keys never leave the machine (the store refuses them too)
+            clause = " OR ".join("lower(key) LIKE ?" for _ in setting_keys.SECRET_WORDS)
             scrubbed = dest.execute(
-                f"DELETE FROM settings WHERE {clause}", [f"%{w}%" for w in SECRET_WORDS]
+                f"DELETE FROM settings WHERE {clause}", [f"%{w}%" for w in setting_keys.SECRET_WORDS]
             ).rowcount
             if scrubbed:
                 logger.warning("%d secret-like setting(s) left out of the backup", scrubbed)
@@ -410,7 +409,7 @@ def export_backup(
             file at ``path`` is intact and no half file is left.
     """
     moment = now or datetime.now(timezone.utc)  # one time for the manifest and the setting
-    target = resolve_target(path, store.profile().unit, moment)
+    target = resolve_target(path, store.settings.profile().unit, moment)
     info = write_backup(store, target, progress=progress, disk_usage=disk_usage, wrap=wrap, now=moment)
     if not record_time(store, (LAST_EXPORT_KEY,), iso_now(moment)):
         info = dataclasses.replace(info, recorded=False)

@@ -1,7 +1,7 @@
 """Courier bundles (``*.dttsgoi``): the unsent submissions, carried on a USB stick to a connected office.
 
 The bundle is a zip with ``manifest.json`` and one JSON file per submission, byte for byte the document
-that ``submissions:batch`` would send (``store.submission(id).document``). The manifest (read by
+that ``submissions:batch`` would send (``store.outbox.submission(id).document``). The manifest (read by
 ``dttshub.bundles``)::
 
     {"format": "dttsgoi", "format_version": 1, "app_version": "0.1.0", "created_at": "…",
@@ -112,16 +112,16 @@ def build_bundle(store: Store, out_zip: Path, now: datetime | None = None) -> di
     Raises:
         NothingToExport: no submission is waiting to be sent.
     """
-    items = store.outbox(states=UNSENT_STATES)
+    items = store.outbox.items(states=UNSENT_STATES)
     if not items:
         raise NothingToExport(
             "Không có báo cáo nào đang chờ gửi, nên không cần tạo gói chuyển số liệu.",
             "No report is waiting to be sent, so there is nothing to put in a courier bundle.",
         )
-    profile = store.profile()
+    profile = store.settings.profile()
     entries, members = [], []
     for item in items:
-        doc = store.submission(item.submission_id).document
+        doc = store.outbox.submission(item.submission_id).document
         data = document_bytes(doc)
         name = f"submissions/{item.submission_id}.json"
         members.append((name, data))
@@ -142,7 +142,7 @@ def build_bundle(store: Store, out_zip: Path, now: datetime | None = None) -> di
         "format_version": FORMAT_VERSION,
         "app_version": __version__,
         "created_at": iso_now(now),
-        "device": {"device_id": store.device_id, "device_name": platform.node()[:64]},
+        "device": {"device_id": store.settings.device_id, "device_name": platform.node()[:64]},
         "commune": profile.unit,
         "submissions": entries,
     }
@@ -245,7 +245,7 @@ def export_courier(
             half-written is left and a previous file at ``path`` is intact.
     """
     now = now or datetime.now(timezone.utc)  # one time for the manifest and the settings
-    target = resolve_target(path, store.profile().unit, now, SUFFIX, default_name)
+    target = resolve_target(path, store.settings.profile().unit, now, SUFFIX, default_name)
     with work_beside(target, disk_usage) as work:  # the bundle is built where the space is: the target
         zip_path = work / "bundle.zip"
         if progress is not None:

@@ -379,11 +379,11 @@ def _roman(n: int) -> str:
 
 def layout_for_report(store: Store, report_id: int) -> ReportLayout:
     """The layout of a stored report, against the catalogue version it is pinned to."""
-    report = store.report_by_id(report_id)
+    report = store.reports.report_by_id(report_id)
     if report.catalog_id is not None and report.catalog_version is not None:
-        catalog = store.catalog_version(report.catalog_id, report.catalog_version)
+        catalog = store.catalogs.catalog_version(report.catalog_id, report.catalog_version)
     else:  # a report pulled before any catalogue pinned it
-        catalog = store.current_catalog()
+        catalog = store.catalogs.current_catalog()
         if catalog is None:
             from dttsclient.store import NoCatalog
 
@@ -393,9 +393,9 @@ def layout_for_report(store: Store, report_id: int) -> ReportLayout:
         report.form,
         report.unit,
         report.period,
-        store.cells(report_id),
-        store.comments(report_id),
-        store.eth_rows(report_id),
+        store.reports.cells(report_id),
+        store.reports.comments(report_id),
+        store.reports.eth_rows(report_id),
         report.state,
     )
     lines, notes = submission_facts(store, report)
@@ -424,7 +424,7 @@ def layout_for_blank(store: Store, unit: str, form: str, period: str) -> ReportL
         NoCatalog: no catalogue is installed.
         KeyError: the catalogue has no such form (the caller checks it first).
     """
-    catalog = store.current_catalog()
+    catalog = store.catalogs.current_catalog()
     if catalog is None:
         from dttsclient.store import NoCatalog
 
@@ -436,9 +436,9 @@ def layout_for_blank(store: Store, unit: str, form: str, period: str) -> ReportL
 def commune_eth_rows(store: Store, catalog: Catalog, unit: str) -> list[str]:
     """The ethnic groups present in the commune: those of its reports in the store, newest period first."""
     found: dict[str, None] = {}
-    for report in sorted(store.reports(unit=unit), key=lambda r: r.period, reverse=True):
-        keys = (key for _, key in store.cells(report.id))
-        for code in disagg_keys.report_eth_codes(catalog, "present", store.eth_rows(report.id), keys):
+    for report in sorted(store.reports.all(unit=unit), key=lambda r: r.period, reverse=True):
+        keys = (key for _, key in store.reports.cells(report.id))
+        for code in disagg_keys.report_eth_codes(catalog, "present", store.reports.eth_rows(report.id), keys):
             found.setdefault(code, None)
     return list(found)
 
@@ -453,7 +453,7 @@ def submission_facts(store: Store, report: Any) -> tuple[tuple[tuple[str, str], 
     """
     if report.state != "finalized" or report.dirty:
         return (), ()
-    subs = store.submissions(report.id)
+    subs = store.outbox.submissions(report.id)
     if not subs:  # pulled from the hub: only its revision there is known
         if report.server_revision:
             return (("Lần nộp", f"bản {report.server_revision} trên máy chủ"),), ()
@@ -465,7 +465,7 @@ def submission_facts(store: Store, report: Any) -> tuple[tuple[tuple[str, str], 
             f"bản {sub.revision_no}, chốt lúc {local_time_label(sub.finalized_at)} ({sub.finalized_by})",
         )
     ]
-    item = next((o for o in store.outbox() if o.submission_id == sub.submission_id), None)
+    item = next((o for o in store.outbox.items() if o.submission_id == sub.submission_id), None)
     if item is not None and item.receipt_no:
         received = f", nhận lúc {local_time_label(item.received_at)}" if item.received_at else ""
         lines.append(("Số biên nhận", f"{item.receipt_no}{received}"))
@@ -479,7 +479,7 @@ def _warning_notes(store: Store, report_id: int, recorded: list[dict[str, Any]])
     if not recorded:
         return ()
     try:
-        warnings = [p for p in store.check(report_id) if not p.is_error]
+        warnings = [p for p in store.reports.check(report_id) if not p.is_error]
     except DttsError:  # no catalogue to check against: the rule codes still say which warning
         warnings = []
     same = len(warnings) == len(recorded) and all(

@@ -16,7 +16,7 @@ nothing at all is imported. A file of another form, commune or period is importe
 A finalized report (perhaps already sent) would become a draft again: the import then stops with
 :class:`~dttsclient.usb.errors.ReopensReport` listing every cell that would change (old → new), and goes
 ahead only when exactly those changes are confirmed (or, on the command line, with ``--yes``).
-Accepted values are written in one store transaction (:meth:`Store.set_cells`), after an automatic
+Accepted values are written in one store transaction (``store.reports.set_cells``), after an automatic
 backup of the profile.
 
 Each value gets exactly the checks of typing it (:func:`dttsclient.core.values.check_value`: type, minimum,
@@ -49,7 +49,7 @@ from dttsclient.core import disagg as disagg_keys
 from dttsclient.core import indicator_options, periods, refdata, values
 from dttsclient.core.errors import DttsError, IdentifierError, ValueInputError
 from dttsclient.core.model import Catalog
-from dttsclient.usb.autobackup import auto_backup, profile_has_data
+from dttsclient.usb.autobackup import auto_backup
 from dttsclient.usb.errors import (
     BadFile,
     ImportRefused,
@@ -202,7 +202,7 @@ def _was_sent(store: Store, report_id: int, server_revision: int) -> bool:
         return True
     return any(
         item.report_id == report_id and item.state not in ("queued", "superseded", "discarded")
-        for item in store.outbox()
+        for item in store.outbox.items()
     )
 
 
@@ -716,7 +716,7 @@ def parse_cells(
 
 # -- the import ------------------------------------------------------------------------------------
 def _who(store: Store) -> str:
-    name = store.profile().username
+    name = store.settings.profile().username
     if name:
         return name
     try:
@@ -727,11 +727,11 @@ def _who(store: Store) -> str:
 
 def _target(store: Store, unit: str, form: str, period: str) -> tuple[Any, Catalog]:
     """The report (None when new) and the catalogue its values are checked against."""
-    report = store.report(unit, form, period)
+    report = store.reports.report(unit, form, period)
     catalog = (
-        store.catalog_version(report.catalog_id, report.catalog_version)
+        store.catalogs.catalog_version(report.catalog_id, report.catalog_version)
         if report and report.catalog_id
-        else store.current_catalog()
+        else store.catalogs.current_catalog()
     )
     if catalog is None:
         raise MissingArgument(
@@ -781,7 +781,7 @@ def import_values(
     path = Path(path)
     wb = open_workbook(path)
     try:
-        target_unit = unit or store.profile().unit
+        target_unit = unit or store.settings.profile().unit
         if not target_unit:
             raise MissingArgument(
                 "Hồ sơ chưa gắn với xã nào; hãy ghi rõ mã xã (--unit).",
@@ -834,7 +834,7 @@ def import_values(
         empty=empty,
         differences=differences,
     )
-    current = store.cells(report.id) if report else {}
+    current = store.reports.cells(report.id) if report else {}
     to_write = [(c, k, v) for c, k, v in items if current.get((c, k)) != v]
     result.unchanged = len(items) - len(to_write)
     if report is not None:
@@ -846,27 +846,27 @@ def import_values(
         if not confirm_changes or list(confirm_changes) != changes:
             sent = _was_sent(store, report.id, report.server_revision)
             raise ReopensReport(target_unit, t_form, t_period, sent, changes)
-    if profile_has_data(store):
+    if store.has_data():
         result.safety_copy = auto_backup(store, "import").path
     if report is None:
-        report = store.report(target_unit, t_form, t_period, create=True)
+        report = store.reports.report(target_unit, t_form, t_period, create=True)
         result.report_id = report.id
     if catalog.form(t_form).eth_options == "present":
-        rows = store.eth_rows(report.id)
+        rows = store.reports.eth_rows(report.id)
         new = []
         for _, key, _ in to_write:
             eth = disagg_keys.parse_key(key).get("eth") if key else None
             if eth and eth not in rows and eth not in new:
                 new.append(eth)
         if new:
-            store.set_eth_rows(report.id, rows + new)
+            store.reports.set_eth_rows(report.id, rows + new)
             result.eth_rows_added = new
     result.reopened = report.state == "finalized"
     try:
-        result.changed = store.set_cells(report.id, to_write, who or _who(store), kind="import")
+        result.changed = store.reports.set_cells(report.id, to_write, who or _who(store), kind="import")
     except DttsError as exc:  # the store refused a value our checks let through: still nothing written
         raise ImportRefused(path, [(exc.message_vi, exc.message_en)]) from exc
-    result.problems = store.check(report.id)
+    result.problems = store.reports.check(report.id)
     logger.info(
         "imported %d value(s) from %s into %s/%s/%s", result.changed, path, target_unit, t_form, t_period
     )
