@@ -8,16 +8,23 @@ list gives a reason for each (``{rule, option, reason}``); the reasons are store
 
 from __future__ import annotations
 
+import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from dttsclient.core.disagg import cell_keys
 from dttsclient.core.errors import DttsError
 from dttsclient.core.model import Catalog
 from dttsclient.core.periods import check_period_for_form, deadline
 from dttsclient.core.problems import Problem
+from dttsclient.core.swing import SWING
 from dttsclient.core.validate import check_report
+from dttshub import db as t
 from dttshub.catalogs import Catalogs
 from dttshub.documents import ItemRejected, SubmissionDoc, item_error, reject
 
@@ -45,7 +52,13 @@ class ContentChecker:
         self._keys: dict[tuple[str, int, str], dict[str, frozenset[str]]] = {}
         self._lock = threading.Lock()
 
-    def check(self, sub: SubmissionDoc, catalog: Catalog | None) -> Checked:
+    def check(
+        self,
+        sub: SubmissionDoc,
+        catalog: Catalog | None,
+        earlier: Mapping[tuple[str, str], str] | None = None,
+        earlier_period: str = "",
+    ) -> Checked:
         """The checked submission.
 
         Args:
@@ -53,6 +66,11 @@ class ContentChecker:
             catalog: its catalogue version, resolved by the caller before its transaction began
                 (:meth:`Catalogs.get` on the caller's connection); None when the hub does not have it.
                 The check itself needs no database.
+            earlier: the head values of the same unit's and form's previous period on the hub (see
+                :func:`previous_head_values`), for the swing warnings of the same core code the client
+                runs; a swing the officer gave no reason for is stored with an empty reason rather than
+                refused (the PC may not have had that period when it finalized).
+            earlier_period: that period's code.
 
         Raises:
             ItemRejected: unknown catalogue version or form, a period of another type, cells that are not
@@ -92,7 +110,9 @@ class ContentChecker:
         bad_cells = _bad_cells(sub, self._valid_keys(catalog, sub.form))
         if bad_cells:
             raise ItemRejected(bad_cells)
-        problems = check_report(catalog, sub.form, sub.values, sub.eth_rows or None)
+        problems = check_report(
+            catalog, sub.form, sub.values, sub.eth_rows or None, earlier=earlier, earlier_period=earlier_period
+        )
         errors = [p for p in problems if p.is_error]
         if errors:
             raise ItemRejected(
@@ -111,6 +131,8 @@ class ContentChecker:
         stored_warnings, missing = [], []
         for p in problems:
             reason = _reason_for(p, sub.warnings)
+            if reason is None and p.code == SWING:
+                reason = ""
             if reason is None:
                 missing.append(p)
             else:
@@ -186,7 +208,30 @@ def _reason_for(problem: Problem, warnings: list[dict]) -> str | None:
         indicator = str(w.get("indicator") or "")
         if indicator and problem.indicator and indicator != problem.indicator:
             continue
+        disagg = w.get("disagg")
+        if indicator and disagg is not None and str(disagg) != problem.disagg:
+            continue
         reason = str(w.get("reason") or "").strip()
         if reason:
             return reason
     return None
+
+
+def previous_head_values(conn: Connection, sub: SubmissionDoc) -> tuple[str, dict[tuple[str, str], str]]:
+    """The previous period's code and the head values of that report of the same unit and form (empty
+    when the hub has none): what the client's ``store/history.py`` reads from its own database."""
+    from dttsclient.core.payload import values_from_list
+    from dttsclient.core.periods import previous
+
+    try:
+        period = previous(sub.period)
+    except DttsError:
+        return "", {}
+    row = conn.execute(
+        sa.select(t.reports.c.values_json).where(
+            t.reports.c.unit == sub.unit, t.reports.c.form == sub.form, t.reports.c.period == period
+        )
+    ).first()
+    if row is None:
+        return period, {}
+    return period, values_from_list(json.loads(row[0] or "[]"))

@@ -40,6 +40,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "source_vi",
         "order",
         "aggregation",
+        "max_change_pct",
     ),
     "disaggregations": ("name", "dimensions"),
     "options": ("dimension", "code", "name_vi", "name_en", "order"),

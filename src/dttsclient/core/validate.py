@@ -32,6 +32,9 @@ def check_report(
     form_code: str,
     values: Mapping[tuple[str, str], str | None],
     eth_present: list[str] | None = None,
+    *,
+    earlier: Mapping[tuple[str, str], str | None] | None = None,
+    earlier_period: str = "",
 ) -> list[Problem]:
     """Every problem of one report.
 
@@ -41,6 +44,9 @@ def check_report(
         values: canonical values by (indicator code, disaggregation key); None or "" is no value.
         eth_present: the ethnic groups (option codes) the officer added rows for; ``*`` rules on ``eth``
             are checked for these and for every group that has a value.
+        earlier: the previous period's values of the same unit and form, for the swing warnings
+            (:func:`dttsclient.core.swing.swing_problems`); None or empty: no swing check.
+        earlier_period: the code of that period.
 
     Returns:
         The problems, errors first, then in the form's indicator order. Per value: "type", "min", "max";
@@ -74,6 +80,10 @@ def check_report(
     context = rules.arithmetic_context()
     for rule in catalog.rules_for(form.code):
         problems.extend(_check_rule(rule, numbers, stars, context, catalog.indicator_codes))
+    if earlier:
+        from dttsclient.core.swing import swing_problems
+
+        problems.extend(swing_problems(catalog, form.code, values, earlier, earlier_period))
 
     last = len(rank)
     catalogue_rank = {ind.code: i for i, ind in enumerate(catalog.indicators)}

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from dttsclient.core.swing import SWING
 from dttsclient.store._base import guarded, iso_seconds
 from dttsclient.store.errors import (
     FinalizeBlocked,
@@ -17,6 +18,7 @@ from dttsclient.store.errors import (
     SubmissionNotFound,
     UnknownForm,
 )
+from dttsclient.store.history import previous_values
 from dttsclient.store.models import Report, Submission
 from dttsclient.store.reports import ReportsMixin
 
@@ -92,7 +94,15 @@ class FinalizeMixin(ReportsMixin):
         if not catalog.has_form(report.form):
             raise UnknownForm(report.form)
         eth = self._eth_present(conn, catalog, report)
-        return check_report(catalog, report.form, self._cells(conn, report.id), eth_present=eth)
+        earlier_period, earlier = previous_values(conn, report)  # swing warnings (store/history.py)
+        return check_report(
+            catalog,
+            report.form,
+            self._cells(conn, report.id),
+            eth_present=eth,
+            earlier=earlier,
+            earlier_period=earlier_period,
+        )
 
     def _eth_present(self, conn: sqlite3.Connection, catalog: Catalog, report: Report) -> list[str] | None:
         if catalog.form(report.form).eth_options == "present":
@@ -170,7 +180,10 @@ class FinalizeMixin(ReportsMixin):
                 reason = _reason_for(w, reasons)
                 if not reason:
                     missing.append(w)
-                warning_docs.append({"rule": w.code, "option": w.option, "reason": reason})
+                doc = {"rule": w.code, "option": w.option, "reason": reason}
+                if w.code == SWING:  # one per cell: the hub matches the reason to its own swing by the cell
+                    doc.update(indicator=w.indicator, disagg=w.disagg)
+                warning_docs.append(doc)
             if require_reasons and missing:
                 raise ReasonsRequired(missing)
 
