@@ -53,9 +53,10 @@ def test_the_column_sets_or_turns_off_the_limit_and_round_trips(load):
 
 def test_a_catalogue_without_the_column_keeps_its_json():
     data = small_catalog()
-    assert catalog_to_json(catalog_from_json(data))["indicators"] == catalog_to_json(
-        catalog_from_json(small_catalog())
-    )["indicators"]
+    assert (
+        catalog_to_json(catalog_from_json(data))["indicators"]
+        == catalog_to_json(catalog_from_json(small_catalog()))["indicators"]
+    )
     assert all("max_change_pct" not in e for e in catalog_to_json(catalog_from_json(data))["indicators"])
 
 
