@@ -312,6 +312,25 @@
     </message>
 </context>
 <context>
+    <name>EarlierPeriods</name>
+    <message>
+        <source>Các kỳ trước</source>
+        <translation>Earlier periods</translation>
+    </message>
+    <message>
+        <source>nay %1</source>
+        <translation>now %1</translation>
+    </message>
+    <message>
+        <source>để trống</source>
+        <translation>left empty</translation>
+    </message>
+    <message>
+        <source>chưa có báo cáo</source>
+        <translation>no report</translation>
+    </message>
+</context>
+<context>
     <name>ErrorDialog</name>
     <message>
         <source>Phần mềm gặp lỗi</source>

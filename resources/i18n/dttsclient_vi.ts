@@ -312,6 +312,25 @@
     </message>
 </context>
 <context>
+    <name>EarlierPeriods</name>
+    <message>
+        <source>Các kỳ trước</source>
+        <translation>Các kỳ trước</translation>
+    </message>
+    <message>
+        <source>nay %1</source>
+        <translation>nay %1</translation>
+    </message>
+    <message>
+        <source>để trống</source>
+        <translation>để trống</translation>
+    </message>
+    <message>
+        <source>chưa có báo cáo</source>
+        <translation>chưa có báo cáo</translation>
+    </message>
+</context>
+<context>
     <name>ErrorDialog</name>
     <message>
         <source>Phần mềm gặp lỗi</source>

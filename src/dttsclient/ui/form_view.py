@@ -39,6 +39,7 @@ from dttsclient.ui.grid_fit import RowFitter
 from dttsclient.ui.grid_layout import build_layout, indicator_name, locate, rule_indicators
 from dttsclient.ui.grid_model import Change, GridModel
 from dttsclient.ui.grid_view import GROUP_ROW_HEIGHT, ROW_HEIGHT, GridView
+from dttsclient.ui.earlier import earlier_lines, earlier_title
 from dttsclient.ui.indicator_panel import IndicatorPanel
 from dttsclient.ui.problems_panel import ProblemsPanel
 from dttsclient.ui.tasks import Runner
@@ -107,6 +108,7 @@ class FormView(EntryCommands, QWidget):
         self._rule_refs = rule_indicators(self._catalog, set(layout.block_of_code))
         self.model = GridModel(layout, self._write, lang, self)
         self.model.inputRejected.connect(self._input_rejected)
+        self.model.earlier_of = self._earlier_lines
         self.undo_stack = QUndoStack(self)
         self._recheck_timer = QTimer(self)
         self._recheck_timer.setSingleShot(True)
@@ -677,12 +679,26 @@ class FormView(EntryCommands, QWidget):
         key = self.model.cell_key(cur.row(), cur.column())
         if key is None:
             self.indicator_panel.set_cell("", "", self.model.problems_at(cur.row(), 0), enabled=False)
+            self.indicator_panel.set_earlier("", [])
             return
         self.indicator_panel.set_cell(
             self.describe_cell(cur.row(), cur.column()),
             self.model.comment(key),
             self.model.problems_at(cur.row(), cur.column()),
         )
+        self.indicator_panel.set_earlier(earlier_title(), self._earlier_lines(key))
+
+    def _earlier_lines(self, key: tuple[str, str]) -> list[str]:
+        """The cell in earlier periods of the same form, from the local store (issue 16, ui/earlier.py)."""
+        code, disagg = key
+        if not self._catalog.has_indicator(code):
+            return []
+        try:
+            entries = self._store.cell_history(self._report_id, code, disagg)
+        except StoreError as exc:
+            logger.warning("earlier periods of %s/%s: %s", code, disagg, exc)
+            return []
+        return earlier_lines(entries, self._catalog.indicator(code).value_type, self._lang)
 
     def _jump_to(self, code: str) -> None:
         b = self.model.layout.block_of_code.get(code)

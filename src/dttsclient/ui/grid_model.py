@@ -129,6 +129,8 @@ class GridModel(QAbstractTableModel):
         self._unplaced: list[Problem] = []
         self._totals: dict[int, tuple[dict[int, Decimal | None], dict[int, Decimal | None]]] = {}
         self._pal = _Palette()
+        # the earlier periods of a cell as tooltip lines (set by the form page; issue 16, ui/earlier.py)
+        self.earlier_of: Callable[[CellKey], list[str]] | None = None
 
     # -- feeding ---------------------------------------------------------------------------------
     @property
@@ -452,6 +454,8 @@ class GridModel(QAbstractTableModel):
             comment = self._comments.get(ckey)
             if comment:
                 parts.append(self.tr("Ghi chú: %1").replace("%1", comment))
+            if self.earlier_of is not None:
+                parts.extend(self.earlier_of(ckey))
             return "\n".join(parts) or None
         return None
 
