@@ -25,6 +25,7 @@ from dttsclient.core.disagg import parse_key, report_eth_codes
 from dttsclient.core.problems import Problem
 from dttsclient.core.validate import Completeness, as_typed, completeness
 from dttsclient.store import Store, StoreError
+from dttsclient.ui.earlier import earlier_lines, earlier_title
 from dttsclient.ui.finalize_dialog import (
     FinalizeDialog,
     ReviseConfirm,
@@ -39,7 +40,6 @@ from dttsclient.ui.grid_fit import RowFitter
 from dttsclient.ui.grid_layout import build_layout, indicator_name, locate, rule_indicators
 from dttsclient.ui.grid_model import Change, GridModel
 from dttsclient.ui.grid_view import GROUP_ROW_HEIGHT, ROW_HEIGHT, GridView
-from dttsclient.ui.earlier import earlier_lines, earlier_title
 from dttsclient.ui.indicator_panel import IndicatorPanel
 from dttsclient.ui.problems_panel import ProblemsPanel
 from dttsclient.ui.tasks import Runner
