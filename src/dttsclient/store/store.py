@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import Any
 
 from dttsclient.store._base import Clock, guarded
+from dttsclient.store.carry import CarryMixin
 from dttsclient.store.db import DB_FILENAME, open_database
 from dttsclient.store.history import HistoryMixin
 from dttsclient.store.settings import SettingsMixin
@@ -30,7 +31,7 @@ from dttsclient.store.syncstate import SyncMixin
 logger = logging.getLogger(__name__)
 
 
-class Store(SyncMixin, SettingsMixin, HistoryMixin):
+class Store(SyncMixin, SettingsMixin, HistoryMixin, CarryMixin):
     """One profile's local database. Open with :meth:`Store.open`; use as a context manager.
 
     Every write is one transaction and is on disk when the method returns; readers get plain
