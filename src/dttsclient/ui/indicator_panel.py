@@ -59,9 +59,9 @@ class IndicatorPanel(QWidget):
         body = QWidget(self)
         inner = QVBoxLayout(body)
         inner.setContentsMargins(10, 8, 10, 8)
+        inner.addWidget(self.earlier)  # first: what the officer compares with while typing
         inner.addWidget(self.info)
         inner.addWidget(self.cell)
-        inner.addWidget(self.earlier)
         buttons = QHBoxLayout()
         buttons.addWidget(self.comment_button)
         buttons.addWidget(self.history_button)
