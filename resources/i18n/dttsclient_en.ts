@@ -441,6 +441,14 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <translation>Values:</translation>
     </message>
     <message>
+        <source>%1 ô lấy từ kỳ trước chưa xác nhận (được gửi như đang có)</source>
+        <translation>%1 cells copied from last period not confirmed (sent as they are)</translation>
+    </message>
+    <message>
+        <source>Lấy từ kỳ trước:</source>
+        <translation>Copied from last period:</translation>
+    </message>
+    <message>
         <source>Lần nộp %1</source>
         <translation>Submission %1</translation>
     </message>

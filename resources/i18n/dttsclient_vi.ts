@@ -441,6 +441,14 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <translation>Số giá trị:</translation>
     </message>
     <message>
+        <source>%1 ô lấy từ kỳ trước chưa xác nhận (được gửi như đang có)</source>
+        <translation>%1 ô lấy từ kỳ trước chưa xác nhận (được gửi như đang có)</translation>
+    </message>
+    <message>
+        <source>Lấy từ kỳ trước:</source>
+        <translation>Lấy từ kỳ trước:</translation>
+    </message>
+    <message>
         <source>Lần nộp %1</source>
         <translation>Lần nộp %1</translation>
     </message>

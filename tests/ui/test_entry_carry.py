@@ -88,3 +88,13 @@ def test_the_dialog_starts_with_nothing_ticked(qtbot, entry):
     assert dlg.chosen() == ["0206"] and dlg.ok_button.isEnabled()
     dlg.all_button.click()
     assert dlg.chosen() == ["0104", "0206"]
+
+
+def test_the_finalize_dialog_counts_copied_cells_not_confirmed(qtbot, entry):
+    from dttsclient.ui.finalize_dialog import FinalizeDialog
+
+    entry.store.copy_from_previous(entry.report_id, ["0104", "0206"], "canbo")
+    entry.store.confirm_carried(entry.report_id, [("0104", "")])
+    dlg = FinalizeDialog(entry.store, entry.report_id)
+    qtbot.addWidget(dlg)
+    assert dlg.carried_label.text().startswith("2 ô lấy từ kỳ trước chưa xác nhận")
