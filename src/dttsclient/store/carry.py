@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from dttsclient.core.errors import IdentifierError
 from dttsclient.core.periods import previous
 from dttsclient.store._base import guarded
+from dttsclient.store.errors import InvalidCell
 from dttsclient.store.models import CellKey
 from dttsclient.store.reports import ReportsMixin
 
@@ -112,7 +113,7 @@ class CarryMixin(ReportsMixin):
                 continue
             try:
                 self._checked(info, code, disagg, value)
-            except Exception:
+            except InvalidCell:  # not a cell of this report's catalogue version, or not canonical for it
                 continue
             items.append((code, disagg, value))
         if not items:
