@@ -643,6 +643,21 @@ AGGREGATIONS = {
     "0613": "0407 / 0101 * 100",
 }
 
+# -- swings from the previous period (the ``max_change_pct`` column; empty = 50% for counts, none for rates)
+# Stocks that hardly move get a tighter limit; events counted per period (births, deaths, moves, marriages,
+# meetings) are small numbers that swing by nature, so they are not checked.
+MAX_CHANGE_PCT = {
+    **dict.fromkeys(("0101", "0102", "0103", "0104", "0705", "0712", "0901"), "20"),
+    **dict.fromkeys(("1001", "1002", "1003"), "10"),
+    **dict.fromkeys(
+        (
+            "0105", "0106", "0108", "0109", "0113", "0114", "0206", "0207", "0208", "0405", "0406",
+            "0506", "0513", "0610", "0611", "0803", "0808", "0809", "0909",
+        ),
+        "none",
+    ),
+}  # fmt: skip
+
 # -- forms ---------------------------------------------------------------------------------------------
 FORMS = [
     ("BM01", "Báo cáo thống kê công tác dân tộc năm", "Annual statistical report on ethnic affairs", "year",
@@ -786,6 +801,7 @@ def build_sample_catalog() -> Catalog:
                 order=int(code[2:]),
                 aggregation=AGGREGATIONS.get(code, ""),
                 options=INDICATOR_OPTIONS.get(code, ""),
+                max_change_pct=MAX_CHANGE_PCT.get(code, ""),
             )
         )
     orders: dict[str, int] = {}

@@ -123,6 +123,33 @@
     </message>
 </context>
 <context>
+    <name>CarryDialog</name>
+    <message>
+        <source>Lấy số kỳ trước</source>
+        <translation>Copy from last period</translation>
+    </message>
+    <message>
+        <source>Chọn các chỉ tiêu ít thay đổi (trường học, đường, cán bộ…) để lấy số của %1 làm bản nháp. Chỉ ô còn trống được điền; mỗi ô lấy sang được đánh dấu cho đến khi anh/chị xác nhận hoặc sửa số. Có thể hoàn tác (Ctrl+Z).</source>
+        <translation>Choose the indicators that change slowly (schools, roads, officials…) to copy the figures of %1 as a draft. Only empty cells are filled; every copied cell stays marked until you confirm or change it. You can undo it (Ctrl+Z).</translation>
+    </message>
+    <message>
+        <source>(%1 ô)</source>
+        <translation>(%1 cells)</translation>
+    </message>
+    <message>
+        <source>Lấy số</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <source>Huỷ</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Chọn tất cả</source>
+        <translation>Select all</translation>
+    </message>
+</context>
+<context>
     <name>ChangesDialog</name>
     <message>
         <source>Nhập vào báo cáo đã chốt</source>
@@ -312,6 +339,25 @@
     </message>
 </context>
 <context>
+    <name>EarlierPeriods</name>
+    <message>
+        <source>Các kỳ trước</source>
+        <translation>Earlier periods</translation>
+    </message>
+    <message>
+        <source>nay %1</source>
+        <translation>now %1</translation>
+    </message>
+    <message>
+        <source>để trống</source>
+        <translation>left empty</translation>
+    </message>
+    <message>
+        <source>chưa có báo cáo</source>
+        <translation>no report</translation>
+    </message>
+</context>
+<context>
     <name>ErrorDialog</name>
     <message>
         <source>Phần mềm gặp lỗi</source>
@@ -393,6 +439,14 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     <message>
         <source>Số giá trị:</source>
         <translation>Values:</translation>
+    </message>
+    <message>
+        <source>%1 ô lấy từ kỳ trước chưa xác nhận (được gửi như đang có)</source>
+        <translation>%1 cells copied from last period not confirmed (sent as they are)</translation>
+    </message>
+    <message>
+        <source>Lấy từ kỳ trước:</source>
+        <translation>Copied from last period:</translation>
     </message>
     <message>
         <source>Lần nộp %1</source>
@@ -536,6 +590,14 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <translation>Value history…</translation>
     </message>
     <message>
+        <source>Lấy số kỳ trước…</source>
+        <translation>Copy from last period…</translation>
+    </message>
+    <message>
+        <source>Xác nhận số lấy từ kỳ trước</source>
+        <translation>Confirm figures copied from last period</translation>
+    </message>
+    <message>
         <source>Thêm dân tộc…</source>
         <translation>Add ethnic group…</translation>
     </message>
@@ -574,6 +636,26 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     <message>
         <source>Chưa hoàn tác được: %1</source>
         <translation>Could not undo: %1</translation>
+    </message>
+    <message>
+        <source>Kỳ trước (%1) không có số liệu nào để lấy vào các ô còn trống.</source>
+        <translation>The previous period (%1) has no figures to copy into the empty cells.</translation>
+    </message>
+    <message>
+        <source>Lấy số kỳ trước (%1 ô)</source>
+        <translation>Copy from last period (%1 cells)</translation>
+    </message>
+    <message>
+        <source>Đã lấy %1 ô từ %2. Các ô này được tô xanh cho đến khi anh/chị xác nhận (Ctrl+Shift+K) hoặc sửa số.</source>
+        <translation>Copied %1 cells from %2. They stay blue until you confirm them (Ctrl+Shift+K) or change the figure.</translation>
+    </message>
+    <message>
+        <source>%1 đã có số liệu. Bấm Ctrl+Shift+L để chọn chỉ tiêu lấy số kỳ trước làm bản nháp.</source>
+        <translation>%1 has figures. Press Ctrl+Shift+L to choose indicators to copy from last period as a draft.</translation>
+    </message>
+    <message>
+        <source>Chọn các ô tô xanh cần xác nhận (Ctrl+A: cả biểu) rồi bấm Ctrl+Shift+K.</source>
+        <translation>Select the blue cells to confirm (Ctrl+A: the whole form), then press Ctrl+Shift+K.</translation>
     </message>
     <message>
         <source>Nhập %1 ô</source>
@@ -712,6 +794,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     <message>
         <source>%1 (và %2 vấn đề khác)</source>
         <translation>%1 (and %2 more problem(s))</translation>
+    </message>
+    <message>
+        <source>Số lấy từ %1, chưa xác nhận: sửa số, hoặc xác nhận (Ctrl+Shift+K).</source>
+        <translation>Copied from %1, not confirmed yet: change the figure, or confirm it (Ctrl+Shift+K).</translation>
     </message>
     <message>
         <source>Ghi chú: %1</source>

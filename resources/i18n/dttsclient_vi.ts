@@ -123,6 +123,33 @@
     </message>
 </context>
 <context>
+    <name>CarryDialog</name>
+    <message>
+        <source>Lấy số kỳ trước</source>
+        <translation>Lấy số kỳ trước</translation>
+    </message>
+    <message>
+        <source>Chọn các chỉ tiêu ít thay đổi (trường học, đường, cán bộ…) để lấy số của %1 làm bản nháp. Chỉ ô còn trống được điền; mỗi ô lấy sang được đánh dấu cho đến khi anh/chị xác nhận hoặc sửa số. Có thể hoàn tác (Ctrl+Z).</source>
+        <translation>Chọn các chỉ tiêu ít thay đổi (trường học, đường, cán bộ…) để lấy số của %1 làm bản nháp. Chỉ ô còn trống được điền; mỗi ô lấy sang được đánh dấu cho đến khi anh/chị xác nhận hoặc sửa số. Có thể hoàn tác (Ctrl+Z).</translation>
+    </message>
+    <message>
+        <source>(%1 ô)</source>
+        <translation>(%1 ô)</translation>
+    </message>
+    <message>
+        <source>Lấy số</source>
+        <translation>Lấy số</translation>
+    </message>
+    <message>
+        <source>Huỷ</source>
+        <translation>Huỷ</translation>
+    </message>
+    <message>
+        <source>Chọn tất cả</source>
+        <translation>Chọn tất cả</translation>
+    </message>
+</context>
+<context>
     <name>ChangesDialog</name>
     <message>
         <source>Nhập vào báo cáo đã chốt</source>
@@ -312,6 +339,25 @@
     </message>
 </context>
 <context>
+    <name>EarlierPeriods</name>
+    <message>
+        <source>Các kỳ trước</source>
+        <translation>Các kỳ trước</translation>
+    </message>
+    <message>
+        <source>nay %1</source>
+        <translation>nay %1</translation>
+    </message>
+    <message>
+        <source>để trống</source>
+        <translation>để trống</translation>
+    </message>
+    <message>
+        <source>chưa có báo cáo</source>
+        <translation>chưa có báo cáo</translation>
+    </message>
+</context>
+<context>
     <name>ErrorDialog</name>
     <message>
         <source>Phần mềm gặp lỗi</source>
@@ -393,6 +439,14 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     <message>
         <source>Số giá trị:</source>
         <translation>Số giá trị:</translation>
+    </message>
+    <message>
+        <source>%1 ô lấy từ kỳ trước chưa xác nhận (được gửi như đang có)</source>
+        <translation>%1 ô lấy từ kỳ trước chưa xác nhận (được gửi như đang có)</translation>
+    </message>
+    <message>
+        <source>Lấy từ kỳ trước:</source>
+        <translation>Lấy từ kỳ trước:</translation>
     </message>
     <message>
         <source>Lần nộp %1</source>
@@ -536,6 +590,14 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <translation>Lịch sử giá trị…</translation>
     </message>
     <message>
+        <source>Lấy số kỳ trước…</source>
+        <translation>Lấy số kỳ trước…</translation>
+    </message>
+    <message>
+        <source>Xác nhận số lấy từ kỳ trước</source>
+        <translation>Xác nhận số lấy từ kỳ trước</translation>
+    </message>
+    <message>
         <source>Thêm dân tộc…</source>
         <translation>Thêm dân tộc…</translation>
     </message>
@@ -574,6 +636,26 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     <message>
         <source>Chưa hoàn tác được: %1</source>
         <translation>Chưa hoàn tác được: %1</translation>
+    </message>
+    <message>
+        <source>Kỳ trước (%1) không có số liệu nào để lấy vào các ô còn trống.</source>
+        <translation>Kỳ trước (%1) không có số liệu nào để lấy vào các ô còn trống.</translation>
+    </message>
+    <message>
+        <source>Lấy số kỳ trước (%1 ô)</source>
+        <translation>Lấy số kỳ trước (%1 ô)</translation>
+    </message>
+    <message>
+        <source>Đã lấy %1 ô từ %2. Các ô này được tô xanh cho đến khi anh/chị xác nhận (Ctrl+Shift+K) hoặc sửa số.</source>
+        <translation>Đã lấy %1 ô từ %2. Các ô này được tô xanh cho đến khi anh/chị xác nhận (Ctrl+Shift+K) hoặc sửa số.</translation>
+    </message>
+    <message>
+        <source>%1 đã có số liệu. Bấm Ctrl+Shift+L để chọn chỉ tiêu lấy số kỳ trước làm bản nháp.</source>
+        <translation>%1 đã có số liệu. Bấm Ctrl+Shift+L để chọn chỉ tiêu lấy số kỳ trước làm bản nháp.</translation>
+    </message>
+    <message>
+        <source>Chọn các ô tô xanh cần xác nhận (Ctrl+A: cả biểu) rồi bấm Ctrl+Shift+K.</source>
+        <translation>Chọn các ô tô xanh cần xác nhận (Ctrl+A: cả biểu) rồi bấm Ctrl+Shift+K.</translation>
     </message>
     <message>
         <source>Nhập %1 ô</source>
@@ -712,6 +794,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     <message>
         <source>%1 (và %2 vấn đề khác)</source>
         <translation>%1 (và %2 vấn đề khác)</translation>
+    </message>
+    <message>
+        <source>Số lấy từ %1, chưa xác nhận: sửa số, hoặc xác nhận (Ctrl+Shift+K).</source>
+        <translation>Số lấy từ %1, chưa xác nhận: sửa số, hoặc xác nhận (Ctrl+Shift+K).</translation>
     </message>
     <message>
         <source>Ghi chú: %1</source>

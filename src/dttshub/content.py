@@ -8,9 +8,14 @@ list gives a reason for each (``{rule, option, reason}``); the reasons are store
 
 from __future__ import annotations
 
+import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from dttsclient.core.disagg import cell_keys, parse_key
 from dttsclient.core.errors import DttsError, IdentifierError
@@ -18,7 +23,9 @@ from dttsclient.core.indicator_options import refusal
 from dttsclient.core.model import Catalog
 from dttsclient.core.periods import check_period_for_form, deadline
 from dttsclient.core.problems import Problem
+from dttsclient.core.swing import SWING
 from dttsclient.core.validate import OtherReports, check_report
+from dttshub import db as t
 from dttshub.catalogs import Catalogs
 from dttshub.documents import ItemRejected, SubmissionDoc, item_error, reject
 
@@ -47,7 +54,12 @@ class ContentChecker:
         self._lock = threading.Lock()
 
     def check(
-        self, sub: SubmissionDoc, catalog: Catalog | None, others: OtherReports | None = None
+        self,
+        sub: SubmissionDoc,
+        catalog: Catalog | None,
+        others: OtherReports | None = None,
+        earlier: Mapping[tuple[str, str], str] | None = None,
+        earlier_period: str = "",
     ) -> Checked:
         """The checked submission.
 
@@ -58,6 +70,11 @@ class ContentChecker:
             others: the unit's other reports (:class:`dttshub.rule_sources.HubReports` on the caller's
                 transaction), read only by rules across periods and forms; None reads none (such rules
                 are skipped).
+            earlier: the head values of the same unit's and form's previous period on the hub (see
+                :func:`previous_head_values`), for the swing warnings of the same core code the client
+                runs; a swing the officer gave no reason for is stored with an empty reason rather than
+                refused (the PC may not have had that period when it finalized).
+            earlier_period: that period's code.
 
         Raises:
             ItemRejected: unknown catalogue version or form, a period of another type, cells that are not
@@ -98,7 +115,14 @@ class ContentChecker:
         if bad_cells:
             raise ItemRejected(bad_cells)
         problems = check_report(
-            catalog, sub.form, sub.values, sub.eth_rows or None, period=sub.period, others=others
+            catalog,
+            sub.form,
+            sub.values,
+            sub.eth_rows or None,
+            period=sub.period,
+            others=others,
+            earlier=earlier,
+            earlier_period=earlier_period,
         )
         errors = [p for p in problems if p.is_error]
         if errors:
@@ -118,6 +142,8 @@ class ContentChecker:
         stored_warnings, missing = [], []
         for p in problems:
             reason = _reason_for(p, sub.warnings)
+            if reason is None and p.code == SWING:
+                reason = ""
             if reason is None:
                 missing.append(p)
             else:
@@ -206,7 +232,30 @@ def _reason_for(problem: Problem, warnings: list[dict]) -> str | None:
         indicator = str(w.get("indicator") or "")
         if indicator and problem.indicator and indicator != problem.indicator:
             continue
+        disagg = w.get("disagg")
+        if indicator and disagg is not None and str(disagg) != problem.disagg:
+            continue
         reason = str(w.get("reason") or "").strip()
         if reason:
             return reason
     return None
+
+
+def previous_head_values(conn: Connection, sub: SubmissionDoc) -> tuple[str, dict[tuple[str, str], str]]:
+    """The previous period's code and the head values of that report of the same unit and form (empty
+    when the hub has none): what the client's ``store/history.py`` reads from its own database."""
+    from dttsclient.core.payload import values_from_list
+    from dttsclient.core.periods import previous
+
+    try:
+        period = previous(sub.period)
+    except DttsError:
+        return "", {}
+    row = conn.execute(
+        sa.select(t.reports.c.values_json).where(
+            t.reports.c.unit == sub.unit, t.reports.c.form == sub.form, t.reports.c.period == period
+        )
+    ).first()
+    if row is None:
+        return period, {}
+    return period, values_from_list(json.loads(row[0] or "[]"))

@@ -33,7 +33,7 @@ from dttshub import db as t
 from dttshub.catalogs import Catalogs
 from dttshub.cells import cell_rows, insert_cells
 from dttshub.config import HubConfig
-from dttshub.content import Checked, ContentChecker
+from dttshub.content import Checked, ContentChecker, previous_head_values
 from dttshub.db import CHANGE_SEQ, Database, busy, is_lock_timeout, iso
 from dttshub.documents import ItemRejected, SubmissionDoc, parse_submission, reject
 from dttshub.receipts import format_receipt, receipt_counter_name, vn_date
@@ -139,7 +139,10 @@ class Ingest:
                         if existing is not None:
                             return self._resend(account, sub, existing)
                         if checked is None:
-                            checked = self.content.check(sub, catalog, HubReports(conn, sub.unit))
+                            earlier_period, earlier = previous_head_values(conn, sub)
+                            checked = self.content.check(
+                                sub, catalog, HubReports(conn, sub.unit), earlier, earlier_period
+                            )
                         return self._store(
                             conn, checked, values_json, report, superseded, account, device_id, source, now
                         )

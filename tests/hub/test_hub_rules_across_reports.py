@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.test_rules_across_reports import cross_catalog
+from dttsclient.core.periods import previous
 from dttsclient.core.validate import check_report
 from dttsclient.store import Store
 from dttshub import db as t
@@ -86,9 +87,19 @@ def test_client_and_hub_give_the_same_result(tmp_path_factory, hub_db, data, cur
         client = store.reports.check(report.id)
     # the hub: the other reports as stored submissions in its cells table, the current one as received
     _hub_store(hub_db, reports)
+    # the previous period's head values, as ``content.previous_head_values`` reads them from the reports table
+    earlier_period = previous(current[1])
+    earlier = reports.get((current[0], earlier_period), {})
     with hub_db.connect() as conn:
         hub = check_report(
-            catalog, current[0], mine, None, period=current[1], others=HubReports(conn, COMMUNE_A)
+            catalog,
+            current[0],
+            mine,
+            None,
+            period=current[1],
+            others=HubReports(conn, COMMUNE_A),
+            earlier=earlier,
+            earlier_period=earlier_period,
         )
     assert _key(client) == _key(hub)
 

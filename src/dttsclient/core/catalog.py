@@ -341,6 +341,7 @@ def _read_indicators(
         aggregation = r.text("aggregation")
         if aggregation.lower() in AGGREGATION_WORDS:
             aggregation = aggregation.lower()
+        max_change = _max_change_pct(r, value_type)
         if unique.add(r, "code", code):
             # Kept even when a cell is bad, so that rules referring to it are not reported as well.
             result.append(
@@ -361,10 +362,36 @@ def _read_indicators(
                     order=order if ok(order) else position,
                     aggregation=aggregation,
                     options=r.text("options"),
+                    max_change_pct=max_change,
                 )
             )
             rows.append(row)
     return result
+
+
+def _max_change_pct(r: CellReader, value_type: object) -> str:
+    """The ``max_change_pct`` cell: "" (the default), "none" (no swing check) or a canonical positive number."""
+    raw = r.raw("max_change_pct")
+    if isinstance(raw, str) and raw.strip().lower() in ("none", "không"):
+        return "none"
+    number = r.decimal("max_change_pct")
+    if number is None or not ok(number):
+        return ""
+    if number <= 0:
+        r.bad(
+            "max_change_pct",
+            f"'{canonical_decimal(number)}' phải là số phần trăm lớn hơn 0 (hoặc none)",
+            f"'{canonical_decimal(number)}' must be a percentage above 0 (or none)",
+        )
+        return ""
+    if value_type == "text":
+        r.bad(
+            "max_change_pct",
+            "chỉ tiêu kiểu text không có max_change_pct",
+            "a text indicator cannot have a max_change_pct",
+        )
+        return ""
+    return canonical_decimal(number)
 
 
 def _read_forms(sheet: RawSheet, problems: Problems, indicator_codes: list[str]) -> list[Form]:
@@ -745,6 +772,8 @@ def catalog_to_json(catalog: Catalog) -> dict:
             entry.pop("aggregation", None)
         if not entry.get("options"):
             entry.pop("options", None)
+        if not entry.get("max_change_pct"):
+            entry.pop("max_change_pct", None)
     return data
 
 

@@ -41,6 +41,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "order",
         "aggregation",
         "options",
+        "max_change_pct",
     ),
     "disaggregations": ("name", "dimensions"),
     "options": ("dimension", "code", "name_vi", "name_en", "order"),

@@ -18,6 +18,8 @@ SEVERITIES = ("error", "warning")
 ETH_OPTIONS = ("all", "present")
 AGGREGATION_WORDS = ("sum", "none")
 """The words of the indicators' ``aggregation`` column; anything else there is a derived formula."""
+DEFAULT_MAX_CHANGE_PCT = Decimal(50)
+"""The swing allowed for a count when the ``max_change_pct`` column is empty (docs/catalogue.md)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Indicator:
     order: int = 0
     aggregation: str = ""
     options: str = ""  # as written: "eth: !01" (see dttsclient.core.indicator_options)
+    max_change_pct: str = ""
 
     @property
     def numeric(self) -> bool:
@@ -61,6 +64,22 @@ class Indicator:
         if self.aggregation:
             return self.aggregation
         return "sum" if self.value_type in ("integer", "decimal") else "none"
+
+    @property
+    def swing_limit(self) -> Decimal | None:
+        """How far (in percent) a value may move from the previous period's before a warning; None: never.
+
+        The ``max_change_pct`` column when set ("none" turns the check off), otherwise
+        :data:`DEFAULT_MAX_CHANGE_PCT` for counts (integer indicators that add up) and none for the
+        others (rates, yes/no, text). See docs/catalogue.md.
+        """
+        if self.max_change_pct == "none":
+            return None
+        if self.max_change_pct:
+            return Decimal(self.max_change_pct)
+        if self.value_type == "integer" and self.how_aggregated == "sum":
+            return DEFAULT_MAX_CHANGE_PCT
+        return None
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,8 @@ def check_report(
     *,
     period: str | None = None,
     others: OtherReports | None = None,
+    earlier: Mapping[tuple[str, str], str | None] | None = None,
+    earlier_period: str = "",
 ) -> list[Problem]:
     """Every problem of one report.
 
@@ -58,6 +60,9 @@ def check_report(
         period: the report's period, needed by references to other periods and forms.
         others: the unit's other reports; without it (or ``period``), or when the report referred to is
             missing, a reference to another period or form is empty and its rule is skipped.
+        earlier: the previous period's values of the same unit and form, for the swing warnings
+            (:func:`dttsclient.core.swing.swing_problems`); None or empty: no swing check.
+        earlier_period: the code of that period.
 
     Returns:
         The problems, errors first, then in the form's indicator order. Per value: "type", "min", "max";
@@ -91,6 +96,10 @@ def check_report(
     context = rules.arithmetic_context()
     for rule in catalog.rules_for(form.code):
         problems.extend(_check_rule(rule, numbers, stars, context, catalog.indicator_codes))
+    if earlier:
+        from dttsclient.core.swing import swing_problems
+
+        problems.extend(swing_problems(catalog, form.code, values, earlier, earlier_period))
 
     last = len(rank)
     catalogue_rank = {ind.code: i for i, ind in enumerate(catalog.indicators)}

@@ -185,7 +185,7 @@ def _cell_value(column: str, value: object) -> object:
         return "yes" if value else "no"
     if isinstance(value, list):
         return ", ".join(value) or None
-    if column in ("min", "max"):
+    if column in ("min", "max") or (column == "max_change_pct" and value not in ("", "none")):
         number = Decimal(value)
         # A number cell when Excel's binary float holds it exactly; otherwise text, which loads the same.
         if number == number.to_integral_value() and abs(number) < 2**53:

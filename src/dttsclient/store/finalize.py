@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from dttsclient.core.swing import SWING
 from dttsclient.store._base import Database, Part, guarded, iso_seconds
 from dttsclient.store.errors import (
     FinalizeBlocked,
@@ -138,7 +139,10 @@ class Finalize(Part):
                 reason = _reason_for(w, reasons)
                 if not reason:
                     missing.append(w)
-                warning_docs.append({"rule": w.code, "option": w.option, "reason": reason})
+                doc = {"rule": w.code, "option": w.option, "reason": reason}
+                if w.code == SWING:  # one per cell: the hub matches the reason to its own swing by the cell
+                    doc.update(indicator=w.indicator, disagg=w.disagg)
+                warning_docs.append(doc)
             if require_reasons and missing:
                 raise ReasonsRequired(missing)
 

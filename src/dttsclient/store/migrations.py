@@ -17,6 +17,8 @@ Tables:
 ``outbox``          one row per submission with the states of docs/sync-protocol.md plus superseded/discarded.
 ``server_copies``   server versions pulled while the local copy had unsent edits ("show both").
 ``sync_runs``       one row per sync: started, finished, summary JSON.
+``carried_cells``   cells copied from the previous period, with the copied value: marked until confirmed
+                    (the row is deleted) or changed (the cell no longer holds that value).
 """
 
 from __future__ import annotations
@@ -191,7 +193,24 @@ def m004_sync(db: Database) -> None:
     )
 
 
-STEPS = (m001_settings_and_catalogs, m002_reports, m003_submissions_and_outbox, m004_sync)
+def m005_carried_cells(db: Database) -> None:
+    """Cells copied from the previous period as a starting draft (issue 16 item 5, ``store/carry.py``)."""
+    _run(
+        db,
+        (
+            """CREATE TABLE carried_cells (
+                report_id INTEGER NOT NULL REFERENCES reports(id),
+                code TEXT NOT NULL,
+                disagg TEXT NOT NULL DEFAULT '',
+                value TEXT NOT NULL,
+                from_period TEXT NOT NULL,
+                PRIMARY KEY (report_id, code, disagg)
+            ) WITHOUT ROWID""",
+        ),
+    )
+
+
+STEPS = (m001_settings_and_catalogs, m002_reports, m003_submissions_and_outbox, m004_sync, m005_carried_cells)
 STEP_NAMES = tuple(step.__name__ for step in STEPS)  # as sqlite_utils records them in _sqlite_migrations
 
 

@@ -423,8 +423,10 @@ class Reports(Part):
         if not catalog.has_form(report.form):
             raise UnknownForm(report.form)
         eth = self._eth_present(conn, catalog, report)
+        from dttsclient.store.history import previous_values
         from dttsclient.store.other_reports import StoreReports
 
+        earlier_period, earlier = previous_values(conn, report)  # swing warnings (store/history.py)
         return check_report(
             catalog,
             report.form,
@@ -432,6 +434,8 @@ class Reports(Part):
             eth_present=eth,
             period=report.period,
             others=StoreReports(conn, report.unit),
+            earlier=earlier,
+            earlier_period=earlier_period,
         )
 
     def _eth_present(self, conn: sqlite3.Connection, catalog: Catalog, report: Report) -> list[str] | None:

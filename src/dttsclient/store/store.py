@@ -27,8 +27,10 @@ from types import TracebackType
 from typing import Any
 
 from dttsclient.store._base import Clock, Database, Part, guarded, iso_seconds
+from dttsclient.store.carry import Carry
 from dttsclient.store.catalogs import Catalogs
 from dttsclient.store.db import DB_FILENAME, OpenDatabase, open_database
+from dttsclient.store.history import Earlier
 from dttsclient.store.merge import MergeResult, merge_into
 from dttsclient.store.outbox import Outbox
 from dttsclient.store.reports import Reports
@@ -59,6 +61,8 @@ class Store(Part):
         reports: reports, cells, comments, history, checks (:class:`~dttsclient.store.reports.Reports`).
         outbox: finalize, submissions and the outbox (:class:`~dttsclient.store.outbox.Outbox`).
         sync: pulled reports, server copies, sync runs (:class:`~dttsclient.store.syncstate.SyncState`).
+        earlier: a cell's values in earlier periods (:class:`~dttsclient.store.history.Earlier`).
+        carry: copying last period's values as a marked draft (:class:`~dttsclient.store.carry.Carry`).
     """
 
     def __init__(
@@ -77,6 +81,8 @@ class Store(Part):
         self.reports = Reports(self._db, self.catalogs)
         self.outbox = Outbox(self._db, self.reports)
         self.sync = SyncState(self._db, self.catalogs, self.reports)
+        self.earlier = Earlier(self._db)
+        self.carry = Carry(self._db, self.reports)
 
     @classmethod
     def open(cls, data_dir: Path | str, *, clock: Clock | None = None) -> Store:

@@ -112,6 +112,16 @@ class FinalizeDialog(QDialog):
             QLabel(unit_label(store, report.unit), self),
         )
         summary.addRow(self.tr("Số giá trị:"), QLabel(str(count), self))
+        carried = len(store.carry.carried(report_id))  # copied from last period, not confirmed (store/carry.py)
+        if carried:
+            self.carried_label = QLabel(
+                self.tr("%1 ô lấy từ kỳ trước chưa xác nhận (được gửi như đang có)").replace(
+                    "%1", str(carried)
+                ),
+                self,
+            )
+            self.carried_label.setStyleSheet("color: #1F4E79;")
+            summary.addRow(self.tr("Lấy từ kỳ trước:"), self.carried_label)
         revision = report.revision_no + 1
         rev_text = self.tr("Lần nộp %1").replace("%1", str(revision))
         if report.revision_no:

@@ -25,6 +25,8 @@ from dttsclient.core.disagg import parse_key, report_eth_codes
 from dttsclient.core.problems import Problem
 from dttsclient.core.validate import Completeness, as_typed, completeness
 from dttsclient.store import Store, StoreError
+from dttsclient.ui.carry_dialog import CarryDialog
+from dttsclient.ui.earlier import earlier_lines, earlier_title
 from dttsclient.ui.finalize_dialog import (
     FinalizeDialog,
     ReviseConfirm,
@@ -107,6 +109,7 @@ class FormView(EntryCommands, QWidget):
         self._rule_refs = rule_indicators(self._catalog, set(layout.block_of_code))
         self.model = GridModel(layout, self._write, lang, self)
         self.model.inputRejected.connect(self._input_rejected)
+        self.model.earlier_of = self._earlier_lines
         self.undo_stack = QUndoStack(self)
         self._recheck_timer = QTimer(self)
         self._recheck_timer.setSingleShot(True)
@@ -132,6 +135,7 @@ class FormView(EntryCommands, QWidget):
         self._update_state_bar()
         self.setFocusProxy(self.view)
         self._recheck_timer.start()  # problems show right after the first paint
+        self._offer_carry()
         first = self.view.target(0, 0, "first")
         if first:
             self.view.setCurrentIndex(self.model.index(*first))
@@ -233,6 +237,10 @@ class FormView(EntryCommands, QWidget):
         self.clear_action = action(self.tr("Xoá giá trị") + "\t" + delete, self.clear_selection)
         self.comment_action = action(self.tr("Ghi chú…"), self.edit_comment, ["Shift+F2"])
         self.history_action = action(self.tr("Lịch sử giá trị…"), self.show_history, ["Ctrl+H"])
+        self.carry_action = action(self.tr("Lấy số kỳ trước…"), self.copy_from_previous, ["Ctrl+Shift+L"])
+        self.confirm_action = action(
+            self.tr("Xác nhận số lấy từ kỳ trước"), self.confirm_carried, ["Ctrl+Shift+K"]
+        )
         self.add_eth_action = action(self.tr("Thêm dân tộc…"), self.add_ethnic_groups, ["Ctrl+D"])
         self.remove_eth_action = action(self.tr("Bỏ dòng dân tộc này"), self.remove_ethnic_row)
         for act in (self.add_eth_action, self.remove_eth_action):
@@ -263,6 +271,7 @@ class FormView(EntryCommands, QWidget):
         groups = [
             [self.copy_action, self.paste_action, self.clear_action],
             [self.comment_action, self.history_action],
+            [self.carry_action, self.confirm_action],
             [self.undo_action, self.redo_action],
         ]
         if self._eth_editable:
@@ -495,6 +504,91 @@ class FormView(EntryCommands, QWidget):
         self._after_write()
         return True
 
+    # -- start from last period (issue 16 item 5, store/carry.py) ------------------------------------
+    def copy_from_previous(self) -> None:
+        """Ask which indicators to copy from the previous period, copy them (one undo step), mark them."""
+        if not self.commit_pending() or not self._confirm_revision():
+            return
+        try:
+            period, choices = self._store.carry.carry_choices(self._report_id)
+        except StoreError as exc:
+            self.notify("error", exc.text(self._lang))
+            return
+        if not choices:
+            self.notify(
+                "info",
+                self.tr("Kỳ trước (%1) không có số liệu nào để lấy vào các ô còn trống.").replace(
+                    "%1", period_label(period, self._lang) if period else "—"
+                ),
+            )
+            return
+        codes = CarryDialog.ask(self, self._catalog, period, choices, self._lang)
+        if not codes:
+            return
+        try:
+            written = self._store.carry.copy_from_previous(self._report_id, codes, self._who)
+        except StoreError as exc:
+            self.notify("error", self.tr("Chưa lưu được: %1").replace("%1", exc.text(self._lang)))
+            return
+        if not written:
+            return
+        changes: list[Change] = list(written)
+        self.model.apply_values(changes)
+        text = self.tr("Lấy số kỳ trước (%1 ô)").replace("%1", str(len(changes)))
+        self.undo_stack.push(
+            SetCellsCommand(self._apply, [(c, d, None) for c, d, _ in changes], changes, text)
+        )
+        self.notify(
+            "info",
+            self.tr(
+                "Đã lấy %1 ô từ %2. Các ô này được tô xanh cho đến khi anh/chị xác nhận (Ctrl+Shift+K) "
+                "hoặc sửa số."
+            )
+            .replace("%1", str(len(changes)))
+            .replace("%2", period_label(period, self._lang)),
+        )
+        self._after_write()
+
+    def _offer_carry(self) -> None:
+        """A new, empty report whose previous period has values: say that they can be copied (never copy)."""
+        if self.model.has_values():
+            return
+        try:
+            period, choices = self._store.carry.carry_choices(self._report_id)
+        except StoreError:
+            return
+        if choices:
+            self.notify(
+                "info",
+                self.tr(
+                    "%1 đã có số liệu. Bấm Ctrl+Shift+L để chọn chỉ tiêu lấy số kỳ trước làm bản nháp."
+                ).replace("%1", period_label(period, self._lang)),
+            )
+
+    def confirm_carried(self) -> None:
+        """Confirm the selected copied cells: they are no longer marked."""
+        carried = self.model.carried()
+        keys = [self.model.cell_key(r, c) for r, c in self._selected_cells() or []]
+        chosen = [k for k in keys if k in carried]
+        if not chosen:
+            self.notify(
+                "info",
+                self.tr("Chọn các ô tô xanh cần xác nhận (Ctrl+A: cả biểu) rồi bấm Ctrl+Shift+K."),
+            )
+            return
+        try:
+            self._store.carry.confirm_carried(self._report_id, chosen)
+        except StoreError as exc:
+            self.notify("error", exc.text(self._lang))
+            return
+        self._refresh_carried()
+
+    def _refresh_carried(self) -> None:
+        try:
+            self.model.set_carried(self._store.carry.carried(self._report_id))
+        except StoreError as exc:
+            logger.warning("copied cells: %s", exc)
+
     def _after_write(self) -> None:
         self.clear_notice()  # what it said was about the report before this write
         self._recheck_timer.start()
@@ -521,6 +615,7 @@ class FormView(EntryCommands, QWidget):
             self.clear_notice()  # the report changed (a sync, an import): what was said is old news
         if not self.finalize_asked:
             problems = as_typed(problems)
+        self._refresh_carried()
         if problems != self._problems or self._problems_stale:
             self._problems = problems
             self._problems_stale = False
@@ -582,6 +677,7 @@ class FormView(EntryCommands, QWidget):
         if self._recheck_timer.isActive():
             self._recheck_timer.stop()
             self._recheck_on_show = True
+        self._panel_timer.stop()  # it reads the store (earlier periods); shown again with the page
         super().hideEvent(event)
 
     def showEvent(self, event) -> None:
@@ -679,12 +775,26 @@ class FormView(EntryCommands, QWidget):
         key = self.model.cell_key(cur.row(), cur.column())
         if key is None:
             self.indicator_panel.set_cell("", "", self.model.problems_at(cur.row(), 0), enabled=False)
+            self.indicator_panel.set_earlier("", [])
             return
         self.indicator_panel.set_cell(
             self.describe_cell(cur.row(), cur.column()),
             self.model.comment(key),
             self.model.problems_at(cur.row(), cur.column()),
         )
+        self.indicator_panel.set_earlier(earlier_title(), self._earlier_lines(key))
+
+    def _earlier_lines(self, key: tuple[str, str]) -> list[str]:
+        """The cell in earlier periods of the same form, from the local store (issue 16, ui/earlier.py)."""
+        code, disagg = key
+        if not self._catalog.has_indicator(code) or not self.isVisible():
+            return []  # a closed page may outlive its store
+        try:
+            entries = self._store.earlier.cell_history(self._report_id, code, disagg)
+        except StoreError as exc:
+            logger.warning("earlier periods of %s/%s: %s", code, disagg, exc)
+            return []
+        return earlier_lines(entries, self._catalog.indicator(code).value_type, self._lang)
 
     def _jump_to(self, code: str) -> None:
         b = self.model.layout.block_of_code.get(code)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPixmap, QPolygon
 
 from dttsclient.core.errors import ValueInputError
+from dttsclient.core.periods import period_label
 from dttsclient.core.problems import Problem
 from dttsclient.core.values import format_decimal, format_value, parse_input, to_decimal
 from dttsclient.ui.grid_layout import Block, FormLayout, Place, Row, locate
@@ -64,6 +65,7 @@ class _Palette:
         self.total_bg = QBrush(QColor("#EDF0F3"))
         self.label_bg = QBrush(QColor("#F4F6F8"))  # labels and unused cells: only input cells are white
         self.note_fg = QBrush(QColor("#6B7780"))
+        self.carried_bg = QBrush(QColor("#E3EEFA"))  # copied from last period, not yet confirmed
         self.bg = {"error": QBrush(QColor("#FBE3E1")), "warning": QBrush(QColor("#FFF2D6"))}
         # "missing" (a required indicator not entered yet) is neutral: grey text, no coloured cell
         self.fg = {
@@ -129,6 +131,9 @@ class GridModel(QAbstractTableModel):
         self._unplaced: list[Problem] = []
         self._totals: dict[int, tuple[dict[int, Decimal | None], dict[int, Decimal | None]]] = {}
         self._pal = _Palette()
+        # the earlier periods of a cell as tooltip lines (set by the form page; issue 16, ui/earlier.py)
+        self.earlier_of: Callable[[CellKey], list[str]] | None = None
+        self._carried: dict[CellKey, str] = {}  # cells copied from the previous period, not yet confirmed
 
     # -- feeding ---------------------------------------------------------------------------------
     @property
@@ -169,6 +174,21 @@ class GridModel(QAbstractTableModel):
             self.dataChanged.emit(
                 idx, idx, [COMMENT_ROLE, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole]
             )
+
+    def set_carried(self, carried: Mapping[CellKey, str]) -> None:
+        """Mark the cells copied from an earlier period (key → its period code) until confirmed or changed."""
+        old, self._carried = self._carried, dict(carried)
+        for key in set(old) ^ set(self._carried):
+            pos = self._layout.cell_pos.get(key)
+            if pos is not None:
+                idx = self.index(*pos)
+                self.dataChanged.emit(idx, idx)
+
+    def has_values(self) -> bool:
+        return bool(self._values)
+
+    def carried(self) -> dict[CellKey, str]:
+        return dict(self._carried)
 
     def set_problems(self, problems: Iterable[Problem], rule_refs: Mapping[str, str]) -> None:
         """Show these problems beside their cells (see :func:`~dttsclient.ui.grid_layout.locate`).
@@ -446,12 +466,24 @@ class GridModel(QAbstractTableModel):
         if role == SEVERITY_ROLE:
             return worst(problems or ())
         if role == Qt.ItemDataRole.BackgroundRole:
-            return self._pal.bg.get(worst(problems)) if problems else None
+            if problems:
+                return self._pal.bg.get(worst(problems))
+            return self._pal.carried_bg if ckey in self._carried else None
+        if role == Qt.ItemDataRole.FontRole:
+            return self._pal.italic if ckey in self._carried else None
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = [p.text(self._lang) for p in problems or ()]
+            if ckey in self._carried:
+                parts.append(
+                    self.tr("Số lấy từ %1, chưa xác nhận: sửa số, hoặc xác nhận (Ctrl+Shift+K).").replace(
+                        "%1", period_label(self._carried[ckey], self._lang)
+                    )
+                )
             comment = self._comments.get(ckey)
             if comment:
                 parts.append(self.tr("Ghi chú: %1").replace("%1", comment))
+            if self.earlier_of is not None:
+                parts.extend(self.earlier_of(ckey))
             return "\n".join(parts) or None
         return None
 

@@ -47,6 +47,9 @@ class IndicatorPanel(QWidget):
         self.cell = QLabel(self)
         self.cell.setWordWrap(True)
         self.cell.setTextFormat(Qt.TextFormat.RichText)
+        self.earlier = QLabel(self)  # the same cell in earlier periods (issue 16, ui/earlier.py)
+        self.earlier.setWordWrap(True)
+        self.earlier.setTextFormat(Qt.TextFormat.RichText)
         self.comment_button = QPushButton(self.tr("Ghi chú… (Shift+F2)"), self)
         self.history_button = QPushButton(self.tr("Lịch sử… (Ctrl+H)"), self)
         self.comment_button.clicked.connect(self.commentRequested)
@@ -56,6 +59,7 @@ class IndicatorPanel(QWidget):
         body = QWidget(self)
         inner = QVBoxLayout(body)
         inner.setContentsMargins(10, 8, 10, 8)
+        inner.addWidget(self.earlier)  # first: what the officer compares with while typing
         inner.addWidget(self.info)
         inner.addWidget(self.cell)
         buttons = QHBoxLayout()
@@ -121,6 +125,14 @@ class IndicatorPanel(QWidget):
         self.cell.setText("".join(parts))
         self.comment_button.setEnabled(enabled)
         self.history_button.setEnabled(enabled)
+
+    def set_earlier(self, title: str, lines: Sequence[str]) -> None:
+        """Show the current cell's values in earlier periods (no lines: nothing is shown)."""
+        e = html.escape
+        if not lines:
+            self.earlier.setText("")
+            return
+        self.earlier.setText(f"<p><b>{e(title)}:</b><br>" + "<br>".join(e(line) for line in lines) + "</p>")
 
     @staticmethod
     def _line(label: str, value: str) -> str:
