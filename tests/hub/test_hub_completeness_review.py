@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from dttshub import db as t
 from dttshub.cli import main
-from hubfixture import (
+from tests.support.hubfixture import (
     COMMUNE_A,
     COMMUNE_B,
     COMMUNE_Y,

@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from dttshub import exports
-from hubfixture import (
+from tests.support.hubfixture import (
     COMMUNE_A,
     COMMUNE_B,
     COMMUNE_Y,
@@ -308,7 +308,7 @@ def test_sample_catalogue_exports_match_the_totals(hub):
     """The sample catalogue (text, yes/no, percent and derived indicators): every file against the totals."""
     from dttsclient.core.catalog import load_catalog
     from dttshub.scope import Account
-    from hubfixture import SAMPLE_CATALOG, valid_values
+    from tests.support.hubfixture import SAMPLE_CATALOG, valid_values
 
     catalog = load_catalog(SAMPLE_CATALOG)
     hub.publish_catalog(catalog)

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from hubfixture import COMMUNE_A, COMMUNE_B, TIMEOUT, good_values, make_submission, start_hub
+from tests.support.hubfixture import COMMUNE_A, COMMUNE_B, TIMEOUT, good_values, make_submission, start_hub
 
 
 def send(session, hub, docs: list[dict], device_id: str = "device-1") -> list[dict]:
@@ -188,7 +188,7 @@ def test_review_errors(people, reviewer):
 
 
 def test_changes_cursor_and_paging(tmp_path, db_url):
-    from hubfixture import TEST_NOW
+    from tests.support.hubfixture import TEST_NOW
 
     with start_hub(tmp_path, db_url, clock=TEST_NOW, changes_page_size=2) as hub:
         hub.publish_catalog()

@@ -8,7 +8,7 @@ import requests
 
 from dttsclient.core import refdata
 from dttshub.service import cli_account
-from hubfixture import (
+from tests.support.hubfixture import (
     COMMUNE_A,
     COMMUNE_B,
     COMMUNE_Y,
@@ -214,7 +214,7 @@ def _units_seen(path: str, doc: dict) -> list[str]:
 @pytest.mark.parametrize("path, extra", PROVINCE_ROUTES)
 def test_province_routes_follow_the_scope(people, stored, path, extra):
     """Officer: own commune only; reviewer/admin: their province; admin "*": all (issue 14)."""
-    from hubfixture import PROVINCE_X, PROVINCE_Y
+    from tests.support.hubfixture import PROVINCE_X, PROVINCE_Y
 
     def get(user: str, province: str | None = None) -> requests.Response:
         s = people.session(user, device_id=f"dev-{user}")

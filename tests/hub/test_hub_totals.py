@@ -22,7 +22,15 @@ from dttsclient.core import refdata
 from dttsclient.core.catalog import catalog_from_json
 from dttshub import migrations
 from dttshub.db import Database
-from hubfixture import COMMUNE_A, COMMUNE_B, COMMUNE_Y, PROVINCE_X, TIMEOUT, make_submission, small_catalog
+from tests.support.hubfixture import (
+    COMMUNE_A,
+    COMMUNE_B,
+    COMMUNE_Y,
+    PROVINCE_X,
+    TIMEOUT,
+    make_submission,
+    small_catalog,
+)
 
 FORM, PERIOD = "BM01", "2026"
 ETH = ("02", "08")
@@ -132,7 +140,7 @@ def submit(hub, user: str, unit: str, values: dict, device: str, **kw) -> dict:
 @pytest.fixture
 def province(tmp_path, db_url):
     """A hub with the totals catalogue and officers of A, B, C (province X) and Y; reviewer of X; admin *."""
-    from hubfixture import TEST_NOW, start_hub
+    from tests.support.hubfixture import TEST_NOW, start_hub
 
     running = start_hub(tmp_path, db_url, clock=TEST_NOW)
     try:
@@ -351,7 +359,7 @@ def test_the_migration_fills_the_cell_table_from_reports_stored_before_it(tmp_pa
     """Reports stored, the schema taken back to 0001 (no cell table), then upgraded: the same totals."""
     from alembic import command
 
-    from hubfixture import TEST_NOW, start_hub
+    from tests.support.hubfixture import TEST_NOW, start_hub
 
     rng = random.Random(11)
     sent = {}

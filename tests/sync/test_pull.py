@@ -6,8 +6,8 @@ import pytest
 
 from dttsclient.store import Store
 from dttsclient.sync.login import login
-from hubfixture import COMMUNE_A, DEFAULT_PASSWORD, good_values, small_catalog
-from sync.syncutil import FAST, REVIEWER, USER, finalize, finalize_many, sync
+from tests.support.hubfixture import COMMUNE_A, DEFAULT_PASSWORD, good_values, small_catalog
+from tests.support.syncutil import FAST, REVIEWER, USER, finalize, finalize_many, sync
 
 
 def _second_pc(tmp_path, proxy, creds) -> Store:

@@ -13,8 +13,17 @@ import pytest
 
 from dttsclient.core.payload import payload_sha256, values_to_list
 from dttsclient.sync.engine import BATCH_ITEMS_SETTING
-from hubfixture import COMMUNE_A, DEFAULT_PASSWORD, good_values
-from sync.syncutil import REVIEWER, USER, batch_ids, finalize, finalize_many, hub_submissions, states, sync
+from tests.support.hubfixture import COMMUNE_A, DEFAULT_PASSWORD, good_values
+from tests.support.syncutil import (
+    REVIEWER,
+    USER,
+    batch_ids,
+    finalize,
+    finalize_many,
+    hub_submissions,
+    states,
+    sync,
+)
 
 
 def _gz(docs: list[dict], device_id: str = "x" * 36) -> bytes:

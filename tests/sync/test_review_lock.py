@@ -8,8 +8,8 @@ from datetime import date
 
 from dttsclient.core.periods import parse_period
 from dttsclient.store import Store
-from hubfixture import COMMUNE_A, DEFAULT_PASSWORD
-from sync.syncutil import REVIEWER, USER, finalize, sync
+from tests.support.hubfixture import COMMUNE_A, DEFAULT_PASSWORD
+from tests.support.syncutil import REVIEWER, USER, finalize, sync
 
 
 def _review(hub, decision: str, comment: str = "") -> dict:

@@ -131,3 +131,21 @@ def good_values() -> list[tuple[str, str, str]]:
         ("0202", "", "1"),
         ("0203", "", "97.5"),
     ]
+
+
+WHO = "can_bo_a"  # the officer of the store tests' pulled reports
+
+
+def pulled(period="2026", revision=1, values=None, review=None, comments=None, status="accepted") -> dict:
+    """A report of BM01 as the hub sends it in ``changes`` (for ``apply_pulled``)."""
+    values = values if values is not None else good_values()
+    return {
+        "unit": UNIT,
+        "form": "BM01",
+        "period": period,
+        "server_revision": revision,
+        "status": status,
+        "values": [{"code": c, "disagg": d, "value": v} for c, d, v in values],
+        "comments": comments or [],
+        "review": review,
+    }

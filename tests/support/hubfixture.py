@@ -2,7 +2,7 @@
 
 Used by the hub's own tests and by the sync engine and GUI tests::
 
-    from hubfixture import start_hub
+    from tests.support.hubfixture import start_hub
 
     def test_something(tmp_path):
         with start_hub(tmp_path) as hub:
@@ -41,7 +41,7 @@ from dttsclient.core.payload import payload_sha256, values_to_list
 from dttsclient.core.validate import check_report
 from dttshub.embedded import EmbeddedHub
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_CATALOG = ROOT / "resources" / "catalog" / "sample.json"
 DEFAULT_PASSWORD = "mat-khau-thu-nghiem"
 FAST_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_cost": 8, "argon2_parallelism": 1}

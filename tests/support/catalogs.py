@@ -1,9 +1,9 @@
 """Small catalogues for tests: a valid one in JSON form, and workbooks written straight with openpyxl.
 
 The workbook writer here is deliberately independent of :mod:`dttsclient.core.workbook`, so loader tests
-do not depend on the code they test. Import it from any test (``tests/`` is on ``sys.path``)::
+do not depend on the code they test. Import it from any test (``tests.support``)::
 
-    from catalogs import make_workbook, small_catalog
+    from tests.support.catalogs import make_workbook, small_catalog
 
     path = make_workbook(tmp_path / "c.xlsx", cells={("indicators", 3, "max"): "abc"})
     data = small_catalog(meta={"version": "abc"}, rules=[])
@@ -27,7 +27,7 @@ from openpyxl import Workbook
 
 from dttsclient.core.catalog_tables import COLUMNS, SHEETS
 
-# The sheet and column names the loader reads (tests/province_workbook.py spells them out on its own,
+# The sheet and column names the loader reads (tests/support/province_workbook.py spells them out on its own,
 # straight from docs/catalogue.md, so a drift in these names is still caught).
 SHEET_ORDER = SHEETS
 HEADERS = COLUMNS
