@@ -1,4 +1,5 @@
-"""Small catalogues for tests: a valid one in JSON form, and workbooks written straight with openpyxl.
+"""Small catalogues for tests: valid ones in JSON form (one builder, three shapes), and workbooks written
+straight with openpyxl.
 
 The workbook writer here is deliberately independent of :mod:`dttsclient.core.workbook`, so loader tests
 do not depend on the code they test. Import it from any test (``tests.support``)::
@@ -8,7 +9,7 @@ do not depend on the code they test. Import it from any test (``tests.support``)
     path = make_workbook(tmp_path / "c.xlsx", cells={("indicators", 3, "max"): "abc"})
     data = small_catalog(meta={"version": "abc"}, rules=[])
 
-Contents of :func:`small_catalog`: groups 01, 02; indicators 0101 (integer, eth × sex, required), 0102
+Contents of :func:`small_catalog` (the default ``loader`` shape): groups 01, 02; indicators 0101 (integer, eth × sex, required), 0102
 (integer, eth), 0103 (decimal 0–1000), 0104 (percent; province aggregation ``0102 / 0101 * 100``), 0105 (yes/no), 0106 (text), 0201 (integer, area);
 options area A/B; forms F1 (year, "0101-0106", present) and F2 (quarter, "0101, 0201", all); rules
 R1 ``0102 <= 0101`` (error) and R2 ``0102[eth=*] <= 0101[eth=*]`` (warning, F1 only). In the workbook,
@@ -140,14 +141,240 @@ _SMALL = {
 }
 
 
-def small_catalog(**overrides: object) -> dict:
-    """A fresh copy of the small valid catalogue in JSON form.
+# The hub tests' catalogue: BM01 (year: 0101 by ethnicity×sex, 0102, 0103, 0201), BM02 (quarter:
+# 0102-0103); rules R01 ``0103 <= 0102`` (error), R02 ``0201 >= 10`` (warning, BM01 only).
+_HUB = {
+    "meta": {
+        "catalog_id": "test-dtts",
+        "version": 1,
+        "title": "Danh mục thử nghiệm",
+        "legal_basis": "Thông tư 03/2019/TT-UBDT",
+        "effective_from": "2025-07-01",
+        "unit_list": "vn-2025-07",
+        "ethnic_code_system": "gso-1979",
+        "sample": True,
+    },
+    "groups": [
+        {"code": "01", "name_vi": "Dân số", "name_en": "Population", "order": 1},
+        {"code": "02", "name_vi": "Hạ tầng", "name_en": "Infrastructure", "order": 2},
+    ],
+    "indicators": [
+        {
+            "code": "0101",
+            "group": "01",
+            "name_vi": "Dân số người dân tộc thiểu số",
+            "name_en": "Ethnic-minority population",
+            "unit": "người",
+            "value_type": "integer",
+            "min": "0",
+            "required": True,
+            "disaggregation": "by_ethnicity_sex",
+            "order": 1,
+        },
+        {
+            "code": "0102",
+            "group": "01",
+            "name_vi": "Số hộ dân tộc thiểu số",
+            "name_en": "EM households",
+            "unit": "hộ",
+            "value_type": "integer",
+            "min": "0",
+            "required": True,
+            "order": 2,
+        },
+        {
+            "code": "0103",
+            "group": "01",
+            "name_vi": "Số hộ nghèo dân tộc thiểu số",
+            "name_en": "Poor EM households",
+            "unit": "hộ",
+            "value_type": "integer",
+            "min": "0",
+            "order": 3,
+        },
+        {
+            "code": "0201",
+            "group": "02",
+            "name_vi": "Tỷ lệ hộ có điện",
+            "name_en": "Households with power",
+            "unit": "%",
+            "value_type": "percent",
+            "min": "0",
+            "max": "100",
+            "order": 1,
+        },
+    ],
+    "disaggregations": [{"name": "by_ethnicity_sex", "dimensions": ["eth", "sex"]}],
+    "options": [],
+    "forms": [
+        {
+            "code": "BM01",
+            "name_vi": "Biểu năm",
+            "name_en": "Annual form",
+            "period_type": "year",
+            "indicators": "0101-0103, 0201",
+            "deadline_days": 30,
+            "eth_options": "present",
+        },
+        {
+            "code": "BM02",
+            "name_vi": "Biểu quý",
+            "name_en": "Quarterly form",
+            "period_type": "quarter",
+            "indicators": "0102-0103",
+            "deadline_days": 15,
+            "eth_options": "present",
+        },
+    ],
+    "rules": [
+        {
+            "code": "R01",
+            "expression": "0103 <= 0102",
+            "severity": "error",
+            "message_vi": "Số hộ nghèo không được lớn hơn số hộ.",
+            "message_en": "Poor households cannot exceed households.",
+            "forms": [],
+        },
+        {
+            "code": "R02",
+            "expression": "0201 >= 10",
+            "severity": "warning",
+            "message_vi": "Tỷ lệ hộ có điện thấp bất thường.",
+            "message_en": "Unusually low share of households with power.",
+            "forms": ["BM01"],
+        },
+    ],
+}
+
+
+def _store_shape(version: int, catalog_id: str) -> dict:
+    """The store tests' catalogue (version 2 and later drop 0204: an update that drops an indicator).
+
+    Households (0101), people by ethnic group × sex (0102), poor households (0103), road km (0201,
+    decimal), a clinic yes/no (0202), a percentage (0203) and a free text (0204). Form BM01 (yearly, ethnic
+    rows "present") collects all of them; BM02 (quarterly) only 0101. Rules: R01 error ``0103 <= 0101``;
+    R02 warning ``0102 <= 0101 * 8``; R03 warning per ethnic group
+    ``0102[eth=*, sex=F] <= 0102[eth=*, sex=M] * 2``.
+    """
+    indicators = [
+        ("0101", "01", "Số hộ", "Households", "hộ", "integer", "0", None, True, None),
+        ("0102", "01", "Số người", "People", "người", "integer", "0", None, True, "by_eth_sex"),
+        ("0103", "01", "Số hộ nghèo", "Poor households", "hộ", "integer", "0", None, False, None),
+        ("0201", "02", "Đường ô tô", "Roads", "km", "decimal", "0", None, False, None),
+        ("0202", "02", "Có trạm y tế", "Has a clinic", "", "yes_no", None, None, False, None),
+        ("0203", "02", "Tỷ lệ hộ có điện", "Households with power", "%", "percent", "0", "100", False, None),
+        ("0204", "02", "Ghi chú", "Note", "", "text", None, None, False, None),
+    ]
+    if version >= 2:
+        indicators = indicators[:-1]
+    last = "0204" if version < 2 else "0203"
+    return {
+        "meta": {
+            "catalog_id": catalog_id,
+            "version": version,
+            "title": "Danh mục thử nghiệm",
+            "legal_basis": "Thông tư 03/2019/TT-UBDT",
+            "effective_from": "2026-01-01",
+            "unit_list": "vn-2025-07",
+            "ethnic_code_system": "gso-1979",
+            "sample": True,
+        },
+        "groups": [
+            {"code": "01", "name_vi": "Dân số", "name_en": "Population", "order": 1},
+            {"code": "02", "name_vi": "Hạ tầng", "name_en": "Infrastructure", "order": 2},
+        ],
+        "indicators": [
+            {
+                "code": c,
+                "group": g,
+                "name_vi": nv,
+                "name_en": ne,
+                "unit": u,
+                "value_type": t,
+                "min": mn,
+                "max": mx,
+                "required": req,
+                "disaggregation": d,
+                "definition_vi": "",
+                "method_vi": "",
+                "source_vi": "",
+                "order": i,
+            }
+            for i, (c, g, nv, ne, u, t, mn, mx, req, d) in enumerate(indicators, start=1)
+        ],
+        "disaggregations": [{"name": "by_eth_sex", "dimensions": ["eth", "sex"]}],
+        "options": [],
+        "forms": [
+            {
+                "code": "BM01",
+                "name_vi": "Biểu dân số và hạ tầng",
+                "name_en": "Population and infrastructure",
+                "period_type": "year",
+                "indicators": f"0101-0103, 0201-{last}",
+                "deadline_days": 30,
+                "eth_options": "present",
+            },
+            {
+                "code": "BM02",
+                "name_vi": "Biểu hộ theo quý",
+                "name_en": "Households by quarter",
+                "period_type": "quarter",
+                "indicators": "0101",
+                "deadline_days": 15,
+                "eth_options": "all",
+            },
+        ],
+        "rules": [
+            {
+                "code": "R01",
+                "expression": "0103 <= 0101",
+                "severity": "error",
+                "message_vi": "Số hộ nghèo không được lớn hơn số hộ.",
+                "message_en": "Poor households cannot exceed households.",
+                "forms": [],
+            },
+            {
+                "code": "R02",
+                "expression": "0102 <= 0101 * 8",
+                "severity": "warning",
+                "message_vi": "Số người quá lớn so với số hộ.",
+                "message_en": "Too many people for the number of households.",
+                "forms": ["BM01"],
+            },
+            {
+                "code": "R03",
+                "expression": "0102[eth=*, sex=F] <= 0102[eth=*, sex=M] * 2",
+                "severity": "warning",
+                "message_vi": "Số nữ nhiều gấp đôi số nam.",
+                "message_en": "Twice as many women as men.",
+                "forms": ["BM01"],
+            },
+        ],
+    }
+
+
+def small_catalog(
+    shape: str = "loader", *, version: int | None = None, catalog_id: str | None = None, **overrides: object
+) -> dict:
+    """A fresh copy of a small valid catalogue in JSON form: the one builder of the tests' catalogues.
 
     Args:
+        shape: which catalogue: ``"loader"`` (the loader and rule tests: see this module's docstring),
+            ``"hub"`` (the hub, sync and GUI tests; :data:`tests.support.hubfixture.good_values` fills
+            its BM01) or ``"store"`` (the store tests; :func:`tests.support.store_catalog.good_values`
+            fills its BM01; from version 2 on it drops 0204).
+        version / catalog_id: the meta's version and id (default: the shape's own).
         overrides: per section: ``meta=`` a dict merged into the meta (a value of ``None`` removes the
             key); any other section (``indicators=[...]``) replaces that list.
     """
-    data = copy.deepcopy(_SMALL)
+    if shape == "store":
+        data = _store_shape(version or 1, catalog_id or "test-dtts")
+    else:
+        data = copy.deepcopy({"loader": _SMALL, "hub": _HUB}[shape])
+    if version is not None:
+        data["meta"]["version"] = version
+    if catalog_id is not None:
+        data["meta"]["catalog_id"] = catalog_id
     for section, value in overrides.items():
         if section == "meta":
             assert isinstance(value, Mapping)
