@@ -129,11 +129,8 @@ def test_bundle_items_out_of_scope_are_rejected(people):
 
 
 def test_reviews_need_the_role_and_the_scope(people, stored):
-    body = {"unit": COMMUNE_A, "form": "BM01", "period": "2026", "decision": "accept", "comment": ""}
-
     def post(user: str, unit: str = COMMUNE_A) -> requests.Response:
-        s = people.session(user, device_id=f"dev-{user}")
-        return s.post(people.api + "/reviews", json={**body, "unit": unit}, timeout=TIMEOUT)
+        return people.review(user, "accept", unit=unit, expect=None)
 
     r = post("officer_a")
     assert r.status_code == 403 and r.json()["error"]["code"] == "role_required"

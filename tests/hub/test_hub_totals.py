@@ -241,8 +241,7 @@ def test_accepted_only_adds_up_what_the_reviewer_accepted(province):
         return r.json()
 
     assert totals(accepted_only="true")["units_included"] == 0
-    review = {"unit": COMMUNE_A, "form": FORM, "period": PERIOD, "decision": "accept", "comment": ""}
-    assert reviewer.post(province.api + "/reviews", json=review, timeout=TIMEOUT).status_code == 200
+    province.review(reviewer, "accept", form=FORM, period=PERIOD)
     accepted = totals(accepted_only="true")
     assert accepted["units_included"] == 1 and _cells(accepted) == as_json_cells(expected_cells({"a": first}))
 
@@ -262,8 +261,7 @@ def test_accepted_only_adds_up_what_the_reviewer_accepted(province):
     assert _cells(totals(accepted_only="true")) == as_json_cells(expected_cells({"a": first}))
     assert _cells(totals()) == as_json_cells(expected_cells({"a": second, "b": b_values}))
     # a return takes the report out of the accepted totals
-    review["decision"] = "return"
-    assert reviewer.post(province.api + "/reviews", json=review, timeout=TIMEOUT).status_code == 200
+    province.review(reviewer, "return", form=FORM, period=PERIOD)
     assert totals(accepted_only="true")["units_included"] == 0
 
 

@@ -361,6 +361,41 @@ class RunningHub:
         self._sessions.append(s)
         return s
 
+    def review(
+        self,
+        reviewer: str | requests.Session,
+        decision: str,
+        comment: str = "",
+        *,
+        unit: str = COMMUNE_A,
+        form: str = "BM01",
+        period: str = "2026",
+        expect: int | None = 200,
+        **extra: Any,
+    ) -> requests.Response:
+        """``POST reviews``: accept or return one report over HTTP, as a reviewer would.
+
+        Args:
+            reviewer: a signed-in session, or a username (signed in with the default password on the
+                device ``dev-<username>``).
+            decision: ``"accept"`` or ``"return"`` (anything else, for the tests of a refusal).
+            comment: the reviewer's comment.
+            unit / form / period: the report.
+            expect: the status the reply must have (an assertion names the body); None: any.
+            extra: more fields of the request body (``submission_id=...``).
+
+        Returns:
+            The reply (``.json()["report"]``: the report after the review).
+        """
+        session = reviewer if isinstance(reviewer, requests.Session) else self.session(
+            reviewer, device_id=f"dev-{reviewer}"
+        )
+        body = {"unit": unit, "form": form, "period": period, "decision": decision, "comment": comment, **extra}
+        r = session.post(self.api + "/reviews", json=body, timeout=TIMEOUT)
+        if expect is not None:
+            assert r.status_code == expect, r.text
+        return r
+
     def stop(self) -> None:
         for s in self._sessions:
             s.close()

@@ -71,19 +71,7 @@ def test_unsent_edits_keep_both_versions(tmp_path, store, creds, proxy):
 def test_reviewer_feedback_comes_down(store, creds, hub):
     finalize(store)
     sync(store, creds)
-    reviewer = hub.session(REVIEWER, DEFAULT_PASSWORD, device_id="province-pc")
-    r = reviewer.post(
-        hub.api + "/reviews",
-        json={
-            "unit": COMMUNE_A,
-            "form": "BM01",
-            "period": "2026",
-            "decision": "return",
-            "comment": "Kiểm tra 0103",
-        },
-        timeout=30,
-    )
-    assert r.ok, r.text
+    hub.review(REVIEWER, "return", "Kiểm tra 0103")
     result = sync(store, creds)
     assert result.pulled == 1
     report = store.report(COMMUNE_A, "BM01", "2026")
