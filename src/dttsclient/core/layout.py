@@ -1,0 +1,104 @@
+"""The table of a disaggregated indicator: which dimension runs across, which down, and each cell's key.
+
+One rule for every table that shows an indicator's values — the entry grid on screen
+(:mod:`dttsclient.ui.grid_layout`), the commune's paper in Excel and PDF (:mod:`dttsclient.usb.layout`)
+and the province's export (:mod:`dttshub.exports`) — so a value sits in the same place on all of them:
+
+* the **column dimension** is ``sex`` when the indicator has it, otherwise its last dimension (other
+  than ``eth``) with at most :data:`MAX_COLUMN_OPTIONS` options (area, level …); none otherwise;
+* every other dimension runs down the rows, one row per combination of their options (ethnic groups:
+  the report's rows, chosen by the caller).
+
+Why a short dimension goes across: the table stays compact (one row of 2–4 values instead of 2–4 rows
+and a total row), it reads like the ministry's paper forms the officers copy from, and the screen and the
+paper then agree cell for cell. A long dimension (the 54 ethnic groups) never fits across.
+
+Pure Python: labels, totals and widgets are the callers'.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from dttsclient.core.model import Catalog
+
+MAX_COLUMN_OPTIONS = 4
+#: the dimension that always runs across when an indicator has it
+SEX = "sex"
+
+
+def column_dimension(catalog: Catalog, dims: Sequence[str]) -> str | None:
+    """The dimension of an indicator's columns (see the module docstring), or None.
+
+    Args:
+        catalog: the catalogue (for the number of each dimension's options).
+        dims: the indicator's dimensions (``catalog.dimensions_of(indicator)``).
+    """
+    if SEX in dims:
+        return SEX
+    short = [d for d in dims if d != "eth" and 0 < len(catalog.options_for(d)) <= MAX_COLUMN_OPTIONS]
+    return short[-1] if short else None
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of an indicator's table.
+
+    Attributes:
+        codes: the row's option code of each row dimension, in the order of :attr:`IndicatorTable.row_dims`.
+        option: the key of the row's options alone (``"area=1|eth=08"``; ``""`` without row dimensions).
+        keys: the disaggregation key of the cell in each column.
+    """
+
+    codes: tuple[str, ...]
+    option: str
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """The shape of one disaggregated indicator's table.
+
+    Attributes:
+        col_dim: the dimension across (None: one value column).
+        col_codes: the option code of each column (``("",)`` without a column dimension).
+        row_dims: the dimensions down the rows, in the indicator's order.
+        rows: one per combination of the row dimensions' options (one row without row dimensions; none when
+            a row dimension has no options, e.g. a report without ethnic groups yet).
+    """
+
+    col_dim: str | None
+    col_codes: tuple[str, ...]
+    row_dims: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+
+
+def indicator_table(
+    catalog: Catalog, dims: Sequence[str], options: Callable[[str], Sequence[str]]
+) -> IndicatorTable:
+    """The table of an indicator with the dimensions ``dims``.
+
+    Args:
+        catalog: the catalogue.
+        dims: the indicator's dimensions (not empty).
+        options: the option codes of a dimension, in the order to show them (for ``eth``: the report's
+            ethnic rows; the caller decides).
+    """
+    col_dim = column_dimension(catalog, dims)
+    row_dims = tuple(d for d in dims if d != col_dim)
+    col_codes = tuple(options(col_dim)) if col_dim else ("",)
+    col_frags = [(col_dim, c) for c in col_codes] if col_dim else []
+    per_dim = [[(d, c) for c in options(d)] for d in row_dims]
+    rows = []
+    for combo in itertools.product(*per_dim):
+        option = _key(combo)
+        keys = tuple(_key((*combo, frag)) for frag in col_frags) if col_frags else (option,)
+        rows.append(TableRow(tuple(c for _, c in combo), option, keys))
+    return IndicatorTable(col_dim, col_codes, row_dims, tuple(rows))
+
+
+def _key(pairs: Iterable[tuple[str, str]]) -> str:
+    """The key of catalogue options (valid codes already: no re-validation), dimensions sorted."""
+    return "|".join(f"{d}={c}" for d, c in sorted(pairs))
