@@ -19,8 +19,9 @@ Pure Python: labels, totals and widgets are the callers'.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from dttsclient.core.model import Catalog
 
@@ -42,9 +43,8 @@ def column_dimension(catalog: Catalog, dims: Sequence[str]) -> str | None:
     return short[-1] if short else None
 
 
-@dataclass(frozen=True)
-class TableRow:
-    """One row of an indicator's table.
+class TableRow(NamedTuple):
+    """One row of an indicator's table (a tuple: a big form has thousands, built when it opens).
 
     Attributes:
         codes: the row's option code of each row dimension, in the order of :attr:`IndicatorTable.row_dims`.
@@ -89,16 +89,30 @@ def indicator_table(
     col_dim = column_dimension(catalog, dims)
     row_dims = tuple(d for d in dims if d != col_dim)
     col_codes = tuple(options(col_dim)) if col_dim else ("",)
-    col_frags = [(col_dim, c) for c in col_codes] if col_dim else []
-    per_dim = [[(d, c) for c in options(d)] for d in row_dims]
+    col_frags = [f"{col_dim}={c}" for c in col_codes] if col_dim else []
+    codes = [list(options(d)) for d in row_dims]
+    frags = [[f"{d}={c}" for c in cs] for d, cs in zip(row_dims, codes, strict=True)]
+    # a key lists its "dim=option" parts sorted by dimension: the order is the same for every row
+    order = sorted(range(len(row_dims)), key=lambda k: row_dims[k])
+    split = sum(1 for d in row_dims if col_dim and d < col_dim)  # row parts before the column's part
     rows = []
-    for combo in itertools.product(*per_dim):
-        option = _key(combo)
-        keys = tuple(_key((*combo, frag)) for frag in col_frags) if col_frags else (option,)
-        rows.append(TableRow(tuple(c for _, c in combo), option, keys))
+    if len(row_dims) == 1:  # the usual case (ethnic groups, areas, levels): the loop below, made cheap
+        for code, frag in zip(codes[0], frags[0], strict=True):
+            if not col_frags:
+                keys = (frag,)
+            elif split:
+                keys = tuple([f"{frag}|{cf}" for cf in col_frags])
+            else:
+                keys = tuple([f"{cf}|{frag}" for cf in col_frags])
+            rows.append(TableRow((code,), frag, keys))
+        return IndicatorTable(col_dim, col_codes, row_dims, tuple(rows))
+    for idx in itertools.product(*(range(len(cs)) for cs in codes)):
+        parts = [frags[k][idx[k]] for k in order]
+        option = "|".join(parts)
+        if col_frags:
+            head, tail = parts[:split], parts[split:]
+            keys = tuple("|".join([*head, cf, *tail]) for cf in col_frags)
+        else:
+            keys = (option,)
+        rows.append(TableRow(tuple(codes[k][i] for k, i in enumerate(idx)), option, keys))
     return IndicatorTable(col_dim, col_codes, row_dims, tuple(rows))
-
-
-def _key(pairs: Iterable[tuple[str, str]]) -> str:
-    """The key of catalogue options (valid codes already: no re-validation), dimensions sorted."""
-    return "|".join(f"{d}={c}" for d, c in sorted(pairs))

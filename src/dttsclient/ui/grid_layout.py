@@ -216,6 +216,13 @@ def build_layout(
             "GridLayout", "Chưa có dân tộc nào. Bấm “Thêm dân tộc” (Ctrl+D) để thêm dòng."
         ),
     }
+    labels_cache: dict[str, dict[str, str]] = {}
+
+    def labels(dim: str) -> dict[str, str]:
+        if dim not in labels_cache:
+            labels_cache[dim] = {o.code: option_label(o, lang) for o in options(dim)}
+        return labels_cache[dim]
+
     group_names = {g.code: (g.name_en if lang == "en" and g.name_en else g.name_vi) for g in catalog.groups}
     current_group: str | None = None
     for ind in indicators:
@@ -231,7 +238,7 @@ def build_layout(
         if table is None:
             _single(rows, spans, cell_pos, block, b, lang, widest)
         else:
-            _table(rows, spans, cell_pos, block, b, table, options, lang, widest, words)
+            _table(rows, spans, cell_pos, block, b, table, options, labels, lang, widest, words)
         block.last_row = len(rows) - 1
     logger.debug(
         "layout of %s: %d rows, %d blocks, %d cells", form.code, len(rows), len(blocks), len(cell_pos)
@@ -247,7 +254,7 @@ def _single(rows, spans, cell_pos, block: Block, b: int, lang: str, widest: int)
         if widest > 1:
             spans.append((r, 1, 1, widest))
     else:
-        col = widest  # one value is a total: it sits in the value/total column, not under a sex column
+        col = widest  # one value is a total: it sits in the value/total column, not under an option column
     keys = (None,) * (col - 1) + ("",)
     rows.append(Row("single", b, indicator_title(ind, lang), keys=keys))
     block.data_rows = [r]
@@ -256,7 +263,17 @@ def _single(rows, spans, cell_pos, block: Block, b: int, lang: str, widest: int)
 
 
 def _table(
-    rows, spans, cell_pos, block: Block, b: int, table: IndicatorTable, options, lang: str, widest: int, words
+    rows,
+    spans,
+    cell_pos,
+    block: Block,
+    b: int,
+    table: IndicatorTable,
+    options,
+    labels,
+    lang: str,
+    widest,
+    words,
 ) -> None:
     ind = block.indicator
     full_width = widest + 2
@@ -282,11 +299,17 @@ def _table(
         rows.append(Row("note", b, words["no_eth"]))
         return
     code = ind.code
-    labels = [{o.code: option_label(o, lang) for o in options(d)} for d in row_dims]
+    by_dim = [labels(d) for d in row_dims]  # option code → its label, per row dimension
+    one = by_dim[0] if len(by_dim) == 1 else None
     data_rows = block.data_rows
     r = len(rows)
     for trow in table.rows:
-        label = " · ".join(labels[k][c] for k, c in enumerate(trow.codes)) if trow.codes else words["count"]
+        if one is not None:
+            label = one[trow.codes[0]]
+        else:
+            label = (
+                " · ".join([by_dim[k][c] for k, c in enumerate(trow.codes)]) if trow.codes else words["count"]
+            )
         rows.append(Row("data", b, label, trow.keys, (), trow.option))
         data_rows.append(r)
         for col, key in enumerate(trow.keys, start=1):
