@@ -345,10 +345,11 @@ def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
 def province_layout(data: ExportData) -> tuple[list[_Row], int]:
     """The rows of the province's table in the form's paper layout, and the number of value columns.
 
-    The same table as the commune's paper (``dttsclient.usb.layout``, which the hub may not import): a group
-    row per catalogue group, an indicator row per indicator (its total), and for a disaggregated indicator a
-    sub-header naming the column options (sex), one row per combination of the other dimensions (ethnic
-    groups that have a total) with its row total, and a "Cộng" row.
+    The same table as the commune's paper (``dttsclient.usb.layout``, which the hub may not import; both take
+    each indicator's shape from :mod:`dttsclient.core.layout`): a group row per catalogue group, an indicator
+    row per indicator (its total), and for a disaggregated indicator a sub-header naming the column options
+    (sex, or a short dimension such as area), one row per combination of the other dimensions (ethnic groups
+    that have a total) with its row total, and a "Cộng" row.
     """
     catalog, totals = data.catalog, data.totals
     cells: dict[tuple[str, str], TotalCell] = {(c.code, c.disagg): c for c in totals.cells}

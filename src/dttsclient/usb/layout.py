@@ -2,8 +2,9 @@
 
 The table has the columns *Mã số | Chỉ tiêu | Đơn vị tính | value columns … | Tổng số | Ghi chú*. Each
 group of the catalogue starts with a group row; each indicator of the form has an indicator row (code,
-name, unit, its single value or its total). A disaggregated indicator then has a small table: when it
-has a column dimension (sex; else a short one such as area or level), a sub-header row names the
+name, unit, its single value or its total). A disaggregated indicator then has a small table (its shape:
+:mod:`dttsclient.core.layout`, as on screen): when it has a column dimension (sex; else a short one such
+as area or level), a sub-header row names the
 options of the columns, and one data row per combination of its other dimensions (ethnic groups: the
 report's rows for forms with ``eth_options = present``, all groups otherwise) holds the values with the
 row total; a "Cộng" row adds the columns. Totals are computed values (never formulas), only for integer
