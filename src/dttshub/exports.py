@@ -348,8 +348,8 @@ def province_layout(data: ExportData) -> tuple[list[_Row], int]:
     The same table as the commune's paper (``dttsclient.usb.layout``, which the hub may not import; both take
     each indicator's shape from :mod:`dttsclient.core.layout`): a group row per catalogue group, an indicator
     row per indicator (its total), and for a disaggregated indicator a sub-header naming the column options
-    (sex, or a short dimension such as area), one row per combination of the other dimensions (ethnic groups
-    that have a total) with its row total, and a "Cộng" row.
+    (sex), one row per combination of the other dimensions (ethnic groups that have a total, areas …) with
+    its row total, and a "Cộng" row.
     """
     catalog, totals = data.catalog, data.totals
     cells: dict[tuple[str, str], TotalCell] = {(c.code, c.disagg): c for c in totals.cells}
@@ -371,7 +371,7 @@ def province_layout(data: ExportData) -> tuple[list[_Row], int]:
         return [(c, names.get(c, c)) for c in codes]
 
     tables = {
-        ind.code: indicator_table(catalog, dims, lambda d, ind=ind: [c for c, _ in options(ind, d)])
+        ind.code: indicator_table(dims, lambda d, ind=ind: [c for c, _ in options(ind, d)])
         for ind in indicators
         if (dims := catalog.dimensions_of(ind))
     }

@@ -4,14 +4,15 @@ One rule for every table that shows an indicator's values — the entry grid on 
 (:mod:`dttsclient.ui.grid_layout`), the commune's paper in Excel and PDF (:mod:`dttsclient.usb.layout`)
 and the province's export (:mod:`dttshub.exports`) — so a value sits in the same place on all of them:
 
-* the **column dimension** is ``sex`` when the indicator has it, otherwise its last dimension (other
-  than ``eth``) with at most :data:`MAX_COLUMN_OPTIONS` options (area, level …); none otherwise;
+* the **column dimension** is ``sex`` when the indicator has it (Nữ, Nam, and their total); none otherwise;
 * every other dimension runs down the rows, one row per combination of their options (ethnic groups:
-  the report's rows, chosen by the caller).
+  the report's rows, chosen by the caller; areas, levels …).
 
-Why a short dimension goes across: the table stays compact (one row of 2–4 values instead of 2–4 rows
-and a total row), it reads like the ministry's paper forms the officers copy from, and the screen and the
-paper then agree cell for cell. A long dimension (the 54 ethnic groups) never fits across.
+Why only ``sex`` goes across: the entry grid has to fit a 1366-pixel screen with the label column, the
+value columns and a readable message column side by side, and two options plus a total is what fits; a
+dimension with three or four options across (school levels) would take the message column's room on every
+form that has one. The paper follows the screen, so the officer finds each value in the same place on
+both (A4 portrait has no room to spare either).
 
 Pure Python: labels, totals and widgets are the callers'.
 """
@@ -23,24 +24,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from dttsclient.core.model import Catalog
-
-MAX_COLUMN_OPTIONS = 4
-#: the dimension that always runs across when an indicator has it
+#: the dimension that runs across when an indicator has it
 SEX = "sex"
 
 
-def column_dimension(catalog: Catalog, dims: Sequence[str]) -> str | None:
+def column_dimension(dims: Sequence[str]) -> str | None:
     """The dimension of an indicator's columns (see the module docstring), or None.
 
     Args:
-        catalog: the catalogue (for the number of each dimension's options).
         dims: the indicator's dimensions (``catalog.dimensions_of(indicator)``).
     """
-    if SEX in dims:
-        return SEX
-    short = [d for d in dims if d != "eth" and 0 < len(catalog.options_for(d)) <= MAX_COLUMN_OPTIONS]
-    return short[-1] if short else None
+    return SEX if SEX in dims else None
 
 
 class TableRow(NamedTuple):
@@ -75,18 +69,15 @@ class IndicatorTable:
     rows: tuple[TableRow, ...]
 
 
-def indicator_table(
-    catalog: Catalog, dims: Sequence[str], options: Callable[[str], Sequence[str]]
-) -> IndicatorTable:
+def indicator_table(dims: Sequence[str], options: Callable[[str], Sequence[str]]) -> IndicatorTable:
     """The table of an indicator with the dimensions ``dims``.
 
     Args:
-        catalog: the catalogue.
         dims: the indicator's dimensions (not empty).
         options: the option codes of a dimension, in the order to show them (for ``eth``: the report's
             ethnic rows; the caller decides).
     """
-    col_dim = column_dimension(catalog, dims)
+    col_dim = column_dimension(dims)
     row_dims = tuple(d for d in dims if d != col_dim)
     col_codes = tuple(options(col_dim)) if col_dim else ("",)
     col_frags = [f"{col_dim}={c}" for c in col_codes] if col_dim else []

@@ -7,8 +7,8 @@ switching widgets. This module computes that table's rows; it knows nothing of Q
 Columns: 0 holds the labels (group titles, indicator names, ethnic groups, "Tổng số"); 1 … ``value_cols``
 hold the values — one per option of the indicator's column dimension plus a computed total, or a single
 value column when it has none; the last column holds the message of a failing value. Which dimension runs
-across is the one rule of :mod:`dttsclient.core.layout` (``sex``, else a short dimension such as area or
-level), shared with the paper report and the hub's export, so the screen and the paper agree.
+across is the one rule of :mod:`dttsclient.core.layout` (``sex``; every other dimension runs down),
+shared with the paper report and the hub's export, so the screen and the paper agree.
 
 Rows, per group: a ``group`` title; per indicator either one ``single`` row (undisaggregated: name in
 column 0, the value in the last value column — the column of the totals, never under another indicator's
@@ -196,7 +196,7 @@ def build_layout(
     for ind in indicators:
         dims = catalog.dimensions_of(ind)
         if dims:
-            table = tables[ind.code] = indicator_table(catalog, dims, codes)
+            table = tables[ind.code] = indicator_table(dims, codes)
             if table.col_dim:
                 extra = 1 if ind.value_type in SUMMABLE_TYPES else 0
                 widest = max(widest, len(table.col_codes) + extra)

@@ -3,11 +3,10 @@
 The table has the columns *Mã số | Chỉ tiêu | Đơn vị tính | value columns … | Tổng số | Ghi chú*. Each
 group of the catalogue starts with a group row; each indicator of the form has an indicator row (code,
 name, unit, its single value or its total). A disaggregated indicator then has a small table (its shape:
-:mod:`dttsclient.core.layout`, as on screen): when it has a column dimension (sex; else a short one such
-as area or level), a sub-header row names the
-options of the columns, and one data row per combination of its other dimensions (ethnic groups: the
-report's rows for forms with ``eth_options = present``, all groups otherwise) holds the values with the
-row total; a "Cộng" row adds the columns. Totals are computed values (never formulas), only for integer
+:mod:`dttsclient.core.layout`, as on screen): when it has the column dimension (sex), a sub-header row
+names the options of the columns, and one data row per combination of its other dimensions (ethnic
+groups: the report's rows for forms with ``eth_options = present``, all groups otherwise; areas, levels)
+holds the values with the row total; a "Cộng" row adds the columns. Totals are computed values (never formulas), only for integer
 and decimal indicators (a sum of percentages means nothing).
 
 Value cells carry their (code, disagg) key, which the Excel writer records in its hidden ``_dtts`` sheet
@@ -226,9 +225,7 @@ def build_layout(
         return [c for c, _ in options(dim)]
 
     tables = {
-        ind.code: indicator_table(catalog, dims, codes)
-        for ind in indicators
-        if (dims := catalog.dimensions_of(ind))
+        ind.code: indicator_table(dims, codes) for ind in indicators if (dims := catalog.dimensions_of(ind))
     }
     width = max([len(t.col_codes) for t in tables.values() if t.col_dim] or [1])
 
