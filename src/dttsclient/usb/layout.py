@@ -6,8 +6,8 @@ name, unit, its single value or its total). A disaggregated indicator then has a
 :mod:`dttsclient.core.layout`, as on screen): when it has the column dimension (sex), a sub-header row
 names the options of the columns, and one data row per combination of its other dimensions (ethnic
 groups: the report's rows for forms with ``eth_options = present``, all groups otherwise; areas, levels)
-holds the values with the row total; a "Cộng" row adds the columns. Totals are computed values (never formulas), only for integer
-and decimal indicators (a sum of percentages means nothing).
+holds the values with the row total; a "Cộng" row adds the columns. Totals are computed values (never
+formulas), only for integer and decimal indicators (a sum of percentages means nothing).
 
 Value cells carry their (code, disagg) key, which the Excel writer records in its hidden ``_dtts`` sheet
 so the import finds every cell again. :func:`export_report` is the common way out for both: render to the
