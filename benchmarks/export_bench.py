@@ -22,7 +22,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "tests"))  # the hub fixture helpers live with the tests
+sys.path.insert(0, str(HERE.parent))  # the repository root: the test helpers are tests.support
 
 PROVINCE = "66"
 ETH_ROWS = ["02", "08", "09"]
@@ -43,7 +43,7 @@ def bench_exports(db_url: str | None = None, runs: int = RUNS, save: Path | None
     from dttshub.embedded import EmbeddedHub
     from dttshub.exports import FORMATS
     from dttshub.scope import Account
-    from hubfixture import FAST_ARGON2
+    from tests.support.hubfixture import FAST_ARGON2
 
     communes = [c.commune_code for c in refdata.communes_in(PROVINCE)]
     catalog, form, period, values, docs = largest_form_reports(communes)
@@ -99,7 +99,7 @@ def figures(quick: bool = False) -> list[dict]:
     for label, base in targets:
         schema = url = None
         if base:
-            from hubfixture import create_pg_schema
+            from tests.support.hubfixture import create_pg_schema
 
             schema, url = create_pg_schema(base)
         try:
@@ -111,7 +111,7 @@ def figures(quick: bool = False) -> list[dict]:
             continue
         finally:
             if base and schema:
-                from hubfixture import drop_pg_schema
+                from tests.support.hubfixture import drop_pg_schema
 
                 drop_pg_schema(base, schema)
         for fmt, f in r["formats"].items():

@@ -22,7 +22,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE.parent))  # the repository root: the test helpers are tests.support
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -42,7 +42,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 def _largest_entry(data_dir: Path):
     """A store with the sample catalogue and a report of the largest form with all 54 ethnic rows."""
-    from ui.entry_fixtures import largest_form, make_entry
+    from tests.support.entry_fixtures import largest_form, make_entry
 
     entry = make_entry(data_dir, pick=largest_form)
     if entry.form.eth_options == "present":
@@ -110,7 +110,7 @@ def bench_open(runs: int = 7) -> dict:
                 wall, cpu, _rows = _open_once(app, entry)
                 walls.append(wall)
                 cpus.append(cpu)
-            from ui.entry_fixtures import cells_of
+            from tests.support.entry_fixtures import cells_of
 
             cells = cells_of(entry.catalog, entry.form, [o.code for o in entry.catalog.options_for("eth")])
             return {

@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))  # the hub fixture and herd helpers live with the tests
+sys.path.insert(0, str(HERE.parent))  # the repository root: the test helpers are tests.support
 
 GOAL_SECONDS = 5.0
 
@@ -37,8 +37,8 @@ def bench_herd(base_url: str | None = None, devices: int = 60) -> dict:
     Returns:
         ``{devices, seconds, p50_s, statuses, stored, database}``.
     """
-    from herdutil import ServeProcess, fire_burst, herd_documents, seed_herd, stored_submissions
-    from hubfixture import create_pg_schema, drop_pg_schema
+    from tests.support.herdutil import ServeProcess, fire_burst, herd_documents, seed_herd, stored_submissions
+    from tests.support.hubfixture import create_pg_schema, drop_pg_schema
 
     schema = None
     url = None

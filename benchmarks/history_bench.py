@@ -17,10 +17,12 @@ import json
 import os
 import random
 import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -74,8 +76,9 @@ def bench(data_dir: Path, lookups: int = 2000, seed: int = 11) -> dict:
             problems = store.reports.check(largest)
             checks.append((time.perf_counter() - t0) * 1000)
         check_cells = len(store.reports.cells(largest))
-        reports = store.db.conn.execute("SELECT count(*) FROM reports").fetchone()[0]
-        cells = store.db.conn.execute("SELECT count(*) FROM cells").fetchone()[0]
+        with closing(sqlite3.connect(f"file:{store.path}?mode=ro", uri=True)) as ro:  # a reader of its own
+            reports = ro.execute("SELECT count(*) FROM reports").fetchone()[0]
+            cells = ro.execute("SELECT count(*) FROM cells").fetchone()[0]
     return {
         "p50_ms": statistics.median(times),
         "p99_ms": _pct(times, 0.99),

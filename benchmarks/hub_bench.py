@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))  # the hub fixture helpers live with the tests
+sys.path.insert(0, str(HERE.parent))  # the repository root: the test helpers are tests.support
 
 BATCH = 50
 ETH_ROWS = ["02", "08", "09"]
@@ -45,7 +45,7 @@ def largest_form_reports(communes: list[str]) -> tuple:
         benchmarks.
     """
     from dttsclient.core.catalog import load_catalog
-    from hubfixture import make_submission, valid_values
+    from tests.support.hubfixture import make_submission, valid_values
 
     catalog = load_catalog(Path(__file__).resolve().parents[1] / "resources" / "catalog" / "sample.json")
     form = _largest_form(catalog)
@@ -85,7 +85,7 @@ def bench_ingest(db_url: str | None = None, n_communes: int = 3321, via: str = "
     from dttsclient.core import refdata
     from dttshub.embedded import EmbeddedHub
     from dttshub.scope import Account
-    from hubfixture import FAST_ARGON2
+    from tests.support.hubfixture import FAST_ARGON2
 
     catalog, form, _period, values, docs = largest_form_reports(
         [c.commune_code for c in refdata.communes()[:n_communes]]
@@ -160,14 +160,14 @@ def figures(quick: bool = False) -> list[dict]:
         schema = None
         url = None
         if base:
-            from hubfixture import create_pg_schema
+            from tests.support.hubfixture import create_pg_schema
 
             schema, url = create_pg_schema(base)
         try:
             r = bench_ingest(url, n_communes=n)
         finally:
             if base and schema:
-                from hubfixture import drop_pg_schema
+                from tests.support.hubfixture import drop_pg_schema
 
                 drop_pg_schema(base, schema)
         note = f"{r['reports']} communes × {r['form']} ({r['cells']} cells), {r['statuses']}, HTTP batches of {BATCH}"

@@ -63,7 +63,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(ROOT / "tests"))  # the hub fixture helpers live with the tests
+sys.path.insert(0, str(ROOT))  # the repository root: the test helpers are tests.support
 
 PASSWORD = "mat-khau-tai-thu"
 ADMIN = "load-admin"
@@ -448,7 +448,7 @@ def build_docs(catalog, units: list[str], period: str) -> list[dict]:
     """One valid annual report of the largest sample form per unit (``hub_bench``'s documents)."""
     from hub_bench import ETH_ROWS, _largest_form
 
-    from hubfixture import make_submission, valid_values
+    from tests.support.hubfixture import make_submission, valid_values
 
     form = _largest_form(catalog)
     values, warnings = valid_values(catalog, form, ETH_ROWS)
@@ -686,7 +686,7 @@ def prepare(db_url: str, data_dir: Path, units: list[str], catalog, log: Path) -
         raise RuntimeError(f"dttshub db upgrade failed ({done.returncode}): {done.stderr[-500:]}")
     from dttshub.config import HubConfig
     from dttshub.service import Hub
-    from hubfixture import FAST_ARGON2
+    from tests.support.hubfixture import FAST_ARGON2
 
     hub = Hub(HubConfig(db_url=db_url, data_dir=data_dir, **FAST_ARGON2))
     try:
@@ -724,7 +724,7 @@ def run(size: Size, base_db: str | None = None, log_dir: Path | None = None) -> 
         data_dir = Path(tmp)
         log = (log_dir or data_dir) / "hub.log"
         if base_db and base_db.startswith("postgresql"):
-            from hubfixture import create_pg_schema
+            from tests.support.hubfixture import create_pg_schema
 
             schema, db_url = create_pg_schema(base_db)
             db_url = db_url.replace("postgresql://", "postgresql+psycopg://", 1)
@@ -770,7 +770,7 @@ def run(size: Size, base_db: str | None = None, log_dir: Path | None = None) -> 
                 result["hub_log_errors"] = text.count(" ERROR ")
         finally:
             if schema:
-                from hubfixture import drop_pg_schema
+                from tests.support.hubfixture import drop_pg_schema
 
                 drop_pg_schema(base_db, schema)
     return result

@@ -151,7 +151,7 @@ def run_scenario_served(seconds: float, db: str | None, workers: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="login-bench-") as tmp:
         data_dir = Path(tmp)
         if db and db.startswith("postgresql"):
-            from hubfixture import create_pg_schema
+            from tests.support.hubfixture import create_pg_schema
 
             schema, db_url = create_pg_schema(db)
         else:
@@ -174,7 +174,7 @@ def run_scenario_served(seconds: float, db: str | None, workers: int) -> dict:
                 hub.stop()
         finally:
             if schema:
-                from hubfixture import drop_pg_schema
+                from tests.support.hubfixture import drop_pg_schema
 
                 drop_pg_schema(db, schema)
     r["config"] = {"workers": workers, "database": "postgresql" if schema else "sqlite"}

@@ -37,7 +37,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))  # the repository root: the test helpers are tests.support
 
 GOAL_MESSAGE_S = 20.0
 GOAL_STOP_S = 1.0
@@ -64,7 +64,7 @@ def _offline_profile(folder: Path, url: str):
 @contextmanager
 def _unreachable(kind: str):
     """The address of a hub that is gone in the way ``kind`` says."""
-    from blackhole import BlackHole, refused_url
+    from tests.support.blackhole import BlackHole, refused_url
 
     if kind == "refused":
         yield refused_url()
@@ -207,8 +207,8 @@ def _stop_on_silent(kind: str) -> float:
 
 @contextmanager
 def _hub_and_proxy(tmp: Path):
-    from faultproxy import FaultProxy
-    from hubfixture import COMMUNE_A, TEST_NOW, start_hub
+    from tests.support.faultproxy import FaultProxy
+    from tests.support.hubfixture import COMMUNE_A, TEST_NOW, start_hub
 
     hub = start_hub(tmp / "hub", clock=TEST_NOW)
     try:
@@ -223,8 +223,8 @@ def _hub_and_proxy(tmp: Path):
 def _signed_in(folder: Path, url: str, creds):
     from dttsclient.store import Store
     from dttsclient.sync.login import login
-    from hubfixture import DEFAULT_PASSWORD
-    from sync.syncutil import FAST
+    from tests.support.hubfixture import DEFAULT_PASSWORD
+    from tests.support.syncutil import FAST
 
     store = Store.open(folder)
     login(store, url, USER, DEFAULT_PASSWORD, creds, "PC xã", config=FAST)
@@ -233,7 +233,7 @@ def _signed_in(folder: Path, url: str, creds):
 
 def _stop_held_batch(runs: int) -> tuple[list[float], str]:
     from dttsclient.sync.credentials import MemoryCredentials
-    from sync.syncutil import finalize
+    from tests.support.syncutil import finalize
 
     times: list[float] = []
     settled = []
@@ -336,7 +336,7 @@ def _close_during_sync(display: str, runs: int, what: str) -> tuple[list[float],
 
     from dttsclient.sync.credentials import KeyringCredentials
     from dttsclient.ui.settings_dialog import KEY_AUTO_SYNC, save_settings
-    from sync.syncutil import FAST, finalize
+    from tests.support.syncutil import FAST, finalize
 
     times: list[float] = []
     notes: list[str] = []

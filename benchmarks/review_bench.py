@@ -32,7 +32,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "tests"))  # the hub fixture helpers live with the tests
+sys.path.insert(0, str(HERE.parent))  # the repository root: the test helpers are tests.support
 
 PROVINCE = "66"
 ETH_ROWS = ["02", "08", "09"]
@@ -55,7 +55,7 @@ def bench_review(db_url: str | None = None, others: int = 1000, repeat: int = 50
     from dttsclient.core.catalog import load_catalog
     from dttshub.embedded import EmbeddedHub
     from dttshub.scope import Account
-    from hubfixture import FAST_ARGON2, make_submission, valid_values
+    from tests.support.hubfixture import FAST_ARGON2, make_submission, valid_values
 
     catalog = load_catalog(HERE.parent / "resources" / "catalog" / "sample.json")
     form = _largest_form(catalog)
@@ -166,14 +166,14 @@ def figures(quick: bool = False) -> list[dict]:
     base = os.environ.get("DTTS_TEST_POSTGRES_URL")
     schema = url = None
     if base:
-        from hubfixture import create_pg_schema
+        from tests.support.hubfixture import create_pg_schema
 
         schema, url = create_pg_schema(base)
     try:
         r = bench_review(url, others=200 if quick else 1000, repeat=20 if quick else 50)
     finally:
         if base and schema:
-            from hubfixture import drop_pg_schema
+            from tests.support.hubfixture import drop_pg_schema
 
             drop_pg_schema(base, schema)
     label = "PostgreSQL" if base else "SQLite"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "tests"))  # the fault proxy and hub fixture live with the tests
+sys.path.insert(0, str(HERE.parent))  # the repository root: the test helpers are tests.support
 
 
 def figure(

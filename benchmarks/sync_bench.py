@@ -1,7 +1,7 @@
 """Sync figures: bytes on the wire, round trips, and time over a shaped 2G/3G link.
 
 Everything goes through the real client code (store, finalize, sync engine, transport) to a real hub on
-127.0.0.1, with ``tests/faultproxy.py`` in between counting what crosses the wire:
+127.0.0.1, with ``tests/support/faultproxy.py`` in between counting what crosses the wire:
 
 (a) :func:`bench_bytes` — one annual report of the sample's largest form with every cell filled for all
     54 ethnic groups, as one ``submissions:batch`` request, beside the same values as a DHIS2
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))  # the fault proxy and the hub fixture live with the tests
+sys.path.insert(0, str(HERE.parent))  # the repository root: the test helpers are tests.support
 
 SAMPLE = HERE.parent / "resources" / "catalog" / "sample.json"
 CLOCK = datetime(2027, 1, 10, 3, 0, tzinfo=timezone.utc)  # before the deadline of the 2026 annual reports
@@ -69,8 +69,8 @@ def _rig(workdir: Path) -> Iterator[_Rig]:
     from dttsclient.store import Store
     from dttsclient.sync.credentials import MemoryCredentials
     from dttsclient.sync.login import login
-    from faultproxy import FaultProxy
-    from hubfixture import start_hub
+    from tests.support.faultproxy import FaultProxy
+    from tests.support.hubfixture import start_hub
 
     catalog = load_catalog(SAMPLE)
     hub = start_hub(workdir, clock=CLOCK)
@@ -88,7 +88,7 @@ def _rig(workdir: Path) -> Iterator[_Rig]:
 
 def _finalize(rig: _Rig, period: str, eth: list[str]) -> Any:
     """Fill every cell of the form for ``eth`` with values passing its errors, and finalize it."""
-    from hubfixture import valid_values
+    from tests.support.hubfixture import valid_values
 
     values, warnings = valid_values(rig.catalog, rig.form, eth)
     report = rig.store.reports.report(UNIT, rig.form, period, create=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE.parent))  # the repository root: the test helpers are tests.support
 
 BATCH = 50
 REPEAT = 5
@@ -55,7 +55,7 @@ def bench_totals(db_url: str | None = None, n_communes: int = 3321) -> dict:
     from dttsclient.core import refdata
     from dttshub.embedded import EmbeddedHub
     from dttshub.scope import Account
-    from hubfixture import FAST_ARGON2
+    from tests.support.hubfixture import FAST_ARGON2
 
     communes = [c.commune_code for c in refdata.communes()[:n_communes]]
     catalog, form, period, values, docs = largest_form_reports(communes)
@@ -111,14 +111,14 @@ def figures(quick: bool = False) -> list[dict]:
     base = os.environ.get("DTTS_TEST_POSTGRES_URL")
     schema = url = None
     if base:
-        from hubfixture import create_pg_schema
+        from tests.support.hubfixture import create_pg_schema
 
         schema, url = create_pg_schema(base)
     try:
         r = bench_totals(url, n_communes=n)
     finally:
         if base and schema:
-            from hubfixture import drop_pg_schema
+            from tests.support.hubfixture import drop_pg_schema
 
             drop_pg_schema(base, schema)
     label = "PostgreSQL" if base else "SQLite"

@@ -30,7 +30,7 @@ def data_dir(tmp_path):
 def db_url(request):
     """The database of a test's hub: None (an SQLite file in its tmp_path) or a fresh PostgreSQL schema
     (``DTTS_TEST_POSTGRES_URL``); shared by the hub and sync tests."""
-    from hubfixture import create_pg_schema, drop_pg_schema, postgres_url
+    from tests.support.hubfixture import create_pg_schema, drop_pg_schema, postgres_url
 
     if request.param == "sqlite":
         yield None

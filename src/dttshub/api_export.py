@@ -1,4 +1,4 @@
-"""The export route of ``/api/v1`` (issue 14 item 7): a form and period as a file to download.
+"""The export route of ``/api/v1``: a form and period as a file to download.
 
 Registered by :func:`dttshub.app.build_router` (same route class, errors and dependencies as every other
 route). Scope: reviewers and admins, over their province (admin ``*``: any province, or every province);

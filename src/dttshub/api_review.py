@@ -1,4 +1,4 @@
-"""The reviewer's routes of ``/api/v1`` (issue 14): completeness, one report in full, bulk acceptance.
+"""The reviewer's routes of ``/api/v1``: completeness, one report in full, bulk acceptance.
 
 Registered by :func:`dttshub.app.build_router` (same route class, errors and dependencies as every other
 route). Scope on each: a reviewer or admin sees the units of its province (``*``: all), an officer only its

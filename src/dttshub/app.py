@@ -391,7 +391,7 @@ AcceptedQuery = Annotated[bool, Query(description="add up accepted revisions onl
 
 
 def _province_routes(router: APIRouter) -> None:
-    """Totals, trends and drill-down (issue 14); scope: ``dttshub.totals.resolve_scope``."""
+    """Totals, trends and drill-down; scope: ``dttshub.totals.resolve_scope``."""
     from dttshub.totals import cell_json, resolve_scope, totals_json
 
     @router.get(

@@ -53,6 +53,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from dttsclient.core import disagg as disagg_keys
 from dttsclient.core import periods, refdata
 from dttsclient.core.errors import IdentifierError
+from dttsclient.core.layout import indicator_table
 from dttsclient.core.model import Catalog, Indicator
 from dttshub.completeness import STATE_LABELS, completeness
 from dttshub.errors import BadRequest, Forbidden
@@ -70,7 +71,6 @@ DEFAULT_COC = "default"
 CSV_FIXED = ("unit", "unit_name", "form", "period", "indicator")
 CSV_TAIL = ("value", "state", "receipt", "catalog", "unit_list", "eth_system")
 TOTAL_TYPES = ("integer", "decimal")
-MAX_COLUMN_OPTIONS = 4
 
 
 @dataclass(frozen=True)
@@ -342,20 +342,14 @@ def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
     return sum(present, Decimal(0)) if present else None
 
 
-def _column_dim(catalog: Catalog, dims: tuple[str, ...]) -> str | None:
-    if "sex" in dims:
-        return "sex"
-    short = [d for d in dims if d != "eth" and 0 < len(catalog.options_for(d)) <= MAX_COLUMN_OPTIONS]
-    return short[-1] if short else None
-
-
 def province_layout(data: ExportData) -> tuple[list[_Row], int]:
     """The rows of the province's table in the form's paper layout, and the number of value columns.
 
-    The same table as the commune's paper (``dttsclient.usb.layout``, which the hub may not import): a group
-    row per catalogue group, an indicator row per indicator (its total), and for a disaggregated indicator a
-    sub-header naming the column options (sex), one row per combination of the other dimensions (ethnic
-    groups that have a total) with its row total, and a "Cộng" row.
+    The same table as the commune's paper (``dttsclient.usb.layout``, which the hub may not import; both take
+    each indicator's shape from :mod:`dttsclient.core.layout`): a group row per catalogue group, an indicator
+    row per indicator (its total), and for a disaggregated indicator a sub-header naming the column options
+    (sex), one row per combination of the other dimensions (ethnic groups that have a total, areas …) with
+    its row total, and a "Cộng" row.
     """
     catalog, totals = data.catalog, data.totals
     cells: dict[tuple[str, str], TotalCell] = {(c.code, c.disagg): c for c in totals.cells}
@@ -376,11 +370,12 @@ def province_layout(data: ExportData) -> tuple[list[_Row], int]:
             codes = list(names) + sorted(set(seen) - set(names))
         return [(c, names.get(c, c)) for c in codes]
 
-    width = 1
-    for ind in indicators:
-        col = _column_dim(catalog, catalog.dimensions_of(ind))
-        if col:
-            width = max(width, len(options(ind, col)))
+    tables = {
+        ind.code: indicator_table(dims, lambda d, ind=ind: [c for c, _ in options(ind, d)])
+        for ind in indicators
+        if (dims := catalog.dimensions_of(ind))
+    }
+    width = max([len(t.col_codes) for t in tables.values() if t.col_dim] or [1])
 
     def units_note(cell: TotalCell | None, ind: Indicator) -> str:
         if cell is None:
@@ -410,12 +405,10 @@ def province_layout(data: ExportData) -> tuple[list[_Row], int]:
                 )
             )
             continue
-        col_dim = _column_dim(catalog, dims)
-        row_dims = [d for d in dims if d != col_dim]
+        table = tables[ind.code]
+        col_dim, row_dims = table.col_dim, table.row_dims
         col_opts = options(ind, col_dim) if col_dim else [(None, "")]
-        combos: list[list[tuple[str, str]]] = [[]]
-        for d in row_dims:
-            combos = [[*c, o] for c in combos for o in options(ind, d)]
+        names = {d: dict(options(ind, d)) for d in row_dims}
         rows.append(
             _Row(
                 "indicator",
@@ -438,14 +431,10 @@ def province_layout(data: ExportData) -> tuple[list[_Row], int]:
             )
         col_values: list[list[Decimal | None]] = [[] for _ in col_opts]
         data_rows = 0
-        for combo in combos:
-            mapping = {d: o[0] for d, o in zip(row_dims, combo, strict=True)}
+        for trow in table.rows:
             row_vals = []
-            for i, (code, _) in enumerate(col_opts):
-                m = dict(mapping)
-                if col_dim:
-                    m[col_dim] = code
-                c = cells.get((ind.code, disagg_keys.make_key(m)))
+            for i, key in enumerate(trow.keys):
+                c = cells.get((ind.code, key))
                 v = c.value if c else None
                 row_vals.append(v)
                 col_values[i].append(v)
@@ -455,7 +444,8 @@ def province_layout(data: ExportData) -> tuple[list[_Row], int]:
             rows.append(
                 _Row(
                     "data",
-                    label=" — ".join(o[1] for o in combo) or "Số liệu",
+                    label=" — ".join(names[d].get(c, c) for d, c in zip(row_dims, trow.codes, strict=True))
+                    or "Số liệu",
                     cells=tuple(row_vals) + (None,) * (width - len(row_vals)),
                     total=_sum(row_vals) if len(col_opts) > 1 else None,
                 )
@@ -781,15 +771,13 @@ def gather(
     included = set(totals.units_included)
     # each unit's values of the very revision the totals add up (the cell table, through dttshub.totals)
     codes = [i.code for i in catalog.form_indicators(catalog.form(form))]
-    with hub.db.read() as conn:
-        chosen = hub.totals._chosen(conn, form, period, totals.units_included, accepted_only)
-        per_submission = hub.totals._unit_cells(conn, chosen, codes)
+    chosen = hub.totals.unit_values(form, period, totals.units_included, codes, accepted_only=accepted_only)
     values: list[UnitValue] = []
     for unit in totals.units_included:
         ch = chosen[unit]
         st = states.get(unit)
         name, state = (st.name, st.state) if st else (unit, ch.status)
-        for (code, key), value in sorted(per_submission.get(ch.submission_id, {}).items()):
+        for (code, key), value in sorted(ch.values.items()):
             values.append(
                 UnitValue(
                     unit, name, form, period, code, key, _lenient_dims(key), value, state, ch.receipt_no

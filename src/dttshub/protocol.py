@@ -328,7 +328,7 @@ EXPORT_MEDIA_TYPES: dict[str, str] = {
 }
 
 
-# -- province totals (issue 14) -------------------------------------------------------------------------
+# -- province totals -------------------------------------------------------------------------------------
 class TotalCellDoc(Reply):
     """One total cell: ``value`` a canonical decimal string (null when nothing adds up or was reported)."""
 
@@ -463,7 +463,7 @@ __all__ = [
 ]
 
 
-# -- the reviewer's side (issue 14: completeness, one report in full, bulk accept) ----------------------
+# -- the reviewer's side (completeness, one report in full, bulk accept) ---------------------------------
 CompletenessState = Literal[
     "not_sent", "on_time", "late", "returned", "accepted", "conflict", "changed_after_acceptance"
 ]

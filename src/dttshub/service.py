@@ -267,7 +267,7 @@ class Hub:
             out.append(doc)
         return out
 
-    # -- the reviewer's side (issue 14: completeness, one report in full) ------------------------------------
+    # -- the reviewer's side (completeness, one report in full) --------------------------------------------
     def completeness(self, account: Account, form: str, period: str, province: str | None = None):
         """Every unit that should report ``form`` for ``period`` in scope, with its state
         (:func:`dttshub.completeness.completeness`)."""

@@ -24,7 +24,7 @@ The catalogue that lays the totals out is the most recently published one that h
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -90,6 +90,23 @@ class Drilldown:
     totals: ProvinceTotals
     cell: TotalCell
     units: tuple[UnitContribution, ...]
+
+
+@dataclass(frozen=True)
+class UnitRevision:
+    """A unit's revision of a report that the totals add up, and its values (see :meth:`Totals.unit_values`).
+
+    Attributes:
+        unit / submission_id / receipt_no / server_revision / status: the revision.
+        values: ``{(code, disagg): canonical text}`` of the indicators asked for.
+    """
+
+    unit: str
+    submission_id: str
+    receipt_no: str | None
+    server_revision: int
+    status: str
+    values: Mapping[tuple[str, str], str]
 
 
 @dataclass(frozen=True)
@@ -279,6 +296,41 @@ class Totals:
                 )
             )
         return Drilldown(result, cell, tuple(units))
+
+    def unit_values(
+        self,
+        form: str,
+        period: str,
+        units: Sequence[str],
+        codes: Iterable[str],
+        *,
+        accepted_only: bool = False,
+    ) -> dict[str, UnitRevision]:
+        """Each unit's revision that :meth:`totals` adds up, with its values of the indicators ``codes``.
+
+        Args:
+            form / period: the report (the period already checked).
+            units: the units wanted (those without a revision that counts are left out).
+            codes: the indicators whose values are wanted.
+            accepted_only: the accepted revisions instead of the latest received.
+
+        Returns:
+            ``{unit: UnitRevision}``.
+        """
+        with self.db.read() as conn:
+            chosen = self._chosen(conn, form, period, units, accepted_only)
+            cells = self._unit_cells(conn, chosen, codes)
+        return {
+            unit: UnitRevision(
+                c.unit,
+                c.submission_id,
+                c.receipt_no,
+                c.server_revision,
+                c.status,
+                cells.get(c.submission_id, {}),
+            )
+            for unit, c in chosen.items()
+        }
 
     # -- internals -----------------------------------------------------------------------------------
     def _chosen(

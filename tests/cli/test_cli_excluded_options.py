@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cli.test_cli_journey import run, run_json
-from hubfixture import COMMUNE_A, SAMPLE_CATALOG
+from tests.cli.test_cli_journey import run, run_json
+from tests.support.hubfixture import COMMUNE_A, SAMPLE_CATALOG
 
 
 def test_values_set_refuses_an_excluded_option(tmp_path):
@@ -16,8 +16,8 @@ def test_values_set_refuses_an_excluded_option(tmp_path):
 
 
 def test_values_set_reports_a_rule_on_last_years_value(tmp_path):
-    from core.test_rules_across_reports import cross_catalog
     from dttsclient.core.catalog import dump_catalog_json
+    from tests.core.test_rules_across_reports import cross_catalog
 
     d = tmp_path / "p"
     catalog = tmp_path / "cross.json"

@@ -7,7 +7,6 @@ default, English with --lang en), exit 1, and the database unchanged.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -15,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from province_workbook import write_province_workbook
+from tests.support.digests import db_digest
+from tests.support.province_workbook import write_province_workbook
 
 UNIT = "02680"  # Xã Hợp Thành, Lào Cai
 
@@ -41,19 +41,6 @@ def run(data_dir: Path, *args: str, lang: str | None = None, check: int | None =
 def run_json(data_dir: Path, *args: str, check: int | None = 0) -> dict:
     proc = run(data_dir, "--json", *args, check=check)
     return json.loads(proc.stdout)
-
-
-def db_digest(data_dir: Path) -> str:
-    """A digest of every row of every table: 'the database is unchanged' made checkable."""
-    import sqlite3
-
-    con = sqlite3.connect(data_dir / "profile.sqlite")
-    h = hashlib.sha256()
-    for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"):
-        for row in con.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
-            h.update(repr(row).encode())
-    con.close()
-    return h.hexdigest()
 
 
 @pytest.fixture

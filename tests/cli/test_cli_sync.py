@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from hubfixture import COMMUNE_A, DEFAULT_PASSWORD, good_values, start_hub
+from tests.support.hubfixture import COMMUNE_A, DEFAULT_PASSWORD, good_values, start_hub
 
 WRONG = "sai-mat-khau"
 

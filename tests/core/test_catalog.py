@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from catalogs import indicator, make_workbook, small_catalog
 from dttsclient.core.catalog import (
     catalog_etag,
     catalog_from_json,
@@ -22,6 +21,7 @@ from dttsclient.core.catalog import (
 )
 from dttsclient.core.errors import CatalogError, DttsError
 from dttsclient.core.workbook import load_workbook
+from tests.support.catalogs import indicator, make_workbook, small_catalog
 
 
 @pytest.fixture(params=["json", "xlsx"])

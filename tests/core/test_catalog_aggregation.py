@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from catalogs import make_workbook, small_catalog
 from dttsclient.core import rules
 from dttsclient.core.catalog import catalog_from_json, catalog_to_json, load_catalog
 from dttsclient.core.errors import CatalogError
 from dttsclient.core.workbook import load_workbook, write_workbook
+from tests.support.catalogs import make_workbook, small_catalog
 
 
 @pytest.fixture(params=["json", "xlsx"])

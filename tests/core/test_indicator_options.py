@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from catalogs import make_workbook, small_catalog
 from dttsclient.core import indicator_options
 from dttsclient.core.catalog import catalog_from_json, catalog_to_json, load_catalog
 from dttsclient.core.disagg import cell_keys
 from dttsclient.core.errors import CatalogError
-from hubfixture import SAMPLE_CATALOG
+from tests.support.catalogs import make_workbook, small_catalog
+from tests.support.hubfixture import SAMPLE_CATALOG
 
 
 def _with_options(text: str, code: str = "0101") -> dict:

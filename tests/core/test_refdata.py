@@ -7,10 +7,10 @@ from importlib.resources import files
 
 import pytest
 
-from catalogs import small_catalog
 from dttsclient.core import refdata
 from dttsclient.core.catalog import catalog_from_json
 from dttsclient.core.model import Option
+from tests.support.catalogs import small_catalog
 
 
 def test_resources_are_importable_as_a_package():

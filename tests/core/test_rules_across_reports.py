@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from catalogs import small_catalog
 from dttsclient.core.catalog import catalog_from_json
 from dttsclient.core.errors import CatalogError, RuleSyntaxError
 from dttsclient.core.rules import Ref, parse, unparse
 from dttsclient.core.validate import check_report, referred_period
+from tests.support.catalogs import small_catalog
 
 CROSS_RULES = [
     {

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from catalogs import make_workbook, small_catalog
 from dttsclient.core.catalog import catalog_from_json, catalog_to_json
 from dttsclient.core.errors import CatalogError
 from dttsclient.core.swing import SWING, change_pct, earlier_periods, format_pct, swing_problems, year_earlier
 from dttsclient.core.validate import check_report
 from dttsclient.core.workbook import load_workbook
+from tests.support.catalogs import make_workbook, small_catalog
 
 
 @pytest.fixture(params=["json", "xlsx"])

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from catalogs import make_workbook, small_catalog
 from dttsclient.core.catalog import catalog_from_json, catalog_to_json, load_catalog
 from dttsclient.core.errors import CatalogError
 from dttsclient.core.model import (
@@ -27,6 +26,7 @@ from dttsclient.core.model import (
     Rule,
 )
 from dttsclient.core.workbook import load_workbook, write_workbook
+from tests.support.catalogs import make_workbook, small_catalog
 
 
 @pytest.fixture

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # harness.py, journeys.py, e2e_keyring.py
-
-from harness import AppProcess, HubProcess, Processes, XSession, artifacts_root, missing_tools
+from tests.e2e.harness import AppProcess, HubProcess, Processes, XSession, artifacts_root, missing_tools
 
 HERE = Path(__file__).resolve().parent
 

@@ -352,8 +352,8 @@ class HubProcess:
         return r
 
     def prepare(self) -> HubProcess:
-        sys.path.insert(0, str(ROOT / "tests"))
-        from hubfixture import small_catalog
+        sys.path.insert(0, str(ROOT))  # for tests.support (already importable under pytest)
+        from tests.support.hubfixture import small_catalog
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
         catalog = self.data_dir.parent / "catalog.json"

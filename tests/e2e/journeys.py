@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from harness import OFFICER, PASSWORD, AppProcess, Window, XSession, wait_for
+from tests.e2e.harness import OFFICER, PASSWORD, AppProcess, Window, XSession, wait_for
 
 # Client-area positions in the main window (see the module docstring).
 FIRST_FORM_ROW = (200, 158)  # the first row of "Các biểu của kỳ"

@@ -13,8 +13,8 @@ import json
 import time
 from datetime import date
 
-from harness import AppProcess, wait_for
-from journeys import (
+from tests.e2e.harness import AppProcess, wait_for
+from tests.e2e.journeys import (
     BM01_VALUES,
     FINALIZE_BUTTON,
     click_sync,

@@ -10,7 +10,8 @@ import re
 import time
 
 import pytest
-from harness import (
+
+from tests.e2e.harness import (
     CRASH_TITLE,
     MAIN_TITLE,
     MAIN_TITLE_VI,
@@ -21,7 +22,7 @@ from harness import (
     record_figure,
     wait_for,
 )
-from journeys import (
+from tests.e2e.journeys import (
     BM01_VALUES,
     FILE_LOGOUT,
     FILE_QUIT,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from hubfixture import (
+from tests.support.hubfixture import (
     COMMUNE_A,
     COMMUNE_B,
     COMMUNE_Y,

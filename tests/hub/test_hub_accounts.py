@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from dttshub.errors import BadRequest, Conflict
-from hubfixture import COMMUNE_A, DEFAULT_PASSWORD, TEST_NOW, TIMEOUT, start_hub
+from tests.support.hubfixture import COMMUNE_A, DEFAULT_PASSWORD, TEST_NOW, TIMEOUT, start_hub
 
 
 def token(

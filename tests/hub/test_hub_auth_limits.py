@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from dttshub import db as t
 from dttshub.errors import Throttled, Unauthorized
-from hubfixture import DEFAULT_PASSWORD, TEST_NOW, TIMEOUT, start_hub
+from tests.support.hubfixture import DEFAULT_PASSWORD, TEST_NOW, TIMEOUT, start_hub
 
 TWO_YEARS = timedelta(days=730)
 

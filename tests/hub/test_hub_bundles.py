@@ -8,7 +8,15 @@ import zipfile
 
 import pytest
 
-from hubfixture import COMMUNE_A, TEST_NOW, TIMEOUT, good_values, make_bundle, make_submission, start_hub
+from tests.support.hubfixture import (
+    COMMUNE_A,
+    TEST_NOW,
+    TIMEOUT,
+    good_values,
+    make_bundle,
+    make_submission,
+    start_hub,
+)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import requests
 
 from dttsclient.core.setup_package import read_setup_package
 from dttshub.cli import main
-from hubfixture import COMMUNE_A, good_values, make_bundle, make_submission, small_catalog
+from tests.support.hubfixture import COMMUNE_A, good_values, make_bundle, make_submission, small_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -263,7 +263,7 @@ def test_cli_serve_answers_and_stops_gracefully(cli):
 
 def test_cli_disables_enables_and_resets_an_account_while_the_hub_serves(tmp_path, db_url):
     """A province IT officer locks the account of an officer who left, unlocks it, then sets a new password."""
-    from hubfixture import DEFAULT_PASSWORD, start_hub
+    from tests.support.hubfixture import DEFAULT_PASSWORD, start_hub
 
     with start_hub(tmp_path, db_url) as hub:
         cli = Cli(tmp_path, hub.db_url)

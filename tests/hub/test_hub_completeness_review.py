@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from dttshub import db as t
 from dttshub.cli import main
-from hubfixture import (
+from tests.support.hubfixture import (
     COMMUNE_A,
     COMMUNE_B,
     COMMUNE_Y,
@@ -44,13 +44,6 @@ def send(session, hub, docs, device_id="device-1") -> list[dict]:
     )
     assert r.status_code == 200, r.text
     return r.json()["results"]
-
-
-def review(session, hub, unit, decision, comment="", period="2026"):
-    body = {"unit": unit, "form": "BM01", "period": period, "decision": decision, "comment": comment}
-    r = session.post(hub.api + "/reviews", json=body, timeout=TIMEOUT)
-    assert r.status_code == 200, r.text
-    return r.json()["report"]
 
 
 def completeness(session, hub, **params) -> requests.Response:
@@ -85,7 +78,7 @@ def test_completeness_counts_against_the_2025_list(people):
     hub = people
     officer_a = hub.session("officer_a")
     [a] = send(officer_a, hub, [make_submission(good_values(), unit=COMMUNE_A)])
-    review(hub.session("reviewer_x", device_id="dev-rx"), hub, COMMUNE_A, "accept")
+    hub.review(hub.session("reviewer_x", device_id="dev-rx"), "accept")
     hub.clock.set(AFTER_DEADLINE)  # tokens of before have expired: sign in again
     officer_b = hub.session("officer_b", device_id="dev-b")
     reviewer = hub.session("reviewer_x", device_id="dev-rx")
@@ -165,7 +158,7 @@ def test_a_revision_after_acceptance_reopens_review(people):
     reviewer = hub.session("reviewer_x", device_id="dev-rx")
     first = make_submission(good_values(), unit=COMMUNE_A)
     send(officer, hub, [first])
-    accepted = review(reviewer, hub, COMMUNE_A, "accept", "Đạt")
+    accepted = hub.review(reviewer, "accept", "Đạt").json()["report"]
     assert accepted["status"] == "accepted" and accepted["server_revision"] == 2
 
     values = {**good_values(), ("0102", ""): "90"}
@@ -224,7 +217,7 @@ def test_a_returned_report_keeps_the_acceptance_and_its_comment_reaches_the_offi
     reviewer = hub.session("reviewer_x", device_id="dev-rx")
     first = make_submission(good_values())
     send(officer, hub, [first])
-    review(reviewer, hub, COMMUNE_A, "accept")
+    hub.review(reviewer, "accept")
     second = make_submission(
         {**good_values(), ("0102", ""): "95"},
         revision_no=2,
@@ -232,7 +225,7 @@ def test_a_returned_report_keeps_the_acceptance_and_its_comment_reaches_the_offi
         base_server_revision=2,
     )
     send(officer, hub, [second])
-    returned = review(reviewer, hub, COMMUNE_A, "return", "Số hộ 95 chưa khớp sổ; kiểm tra lại 0102")
+    returned = hub.review(reviewer, "return", "Số hộ 95 chưa khớp sổ; kiểm tra lại 0102").json()["report"]
     assert returned["status"] == "returned" and returned["accepted_submission_id"] == first["submission_id"]
     [report] = officer.get(hub.api + "/changes", timeout=TIMEOUT).json()["reports"]
     assert report["review"]["state"] == "returned"
@@ -256,7 +249,7 @@ def test_bulk_accept_skips_reports_with_errors_conflicts_or_nothing_received(peo
     officer_b = hub.session("officer_b", device_id="dev-b")
     b1 = make_submission(good_values(), unit=COMMUNE_B)
     send(officer_b, hub, [b1], "dev-b")
-    review(reviewer, hub, COMMUNE_B, "return", "Xem lại")
+    hub.review(reviewer, "return", "Xem lại", unit=COMMUNE_B)
     b2 = make_submission(
         {**good_values(), ("0102", ""): "81"},
         unit=COMMUNE_B,
@@ -382,7 +375,7 @@ def test_one_report_in_full(people):
         low_power, warnings=reason, comments=[{"code": "0102", "disagg": "", "text": "Theo sổ hộ"}]
     )
     send(officer, hub, [first])
-    review(reviewer, hub, COMMUNE_A, "return", "Kiểm tra 0102")
+    hub.review(reviewer, "return", "Kiểm tra 0102")
     values = {**low_power, ("0102", ""): "90"}
     second = make_submission(
         values, revision_no=2, supersedes=first["submission_id"], base_server_revision=2, warnings=reason

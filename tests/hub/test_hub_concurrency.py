@@ -8,7 +8,7 @@ import threading
 import pytest
 import requests
 
-from hubfixture import TIMEOUT, good_values, make_submission
+from tests.support.hubfixture import TIMEOUT, good_values, make_submission
 
 
 def _post(hub, token: str, docs: list[dict], device: str, out: list, lock: threading.Lock) -> None:

@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from dttshub import exports
-from hubfixture import (
+from tests.support.hubfixture import (
     COMMUNE_A,
     COMMUNE_B,
     COMMUNE_Y,
@@ -277,8 +277,7 @@ def test_cli_export_refuses_a_bad_form_with_a_message(sent, tmp_path):
 
 def test_accepted_only_exports_the_accepted_reports(sent):
     s = sent.session("reviewer_x", device_id="dev-rx")
-    body = {"unit": COMMUNE_A, "form": "BM01", "period": "2026", "decision": "accept", "comment": ""}
-    assert s.post(sent.api + "/reviews", json=body, timeout=TIMEOUT).status_code == 200
+    sent.review(s, "accept")
     r = get_export(sent, "reviewer_x", "dvs", accepted_only="true")
     assert r.status_code == 200
     got = {(dv["dataElement"], dv["categoryOptionCombo"]): dv["value"] for dv in r.json()["dataValues"]}
@@ -308,7 +307,7 @@ def test_sample_catalogue_exports_match_the_totals(hub):
     """The sample catalogue (text, yes/no, percent and derived indicators): every file against the totals."""
     from dttsclient.core.catalog import load_catalog
     from dttshub.scope import Account
-    from hubfixture import SAMPLE_CATALOG, valid_values
+    from tests.support.hubfixture import SAMPLE_CATALOG, valid_values
 
     catalog = load_catalog(SAMPLE_CATALOG)
     hub.publish_catalog(catalog)

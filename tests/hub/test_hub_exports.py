@@ -15,7 +15,7 @@ from dttsclient.core.catalog import catalog_from_json
 from dttshub import exports
 from dttshub.exports import ExportData, UnitStatus
 from dttshub.province_model import ProvinceTotals, TotalCell, UnitValue
-from hubfixture import COMMUNE_A, COMMUNE_B, PROVINCE_X, small_catalog
+from tests.support.hubfixture import COMMUNE_A, COMMUNE_B, PROVINCE_X, small_catalog
 
 ADX = "{urn:ihe:qrph:adx:2015}"
 

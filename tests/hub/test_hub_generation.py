@@ -28,7 +28,15 @@ from dttshub.generation import (
 )
 from dttshub.receipts import receipt_counter_name
 from dttshub.service import Hub
-from hubfixture import COMMUNE_A, COMMUNE_B, FAST_ARGON2, TEST_NOW, good_values, make_submission, start_hub
+from tests.support.hubfixture import (
+    COMMUNE_A,
+    COMMUNE_B,
+    FAST_ARGON2,
+    TEST_NOW,
+    good_values,
+    make_submission,
+    start_hub,
+)
 
 TIMEOUT = 30
 
@@ -294,7 +302,7 @@ def test_a_killed_serve_process_and_an_older_copy_put_back(tmp_path):
     url = f"sqlite:///{db_file}"
     setup = Hub(HubConfig(db_url=url, data_dir=data_dir, **FAST_ARGON2))
     from dttsclient.core.catalog import catalog_from_json
-    from hubfixture import small_catalog
+    from tests.support.hubfixture import small_catalog
 
     setup.catalogs.publish(catalog_from_json(small_catalog()), by="test")
     setup.accounts.add_user("officer_a", "officer", COMMUNE_A, "mat-khau-thu-nghiem")

@@ -23,10 +23,10 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-import legacy_hub_db
 from dttshub import migrations
 from dttshub.db import Database, metadata
-from hubfixture import postgres_url, start_hub
+from tests.support import legacy_hub_db
+from tests.support.hubfixture import postgres_url, start_hub
 
 
 def _exe() -> list[str]:
@@ -201,7 +201,7 @@ def test_workers_are_refused_on_sqlite(tmp_path):
 @pytest.mark.postgres
 def test_two_workers_on_postgresql_both_answer(tmp_path):
     """``serve --workers 2`` on PostgreSQL: two processes, each answers ``ping`` with the same hub."""
-    from hubfixture import create_pg_schema, drop_pg_schema
+    from tests.support.hubfixture import create_pg_schema, drop_pg_schema
 
     base = postgres_url()
     if not base:

@@ -10,7 +10,15 @@ import pytest
 import requests
 
 from dttsclient.core.catalog import catalog_from_json
-from hubfixture import COMMUNE_A, TEST_NOW, TIMEOUT, good_values, make_submission, small_catalog, start_hub
+from tests.support.hubfixture import (
+    COMMUNE_A,
+    TEST_NOW,
+    TIMEOUT,
+    good_values,
+    make_submission,
+    small_catalog,
+    start_hub,
+)
 
 
 def batch(session: requests.Session, hub, docs: list[dict], **kw) -> requests.Response:

@@ -20,7 +20,14 @@ import requests
 
 from dttsclient.core.bounds import MAX_COMMENT, MAX_REVISION
 from dttshub.cli import main
-from hubfixture import COMMUNE_A, TIMEOUT, good_values, make_bundle, make_submission, small_catalog
+from tests.support.hubfixture import (
+    COMMUNE_A,
+    TIMEOUT,
+    good_values,
+    make_bundle,
+    make_submission,
+    small_catalog,
+)
 
 
 def batch(session: requests.Session, hub, docs: list, **kw) -> requests.Response:

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from hubfixture import COMMUNE_A, COMMUNE_B, TIMEOUT, good_values, make_submission, start_hub
+from tests.support.hubfixture import COMMUNE_A, COMMUNE_B, TIMEOUT, good_values, make_submission, start_hub
 
 
 def send(session, hub, docs: list[dict], device_id: str = "device-1") -> list[dict]:
@@ -24,11 +24,6 @@ def pull(session, hub, cursor: str | None = None, **params) -> dict:
     doc = r.json()
     assert doc["server_id"] == hub.server_id
     return doc
-
-
-def review(session, hub, decision: str, comment: str = "", unit: str = COMMUNE_A, **extra):
-    body = {"unit": unit, "form": "BM01", "period": "2026", "decision": decision, "comment": comment, **extra}
-    return session.post(hub.api + "/reviews", json=body, timeout=TIMEOUT)
 
 
 def with_households(n: int) -> dict:
@@ -55,7 +50,7 @@ def reviewer(people):
 def test_conflict_after_a_reviewer_action_keeps_both_versions(people, officer, reviewer):
     rev1 = make_submission(with_households(80))
     assert send(officer, people, [rev1])[0]["server_revision"] == 1
-    r = review(reviewer, people, "return", "Kiểm tra lại số hộ")
+    r = people.review(reviewer, "return", "Kiểm tra lại số hộ", expect=None)
     assert r.status_code == 200 and r.json()["report"]["server_revision"] == 2
     # the officer edits offline without having pulled the review
     rev2 = make_submission(
@@ -73,7 +68,7 @@ def test_conflict_after_a_reviewer_action_keeps_both_versions(people, officer, r
     )
     assert status.json()["results"][0]["status"] == "conflict"
     # the reviewer settles it by taking the officer's new version
-    r = review(reviewer, people, "accept", "Đã đối chiếu", submission_id=rev2["submission_id"])
+    r = people.review(reviewer, "accept", "Đã đối chiếu", submission_id=rev2["submission_id"], expect=None)
     assert r.status_code == 200
     settled = r.json()["report"]
     assert (
@@ -152,7 +147,7 @@ def test_late_submission_with_an_injected_clock(people):
     )
     rep = report_of(pull(officer, people))
     assert rep["status"] == "late" and rep["late"] is True
-    r = review(reviewer, people, "accept", "Chấp nhận nộp muộn")
+    r = people.review(reviewer, "accept", "Chấp nhận nộp muộn", expect=None)
     assert r.json()["report"]["status"] == "accepted" and r.json()["report"]["server_revision"] == 3
 
 
@@ -161,7 +156,7 @@ def test_review_reaches_the_officer_through_changes(people, officer, reviewer):
     first = pull(officer, people)
     assert report_of(first)["review"] == {"state": None, "comment": None, "by": None, "at": None}
     assert pull(officer, people, first["cursor"])["reports"] == []
-    r = review(reviewer, people, "return", "Số hộ nghèo chưa khớp với danh sách")
+    r = people.review(reviewer, "return", "Số hộ nghèo chưa khớp với danh sách", expect=None)
     assert r.status_code == 200 and r.json()["server_id"] == people.server_id
     later = pull(officer, people, first["cursor"])
     rep = report_of(later)
@@ -180,15 +175,15 @@ def test_review_reaches_the_officer_through_changes(people, officer, reviewer):
 
 
 def test_review_errors(people, reviewer):
-    assert review(reviewer, people, "approve").status_code == 400
-    r = review(reviewer, people, "accept")
+    assert people.review(reviewer, "approve", expect=None).status_code == 400
+    r = people.review(reviewer, "accept", expect=None)
     assert r.status_code == 404 and r.json()["error"]["code"] == "no_report"
     r = reviewer.post(people.api + "/reviews", json={"unit": COMMUNE_A}, timeout=TIMEOUT)
     assert r.status_code == 400
 
 
 def test_changes_cursor_and_paging(tmp_path, db_url):
-    from hubfixture import TEST_NOW
+    from tests.support.hubfixture import TEST_NOW
 
     with start_hub(tmp_path, db_url, clock=TEST_NOW, changes_page_size=2) as hub:
         hub.publish_catalog()

@@ -31,8 +31,15 @@ from dttshub.db import NestedConnection
 from dttshub.errors import Unavailable
 from dttshub.scope import Account
 from dttshub.service import Hub
-from herdutil import DEVICES, ServeProcess, fire_burst, herd_documents, seed_herd, stored_submissions
-from hubfixture import COMMUNE_A, FAST_ARGON2, TEST_NOW, good_values, make_submission, start_hub
+from tests.support.herdutil import (
+    DEVICES,
+    ServeProcess,
+    fire_burst,
+    herd_documents,
+    seed_herd,
+    stored_submissions,
+)
+from tests.support.hubfixture import COMMUNE_A, FAST_ARGON2, TEST_NOW, good_values, make_submission, start_hub
 
 
 def test_a_burst_of_batches_right_after_a_restart_is_all_stored_without_a_5xx(tmp_path, db_url):
@@ -83,7 +90,7 @@ def _single_connection_hub(tmp_path: Path, db_url: str | None, **extra) -> Hub:
 def test_ingest_works_with_a_pool_of_one_connection(tmp_path, db_url):
     """A pool of one connection: any code that took a second one while holding it would time out."""
     from dttsclient.core.catalog import catalog_from_json
-    from hubfixture import small_catalog
+    from tests.support.hubfixture import small_catalog
 
     hub = _single_connection_hub(tmp_path, db_url)
     try:
@@ -140,7 +147,7 @@ def test_a_second_connection_while_holding_one_is_refused(tmp_path, db_url):
 def test_the_catalogue_cache_fill_is_single_flight(tmp_path, db_url):
     """Forty threads miss the cache at once: one reads and parses the catalogue, the others wait for it."""
     from dttsclient.core.catalog import catalog_from_json
-    from hubfixture import small_catalog
+    from tests.support.hubfixture import small_catalog
 
     hub = _single_connection_hub(tmp_path, db_url, db_pool_size=2, db_max_overflow=0)
     try:

@@ -14,7 +14,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.test_rules_across_reports import cross_catalog
 from dttsclient.core.periods import previous
 from dttsclient.core.validate import check_report
 from dttsclient.store import Store
@@ -22,7 +21,8 @@ from dttshub import db as t
 from dttshub.cells import cell_rows, insert_cells
 from dttshub.db import Database
 from dttshub.rule_sources import HubReports
-from hubfixture import COMMUNE_A, TIMEOUT, good_values, make_submission, small_catalog
+from tests.core.test_rules_across_reports import cross_catalog
+from tests.support.hubfixture import COMMUNE_A, TIMEOUT, good_values, make_submission, small_catalog
 
 # (form, period, code, key) of every cell the random reports may hold
 REPORTS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dttsclient.core.catalog import load_catalog
-from hubfixture import COMMUNE_A, SAMPLE_CATALOG, TIMEOUT, make_submission, valid_values
+from tests.support.hubfixture import COMMUNE_A, SAMPLE_CATALOG, TIMEOUT, make_submission, valid_values
 
 pytestmark = pytest.mark.skipif(
     not SAMPLE_CATALOG.exists(), reason="resources/catalog/sample.json not built yet"

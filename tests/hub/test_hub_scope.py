@@ -8,7 +8,7 @@ import requests
 
 from dttsclient.core import refdata
 from dttshub.service import cli_account
-from hubfixture import (
+from tests.support.hubfixture import (
     COMMUNE_A,
     COMMUNE_B,
     COMMUNE_Y,
@@ -129,11 +129,8 @@ def test_bundle_items_out_of_scope_are_rejected(people):
 
 
 def test_reviews_need_the_role_and_the_scope(people, stored):
-    body = {"unit": COMMUNE_A, "form": "BM01", "period": "2026", "decision": "accept", "comment": ""}
-
     def post(user: str, unit: str = COMMUNE_A) -> requests.Response:
-        s = people.session(user, device_id=f"dev-{user}")
-        return s.post(people.api + "/reviews", json={**body, "unit": unit}, timeout=TIMEOUT)
+        return people.review(user, "accept", unit=unit, expect=None)
 
     r = post("officer_a")
     assert r.status_code == 403 and r.json()["error"]["code"] == "role_required"
@@ -214,7 +211,7 @@ def _units_seen(path: str, doc: dict) -> list[str]:
 @pytest.mark.parametrize("path, extra", PROVINCE_ROUTES)
 def test_province_routes_follow_the_scope(people, stored, path, extra):
     """Officer: own commune only; reviewer/admin: their province; admin "*": all (issue 14)."""
-    from hubfixture import PROVINCE_X, PROVINCE_Y
+    from tests.support.hubfixture import PROVINCE_X, PROVINCE_Y
 
     def get(user: str, province: str | None = None) -> requests.Response:
         s = people.session(user, device_id=f"dev-{user}")

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from dttsclient.core.setup_package import SetupPackageError, read_setup_package
-from hubfixture import COMMUNE_A, TEST_NOW, TIMEOUT, start_hub
+from tests.support.hubfixture import COMMUNE_A, TEST_NOW, TIMEOUT, start_hub
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ and the reviewer sees both."""
 
 from __future__ import annotations
 
-from hubfixture import COMMUNE_A, DEFAULT_PASSWORD, TIMEOUT, good_values, make_submission
+from tests.support.hubfixture import COMMUNE_A, DEFAULT_PASSWORD, TIMEOUT, good_values, make_submission
 
 
 def send(session, hub, docs) -> list[dict]:

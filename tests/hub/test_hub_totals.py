@@ -22,7 +22,15 @@ from dttsclient.core import refdata
 from dttsclient.core.catalog import catalog_from_json
 from dttshub import migrations
 from dttshub.db import Database
-from hubfixture import COMMUNE_A, COMMUNE_B, COMMUNE_Y, PROVINCE_X, TIMEOUT, make_submission, small_catalog
+from tests.support.hubfixture import (
+    COMMUNE_A,
+    COMMUNE_B,
+    COMMUNE_Y,
+    PROVINCE_X,
+    TIMEOUT,
+    make_submission,
+    small_catalog,
+)
 
 FORM, PERIOD = "BM01", "2026"
 ETH = ("02", "08")
@@ -132,7 +140,7 @@ def submit(hub, user: str, unit: str, values: dict, device: str, **kw) -> dict:
 @pytest.fixture
 def province(tmp_path, db_url):
     """A hub with the totals catalogue and officers of A, B, C (province X) and Y; reviewer of X; admin *."""
-    from hubfixture import TEST_NOW, start_hub
+    from tests.support.hubfixture import TEST_NOW, start_hub
 
     running = start_hub(tmp_path, db_url, clock=TEST_NOW)
     try:
@@ -233,8 +241,7 @@ def test_accepted_only_adds_up_what_the_reviewer_accepted(province):
         return r.json()
 
     assert totals(accepted_only="true")["units_included"] == 0
-    review = {"unit": COMMUNE_A, "form": FORM, "period": PERIOD, "decision": "accept", "comment": ""}
-    assert reviewer.post(province.api + "/reviews", json=review, timeout=TIMEOUT).status_code == 200
+    province.review(reviewer, "accept", form=FORM, period=PERIOD)
     accepted = totals(accepted_only="true")
     assert accepted["units_included"] == 1 and _cells(accepted) == as_json_cells(expected_cells({"a": first}))
 
@@ -254,8 +261,7 @@ def test_accepted_only_adds_up_what_the_reviewer_accepted(province):
     assert _cells(totals(accepted_only="true")) == as_json_cells(expected_cells({"a": first}))
     assert _cells(totals()) == as_json_cells(expected_cells({"a": second, "b": b_values}))
     # a return takes the report out of the accepted totals
-    review["decision"] = "return"
-    assert reviewer.post(province.api + "/reviews", json=review, timeout=TIMEOUT).status_code == 200
+    province.review(reviewer, "return", form=FORM, period=PERIOD)
     assert totals(accepted_only="true")["units_included"] == 0
 
 
@@ -351,7 +357,7 @@ def test_the_migration_fills_the_cell_table_from_reports_stored_before_it(tmp_pa
     """Reports stored, the schema taken back to 0001 (no cell table), then upgraded: the same totals."""
     from alembic import command
 
-    from hubfixture import TEST_NOW, start_hub
+    from tests.support.hubfixture import TEST_NOW, start_hub
 
     rng = random.Random(11)
     sent = {}

@@ -227,7 +227,7 @@ def test_embedded_hub_for_the_demo(tmp_path):
 
     from dttsclient.core.catalog import catalog_from_json
     from dttshub.embedded import EmbeddedHub
-    from hubfixture import small_catalog
+    from tests.support.hubfixture import small_catalog
 
     db = tmp_path / "demo" / "hub.sqlite"
     fast = {"argon2_time_cost": 1, "argon2_memory_cost": 8, "argon2_parallelism": 1}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hubfixture import postgres_url
+from tests.support.hubfixture import postgres_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 

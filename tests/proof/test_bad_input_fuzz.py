@@ -37,9 +37,8 @@ from dttsclient.usb.courier import export_courier, read_courier
 from dttsclient.usb.restore import restore_backup
 from dttsclient.usb.xlsx_import import import_values
 from dttsclient.usb.xlsx_report import META_SHEET, export_xlsx
-from hubfixture import COMMUNE_A, SAMPLE_CATALOG, TEST_NOW, TIMEOUT, start_hub
-from proof import mutate
-from proof.fuzz_checks import (
+from tests.support import mutate
+from tests.support.fuzz_checks import (
     assert_clean_message,
     assert_clean_refusal,
     fuzz_settings,
@@ -47,7 +46,8 @@ from proof.fuzz_checks import (
     profile_digest,
     refused_or_done,
 )
-from usb.usbutil import USER, accept, fill, finalize, open_profile
+from tests.support.hubfixture import COMMUNE_A, SAMPLE_CATALOG, TEST_NOW, TIMEOUT, start_hub
+from tests.support.usbutil import USER, accept, fill, finalize, open_profile
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_XLSX = ROOT / "resources" / "catalog" / "sample.xlsx"
@@ -501,9 +501,9 @@ def test_a_deeply_nested_reply_from_the_server_is_no_connection(courier_setup, t
     from dttsclient.sync.credentials import MemoryCredentials
     from dttsclient.sync.errors import SyncError
     from dttsclient.sync.login import login
-    from faultproxy import FaultProxy
-    from hubfixture import DEFAULT_PASSWORD
-    from sync.syncutil import FAST
+    from tests.support.faultproxy import FaultProxy
+    from tests.support.hubfixture import DEFAULT_PASSWORD
+    from tests.support.syncutil import FAST
 
     hub = courier_setup[0]
     data_dir = tmp_path / "profile"

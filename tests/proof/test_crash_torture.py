@@ -6,10 +6,10 @@ sync through the fault proxy (with random faults and a slow link), a backup expo
 each kill:
 
 * ``PRAGMA integrity_check`` is ok and every acknowledged cell write and finalize is in the profile
-  (:func:`proof.proofutil.check_acknowledged`);
+  (:func:`tests.support.proofutil.check_acknowledged`);
 * the officer goes on (sometimes the next morning, when every lease has expired, sometimes finalizing a
   new revision first), and one clean sync settles the outbox with the hub holding every finalized
-  revision once (:func:`proof.proofutil.assert_settled`);
+  revision once (:func:`tests.support.proofutil.assert_settled`);
 * a backup export killed mid-write leaves no half file under the final name, and the backup already
   there (or the new one, when the kill came after the rename) verifies and holds every edit acknowledged
   before its snapshot;
@@ -42,8 +42,8 @@ from dttsclient.sync.login import login
 from dttsclient.usb.atomic import sha256_file
 from dttsclient.usb.backup import export_backup, open_backup, snapshot_database, verify_backup, work_dir
 from dttsclient.usb.restore import restore_backup
-from hubfixture import DEFAULT_PASSWORD, good_values
-from proof.proofutil import (
+from tests.support.hubfixture import DEFAULT_PASSWORD, good_values
+from tests.support.proofutil import (
     ENDPOINTS,
     FAULTS,
     Acks,
@@ -61,7 +61,7 @@ from proof.proofutil import (
     run_child,
     seeded_rounds,
 )
-from sync.syncutil import FAST, USER, finalize, sync
+from tests.support.syncutil import FAST, USER, finalize, sync
 
 pytestmark = needs_sigkill
 

@@ -13,7 +13,7 @@ expired access token for ``auth/refresh``, a new login for ``auth/token``):
 Each phase first finalizes new revisions and new reports, so there is always something to send. After
 the faults stop, one clean sync must leave the outbox settled, the hub holding exactly the finalized
 submissions (superseded ones excepted) once each, with receipts and server revisions matching
-(:func:`proof.proofutil.assert_settled`). The proxy's log proves each fault hit its endpoint.
+(:func:`tests.support.proofutil.assert_settled`). The proxy's log proves each fault hit its endpoint.
 
 :func:`test_random_fault_sequences` chains seeded random faults (several endpoints, counts and cut points
 in a row) before the clean sync: once in CI, ``DTTS_PROOF_ROUNDS / 4`` rounds in ``scripts/proof.sh``.
@@ -32,8 +32,8 @@ from dttsclient.store import Store
 from dttsclient.sync.errors import SyncError, Throttled
 from dttsclient.sync.login import login
 from dttsclient.sync.transport import RetryPolicy, TransportConfig
-from hubfixture import DEFAULT_PASSWORD, small_catalog
-from proof.proofutil import (
+from tests.support.hubfixture import DEFAULT_PASSWORD, small_catalog
+from tests.support.proofutil import (
     ENDPOINTS,
     FAULTS,
     Rig,
@@ -44,7 +44,7 @@ from proof.proofutil import (
     rounds,
     seeded_rounds,
 )
-from sync.syncutil import USER, finalize, sync
+from tests.support.syncutil import USER, finalize, sync
 
 # Fast retries; a stall after 1 s; a Retry-After longer than 0.1 s is cut to 0.1 s (the sync tests prove
 # that Retry-After is honoured; here it would only make 63 cases slow).

@@ -25,9 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
-from hubfixture import COMMUNE_A, TEST_NOW, TIMEOUT, good_values, make_submission, start_hub
-from proof import mutate
-from proof.fuzz_checks import assert_clean_message, fuzz_settings, hub_digest
+from tests.support import mutate
+from tests.support.fuzz_checks import assert_clean_message, fuzz_settings, hub_digest
+from tests.support.hubfixture import COMMUNE_A, TEST_NOW, TIMEOUT, good_values, make_submission, start_hub
 
 ENV_EXAMPLES = "DTTS_SCHEMATHESIS_EXAMPLES"
 EXAMPLES = int(os.environ.get(ENV_EXAMPLES) or 25)

@@ -34,7 +34,9 @@ import requests
 from dttsclient.core.setup_package import SetupPackageError, read_setup_package
 from dttsclient.store import Store
 from dttsclient.sync.engine import CA_BUNDLE_SETTING
-from hubfixture import (
+from tests.support import mutate
+from tests.support.fuzz_checks import assert_clean_message, hub_digest, profile_digest
+from tests.support.hubfixture import (
     COMMUNE_A,
     COMMUNE_B,
     COMMUNE_Y,
@@ -46,11 +48,9 @@ from hubfixture import (
     make_submission,
     start_hub,
 )
-from proof import mutate
-from proof.fuzz_checks import assert_clean_message, hub_digest, profile_digest
-from proof.sec_keyring import issued_tokens, keyring_env, read_file
-from proof.sec_scan import needles, scan_bytes, scan_paths, scanned_files
-from sync.tlsfront import TlsFront
+from tests.support.sec_keyring import issued_tokens, keyring_env, read_file
+from tests.support.sec_scan import needles, scan_bytes, scan_paths, scanned_files
+from tests.support.tlsfront import TlsFront
 
 PASSWORD = "Mật-khẩu-bí-mật-7Q3x9"  # a known, unmistakable password (with Vietnamese letters)
 USER = "canbo_a"

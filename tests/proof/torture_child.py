@@ -49,7 +49,7 @@ from dttsclient.store import NothingToFinalize, Store
 from dttsclient.sync.credentials import MemoryCredentials, Tokens
 from dttsclient.sync.engine import SyncEngine
 from dttsclient.sync.errors import SyncError
-from sync.sync_child import FAST  # the sync tests' fast retries, without the hub's imports
+from tests.support.fast import FAST  # the sync tests' fast retries, without the hub's imports
 
 ETH_ROWS = ["02", "08"]
 WHO = "can_bo"

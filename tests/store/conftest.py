@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dttsclient.store import Store
-from store.store_catalog import UNIT, good_values, make_catalog
+from tests.support.store_catalog import UNIT, good_values, make_catalog
 
 
 @pytest.fixture

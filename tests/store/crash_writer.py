@@ -14,10 +14,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests folder, for store.store_catalog
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, for tests.support
 
 from dttsclient.store import Store
-from store.store_catalog import UNIT, good_values, make_catalog
+from tests.support.store_catalog import UNIT, good_values, make_catalog
 
 ETH = [f"{n:02d}" for n in range(1, 55)]
 KEYS = [f"eth={e}|sex={s}" for e in ETH for s in ("F", "M")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dttsclient.store import Store
-from store.store_catalog import UNIT
+from tests.support.store_catalog import UNIT
 
 WHO = "can_bo_a"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dttsclient.store import NoCatalog, Store, UnknownForm
-from store.store_catalog import UNIT, make_catalog
+from tests.support.store_catalog import UNIT, make_catalog
 
 
 def test_import_is_idempotent_per_version(store, catalog):

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from dttsclient.core.errors import IdentifierError
 from dttsclient.store import InvalidCell, ReportNotFound, Store
-from store.store_catalog import UNIT, good_values
+from tests.support.store_catalog import UNIT, good_values
 
 
 def test_report_is_unique_per_unit_form_period(store):
@@ -203,7 +203,7 @@ KEYS = [("0101", ""), ("0103", ""), ("0102", "eth=02|sex=F"), ("0102", "eth=08|s
 def test_cells_and_change_log_agree_with_a_model(tmp_path_factory, ops):
     """Any sequence of writes: cells() is the last value per cell, and each cell's log is an unbroken
     chain old → new ending at that value, with no row for a write that changed nothing."""
-    from store.store_catalog import make_catalog
+    from tests.support.store_catalog import make_catalog
 
     with Store.open(tmp_path_factory.mktemp("prop")) as store:
         store.catalogs.import_catalog(make_catalog())

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from dttsclient.store import Store
+from tests.support.digests import integrity
 
 WRITER = Path(__file__).with_name("crash_writer.py")
 
@@ -62,14 +63,6 @@ def run_and_kill(data_dir: Path, mode: str, start: int, rng: random.Random) -> l
     assert proc.returncode == -signal.SIGKILL, proc.returncode
     assert lines[0] == "READY"
     return lines[1:]
-
-
-def integrity(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        conn.close()
 
 
 def test_killed_cell_writer_loses_no_acknowledged_write(data_dir):

@@ -7,7 +7,7 @@ import pytest
 from dttsclient.core.catalog import load_catalog
 from dttsclient.store import Store
 from dttsclient.store.errors import InvalidCell
-from hubfixture import COMMUNE_A, SAMPLE_CATALOG
+from tests.support.hubfixture import COMMUNE_A, SAMPLE_CATALOG
 
 
 def test_the_store_refuses_a_value_for_an_excluded_option(data_dir):

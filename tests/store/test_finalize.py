@@ -16,7 +16,7 @@ from dttsclient.store import (
     SubmissionNotFound,
     warning_key,
 )
-from store.store_catalog import UNIT
+from tests.support.store_catalog import UNIT
 
 WHO = "can_bo_a"
 
@@ -60,7 +60,7 @@ def test_finalize_happy_path(store, filled):
 
 
 def test_submission_and_outbox_survive_reopening(data_dir, catalog):
-    from store.store_catalog import good_values
+    from tests.support.store_catalog import good_values
 
     with Store.open(data_dir) as store:
         store.catalogs.import_catalog(catalog)

@@ -15,7 +15,7 @@ import pytest
 
 from dttsclient.store import MergeResult, Store
 from dttsclient.store.setting_keys import SECRET_WORDS, is_secret_key
-from store.store_catalog import UNIT, good_values, make_catalog
+from tests.support.store_catalog import UNIT, good_values, make_catalog
 
 WHO = "can_bo_a"
 

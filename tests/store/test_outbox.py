@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from dttsclient.store import OUTBOX_STATES, OutboxStateError, Store, SubmissionNotFound
-from store.store_catalog import UNIT, good_values
+from tests.support.store_catalog import UNIT, good_values
 
 WHO = "can_bo_a"
 T0 = datetime(2026, 11, 21, 8, 0, tzinfo=timezone.utc)

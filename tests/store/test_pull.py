@@ -5,23 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dttsclient.store import NoServerCopy, OutboxStateError, Store
-from store.store_catalog import UNIT, good_values
-
-WHO = "can_bo_a"
-
-
-def pulled(period="2026", revision=1, values=None, review=None, comments=None, status="accepted") -> dict:
-    values = values if values is not None else good_values()
-    return {
-        "unit": UNIT,
-        "form": "BM01",
-        "period": period,
-        "server_revision": revision,
-        "status": status,
-        "values": [{"code": c, "disagg": d, "value": v} for c, d, v in values],
-        "comments": comments or [],
-        "review": review,
-    }
+from tests.support.store_catalog import UNIT, WHO, good_values, pulled
 
 
 def test_new_pc_gets_its_history(store):

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dttsclient.store import CatalogVersionMissing
-from store.store_catalog import make_catalog
-from store.test_pull import WHO, pulled
+from tests.support.store_catalog import WHO, make_catalog, pulled
 
 
 @pytest.fixture

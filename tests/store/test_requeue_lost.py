@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dttsclient.store import Store
-from store.store_catalog import UNIT, good_values
+from tests.support.store_catalog import UNIT, good_values
 
 WHO = "can_bo_a"
 

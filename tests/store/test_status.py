@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from dttsclient.store import OUTBOX_STATES, Store
-from store.store_catalog import UNIT
+from tests.support.store_catalog import UNIT
 
 
 def test_status_of_an_empty_profile(data_dir):

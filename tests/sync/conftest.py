@@ -11,10 +11,10 @@ import pytest
 from dttsclient.store import Store
 from dttsclient.sync.credentials import KeyringCredentials
 from dttsclient.sync.login import login
-from faultproxy import FaultProxy
-from hubfixture import COMMUNE_A, DEFAULT_PASSWORD, TEST_NOW, start_hub
-from memkeyring import memory_keyring
-from sync.syncutil import FAST, REVIEWER, USER
+from tests.support.faultproxy import FaultProxy
+from tests.support.hubfixture import COMMUNE_A, DEFAULT_PASSWORD, TEST_NOW, start_hub
+from tests.support.memkeyring import memory_keyring
+from tests.support.syncutil import FAST, REVIEWER, USER
 
 
 @pytest.fixture

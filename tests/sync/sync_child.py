@@ -7,20 +7,15 @@ import json
 import sys
 from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[1])]  # tests/ (for memkeyring)
+sys.path[:0] = [str(Path(__file__).resolve().parents[2])]  # the repository root, for tests.support
 
 import keyring  # noqa: E402
 
 from dttsclient.store import Store  # noqa: E402
 from dttsclient.sync.credentials import KeyringCredentials, Tokens  # noqa: E402
 from dttsclient.sync.engine import SyncEngine  # noqa: E402
-from dttsclient.sync.transport import RetryPolicy, TransportConfig  # noqa: E402
-from memkeyring import MemoryKeyring  # noqa: E402
-
-# the same as sync.syncutil.FAST, without importing the hub fixture (uvicorn, SQLAlchemy) in the child
-FAST = TransportConfig(
-    connect_timeout=5, stall_timeout=10, retry=RetryPolicy(base=0.01, cap=0.05, max_retries=4)
-)
+from tests.support.fast import FAST  # noqa: E402
+from tests.support.memkeyring import MemoryKeyring  # noqa: E402
 
 
 def main() -> None:

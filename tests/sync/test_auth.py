@@ -11,9 +11,9 @@ from dttsclient.sync import errors
 from dttsclient.sync.credentials import MemoryCredentials
 from dttsclient.sync.engine import SyncEngine
 from dttsclient.sync.login import login
-from hubfixture import DEFAULT_PASSWORD
-from memkeyring import memory_keyring
-from sync.syncutil import FAST, USER, finalize, finalize_many, hub_submissions, states, sync
+from tests.support.hubfixture import DEFAULT_PASSWORD
+from tests.support.memkeyring import memory_keyring
+from tests.support.syncutil import FAST, USER, finalize, finalize_many, hub_submissions, states, sync
 
 
 @pytest.mark.parametrize("hub_config", [{"access_token_ttl": 60}])

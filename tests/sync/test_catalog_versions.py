@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from dttsclient.store import NoCatalog, Store
 from dttsclient.sync.login import login
-from hubfixture import (
+from tests.support.hubfixture import (
     COMMUNE_A,
     DEFAULT_PASSWORD,
     TEST_NOW,
@@ -28,7 +28,7 @@ from hubfixture import (
     small_catalog,
     start_hub,
 )
-from sync.syncutil import FAST, REVIEWER, USER, finalize, sync
+from tests.support.syncutil import FAST, REVIEWER, USER, finalize, sync
 
 CATALOG_ID = "test-dtts"
 VERSION_FETCH = "catalog_id="  # the target of a fetch of one given catalogue version
@@ -223,7 +223,7 @@ def test_a_version_the_hub_does_not_have_is_set_apart_not_attached_to_another(tm
 def test_the_hub_checks_a_revision_against_the_version_it_states(hub):
     """After v2, a v1 revision is checked with v1's rules (accepted), the same values stated as v2 with
     v2's (refused), and a version the hub never published is refused; old versions stay fetchable."""
-    from hubfixture import make_submission
+    from tests.support.hubfixture import make_submission
 
     hub.publish_catalog(catalog_v2())
     officer = hub.session(USER)

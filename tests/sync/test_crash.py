@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dttsclient.store import Store
-from sync.syncutil import USER, batch_ids, finalize, finalize_many, hub_submissions, states, sync
+from tests.support.syncutil import USER, batch_ids, finalize, finalize_many, hub_submissions, states, sync
 
 CHILD = Path(__file__).with_name("sync_child.py")
 

@@ -17,7 +17,7 @@ from dttsclient.sync.credentials import (
     keyring_status,
 )
 from dttsclient.sync.errors import NoKeyring
-from memkeyring import MemoryKeyring, memory_keyring
+from tests.support.memkeyring import MemoryKeyring, memory_keyring
 
 
 def test_tokens_round_trip_through_the_selected_keyring():

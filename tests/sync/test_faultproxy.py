@@ -8,8 +8,8 @@ import time
 import pytest
 import requests
 
-from faultproxy import FaultProxy
-from hubfixture import start_hub
+from tests.support.faultproxy import FaultProxy
+from tests.support.hubfixture import start_hub
 
 PING = "api/v1/ping"
 

@@ -14,7 +14,7 @@ import pytest
 from dttsclient.sync import errors
 from dttsclient.sync.engine import BATCH_ITEMS_SETTING
 from dttsclient.sync.transport import RetryPolicy, TransportConfig
-from sync.syncutil import FAST, batch_ids, finalize_many, hub_submissions, states, sync
+from tests.support.syncutil import FAST, batch_ids, finalize_many, hub_submissions, states, sync
 
 BATCH = "submissions:batch"
 
@@ -129,7 +129,7 @@ def test_a_slow_link_is_slow_but_works(store, creds, proxy):
 
 
 def test_waiting_is_cancelled_at_once(store, creds, proxy):
-    from sync.syncutil import engine
+    from tests.support.syncutil import engine
 
     finalize_many(store, 1)
     proxy.set_mode("status", status=503)

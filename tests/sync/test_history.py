@@ -12,8 +12,8 @@ from dttsclient.core.swing import SWING
 from dttsclient.store import Store
 from dttsclient.store.errors import ReasonsRequired
 from dttsclient.sync.login import login
-from hubfixture import COMMUNE_A, DEFAULT_PASSWORD, good_values, make_submission
-from sync.syncutil import FAST, REVIEWER, USER, finalize, sync
+from tests.support.hubfixture import COMMUNE_A, DEFAULT_PASSWORD, good_values, make_submission
+from tests.support.syncutil import FAST, REVIEWER, USER, finalize, sync
 
 
 def taken(result) -> int:

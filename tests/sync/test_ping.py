@@ -10,8 +10,8 @@ from dttsclient.store import Store
 from dttsclient.sync import errors
 from dttsclient.sync.credentials import MemoryCredentials
 from dttsclient.sync.login import login
-from hubfixture import DEFAULT_PASSWORD
-from sync.syncutil import FAST, USER, finalize, states, sync
+from tests.support.hubfixture import DEFAULT_PASSWORD
+from tests.support.syncutil import FAST, USER, finalize, states, sync
 
 
 def relogin(store, proxy, creds) -> None:

@@ -12,8 +12,8 @@ from dttsclient.usb.courier import export_courier
 from dttshub.bundles import read_bundle
 from dttshub.config import HubConfig
 from dttshub.protocol import BatchRequest, Submission
-from hubfixture import COMMUNE_A, TIMEOUT
-from sync.syncutil import USER, finalize, sync
+from tests.support.hubfixture import COMMUNE_A, TIMEOUT
+from tests.support.syncutil import USER, finalize, sync
 
 
 def _rich_history(store) -> None:

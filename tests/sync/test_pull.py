@@ -6,8 +6,8 @@ import pytest
 
 from dttsclient.store import Store
 from dttsclient.sync.login import login
-from hubfixture import COMMUNE_A, DEFAULT_PASSWORD, good_values, small_catalog
-from sync.syncutil import FAST, REVIEWER, USER, finalize, finalize_many, sync
+from tests.support.hubfixture import COMMUNE_A, DEFAULT_PASSWORD, good_values, small_catalog
+from tests.support.syncutil import FAST, REVIEWER, USER, finalize, finalize_many, sync
 
 
 def _second_pc(tmp_path, proxy, creds) -> Store:
@@ -71,19 +71,7 @@ def test_unsent_edits_keep_both_versions(tmp_path, store, creds, proxy):
 def test_reviewer_feedback_comes_down(store, creds, hub):
     finalize(store)
     sync(store, creds)
-    reviewer = hub.session(REVIEWER, DEFAULT_PASSWORD, device_id="province-pc")
-    r = reviewer.post(
-        hub.api + "/reviews",
-        json={
-            "unit": COMMUNE_A,
-            "form": "BM01",
-            "period": "2026",
-            "decision": "return",
-            "comment": "Kiểm tra 0103",
-        },
-        timeout=30,
-    )
-    assert r.ok, r.text
+    hub.review(REVIEWER, "return", "Kiểm tra 0103")
     result = sync(store, creds)
     assert result.pulled == 1
     report = store.reports.report(COMMUNE_A, "BM01", "2026")

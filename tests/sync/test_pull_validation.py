@@ -16,8 +16,8 @@ from dttsclient.store import Store
 from dttsclient.sync.login import login
 from dttshub import db as t
 from dttshub.db import CHANGE_SEQ
-from hubfixture import COMMUNE_A, DEFAULT_PASSWORD, good_values
-from sync.syncutil import FAST, USER, finalize_many, sync
+from tests.support.hubfixture import COMMUNE_A, DEFAULT_PASSWORD, good_values
+from tests.support.syncutil import FAST, USER, finalize_many, sync
 
 POISON = {
     "2027": {"comments_json": "[1]"},

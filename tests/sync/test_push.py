@@ -13,8 +13,17 @@ import pytest
 
 from dttsclient.core.payload import payload_sha256, values_to_list
 from dttsclient.sync.engine import BATCH_ITEMS_SETTING
-from hubfixture import COMMUNE_A, DEFAULT_PASSWORD, good_values
-from sync.syncutil import REVIEWER, USER, batch_ids, finalize, finalize_many, hub_submissions, states, sync
+from tests.support.hubfixture import COMMUNE_A, DEFAULT_PASSWORD, good_values
+from tests.support.syncutil import (
+    REVIEWER,
+    USER,
+    batch_ids,
+    finalize,
+    finalize_many,
+    hub_submissions,
+    states,
+    sync,
+)
 
 
 def _gz(docs: list[dict], device_id: str = "x" * 36) -> bytes:
@@ -116,19 +125,7 @@ def test_a_reused_id_is_rejected_and_the_others_go_on(store, creds, hub):
 def test_a_conflict_after_a_reviewers_action_is_kept(store, creds, hub):
     finalize(store)
     sync(store, creds)
-    reviewer = hub.session(REVIEWER, DEFAULT_PASSWORD, device_id="province-pc")
-    r = reviewer.post(
-        hub.api + "/reviews",
-        json={
-            "unit": COMMUNE_A,
-            "form": "BM01",
-            "period": "2026",
-            "decision": "return",
-            "comment": "Xem lại",
-        },
-        timeout=30,
-    )
-    assert r.ok, r.text
+    hub.review(REVIEWER, "return", "Xem lại")
     # the officer edits and finalizes again without having pulled the review
     report = store.reports.report(COMMUNE_A, "BM01", "2026")
     store.reports.set_cell(report.id, "0102", "", "82", USER)

@@ -24,7 +24,7 @@ from dttsclient.store import Store
 from dttsclient.sync.login import login
 from dttshub import db as t
 from dttshub.scope import Account
-from hubfixture import (
+from tests.support.hubfixture import (
     COMMUNE_A,
     DEFAULT_PASSWORD,
     TEST_NOW,
@@ -34,7 +34,7 @@ from hubfixture import (
     postgres_url,
     start_hub,
 )
-from sync.syncutil import FAST, REVIEWER, USER, engine, finalize, hub_submissions, sync
+from tests.support.syncutil import FAST, REVIEWER, USER, engine, finalize, hub_submissions, sync
 
 REVIEWER_ACCOUNT = Account(REVIEWER, "reviewer", "19", "province-pc")
 

@@ -8,16 +8,8 @@ from datetime import date
 
 from dttsclient.core.periods import parse_period
 from dttsclient.store import Store
-from hubfixture import COMMUNE_A, DEFAULT_PASSWORD
-from sync.syncutil import REVIEWER, USER, finalize, sync
-
-
-def _review(hub, decision: str, comment: str = "") -> dict:
-    reviewer = hub.session(REVIEWER, DEFAULT_PASSWORD, device_id="province-pc")
-    body = {"unit": COMMUNE_A, "form": "BM01", "period": "2026", "decision": decision, "comment": comment}
-    r = reviewer.post(hub.api + "/reviews", json=body, timeout=30)
-    assert r.ok, r.text
-    return r.json()["report"]
+from tests.support.hubfixture import COMMUNE_A
+from tests.support.syncutil import REVIEWER, USER, finalize, sync
 
 
 def _badge(store: Store) -> str:
@@ -32,7 +24,7 @@ def _badge(store: Store) -> str:
 def test_a_revision_after_acceptance_comes_back_as_changed_after_acceptance(store, creds, hub):
     finalize(store)
     sync(store, creds)
-    _review(hub, "accept", "Đạt")
+    hub.review(REVIEWER, "accept", "Đạt")
     sync(store, creds)
     report = store.reports.report(COMMUNE_A, "BM01", "2026")
     assert report.review_state == "accepted" and report.server_status == "accepted"
@@ -47,7 +39,7 @@ def test_a_revision_after_acceptance_comes_back_as_changed_after_acceptance(stor
     assert _badge(store) == "changed_after_acceptance"
 
     # the reviewer accepts the correction: the next sync says so
-    _review(hub, "accept")
+    hub.review(REVIEWER, "accept")
     sync(store, creds)
     report = store.reports.report(COMMUNE_A, "BM01", "2026")
     assert report.server_status == "accepted" and report.review_state == "accepted"
@@ -57,7 +49,7 @@ def test_a_revision_after_acceptance_comes_back_as_changed_after_acceptance(stor
 def test_a_returns_comment_reaches_the_officer(store, creds, hub):
     finalize(store)
     sync(store, creds)
-    _review(hub, "return", "Số hộ nghèo chưa khớp danh sách")
+    hub.review(REVIEWER, "return", "Số hộ nghèo chưa khớp danh sách")
     sync(store, creds)
     report = store.reports.report(COMMUNE_A, "BM01", "2026")
     assert report.review_state == "returned" and report.review_comment == "Số hộ nghèo chưa khớp danh sách"

@@ -10,8 +10,8 @@ import pytest
 from dttsclient.store import Store
 from dttsclient.sync import errors
 from dttsclient.sync.login import login, setup_import
-from hubfixture import COMMUNE_A, DEFAULT_PASSWORD
-from sync.syncutil import FAST, USER, finalize, sync
+from tests.support.hubfixture import COMMUNE_A, DEFAULT_PASSWORD
+from tests.support.syncutil import FAST, USER, finalize, sync
 
 
 def _package(hub, tmp_path, server_url: str) -> bytes:

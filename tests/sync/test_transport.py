@@ -11,8 +11,8 @@ import pytest
 from dttsclient.sync import errors
 from dttsclient.sync.api import HubApi
 from dttsclient.sync.transport import RetryPolicy, Transport, TransportConfig
-from sync.syncutil import FAST, batch_ids, finalize_many, hub_submissions, states, sync
-from sync.tlsfront import TlsFront
+from tests.support.syncutil import FAST, batch_ids, finalize_many, hub_submissions, states, sync
+from tests.support.tlsfront import TlsFront
 
 
 def test_backoff_doubles_from_2_seconds_up_to_5_minutes_with_jitter():

@@ -13,10 +13,10 @@ from collections import Counter
 
 import pytest
 
-from blackhole import BlackHole, refused_url
 from dttsclient.sync import errors
 from dttsclient.sync.transport import CancelEvent, RetryPolicy, Transport, TransportConfig
-from sync.syncutil import FAST, batch_ids, engine, finalize_many, hub_submissions, states, sync
+from tests.support.blackhole import BlackHole, refused_url
+from tests.support.syncutil import FAST, batch_ids, engine, finalize_many, hub_submissions, states, sync
 
 BATCH = "submissions:batch"
 

@@ -1,7 +1,7 @@
 """Fixtures of the GUI tests: a real store on tmp_path with the sample catalogue, a real hub on 127.0.0.1,
 the runners, and helpers that fill and finalize reports the way an officer would.
 
-The data-entry engineer adds fixtures in ``tests/ui/entry_fixtures.py``.
+The data-entry engineer adds fixtures in ``tests/support/entry_fixtures.py``.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def credentials() -> MemoryCredentials:
 @pytest.fixture
 def hub(tmp_path: Path):
     """A real hub with the officer (commune UNIT), a reviewer of its province and the sample catalogue."""
-    from hubfixture import start_hub
+    from tests.support.hubfixture import start_hub
 
     with start_hub(tmp_path, clock=HUB_NOW) as running:
         running.officer = running.add_user(OFFICER, unit=UNIT, password=PASSWORD)

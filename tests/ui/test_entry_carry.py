@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from dttsclient.store import Store
 from dttsclient.ui.carry_dialog import CarryDialog
-from ui.entry_fixtures import UNIT, cell, entry_for, go, open_form, type_into
+from tests.support.entry_fixtures import UNIT, cell, entry_for, go, open_form, type_into
 
 
 @pytest.fixture

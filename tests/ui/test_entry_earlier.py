@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt, QTranslator
 
 from dttsclient.ui.i18n import TRANSLATOR_NAME, Translations
-from ui.entry_fixtures import UNIT, cell, entry_for, go, open_form, type_into
+from tests.support.entry_fixtures import UNIT, cell, entry_for, go, open_form, type_into
 
 
 @pytest.fixture

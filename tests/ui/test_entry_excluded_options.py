@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dttsclient.core.catalog import load_catalog
 from dttsclient.ui.grid_layout import build_layout
-from hubfixture import SAMPLE_CATALOG
+from tests.support.hubfixture import SAMPLE_CATALOG
 
 
 def _rows_of(layout, code):

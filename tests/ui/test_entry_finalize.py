@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from dttsclient.store import Store, warning_key
 from dttsclient.ui.finalize_dialog import FinalizeDialog, ReviseConfirm
-from ui.entry_fixtures import cell, entry_for, go, open_form, type_into
+from tests.support.entry_fixtures import cell, entry_for, go, open_form, type_into
 
 ETH = ["02", "08", "09"]
 

@@ -15,7 +15,7 @@ from dttsclient.ui import form_view as form_view_module
 from dttsclient.ui.finalize_dialog import FinalizeDialog
 from dttsclient.ui.grid_model import SEVERITY_ROLE
 from dttsclient.ui.main_window import MainWindow
-from ui.entry_fixtures import cell, current, entry_for, go, open_form, press, type_into
+from tests.support.entry_fixtures import cell, current, entry_for, go, open_form, press, type_into
 
 ERROR_RED = "#fbe3e1"  # the background of a cell or label with an error
 

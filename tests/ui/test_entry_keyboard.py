@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from dttsclient.store import Store
 from dttsclient.ui.form_header import CODE_ROLE
-from ui.entry_fixtures import (
+from tests.support.entry_fixtures import (
     cell,
     current,
     entry_for,

@@ -24,7 +24,7 @@ from dttsclient.store import Store
 from dttsclient.ui.comment_dialog import CommentDialog
 from dttsclient.ui.ethnic_picker import EthnicPicker
 from dttsclient.ui.history_dialog import HistoryDialog
-from ui.entry_fixtures import entry_for, input_cells, open_form
+from tests.support.entry_fixtures import entry_for, input_cells, open_form
 
 M = Qt.KeyboardModifier
 K = Qt.Key

@@ -15,7 +15,7 @@ from dttsclient.ui.grid_layout import build_layout, locate, rule_indicators
 from dttsclient.ui.grid_model import GridModel
 from dttsclient.ui.history_dialog import HistoryModel
 from dttsclient.ui.problems_panel import ProblemsModel
-from ui.entry_fixtures import ETH_ROWS, cells_of, largest_form, load_sample, make_entry
+from tests.support.entry_fixtures import ETH_ROWS, cells_of, largest_form, load_sample, make_entry
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from dttsclient.store import Store
-from ui.entry_fixtures import cell, current, entry_for, go, open_form
+from tests.support.entry_fixtures import cell, current, entry_for, go, open_form
 
 M = Qt.KeyboardModifier
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from dttsclient.store import Store
 from dttsclient.ui.paste import split_block
-from ui.entry_fixtures import cell, current, entry_for, go, open_form, press
+from tests.support.entry_fixtures import cell, current, entry_for, go, open_form, press
 
 
 @pytest.fixture

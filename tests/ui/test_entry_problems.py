@@ -14,7 +14,7 @@ from dttsclient.ui.comment_dialog import CommentDialog
 from dttsclient.ui.ethnic_picker import EthnicPicker
 from dttsclient.ui.grid_model import COMMENT_ROLE, SEVERITY_ROLE
 from dttsclient.ui.history_dialog import HistoryDialog, HistoryModel
-from ui.entry_fixtures import cell, current, entry_for, go, open_form, press, send_text, type_into
+from tests.support.entry_fixtures import cell, current, entry_for, go, open_form, press, send_text, type_into
 
 
 @pytest.fixture

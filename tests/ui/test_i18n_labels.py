@@ -19,7 +19,7 @@ from dttsclient.ui.main_window import MainWindow
 from dttsclient.ui.outbox_model import OutboxModel, OutboxRow
 from dttsclient.ui.profiles import ProfileInfo
 from dttsclient.ui.sync_view import ReturnedRow, SyncView
-from ui.entry_fixtures import entry_for
+from tests.support.entry_fixtures import entry_for
 
 ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 LOCAL_TIME = re.compile(r"\d\d/\d\d/\d{4} \d\d:\d\d")

@@ -19,7 +19,7 @@ from dttsclient.ui.tasks import Lane, SynchronousRunner, TaskRunner
 from dttsclient.ui.usb_menu import UsbActions
 from dttsclient.usb.backup import export_backup
 from dttsclient.usb.errors import UsbError
-from ui.entry_fixtures import ETH_ROWS, make_entry, type_into
+from tests.support.entry_fixtures import ETH_ROWS, make_entry, type_into
 
 
 # -- the lanes -----------------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from blackhole import BlackHole, refused_url
 from dttsclient.ui.wizard import LoginDialog
+from tests.support.blackhole import BlackHole, refused_url
 
 
 def _dialog(qtbot, session, runner, url: str) -> LoginDialog:

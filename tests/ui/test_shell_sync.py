@@ -141,7 +141,7 @@ def test_sync_can_be_cancelled_while_it_waits(qtbot, hub, store, signed_in, runn
     """Dừng while the batch waits on a silent link: stopped within a second; the rows stay settle-able."""
     import time
 
-    from faultproxy import FaultProxy
+    from tests.support.faultproxy import FaultProxy
 
     kit.finalize(store, kit.fill(store, "BM04", "202611"))
     with FaultProxy(hub.url) as proxy:
@@ -196,7 +196,7 @@ def test_the_officers_sync_takes_over_from_a_quiet_one_that_waits(qtbot, hub, st
     runs the officer's own at once."""
     import time
 
-    from faultproxy import FaultProxy
+    from tests.support.faultproxy import FaultProxy
 
     kit.finalize(store, kit.fill(store, "BM04", "202611"))
     with FaultProxy(hub.url) as proxy:
@@ -233,7 +233,7 @@ def test_closing_the_window_during_a_sync_on_a_silent_hub_stops_the_work_at_once
 ):
     import time
 
-    from blackhole import BlackHole
+    from tests.support.blackhole import BlackHole
 
     kit.finalize(store, kit.fill(store, "BM04", "202611"))
     with BlackHole() as hole:
@@ -250,7 +250,7 @@ def test_closing_the_window_during_a_sync_on_a_silent_hub_stops_the_work_at_once
 
 
 def test_wifi_login_page_is_explained(qtbot, hub, store, signed_in, runner, kit):
-    from faultproxy import FaultProxy
+    from tests.support.faultproxy import FaultProxy
 
     kit.finalize(store, kit.fill(store, "BM04", "202611"))
     with FaultProxy(hub.url) as proxy:

@@ -261,7 +261,7 @@ def test_restoring_another_communes_backup_asks_in_vietnamese(window, store, kit
 
 
 def test_printing_a_report_without_values_gives_the_blank_form(window, store, kit, tmp_path):
-    from usb.test_pdf import pdf_text
+    from tests.usb.test_pdf import pdf_text
 
     kit.fill(store, "BM04", "202610")  # the commune's ethnic groups are known from this report
     empty = store.reports.report(store.settings.profile().unit, "BM04", "202611", create=True)

@@ -52,7 +52,7 @@ def test_wrong_password_is_explained(qtbot, hub, fresh, runner, kit):
 
 
 def test_wifi_login_page_is_explained(qtbot, hub, fresh, runner, kit):
-    from faultproxy import FaultProxy
+    from tests.support.faultproxy import FaultProxy
 
     with FaultProxy(hub.url) as proxy:
         proxy.fault("login_page")
@@ -66,7 +66,7 @@ def test_wifi_login_page_is_explained(qtbot, hub, fresh, runner, kit):
 
 
 def test_cancelling_stops_the_wait_for_a_server_that_does_not_answer(qtbot, fresh, runner, kit):
-    from blackhole import BlackHole
+    from tests.support.blackhole import BlackHole
 
     hole = BlackHole()  # takes the connection, never answers
     w = _wizard(qtbot, fresh, runner)

@@ -10,7 +10,7 @@ import pytest
 
 from dttsclient.usb.atomic import copy_atomic, sha256_file
 from dttsclient.usb.errors import NotEnoughSpace, TargetNotWritable, TargetVanished, WriteCorrupted
-from usb.usbutil import FailingWriter, FlippingWriter, free_space, leftovers, refused
+from tests.support.usbutil import FailingWriter, FlippingWriter, free_space, leftovers, refused
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from dttsclient.usb.autobackup import (
 )
 from dttsclient.usb.backup import verify_backup
 from dttsclient.usb.errors import NotEnoughSpace
-from usb.usbutil import T0, USER, fill, free_space, open_profile, refused
+from tests.support.usbutil import T0, USER, fill, free_space, open_profile, refused
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from dttsclient.usb.backup import LAST_EXPORT_KEY, export_backup, verify_backup
 from dttsclient.usb.errors import BadFile, NewerFormat, NotEnoughSpace, TargetVanished, UnsafeArchive
 from dttsclient.usb.restore import restore_backup
 from dttsclient.usb.safezip import seal_comment_placeholder, seal_zip
-from usb.usbutil import (
+from tests.support.usbutil import (
     COMMUNE_A,
     FailingWriter,
     accept,

@@ -9,9 +9,9 @@ from dttsclient.store import Store
 from dttsclient.usb.pdf_report import export_pdf_blank
 from dttsclient.usb.xlsx_import import import_values
 from dttsclient.usb.xlsx_report import META_SHEET, export_xlsx_blank
-from hubfixture import SAMPLE_CATALOG
-from usb.test_pdf import pdf_text
-from usb.usbutil import COMMUNE_A, USER, snapshot
+from tests.support.hubfixture import SAMPLE_CATALOG
+from tests.support.usbutil import COMMUNE_A, USER, snapshot
+from tests.usb.test_pdf import pdf_text
 
 
 def _profile(path):

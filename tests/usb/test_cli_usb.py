@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from hubfixture import COMMUNE_B
-from usb.usbutil import COMMUNE_A, fill, finalize, open_profile
+from tests.support.hubfixture import COMMUNE_B
+from tests.support.usbutil import COMMUNE_A, fill, finalize, open_profile
 
 EXE = Path(sys.executable).with_name("dttsclient")
 

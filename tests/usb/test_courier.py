@@ -17,7 +17,7 @@ from dttsclient.usb.courier import LAST_COURIER_KEY, document_bytes, export_cour
 from dttsclient.usb.errors import BadFile, NotEnoughSpace, NothingToExport, TargetVanished
 from dttshub.bundles import read_bundle
 from dttshub.config import HubConfig
-from usb.usbutil import (
+from tests.support.usbutil import (
     COMMUNE_A,
     FailingWriter,
     accept,
@@ -116,7 +116,7 @@ def test_full_or_pulled_stick(store, tmp_path):
 # -- end to end with a real hub ----------------------------------------------------------------------
 @pytest.fixture
 def hub(tmp_path):
-    from hubfixture import TEST_NOW, start_hub
+    from tests.support.hubfixture import TEST_NOW, start_hub
 
     running = start_hub(tmp_path, clock=TEST_NOW)
     try:
@@ -131,9 +131,9 @@ def hub(tmp_path):
 def logged_in(hub, tmp_path):
     from dttsclient.sync.credentials import KeyringCredentials
     from dttsclient.sync.login import login
-    from hubfixture import DEFAULT_PASSWORD
-    from memkeyring import memory_keyring
-    from sync.syncutil import FAST
+    from tests.support.hubfixture import DEFAULT_PASSWORD
+    from tests.support.memkeyring import memory_keyring
+    from tests.support.syncutil import FAST
 
     with memory_keyring() as kr, Store.open(tmp_path / "client") as s:
         creds = KeyringCredentials()
@@ -153,9 +153,9 @@ def _hub_cli(hub, *args: str) -> subprocess.CompletedProcess:
 
 def test_courier_journey_usb_hub_then_sync(hub, logged_in, tmp_path):
     """Export → the connected office uploads it (twice) → the commune's next sync settles the outbox."""
-    from sync.syncutil import finalize as sync_finalize
-    from sync.syncutil import hub_submissions
-    from sync.syncutil import sync as run_sync
+    from tests.support.syncutil import finalize as sync_finalize
+    from tests.support.syncutil import hub_submissions
+    from tests.support.syncutil import sync as run_sync
 
     store, creds, _ = logged_in
     subs = [
@@ -187,8 +187,8 @@ def test_courier_journey_usb_hub_then_sync(hub, logged_in, tmp_path):
 
 
 def test_backup_of_a_logged_in_profile_holds_no_credential(hub, logged_in, tmp_path):
-    from hubfixture import DEFAULT_PASSWORD
-    from sync.syncutil import finalize as sync_finalize
+    from tests.support.hubfixture import DEFAULT_PASSWORD
+    from tests.support.syncutil import finalize as sync_finalize
 
     store, _, kr = logged_in
     sync_finalize(store, "2026")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from usb.usbutil import COMMUNE_A, fill, finalize, open_profile
+from tests.support.usbutil import COMMUNE_A, fill, finalize, open_profile
 
 EXE = Path(sys.executable).with_name("dttsclient")
 EXPORTS = {

@@ -13,8 +13,17 @@ from dttsclient.core.disagg import cell_keys
 from dttsclient.store import Store
 from dttsclient.usb.errors import TargetVanished
 from dttsclient.usb.pdf_report import export_pdf
-from hubfixture import SAMPLE_CATALOG
-from usb.usbutil import COMMUNE_A, USER, FailingWriter, accept, fill, good_values, leftovers, open_profile
+from tests.support.hubfixture import SAMPLE_CATALOG
+from tests.support.usbutil import (
+    COMMUNE_A,
+    USER,
+    FailingWriter,
+    accept,
+    fill,
+    good_values,
+    leftovers,
+    open_profile,
+)
 
 
 def pdf_text(path) -> str:

@@ -11,8 +11,8 @@ from dttsclient.store import Store
 from dttsclient.usb.backup import export_backup, verify_backup
 from dttsclient.usb.errors import BadFile, WrongCommune
 from dttsclient.usb.restore import RESTORE_KIND, restore_backup
-from hubfixture import COMMUNE_B
-from usb.usbutil import (
+from tests.support.hubfixture import COMMUNE_B
+from tests.support.usbutil import (
     COMMUNE_A,
     USER,
     Clock,

@@ -9,7 +9,7 @@ import pytest
 
 from dttsclient.usb.errors import BadFile, UnsafeArchive
 from dttsclient.usb.safezip import SafeZip, ZipLimits, check_manifest_members, check_member_name
-from usb.usbutil import refused
+from tests.support.usbutil import refused
 
 
 def _zip(path, members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED):

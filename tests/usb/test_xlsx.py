@@ -24,8 +24,18 @@ from dttsclient.usb.errors import (
 )
 from dttsclient.usb.xlsx_import import import_values
 from dttsclient.usb.xlsx_report import META_SHEET, export_xlsx
-from hubfixture import COMMUNE_B, SAMPLE_CATALOG
-from usb.usbutil import COMMUNE_A, USER, accept, fill, finalize, good_values, open_profile, refused, snapshot
+from tests.support.hubfixture import COMMUNE_B, SAMPLE_CATALOG
+from tests.support.usbutil import (
+    COMMUNE_A,
+    USER,
+    accept,
+    fill,
+    finalize,
+    good_values,
+    open_profile,
+    refused,
+    snapshot,
+)
 
 
 @pytest.fixture

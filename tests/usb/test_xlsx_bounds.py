@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from dttsclient.usb.errors import MAX_LISTED_PROBLEMS, BadFile, ImportRefused
 from dttsclient.usb.xlsx_import import import_values
 from dttsclient.usb.xlsx_report import export_xlsx
-from usb.usbutil import COMMUNE_A, fill, open_profile
+from tests.support.usbutil import COMMUNE_A, fill, open_profile
 
 EXE = Path(sys.executable).with_name("dttsclient")
 HEADER = ("Mã chỉ tiêu", "Phân tổ", "Giá trị")

@@ -9,7 +9,7 @@ from dttsclient.core.catalog import load_catalog
 from dttsclient.store import Store
 from dttsclient.usb.errors import ImportRefused
 from dttsclient.usb.xlsx_import import import_values
-from hubfixture import COMMUNE_A, SAMPLE_CATALOG
+from tests.support.hubfixture import COMMUNE_A, SAMPLE_CATALOG
 
 
 def test_import_refuses_the_kinh_row_of_the_minority_population(tmp_path):

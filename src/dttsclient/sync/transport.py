@@ -13,13 +13,12 @@ This module knows HTTP and docs/sync-protocol.md's "Transport" section, not the 
   plainly. Only transient faults are retried — a reply cut or a stall in the middle of a transfer, 502,
   503, 504, and 429 with a ``Retry-After`` — with exponential backoff and jitter. How long: a sync the
   officer started uses :meth:`RetryPolicy.interactive` (one retry, a second or two); the background sync
-  uses the patient default (2, 4, 8 … s, capped at 5 minutes). Up to the moment the reply's headers arrive
-  this is urllib3's
-  :class:`~urllib3.util.retry.Retry` mounted on the session's one adapter (one connection pool, so one
-  TLS handshake serves a whole sync; POST allowed: every hub endpoint is idempotent by design —
-  ``submissions:batch`` deduplicates by ``submission_id``). A failure *while the
-  body is read* (a reply cut in the middle) happens after urllib3 has handed the response over, so it is
-  retried here with the same policy. Every wait goes through :meth:`Transport.wait`, which a
+  uses the patient default (2, 4, 8 … s, capped at 5 minutes). The retries are one explicit loop in
+  :meth:`Transport.request` over the :class:`RetryPolicy` (attempts, backoff, the statuses and errors worth
+  another attempt, ``Retry-After``); urllib3's own retries are off (``max_retries=0`` on the session's one
+  adapter: one connection pool, so one TLS handshake serves a whole sync). POST is retried like GET:
+  every hub endpoint is idempotent by design — ``submissions:batch`` deduplicates by ``submission_id``.
+  Every wait goes through :meth:`Transport.wait`, which a
   :class:`threading.Event` cancels at once (Dừng, or the window closing), raising
   :class:`~dttsclient.sync.errors.Cancelled`.
 * Cancelling interrupts the network too: connections are made in 0.1 s slices that check the cancel
@@ -38,6 +37,7 @@ This module knows HTTP and docs/sync-protocol.md's "Transport" section, not the 
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import errno
 import gzip
 import json
@@ -50,6 +50,7 @@ import time
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 import requests
@@ -58,13 +59,10 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import (
     ConnectTimeoutError,
-    MaxRetryError,
     NameResolutionError,
     NewConnectionError,
     ReadTimeoutError,
-    ResponseError,
 )
-from urllib3.util.retry import Retry
 
 from dttsclient import __version__
 from dttsclient.sync.errors import (
@@ -113,6 +111,7 @@ class RetryPolicy:
             (the officer hears "wait N minutes" instead of watching a spinner); None: no limit.
         retry_silent_probe: retry a ``ping`` that got no reply within the probe timeout (the background
             sync does; the officer's sync does not, so a silent hub is said within 20 s).
+        statuses: the replies that say "come back in a moment" (:data:`RETRY_STATUSES`).
     """
 
     base: float = 2.0
@@ -122,6 +121,7 @@ class RetryPolicy:
     retry_after_cap: float = 300.0
     retry_after_limit: float | None = None
     retry_silent_probe: bool = True
+    statuses: frozenset[int] = RETRY_STATUSES
 
     @classmethod
     def interactive(cls) -> RetryPolicy:
@@ -143,6 +143,49 @@ class RetryPolicy:
         if self.jitter:
             delay += random.uniform(0, self.jitter * delay)
         return min(self.cap, delay)
+
+    def wait_after_reply(self, status: int, retry_after: str | None, attempt: int) -> float | None:
+        """The wait before asking again after a reply with ``status``, or None: the reply is the answer.
+
+        Args:
+            status: the reply's HTTP status.
+            retry_after: its ``Retry-After`` header, as sent (None: absent).
+            attempt: the number of this failed attempt (1 for the first).
+
+        A status outside :attr:`statuses` is the answer, and so is a 429 that does not say when to come
+        back (asking again at once does not help) or whose ``Retry-After`` is longer than
+        :attr:`retry_after_limit`. A readable ``Retry-After`` is waited (at most :attr:`retry_after_cap`);
+        otherwise the backoff (:meth:`delay`).
+        """
+        if status not in self.statuses or attempt > self.max_retries:
+            return None
+        if status == 429 and not retry_after:
+            return None
+        asked = parse_retry_after(retry_after)
+        if asked is None:
+            return self.delay(attempt)
+        if self.retry_after_limit is not None and asked > self.retry_after_limit:
+            return None
+        return min(asked, self.retry_after_cap)
+
+    def retries_error(self, error: NoConnection, attempt: int, *, stalls: bool, probe: bool) -> bool:
+        """Whether a request that failed with ``error`` is sent again.
+
+        Args:
+            error: what the attempt raised.
+            attempt: the number of this failed attempt (1 for the first).
+            stalls: the endpoint retries a stall (not ``submissions:batch``, which the engine halves).
+            probe: the request is the reachability probe (``ping``).
+
+        A connection that cannot be made (:class:`~dttsclient.sync.errors.Unreachable`) and a certificate
+        problem are said at once; a stall is retried where the endpoint allows it (a silent probe only
+        when :attr:`retry_silent_probe`); any other cut or reset connection is retried.
+        """
+        if attempt > self.max_retries or isinstance(error, Unreachable) or not isinstance(error, Offline):
+            return False
+        if isinstance(error, StallTimeout):
+            return stalls and (self.retry_silent_probe or not probe)
+        return True
 
 
 @dataclass(frozen=True)
@@ -238,115 +281,6 @@ class Reply:
     headers: Mapping[str, str]
     data: dict[str, Any] | None
     elapsed: float
-
-
-class _CancellableRetry(Retry):
-    """urllib3's Retry with our backoff formula, a cancellable and reported wait, and two per-endpoint
-    rules (urllib3 hands ``increment`` the request path, so one adapter — one connection pool, one TLS
-    handshake per sync — serves every endpoint).
-
-    Args:
-        waiter: called with (seconds, reason) to wait; raises Cancelled when the wait is cancelled.
-        counter: called once per failed attempt that is retried (the last attempt is the caller's to count).
-        policy: the backoff policy.
-        no_stall_retry: paths where a stall (read timeout) fails at once: the batch, which the engine
-            halves instead of resending as it was.
-        no_throttle_retry: paths where a 429 is returned at once: login and refresh, so the officer hears
-            "wait N minutes" instead of watching a spinner for them.
-        silent_probe: paths of the probe (``ping``), whose stall is retried only when the policy says so
-            (:attr:`RetryPolicy.retry_silent_probe`): a hub that stays silent is said within the probe
-            timeout to an officer who is waiting.
-    """
-
-    RETRY_AFTER_STATUS_CODES = frozenset({429, 503})
-
-    def __init__(
-        self,
-        *args: Any,
-        waiter: Callable[[float, str], None] | None = None,
-        counter: Callable[[], None] | None = None,
-        policy: RetryPolicy | None = None,
-        no_stall_retry: tuple[str, ...] = (),
-        no_throttle_retry: tuple[str, ...] = (),
-        silent_probe: tuple[str, ...] = (),
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.waiter = waiter
-        self.counter = counter
-        self.policy = policy or RetryPolicy()
-        self.no_stall_retry = no_stall_retry
-        self.no_throttle_retry = no_throttle_retry
-        self.silent_probe = silent_probe
-
-    def new(self, **kw: Any) -> _CancellableRetry:
-        kw.setdefault("waiter", self.waiter)
-        kw.setdefault("counter", self.counter)
-        kw.setdefault("policy", self.policy)
-        kw.setdefault("no_stall_retry", self.no_stall_retry)
-        kw.setdefault("no_throttle_retry", self.no_throttle_retry)
-        kw.setdefault("silent_probe", self.silent_probe)
-        return super().new(**kw)
-
-    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
-        if status_code == 429 and not has_retry_after:
-            return False  # "too many requests" without saying when: asking again at once does not help
-        return super().is_retry(method, status_code, has_retry_after)
-
-    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[override]
-        path = url or ""
-        if isinstance(error, (NewConnectionError, ConnectTimeoutError)):
-            # refused, no such name, no route, connect timeout: said at once, never retried
-            raise MaxRetryError(_pool, path, error) from error  # type: ignore[arg-type]
-        if (
-            isinstance(error, ReadTimeoutError)
-            and not self.policy.retry_silent_probe
-            and any(path.split("?")[0].endswith(p) for p in self.silent_probe)
-        ):
-            raise MaxRetryError(_pool, path, error) from error  # type: ignore[arg-type]
-        if isinstance(error, ReadTimeoutError) and any(p in path for p in self.no_stall_retry):
-            raise error
-        if response is not None and response.status in RETRY_STATUSES and self._waits_too_long(response):
-            # the hub asks for a longer pause than this sync waits: hand the reply over as it is
-            raise MaxRetryError(_pool, path, ResponseError("retry-after too long"))  # type: ignore[arg-type]
-        if response is not None and response.status == 429 and any(p in path for p in self.no_throttle_retry):
-            # urlopen answers MaxRetryError with the response itself (raise_on_status is off)
-            raise MaxRetryError(_pool, path, ResponseError("throttled"))  # type: ignore[arg-type]
-        new = super().increment(method, url, response, error, _pool, _stacktrace)
-        # counted only when another attempt follows: the last one is counted by the transport
-        if self.counter is not None:
-            self.counter()
-        return new
-
-    def _waits_too_long(self, response: Any) -> bool:
-        try:
-            retry_after = self.get_retry_after(response)
-        except Exception:  # a malformed Retry-After header falls back to the backoff
-            return False
-        limit = self.policy.retry_after_limit
-        return retry_after is not None and limit is not None and retry_after > limit
-
-    def get_backoff_time(self) -> float:
-        return self.policy.delay(max(1, len(self.history)))
-
-    def sleep(self, response: Any = None) -> None:
-        delay = None
-        reason = "network"
-        if response is not None:
-            reason = f"HTTP {response.status}"
-            if self.respect_retry_after_header:
-                try:
-                    retry_after = self.get_retry_after(response)
-                except Exception:  # a malformed Retry-After header falls back to the backoff
-                    retry_after = None
-                if retry_after is not None:
-                    delay = min(float(retry_after), self.policy.retry_after_cap)
-        if delay is None:
-            delay = self.get_backoff_time()
-        if self.waiter is not None:
-            self.waiter(delay, reason)
-        elif delay > 0:
-            time.sleep(delay)
 
 
 class _Sockets:
@@ -577,7 +511,7 @@ class Transport:
         self._sockets = _Sockets()
         adapter = _Adapter(
             _connection_classes(self.cancel_event, self._sockets),
-            max_retries=self._retry(),
+            max_retries=0,  # the retries are request()'s own loop
             pool_connections=1,
             pool_maxsize=2,
         )
@@ -587,28 +521,6 @@ class Transport:
         self._notifies = callable(add_callback)
         if callable(add_callback):
             add_callback(self._sockets.shutdown_all)
-
-    def _retry(self) -> _CancellableRetry:
-        n = self.config.retry.max_retries
-        return _CancellableRetry(
-            total=n,
-            connect=n,
-            read=n,
-            status=n,
-            other=0,
-            redirect=0,
-            allowed_methods=frozenset({"GET", "POST"}),  # every hub endpoint is idempotent
-            status_forcelist=RETRY_STATUSES,
-            raise_on_status=False,
-            raise_on_redirect=False,
-            respect_retry_after_header=True,
-            waiter=self.wait,
-            counter=self._count_failed_attempt,
-            policy=self.config.retry,
-            no_stall_retry=self.NO_STALL_RETRY,
-            no_throttle_retry=self.NO_THROTTLE_RETRY,
-            silent_probe=self.PROBE_PATHS,
-        )
 
     # -- lifecycle ------------------------------------------------------------------------------------
     def close(self) -> None:
@@ -640,9 +552,6 @@ class Transport:
         logger.info("waiting %.2f s before retrying (%s)", seconds, reason)
         if self.cancel_event.wait(max(0.0, seconds)):
             raise Cancelled()
-
-    def _count_failed_attempt(self) -> None:
-        self.stats.round_trips += 1
 
     # -- requests -------------------------------------------------------------------------------------
     def url(self, path: str) -> str:
@@ -690,35 +599,38 @@ class Transport:
             hdrs["Authorization"] = f"Bearer {self.token}"
         url = self.url(path)
         policy = self.config.retry
-        probe = any(url.endswith(p) for p in self.PROBE_PATHS)
-        retry_stalls = not any(p in url for p in self.NO_STALL_RETRY)
+        route = "/" + path.lstrip("/")
+        probe = any(route.endswith(p) for p in self.PROBE_PATHS)
+        stalls = not any(p in route for p in self.NO_STALL_RETRY)
+        throttle = not any(p in route for p in self.NO_THROTTLE_RETRY)
         timeout = (self.config.connect_timeout, self.config.probe_timeout) if probe else self.config.timeout
         attempt = 0
         while True:
             self.check_cancelled()
+            attempt += 1
             started = time.monotonic()
             try:
                 resp = self._send(method, url, data, params, hdrs, timeout)
-            except _BodyFailed as failed:
+            except (_BodyFailed, Offline) as exc:
                 self.check_cancelled()
-                attempt += 1
-                stalled = isinstance(failed.error, StallTimeout)
-                if (
-                    attempt > policy.max_retries
-                    or (stalled and not retry_stalls)
-                    or (stalled and probe and not policy.retry_silent_probe)
-                ):
-                    if probe:
-                        raise Unreachable(self.server_url, failed.error.detail) from failed.__cause__
-                    raise failed.error from failed.__cause__
-                self.wait(policy.delay(attempt), "reply cut")
+                error = exc.error if isinstance(exc, _BodyFailed) else exc
+                if not policy.retries_error(error, attempt, stalls=stalls, probe=probe):
+                    if probe and not isinstance(error, Unreachable):
+                        # the probe got no answer (silence, a cut): the hub cannot be reached
+                        raise Unreachable(self.server_url, error.detail) from exc
+                    if isinstance(exc, _BodyFailed):
+                        raise error from exc.__cause__
+                    raise
+                self.wait(policy.delay(attempt), "reply cut" if isinstance(exc, _BodyFailed) else "network")
                 continue
-            except Offline as exc:
-                if probe and not isinstance(exc, Unreachable):
-                    # the probe got no answer (silence, a closed connection): the hub cannot be reached
-                    raise Unreachable(self.server_url, exc.detail) from exc
-                raise
-            return self._judge(resp, time.monotonic() - started, allow_not_modified)
+            elapsed = time.monotonic() - started
+            if resp.status_code != 429 or throttle:
+                pause = policy.wait_after_reply(resp.status_code, resp.headers.get("Retry-After"), attempt)
+                if pause is not None:
+                    resp.close()
+                    self.wait(pause, f"HTTP {resp.status_code}")
+                    continue
+            return self._judge(resp, elapsed, allow_not_modified)
 
     def _send(
         self,
@@ -850,7 +762,7 @@ class Transport:
 
 
 class _BodyFailed(Exception):
-    """Internal: the reply's body could not be read (cut or reset mid-body); retried by the transport."""
+    """Internal: the reply's body could not be read (cut or reset mid-body); the request loop decides."""
 
     def __init__(self, error: NoConnection) -> None:
         super().__init__(str(error))
@@ -900,13 +812,25 @@ def _json_body(resp: requests.Response) -> dict[str, Any] | None:
 
 
 def _retry_after(resp: requests.Response) -> float | None:
-    value = resp.headers.get("Retry-After")
-    if value is None:
+    return parse_retry_after(resp.headers.get("Retry-After"))
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: a number of seconds or an HTTP date (None: absent
+    or unreadable; a moment already past is 0)."""
+    if value is None or not value.strip():
         return None
     try:
         return max(0.0, float(value))
     except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
         return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
 def _request_size(req: requests.PreparedRequest) -> int:

@@ -5,12 +5,14 @@ indicators or 130, and so that Enter, Tab and the arrows walk through every cell
 switching widgets. This module computes that table's rows; it knows nothing of Qt widgets.
 
 Columns: 0 holds the labels (group titles, indicator names, ethnic groups, "Tổng số"); 1 … ``value_cols``
-hold the values — one per option of the ``sex`` dimension plus a computed total, or a single value
-column when the indicator has no ``sex`` dimension; the last column holds the message of a failing value.
+hold the values — one per option of the indicator's column dimension plus a computed total, or a single
+value column when it has none; the last column holds the message of a failing value. Which dimension runs
+across is the one rule of :mod:`dttsclient.core.layout` (``sex``; every other dimension runs down),
+shared with the paper report and the hub's export, so the screen and the paper agree.
 
 Rows, per group: a ``group`` title; per indicator either one ``single`` row (undisaggregated: name in
 column 0, the value in the last value column — the column of the totals, never under another indicator's
-"Nam"/"Nữ" head; a text value spans every value column) or a block: a ``title`` row (code, name, unit), a ``colhead`` row
+column head; a text value spans every value column) or a block: a ``title`` row (code, name, unit), a ``colhead`` row
 (dimension names and the column options), one ``data`` row per combination of the row dimensions
 (ethnic groups present, areas …), and a computed ``total`` row when the indicator's values add up.
 An ``eth`` block of a form whose rows are the groups present shows a ``note`` row while it has none.
@@ -18,8 +20,6 @@ An ``eth`` block of a form whose rows are the groups present shows a ``note`` ro
 
 from __future__ import annotations
 
-import functools
-import itertools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -30,13 +30,13 @@ from dttsclient.core.disagg import dimension_name, parse_key
 from dttsclient.core.errors import IdentifierError
 from dttsclient.core.indicator_options import allows
 from dttsclient.core.labels import measure_label
+from dttsclient.core.layout import IndicatorTable, indicator_table
 from dttsclient.core.model import Catalog, Form, Indicator, Option
 from dttsclient.core.problems import Problem
 
 logger = logging.getLogger(__name__)
 
 SUMMABLE_TYPES = ("integer", "decimal")
-COLUMN_DIM = "sex"
 _CTX = "GridLayout"
 
 
@@ -83,6 +83,7 @@ class Block:
         indicator: the catalogue's indicator.
         first_row / last_row: the rows it covers (inclusive).
         data_rows: the rows that hold cells, top to bottom.
+        col_dim: the dimension across (see :mod:`dttsclient.core.layout`), or None.
         col_keys: the option code of each input column ("" for the single value column).
         total_col: the value column (1-based grid column) of the computed row total, or None.
         total_row: the row of the computed column totals, or None.
@@ -93,6 +94,7 @@ class Block:
     first_row: int = 0
     last_row: int = 0
     data_rows: list[int] = field(default_factory=list)
+    col_dim: str | None = None
     col_keys: tuple[str, ...] = ("",)
     total_col: int | None = None
     total_row: int | None = None
@@ -183,19 +185,28 @@ def build_layout(
             options_cache[dim] = opts
         return options_cache[dim]
 
-    def options_of(ind: Indicator, dim: str) -> tuple[Option, ...]:
-        # the options the indicator's ``options`` column keeps: an excluded one gets no row nor column
-        opts = options(dim)
-        if not ind.options:
-            return opts
-        return tuple(o for o in opts if allows(ind, dim, o.code))
+    codes_cache: dict[str, list[str]] = {}
 
+    def codes(dim: str) -> list[str]:
+        if dim not in codes_cache:
+            codes_cache[dim] = [o.code for o in options(dim)]
+        return codes_cache[dim]
+
+    def codes_of(ind: Indicator):
+        # the options the indicator's ``options`` column keeps: an excluded one gets no row nor column
+        if not ind.options:
+            return codes
+        return lambda dim: [c for c in codes(dim) if allows(ind, dim, c)]
+
+    tables: dict[str, IndicatorTable] = {}
     widest = 1
     for ind in indicators:
         dims = catalog.dimensions_of(ind)
-        if COLUMN_DIM in dims:
-            extra = 1 if ind.value_type in SUMMABLE_TYPES else 0
-            widest = max(widest, len(catalog.options_for(COLUMN_DIM)) + extra)
+        if dims:
+            table = tables[ind.code] = indicator_table(dims, codes_of(ind))
+            if table.col_dim:
+                extra = 1 if ind.value_type in SUMMABLE_TYPES else 0
+                widest = max(widest, len(table.col_codes) + extra)
     rows: list[Row] = []
     blocks: list[Block] = []
     cell_pos: dict[tuple[str, str], tuple[int, int]] = {}
@@ -217,6 +228,13 @@ def build_layout(
     }
     # the note of an eth block without rows: no group added yet, or the indicator excludes those added
     words["no_eth_row"] = words["none_kept"] if eth_rows else words["no_eth"]
+    labels_cache: dict[str, dict[str, str]] = {}
+
+    def labels(dim: str) -> dict[str, str]:
+        if dim not in labels_cache:
+            labels_cache[dim] = {o.code: option_label(o, lang) for o in options(dim)}
+        return labels_cache[dim]
+
     group_names = {g.code: (g.name_en if lang == "en" and g.name_en else g.name_vi) for g in catalog.groups}
     current_group: str | None = None
     for ind in indicators:
@@ -228,13 +246,11 @@ def build_layout(
         b = len(blocks)
         blocks.append(block)
         block_of_code[ind.code] = b
-        dims = catalog.dimensions_of(ind)
-        if not dims:
+        table = tables.get(ind.code)
+        if table is None:
             _single(rows, spans, cell_pos, block, b, lang, widest)
         else:
-            _table(
-                rows, spans, cell_pos, block, b, dims, functools.partial(options_of, ind), lang, widest, words
-            )
+            _table(rows, spans, cell_pos, block, b, table, options, labels, lang, widest, words)
         block.last_row = len(rows) - 1
     logger.debug(
         "layout of %s: %d rows, %d blocks, %d cells", form.code, len(rows), len(blocks), len(cell_pos)
@@ -250,7 +266,7 @@ def _single(rows, spans, cell_pos, block: Block, b: int, lang: str, widest: int)
         if widest > 1:
             spans.append((r, 1, 1, widest))
     else:
-        col = widest  # one value is a total: it sits in the value/total column, not under a sex column
+        col = widest  # one value is a total: it sits in the value/total column, not under an option column
     keys = (None,) * (col - 1) + ("",)
     rows.append(Row("single", b, indicator_title(ind, lang), keys=keys))
     block.data_rows = [r]
@@ -258,77 +274,57 @@ def _single(rows, spans, cell_pos, block: Block, b: int, lang: str, widest: int)
     cell_pos[(ind.code, "")] = (r, col)
 
 
-def _key(pairs: dict[str, str]) -> str:
-    """The disaggregation key of catalogue options (already valid codes: no re-validation here)."""
-    return "|".join(f"{d}={pairs[d]}" for d in sorted(pairs))
-
-
-def _table(rows, spans, cell_pos, block: Block, b: int, dims, options, lang: str, widest: int, words) -> None:
+def _table(
+    rows,
+    spans,
+    cell_pos,
+    block: Block,
+    b: int,
+    table: IndicatorTable,
+    options,
+    labels,
+    lang: str,
+    widest,
+    words,
+) -> None:
     ind = block.indicator
     full_width = widest + 2
     spans.append((len(rows), 0, 1, full_width))
     rows.append(Row("title", b, indicator_title(ind, lang)))
-    row_dims = [d for d in dims if d != COLUMN_DIM]
-    if COLUMN_DIM in dims:
-        col_opts = options(COLUMN_DIM)
-        col_keys = tuple(o.code for o in col_opts)
+    row_dims = table.row_dims
+    block.col_dim = table.col_dim
+    if table.col_dim:
+        col_opts = options(table.col_dim)
         headers = [option_label(o, lang) for o in col_opts]
         if block.summable:
-            block.total_col = len(col_keys) + 1
+            block.total_col = len(col_opts) + 1
             headers.append(words["total_col"])
     else:
-        col_keys = ("",)
         headers = [measure_label(ind.unit, lang) or words["value"]]
-    block.col_keys = col_keys
+    block.col_keys = table.col_codes
     head_label = " · ".join(dimension_name(d, lang) for d in row_dims) if row_dims else ""
     colhead = len(rows)
     rows.append(Row("colhead", b, head_label, headers=tuple(headers)))
     block.message_row = colhead
-    combos = list(itertools.product(*(options(d) for d in row_dims))) if row_dims else [()]
-    if row_dims and not combos and "eth" in row_dims:
+    if row_dims and not table.rows and "eth" in row_dims:
         spans.append((len(rows), 0, 1, full_width))
         rows.append(Row("note", b, words["no_eth_row"]))
         return
     code = ind.code
-    # Keys list "dim=opt" pairs sorted by dimension: build each row's and cell's key from fragments.
-    order = sorted(row_dims)
-    where = [row_dims.index(d) for d in order]
-    col_first = [d for d in order if d < COLUMN_DIM]
-    split = len(col_first)
-    col_frags = [f"{COLUMN_DIM}={c}" for c in col_keys] if col_keys != ("",) else []
-    frags = [[f"{d}={o.code}" for o in options(d)] for d in row_dims]
-    labels = [[option_label(o, lang) for o in options(d)] for d in row_dims]
+    by_dim = [labels(d) for d in row_dims]  # option code → its label, per row dimension
+    one = by_dim[0] if len(by_dim) == 1 else None
     data_rows = block.data_rows
     r = len(rows)
-    if len(row_dims) == 1:  # the usual case (ethnic groups, areas, levels): the loop below, made cheap
-        before = row_dims[0] < COLUMN_DIM
-        for frag, label in zip(frags[0], labels[0], strict=True):
-            if not col_frags:
-                keys = (frag,)
-            elif before:
-                keys = tuple([f"{frag}|{cf}" for cf in col_frags])
-            else:
-                keys = tuple([f"{cf}|{frag}" for cf in col_frags])
-            rows.append(Row("data", b, label, keys, (), frag))
-            data_rows.append(r)
-            for col, key in enumerate(keys, start=1):
-                cell_pos[(code, key)] = (r, col)
-            r += 1
-        combos: list = []
-    else:
-        combos = list(itertools.product(*(range(len(f)) for f in frags))) if row_dims else [()]
-    for idx in combos:
-        parts = [frags[where[k]][idx[where[k]]] for k in range(len(order))]
-        option = "|".join(parts)
-        if col_frags:
-            head, tail = parts[:split], parts[split:]
-            keys = tuple("|".join([*head, cf, *tail]) for cf in col_frags)
+    for trow in table.rows:
+        if one is not None:
+            label = one[trow.codes[0]]
         else:
-            keys = (option,)
-        label = " · ".join(labels[k][i] for k, i in enumerate(idx)) if idx else words["count"]
-        rows.append(Row("data", b, label, keys, (), option))
+            label = (
+                " · ".join([by_dim[k][c] for k, c in enumerate(trow.codes)]) if trow.codes else words["count"]
+            )
+        rows.append(Row("data", b, label, trow.keys, (), trow.option))
         data_rows.append(r)
-        for col, key in enumerate(keys, start=1):
+        for col, key in enumerate(trow.keys, start=1):
             cell_pos[(code, key)] = (r, col)
         r += 1
     if block.summable and (row_dims or block.total_col is None):
@@ -381,7 +377,8 @@ def locate(layout: FormLayout, problem: Problem, rule_refs: dict[str, str]) -> P
             wanted.update(parse_key(key))
         except IdentifierError:
             logger.debug("problem %s has an unreadable key %r", problem.code, key)
-    wanted.pop(COLUMN_DIM, None)
+    if block.col_dim:
+        wanted.pop(block.col_dim, None)
     if wanted:
         for r in block.data_rows:
             have = parse_key(layout.rows[r].option)

@@ -2,12 +2,12 @@
 
 The table has the columns *Mã số | Chỉ tiêu | Đơn vị tính | value columns … | Tổng số | Ghi chú*. Each
 group of the catalogue starts with a group row; each indicator of the form has an indicator row (code,
-name, unit, its single value or its total). A disaggregated indicator then has a small table: when it
-has a column dimension (sex; else a short one such as area or level), a sub-header row names the
-options of the columns, and one data row per combination of its other dimensions (ethnic groups: the
-report's rows for forms with ``eth_options = present``, all groups otherwise) holds the values with the
-row total; a "Cộng" row adds the columns. Totals are computed values (never formulas), only for integer
-and decimal indicators (a sum of percentages means nothing).
+name, unit, its single value or its total). A disaggregated indicator then has a small table (its shape:
+:mod:`dttsclient.core.layout`, as on screen): when it has the column dimension (sex), a sub-header row
+names the options of the columns, and one data row per combination of its other dimensions (ethnic
+groups: the report's rows for forms with ``eth_options = present``, all groups otherwise; areas, levels)
+holds the values with the row total; a "Cộng" row adds the columns. Totals are computed values (never
+formulas), only for integer and decimal indicators (a sum of percentages means nothing).
 
 Value cells carry their (code, disagg) key, which the Excel writer records in its hidden ``_dtts`` sheet
 so the import finds every cell again. :func:`export_report` is the common way out for both: render to the
@@ -17,7 +17,6 @@ profile's disk, then copy atomically and verified to the target.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import shutil
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -30,13 +29,13 @@ from dttsclient.core import disagg as disagg_keys
 from dttsclient.core import indicator_options, periods, refdata, values
 from dttsclient.core.errors import DttsError, ValueInputError
 from dttsclient.core.labels import local_time_label
+from dttsclient.core.layout import IndicatorTable, indicator_table
 from dttsclient.core.model import Catalog, Indicator
 from dttsclient.usb.atomic import DiskUsage, Wrap, copy_atomic, work_beside
 
 if TYPE_CHECKING:
     from dttsclient.store import Store
 
-MAX_COLUMN_OPTIONS = 4
 TOTAL_TYPES = ("integer", "decimal")
 COLUMN_HEADERS = ("Mã số", "Chỉ tiêu", "Đơn vị tính", "Tổng số", "Ghi chú")
 
@@ -181,13 +180,6 @@ def _eth_codes(
     return disagg_keys.report_eth_codes(catalog, form_eth, eth_rows, (key for _, key in cells))
 
 
-def _column_dim(catalog: Catalog, dims: tuple[str, ...]) -> str | None:
-    if "sex" in dims:
-        return "sex"
-    short = [d for d in dims if d != "eth" and 0 < len(catalog.options_for(d)) <= MAX_COLUMN_OPTIONS]
-    return short[-1] if short else None
-
-
 def build_layout(
     catalog: Catalog,
     form_code: str,
@@ -229,11 +221,22 @@ def build_layout(
             parts.append(f"{label}: {text}" if label else str(text))
         return "; ".join(parts)
 
-    width = 1
-    for ind in indicators:
-        col = _column_dim(catalog, catalog.dimensions_of(ind))
-        if col:
-            width = max(width, len(options(col)))
+    def options_of(ind: Indicator):
+        # the options the indicator's ``options`` column keeps: an excluded one gets no row nor column
+        if not ind.options:
+            return options
+        return lambda dim: [(c, name) for c, name in options(dim) if indicator_options.allows(ind, dim, c)]
+
+    def codes_of(ind: Indicator):
+        keep = options_of(ind)
+        return lambda dim: [c for c, _ in keep(dim)]
+
+    tables = {
+        ind.code: indicator_table(dims, codes_of(ind))
+        for ind in indicators
+        if (dims := catalog.dimensions_of(ind))
+    }
+    width = max([len(t.col_codes) for t in tables.values() if t.col_dim] or [1])
 
     rows: list[Row] = []
     group_names = {g.code: g.name_vi for g in catalog.groups}
@@ -265,7 +268,7 @@ def build_layout(
                 )
             )
             continue
-        rows.extend(_block(ind, dims, catalog, cells, options, note_of, width))
+        rows.extend(_block(ind, tables[ind.code], cells, options_of(ind), note_of, width))
     unit_info = refdata.commune(unit)
     unit_name = unit_info.commune_name if unit_info else unit
     return ReportLayout(
@@ -288,30 +291,19 @@ def build_layout(
     )
 
 
-def _block(ind, dims, catalog, cells, options, note_of, width) -> list[Row]:
-    """The rows of one disaggregated indicator (none for an option its ``options`` column excludes)."""
-    if ind.options:
-        every = options
-
-        def options(dim: str) -> list[tuple[str, str]]:
-            return [(c, name) for c, name in every(dim) if indicator_options.allows(ind, dim, c)]
-
-    col_dim = _column_dim(catalog, dims)
-    row_dims = [d for d in dims if d != col_dim]
+def _block(ind, table: IndicatorTable, cells, options, note_of, width) -> list[Row]:
+    """The rows of one disaggregated indicator (its shape: :func:`dttsclient.core.layout.indicator_table`)."""
+    col_dim, row_dims = table.col_dim, table.row_dims
     col_opts = options(col_dim) if col_dim else [(None, "")]
-    row_combos = list(itertools.product(*[options(d) for d in row_dims])) if row_dims else [()]
+    names = {d: dict(options(d)) for d in row_dims}
     all_keys: list[tuple[str, str]] = []
     data_rows: list[Row] = []
     col_values: list[list[str | None]] = [[] for _ in col_opts]
-    for combo in row_combos:
-        mapping = {d: opt[0] for d, opt in zip(row_dims, combo, strict=True)}
-        label = " — ".join(opt[1] for opt in combo)
+    for trow in table.rows:
+        label = " — ".join(names[d].get(c, c) for d, c in zip(row_dims, trow.codes, strict=True))
         keys, row_cells, row_vals = [], [], []
-        for i, (code, _) in enumerate(col_opts):
-            m = dict(mapping)
-            if col_dim:
-                m[col_dim] = code
-            key = (ind.code, disagg_keys.make_key(m))
+        for i, disagg in enumerate(trow.keys):
+            key = (ind.code, disagg)
             keys.append(key)
             v = cells.get(key)
             row_vals.append(v)

@@ -1,4 +1,4 @@
-"""The cell table: every value of every stored submission as one row (issue 14, province totals).
+"""The cell table: every value of every stored submission as one row (for the province totals).
 
 Creates ``cells`` (see ``dttshub/cells.py``) and the index ``ix_reports_form_period``, then fills
 ``cells`` from the documents of the submissions already stored, in batches. The logic that turns a

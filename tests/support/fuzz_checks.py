@@ -21,8 +21,8 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 
-from cli.test_cli_journey import db_digest
 from dttsclient.core.errors import DttsError
+from tests.support.digests import db_digest
 
 T = TypeVar("T")
 

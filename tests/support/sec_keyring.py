@@ -4,8 +4,8 @@ It stands in for the OS keyring when the security tests run ``dttsclient`` as re
 stores the tokens, the next ``sync`` reads them, as on an officer's PC. Selected through keyring's own
 mechanism::
 
-    env = {"PYTHON_KEYRING_BACKEND": "sec_keyring.FileKeyring", "PYTHONPATH": "<tests/proof>",
-           "DTTS_TEST_KEYRING_FILE": "<tmp>/keyring.json"}
+    env = {"PYTHON_KEYRING_BACKEND": "tests.support.sec_keyring.FileKeyring",
+           "PYTHONPATH": "<the repository root>", "DTTS_TEST_KEYRING_FILE": "<tmp>/keyring.json"}
 
 Besides the current entries, the file keeps every value ever stored (``history``), so a test knows each
 token the hub issued during a journey and can look for all of them in the profile, backups and logs.
@@ -26,10 +26,10 @@ ENV_FILE = "DTTS_TEST_KEYRING_FILE"
 
 def keyring_env(path: Path) -> dict[str, str]:
     """Environment variables that make a child process use a :class:`FileKeyring` at ``path``."""
-    here = str(Path(__file__).resolve().parent)
-    pythonpath = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
+    root = str(Path(__file__).resolve().parents[2])  # the repository root, for tests.support
+    pythonpath = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
     return {
-        "PYTHON_KEYRING_BACKEND": "sec_keyring.FileKeyring",
+        "PYTHON_KEYRING_BACKEND": "tests.support.sec_keyring.FileKeyring",
         "PYTHONPATH": pythonpath,
         ENV_FILE: str(path),
     }

@@ -10,15 +10,12 @@ import sqlalchemy as sa
 from dttsclient.store import Store, Submission
 from dttsclient.sync.credentials import CredentialStore
 from dttsclient.sync.engine import BatchPolicy, SyncEngine, SyncResult
-from dttsclient.sync.transport import RetryPolicy, TransportConfig
-from faultproxy import FaultProxy
-from hubfixture import COMMUNE_A, good_values
+from tests.support.fast import FAST
+from tests.support.faultproxy import FaultProxy
+from tests.support.hubfixture import COMMUNE_A, good_values
 
 USER = "can_bo"
 REVIEWER = "tham_dinh"
-FAST = TransportConfig(
-    connect_timeout=5, stall_timeout=10, retry=RetryPolicy(base=0.01, cap=0.05, max_retries=4)
-)
 
 
 def finalize(

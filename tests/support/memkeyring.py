@@ -2,7 +2,7 @@
 
 Use::
 
-    from memkeyring import MemoryKeyring, memory_keyring
+    from tests.support.memkeyring import MemoryKeyring, memory_keyring
 
     with memory_keyring() as kr:       # keyring.set_keyring(MemoryKeyring()), restored afterwards
         ...

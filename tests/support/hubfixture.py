@@ -2,7 +2,7 @@
 
 Used by the hub's own tests and by the sync engine and GUI tests::
 
-    from hubfixture import start_hub
+    from tests.support.hubfixture import start_hub
 
     def test_something(tmp_path):
         with start_hub(tmp_path) as hub:
@@ -40,8 +40,9 @@ from dttsclient.core.model import Catalog
 from dttsclient.core.payload import payload_sha256, values_to_list
 from dttsclient.core.validate import check_report
 from dttshub.embedded import EmbeddedHub
+from tests.support import catalogs
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_CATALOG = ROOT / "resources" / "catalog" / "sample.json"
 DEFAULT_PASSWORD = "mat-khau-thu-nghiem"
 FAST_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_cost": 8, "argon2_parallelism": 1}
@@ -84,112 +85,8 @@ class MutableClock:
 
 
 def small_catalog(version: int = 1, catalog_id: str = "test-dtts") -> dict:
-    """A small catalogue in JSON form: BM01 (year: 0101 by ethnicity×sex, 0102, 0103, 0201), BM02 (quarter).
-
-    Rules: R01 ``0103 <= 0102`` (error), R02 ``0201 >= 10`` (warning, BM01 only).
-    """
-    return {
-        "meta": {
-            "catalog_id": catalog_id,
-            "version": version,
-            "title": "Danh mục thử nghiệm",
-            "legal_basis": "Thông tư 03/2019/TT-UBDT",
-            "effective_from": "2025-07-01",
-            "unit_list": "vn-2025-07",
-            "ethnic_code_system": "gso-1979",
-            "sample": True,
-        },
-        "groups": [
-            {"code": "01", "name_vi": "Dân số", "name_en": "Population", "order": 1},
-            {"code": "02", "name_vi": "Hạ tầng", "name_en": "Infrastructure", "order": 2},
-        ],
-        "indicators": [
-            {
-                "code": "0101",
-                "group": "01",
-                "name_vi": "Dân số người dân tộc thiểu số",
-                "name_en": "Ethnic-minority population",
-                "unit": "người",
-                "value_type": "integer",
-                "min": "0",
-                "required": True,
-                "disaggregation": "by_ethnicity_sex",
-                "order": 1,
-            },
-            {
-                "code": "0102",
-                "group": "01",
-                "name_vi": "Số hộ dân tộc thiểu số",
-                "name_en": "EM households",
-                "unit": "hộ",
-                "value_type": "integer",
-                "min": "0",
-                "required": True,
-                "order": 2,
-            },
-            {
-                "code": "0103",
-                "group": "01",
-                "name_vi": "Số hộ nghèo dân tộc thiểu số",
-                "name_en": "Poor EM households",
-                "unit": "hộ",
-                "value_type": "integer",
-                "min": "0",
-                "order": 3,
-            },
-            {
-                "code": "0201",
-                "group": "02",
-                "name_vi": "Tỷ lệ hộ có điện",
-                "name_en": "Households with power",
-                "unit": "%",
-                "value_type": "percent",
-                "min": "0",
-                "max": "100",
-                "order": 1,
-            },
-        ],
-        "disaggregations": [{"name": "by_ethnicity_sex", "dimensions": ["eth", "sex"]}],
-        "options": [],
-        "forms": [
-            {
-                "code": "BM01",
-                "name_vi": "Biểu năm",
-                "name_en": "Annual form",
-                "period_type": "year",
-                "indicators": "0101-0103, 0201",
-                "deadline_days": 30,
-                "eth_options": "present",
-            },
-            {
-                "code": "BM02",
-                "name_vi": "Biểu quý",
-                "name_en": "Quarterly form",
-                "period_type": "quarter",
-                "indicators": "0102-0103",
-                "deadline_days": 15,
-                "eth_options": "present",
-            },
-        ],
-        "rules": [
-            {
-                "code": "R01",
-                "expression": "0103 <= 0102",
-                "severity": "error",
-                "message_vi": "Số hộ nghèo không được lớn hơn số hộ.",
-                "message_en": "Poor households cannot exceed households.",
-                "forms": [],
-            },
-            {
-                "code": "R02",
-                "expression": "0201 >= 10",
-                "severity": "warning",
-                "message_vi": "Tỷ lệ hộ có điện thấp bất thường.",
-                "message_en": "Unusually low share of households with power.",
-                "forms": ["BM01"],
-            },
-        ],
-    }
+    """The hub tests' catalogue: :func:`tests.support.catalogs.small_catalog` of the ``hub`` shape."""
+    return catalogs.small_catalog("hub", version=version, catalog_id=catalog_id)
 
 
 def good_values() -> dict[tuple[str, str], str]:
@@ -463,6 +360,41 @@ class RunningHub:
         )
         self._sessions.append(s)
         return s
+
+    def review(
+        self,
+        reviewer: str | requests.Session,
+        decision: str,
+        comment: str = "",
+        *,
+        unit: str = COMMUNE_A,
+        form: str = "BM01",
+        period: str = "2026",
+        expect: int | None = 200,
+        **extra: Any,
+    ) -> requests.Response:
+        """``POST reviews``: accept or return one report over HTTP, as a reviewer would.
+
+        Args:
+            reviewer: a signed-in session, or a username (signed in with the default password on the
+                device ``dev-<username>``).
+            decision: ``"accept"`` or ``"return"`` (anything else, for the tests of a refusal).
+            comment: the reviewer's comment.
+            unit / form / period: the report.
+            expect: the status the reply must have (an assertion names the body); None: any.
+            extra: more fields of the request body (``submission_id=...``).
+
+        Returns:
+            The reply (``.json()["report"]``: the report after the review).
+        """
+        session = reviewer if isinstance(reviewer, requests.Session) else self.session(
+            reviewer, device_id=f"dev-{reviewer}"
+        )
+        body = {"unit": unit, "form": form, "period": period, "decision": decision, "comment": comment, **extra}
+        r = session.post(self.api + "/reviews", json=body, timeout=TIMEOUT)
+        if expect is not None:
+            assert r.status_code == expect, r.text
+        return r
 
     def stop(self) -> None:
         for s in self._sessions:

@@ -42,17 +42,17 @@ import sqlalchemy as sa
 from dttsclient.store import Store
 from dttsclient.sync.credentials import CredentialStore, KeyringCredentials
 from dttsclient.sync.login import login
-from faultproxy import FaultProxy
-from hubfixture import COMMUNE_A, DEFAULT_PASSWORD, TEST_NOW, RunningHub, start_hub
-from memkeyring import memory_keyring
-from store.test_crash import integrity
-from sync.syncutil import FAST, USER
+from tests.support.digests import integrity
+from tests.support.faultproxy import FaultProxy
+from tests.support.hubfixture import COMMUNE_A, DEFAULT_PASSWORD, TEST_NOW, RunningHub, start_hub
+from tests.support.memkeyring import memory_keyring
+from tests.support.syncutil import FAST, USER
 
 ENV_ROUNDS = "DTTS_PROOF_ROUNDS"
 ENV_SEED = "DTTS_PROOF_SEED"
 LONG_FROM = 20  # from this many rounds on, the long-only tests run too
-CHILD = Path(__file__).with_name("torture_child.py")
-TESTS = Path(__file__).resolve().parents[1]
+CHILD = Path(__file__).resolve().parents[1] / "proof" / "torture_child.py"
+ROOT = Path(__file__).resolve().parents[2]  # on the child's path, for tests.support
 SENT_STATES = ("accepted", "late")
 
 needs_sigkill = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
@@ -189,7 +189,7 @@ def run_child(
     Without ``kill_when`` the child runs to its end. The child's own failures (``BUG`` lines, a traceback
     on stderr, an exit other than the kill) are the caller's to check with :meth:`ChildRun.bugs`.
     """
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), *sys.path])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])}
     with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
         proc = subprocess.Popen(
             [sys.executable, str(CHILD), *args],

@@ -1,8 +1,8 @@
 """Fixtures of the data-entry tests: a real Store on tmp_path with the sample catalogue, and helpers.
 
-Import what you need (``tests/`` is on ``sys.path``) and make the fixture in the test module::
+Import what you need (``tests.support``) and make the fixture in the test module::
 
-    from ui.entry_fixtures import make_entry, open_form, type_into
+    from tests.support.entry_fixtures import make_entry, open_form, type_into
 
     @pytest.fixture
     def entry(tmp_path):

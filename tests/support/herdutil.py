@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from dttshub import db as t
 from dttshub.db import Database
-from hubfixture import COMMUNE_A, good_values, make_submission, small_catalog, start_hub
+from tests.support.hubfixture import COMMUNE_A, good_values, make_submission, small_catalog, start_hub
 
 DEVICES = 60
 VERSIONS = 3  # the devices send reports made with three catalogue versions: three cold cache entries

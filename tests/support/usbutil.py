@@ -17,7 +17,7 @@ import pytest
 
 from dttsclient.core.catalog import catalog_from_json
 from dttsclient.store import Store, Submission
-from hubfixture import COMMUNE_A, good_values, small_catalog
+from tests.support.hubfixture import COMMUNE_A, good_values, small_catalog
 
 USER = "can_bo"
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
