@@ -16,6 +16,7 @@ from functools import cached_property
 import sqlalchemy as sa
 from pydantic import ValidationError
 
+from dttsclient.core.wire import PAYLOAD_VERSIONS
 from dttshub import db as t
 from dttshub import generation
 from dttshub.accounts import Accounts
@@ -154,6 +155,8 @@ class Hub:
             "signing_key": self.signer.public_key_b64,
             # lets a client skip GET catalog when its copy is current: one round trip less per sync
             "catalog_etag": current.etag if current is not None else None,
+            # issue 18: a client sends compact submissions (version 2) only to a hub that lists it here
+            "payload_versions": list(PAYLOAD_VERSIONS),
         }
 
     def batch(self, account: Account, body: BatchRequest | object, header_device_id: str = "") -> dict:
