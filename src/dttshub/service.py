@@ -16,7 +16,7 @@ from functools import cached_property
 import sqlalchemy as sa
 from pydantic import ValidationError
 
-from dttsclient.core.wire import PAYLOAD_VERSIONS
+from dttsclient.core.wire import PAYLOAD_V1, PAYLOAD_VERSIONS
 from dttshub import db as t
 from dttshub import generation
 from dttshub.accounts import Accounts
@@ -156,7 +156,7 @@ class Hub:
             # lets a client skip GET catalog when its copy is current: one round trip less per sync
             "catalog_etag": current.etag if current is not None else None,
             # issue 18: a client sends compact submissions (version 2) only to a hub that lists it here
-            "payload_versions": list(PAYLOAD_VERSIONS),
+            "payload_versions": list(PAYLOAD_VERSIONS) if self.config.compact_payloads else [PAYLOAD_V1],
         }
 
     def batch(self, account: Account, body: BatchRequest | object, header_device_id: str = "") -> dict:

@@ -25,11 +25,12 @@ from dttsclient.store._base import Clock, guarded
 from dttsclient.store.db import DB_FILENAME, open_database
 from dttsclient.store.settings import SettingsMixin
 from dttsclient.store.syncstate import SyncMixin
+from dttsclient.store.wirebase import WireBaseMixin
 
 logger = logging.getLogger(__name__)
 
 
-class Store(SyncMixin, SettingsMixin):
+class Store(SyncMixin, SettingsMixin, WireBaseMixin):
     """One profile's local database. Open with :meth:`Store.open`; use as a context manager.
 
     Every write is one transaction and is on disk when the method returns; readers get plain
