@@ -78,14 +78,18 @@ def decode_values(cells: Sequence[Any], extra: Sequence[Sequence[Any]], order: S
     """
     if len(cells) > len(order):
         raise _bad_index(len(cells) - 1, len(order))
+    if any(v is not None and not isinstance(v, str) for v in cells):
+        raise _bad_change()
     values: dict[CellKey, str] = {order[i]: v for i, v in enumerate(cells) if v is not None and v != ""}
     inside = set(order)
     seen: set[CellKey] = set()
-    for code, disagg, value in extra:
+    for code, disagg, value in _extra_rows(extra):
         key = (code, disagg)
         if key in seen or key in inside:
             raise _repeated(key)
         seen.add(key)
+        if value is not None and not isinstance(value, str):
+            raise _bad_change()
         if value is not None and value != "":
             values[key] = value
     return values
@@ -123,19 +127,33 @@ def apply_changes(
     """
     values = {k: v for k, v in base.items() if v is not None and v != ""}
     seen: set[CellKey] = set()
-    for i, new in changes:
+    for change in changes:
+        if len(change) != 2 or not isinstance(change[0], int) or isinstance(change[0], bool):
+            raise _bad_change()
+        i, new = change
         if not 0 <= i < len(order):
             raise _bad_index(i, len(order))
         _set(values, order[i], new, seen)
-    for code, disagg, new in extra:
+    for code, disagg, new in _extra_rows(extra):
         _set(values, (code, disagg), new, seen)
     return values
+
+
+def _extra_rows(extra: Sequence[Sequence[Any]]) -> list[tuple[str, str, str | None]]:
+    rows = []
+    for row in extra:
+        if len(row) != 3 or not isinstance(row[0], str) or not row[0] or not isinstance(row[1], str):
+            raise _bad_change()
+        rows.append((row[0], row[1], row[2]))
+    return rows
 
 
 def _set(values: dict, key: CellKey, new: str | None, seen: set[CellKey]) -> None:
     if key in seen:
         raise _repeated(key)
     seen.add(key)
+    if new is not None and not isinstance(new, str):
+        raise _bad_change()
     if new is None or new == "":
         values.pop(key, None)
     else:
@@ -213,24 +231,30 @@ def decode_log(log: Mapping[str, Any], values: Mapping[CellKey, str], order: Seq
     out = []
     prev_i, prev_t = -1, 0
     for row in log.get("rows") or ():
+        if not isinstance(row, (list, tuple)) or not 2 <= len(row) <= 5:
+            raise _bad_row()
         cell, at = row[0], row[1]
-        if isinstance(cell, list):
-            if len(cell) != 2:
-                raise _bad_row()
+        if isinstance(cell, list) and len(cell) == 2 and all(isinstance(p, str) for p in cell):
             key = (cell[0], cell[1])
-        else:
+        elif isinstance(cell, int) and not isinstance(cell, bool):
             prev_i += cell
             if not 0 <= prev_i < len(order):
                 raise _bad_index(prev_i, len(order))
             key = order[prev_i]
-        if isinstance(at, int):
+        else:
+            raise _bad_row()
+        if isinstance(at, int) and not isinstance(at, bool):
             prev_t += at
-            if not 0 <= prev_t < 2**40:
+            if not 0 <= prev_t < 2**37:
                 raise _bad_row()
             at = _stamp(prev_t)
+        elif at is not None and not isinstance(at, str):
+            raise _bad_row()
         new = row[2] if len(row) > 2 else values.get(key)
         old = row[3] if len(row) > 3 else None
         who = row[4] if len(row) > 4 else usual
+        if any(v is not None and not isinstance(v, str) for v in (new, old, who)):
+            raise _bad_row()
         out.append({"code": key[0], "disagg": key[1], "old": old, "new": new, "who": who, "at": at})
     return out
 
@@ -277,6 +301,14 @@ def _bad_index(i: int, n: int) -> WireError:
         "bad_cell_index",
         f"Bản nộp dạng gọn có ô số {i}, nhưng biểu mẫu chỉ có {n} ô: bản nộp bị hỏng.",
         f"The compact submission names cell {i}, but the form has only {n} cells: the submission is damaged.",
+    )
+
+
+def _bad_change() -> WireError:
+    return WireError(
+        "bad_cell_change",
+        "Một ô trong bản nộp dạng gọn bị hỏng (sai kiểu hoặc thiếu mã chỉ tiêu).",
+        "A cell of the compact submission is damaged (a wrong type or no indicator code).",
     )
 
 
