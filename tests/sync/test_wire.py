@@ -16,6 +16,21 @@ from hubfixture import COMMUNE_A, DEFAULT_PASSWORD, good_values
 from sync.syncutil import FAST, REVIEWER, USER, finalize, sync
 
 
+@pytest.fixture
+def hub(tmp_path, db_url, hub_config):
+    """The sync tests' hub, on SQLite and on PostgreSQL (``DTTS_TEST_POSTGRES_URL``)."""
+    from hubfixture import TEST_NOW, start_hub
+
+    running = start_hub(tmp_path, db_url, clock=TEST_NOW, **hub_config)
+    try:
+        running.publish_catalog()
+        running.add_user(USER, "officer", COMMUNE_A)
+        running.add_user(REVIEWER, "reviewer", "19")
+        yield running
+    finally:
+        running.stop()
+
+
 def _items(proxy) -> list[dict]:
     return [d for e in proxy.requests_to("submissions:batch") for d in e.json_body()["submissions"]]
 
