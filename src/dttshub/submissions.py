@@ -338,7 +338,15 @@ class Ingest:
             # no echo: the device that sent this revision has its receipt; changes leaves it out for that
             # device until the report changes again (a conflict flag is sent back: it is news to the device)
             # (only when the sender is the token's own device: a bundle imported elsewhere is news to it)
-            echo = moves and bool(account.device_id) and account.device_id == device_id
+            # and only when the reply says it all: the report's status is the item's, and no review state
+            # was cleared (a revision after acceptance is "changed_after_acceptance": sent back)
+            echo = (
+                moves
+                and bool(account.device_id)
+                and account.device_id == device_id
+                and changes["status"] == ("submitted" if status == "accepted" else status)
+                and report._mapping["review_state"] is None
+            )
             changes["echo_device"] = device_id if echo else None
             changes["echo_seq"] = counted[CHANGE_SEQ] if echo else None
             conn.execute(_UPDATE_REPORT, {**changes, "report_key": report.id})
