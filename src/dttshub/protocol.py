@@ -142,7 +142,8 @@ class CompactSubmission(_SubmissionBase):
     names an earlier submission of the report the hub holds and ``changes`` the cells changed since, as
     ``[index, value or null]``; ``payload_sha256`` is checked on the result. ``extra`` holds
     ``[code, disagg, value or null]`` for keys outside the catalogue's order; ``log`` the change-log
-    entries (only those since ``change_log_since`` when it is given).
+    entries (only those since ``change_log_since`` when it is given); ``same_as_base`` the fields left
+    out because they are the base's.
     """
 
     payload_version: Literal[2]
@@ -164,6 +165,12 @@ class CompactSubmission(_SubmissionBase):
     ) = None
     change_log_since: Id | None = None
     log: CompactLog | None = None
+    same_as_base: (
+        Annotated[
+            list[Literal["unit_list", "comments", "warnings", "eth_rows", "eth_system"]], Field(max_length=5)
+        ]
+        | None
+    ) = None
 
 
 class BatchItem(BaseModel):

@@ -14,7 +14,6 @@ is ``rejected`` with its own code.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import sqlalchemy as sa
@@ -24,10 +23,19 @@ from dttsclient.core.model import Catalog
 from dttsclient.core.payload import payload_sha256, values_from_list, values_to_list
 from dttsclient.core.wire import WireError, apply_changes, decode_log, decode_values, layout
 from dttshub import db as t
-from dttshub.documents import ItemRejected, SubmissionDoc, item_error, reject
+from dttshub.documents import ItemRejected, SubmissionDoc, item_error, parse_submission, reject
 from dttshub.scope import Account
 
-COMPACT_FIELDS = ("payload_version", "cells", "base", "changes", "extra", "change_log_since", "log")
+COMPACT_FIELDS = (
+    "payload_version",
+    "cells",
+    "base",
+    "changes",
+    "extra",
+    "change_log_since",
+    "log",
+    "same_as_base",
+)
 
 
 class NeedFull(ItemRejected):
@@ -54,22 +62,34 @@ def expand(conn: Connection, account: Account, sub: SubmissionDoc, catalog: Cata
         ItemRejected: the encoding is malformed.
     """
     m = sub.compact
-    order = layout(catalog, sub.form, sub.eth_rows)
     base_doc = None
+    if m.base is not None:
+        base_doc = _base_document(conn, account, sub, m.base)
+        if base_doc is None:
+            raise need_full(
+                "base_unknown",
+                "Máy chủ không có bản nộp gốc của phần thay đổi này: cần gửi lại toàn bộ báo cáo.",
+                "The hub does not hold the base of these changes: the whole report must be sent.",
+            )
+    elif m.same_as_base or m.change_log_since is not None or m.changes is not None:
+        raise reject(
+            "malformed_submission",
+            "Bản nộp không hợp lệ: có 'changes', 'same_as_base' hoặc 'change_log_since' mà không có 'base'.",
+            "Malformed submission: it has 'changes', 'same_as_base' or 'change_log_since' without 'base'.",
+        )
+    raw = {k: v for k, v in sub.raw.items() if k not in COMPACT_FIELDS}
+    for name in m.same_as_base or ():
+        if name in base_doc:
+            raw[name] = base_doc[name]
+    eth_rows = raw.get("eth_rows") if isinstance(raw.get("eth_rows"), list) else sub.eth_rows
+    order = layout(catalog, sub.form, eth_rows)
     try:
-        if m.base is not None:
+        if base_doc is not None:
             if m.cells is not None:
                 raise reject(
                     "malformed_submission",
                     "Bản nộp không hợp lệ: có cả 'cells' lẫn 'base'.",
                     "Malformed submission: it has both 'cells' and 'base'.",
-                )
-            base_doc = _base_document(conn, account, sub, m.base)
-            if base_doc is None:
-                raise need_full(
-                    "base_unknown",
-                    "Máy chủ không có bản nộp gốc của phần thay đổi này: cần gửi lại toàn bộ báo cáo.",
-                    "The hub does not hold the base of these changes: the whole report must be sent.",
                 )
             values = apply_changes(
                 values_from_list(base_doc.get("values") or ()), m.changes or (), m.extra or (), order
@@ -82,28 +102,22 @@ def expand(conn: Connection, account: Account, sub: SubmissionDoc, catalog: Cata
                     "must be sent.",
                 )
         else:
-            if m.changes is not None:
-                raise reject(
-                    "malformed_submission",
-                    "Bản nộp không hợp lệ: có 'changes' mà không có 'base'.",
-                    "Malformed submission: it has 'changes' without 'base'.",
-                )
             values = decode_values(m.cells or (), m.extra or (), order)
         log = decode_log(m.log.model_dump() if m.log is not None else {}, values, order)
     except WireError as exc:
         raise reject(exc.code, exc.message_vi, exc.message_en) from exc
     if m.change_log_since is not None:
-        if base_doc is None or m.change_log_since != m.base:
+        if m.change_log_since != m.base:
             raise reject(
                 "malformed_submission",
                 "Bản nộp không hợp lệ: 'change_log_since' phải là 'base'.",
                 "Malformed submission: 'change_log_since' must be the 'base'.",
             )
         log = list(base_doc.get("change_log") or ()) + log
-    raw = {k: v for k, v in sub.raw.items() if k not in COMPACT_FIELDS}
     raw["values"] = values_to_list(values)
     raw["change_log"] = log
-    return dataclasses.replace(sub, values=values, raw=raw, compact=None)
+    # the whole version 1 document, checked again like one sent so (bounds of the merged change log …)
+    return parse_submission(raw)
 
 
 def _base_document(conn: Connection, account: Account, sub: SubmissionDoc, base: str) -> dict | None:

@@ -11,7 +11,9 @@ a value whose key is not in that order (an ethnic group a pull brought, say) tra
 A revision whose base the hub holds may travel as **changes**: ``base`` names that submission,
 ``changes`` lists ``[index, value]`` (``null``: the cell was emptied) and ``extra`` ``[code, disagg,
 value-or-null]`` for keys outside the order; the hub applies them to the base's values and checks
-``payload_sha256`` on the result. ``change_log`` then holds only the entries made since the base.
+``payload_sha256`` on the result. ``change_log`` then holds only the entries made since the base, and
+``same_as_base`` names the fields left out because they are the base's (comments, warnings' reasons,
+ethnic-group rows …).
 
 ``payload_sha256`` is defined on the canonical values (:mod:`dttsclient.core.payload`), never on an
 encoding: the same report has the same hash in both versions. Nothing here imports Qt or a database.
@@ -33,6 +35,8 @@ PAYLOAD_VERSIONS = (PAYLOAD_V1, PAYLOAD_V2)
 """The payload versions this code reads (``ping`` says which the hub accepts)."""
 
 _V1_ONLY = ("values", "change_log")
+SAME_AS_BASE_FIELDS = ("unit_list", "comments", "warnings", "eth_rows", "eth_system")
+"""Fields a revision sent as changes may leave out when they are the base's (named in ``same_as_base``)."""
 
 
 class WireError(ValueError):
@@ -283,6 +287,11 @@ def compact_document(
         out["base"] = str(base["submission_id"])
         changes, extra = encode_changes(values_from_list(base.get("values") or ()), values, order)
         out["changes"] = changes
+        same = [f for f in SAME_AS_BASE_FIELDS if f in document and f in base and document[f] == base[f]]
+        for f in same:
+            del out[f]
+        if same:
+            out["same_as_base"] = same
         if log[: len(old_log)] == old_log:
             log = log[len(old_log) :]
             out["change_log_since"] = out["base"]
