@@ -296,7 +296,10 @@ def build_router() -> APIRouter:
     )
     def batch(request: Request, account: AccountDep, hub: HubDep, body: BatchRequest) -> Response:
         """Submissions, each checked and stored on its own: always 200 with one result per item."""
-        return reply(hub, hub.batch(account, body, request.headers.get("x-device-id", "")))
+        headers = request.headers
+        return reply(
+            hub, hub.batch(account, body, headers.get("x-device-id", ""), headers.get("user-agent", ""))
+        )
 
     @router.post(
         "/submissions:status",

@@ -169,6 +169,7 @@ class CompactSubmission(_SubmissionBase):
         Annotated[
             list[Literal["unit_list", "comments", "warnings", "eth_rows", "eth_system"]], Field(max_length=5)
         ]
+        | bool
         | None
     ) = None
 
@@ -206,6 +207,11 @@ class BatchRequest(Strict):
     device_id: _s(b.MAX_DEVICE_ID) | None = None
     app_version: Short | None = None
     submissions: _ItemList
+    reply: Literal["full", "short"] | None = Field(
+        None,
+        description='"short": a reply with only what a client needs (no batch_id, server_time nor empty '
+        "error lists), for a 2G link (docs/sync-protocol.md, compact payloads)",
+    )
 
 
 class StatusRequest(Strict):
@@ -275,7 +281,7 @@ class ItemResult(Reply):
     receipt_no: str | None
     server_revision: int | None
     received_at: str | None
-    errors: list[ItemError]
+    errors: list[ItemError] = Field([], description="left out when empty in a short reply")
 
 
 class PingReply(Reply):
@@ -323,8 +329,8 @@ class CatalogReply(Reply):
 
 class BatchReply(Reply):
     server_id: str
-    batch_id: str
-    server_time: str
+    batch_id: str | None = Field(None, description="left out of a short reply")
+    server_time: str | None = Field(None, description="left out of a short reply")
     results: list[ItemResult]
 
 

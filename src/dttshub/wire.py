@@ -21,7 +21,14 @@ from sqlalchemy.engine import Connection
 
 from dttsclient.core.model import Catalog
 from dttsclient.core.payload import payload_sha256, values_from_list, values_to_list
-from dttsclient.core.wire import WireError, apply_changes, decode_log, decode_values, layout
+from dttsclient.core.wire import (
+    SAME_AS_BASE_FIELDS,
+    WireError,
+    apply_changes,
+    decode_log,
+    decode_values,
+    layout,
+)
 from dttshub import db as t
 from dttshub.documents import ItemRejected, SubmissionDoc, item_error, parse_submission, reject
 from dttshub.scope import Account
@@ -78,8 +85,9 @@ def expand(conn: Connection, account: Account, sub: SubmissionDoc, catalog: Cata
             "Malformed submission: it has 'changes', 'same_as_base' or 'change_log_since' without 'base'.",
         )
     raw = {k: v for k, v in sub.raw.items() if k not in COMPACT_FIELDS}
-    for name in m.same_as_base or ():
-        if name in base_doc:
+    same = SAME_AS_BASE_FIELDS if m.same_as_base is True else (m.same_as_base or ())
+    for name in same:
+        if name in base_doc and (m.same_as_base is not True or name not in raw):
             raw[name] = base_doc[name]
     eth_rows = raw.get("eth_rows") if isinstance(raw.get("eth_rows"), list) else sub.eth_rows
     order = layout(catalog, sub.form, eth_rows)
@@ -103,7 +111,9 @@ def expand(conn: Connection, account: Account, sub: SubmissionDoc, catalog: Cata
                 )
         else:
             values = decode_values(m.cells or (), m.extra or (), order)
-        log = decode_log(m.log.model_dump() if m.log is not None else {}, values, order)
+        log = decode_log(
+            m.log.model_dump() if m.log is not None else {}, values, order, sub.raw.get("finalized_at")
+        )
     except WireError as exc:
         raise reject(exc.code, exc.message_vi, exc.message_en) from exc
     if m.change_log_since is not None:

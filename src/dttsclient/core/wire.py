@@ -183,7 +183,10 @@ def _stamp(seconds: int) -> str:
 
 
 def encode_log(
-    entries: Sequence[Mapping[str, Any]], values: Mapping[CellKey, str], order: Sequence[CellKey]
+    entries: Sequence[Mapping[str, Any]],
+    values: Mapping[CellKey, str],
+    order: Sequence[CellKey],
+    since: str | None = None,
 ) -> dict[str, Any]:
     """Change-log entries in compact form: ``{"who": the usual author, "rows": [...]}``.
 
@@ -191,7 +194,9 @@ def encode_log(
     the step from the previous row's cell index in ``order`` (or ``[code, disagg]`` for a key outside
     it), ``at`` the seconds since the previous row's stamp (or the stamp itself when it is not written
     the client's way), ``new`` left off when it is the cell's value in ``values``, ``old`` when null,
-    ``who`` when it is the usual author. :func:`decode_log` gives back exactly the entries.
+    ``who`` when it is the usual author. The first step of time is from ``since`` (the document's
+    ``finalized_at``) when that is a stamp written the client's way. :func:`decode_log` gives back exactly
+    the entries.
     """
     index = {key: i for i, key in enumerate(order)}
     authors: dict[Any, int] = {}
@@ -199,7 +204,7 @@ def encode_log(
         authors[e.get("who")] = authors.get(e.get("who"), 0) + 1
     usual = max(authors, key=authors.__getitem__) if authors else None
     rows = []
-    prev_i, prev_t = -1, 0
+    prev_i, prev_t = -1, _seconds(since) or 0
     for e in entries:
         key = (str(e.get("code", "")), str(e.get("disagg") or ""))
         i = index.get(key)
@@ -225,7 +230,9 @@ def encode_log(
     return {"who": usual, "rows": rows}
 
 
-def decode_log(log: Mapping[str, Any], values: Mapping[CellKey, str], order: Sequence[CellKey]) -> list[dict]:
+def decode_log(
+    log: Mapping[str, Any], values: Mapping[CellKey, str], order: Sequence[CellKey], since: str | None = None
+) -> list[dict]:
     """The entries of :func:`encode_log`.
 
     Raises:
@@ -233,7 +240,7 @@ def decode_log(log: Mapping[str, Any], values: Mapping[CellKey, str], order: Seq
     """
     usual = log.get("who")
     out = []
-    prev_i, prev_t = -1, 0
+    prev_i, prev_t = -1, _seconds(since) or 0
     for row in log.get("rows") or ():
         if not isinstance(row, (list, tuple)) or not 2 <= len(row) <= 5:
             raise _bad_row()
@@ -291,7 +298,7 @@ def compact_document(
         for f in same:
             del out[f]
         if same:
-            out["same_as_base"] = same
+            out["same_as_base"] = True if len(same) == len(SAME_AS_BASE_FIELDS) else same
         if log[: len(old_log)] == old_log:
             log = log[len(old_log) :]
             out["change_log_since"] = out["base"]
@@ -301,7 +308,7 @@ def compact_document(
     if extra:
         out["extra"] = extra
     if log:
-        out["log"] = encode_log(log, values, order)
+        out["log"] = encode_log(log, values, order, document.get("finalized_at"))
     return out
 
 

@@ -168,17 +168,21 @@ class HubApi:
         return CatalogReply(catalog, reply.headers.get("ETag"))
 
     # -- submissions ----------------------------------------------------------------------------------
-    def batch(self, documents: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    def batch(self, documents: Sequence[dict[str, Any]], short: bool = False) -> list[dict[str, Any]]:
         """``POST submissions:batch``: one result per document, in the order of ``documents``.
+
+        Args:
+            short: ask for a short reply, and leave out the device id and version the headers carry
+                (a hub that offers compact payloads understands it; issue 18).
 
         Raises:
             BadReply: the reply lacks a result for a submission sent (it does not count).
         """
-        body = {
-            "device_id": self.transport.device_id,
-            "app_version": __version__,
-            "submissions": list(documents),
-        }
+        # short: a batch with a compact item gets the short reply (docs/sync-protocol.md)
+        body: dict[str, Any] = (
+            {} if short else {"device_id": self.transport.device_id, "app_version": __version__}
+        )
+        body["submissions"] = list(documents)
         reply = self.transport.request("POST", "submissions:batch", body=body)
         ids = [str(d["submission_id"]) for d in documents]
         return _results_for(ids, (reply.data or {}).get("results"), RESULT_STATUSES)

@@ -534,7 +534,7 @@ class SyncEngine:
             )
             t0 = time.monotonic()
             try:
-                results = self._authed(lambda docs=docs: self.api.batch(docs))
+                results = self._authed(lambda docs=docs: self.api.batch(docs, short=self.compact))
             except AuthRequired:
                 # refused before the hub read the body (and the refresh failed): back to the queue
                 self._requeue(ids)
@@ -600,7 +600,7 @@ class SyncEngine:
             return results
         logger.info("%d revision(s) sent in full: the hub lacked their base", len(again))
         docs = [self._wire_document(s, changes=False) for s in again]
-        redone = {str(r["submission_id"]): r for r in self._authed(lambda: self.api.batch(docs))}
+        redone = {str(r["submission_id"]): r for r in self._authed(lambda: self.api.batch(docs, short=True))}
         out = [redone.get(str(r["submission_id"]), r) for r in results]
         for r in out:  # never left as need_full: the row stays sending and is settled by the next sync
             if r.get("status") == "need_full":

@@ -570,9 +570,13 @@ class Transport:
             {
                 "User-Agent": f"dttsclient/{__version__}",
                 "X-Device-Id": device_id,
-                "Accept": "application/json",
+                "Accept-Encoding": "gzip",  # the hub compresses with gzip only
             }
         )
+        # Bytes on every request over 2G (issue 18): HTTP/1.1 keeps the connection open anyway, and every
+        # reply that counts is JSON whatever the request accepts (a reply is checked, see above).
+        self.session.headers.pop("Connection", None)
+        self.session.headers.pop("Accept", None)
         self.session.verify = self.config.ca_bundle or True
         self._sockets = _Sockets()
         adapter = _Adapter(
