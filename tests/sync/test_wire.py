@@ -197,3 +197,18 @@ def test_a_damaged_compact_item_is_rejected_with_a_clear_code(store, creds, hub,
     assert r.status_code == 200, r.text
     (res,) = r.json()["results"]
     assert res["status"] == "rejected" and res["errors"][0]["code"] == code
+
+
+def test_ping_lists_the_payload_versions_and_a_compact_batch_gets_the_short_reply(store, hub, proxy):
+    import requests
+
+    assert requests.get(hub.api + "/ping", timeout=30).json()["payload_versions"] == [1, 2]
+    sub = finalize(store)
+    from dttsclient.core.wire import compact_document
+
+    doc = compact_document(sub.document, store.catalog_version(sub.catalog_id, sub.catalog_version))
+    s = hub.session(USER)
+    short = s.post(hub.api + "/submissions:batch", json={"submissions": [doc]}, timeout=30).json()
+    assert set(short) == {"server_id", "results"} and "errors" not in short["results"][0]
+    full = s.post(hub.api + "/submissions:batch", json={"submissions": [sub.document]}, timeout=30).json()
+    assert {"batch_id", "server_time"} <= set(full) and full["results"][0]["status"] == "duplicate"
