@@ -75,6 +75,7 @@ def _suites(quick: bool) -> dict[str, Callable[[], list[dict]]]:
         ("package", "package_bench"),
         ("review", "review_bench"),
         ("history", "history_bench"),
+        ("wire", "wire_bench"),
     ):
 
         def run(module: str = module) -> list[dict]:

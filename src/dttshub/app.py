@@ -58,6 +58,7 @@ from dttshub.protocol import (
     BundleReply,
     CatalogReply,
     ChangesReply,
+    CompactSubmission,
     DrilldownReply,
     ErrorReply,
     PingReply,
@@ -295,7 +296,10 @@ def build_router() -> APIRouter:
     )
     def batch(request: Request, account: AccountDep, hub: HubDep, body: BatchRequest) -> Response:
         """Submissions, each checked and stored on its own: always 200 with one result per item."""
-        return reply(hub, hub.batch(account, body, request.headers.get("x-device-id", "")))
+        headers = request.headers
+        return reply(
+            hub, hub.batch(account, body, headers.get("x-device-id", ""), headers.get("user-agent", ""))
+        )
 
     @router.post(
         "/submissions:status",
@@ -559,9 +563,10 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
         schemas = doc.setdefault("components", {}).setdefault("schemas", {})
-        sub = Submission.model_json_schema(ref_template="#/components/schemas/{model}")
-        schemas.update(sub.pop("$defs", {}))
-        schemas["Submission"] = sub
+        for model in (Submission, CompactSubmission):
+            sub = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.update(sub.pop("$defs", {}))
+            schemas[model.__name__] = sub
         doc["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
         for path, ops in doc["paths"].items():
             for op in ops.values():

@@ -146,7 +146,7 @@ class Changes:
             top, meta = self._head(conn)
             verdict = self._check(cursor, held, top, meta, account) if cursor else "ok"
             if verdict == "ok":
-                rows = self._rows(conn, cond, held.seq, top, page)
+                rows = self._rows(conn, self._no_echo(cond, account, bool(cursor)), held.seq, top, page)
         if verdict == "regressed" and self.on_regression is not None:
             self.on_regression(
                 meta[GENERATION_KEY],
@@ -173,6 +173,21 @@ class Changes:
         keys = [GENERATION_KEY, FIRST_GENERATION_KEY, CURSOR_KEY_KEY]
         meta = dict(conn.execute(sa.select(t.meta.c.key, t.meta.c.value).where(t.meta.c.key.in_(keys))).all())
         return top, meta
+
+    @staticmethod
+    def _no_echo(cond, account: Account, has_cursor: bool):
+        """Leave out the reports whose last change was this device's own submission (issue 18).
+
+        Not for a pull from the start (a new profile, a re-installed PC, a reset feed): that one gets
+        everything, its own reports included.
+        """
+        if not has_cursor or not account.device_id:
+            return cond
+        r = t.reports.c
+        return sa.and_(
+            cond,
+            sa.or_(r.echo_device.is_(None), r.echo_device != account.device_id, r.echo_seq != r.change_seq),
+        )
 
     @staticmethod
     def _rows(conn, cond, start: int, top: int, page: int) -> list:

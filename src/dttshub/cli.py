@@ -398,6 +398,7 @@ def cmd_serve(args: argparse.Namespace, out: Output) -> int:
                 log_config=None,
                 lifespan="off",
                 ws="none",
+            server_header=False,  # no "server: uvicorn" on every reply (bytes over 2G, and less to fingerprint)
                 timeout_graceful_shutdown=10,
             )
         )

@@ -92,6 +92,8 @@ class HubConfig:
     bundle_total_bytes: int = 64 * MiB
     bundle_max_members: int = 5000
     changes_page_size: int = 200
+    compact_payloads: bool = True
+    """Whether ``ping`` offers payload version 2 (issue 18); False makes clients send version 1 only."""
     login_max_failures: int = 5
     login_failure_window: int = 15 * 60
     login_max_failures_per_address: int = 30

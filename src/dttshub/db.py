@@ -141,6 +141,10 @@ reports = sa.Table(
     sa.Column("accepted_submission_id", sa.String(64), nullable=True),
     sa.Column("change_seq", sa.BigInteger, nullable=False, default=0, index=True),
     sa.Column("updated_at", sa.String(40), nullable=False),
+    # no echo (migration 0008): the device whose submission took change_seq echo_seq; GET changes leaves the
+    # report out for that device while echo_seq == change_seq (dttshub.changes)
+    sa.Column("echo_device", sa.String(128), nullable=True),
+    sa.Column("echo_seq", sa.BigInteger, nullable=True),
     sa.UniqueConstraint("unit", "form", "period", name="uq_reports_unit_form_period"),
     sa.Index("ix_reports_form_period", "form", "period"),
 )

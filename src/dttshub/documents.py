@@ -12,7 +12,7 @@ from typing import Any
 
 from dttsclient.core.payload import CellKey
 from dttshub.errors import BadRequest
-from dttshub.protocol import check_submission
+from dttshub.protocol import CompactSubmission, check_submission
 
 KNOWN_UNIT_LISTS = ("vn-2025-07",)
 
@@ -34,6 +34,8 @@ def item_error(
 
 class ItemRejected(Exception):  # a control-flow signal inside ingestion, not an error of the hub
     """The current submission is rejected with ``errors``; raised and caught inside ingestion."""
+
+    status = "rejected"
 
     def __init__(self, errors: list[dict]) -> None:
         super().__init__(errors[0]["message_en"] if errors else "rejected")
@@ -63,6 +65,9 @@ class SubmissionDoc:
     warnings: list[dict]
     eth_rows: list[str]
     raw: dict
+    compact: Any = None
+    """The payload version 2 model (:class:`dttshub.protocol.CompactSubmission`) until the values are
+    decoded (:mod:`dttshub.wire`); None for version 1."""
 
 
 def submission_ids(items: Any) -> list[str]:
@@ -116,7 +121,7 @@ def parse_submission(doc: Any) -> SubmissionDoc:
             f"The administrative unit list '{model.unit_list}' is not supported by the hub.",
         )
     values: dict[CellKey, str] = {}
-    for cell in model.values or ():
+    for cell in getattr(model, "values", None) or ():
         key = (cell.code, cell.disagg)
         if key in values:
             raise reject(
@@ -143,4 +148,5 @@ def parse_submission(doc: Any) -> SubmissionDoc:
         warnings=[w.model_dump() for w in model.warnings or ()],
         eth_rows=list(model.eth_rows or ()),
         raw=doc,
+        compact=model if isinstance(model, CompactSubmission) else None,
     )

@@ -84,6 +84,7 @@ class EmbeddedHub:
             access_log=False,
             lifespan="off",
             ws="none",
+            server_header=False,  # no "server: uvicorn" on every reply (bytes over 2G, and less to fingerprint)
             timeout_graceful_shutdown=self.graceful_timeout,
         )
         self._server = uvicorn.Server(cfg)

@@ -90,9 +90,7 @@ class WarningReason(Strict):
     reason: Text | None = ""
 
 
-class Submission(Strict):
-    """A submission document (docs/sync-protocol.md, docs/architecture.md), exactly as the client's finalize makes it."""
-
+class _SubmissionBase(Strict):
     submission_id: Id
     unit: _s(5, 5, b.UNIT_PATTERN)
     unit_list: Short = "vn-2025-07"
@@ -105,12 +103,75 @@ class Submission(Strict):
     catalog_version: PositiveRevision
     finalized_at: Stamp | None = None
     payload_sha256: _s(64, 64, b.SHA_PATTERN)
-    values: Annotated[list[Cell], Field(max_length=b.MAX_CELLS)] | None = None
     comments: Annotated[list[Comment], Field(max_length=b.MAX_COMMENTS)] | None = None
-    change_log: Annotated[list[ChangeLogEntry], Field(max_length=b.MAX_CHANGE_LOG)] | None = None
     warnings: Annotated[list[WarningReason], Field(max_length=b.MAX_WARNINGS)] | None = None
     eth_rows: Annotated[list[Code], Field(max_length=b.MAX_ETH_ROWS)] | None = None
     eth_system: Short | None = None
+
+
+class Submission(_SubmissionBase):
+    """A submission document (docs/sync-protocol.md, docs/architecture.md), exactly as the client's finalize makes it.
+
+    Payload version 1: the values as ``{code, disagg, value}`` and the whole change log.
+    """
+
+    payload_version: Literal[1] | None = None
+    values: Annotated[list[Cell], Field(max_length=b.MAX_CELLS)] | None = None
+    change_log: Annotated[list[ChangeLogEntry], Field(max_length=b.MAX_CHANGE_LOG)] | None = None
+
+
+CellIndex = Annotated[int, Field(ge=0, le=b.MAX_CELLS)]
+_Small = Annotated[int, Field(ge=-(2**40), le=2**40)]
+_KeyPair = Annotated[list[_s(b.MAX_DISAGG)], Field(min_length=2, max_length=2)]
+
+
+class CompactLog(Strict):
+    """The change log in compact rows ``[cell, at, new, old, who]`` (docs/sync-protocol.md, "Compact payloads")."""
+
+    who: Short | None = None
+    rows: Annotated[
+        list[Annotated[list[_Small | CellValue | _KeyPair | None], Field(min_length=2, max_length=5)]],
+        Field(max_length=b.MAX_CHANGE_LOG),
+    ] = []
+
+
+class CompactSubmission(_SubmissionBase):
+    """Payload version 2 (docs/sync-protocol.md, "Compact payloads"): the same submission, keys not repeated.
+
+    In full, ``cells`` holds the values in the catalogue's cell order of the form. As changes, ``base``
+    names an earlier submission of the report the hub holds and ``changes`` the cells changed since, as
+    ``[index, value or null]``; ``payload_sha256`` is checked on the result. ``extra`` holds
+    ``[code, disagg, value or null]`` for keys outside the catalogue's order; ``log`` the change-log
+    entries (only those since ``change_log_since`` when it is given); ``same_as_base`` the fields left
+    out because they are the base's.
+    """
+
+    payload_version: Literal[2]
+    cells: Annotated[list[CellValue | None], Field(max_length=b.MAX_CELLS)] | None = None
+    base: Id | None = None
+    changes: (
+        Annotated[
+            list[Annotated[list[CellIndex | CellValue | None], Field(min_length=2, max_length=2)]],
+            Field(max_length=b.MAX_CELLS),
+        ]
+        | None
+    ) = None
+    extra: (
+        Annotated[
+            list[Annotated[list[_s(b.MAX_DISAGG) | None], Field(min_length=3, max_length=3)]],
+            Field(max_length=b.MAX_CELLS),
+        ]
+        | None
+    ) = None
+    change_log_since: Id | None = None
+    log: CompactLog | None = None
+    same_as_base: (
+        Annotated[
+            list[Literal["unit_list", "comments", "warnings", "eth_rows", "eth_system"]], Field(max_length=5)
+        ]
+        | bool
+        | None
+    ) = None
 
 
 class BatchItem(BaseModel):
@@ -128,7 +189,12 @@ _ItemList = Annotated[
     WithJsonSchema(
         {
             "type": "array",
-            "items": {"$ref": "#/components/schemas/Submission"},
+            "items": {
+                "anyOf": [
+                    {"$ref": "#/components/schemas/Submission"},
+                    {"$ref": "#/components/schemas/CompactSubmission"},
+                ]
+            },
             "maxItems": b.MAX_BATCH_ITEMS,
         }
     ),
@@ -141,6 +207,11 @@ class BatchRequest(Strict):
     device_id: _s(b.MAX_DEVICE_ID) | None = None
     app_version: Short | None = None
     submissions: _ItemList
+    reply: Literal["full", "short"] | None = Field(
+        None,
+        description='"short": a reply with only what a client needs (no batch_id, server_time nor empty '
+        "error lists), for a 2G link (docs/sync-protocol.md, compact payloads)",
+    )
 
 
 class StatusRequest(Strict):
@@ -203,11 +274,14 @@ class ItemError(Reply):
 
 class ItemResult(Reply):
     submission_id: str
-    status: Literal["accepted", "duplicate", "rejected", "conflict", "late", "unknown"]
+    status: Literal["accepted", "duplicate", "rejected", "conflict", "late", "unknown", "need_full"] = Field(
+        description="need_full: a revision sent as changes whose base the hub lacks (or whose result has "
+        "another hash); nothing was stored, send the full payload"
+    )
     receipt_no: str | None
     server_revision: int | None
     received_at: str | None
-    errors: list[ItemError]
+    errors: list[ItemError] = Field([], description="left out when empty in a short reply")
 
 
 class PingReply(Reply):
@@ -224,6 +298,10 @@ class PingReply(Reply):
     min_client_version: str
     signing_key: str | None = None
     catalog_etag: str | None = None
+    payload_versions: list[int] = Field(
+        [1],
+        description="The submission payload versions the hub accepts (2: compact, docs/sync-protocol.md).",
+    )
 
 
 class AccountInfo(Reply):
@@ -251,8 +329,8 @@ class CatalogReply(Reply):
 
 class BatchReply(Reply):
     server_id: str
-    batch_id: str
-    server_time: str
+    batch_id: str | None = Field(None, description="left out of a short reply")
+    server_time: str | None = Field(None, description="left out of a short reply")
     results: list[ItemResult]
 
 
@@ -390,14 +468,15 @@ class DrilldownReply(Reply):
 MAX_REPORTED_ERRORS = 5
 
 
-def check_submission(doc: Any) -> tuple[Submission | None, list[tuple[str, str, str]]]:
+def check_submission(doc: Any) -> tuple[Submission | CompactSubmission | None, list[tuple[str, str, str]]]:
     """``(the model, [])`` for a valid submission, ``(None, [(field, vi, en), …])`` otherwise.
 
     The sentences name the field (``comments[0].text``) and what it must be; at most
     :data:`MAX_REPORTED_ERRORS` of them.
     """
+    model = CompactSubmission if isinstance(doc, dict) and doc.get("payload_version") == 2 else Submission
     try:
-        return Submission.model_validate(doc), []
+        return model.model_validate(doc), []
     except ValidationError as exc:
         return None, [describe(e) for e in exc.errors(include_url=False)[:MAX_REPORTED_ERRORS]]
 

@@ -16,6 +16,7 @@ from functools import cached_property
 import sqlalchemy as sa
 from pydantic import ValidationError
 
+from dttsclient.core.wire import PAYLOAD_V1, PAYLOAD_VERSIONS
 from dttshub import db as t
 from dttshub import generation
 from dttshub.accounts import Accounts
@@ -154,9 +155,13 @@ class Hub:
             "signing_key": self.signer.public_key_b64,
             # lets a client skip GET catalog when its copy is current: one round trip less per sync
             "catalog_etag": current.etag if current is not None else None,
+            # issue 18: a client sends compact submissions (version 2) only to a hub that lists it here
+            "payload_versions": list(PAYLOAD_VERSIONS) if self.config.compact_payloads else [PAYLOAD_V1],
         }
 
-    def batch(self, account: Account, body: BatchRequest | object, header_device_id: str = "") -> dict:
+    def batch(
+        self, account: Account, body: BatchRequest | object, header_device_id: str = "", user_agent: str = ""
+    ) -> dict:
         """``submissions:batch``: one result per submission, each in its own transaction.
 
         Args:
@@ -184,8 +189,13 @@ class Hub:
                 f"The batch holds too many submissions (at most {self.config.max_batch_items}).",
             )
         device_id = (body.device_id or header_device_id or account.device_id)[:128]
-        self._touch(account, device_id, body.app_version or "")
+        self._touch(account, device_id, body.app_version or _ua_version(user_agent))
         results = self.ingest.ingest_many(account, device_id, items, source="batch")
+        # issue 18: only what a client needs, for a 2G link; asked for, or implied by a compact item
+        if body.reply == "short" or (
+            body.reply is None and any(i.get("payload_version") == 2 for i in items)
+        ):
+            return {"results": [{k: v for k, v in r.items() if v or k != "errors"} for r in results]}
         return {"batch_id": str(uuid.uuid4()), "server_time": iso(self.config.now()), "results": results}
 
     def import_bundle(self, account: Account, data: bytes, device_id: str = "") -> dict:
@@ -288,3 +298,9 @@ class Hub:
             self.accounts.touch_device(
                 conn, account.username, device_id, self.config.now(), app_version=app_version
             )
+
+
+def _ua_version(user_agent: str | None) -> str:
+    """The version of a ``dttsclient/0.1.0`` User-Agent ("" for another one)."""
+    name, _, version = (user_agent or "").partition("/")
+    return version.split()[0][:64] if name == "dttsclient" and version.strip() else ""

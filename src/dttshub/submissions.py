@@ -40,6 +40,7 @@ from dttshub.receipts import format_receipt, receipt_counter_name, vn_date
 from dttshub.reportstate import changed_since_acceptance, derive_status
 from dttshub.rule_sources import HubReports
 from dttshub.scope import Account
+from dttshub.wire import expand
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +121,7 @@ class Ingest:
         try:
             sub = parse_submission(doc)
             self._check_scope(account, sub)
-            values_json = self._check_hash(sub)
+            values_json = self._check_hash(sub) if sub.compact is None else ""
             catalog: Catalog | None = None
             resolved = False
             checked: Checked | None = None
@@ -131,6 +132,11 @@ class Ingest:
                         # before the transaction begins: nothing inside it needs another connection.
                         catalog = self.catalogs.get(sub.catalog_id, sub.catalog_version, conn)
                         resolved = True
+                        if sub.compact is not None:  # payload version 2: decoded before anything looks
+                            if catalog is None or not catalog.has_form(sub.form):
+                                self.content.check(sub, catalog)  # rejects: unknown catalogue or form
+                            sub = expand(conn, account, sub, catalog)
+                            values_json = self._check_hash(sub)
                     # One transaction: lock the report, look for this ID and for newer revisions in one
                     # query, check the content (the first time) and store.
                     with conn.begin():
@@ -156,7 +162,7 @@ class Ingest:
             raise AssertionError("unreachable")  # pragma: no cover
         except ItemRejected as rej:
             logger.info("submission %s rejected: %s", sid, [e["code"] for e in rej.errors])
-            return _result(sid, "rejected", None, None, iso(now), rej.errors)
+            return _result(sid, rej.status, None, None, iso(now), rej.errors)
 
     def status(self, account: Account, ids: list[str]) -> list[dict]:
         """The stored result of each ID in the account's scope, ``unknown`` for the others."""
@@ -333,6 +339,20 @@ class Ingest:
             )
             changes["change_seq"] = counted[CHANGE_SEQ]
             changes["updated_at"] = received_at
+            # no echo: the device that sent this revision has its receipt; changes leaves it out for that
+            # device until the report changes again (a conflict flag is sent back: it is news to the device)
+            # (only when the sender is the token's own device: a bundle imported elsewhere is news to it)
+            # and only when the reply says it all: the report's status is the item's, and no review state
+            # was cleared (a revision after acceptance is "changed_after_acceptance": sent back)
+            echo = (
+                moves
+                and bool(account.device_id)
+                and account.device_id == device_id
+                and changes["status"] == ("submitted" if status == "accepted" else status)
+                and report._mapping["review_state"] is None
+            )
+            changes["echo_device"] = device_id if echo else None
+            changes["echo_seq"] = counted[CHANGE_SEQ] if echo else None
             conn.execute(_UPDATE_REPORT, {**changes, "report_key": report.id})
         logger.info("submission %s: %s %s (rev %s)", sub.submission_id, status, receipt, revision)
         return _result(sub.submission_id, status, receipt, revision, received_at, [])

@@ -159,7 +159,7 @@ def test_a_cursor_made_before_generations_stays_valid_in_the_first_generation(pe
     _submit(hub, "2026")
     _submit(hub, "2027")
     old = base64.urlsafe_b64encode(b"c1:1").decode().rstrip("=")
-    session = hub.session("officer_a")
+    session = hub.session("officer_a", device_id="device-2")  # not the sender: its revisions are not echoed
     page = session.get(hub.api + "/changes", params={"since": old}, timeout=TIMEOUT).json()
     assert page["reset"] is False and [r["period"] for r in page["reports"]] == ["2027"]
     hub.hub.new_generation("test")

@@ -181,7 +181,14 @@ def test_the_hub_serves_its_openapi_document_and_plain_docs(hub):
     envelope = doc["components"]["schemas"][
         batch_body["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
     ]
-    assert envelope["properties"]["submissions"]["items"] == {"$ref": "#/components/schemas/Submission"}
+    assert envelope["properties"]["submissions"]["items"] == {
+        "anyOf": [
+            {"$ref": "#/components/schemas/Submission"},
+            {"$ref": "#/components/schemas/CompactSubmission"},
+        ]
+    }
+    compact = doc["components"]["schemas"]["CompactSubmission"]
+    assert compact["additionalProperties"] is False and compact["properties"]["cells"]
     page = requests.get(hub.url + "/docs", timeout=TIMEOUT)
     assert page.status_code == 200 and "/openapi.json" in page.text and "submissions:batch" in page.text
     assert "<script" not in page.text and "cdn" not in page.text.lower()

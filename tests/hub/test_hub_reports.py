@@ -191,6 +191,8 @@ def test_changes_cursor_and_paging(tmp_path, db_url):
         s = hub.session("officer_a")
         docs = [make_submission(good_values(), period=str(2026 + i)) for i in range(5)]
         send(s, hub, docs)
+        # the feed as another PC of the commune sees it (the sender's own revisions are not echoed to it)
+        s = hub.session("officer_a", device_id="device-2")
         seen, cursor, pages = [], None, 0
         while True:
             page = pull(s, hub, cursor)

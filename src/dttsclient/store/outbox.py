@@ -41,6 +41,9 @@ RESULT_STATES = {
 }
 # Rows a hub result may still change: the ones this device is sending or will send.
 _OPEN_STATES = ("queued", "sending")
+# the answers after which the hub keeps a submission with its values: a later revision can be sent as changes
+_HELD = ("accepted", "late", "conflict")
+_BASE_COLUMNS = ", ".join(f"s.{c.strip()}" for c in SUBMISSION_COLUMNS.split(","))
 
 
 def _item(row: tuple) -> OutboxItem:
@@ -105,6 +108,20 @@ class Outbox(Finalize):
             "SELECT submission_id FROM outbox WHERE state IN ('accepted', 'late', 'conflict') ORDER BY seq"
         )
         return [r[0] for r in rows]
+
+    @guarded
+    def held_base(self, submission_id: str) -> Submission | None:
+        """The newest earlier submission of the same report that the hub holds (answered ``accepted``,
+        ``late`` or ``conflict``, each stored there with its values), or None: the base a queued revision
+        can be sent as changes from (docs/sync-protocol.md, "Compact payloads")."""
+        row = self._conn.execute(
+            f"SELECT {_BASE_COLUMNS} FROM submissions s JOIN outbox o ON o.submission_id = s.submission_id "
+            "JOIN submissions me ON me.submission_id = ? "
+            f"WHERE s.report_id = me.report_id AND s.revision_no < me.revision_no AND o.state IN {_HELD} "
+            "ORDER BY s.revision_no DESC LIMIT 1",
+            (submission_id,),
+        ).fetchone()
+        return submission_from_row(row) if row is not None else None
 
     @guarded
     def requeue_lost(self, ids: Iterable[str], note: str) -> int:

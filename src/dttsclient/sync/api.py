@@ -22,8 +22,9 @@ from dttsclient.sync.transport import Transport
 
 logger = logging.getLogger(__name__)
 
-RESULT_STATUSES = frozenset({"accepted", "duplicate", "rejected", "conflict", "late"})
-STATUS_STATUSES = RESULT_STATUSES | {"unknown"}
+RESULT_STATUSES = frozenset({"accepted", "duplicate", "rejected", "conflict", "late", "need_full"})
+"""``need_full``: a revision sent as changes the hub could not apply; the engine sends it in full."""
+STATUS_STATUSES = (RESULT_STATUSES - {"need_full"}) | {"unknown"}
 
 
 class BadReply(NoConnection):
@@ -42,6 +43,8 @@ class PingInfo:
     generation: str | None = None
     """The hub database's generation (None from a hub before generations): a new one means the hub's
     database was restored from an older copy."""
+    payload_versions: tuple[int, ...] = (1,)
+    """The submission payload versions the hub accepts (a hub before issue 18 says nothing: 1 only)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class HubApi:
             signing_key=_opt_str(data.get("signing_key")),
             catalog_etag=_opt_str(data.get("catalog_etag")),
             generation=_generation(data.get("generation")),
+            payload_versions=_versions(data.get("payload_versions")),
         )
 
     # -- auth -----------------------------------------------------------------------------------------
@@ -164,17 +168,21 @@ class HubApi:
         return CatalogReply(catalog, reply.headers.get("ETag"))
 
     # -- submissions ----------------------------------------------------------------------------------
-    def batch(self, documents: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    def batch(self, documents: Sequence[dict[str, Any]], short: bool = False) -> list[dict[str, Any]]:
         """``POST submissions:batch``: one result per document, in the order of ``documents``.
+
+        Args:
+            short: ask for a short reply, and leave out the device id and version the headers carry
+                (a hub that offers compact payloads understands it; issue 18).
 
         Raises:
             BadReply: the reply lacks a result for a submission sent (it does not count).
         """
-        body = {
-            "device_id": self.transport.device_id,
-            "app_version": __version__,
-            "submissions": list(documents),
-        }
+        # short: a batch with a compact item gets the short reply (docs/sync-protocol.md)
+        body: dict[str, Any] = (
+            {} if short else {"device_id": self.transport.device_id, "app_version": __version__}
+        )
+        body["submissions"] = list(documents)
         reply = self.transport.request("POST", "submissions:batch", body=body)
         ids = [str(d["submission_id"]) for d in documents]
         return _results_for(ids, (reply.data or {}).get("results"), RESULT_STATUSES)
@@ -213,6 +221,14 @@ def _generation(value: Any) -> str | None:
     if not isinstance(value, str) or not GENERATION_RE.fullmatch(value):
         raise BadReply("a malformed database generation")
     return value
+
+
+def _versions(value: Any) -> tuple[int, ...]:
+    """The payload versions a hub lists; (1,) when it lists none or something that is not a list of numbers."""
+    if not isinstance(value, list):
+        return (1,)
+    found = tuple(v for v in value[:16] if isinstance(v, int) and not isinstance(v, bool))
+    return found or (1,)
 
 
 def _opt_str(value: Any) -> str | None:

@@ -57,6 +57,7 @@ from typing import Any, TypeVar
 from dttsclient import __version__
 from dttsclient.core.errors import DttsError
 from dttsclient.core.versions import older_than
+from dttsclient.core.wire import PAYLOAD_V2, compact_document
 from dttsclient.store import Store, setting_keys
 from dttsclient.store.syncstate import CURSOR_KEY
 from dttsclient.sync.api import BadReply, HubApi, PingInfo
@@ -521,7 +522,7 @@ class SyncEngine:
             claimed = self._claim(size, too_large)
             if not claimed:
                 break
-            docs = [s.document for s in claimed]
+            docs = [self._wire_document(s) for s in claimed]
             ids = [s.submission_id for s in claimed]
             # Reports finalized while the sync runs join the queue: the total is what is sent so far plus
             # what still waits, so the progress never reads "5/3".
@@ -533,7 +534,7 @@ class SyncEngine:
             )
             t0 = time.monotonic()
             try:
-                results = self._authed(lambda docs=docs: self.api.batch(docs))
+                results = self._authed(lambda docs=docs: self.api.batch(docs, short=self.compact))
             except AuthRequired:
                 # refused before the hub read the body (and the refresh failed): back to the queue
                 self._requeue(ids)
@@ -559,6 +560,7 @@ class SyncEngine:
                     raise
                 self.settle_sending(result)
                 continue
+            results = self._send_full_where_needed(claimed, results)
             elapsed = time.monotonic() - t0
             self.store.outbox.apply_results(results)
             result.sent += len(results)
@@ -571,6 +573,39 @@ class SyncEngine:
             f"Đã gửi xong {self._done}/{self._total} báo cáo.",
             f"Sent {self._done}/{self._total} report(s).",
         )
+
+    # -- compact payloads (issue 18) ------------------------------------------------------------------
+    @property
+    def compact(self) -> bool:
+        """Whether the hub said (in ``ping``) that it accepts compact submissions (payload version 2)."""
+        return self._ping is not None and PAYLOAD_V2 in self._ping.payload_versions
+
+    def _wire_document(self, sub: Any, changes: bool = True) -> dict[str, Any]:
+        """The document to send: compact (as changes from a base the hub holds, when there is one) if the
+        hub accepts it, else the document as finalize made it. Any problem: the full version 1 document."""
+        if not self.compact:
+            return sub.document
+        try:
+            catalog = self.store.catalogs.catalog_version(sub.catalog_id, sub.catalog_version)
+            base = self.store.outbox.held_base(sub.submission_id) if changes else None
+            return compact_document(sub.document, catalog, base.document if base is not None else None)
+        except (DttsError, KeyError, ValueError, TypeError) as exc:
+            logger.warning("submission %s sent in full (version 1): %s", sub.submission_id, exc)
+            return sub.document
+
+    def _send_full_where_needed(self, claimed: list, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Send again, in full, the revisions the hub answered ``need_full`` (it lacked their base)."""
+        again = [s for s, r in zip(claimed, results, strict=True) if r.get("status") == "need_full"]
+        if not again:
+            return results
+        logger.info("%d revision(s) sent in full: the hub lacked their base", len(again))
+        docs = [self._wire_document(s, changes=False) for s in again]
+        redone = {str(r["submission_id"]): r for r in self._authed(lambda: self.api.batch(docs, short=True))}
+        out = [redone.get(str(r["submission_id"]), r) for r in results]
+        for r in out:  # never left as need_full: the row stays sending and is settled by the next sync
+            if r.get("status") == "need_full":
+                raise BadReply("the hub asked twice for the full payload of a submission")
+        return out
 
     def _requeue(self, ids: list[str]) -> None:
         self.store.outbox.apply_results([{"submission_id": i, "status": "unknown"} for i in ids])

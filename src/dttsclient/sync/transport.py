@@ -28,7 +28,7 @@ This module knows HTTP and docs/sync-protocol.md's "Transport" section, not the 
 * Login and token refresh are not retried on 429: the hub throttles repeated passwords and the officer
   must hear "wait N minutes", not watch a spinner. ``submissions:batch`` is not retried on a stall timeout:
   the engine halves the batch instead.
-* Request bodies over 1 KB are gzip-compressed. Redirects are never followed (a captive portal's 302 is
+* Request bodies over 512 B are gzip-compressed. Redirects are never followed (a captive portal's 302 is
   "no connection"). TLS is verified; the province's CA bundle can be given.
 * A reply counts only if it is 2xx, ``application/json``, parses to an object and carries the expected
   ``server_id``. Anything else raises a :class:`~dttsclient.sync.errors.NoConnection`.
@@ -89,7 +89,7 @@ API_PREFIX = "api/v1/"
 CONNECT_TIMEOUT = 15.0
 STALL_TIMEOUT = 60.0
 PROBE_TIMEOUT = 10.0
-GZIP_THRESHOLD = 1024
+GZIP_THRESHOLD = 512  # issue 18: a compact revision (~700 B of JSON) compresses to ~60 %
 #: the replies that say "come back in a moment" (a 500 is the hub's bug: asking again does not help)
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 CONNECT_SLICE = 0.1
@@ -504,9 +504,13 @@ class Transport:
             {
                 "User-Agent": f"dttsclient/{__version__}",
                 "X-Device-Id": device_id,
-                "Accept": "application/json",
+                "Accept-Encoding": "gzip",  # the hub compresses with gzip only
             }
         )
+        # Bytes on every request over 2G (issue 18): HTTP/1.1 keeps the connection open anyway, and every
+        # reply that counts is JSON whatever the request accepts (a reply is checked, see above).
+        self.session.headers.pop("Connection", None)
+        self.session.headers.pop("Accept", None)
         self.session.verify = self.config.ca_bundle or True
         self._sockets = _Sockets()
         adapter = _Adapter(
