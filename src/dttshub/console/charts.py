@@ -12,7 +12,7 @@ from dttsclient.core.periods import period_label
 from dttshub.province_model import ProvinceTotals
 
 WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 40
+LEFT, RIGHT, TOP, BOTTOM = 70, 50, 20, 40
 
 
 def _fmt(value: Decimal) -> str:

@@ -57,6 +57,8 @@ def _grid(cells: list[dict], dims: list[str], eth_names: dict[str, str], sex_nam
         rows.setdefault(eth, {})[sex] = cell
         if sex not in sexes:
             sexes.append(sex)
+    order = list(sex_names)
+    sexes.sort(key=lambda s: (order.index(s) if s in order else len(order), s))
     return {
         "columns": [(s, sex_names.get(s, s)) for s in sexes],
         "rows": [(e, eth_names.get(e, e), by_sex) for e, by_sex in rows.items()],

@@ -38,6 +38,7 @@ from dttshub.console.web import (
     lang_of,
     secure_cookies,
     sessions_of,
+    templates,
 )
 from dttshub.errors import BadRequest, Forbidden, HubError, NotFound
 from dttshub.protocol import EXPORT_MEDIA_TYPES
@@ -408,15 +409,11 @@ def build_router() -> APIRouter:
         scope = resolve_scope(view.account, None)
         catalog = view.hub.totals.catalog_for(form)
         found = view.hub.totals.totals(form, period, scope, accepted_only=accepted_only)
-        trend = view.hub.totals.trends(
-            form, period, scope, periods=TREND_PERIODS, accepted_only=accepted_only
-        )
         indicators = layout.totals_indicators(catalog, form, found, view.lang)
         summable = [i for i in indicators if i["total"] is not None and i["how"] != "none"]
         chart_code = (
             chart if any(i["code"] == chart for i in summable) else (summable[0]["code"] if summable else "")
         )
-        svg = charts.trend_chart(trend, chart_code, view.lang) if chart_code else None
         missing = [(u, refdata.commune(u)) for u in found.units_missing]
         base = {"form": form, "period": period}
         if accepted_only:
@@ -433,11 +430,26 @@ def build_router() -> APIRouter:
             indicators=indicators,
             summable=summable,
             chart_code=chart_code,
-            svg=svg,
             missing=[(u, c.commune_name if c else "") for u, c in missing],
             base_query=urlencode(base),
             formats=list(EXPORT_MEDIA_TYPES),
         )
+
+    @router.get("/totals/trend.svg")
+    def trend_svg(
+        view: ViewDep,
+        form: FormQ,
+        period: PeriodQ,
+        code: Annotated[str, Query(min_length=1, max_length=MAX_CODE)],
+        accepted_only: bool = False,
+    ) -> Response:
+        """The trend chart of the totals page: one indicator's total over the last periods, as SVG."""
+        scope = resolve_scope(view.account, None)
+        trend = view.hub.totals.trends(
+            form, period, scope, periods=TREND_PERIODS, accepted_only=accepted_only
+        )
+        svg = templates.get_template("trend.svg").render(svg=charts.trend_chart(trend, code, view.lang))
+        return Response(svg, media_type="image/svg+xml")
 
     @router.get("/totals/units")
     def drilldown(
