@@ -145,6 +145,7 @@ def bench_console(
                 "report": f"/console/report/{report_unit}/{form}/2026",
                 "queue": "/console/queue",
                 "totals": f"/console/totals?form={form}&period=2026",
+                "trend chart (SVG)": f"/console/totals/trend.svg?form={form}&period=2026&code={first_indicator}",
                 "drilldown": f"/console/totals/units?form={form}&period=2026&code={first_indicator}",
                 "conflicts": "/console/conflicts",
                 "admin": "/console/admin",
@@ -265,10 +266,19 @@ def figures(quick: bool = False) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="10 timings per page instead of 30")
-    p.add_argument("--db", help="database URL (default: an SQLite file in a temporary directory)")
+    p.add_argument("--db", help="a PostgreSQL URL (a fresh schema is made in it; default: an SQLite file)")
     p.add_argument("--screenshots", type=Path, help="save console-{start,board,report,totals}.png here")
     args = p.parse_args(argv)
-    result = bench_console(args.db, repeat=10 if args.quick else 30, screenshots=args.screenshots)
+    schema = url = None
+    if args.db and args.db.startswith("postgresql"):
+        from hubfixture import create_pg_schema, drop_pg_schema
+
+        schema, url = create_pg_schema(args.db)  # a fresh schema: the run leaves nothing behind
+    try:
+        result = bench_console(url, repeat=10 if args.quick else 30, screenshots=args.screenshots)
+    finally:
+        if schema:
+            drop_pg_schema(args.db, schema)
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
 

@@ -74,6 +74,7 @@ def _suites(quick: bool) -> dict[str, Callable[[], list[dict]]]:
         ("offline", "offline_bench"),
         ("package", "package_bench"),
         ("review", "review_bench"),
+        ("console", "console_bench"),
     ):
 
         def run(module: str = module) -> list[dict]:
