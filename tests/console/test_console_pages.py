@@ -258,3 +258,14 @@ def test_the_console_speaks_english_when_asked(sent, console):
     assert r.url.endswith("/console/completeness") and 'lang="en"' in r.text
     assert "Completeness" in r.text and "On time" in r.text and "Tình hình nộp" not in r.text
     assert "Tiếng Việt" in r.text
+
+
+def test_the_trend_chart_follows_every_change_on_the_hub(sent, console):
+    reviewer(console)
+    chart = "/console/totals/trend.svg?form=BM01&period=2026&code=0102"
+    assert ">80<" in console.get(chart).text and console.get(chart).text.count("<circle") == 1
+    assert console.get(chart).text == console.get(chart).text  # served again from the cache
+    send(sent, "officer_b", [make_submission(good_values(), unit=COMMUNE_B)])
+    assert ">160<" in console.get(chart).text  # a new report: computed again
+    send(sent, "officer_b", [make_submission(good_values(), unit=COMMUNE_B, period="2025")])
+    assert console.get(chart).text.count("<circle") == 2  # an earlier period changed too

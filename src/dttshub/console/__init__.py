@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
+from dttshub.console.cache import ChangeCache
 from dttshub.console.sessions import ConsoleSessions
 from dttshub.console.web import HERE, PREFIX, SecurityHeaders
 
@@ -20,6 +21,7 @@ def mount(app: FastAPI) -> None:
 
     hub = app.state.hub
     app.state.console_sessions = ConsoleSessions(hub.db, hub.config.now)
+    app.state.console_trends = ChangeCache()  # the trend chart's totals while nothing changed
     app.include_router(build_router(), prefix=PREFIX)
     app.mount(PREFIX + "/static", StaticFiles(directory=str(HERE / "static")), name="console-static")
     app.add_middleware(SecurityHeaders)

@@ -16,7 +16,7 @@ LEFT, RIGHT, TOP, BOTTOM = 70, 50, 20, 40
 
 
 def _fmt(value: Decimal) -> str:
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    text = f"{value:.2f}".rstrip("0").rstrip(".")  # as the tables show numbers: no thousands separator
     return text
 
 

@@ -445,8 +445,12 @@ def build_router() -> APIRouter:
     ) -> Response:
         """The trend chart of the totals page: one indicator's total over the last periods, as SVG."""
         scope = resolve_scope(view.account, None)
-        trend = view.hub.totals.trends(
-            form, period, scope, periods=TREND_PERIODS, accepted_only=accepted_only
+        trend = view.request.app.state.console_trends.get(  # the same totals as long as nothing on the hub changed
+            view.hub,
+            (form, period, scope, accepted_only),
+            lambda: view.hub.totals.trends(
+                form, period, scope, periods=TREND_PERIODS, accepted_only=accepted_only
+            ),
         )
         svg = templates.get_template("trend.svg").render(svg=charts.trend_chart(trend, code, view.lang))
         return Response(svg, media_type="image/svg+xml")
