@@ -209,6 +209,24 @@ def test_the_reviewers_journey_with_the_officers_client(hub, officer_pc, page, t
     assert not page.problems, page.problems
 
 
+def test_the_queue_accepts_in_bulk_and_returns_one_with_a_comment(hub, page):
+    send(hub, OFFICER, [make_submission(good_values(), unit=COMMUNE_A)])
+    send(hub, OFFICER, [make_submission(good_values(), unit=COMMUNE_A, period="2025")])
+    sign_in(page, hub, "reviewer_x")
+    page.goto(hub.url + "/console/queue")
+    row_2026 = page.locator("tr:has(td:text-is('2026'))")
+    row_2026.locator("input[name=comment]").fill("Thiếu số hộ nghèo")
+    row_2026.locator("button.return").click()
+    page.wait_for_load_state()
+    assert "Đã trả lại báo cáo" in page.locator("p.message").inner_text()
+    page.goto(hub.url + "/console/queue")
+    page.check("input[data-select-all]")  # the script's "select all" box
+    page.click("button.accept")
+    page.wait_for_load_state()
+    assert "Đã chấp nhận 1 báo cáo; để lại 0." in page.locator("section.message").inner_text()
+    assert not page.problems, page.problems
+
+
 def test_an_officer_cannot_enter(hub, page):
     sign_in(page, hub, OFFICER)
     assert (

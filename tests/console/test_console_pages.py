@@ -269,3 +269,14 @@ def test_the_trend_chart_follows_every_change_on_the_hub(sent, console):
     assert ">160<" in console.get(chart).text  # a new report: computed again
     send(sent, "officer_b", [make_submission(good_values(), unit=COMMUNE_B, period="2025")])
     assert console.get(chart).text.count("<circle") == 2  # an earlier period changed too
+
+
+def test_the_queue_returns_one_report_with_a_comment(sent, console):
+    reviewer(console)
+    page = console.get("/console/queue").text
+    action = re.search(r'<form id="return-1" method="post" action="([^"]+)">', page).group(1)
+    assert action == f"/console/report/{COMMUNE_A}/BM01/2026/review"
+    assert re.search(r'<input name="comment" form="return-1"[^>]*required', page)
+    r = console.post(action, {"decision": "return", "comment": "Thiếu số hộ"})
+    assert "Đã trả lại báo cáo" in r.text
+    assert "Không có báo cáo nào chờ thẩm định." in console.get("/console/queue").text

@@ -159,12 +159,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue_title": ("Báo cáo chờ thẩm định", "Reports waiting for review"),
     "queue_help": (
         "Chọn các báo cáo rồi bấm “Chấp nhận các báo cáo đã chọn”: báo cáo có lỗi hoặc xung đột được để lại "
-        "kèm lý do. Muốn trả lại một báo cáo, hãy mở nó.",
+        "kèm lý do. Muốn trả lại một báo cáo, ghi nhận xét ở dòng của nó rồi bấm “Trả lại”.",
         "Select reports and press “Accept the selected reports”: a report with errors or a conflict is left "
-        "with the reason. To return one, open it.",
+        "with the reason. To return one, write a comment on its row and press “Return”.",
     ),
     "select_all": ("Chọn tất cả", "Select all"),
-    "open_return": ("Xem / trả lại", "Open / return"),
+    "open_report": ("Xem", "Open"),
+    "return_comment_hint": ("nhận xét khi trả lại", "comment to return"),
     "queue_empty": ("Không có báo cáo nào chờ thẩm định.", "No report waits for review."),
     "accept_selected": ("Chấp nhận các báo cáo đã chọn", "Accept the selected reports"),
     "bulk_done": (
