@@ -280,3 +280,13 @@ def test_the_queue_returns_one_report_with_a_comment(sent, console):
     r = console.post(action, {"decision": "return", "comment": "Thiếu số hộ"})
     assert "Đã trả lại báo cáo" in r.text
     assert "Không có báo cáo nào chờ thẩm định." in console.get("/console/queue").text
+
+
+def test_the_start_page_follows_every_change_on_the_hub(sent, console):
+    reviewer(console)
+    waiting = re.compile(r'period=2026">Năm 2026</a>.*?<a href="/console/queue">(\d+)</a>', re.S)
+    assert waiting.search(console.get("/console/").text).group(1) == "1"
+    send(sent, "officer_b", [make_submission(good_values(), unit=COMMUNE_B)])
+    assert waiting.search(console.get("/console/").text).group(1) == "2"
+    console.post(f"/console/report/{COMMUNE_B}/BM01/2026/review", {"decision": "accept"})
+    assert waiting.search(console.get("/console/").text).group(1) == "1"

@@ -21,7 +21,7 @@ def mount(app: FastAPI) -> None:
 
     hub = app.state.hub
     app.state.console_sessions = ConsoleSessions(hub.db, hub.config.now)
-    app.state.console_trends = ChangeCache()  # the trend chart's totals while nothing changed
+    app.state.console_cache = ChangeCache()  # the start page's counts, the trend's totals: until a change
     app.include_router(build_router(), prefix=PREFIX)
     app.mount(PREFIX + "/static", StaticFiles(directory=str(HERE / "static")), name="console-static")
     app.add_middleware(SecurityHeaders)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import tempfile
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
@@ -148,23 +150,11 @@ def build_router() -> APIRouter:
     def start(view: OptionalViewDep, next: Annotated[str, Query(max_length=500)] = "") -> Response:
         if view.session is None:
             return _login_page(view, next)
-        catalog = _current_catalog(view)
-        forms = []
-        for f in catalog.forms:
-            rows = []
-            for period in _due_periods(view, f.period_type, START_PERIODS):
-                comp = view.hub.completeness(view.account, f.code, period)
-                waiting = sum(comp.count(s) for s in WAITING_STATES)
-                rows.append(
-                    {
-                        "period": period,
-                        "label": period_label(period, view.lang),
-                        "c": comp,
-                        "waiting": waiting,
-                    }
-                )
-            forms.append({"code": f.code, "name": _name(view, f), "rows": rows})
-        return view.render("start.html", forms=forms)
+        today = view.hub.config.now().astimezone(VN_TZ).date()
+        forms = view.request.app.state.console_cache.get(  # counted again only after a change on the hub
+            view.hub, ("start", view.account.unit, today), lambda: _start_forms(view)
+        )
+        return view.render("start.html", forms=forms, plabel=lambda p: period_label(p, view.lang))
 
     @router.post("/login")
     async def login(
@@ -445,12 +435,14 @@ def build_router() -> APIRouter:
     ) -> Response:
         """The trend chart of the totals page: one indicator's total over the last periods, as SVG."""
         scope = resolve_scope(view.account, None)
-        trend = view.request.app.state.console_trends.get(  # the same totals as long as nothing on the hub changed
-            view.hub,
-            (form, period, scope, accepted_only),
-            lambda: view.hub.totals.trends(
-                form, period, scope, periods=TREND_PERIODS, accepted_only=accepted_only
-            ),
+        trend = (
+            view.request.app.state.console_cache.get(  # the same totals as long as nothing on the hub changed
+                view.hub,
+                (form, period, scope, accepted_only),
+                lambda: view.hub.totals.trends(
+                    form, period, scope, periods=TREND_PERIODS, accepted_only=accepted_only
+                ),
+            )
         )
         svg = templates.get_template("trend.svg").render(svg=charts.trend_chart(trend, code, view.lang))
         return Response(svg, media_type="image/svg+xml")
@@ -699,6 +691,35 @@ def build_router() -> APIRouter:
         )
 
     return router
+
+
+@dataclass(frozen=True)
+class StartCounts:
+    """What the start page shows of one form and period (from :func:`dttshub.completeness.completeness`)."""
+
+    deadline: date
+    expected: int
+    received: int
+    on_time: int
+    accepted: int
+
+    def rate(self, n: int) -> float:
+        return round(100.0 * n / self.expected, 1) if self.expected else 0.0
+
+
+def _start_forms(view: View) -> list[dict]:
+    """Each form of the current catalogue with its last periods' counts and waiting reports."""
+    catalog = _current_catalog(view)
+    forms = []
+    for f in catalog.forms:
+        rows = []
+        for period in _due_periods(view, f.period_type, START_PERIODS):
+            comp = view.hub.completeness(view.account, f.code, period)
+            counts = StartCounts(comp.deadline, comp.expected, comp.received, comp.on_time, comp.accepted)
+            waiting = sum(comp.count(s) for s in WAITING_STATES)
+            rows.append({"period": period, "c": counts, "waiting": waiting})
+        forms.append({"code": f.code, "name_vi": f.name_vi, "name_en": f.name_en, "rows": rows})
+    return forms
 
 
 def _status_label(view: View, status: str) -> str:
