@@ -227,6 +227,7 @@ console_sessions = sa.Table(
     sa.Column("expires_at", sa.String(40), nullable=False),
 )
 
+
 def iso(dt: datetime) -> str:
     """The stored form of a time: UTC, microseconds, ``+00:00``."""
     if dt.tzinfo is None:
