@@ -40,6 +40,7 @@ def test_the_board_filters_sorts_searches_without_diacritics_and_exports_to_exce
     page = console.get("/console/completeness?form=BM01&period=2026").text
     assert page.count("<tr data-search=") == 92
     assert "Xã Phong Quang" in page and "officer_a" in page and "Đúng hạn" in page and "Chưa gửi" in page
+    assert "<td>10/01/2027 10:00</td>" in page  # received at 03:00 UTC, shown in Vietnam time
     sent_only = console.get("/console/completeness?form=BM01&period=2026&state=on_time").text
     assert sent_only.count("<tr data-search=") == 1 and COMMUNE_A in sent_only
     found = console.get("/console/completeness?form=BM01&period=2026&q=bang+thanh").text
@@ -53,7 +54,7 @@ def test_the_board_filters_sorts_searches_without_diacritics_and_exports_to_exce
     rows = list(ws.iter_rows(values_only=True))
     assert rows[1][:3] == ("Mã", "Đơn vị", "Trạng thái") and len(rows) == 2 + 92
     mine = next(r for r in rows if r[0] == COMMUNE_A)
-    assert mine[2] == "Đúng hạn" and mine[7] == "officer_a"
+    assert mine[2] == "Đúng hạn" and mine[3] == "10/01/2027 10:00" and mine[7] == "officer_a"
 
 
 def test_y_ty_finds_y_ty(people, console):

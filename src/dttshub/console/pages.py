@@ -41,6 +41,7 @@ from dttshub.console.web import (
     secure_cookies,
     sessions_of,
     templates,
+    vn_time,
 )
 from dttshub.errors import BadRequest, Forbidden, HubError, NotFound
 from dttshub.protocol import EXPORT_MEDIA_TYPES
@@ -291,10 +292,10 @@ def build_router() -> APIRouter:
                     u.unit,
                     u.name,
                     _state_label(view, u.state),
-                    u.received_at or "",
+                    vn_time(u.received_at),
                     u.receipt_no or "",
                     u.server_revision or "",
-                    u.last_seen or "",
+                    vn_time(u.last_seen),
                     ", ".join(officers.get(u.unit, [])),
                 ]
             )

@@ -12,6 +12,7 @@ import logging
 import secrets
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -26,6 +27,7 @@ from dttsclient.core.errors import DttsError
 from dttshub.console.i18n import LANGS, tr
 from dttshub.console.sessions import ConsoleSession, ConsoleSessions
 from dttshub.errors import Forbidden, HubError
+from dttshub.receipts import VN_TZ
 from dttshub.scope import Account
 from dttshub.service import Hub
 
@@ -55,6 +57,22 @@ templates = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def vn_time(text: str | None) -> str:
+    """A stored time (ISO, UTC) as the officers read it: Vietnam time, ``dd/mm/yyyy HH:MM``; "" for none."""
+    if not text:
+        return ""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
+
+
+templates.filters["vntime"] = vn_time
 
 
 class NeedSignIn(Exception):
