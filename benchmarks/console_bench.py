@@ -9,9 +9,9 @@ administration page):
 
 * **server time** of each page: the median (and 95th percentile) of ``repeat`` GET requests on loopback,
   from the request to the last byte (the pages are rendered on the server, so this is the server's time
-  plus a loopback round trip); the start page and the totals page's trend chart (an SVG image of its own)
-  also right after a change on the hub, when their figures are computed again (otherwise they come from
-  ``dttshub.console.cache``);
+  plus a loopback round trip); the start page, the totals, their trend chart (an SVG image of its own) and
+  the drill-down also right after a change on the hub, when their figures are computed again (otherwise
+  they come from ``dttshub.console.cache``);
 * **bytes transferred** for each page, assets included: the page as sent (gzip, as a browser asks for it)
   plus the stylesheet, the script and the icon;
 * **first render** in headless Chromium (Debian's ``/usr/bin/chromium`` through Playwright): the
@@ -173,7 +173,7 @@ def bench_console(
                 # the chart right after a change on the hub (its cache emptied each time): the cold case
                 from dttshub.db import CHANGE_SEQ
 
-                for name in ("start", "trend chart (SVG)"):
+                for name in ("start", "totals", "trend chart (SVG)", "drilldown"):
                     samples = []
                     for _ in range(max(3, repeat // 3)):
                         with h.db.begin() as conn:

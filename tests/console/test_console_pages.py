@@ -291,3 +291,16 @@ def test_the_start_page_follows_every_change_on_the_hub(sent, console):
     assert waiting.search(console.get("/console/").text).group(1) == "2"
     console.post(f"/console/report/{COMMUNE_B}/BM01/2026/review", {"decision": "accept"})
     assert waiting.search(console.get("/console/").text).group(1) == "1"
+
+
+def test_the_totals_and_drilldown_follow_every_change_on_the_hub(sent, console):
+    reviewer(console)
+    assert re.search(r'data-total="0102">80</a>', console.get("/console/totals?form=BM01&period=2026").text)
+    drill = "/console/totals/units?form=BM01&period=2026&code=0102"
+    assert "Tổng: 80, từ 1 xã." in console.get(drill).text
+    send(sent, "officer_b", [make_submission(good_values(), unit=COMMUNE_B)])
+    assert re.search(r'data-total="0102">160</a>', console.get("/console/totals?form=BM01&period=2026").text)
+    assert "Tổng: 160, từ 2 xã." in console.get(drill).text
+    console.post(f"/console/report/{COMMUNE_B}/BM01/2026/review", {"decision": "accept"})
+    accepted = console.get("/console/totals?form=BM01&period=2026&accepted_only=true").text
+    assert re.search(r'data-total="0102">80</a>', accepted)  # only B's report is accepted

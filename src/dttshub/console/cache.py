@@ -1,7 +1,7 @@
 """A small cache of what the console computes from the reports, valid while nothing on the hub has changed.
 
-The start page counts twelve form-periods and the trend chart adds up five periods, again and again while
-reviewers move between pages; those figures change only when a report changes (every stored revision, review or conflict moves the hub's
+The start page counts twelve form-periods, the totals page adds up the province and its trend chart five
+periods, again and again while reviewers move between pages; those figures change only when a report changes (every stored revision, review or conflict moves the hub's
 ``change_seq`` counter), when a catalogue is published, or when the database starts a new generation. An
 entry remembers all three and is used only while they are the same, so the chart is never stale.
 """

@@ -399,7 +399,11 @@ def build_router() -> APIRouter:
         _, form, period = _form_choice(view, form, period)
         scope = resolve_scope(view.account, None)
         catalog = view.hub.totals.catalog_for(form)
-        found = view.hub.totals.totals(form, period, scope, accepted_only=accepted_only)
+        found = view.request.app.state.console_cache.get(  # added up again only after a change on the hub
+            view.hub,
+            ("totals", form, period, scope, accepted_only),
+            lambda: view.hub.totals.totals(form, period, scope, accepted_only=accepted_only),
+        )
         indicators = layout.totals_indicators(catalog, form, found, view.lang)
         summable = [i for i in indicators if i["total"] is not None and i["how"] != "none"]
         chart_code = (
@@ -439,7 +443,7 @@ def build_router() -> APIRouter:
         trend = (
             view.request.app.state.console_cache.get(  # the same totals as long as nothing on the hub changed
                 view.hub,
-                (form, period, scope, accepted_only),
+                ("trend", form, period, scope, accepted_only),
                 lambda: view.hub.totals.trends(
                     form, period, scope, periods=TREND_PERIODS, accepted_only=accepted_only
                 ),
@@ -458,7 +462,11 @@ def build_router() -> APIRouter:
         accepted_only: bool = False,
     ) -> Response:
         scope = resolve_scope(view.account, None)
-        d = view.hub.totals.drilldown(form, period, code, disagg, scope, accepted_only=accepted_only)
+        d = view.request.app.state.console_cache.get(
+            view.hub,
+            ("drilldown", form, period, code, disagg, scope, accepted_only),
+            lambda: view.hub.totals.drilldown(form, period, code, disagg, scope, accepted_only=accepted_only),
+        )
         catalog = view.hub.totals.catalog_for(form)
         ind = next((i for i in catalog.indicators if i.code == code), None)
         return view.render(
