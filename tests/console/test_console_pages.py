@@ -85,7 +85,7 @@ def test_the_report_page_shows_values_previous_period_swings_changes_and_reviews
     assert res["status"] == "accepted", res
     page = console.get(f"/console/report/{COMMUNE_A}/BM01/2026").text
     assert "Thay đổi so với lần gửi trước" in page
-    assert re.search(r"<td>0102</td><td></td><td>80</td><td>81</td>", page)
+    assert re.search(r"<td>0102 Số hộ dân tộc thiểu số</td><td></td><td>80</td><td>81</td>", page)
     r = console.post(f"/console/report/{COMMUNE_A}/BM01/2026/review", {"decision": "accept", "comment": ""})
     assert "Đã chấp nhận báo cáo." in r.text
     # a correction after acceptance says so, with the changes
@@ -94,7 +94,7 @@ def test_the_report_page_shows_values_previous_period_swings_changes_and_reviews
     send(sent, "officer_a", [make_submission(again, unit=COMMUNE_A, revision_no=3, base_server_revision=4)])
     page = console.get(f"/console/report/{COMMUNE_A}/BM01/2026").text
     assert "Đã sửa sau khi chấp nhận" in page
-    assert re.search(r"<td>0102</td><td></td><td>81</td><td>82</td>", page)
+    assert re.search(r"<td>0102 Số hộ dân tộc thiểu số</td><td></td><td>81</td><td>82</td>", page)
 
 
 def test_a_return_needs_a_comment(sent, console):

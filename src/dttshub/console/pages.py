@@ -318,6 +318,8 @@ def build_router() -> APIRouter:
         done: Annotated[str, Query(max_length=20)] = "",
     ) -> Response:
         doc = view.hub.report_full(view.account, unit, form, period)
+        catalog = view.hub.catalogs.get(doc["catalog_id"], doc["catalog_version"])
+        names = {i.code: _name(view, i) for i in catalog.indicators} if catalog is not None else {}
         return view.render(
             "report.html",
             r=doc,
@@ -327,6 +329,8 @@ def build_router() -> APIRouter:
             previous_name=period_label(doc["previous_period"], view.lang) if doc["previous_period"] else "",
             done=done if done in ("accepted", "returned") else "",
             swing=layout.SWING_PCT,
+            ind_name=lambda code: names.get(code, ""),
+            key_label=lambda key: layout.key_label(catalog, key, view.lang) if catalog is not None else key,
         )
 
     @router.post("/report/{unit}/{form}/{period}/review")
