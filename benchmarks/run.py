@@ -76,6 +76,7 @@ def _suites(quick: bool) -> dict[str, Callable[[], list[dict]]]:
         ("review", "review_bench"),
         ("history", "history_bench"),
         ("wire", "wire_bench"),
+        ("console", "console_bench"),
     ):
 
         def run(module: str = module) -> list[dict]:

@@ -348,6 +348,49 @@ class Accounts:
                 await asyncio.sleep(self.config.login_failure_delay)
             raise
 
+    async def verify_async(self, username: str, password: str, address: str = "") -> Account:
+        """Check a password without issuing tokens (the province console's sign-in, ``dttshub.console``).
+
+        The same throttling, failure counting, hashing pool and failure delay as :meth:`login_async`.
+
+        Raises:
+            Throttled: too many recent failures for this username or address, or the hashing pool full.
+            Unauthorized: wrong username or password, or a disabled account.
+        """
+        try:
+            now, row = await to_thread.run_sync(self._login_start, username, address)
+            ok, _ = await self.hashing.run_async(self._check_password_hash, row, password)
+            if row is None or not ok:
+                await to_thread.run_sync(self._record_failure, username, address, now)
+                logger.info("console sign-in failed for %s from %s", username, address or "-")
+                raise _wrong_password()
+            if row.disabled:
+                raise Unauthorized("account_disabled", "Tài khoản đã bị khoá.", "The account is disabled.")
+            await to_thread.run_sync(self._clear_failures, username)
+            return Account(row.username, row.role, row.unit, "console")
+        except (Throttled, Unauthorized):
+            if self.config.login_failure_delay > 0:
+                await asyncio.sleep(self.config.login_failure_delay)
+            raise
+
+    def _clear_failures(self, username: str) -> None:
+        with self.db.begin() as conn:
+            conn.execute(t.login_failures.delete().where(t.login_failures.c.username == username))
+
+    def set_unit(self, username: str, unit: str) -> None:
+        """Move an account to another unit (a commune for an officer, a province or ``*`` otherwise).
+
+        Raises:
+            BadRequest: the unit does not suit the account's role.
+            NotFound: no such user.
+        """
+        current = self.get_user(username)
+        check_account_unit(current.role, unit)
+        with self.db.begin() as conn:
+            conn.execute(t.users.update().where(t.users.c.username == username).values(unit=unit))
+            self._revoke_tokens(conn, username)
+        logger.info("user %s moved to unit %s", username, unit)
+
     def _login_start(self, username: str, address: str) -> tuple[datetime, Any]:
         """The time of the attempt and the user's row (None: unknown); throttled attempts stop here."""
         now = self.config.now()

@@ -521,6 +521,9 @@ def create_app(config: HubConfig | Mapping[str, Any] | None = None, hub: Hub | N
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.include_router(build_router(), prefix="/api/v1", dependencies=[Depends(check_client)])
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    from dttshub.console import mount as mount_console  # the province console at /console/ (issue 15)
+
+    mount_console(app)
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:

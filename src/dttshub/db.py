@@ -219,6 +219,19 @@ reviews = sa.Table(
 )
 
 
+#: Sessions of the province console (``dttshub.console``, migration ``0005``): the SHA-256 of the session
+#: cookie, its account, the CSRF token of its forms and when it ends.
+console_sessions = sa.Table(
+    "console_sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("username", sa.String(64), sa.ForeignKey("users.username"), nullable=False, index=True),
+    sa.Column("csrf", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("expires_at", sa.String(40), nullable=False),
+)
+
+
 def iso(dt: datetime) -> str:
     """The stored form of a time: UTC, microseconds, ``+00:00``."""
     if dt.tzinfo is None:
