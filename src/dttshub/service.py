@@ -34,6 +34,7 @@ from dttshub.setup_package import API_VERSION, build_setup_package
 from dttshub.signing import Signer
 from dttshub.submissions import Ingest
 from dttshub.totals import Totals
+from dttshub.units import Units
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ class Hub:
         self.changes = Changes(self.db, config, self.regressed)
         self.reviews = Reviews(self.db, config, self.catalogs)
         self.totals = Totals(self.db, self.catalogs)
+        self.units = Units(self.db, config)
 
     def watch(self) -> None:
         """Keep the high-water file up to date while serving (every ``highwater_interval`` seconds)."""
@@ -280,6 +282,27 @@ class Hub:
         from dttshub.reportview import report_full
 
         return report_full(self.db, self.catalogs, account, unit, form, period)
+
+    # -- values from outside the reporting flow (issue 17: legacy data, survey baselines) ------------------
+    def import_legacy(self, path, unit_list: str, by: str, crosswalk=None) -> dict:
+        """``dttshub legacy import``: a pre-2025 long table through the crosswalk (:mod:`dttshub.legacy`)."""
+        from dttshub.legacy import import_legacy
+
+        return import_legacy(self.db, self.catalogs, path, unit_list, by, self.config.now(), crosswalk)
+
+    def import_baseline(self, path, survey: str, reference_date: str, by: str) -> dict:
+        """``dttshub baseline import``: a survey's figures for 2025 units (:mod:`dttshub.legacy`)."""
+        from dttsclient.core import refdata
+        from dttshub.legacy import import_baseline
+
+        agencies = {a.code for a in self.units.list(include_disabled=False)}
+
+        def known(unit: str) -> bool:
+            return refdata.commune(unit) is not None or unit in agencies
+
+        return import_baseline(
+            self.db, self.catalogs, path, survey, reference_date, by, self.config.now(), unit_known=known
+        )
 
     def _touch(self, account: Account, device_id: str, app_version: str) -> None:
         if not device_id or account.username.startswith("cli:"):
