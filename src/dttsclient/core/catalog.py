@@ -50,6 +50,7 @@ from dttsclient.core.errors import CatalogError, CatalogProblem, RuleSyntaxError
 from dttsclient.core.model import (
     AGGREGATION_WORDS,
     ETH_OPTIONS,
+    REPORTED_BY,
     PERIOD_TYPES,
     SEVERITIES,
     VALUE_TYPES,
@@ -379,6 +380,7 @@ def _read_forms(sheet: RawSheet, problems: Problems, indicator_codes: list[str])
             r.bad("indicators", vi, en)
         deadline_days = r.integer("deadline_days", minimum=0)
         eth_options = r.choice("eth_options", ETH_OPTIONS, default="present")
+        reported_by = r.choice("reported_by", REPORTED_BY, default="commune")
         if unique.add(r, "code", code):
             result.append(
                 Form(
@@ -389,6 +391,7 @@ def _read_forms(sheet: RawSheet, problems: Problems, indicator_codes: list[str])
                     indicators=spec,
                     deadline_days=deadline_days if ok(deadline_days) else 0,
                     eth_options=eth_options if ok(eth_options) else "present",
+                    reported_by=reported_by if ok(reported_by) else "commune",
                 )
             )
     return result
@@ -725,6 +728,10 @@ def catalog_to_json(catalog: Catalog) -> dict:
         # Left out when empty, so a catalogue without aggregations keeps its JSON (and etag) as before.
         if not entry.get("aggregation"):
             entry.pop("aggregation", None)
+    for entry in data["forms"]:
+        # Left out when "commune" (the default), so catalogues without agencies keep their JSON and etag.
+        if entry.get("reported_by") == "commune":
+            entry.pop("reported_by", None)
     return data
 
 
