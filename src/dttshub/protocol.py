@@ -94,7 +94,7 @@ class Submission(Strict):
     """A submission document (docs/sync-protocol.md, docs/architecture.md), exactly as the client's finalize makes it."""
 
     submission_id: Id
-    unit: _s(5, 5, b.UNIT_PATTERN)
+    unit: _s(b.MAX_UNIT, 5, b.UNIT_PATTERN)
     unit_list: Short = "vn-2025-07"
     form: Code
     period: _s(b.MAX_PERIOD, 1)
@@ -169,7 +169,7 @@ class RefreshRequest(Strict):
 class ReviewRequest(Strict):
     """``POST reviews``: a reviewer accepts or returns a report."""
 
-    unit: _s(5, 5, b.UNIT_PATTERN)
+    unit: _s(b.MAX_UNIT, 5, b.UNIT_PATTERN)
     form: Code
     period: _s(b.MAX_PERIOD, 1)
     decision: Literal["accept", "return"]
@@ -472,7 +472,7 @@ CompletenessState = Literal[
 class BulkAcceptItem(Strict):
     """One selected report."""
 
-    unit: _s(5, 5, b.UNIT_PATTERN)
+    unit: _s(b.MAX_UNIT, 5, b.UNIT_PATTERN)
     form: Code
     period: _s(b.MAX_PERIOD, 1)
 

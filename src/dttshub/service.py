@@ -227,6 +227,7 @@ class Hub:
             server_url=url,
             environment=self.config.environment,
             now=self.config.now(),
+            unit_name=self.accounts.unit_name(account.unit),
         )
 
     def reports(

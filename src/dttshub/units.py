@@ -175,3 +175,58 @@ def agencies_in(conn, province: str | None) -> list[Agency]:
     if province not in (None, "*"):
         conds.append(t.units.c.province == province)
     return [_agency(r) for r in conn.execute(sa.select(t.units).where(*conds).order_by(t.units.c.code))]
+
+
+@dataclass(frozen=True)
+class ReportingUnit:
+    """A unit expected to report: a commune of the 2025 list or an enabled agency of the hub."""
+
+    code: str
+    name: str
+    province: str
+    kind: str  # commune | agency
+
+
+def reporting_units(conn, scope: str, reported_by: str = "commune") -> list[ReportingUnit]:
+    """The units that report a form (``reported_by`` of the catalogue) in ``scope``, in code order.
+
+    Args:
+        conn: a connection the caller holds (agencies are read on it).
+        scope: ``"*"``, a province code, or one unit (a commune or an agency code).
+        reported_by: the form's ``reported_by``: ``commune``, ``agency`` or ``both``.
+    """
+    out: list[ReportingUnit] = []
+    single = scope not in ("*",) and len(scope) != 2
+    if reports_form(reported_by, "commune") and not (single and is_agency_code(scope)):
+        if scope == "*":
+            communes = refdata.communes()
+        elif len(scope) == 2:
+            communes = refdata.communes_in(scope)
+        else:
+            one = refdata.commune(scope)
+            communes = (one,) if one is not None else ()
+        out += [ReportingUnit(c.commune_code, c.commune_name, c.province_code, "commune") for c in communes]
+    if reports_form(reported_by, "agency") and not (single and not is_agency_code(scope)):
+        if single:
+            agency = conn.execute(sa.select(t.units).where(t.units.c.code == scope)).first()
+            agencies = [_agency(agency)] if agency is not None and not agency.disabled else []
+        else:
+            agencies = agencies_in(conn, scope)
+        out += [ReportingUnit(a.code, a.name, a.province, "agency") for a in agencies]
+    return sorted(out, key=lambda u: u.code)
+
+
+def unit_names(conn, codes) -> dict[str, str]:
+    """The names of units (communes from the unit list, agencies from the hub), "" when unknown."""
+    codes = list(codes)
+    names = {c: getattr(refdata.commune(c), "commune_name", "") for c in codes if not is_agency_code(c)}
+    agencies = [c for c in codes if is_agency_code(c)]
+    for start in range(0, len(agencies), 500):
+        names.update(
+            conn.execute(
+                sa.select(t.units.c.code, t.units.c.name).where(
+                    t.units.c.code.in_(agencies[start : start + 500])
+                )
+            ).all()
+        )
+    return {c: names.get(c, "") for c in codes}
