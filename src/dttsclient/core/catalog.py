@@ -50,8 +50,8 @@ from dttsclient.core.errors import CatalogError, CatalogProblem, RuleSyntaxError
 from dttsclient.core.model import (
     AGGREGATION_WORDS,
     ETH_OPTIONS,
-    REPORTED_BY,
     PERIOD_TYPES,
+    REPORTED_BY,
     SEVERITIES,
     VALUE_TYPES,
     Catalog,
