@@ -15,12 +15,12 @@ Which kinds of unit report a form is the catalogue's ``forms.reported_by`` (``co
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from dttsclient.core import refdata
+from dttsclient.core.unitcodes import AGENCY_RE, agency_province, is_agency_code, unit_kind  # noqa: F401
 from dttshub import db as t
 from dttshub.config import HubConfig
 from dttshub.db import Database, iso
@@ -28,25 +28,8 @@ from dttshub.errors import BadRequest, NotFound
 
 logger = logging.getLogger(__name__)
 
-AGENCY_RE = re.compile(r"([0-9]{2})-([A-Z0-9]{1,5})")
 MAX_NAME = 200
 KINDS = ("commune", "agency")
-
-
-def is_agency_code(code: str) -> bool:
-    """True when ``code`` has the shape of an agency code (``19-SGDDT``)."""
-    return bool(AGENCY_RE.fullmatch(code or ""))
-
-
-def agency_province(code: str) -> str | None:
-    """The province of an agency code, None when ``code`` is not one."""
-    m = AGENCY_RE.fullmatch(code or "")
-    return m.group(1) if m else None
-
-
-def unit_kind(code: str) -> str:
-    """``agency`` for an agency code, ``commune`` otherwise."""
-    return "agency" if is_agency_code(code) else "commune"
 
 
 def reports_form(reported_by: str, kind: str) -> bool:
