@@ -613,3 +613,21 @@ def historical(
             .order_by(hv.unit, hv.form, hv.period, hv.indicator, hv.disagg)
         ).all()
     return [dict(r._mapping) for r in rows]
+
+
+MAX_BASELINES = 20_000
+"""Most baseline values one unit gets in ``GET baselines``."""
+
+
+def baselines_of(db: Database, unit: str) -> list[dict]:
+    """The survey baselines of ``unit`` (items of ``BaselinesReply``), newest reference date first."""
+    hv, im = t.historical_values.c, t.imports.c
+    with db.read() as conn:
+        rows = conn.execute(
+            sa.select(im.survey, im.reference_date, hv.form, hv.period, hv.indicator, hv.disagg, hv.value)
+            .select_from(t.historical_values.join(t.imports, im.id == hv.import_id))
+            .where(im.kind == "baseline", hv.unit == unit, hv.unit_list == NEW_UNIT_LIST)
+            .order_by(im.reference_date.desc(), im.survey, hv.form, hv.indicator, hv.disagg)
+            .limit(MAX_BASELINES)
+        ).all()
+    return [dict(r._mapping) for r in rows]

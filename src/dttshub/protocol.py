@@ -224,6 +224,10 @@ class PingReply(Reply):
     min_client_version: str
     signing_key: str | None = None
     catalog_etag: str | None = None
+    baselines_version: int | None = Field(
+        None,
+        description="Grows with every survey baseline imported: a client fetches baselines when it changes.",
+    )
 
 
 class AccountInfo(Reply):
@@ -664,3 +668,23 @@ class BulkAcceptReply(Reply):
     server_id: str
     accepted: list[PulledReport]
     skipped: list[SkippedReport]
+
+
+class BaselineItem(Reply):
+    """One survey figure for a unit (``dttshub baseline import``): shown beside the cell on the client."""
+
+    survey: str
+    reference_date: str
+    form: str
+    period: str
+    indicator: str
+    disagg: str
+    value: str
+
+
+class BaselinesReply(Reply):
+    """``GET baselines``: the survey baselines of one unit, and the hub's baselines version."""
+
+    unit: str
+    version: int
+    items: list[BaselineItem]

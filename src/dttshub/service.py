@@ -156,6 +156,7 @@ class Hub:
             "signing_key": self.signer.public_key_b64,
             # lets a client skip GET catalog when its copy is current: one round trip less per sync
             "catalog_etag": current.etag if current is not None else None,
+            "baselines_version": self.baselines_version(),
         }
 
     def batch(self, account: Account, body: BatchRequest | object, header_device_id: str = "") -> dict:
@@ -304,6 +305,32 @@ class Hub:
         return import_baseline(
             self.db, self.catalogs, path, survey, reference_date, by, self.config.now(), unit_known=known
         )
+
+    def baselines_version(self) -> int:
+        """The newest survey baseline import (0: none): what ``ping`` tells clients."""
+        with self.db.read() as conn:
+            newest = conn.execute(
+                sa.select(sa.func.max(t.imports.c.id)).where(t.imports.c.kind == "baseline")
+            ).scalar()
+        return int(newest or 0)
+
+    def baselines(self, account: Account, unit: str | None = None) -> dict:
+        """``GET baselines``: the survey figures of the caller's unit (a reviewer: ``unit``, in scope).
+
+        Raises:
+            BadRequest: a reviewer or admin without ``unit``.
+            Forbidden: ``unit`` outside the account's scope.
+        """
+        from dttshub.legacy import MAX_BASELINES, baselines_of
+
+        if unit is None:
+            if account.is_reviewer:
+                raise BadRequest("unit_required", "Hãy ghi rõ mã đơn vị (unit).", "Name the unit (unit=…).")
+            unit = account.unit
+        account.require_unit(unit)
+        version = self.baselines_version()
+        items = baselines_of(self.db, unit)[:MAX_BASELINES]
+        return {"unit": unit, "version": version, "items": items}
 
     def _touch(self, account: Account, device_id: str, app_version: str) -> None:
         if not device_id or account.username.startswith("cli:"):

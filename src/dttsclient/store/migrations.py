@@ -17,6 +17,7 @@ Tables:
 ``outbox``          one row per submission with the states of docs/sync-protocol.md plus superseded/discarded.
 ``server_copies``   server versions pulled while the local copy had unsent edits ("show both").
 ``sync_runs``       one row per sync: started, finished, summary JSON.
+``baselines``       survey figures of the profile's unit from the hub (``store.baselines``), read-only.
 """
 
 from __future__ import annotations
@@ -191,7 +192,26 @@ def m004_sync(db: Database) -> None:
     )
 
 
-STEPS = (m001_settings_and_catalogs, m002_reports, m003_submissions_and_outbox, m004_sync)
+def m005_baselines(db: Database) -> None:
+    _run(
+        db,
+        (
+            """CREATE TABLE baselines (
+                unit TEXT NOT NULL,
+                survey TEXT NOT NULL,
+                reference_date TEXT NOT NULL,
+                form TEXT NOT NULL,
+                period TEXT NOT NULL,
+                indicator TEXT NOT NULL,
+                disagg TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (unit, survey, form, period, indicator, disagg)
+            )""",
+        ),
+    )
+
+
+STEPS = (m001_settings_and_catalogs, m002_reports, m003_submissions_and_outbox, m004_sync, m005_baselines)
 STEP_NAMES = tuple(step.__name__ for step in STEPS)  # as sqlite_utils records them in _sqlite_migrations
 
 

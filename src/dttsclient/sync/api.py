@@ -42,6 +42,9 @@ class PingInfo:
     generation: str | None = None
     """The hub database's generation (None from a hub before generations): a new one means the hub's
     database was restored from an older copy."""
+    baselines_version: int | None = None
+    """Grows with each survey baseline the hub imports (None from an older hub): fetch baselines when it
+    differs from the one kept."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class HubApi:
             signing_key=_opt_str(data.get("signing_key")),
             catalog_etag=_opt_str(data.get("catalog_etag")),
             generation=_generation(data.get("generation")),
+            baselines_version=_opt_int(data.get("baselines_version")),
         )
 
     # -- auth -----------------------------------------------------------------------------------------
@@ -188,6 +192,10 @@ class HubApi:
         return _results_for(ids, (reply.data or {}).get("results"), STATUS_STATUSES)
 
     # -- changes --------------------------------------------------------------------------------------
+    def baselines(self) -> dict[str, Any]:
+        """``GET baselines``: the survey figures of the profile's unit (``{unit, version, items}``)."""
+        return self.transport.request("GET", "baselines").data or {}
+
     def changes(self, since: str | None) -> ChangesPage:
         """``GET changes?since=``: one page of the account's reports changed since the cursor."""
         params = {"since": since} if since else None
@@ -213,6 +221,10 @@ def _generation(value: Any) -> str | None:
     if not isinstance(value, str) or not GENERATION_RE.fullmatch(value):
         raise BadReply("a malformed database generation")
     return value
+
+
+def _opt_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _opt_str(value: Any) -> str | None:

@@ -682,7 +682,18 @@ class FormView(EntryCommands, QWidget):
             self.describe_cell(cur.row(), cur.column()),
             self.model.comment(key),
             self.model.problems_at(cur.row(), cur.column()),
+            baselines=self._baselines(key),
         )
+
+    def _baselines(self, key: tuple[str, str]) -> list:
+        """The survey figures of a cell of this report's unit (kept from the last sync)."""
+        from dttsclient.store import StoreError
+        from dttsclient.store.baselines import baselines_for
+
+        try:
+            return baselines_for(self._store, self._report.unit, self._report.form, key[0], key[1])
+        except StoreError:
+            return []
 
     def _jump_to(self, code: str) -> None:
         b = self.model.layout.block_of_code.get(code)

@@ -1,0 +1,97 @@
+"""Survey baselines of the profile's unit (issue 17 item 4): published survey figures the province loaded
+on the hub (``dttshub baseline import``), pulled at sync when the hub's ``baselines_version`` changed, kept
+read-only in the ``baselines`` table and shown beside the cell — offline too.
+
+Functions over a :class:`~dttsclient.store.Store` (its lock and transactions), kept out of the store's
+parts so the store's layout can change around them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from dttsclient.core import bounds
+from dttsclient.store.errors import translate_sqlite_error
+
+if TYPE_CHECKING:
+    from dttsclient.store import Store
+
+VERSION_SETTING = "baselines_version"
+MAX_ITEMS = 20_000
+_FIELDS = ("survey", "reference_date", "form", "period", "indicator", "disagg", "value")
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """One survey figure of a cell: the survey, its reference date (YYYY-MM-DD), the period and value."""
+
+    survey: str
+    reference_date: str
+    period: str
+    value: str
+
+
+def _clean(item: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """The fields of an item from the hub when each is a short string, else None (dropped)."""
+    out = []
+    for name in _FIELDS:
+        value = item.get(name)
+        if not isinstance(value, str) or len(value) > bounds.MAX_COMMENT:
+            return None
+        out.append(value)
+    return tuple(out)
+
+
+def replace_baselines(store: Store, unit: str, version: int, items: Iterable[Mapping[str, Any]]) -> int:
+    """Replace the unit's baselines by ``items`` (the hub's ``GET baselines``) and keep ``version``.
+
+    One transaction; malformed items are dropped, at most :data:`MAX_ITEMS` kept. Returns how many.
+    """
+    rows = []
+    for item in items:
+        if len(rows) >= MAX_ITEMS:
+            break
+        clean = _clean(item) if isinstance(item, Mapping) else None
+        if clean is not None:
+            rows.append((unit, *clean))
+    with store._lock, _translated(), store._tx() as conn:
+        conn.execute("DELETE FROM baselines WHERE unit = ?", (unit,))
+        conn.executemany(
+            "INSERT OR REPLACE INTO baselines (unit, survey, reference_date, form, period, indicator, disagg, "
+            "value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        store._put_setting(conn, VERSION_SETTING, version)
+    return len(rows)
+
+
+def baselines_version(store: Store) -> int | None:
+    """The hub's baselines version when they were last fetched (None: never)."""
+    return store.get_setting(VERSION_SETTING)
+
+
+def baselines_for(store: Store, unit: str, form: str, indicator: str, disagg: str) -> list[Baseline]:
+    """The survey figures of one cell, newest reference date first."""
+    with store._lock, _translated():
+        rows = store._conn.execute(
+            "SELECT survey, reference_date, period, value FROM baselines WHERE unit = ? AND form = ? "
+            "AND indicator = ? AND disagg = ? ORDER BY reference_date DESC, survey",
+            (unit, form, indicator, disagg),
+        ).fetchall()
+    return [Baseline(*row) for row in rows]
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """SQLite's environment failures (locked, disk full …) as the store's own errors, as ``guarded`` does."""
+    try:
+        yield
+    except (sqlite3.Error, OSError) as exc:
+        translated = translate_sqlite_error(exc)
+        if translated is None:
+            raise
+        raise translated from exc
