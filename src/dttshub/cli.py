@@ -339,6 +339,14 @@ def build_parser() -> argparse.ArgumentParser:
         help=bi("danh mục mã xã của tệp (vn-pre-2025)", "the file's commune code list (vn-pre-2025)"),
     )
     u.add_argument(
+        "--eth-system",
+        default="",
+        help=bi(
+            "hệ mã dân tộc của tệp (mặc định: của danh mục, gso-1979)",
+            "the file's ethnic code system (default: the catalogue's, gso-1979)",
+        ),
+    )
+    u.add_argument(
         "--crosswalk",
         type=Path,
         help=bi(
@@ -356,6 +364,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     u.add_argument("file", type=Path)
     u.add_argument("--survey", required=True, help=bi("tên cuộc điều tra", "the survey's name"))
+    u.add_argument(
+        "--eth-system",
+        default="",
+        help=bi(
+            "hệ mã dân tộc của tệp (mặc định: của danh mục, gso-1979)",
+            "the file's ethnic code system (default: the catalogue's, gso-1979)",
+        ),
+    )
     u.add_argument(
         "--reference-date",
         required=True,
@@ -1059,7 +1075,9 @@ def cmd_legacy(args: argparse.Namespace, out: Output) -> int:
 
     hub = _open(args)
     try:
-        doc = hub.import_legacy(args.file, args.unit_list, cli_account().username, args.crosswalk)
+        doc = hub.import_legacy(
+            args.file, args.unit_list, cli_account().username, args.crosswalk, args.eth_system
+        )
     except TableRefused as exc:
         return _import_refused(out, exc)
     finally:
@@ -1073,7 +1091,9 @@ def cmd_baseline(args: argparse.Namespace, out: Output) -> int:
 
     hub = _open(args)
     try:
-        doc = hub.import_baseline(args.file, args.survey, args.reference_date, cli_account().username)
+        doc = hub.import_baseline(
+            args.file, args.survey, args.reference_date, cli_account().username, args.eth_system
+        )
     except TableRefused as exc:
         return _import_refused(out, exc)
     finally:

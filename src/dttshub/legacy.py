@@ -40,7 +40,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from dttsclient.core import refdata
+from dttsclient.core import ethsystems, refdata
 from dttsclient.core.disagg import make_key
 from dttsclient.core.errors import DttsError
 from dttsclient.core.model import Catalog
@@ -213,9 +213,15 @@ def current_catalog(catalogs: Catalogs) -> Catalog:
 
 
 def _check_rows(
-    table: LongTable, catalog: Catalog, unit_known, unit_problem: tuple[str, str]
+    table: LongTable, catalog: Catalog, unit_known, unit_problem: tuple[str, str], eth_system: str = ""
 ) -> tuple[list[Parsed], list[TableProblem]]:
-    """Every row parsed, or the problems of the rows (located)."""
+    """Every row parsed, or the problems of the rows (located).
+
+    ``eth_system``: the ethnic code system the file says it uses (``--eth-system``); a row's own
+    ``eth_system`` column overrides it. Another system than the catalogue's is refused
+    (:mod:`dttsclient.core.ethsystems`: no conversion table with a citable source is shipped).
+    """
+    expected_eth = catalog.ethnic_code_system or ethsystems.DEFAULT
     parsed: list[Parsed] = []
     problems: list[TableProblem] = []
     seen: dict[tuple, int] = {}
@@ -257,6 +263,16 @@ def _check_rows(
         ind = catalog.indicator(code)
         dims = catalog.dimensions_of(ind)
         given = {d: c[d] for d in table.dimensions if c.get(d)}
+        row_system = c.get("eth_system") or eth_system or expected_eth
+        if "eth" in given and row_system != expected_eth:
+            vi, en = ethsystems.refusal(row_system, expected_eth)
+            bad(
+                row,
+                "eth_system" if c.get("eth_system") else "eth",
+                f"dòng này dùng {vi}",
+                f"this row uses {en}",
+            )
+            continue
         for d in given:
             if d not in dims:
                 bad(
@@ -407,6 +423,7 @@ def import_legacy(
     by: str,
     now,
     crosswalk: str | Path | None = None,
+    eth_system: str = "",
 ) -> dict:
     """Import a legacy long table keyed by pre-2025 communes (see the module docstring).
 
@@ -436,6 +453,7 @@ def import_legacy(
             "'{unit}' không phải mã xã của danh mục trước 01/07/2025 (vn-pre-2025) trong bảng chuyển đổi.",
             "'{unit}' is not a commune code of the list before 01/07/2025 (vn-pre-2025) in the crosswalk.",
         ),
+        eth_system,
     )
     _refuse_if(table, problems)
     rows, report = map_legacy(parsed, catalog, cw)
@@ -452,6 +470,7 @@ def import_baseline(
     by: str,
     now,
     unit_known=None,
+    eth_system: str = "",
 ) -> dict:
     """Import a survey's published figures for 2025 units as baseline values (series = ``survey``).
 
@@ -489,6 +508,7 @@ def import_baseline(
             "'{unit}' không phải mã xã (danh mục 2025) hay cơ quan của máy chủ.",
             "'{unit}' is not a commune code (2025 list) nor an agency of the hub.",
         ),
+        eth_system,
     )
     _refuse_if(table, problems)
     rows = [

@@ -36,6 +36,8 @@ MAX_CELL = 4000
 MAX_PROBLEMS = 200
 """At most this many problems are kept (the first ones, in row order); the count says how many in all."""
 REQUIRED = ("unit", "form", "period", "indicator", "value")
+OPTIONAL = ("eth_system",)
+"""Columns that are not dimensions: ``eth_system``, the ethnic code system of the row's ``eth``."""
 _NAME_RE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
 
@@ -200,7 +202,7 @@ def read_long_table(path: str | Path) -> LongTable:
             raise TableRefused(path.name, problems[:MAX_PROBLEMS], len(problems))
     finally:
         raw.close()
-    dims = tuple(n for n in names if n not in REQUIRED)
+    dims = tuple(n for n in names if n not in REQUIRED and n not in OPTIONAL)
     return LongTable(path.name, dims, rows, digest.hexdigest())
 
 

@@ -286,13 +286,15 @@ class Hub:
         return report_full(self.db, self.catalogs, account, unit, form, period)
 
     # -- values from outside the reporting flow (issue 17: legacy data, survey baselines) ------------------
-    def import_legacy(self, path, unit_list: str, by: str, crosswalk=None) -> dict:
+    def import_legacy(self, path, unit_list: str, by: str, crosswalk=None, eth_system: str = "") -> dict:
         """``dttshub legacy import``: a pre-2025 long table through the crosswalk (:mod:`dttshub.legacy`)."""
         from dttshub.legacy import import_legacy
 
-        return import_legacy(self.db, self.catalogs, path, unit_list, by, self.config.now(), crosswalk)
+        return import_legacy(
+            self.db, self.catalogs, path, unit_list, by, self.config.now(), crosswalk, eth_system
+        )
 
-    def import_baseline(self, path, survey: str, reference_date: str, by: str) -> dict:
+    def import_baseline(self, path, survey: str, reference_date: str, by: str, eth_system: str = "") -> dict:
         """``dttshub baseline import``: a survey's figures for 2025 units (:mod:`dttshub.legacy`)."""
         from dttsclient.core import refdata
         from dttshub.legacy import import_baseline
@@ -303,7 +305,15 @@ class Hub:
             return refdata.commune(unit) is not None or unit in agencies
 
         return import_baseline(
-            self.db, self.catalogs, path, survey, reference_date, by, self.config.now(), unit_known=known
+            self.db,
+            self.catalogs,
+            path,
+            survey,
+            reference_date,
+            by,
+            self.config.now(),
+            unit_known=known,
+            eth_system=eth_system,
         )
 
     def baselines_version(self) -> int:

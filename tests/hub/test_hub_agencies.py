@@ -195,3 +195,24 @@ def test_cli_unit_commands(hub, capsys):
     assert code == 0 and doc["unit"]["disabled"] is True
     code, doc = run("unit", "list", "--province", "01")
     assert doc["units"] == []
+
+
+def test_forms_and_code_systems_the_unit_does_not_use_are_rejected(agency_hub):
+    hub = agency_hub
+    commune_officer = hub.session("officer_a", device_id="dev-a")
+    # BM02 is reported by agencies only
+    doc = make_submission(
+        {("0102", ""): "5", ("0103", ""): "1"},
+        unit=COMMUNE_A,
+        form="BM02",
+        period="2026Q4",
+        catalog_version=2,
+    )
+    [res] = send(commune_officer, hub, [doc], "dev-a")
+    assert res["status"] == "rejected" and res["errors"][0]["code"] == "form_not_for_unit", res
+    # a submission that says its ethnic codes are of the 2008 list is refused, naming the list expected
+    doc = make_submission(good_values(), unit=COMMUNE_A, catalog_version=2)
+    doc["eth_system"] = "gso-2008"
+    [res] = send(commune_officer, hub, [doc], "dev-a")
+    assert res["status"] == "rejected" and res["errors"][0]["code"] == "eth_system", res
+    assert "gso-1979" in res["errors"][0]["message_vi"]

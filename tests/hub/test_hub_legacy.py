@@ -242,3 +242,22 @@ def test_cli_legacy_import(hub, tmp_path, capsys):
         "2024-10-01",
     )
     assert code == 0 and doc["survey"] == "DTTS 2024"
+
+
+def test_a_file_in_the_2008_ethnic_list_is_refused_naming_the_list_expected(hub, tmp_path):
+    rows = [["01849", "BM01", "2024", "0101", "04", "F", "10", "gso-2008"], GOOD[0] + [""]]
+    path = write_csv(tmp_path / "cu.csv", rows, [*HEADER, "eth_system"])
+    with pytest.raises(TableRefused) as info:
+        hub.hub.import_legacy(path, "vn-pre-2025", "test")
+    [problem] = info.value.problems
+    assert (problem.row, problem.column) == (2, "eth_system")
+    assert "gso-1979" in problem.message_vi and "1019/QĐ-TCTK" in problem.message_vi
+    # the whole file said so on the command line: every row with an ethnic code is refused
+    path = write_csv(tmp_path / "cu2.csv", GOOD)
+    with pytest.raises(TableRefused) as info:
+        hub.hub.import_legacy(path, "vn-pre-2025", "test", eth_system="gso-2008")
+    assert [(p.row, p.column) for p in info.value.problems] == [(4, "eth"), (5, "eth")]
+    assert stored(hub.hub) == []
+    # stated as the catalogue's own system, the file goes in
+    hub.hub.import_legacy(path, "vn-pre-2025", "test", eth_system="gso-1979")
+    assert stored(hub.hub)
