@@ -19,7 +19,7 @@ import logging
 import re
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dttsclient.core.errors import DttsError
@@ -30,7 +30,9 @@ logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
-MAX_ROWS = 1_000_000
+MAX_ROWS = 500_000
+"""Data rows of one file at most (a province's years of one form fit; the checked rows of a full file take
+about 250 MB)."""
 MAX_COLUMNS = 32
 MAX_CELL = 4000
 MAX_PROBLEMS = 200
@@ -103,18 +105,27 @@ class Row:
 
 @dataclass
 class LongTable:
-    """A long table read into rows.
+    """A long table whose header was read; the data rows are read one at a time by :attr:`rows`.
 
     Attributes:
         dimensions: the dimension columns, in file order.
-        rows: the data rows (blank rows left out).
+        rows: the data rows (blank rows left out), an iterator read once.
         sha256: the digest of the file's bytes.
+        problems: the rows refused while reading (more cells than the header, a cell too long), filled as
+            :attr:`rows` is read; at most :data:`MAX_PROBLEMS` kept, ``problem_count`` counts them all.
     """
 
     source: str
     dimensions: tuple[str, ...]
-    rows: list[Row]
+    rows: Iterator[Row]
     sha256: str
+    problems: list[TableProblem] = field(default_factory=list)
+    problem_count: int = 0
+
+    def refuse_row(self, problem: TableProblem) -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
 
 
 def _refuse(path: Path, vi: str, en: str) -> TableRefused:
@@ -122,10 +133,12 @@ def _refuse(path: Path, vi: str, en: str) -> TableRefused:
 
 
 def read_long_table(path: str | Path) -> LongTable:
-    """The rows of ``path`` (``.csv`` UTF-8, with or without BOM; or ``.xlsx``, its first sheet).
+    """The header of ``path`` (``.csv`` UTF-8, with or without BOM; or ``.xlsx``, its first sheet) and an
+    iterator over its rows (memory stays flat whatever the file's length).
 
     Raises:
-        TableRefused: the file cannot be read, is too large, or its header or shape is wrong.
+        TableRefused: the file cannot be read, is too large, or its header is wrong; later, while the rows
+            are read, a file with more than :data:`MAX_ROWS` rows or a damaged one.
     """
     path = Path(path)
     try:
@@ -163,27 +176,33 @@ def read_long_table(path: str | Path) -> LongTable:
         if header is None:
             raise _refuse(path, "tệp trống.", "the file is empty.")
         names = _check_header(path, header)
-        rows: list[Row] = []
-        problems: list[TableProblem] = []
+    except BaseException:
+        raw.close()
+        raise
+    dims = tuple(n for n in names if n not in REQUIRED and n not in OPTIONAL)
+    table = LongTable(path.name, dims, iter(()), digest.hexdigest())
+    table.rows = _data_rows(path, raw, names, table)
+    return table
+
+
+def _data_rows(path: Path, raw: Iterator, names: list[str], table: LongTable) -> Iterator[Row]:
+    """The data rows of ``raw`` after its header; refused rows go to ``table.problems``."""
+    seen = 0
+    try:
         for number, values in enumerate(raw, start=2):
-            if len(rows) >= MAX_ROWS:
-                raise _refuse(
-                    path,
-                    f"tệp có hơn {MAX_ROWS:,} dòng số liệu: hãy chia nhỏ.".replace(",", "."),
-                    f"the file has more than {MAX_ROWS:,} data rows: split it.",
-                )
             if len(values) > len(names) and any(_text(v) for v in values[len(names) :]):
-                problems.append(
+                table.refuse_row(
                     TableProblem(
                         "dòng có nhiều ô hơn tiêu đề.", "the row has more cells than the header.", number
                     )
                 )
                 continue
             cells = {}
+            too_long = False
             for name, value in zip(names, values, strict=False):
                 text = _text(value)
                 if len(text) > MAX_CELL:
-                    problems.append(
+                    table.refuse_row(
                         TableProblem(
                             f"ô dài quá {MAX_CELL} ký tự.",
                             f"the cell is longer than {MAX_CELL} characters.",
@@ -191,19 +210,23 @@ def read_long_table(path: str | Path) -> LongTable:
                             name,
                         )
                     )
+                    too_long = True
                     text = ""
                 cells[name] = text
-            if not any(cells.values()):
-                continue  # a blank row
+            if too_long or not any(cells.values()):
+                continue  # refused, or a blank row
+            seen += 1
+            if seen > MAX_ROWS:
+                raise _refuse(
+                    path,
+                    f"tệp có hơn {MAX_ROWS:,} dòng số liệu: hãy chia nhỏ.".replace(",", "."),
+                    f"the file has more than {MAX_ROWS:,} data rows: split it.",
+                )
             for name in names[len(values) :]:
                 cells[name] = ""
-            rows.append(Row(number, cells))
-        if problems:
-            raise TableRefused(path.name, problems[:MAX_PROBLEMS], len(problems))
+            yield Row(number, cells)
     finally:
         raw.close()
-    dims = tuple(n for n in names if n not in REQUIRED and n not in OPTIONAL)
-    return LongTable(path.name, dims, rows, digest.hexdigest())
 
 
 def _text(value: object) -> str:

@@ -261,3 +261,22 @@ def test_a_file_in_the_2008_ethnic_list_is_refused_naming_the_list_expected(hub,
     # stated as the catalogue's own system, the file goes in
     hub.hub.import_legacy(path, "vn-pre-2025", "test", eth_system="gso-1979")
     assert stored(hub.hub)
+
+
+def test_too_many_rows_or_a_cell_too_long_is_refused(hub, tmp_path, monkeypatch):
+    from dttshub import longtable
+
+    monkeypatch.setattr(longtable, "MAX_ROWS", 3)
+    rows = [[u, "BM01", y, "0102", "", "", "1"] for u in ("01849", "01984") for y in ("2022", "2023")]
+    with pytest.raises(TableRefused) as info:
+        hub.hub.import_legacy(write_csv(tmp_path / "long.csv", rows), "vn-pre-2025", "test")
+    assert "3" in info.value.message_vi and "chia nhỏ" in info.value.message_vi
+    monkeypatch.setattr(longtable, "MAX_CELL", 5)
+    with pytest.raises(TableRefused) as info:
+        hub.hub.import_legacy(
+            write_csv(tmp_path / "wide.csv", [["01849", "BM01", "2024", "0102", "", "", "1234567"]]),
+            "vn-pre-2025",
+            "test",
+        )
+    assert (info.value.problems[0].row, info.value.problems[0].column) == (2, "value")
+    assert stored(hub.hub) == []
