@@ -380,6 +380,9 @@ def build_router() -> APIRouter:
     from dttshub.api_baselines import add_baseline_routes
 
     add_baseline_routes(router)
+    from dttshub.api_units import add_unit_routes
+
+    add_unit_routes(router)
     _province_routes(router)
 
     return router

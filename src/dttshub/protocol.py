@@ -688,3 +688,30 @@ class BaselinesReply(Reply):
     unit: str
     version: int
     items: list[BaselineItem]
+
+
+class UnitAddRequest(Strict):
+    """``POST units``: an admin defines an agency of its province as a reporting unit."""
+
+    code: _s(b.MAX_UNIT, 4, r"^[0-9]{2}-[A-Z0-9]{1,5}$")
+    name: _s(200, 1)
+    province: _s(2, 2, r"^[0-9]{2}$")
+
+
+class UnitDoc(Reply):
+    """A province agency that reports (``dttshub unit``)."""
+
+    code: str
+    name: str
+    province: str
+    kind: Literal["agency"]
+    disabled: bool
+    created_at: str
+
+
+class UnitReply(Reply):
+    unit: UnitDoc
+
+
+class UnitsReply(Reply):
+    units: list[UnitDoc]

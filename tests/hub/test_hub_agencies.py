@@ -216,3 +216,30 @@ def test_forms_and_code_systems_the_unit_does_not_use_are_rejected(agency_hub):
     [res] = send(commune_officer, hub, [doc], "dev-a")
     assert res["status"] == "rejected" and res["errors"][0]["code"] == "eth_system", res
     assert "gso-1979" in res["errors"][0]["message_vi"]
+
+
+def test_agencies_over_http(hub):
+    hub.add_user("admin_x", "admin", PROVINCE_X)
+    hub.add_user("reviewer_x", "reviewer", PROVINCE_X)
+    hub.add_user("admin_y", "admin", "01")
+    admin = hub.session("admin_x", device_id="d-ax")
+    r = admin.post(
+        hub.api + "/units", json={"code": AGENCY, "name": AGENCY_NAME, "province": "19"}, timeout=TIMEOUT
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["unit"]["code"] == AGENCY
+    r = admin.post(
+        hub.api + "/units", json={"code": "01-SXD", "name": "Sở", "province": "01"}, timeout=TIMEOUT
+    )
+    assert r.status_code == 403
+    other = hub.session("admin_y", device_id="d-ay")
+    assert other.post(hub.api + f"/units/{AGENCY}:disable", timeout=TIMEOUT).status_code == 403
+    assert other.get(hub.api + "/units", timeout=TIMEOUT).json()["units"] == []
+    reviewer = hub.session("reviewer_x", device_id="d-rx")
+    assert [u["code"] for u in reviewer.get(hub.api + "/units", timeout=TIMEOUT).json()["units"]] == [AGENCY]
+    assert reviewer.post(hub.api + f"/units/{AGENCY}:disable", timeout=TIMEOUT).status_code == 403
+    r = admin.post(hub.api + f"/units/{AGENCY}:disable", timeout=TIMEOUT)
+    assert r.status_code == 200 and r.json()["unit"]["disabled"] is True
+    r = admin.post(hub.api + f"/units/{AGENCY}:enable", timeout=TIMEOUT)
+    assert r.json()["unit"]["disabled"] is False
+    assert admin.post(hub.api + "/units/19-SXD:disable", timeout=TIMEOUT).status_code == 404
