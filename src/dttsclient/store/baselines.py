@@ -76,6 +76,8 @@ def baselines_version(store: Store) -> int | None:
 
 def baselines_for(store: Store, unit: str, form: str, indicator: str, disagg: str) -> list[Baseline]:
     """The survey figures of one cell, newest reference date first."""
+    if store._closed:  # a panel refreshed after its window's store closed: nothing to show
+        return []
     with store._lock, _translated():
         rows = store._conn.execute(
             "SELECT survey, reference_date, period, value FROM baselines WHERE unit = ? AND form = ? "
