@@ -279,7 +279,6 @@ def _check_header(path: Path, header: tuple | list) -> list[str]:
 def _csv_rows(path: Path) -> Iterator[list[str]]:
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
-        csv.field_size_limit(MAX_CELL * 4)
         try:
             yield from reader
         except UnicodeDecodeError as err:
