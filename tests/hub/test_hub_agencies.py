@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+import openpyxl
 import pytest
 
 from dttsclient.core.catalog import catalog_from_json
@@ -164,6 +165,18 @@ def test_agency_reports_and_is_counted(agency_hub):
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     agency_rows = [row for row in rows if row["unit"] == AGENCY]
     assert agency_rows and agency_rows[0]["unit_name"] == AGENCY_NAME and agency_rows[0]["value"]
+    # the Excel report counts units, not only communes, and lists the agencies
+    r = reviewer.get(
+        hub.api + "/export", params={"form": "BM01", "period": "2026", "format": "xlsx"}, timeout=TIMEOUT
+    )
+    book = openpyxl.load_workbook(io.BytesIO(r.content))
+    assert book.sheetnames[1] == "Danh sách đơn vị"
+    listed = {row[1]: row[2] for row in book.worksheets[1].iter_rows(min_row=5, values_only=True)}
+    assert listed[AGENCY] == AGENCY_NAME
+    texts = {c for row in book.worksheets[0].iter_rows(values_only=True) for c in row if isinstance(c, str)}
+    assert (
+        "Số đơn vị tổng hợp: 2/93 đơn vị, thiếu 91 đơn vị (xem trang “Danh sách đơn vị”)" in texts
+    )  # 19-STC is off
 
 
 def test_commune_only_forms_do_not_expect_agencies(agency_hub):
