@@ -355,6 +355,17 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
 
+    u = cmd(
+        lsub,
+        "show",
+        bi(
+            "số liệu cũ và số liệu điều tra đã nhập của một đơn vị (chỉ đọc)",
+            "the legacy and survey values imported for a unit (read-only)",
+        ),
+    )
+    u.add_argument("--unit", required=True)
+    u.add_argument("--form")
+
     c = cmd(sub, "baseline", bi("số liệu điều tra làm mốc so sánh", "survey figures as a baseline"))
     bsub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
     u = cmd(
@@ -1074,6 +1085,22 @@ def cmd_legacy(args: argparse.Namespace, out: Output) -> int:
     from dttshub.longtable import TableRefused
 
     hub = _open(args)
+    if args.action == "show":
+        from dttshub.legacy import historical
+
+        try:
+            values = historical(hub.db, unit=args.unit, form=args.form)
+        finally:
+            hub.close()
+        text = "\n".join(
+            f"{v['series']}\t{v['unit_list']}\t{v['form']}\t{v['period']}\t{v['indicator']}\t{v['disagg']}\t"
+            f"{v['value']}\t{v['flag']}\t{v['source']}"
+            for v in values
+        )
+        out.result(
+            {"ok": True, "values": values}, text or out.t("Không có số liệu đã nhập.", "No imported values.")
+        )
+        return EXIT_OK
     try:
         doc = hub.import_legacy(
             args.file, args.unit_list, cli_account().username, args.crosswalk, args.eth_system

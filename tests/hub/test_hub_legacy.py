@@ -242,6 +242,10 @@ def test_cli_legacy_import(hub, tmp_path, capsys):
         "2024-10-01",
     )
     assert code == 0 and doc["survey"] == "DTTS 2024"
+    code, doc = run_cli(hub, capsys, "legacy", "show", "--unit", "22768")
+    assert code == 0 and [(v["value"], v["flag"], v["source"]) for v in doc["values"]] == [
+        ("30", "partial", "cu.csv")
+    ]
 
 
 def test_a_file_in_the_2008_ethnic_list_is_refused_naming_the_list_expected(hub, tmp_path):
