@@ -972,6 +972,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <translation>Data source</translation>
     </message>
     <message>
+        <source>Số liệu điều tra</source>
+        <translation>Survey figure</translation>
+    </message>
+    <message>
         <source>từ %1 đến %2</source>
         <translation>from %1 to %2</translation>
     </message>

@@ -972,6 +972,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <translation>Nguồn số liệu</translation>
     </message>
     <message>
+        <source>Số liệu điều tra</source>
+        <translation>Số liệu điều tra</translation>
+    </message>
+    <message>
         <source>từ %1 đến %2</source>
         <translation>từ %1 đến %2</translation>
     </message>

@@ -50,6 +50,7 @@ from dttshub.config import HubConfig
 from dttshub.db import Database, iso, parse_iso
 from dttshub.errors import BadRequest, Conflict, NotFound, Throttled, Unauthorized
 from dttshub.scope import Account, check_account_unit
+from dttshub.units import is_agency_code
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +196,14 @@ class Accounts:
         self._check_password(password)
         pw_hash = self.hasher.hash(password)
         with self.db.begin() as conn:
+            if role == "officer" and is_agency_code(unit):
+                agency = conn.execute(sa.select(t.units).where(t.units.c.code == unit)).first()
+                if agency is None or agency.disabled:
+                    raise BadRequest(
+                        "bad_unit",
+                        f"Không có cơ quan mã {unit} đang hoạt động; thêm nó trước (dttshub unit add).",
+                        f"There is no enabled agency {unit}; add it first (dttshub unit add).",
+                    )
             if conn.execute(sa.select(t.users.c.username).where(t.users.c.username == username)).first():
                 raise Conflict(
                     "user_exists",
@@ -711,5 +720,12 @@ class Accounts:
             "expires_in": self.config.access_token_ttl,
             "refresh_token": refresh,
             "refresh_expires_in": self.config.refresh_token_ttl,
-            "account": account.to_json(),
+            "account": account.to_json(self.unit_name(account.unit)),
         }
+
+    def unit_name(self, unit: str) -> str | None:
+        """The name of an agency (from the ``units`` table), None for any other unit."""
+        if not is_agency_code(unit):
+            return None
+        with self.db.read() as conn:
+            return conn.execute(sa.select(t.units.c.name).where(t.units.c.code == unit)).scalar()

@@ -17,7 +17,7 @@ from dttsclient.core.bounds import MAX_CODE, MAX_PERIOD
 from dttshub.app import AUTHED, AccountDep, HubDep, _errors, reply
 from dttshub.protocol import BulkAcceptReply, BulkAcceptRequest, CompletenessReply, ReportFullReply
 
-UnitPath = Annotated[str, Path(pattern=r"^[0-9]{5}$")]
+UnitPath = Annotated[str, Path(pattern=r"^([0-9]{5}|[0-9]{2}-[A-Z0-9]{1,5})$")]
 FormParam = Annotated[str, Query(min_length=1, max_length=MAX_CODE)]
 PeriodParam = Annotated[str, Query(min_length=1, max_length=MAX_PERIOD)]
 

@@ -381,6 +381,12 @@ def build_router() -> APIRouter:
     from dttshub.api_export import add_export_routes
 
     add_export_routes(router)
+    from dttshub.api_baselines import add_baseline_routes
+
+    add_baseline_routes(router)
+    from dttshub.api_units import add_unit_routes
+
+    add_unit_routes(router)
     _province_routes(router)
 
     return router

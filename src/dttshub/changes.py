@@ -96,11 +96,14 @@ def decode_cursor(cursor: str | None) -> Cursor:
 
 
 def scope_filter(scope: str):
-    """An SQL condition on ``reports.unit`` for a scope ("*", a province or a commune)."""
+    """An SQL condition on ``reports.unit`` for a scope ("*", a province — its communes and agencies — or a unit)."""
     if scope == ALL_UNITS:
         return sa.true()
     if len(scope) == 2:
-        return t.reports.c.unit.in_([c.commune_code for c in refdata.communes_in(scope)])
+        return sa.or_(
+            t.reports.c.unit.in_([c.commune_code for c in refdata.communes_in(scope)]),
+            t.reports.c.unit.like(f"{scope}-%"),
+        )
     return t.reports.c.unit == scope
 
 

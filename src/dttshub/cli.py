@@ -296,6 +296,98 @@ def build_parser() -> argparse.ArgumentParser:
         help=bi("chỉ cộng các bản đã được chấp nhận", "add up accepted revisions only"),
     )
     c.add_argument("path", type=Path, help=bi("tệp hoặc thư mục đích", "target file or folder"))
+
+    c = cmd(
+        sub,
+        "unit",
+        bi("cơ quan cấp tỉnh báo cáo (ngoài các xã)", "province agencies that report (besides communes)"),
+    )
+    unsub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
+    u = cmd(
+        unsub, "add", bi("thêm cơ quan báo cáo (ví dụ 19-SGDDT)", "add a reporting agency (e.g. 19-SGDDT)")
+    )
+    u.add_argument("code")
+    u.add_argument("--name", required=True, help=bi("tên cơ quan", "the agency's name"))
+    u.add_argument("--province", required=True, help=bi("mã tỉnh 2 chữ số", "2-digit province code"))
+    u = cmd(unsub, "list", bi("liệt kê các cơ quan báo cáo", "list the reporting agencies"))
+    u.add_argument("--province", help=bi("chỉ của tỉnh này", "of this province only"))
+    u = cmd(
+        unsub, "disable", bi("ngừng một cơ quan (giữ số liệu đã gửi)", "disable an agency (its reports stay)")
+    )
+    u.add_argument("code")
+    u = cmd(unsub, "enable", bi("dùng lại một cơ quan đã ngừng", "enable a disabled agency again"))
+    u.add_argument("code")
+
+    c = cmd(
+        sub,
+        "legacy",
+        bi("số liệu cũ theo danh mục xã trước 01/07/2025", "data keyed by the communes before 01/07/2025"),
+    )
+    lsub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
+    u = cmd(
+        lsub,
+        "import",
+        bi(
+            "nhập bảng dài (.xlsx, .csv) qua bảng chuyển đổi 2025",
+            "import a long table (.xlsx, .csv) through the 2025 crosswalk",
+        ),
+    )
+    u.add_argument("file", type=Path)
+    u.add_argument(
+        "--unit-list",
+        required=True,
+        help=bi("danh mục mã xã của tệp (vn-pre-2025)", "the file's commune code list (vn-pre-2025)"),
+    )
+    u.add_argument(
+        "--eth-system",
+        default="",
+        help=bi(
+            "hệ mã dân tộc của tệp (mặc định: của danh mục, gso-1979)",
+            "the file's ethnic code system (default: the catalogue's, gso-1979)",
+        ),
+    )
+    u.add_argument(
+        "--crosswalk",
+        type=Path,
+        help=bi(
+            "bảng chuyển đổi khác (cùng dạng crosswalk_2025.csv)",
+            "another crosswalk (shaped like crosswalk_2025.csv)",
+        ),
+    )
+
+    u = cmd(
+        lsub,
+        "show",
+        bi(
+            "số liệu cũ và số liệu điều tra đã nhập của một đơn vị (chỉ đọc)",
+            "the legacy and survey values imported for a unit (read-only)",
+        ),
+    )
+    u.add_argument("--unit", required=True)
+    u.add_argument("--form")
+
+    c = cmd(sub, "baseline", bi("số liệu điều tra làm mốc so sánh", "survey figures as a baseline"))
+    bsub = c.add_subparsers(dest="action", required=True, metavar="ACTION")
+    u = cmd(
+        bsub,
+        "import",
+        bi("nhập số liệu điều tra (bảng dài .xlsx, .csv)", "import survey figures (long table .xlsx, .csv)"),
+    )
+    u.add_argument("file", type=Path)
+    u.add_argument("--survey", required=True, help=bi("tên cuộc điều tra", "the survey's name"))
+    u.add_argument(
+        "--eth-system",
+        default="",
+        help=bi(
+            "hệ mã dân tộc của tệp (mặc định: của danh mục, gso-1979)",
+            "the file's ethnic code system (default: the catalogue's, gso-1979)",
+        ),
+    )
+    u.add_argument(
+        "--reference-date",
+        required=True,
+        help=bi("ngày tham chiếu (NĂM-THÁNG-NGÀY)", "reference date (YYYY-MM-DD)"),
+    )
     return p
 
 
@@ -907,6 +999,137 @@ def cmd_export(args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
+def cmd_unit(args: argparse.Namespace, out: Output) -> int:
+    hub = _open(args)
+    try:
+        if args.action == "list":
+            agencies = hub.units.list(args.province)
+            off = out.t("\tđã ngừng", "\tdisabled")
+            text = "\n".join(f"{a.code}\t{a.province}\t{a.name}{off if a.disabled else ''}" for a in agencies)
+            out.result(
+                {"ok": True, "units": [a.to_json() for a in agencies]},
+                text or out.t("Chưa có cơ quan nào.", "No agencies yet."),
+            )
+            return EXIT_OK
+        if args.action == "add":
+            agency = hub.units.add(args.code, args.name, args.province)
+            out.result(
+                {"ok": True, "unit": agency.to_json()},
+                out.t(
+                    f"Đã thêm cơ quan {agency.code} ({agency.name}) của tỉnh {agency.province}.",
+                    f"Agency {agency.code} ({agency.name}) of province {agency.province} added.",
+                ),
+            )
+            return EXIT_OK
+        agency = hub.units.set_disabled(args.code, args.action == "disable")
+        out.result(
+            {"ok": True, "unit": agency.to_json()},
+            out.t(f"Đã ngừng cơ quan {agency.code}.", f"Agency {agency.code} disabled.")
+            if agency.disabled
+            else out.t(f"Đã dùng lại cơ quan {agency.code}.", f"Agency {agency.code} enabled."),
+        )
+        return EXIT_OK
+    finally:
+        hub.close()
+
+
+def _import_result(out: Output, doc: dict) -> None:
+    lines = [
+        out.t(
+            f"Đã nhập {doc['values_stored']} giá trị từ {doc['source']} (lần nhập #{doc['import_id']}).",
+            f"Imported {doc['values_stored']} values from {doc['source']} (import #{doc['import_id']}).",
+        )
+    ]
+    for p in doc.get("partial", []):
+        lines.append(
+            out.t(
+                f"  Xã cũ {p['unit']} {p['name']} bị chia cho {', '.join(p['new_units'])}: {p['values']} giá trị "
+                "giữ theo xã cũ (không chia được khi không có trọng số).",
+                f"  Old commune {p['unit']} {p['name']} was split between {', '.join(p['new_units'])}: "
+                f"{p['values']} values stay on the old unit (cannot be apportioned without weights).",
+            )
+        )
+    for p in doc.get("incomplete", []):
+        lines.append(
+            out.t(
+                f"  Xã {p['unit']} {p['name']}: tổng còn thiếu phần của xã cũ "
+                f"{', '.join(p['missing_old_units']) or '(xã bị chia)'}.",
+                f"  Commune {p['unit']} {p['name']}: the sum lacks old commune(s) "
+                f"{', '.join(p['missing_old_units']) or '(split communes)'}.",
+            )
+        )
+    if doc.get("not_sum_units"):
+        lines.append(
+            out.t(
+                f"  {len(doc['not_sum_units'])} xã cũ có chỉ tiêu không cộng được: giữ theo xã cũ.",
+                f"  {len(doc['not_sum_units'])} old communes have indicators that do not add up: kept per old unit.",
+            )
+        )
+    out.result(doc, "\n".join(lines))
+
+
+def _import_refused(out: Output, exc) -> int:
+    out.error(exc.text(out.lang))
+    if out.json_mode:
+        out.result(
+            {
+                "ok": False,
+                "error": {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en},
+                "problems": [p.to_json() for p in exc.problems],
+                "problem_count": exc.total,
+            }
+        )
+    return EXIT_FAILED
+
+
+def cmd_legacy(args: argparse.Namespace, out: Output) -> int:
+    from dttshub.longtable import TableRefused
+
+    hub = _open(args)
+    if args.action == "show":
+        from dttshub.legacy import historical
+
+        try:
+            values = historical(hub.db, unit=args.unit, form=args.form)
+        finally:
+            hub.close()
+        text = "\n".join(
+            f"{v['series']}\t{v['unit_list']}\t{v['form']}\t{v['period']}\t{v['indicator']}\t{v['disagg']}\t"
+            f"{v['value']}\t{v['flag']}\t{v['source']}"
+            for v in values
+        )
+        out.result(
+            {"ok": True, "values": values}, text or out.t("Không có số liệu đã nhập.", "No imported values.")
+        )
+        return EXIT_OK
+    try:
+        doc = hub.import_legacy(
+            args.file, args.unit_list, cli_account().username, args.crosswalk, args.eth_system
+        )
+    except TableRefused as exc:
+        return _import_refused(out, exc)
+    finally:
+        hub.close()
+    _import_result(out, doc)
+    return EXIT_OK
+
+
+def cmd_baseline(args: argparse.Namespace, out: Output) -> int:
+    from dttshub.longtable import TableRefused
+
+    hub = _open(args)
+    try:
+        doc = hub.import_baseline(
+            args.file, args.survey, args.reference_date, cli_account().username, args.eth_system
+        )
+    except TableRefused as exc:
+        return _import_refused(out, exc)
+    finally:
+        hub.close()
+    _import_result(out, doc)
+    return EXIT_OK
+
+
 COMMANDS = {
     "serve": cmd_serve,
     "db": cmd_db,
@@ -919,4 +1142,7 @@ COMMANDS = {
     "reports": cmd_reports,
     "totals": cmd_totals,
     "export": cmd_export,
+    "unit": cmd_unit,
+    "legacy": cmd_legacy,
+    "baseline": cmd_baseline,
 }

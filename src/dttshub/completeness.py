@@ -1,8 +1,9 @@
 """Completeness and timeliness of one form and period: every unit that should report, and its state.
 
-The units that should report are the communes of the 2025 unit list (``communes_2025.csv``, through
-:mod:`dttsclient.core.refdata`, the list the hub already checks accounts against): those of one province,
-or of every province for a scope of ``"*"``. An officer's scope is its own commune.
+The units that should report are those that report the form (its ``reported_by`` in the catalogue): the
+communes of the 2025 unit list (``communes_2025.csv``, through :mod:`dttsclient.core.refdata`, the list the
+hub already checks accounts against) and/or the enabled agencies of the hub (:mod:`dttshub.units`) — those
+of one province, or of every province for a scope of ``"*"``. An officer's scope is its own unit.
 
 The state of each unit (stable ASCII codes; Vietnamese labels in :data:`STATE_LABELS`):
 
@@ -44,7 +45,8 @@ from dttshub.catalogs import Catalogs
 from dttshub.db import Database, iso
 from dttshub.errors import BadRequest, Forbidden, NotFound
 from dttshub.receipts import VN_TZ
-from dttshub.scope import ALL_UNITS, Account
+from dttshub.scope import ALL_UNITS, Account, province_of
+from dttshub.units import ReportingUnit, reporting_units
 
 STATES = ("not_sent", "on_time", "late", "returned", "accepted", "conflict", "changed_after_acceptance")
 STATE_LABELS: dict[str, tuple[str, str]] = {
@@ -182,8 +184,14 @@ class Completeness:
         }
 
 
-def expected_units(account: Account, province: str | None) -> tuple[str, list[refdata.Commune]]:
-    """The scope asked for and the communes that should report in it, in code order.
+def expected_units(
+    account: Account, province: str | None, conn=None, reported_by: str = "commune"
+) -> tuple[str, list[ReportingUnit]]:
+    """The scope asked for and the units that should report in it, in code order.
+
+    Args:
+        conn: a connection to read the province's agencies on (None: communes only).
+        reported_by: the form's ``reported_by`` (docs/catalogue.md): communes, agencies or both.
 
     Raises:
         BadRequest: an unknown province code.
@@ -202,13 +210,17 @@ def expected_units(account: Account, province: str | None) -> tuple[str, list[re
         chosen = scope
         if province not in (None, scope):
             raise _out_of_scope(account, province)
-    else:  # an officer: its own commune only
-        own = refdata.commune(scope)
-        if own is None or province not in (None, own.province_code):
+    else:  # an officer: its own unit only
+        if province not in (None, province_of(scope)) or province_of(scope) is None:
             raise _out_of_scope(account, province or scope)
-        return scope, [own]
-    communes = refdata.communes() if chosen == ALL_UNITS else refdata.communes_in(chosen)
-    return chosen, sorted(communes, key=lambda c: c.commune_code)
+        chosen = scope
+    if conn is None:
+        communes = refdata.communes() if chosen == ALL_UNITS else refdata.communes_in(chosen)
+        if len(chosen) not in (1, 2):
+            communes = [c for c in (refdata.commune(chosen),) if c is not None]
+        units = [ReportingUnit(c.commune_code, c.commune_name, c.province_code, "commune") for c in communes]
+        return chosen, sorted(units, key=lambda u: u.code)
+    return chosen, reporting_units(conn, chosen, reported_by)
 
 
 def _out_of_scope(account: Account, what: str | None) -> Forbidden:
@@ -257,8 +269,11 @@ def completeness(
         NotFound: the current catalogue has no such form.
     """
     due = form_deadline(catalogs, form, period)
-    scope, communes = expected_units(account, province)
-    codes = [c.commune_code for c in communes]
+    current = catalogs.current()
+    reported_by = catalogs.get(current.catalog_id, current.version).form(form).reported_by
+    with db.read() as conn:
+        scope, communes = expected_units(account, province, conn, reported_by)
+    codes = [c.code for c in communes]
     r, s = t.reports.c, t.submissions.c
     report_conds = [r.form == form, r.period == period, r.server_revision > 0]
     officer_conds = [t.users.c.role == "officer"]
@@ -301,30 +316,22 @@ def completeness(
     cut = cutoff_of(due)
     units = []
     for c in communes:
-        row = by_unit.get(c.commune_code)
+        row = by_unit.get(c.code)
         if row is None:
-            units.append(
-                UnitState(
-                    c.commune_code,
-                    c.commune_name,
-                    c.province_code,
-                    "not_sent",
-                    last_seen=last_seen.get(c.commune_code),
-                )
-            )
+            units.append(UnitState(c.code, c.name, c.province, "not_sent", last_seen=last_seen.get(c.code)))
             continue
         first_at = row.first_at or row.received_at
         units.append(
             UnitState(
-                unit=c.commune_code,
-                name=c.commune_name,
-                province=c.province_code,
+                unit=c.code,
+                name=c.name,
+                province=c.province,
                 state=state_of(row.status, first_at is not None and first_at < cut),
                 received_at=row.received_at,
                 first_received_at=first_at,
                 receipt_no=row.receipt_no,
                 server_revision=row.server_revision,
-                last_seen=last_seen.get(c.commune_code),
+                last_seen=last_seen.get(c.code),
             )
         )
     return Completeness(form, period, scope, due, tuple(units))

@@ -17,6 +17,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from dttsclient.core import ethsystems
 from dttsclient.core.disagg import cell_keys, parse_key
 from dttsclient.core.errors import DttsError, IdentifierError
 from dttsclient.core.indicator_options import refusal
@@ -24,6 +25,7 @@ from dttsclient.core.model import Catalog
 from dttsclient.core.periods import check_period_for_form, deadline
 from dttsclient.core.problems import Problem
 from dttsclient.core.swing import SWING
+from dttsclient.core.unitcodes import unit_kind
 from dttsclient.core.validate import OtherReports, check_report
 from dttshub import db as t
 from dttshub.catalogs import Catalogs
@@ -93,6 +95,19 @@ class ContentChecker:
                 f"Catalogue {sub.catalog_id} v{sub.catalog_version} has no form {sub.form}.",
             )
         form = catalog.form(sub.form)
+        eth_system = sub.raw.get("eth_system")
+        expected = catalog.ethnic_code_system or ethsystems.DEFAULT
+        if isinstance(eth_system, str) and eth_system and eth_system != expected:
+            vi, en = ethsystems.refusal(eth_system, expected)
+            raise reject("eth_system", f"Bản nộp dùng {vi}", f"The submission uses {en}")
+        if not form.reported_by_kind(unit_kind(sub.unit)):
+            raise reject(
+                "form_not_for_unit",
+                f"Biểu {sub.form} không do {'cơ quan' if unit_kind(sub.unit) == 'agency' else 'xã'} báo cáo "
+                "(cột reported_by của danh mục).",
+                f"Form {sub.form} is not reported by {'agencies' if unit_kind(sub.unit) == 'agency' else 'communes'} "
+                "(the catalogue's reported_by).",
+            )
         try:
             check_period_for_form(sub.period, form.period_type)
         except DttsError as exc:

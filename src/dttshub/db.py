@@ -550,3 +550,59 @@ class Database:
             conn.execute(meta.insert().values(key=key, value=value))
         else:
             conn.execute(meta.update().where(meta.c.key == key).values(value=value))
+
+
+#: Reporting units beyond the communes of the unit list: a province's agencies (``19-SGDDT``), defined on the
+#: hub (``dttshub unit add``; migration 0006). The province is the code's first two digits.
+units = sa.Table(
+    "units",
+    metadata,
+    sa.Column("code", sa.String(8), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("province", sa.String(2), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False, default="agency"),
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+)
+
+#: One import of a long table (``dttshub legacy import`` / ``dttshub baseline import``): its file, what it
+#: said (``report_json``), who and when (migration 0006).
+imports = sa.Table(
+    "imports",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # legacy | baseline
+    sa.Column("source", sa.String(255), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("unit_list", sa.String(32), nullable=False),
+    sa.Column("survey", sa.String(200), nullable=False, default=""),
+    sa.Column("reference_date", sa.String(10), nullable=False, default=""),
+    sa.Column("imported_at", sa.String(40), nullable=False),
+    sa.Column("imported_by", sa.String(64), nullable=False),
+    sa.Column("report_json", sa.Text, nullable=False, default="{}"),
+)
+
+#: Read-only values from outside the reporting flow: historical reports (``series`` "legacy") mapped through
+#: the crosswalk, and survey baselines (``series`` = the survey). ``unit_list`` says which list ``unit``
+#: belongs to (``vn-2025-07``, or ``vn-pre-2025`` for a value left on its old commune); ``flag`` is
+#: "" or why it was left there (``partial``, ``not_sum``) or ``incomplete`` (a sum missing parts).
+historical_values = sa.Table(
+    "historical_values",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=False, index=True),
+    sa.Column("series", sa.String(200), nullable=False),
+    sa.Column("unit", sa.String(8), nullable=False),
+    sa.Column("unit_list", sa.String(32), nullable=False),
+    sa.Column("form", sa.String(32), nullable=False),
+    sa.Column("period", sa.String(8), nullable=False),
+    sa.Column("indicator", sa.String(32), nullable=False),
+    sa.Column("disagg", sa.String(256), nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("flag", sa.String(16), nullable=False, default=""),
+    sa.Column("sources", sa.Text, nullable=False, default=""),
+    sa.UniqueConstraint(
+        "series", "unit_list", "unit", "form", "period", "indicator", "disagg", name="uq_historical_values"
+    ),
+    sa.Index("ix_historical_values_unit_form", "unit", "form"),
+)

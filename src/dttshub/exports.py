@@ -316,6 +316,18 @@ _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _RIGHT = Alignment(horizontal="right", vertical="center")
 FORM_SHEET_MAX = 31
 UNITS_SHEET = "Danh sách xã"
+UNITS_SHEET_ANY = "Danh sách đơn vị"  # a form that agencies report too (forms.reported_by): not only communes
+
+
+def _unit_word(data: ExportData) -> str:
+    """ "xã" when only communes report the form, "đơn vị" when agencies do too (docs/province.md)."""
+    catalog, form = data.catalog, data.totals.form
+    reported_by = catalog.form(form).reported_by if catalog.has_form(form) else "commune"
+    return "xã" if reported_by == "commune" else "đơn vị"
+
+
+def _units_sheet_name(data: ExportData) -> str:
+    return UNITS_SHEET if _unit_word(data) == "xã" else UNITS_SHEET_ANY
 
 
 @dataclass(frozen=True)
@@ -352,6 +364,7 @@ def province_layout(data: ExportData) -> tuple[list[_Row], int]:
     its row total, and a "Cộng" row.
     """
     catalog, totals = data.catalog, data.totals
+    word = _unit_word(data)
     cells: dict[tuple[str, str], TotalCell] = {(c.code, c.disagg): c for c in totals.cells}
     keys_of: dict[str, list[dict[str, str]]] = {}
     for c in totals.cells:
@@ -381,8 +394,8 @@ def province_layout(data: ExportData) -> tuple[list[_Row], int]:
         if cell is None:
             return ""
         if cell.value is None and cell.units:
-            return f"{cell.units} xã có số liệu; chỉ tiêu không cộng dồn"
-        return f"{cell.units}/{len(totals.units_expected)} xã"
+            return f"{cell.units} {word} có số liệu; chỉ tiêu không cộng dồn"
+        return f"{cell.units}/{len(totals.units_expected)} {word}"
 
     rows: list[_Row] = []
     groups = {g.code: g.name_vi for g in catalog.groups}
@@ -478,7 +491,7 @@ def render_xlsx(data: ExportData) -> bytes:
     ws = wb.active
     ws.title = "".join(ch for ch in data.totals.form if ch not in "[]:*?/\\")[:FORM_SHEET_MAX] or "Bieu"
     _form_sheet(ws, data)
-    _units_sheet(wb.create_sheet(UNITS_SHEET), data)
+    _units_sheet(wb.create_sheet(_units_sheet_name(data)), data)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -502,6 +515,7 @@ def _print_setup(ws: Worksheet, last_col: str, last_row: int, header_row: int, f
 
 def _form_sheet(ws: Worksheet, data: ExportData) -> None:
     totals, catalog = data.totals, data.catalog
+    word = _unit_word(data)
     rows, k = province_layout(data)
     ncols = 3 + k + 2
     last = get_column_letter(ncols)
@@ -534,9 +548,9 @@ def _form_sheet(ws: Worksheet, data: ExportData) -> None:
         ("Danh mục chỉ tiêu", f"{catalog.title}, phiên bản {totals.catalog_version}"),
         ("Căn cứ", catalog.legal_basis),
         (
-            "Số xã tổng hợp",
-            f"{len(totals.units_included)}/{len(totals.units_expected)} xã"
-            + (f", thiếu {missing} xã (xem trang “{UNITS_SHEET}”)" if missing else ""),
+            f"Số {word} tổng hợp",
+            f"{len(totals.units_included)}/{len(totals.units_expected)} {word}"
+            + (f", thiếu {missing} {word} (xem trang “{_units_sheet_name(data)}”)" if missing else ""),
         ),
         ("Số liệu", basis),
     ]
@@ -610,18 +624,21 @@ def _write_row(ws: Worksheet, row: int, r: _Row, k: int) -> None:
 
 def _units_sheet(ws: Worksheet, data: ExportData) -> None:
     totals = data.totals
-    headers = ("STT", "Mã xã", "Tên xã", "Tổng hợp", "Tình trạng", "Số biên nhận")
+    word = _unit_word(data)
+    headers = ("STT", f"Mã {word}", f"Tên {word}", "Tổng hợp", "Tình trạng", "Số biên nhận")
     for i, w in enumerate((6, 9, 34, 16, 26, 24), start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    title = ws.cell(row=1, column=1, value=f"DANH SÁCH XÃ — BIỂU {totals.form}, KỲ {totals.period}")
+    title = ws.cell(
+        row=1, column=1, value=f"DANH SÁCH {word.upper()} — BIỂU {totals.form}, KỲ {totals.period}"
+    )
     title.font, title.alignment = _TITLE, _CENTER
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(headers))
     summary = ws.cell(
         row=2,
         column=1,
-        value=f"Đã tổng hợp {len(totals.units_included)}/{len(totals.units_expected)} xã; "
-        f"thiếu {len(totals.units_missing)} xã.",
+        value=f"Đã tổng hợp {len(totals.units_included)}/{len(totals.units_expected)} {word}; "
+        f"thiếu {len(totals.units_missing)} {word}.",
     )
     summary.font, summary.alignment = _ITALIC, _CENTER
     header_row = 4

@@ -92,7 +92,7 @@ class WarningReason(Strict):
 
 class _SubmissionBase(Strict):
     submission_id: Id
-    unit: _s(5, 5, b.UNIT_PATTERN)
+    unit: _s(b.MAX_UNIT, 5, b.UNIT_PATTERN)
     unit_list: Short = "vn-2025-07"
     form: Code
     period: _s(b.MAX_PERIOD, 1)
@@ -240,7 +240,7 @@ class RefreshRequest(Strict):
 class ReviewRequest(Strict):
     """``POST reviews``: a reviewer accepts or returns a report."""
 
-    unit: _s(5, 5, b.UNIT_PATTERN)
+    unit: _s(b.MAX_UNIT, 5, b.UNIT_PATTERN)
     form: Code
     period: _s(b.MAX_PERIOD, 1)
     decision: Literal["accept", "return"]
@@ -301,6 +301,10 @@ class PingReply(Reply):
     payload_versions: list[int] = Field(
         [1],
         description="The submission payload versions the hub accepts (2: compact, docs/sync-protocol.md).",
+    )
+    baselines_version: int | None = Field(
+        None,
+        description="Grows with every survey baseline imported: a client fetches baselines when it changes.",
     )
 
 
@@ -551,7 +555,7 @@ CompletenessState = Literal[
 class BulkAcceptItem(Strict):
     """One selected report."""
 
-    unit: _s(5, 5, b.UNIT_PATTERN)
+    unit: _s(b.MAX_UNIT, 5, b.UNIT_PATTERN)
     form: Code
     period: _s(b.MAX_PERIOD, 1)
 
@@ -743,3 +747,50 @@ class BulkAcceptReply(Reply):
     server_id: str
     accepted: list[PulledReport]
     skipped: list[SkippedReport]
+
+
+class BaselineItem(Reply):
+    """One survey figure for a unit (``dttshub baseline import``): shown beside the cell on the client."""
+
+    survey: str
+    reference_date: str
+    form: str
+    period: str
+    indicator: str
+    disagg: str
+    value: str
+
+
+class BaselinesReply(Reply):
+    """``GET baselines``: the survey baselines of one unit, and the hub's baselines version."""
+
+    unit: str
+    version: int
+    items: list[BaselineItem]
+
+
+class UnitAddRequest(Strict):
+    """``POST units``: an admin defines an agency of its province as a reporting unit."""
+
+    code: _s(b.MAX_UNIT, 4, r"^[0-9]{2}-[A-Z0-9]{1,5}$")
+    name: _s(200, 1)
+    province: _s(2, 2, r"^[0-9]{2}$")
+
+
+class UnitDoc(Reply):
+    """A province agency that reports (``dttshub unit``)."""
+
+    code: str
+    name: str
+    province: str
+    kind: Literal["agency"]
+    disabled: bool
+    created_at: str
+
+
+class UnitReply(Reply):
+    unit: UnitDoc
+
+
+class UnitsReply(Reply):
+    units: list[UnitDoc]

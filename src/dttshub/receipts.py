@@ -18,7 +18,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 VN_TZ = timezone(timedelta(hours=7), "ICT")
-RECEIPT_RE = re.compile(r"(?P<unit>[0-9]{5})-(?P<year>[0-9]{2})-(?P<seq>[0-9]{4,})")
+RECEIPT_RE = re.compile(r"(?P<unit>[0-9]{5}|[0-9]{2}-[A-Z0-9]{1,5})-(?P<year>[0-9]{2})-(?P<seq>[0-9]{4,})")
 
 
 def vn_date(now: datetime):

@@ -23,7 +23,6 @@ from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 
-from dttsclient.core import refdata
 from dttsclient.core.disagg import cell_keys, parse_key
 from dttsclient.core.errors import DttsError
 from dttsclient.core.model import Catalog
@@ -34,7 +33,8 @@ from dttshub.catalogs import Catalogs
 from dttshub.completeness import STATE_LABELS, cutoff_of, state_of
 from dttshub.db import Database
 from dttshub.errors import NotFound
-from dttshub.scope import Account
+from dttshub.scope import Account, province_of
+from dttshub.units import unit_names
 
 PCT_STEP = Decimal("0.1")
 Values = dict[tuple[str, str], str]
@@ -143,6 +143,7 @@ def report_full(
                     r.unit == unit, r.form == form, r.period == before_period, r.server_revision > 0
                 )
             ).first()
+        unit_name = unit_names(conn, [unit])[unit]
 
     by_sid = {x.submission_id: x for x in subs}
     head = by_sid.get(report.head_submission_id)
@@ -162,12 +163,11 @@ def report_full(
         except DttsError:
             due = None
     state = state_of(report.status, due is None or (first_at is not None and first_at < cutoff_of(due)))
-    commune = refdata.commune(unit)
     form_obj = catalog.form(form) if catalog is not None and catalog.has_form(form) else None
     return {
         "unit": unit,
-        "name": commune.commune_name if commune else "",
-        "province": commune.province_code if commune else "",
+        "name": unit_name,
+        "province": province_of(unit) or "",
         "form": form,
         "form_name_vi": form_obj.name_vi if form_obj else "",
         "form_name_en": form_obj.name_en if form_obj else "",

@@ -1,8 +1,9 @@
 """Who may see and write what: the unit scope of an account.
 
-An officer has one commune (5-digit code); a reviewer or admin has a province (2-digit code of
-``communes_2025.csv``, covering its communes) or ``"*"`` (everything). Reviewers and admins never hold a
-single commune.
+An officer has one commune (5-digit code) or one province agency (``19-SGDDT``, :mod:`dttshub.units`); a
+reviewer or admin has a province (2-digit code of ``communes_2025.csv``, covering its communes and its
+agencies, whose code starts with the province's) or ``"*"`` (everything). Reviewers and admins never hold
+a single commune.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from dttsclient.core import refdata
 from dttshub.errors import BadRequest, Forbidden
+from dttshub.units import agency_province, is_agency_code
 
 ROLES = ("officer", "reviewer", "admin")
 ALL_UNITS = "*"
@@ -52,15 +54,19 @@ class Account:
                 "Only a reviewer or an admin may do this.",
             )
 
-    def to_json(self) -> dict:
-        """The ``account`` object of the token reply: units as codes plus their details."""
+    def to_json(self, unit_name: str | None = None) -> dict:
+        """The ``account`` object of the token reply: units as codes plus their details.
+
+        Args:
+            unit_name: the name of an agency (held by the hub's database, not by the unit list).
+        """
         return {
             "username": self.username,
             "role": self.role,
             "unit": self.unit,
             "unit_list": UNIT_LIST,
             "units": [self.unit],
-            "unit_details": unit_details(self.unit),
+            "unit_details": unit_details(self.unit, unit_name),
         }
 
 
@@ -69,12 +75,16 @@ def unit_covers(scope: str, unit: str) -> bool:
     if scope == ALL_UNITS:
         return True
     if len(scope) == 2:
+        if is_agency_code(unit):
+            return agency_province(unit) == scope
         commune = refdata.commune(unit)
         return commune is not None and commune.province_code == scope
     return scope == unit
 
 
 def province_of(unit: str) -> str | None:
+    if is_agency_code(unit):
+        return agency_province(unit)
     commune = refdata.commune(unit)
     return commune.province_code if commune else None
 
@@ -88,11 +98,15 @@ def check_account_unit(role: str, unit: str) -> None:
             f"Invalid role: {role} (officer, reviewer or admin).",
         )
     if role == "officer":
+        if is_agency_code(unit):
+            return  # whether the agency exists (and is enabled) is for the hub's database (Accounts.add_user)
         if refdata.commune(unit) is None:
             raise BadRequest(
                 "bad_unit",
-                f"Cán bộ xã cần mã xã 5 chữ số có trong danh mục 2025; '{unit}' không có.",
-                f"An officer needs a 5-digit commune code of the 2025 list; '{unit}' is not one.",
+                f"Cán bộ cần mã xã 5 chữ số có trong danh mục 2025 hoặc mã cơ quan của tỉnh (19-SGDDT); "
+                f"'{unit}' không phải.",
+                f"An officer needs a 5-digit commune code of the 2025 list or a province agency code "
+                f"(19-SGDDT); '{unit}' is neither.",
             )
         return
     if unit == ALL_UNITS:
@@ -105,12 +119,25 @@ def check_account_unit(role: str, unit: str) -> None:
         )
 
 
-def unit_details(scope: str) -> list[dict]:
+def unit_details(scope: str, unit_name: str | None = None) -> list[dict]:
     """Names of the units of a scope, from ``communes_2025.csv``.
 
-    A commune gives itself; a province gives the province and every commune in it; ``"*"`` gives the
-    provinces only (3,321 communes would make every token reply large).
+    A commune gives itself; an agency itself (``level`` "agency", named ``unit_name``) with its province;
+    a province gives the province and every commune in it; ``"*"`` gives the provinces only (3,321
+    communes would make every token reply large).
     """
+    if is_agency_code(scope):
+        province = agency_province(scope)
+        communes = refdata.communes_in(province)
+        return [
+            {
+                "code": scope,
+                "name": unit_name or "",
+                "level": "agency",
+                "province_code": province,
+                "province_name": communes[0].province_name if communes else "",
+            }
+        ]
     if scope == ALL_UNITS:
         return [{"code": p.code, "name": p.name, "level": "province"} for p in refdata.provinces()]
     if len(scope) == 2:

@@ -35,6 +35,7 @@ from dttshub.setup_package import API_VERSION, build_setup_package
 from dttshub.signing import Signer
 from dttshub.submissions import Ingest
 from dttshub.totals import Totals
+from dttshub.units import Units
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ class Hub:
         self.changes = Changes(self.db, config, self.regressed)
         self.reviews = Reviews(self.db, config, self.catalogs)
         self.totals = Totals(self.db, self.catalogs)
+        self.units = Units(self.db, config)
 
     def watch(self) -> None:
         """Keep the high-water file up to date while serving (every ``highwater_interval`` seconds)."""
@@ -157,6 +159,7 @@ class Hub:
             "catalog_etag": current.etag if current is not None else None,
             # issue 18: a client sends compact submissions (version 2) only to a hub that lists it here
             "payload_versions": list(PAYLOAD_VERSIONS) if self.config.compact_payloads else [PAYLOAD_V1],
+            "baselines_version": self.baselines_version(),
         }
 
     def batch(
@@ -235,6 +238,7 @@ class Hub:
             server_url=url,
             environment=self.config.environment,
             now=self.config.now(),
+            unit_name=self.accounts.unit_name(account.unit),
         )
 
     def reports(
@@ -290,6 +294,63 @@ class Hub:
         from dttshub.reportview import report_full
 
         return report_full(self.db, self.catalogs, account, unit, form, period)
+
+    # -- values from outside the reporting flow (issue 17: legacy data, survey baselines) ------------------
+    def import_legacy(self, path, unit_list: str, by: str, crosswalk=None, eth_system: str = "") -> dict:
+        """``dttshub legacy import``: a pre-2025 long table through the crosswalk (:mod:`dttshub.legacy`)."""
+        from dttshub.legacy import import_legacy
+
+        return import_legacy(
+            self.db, self.catalogs, path, unit_list, by, self.config.now(), crosswalk, eth_system
+        )
+
+    def import_baseline(self, path, survey: str, reference_date: str, by: str, eth_system: str = "") -> dict:
+        """``dttshub baseline import``: a survey's figures for 2025 units (:mod:`dttshub.legacy`)."""
+        from dttsclient.core import refdata
+        from dttshub.legacy import import_baseline
+
+        agencies = {a.code for a in self.units.list(include_disabled=False)}
+
+        def known(unit: str) -> bool:
+            return refdata.commune(unit) is not None or unit in agencies
+
+        return import_baseline(
+            self.db,
+            self.catalogs,
+            path,
+            survey,
+            reference_date,
+            by,
+            self.config.now(),
+            unit_known=known,
+            eth_system=eth_system,
+        )
+
+    def baselines_version(self) -> int:
+        """The newest survey baseline import (0: none): what ``ping`` tells clients."""
+        with self.db.read() as conn:
+            newest = conn.execute(
+                sa.select(sa.func.max(t.imports.c.id)).where(t.imports.c.kind == "baseline")
+            ).scalar()
+        return int(newest or 0)
+
+    def baselines(self, account: Account, unit: str | None = None) -> dict:
+        """``GET baselines``: the survey figures of the caller's unit (a reviewer: ``unit``, in scope).
+
+        Raises:
+            BadRequest: a reviewer or admin without ``unit``.
+            Forbidden: ``unit`` outside the account's scope.
+        """
+        from dttshub.legacy import MAX_BASELINES, baselines_of
+
+        if unit is None:
+            if account.is_reviewer:
+                raise BadRequest("unit_required", "Hãy ghi rõ mã đơn vị (unit).", "Name the unit (unit=…).")
+            unit = account.unit
+        account.require_unit(unit)
+        version = self.baselines_version()
+        items = baselines_of(self.db, unit)[:MAX_BASELINES]
+        return {"unit": unit, "version": version, "items": items}
 
     def _touch(self, account: Account, device_id: str, app_version: str) -> None:
         if not device_id or account.username.startswith("cli:"):

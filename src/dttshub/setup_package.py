@@ -32,11 +32,12 @@ def build_setup_package(
     server_url: str,
     environment: str,
     now: datetime,
+    unit_name: str | None = None,
 ) -> bytes:
-    """The bytes of a signed setup package for ``account``."""
+    """The bytes of a signed setup package for ``account`` (``unit_name``: an agency's name)."""
     members = {
         "catalog.json": catalog.content,
-        "account.json": _dump(account.to_json()),
+        "account.json": _dump(account.to_json(unit_name)),
         "server.json": _dump(
             {
                 "server_url": server_url,

@@ -42,6 +42,7 @@ from dttshub.db import DECIMAL_SUM, Database
 from dttshub.errors import BadRequest, Forbidden, NotFound
 from dttshub.province_model import ProvinceTotals, TotalCell
 from dttshub.scope import ALL_UNITS, Account
+from dttshub.units import reporting_units, unit_names
 
 logger = logging.getLogger(__name__)
 
@@ -146,13 +147,22 @@ def resolve_scope(account: Account, province: str | None) -> str:
     )
 
 
-def expected_units(scope: str) -> tuple[str, ...]:
-    """The communes that should report in a scope ("*", a province or one commune), in code order."""
-    if scope == ALL_UNITS:
-        return tuple(sorted(c.commune_code for c in refdata.communes()))
-    if len(scope) == 2:
-        return tuple(sorted(c.commune_code for c in refdata.communes_in(scope)))
-    return (scope,)
+def expected_units(
+    scope: str, reported_by: str = "commune", conn: Connection | None = None
+) -> tuple[str, ...]:
+    """The units that should report in a scope ("*", a province or one unit), in code order.
+
+    Args:
+        reported_by: the form's ``reported_by`` (communes, the province's agencies, or both).
+        conn: a connection to read the agencies on (None: communes only).
+    """
+    if conn is None:
+        if scope == ALL_UNITS:
+            return tuple(sorted(c.commune_code for c in refdata.communes()))
+        if len(scope) == 2:
+            return tuple(sorted(c.commune_code for c in refdata.communes_in(scope)))
+        return (scope,)
+    return tuple(u.code for u in reporting_units(conn, scope, reported_by))
 
 
 # -- the queries --------------------------------------------------------------------------------------
@@ -212,8 +222,8 @@ class Totals:
         """
         catalog = self.catalog_for(form)
         period = self._check_period(catalog, form, period)
-        expected = expected_units(scope)
         with self.db.read() as conn:
+            expected = expected_units(scope, catalog.form(form).reported_by, conn)
             chosen = self._chosen(conn, form, period, expected, accepted_only)
             sums, totals = self._sums(conn, [c.submission_id for c in chosen.values()])
         return _build(catalog, form, period, scope, accepted_only, expected, chosen, sums, totals)
@@ -271,11 +281,12 @@ class Totals:
         )
         if how not in ("sum", "none"):
             needed |= _operands_closure(catalog, needed)
-        expected = expected_units(scope)
         with self.db.read() as conn:
+            expected = expected_units(scope, catalog.form(form).reported_by, conn)
             chosen = self._chosen(conn, form, period, expected, accepted_only)
             sums, totals = self._sums(conn, [c.submission_id for c in chosen.values()])
             per_unit = self._unit_cells(conn, chosen, needed)
+            names = unit_names(conn, list(chosen))
         result = _build(catalog, form, period, scope, accepted_only, expected, chosen, sums, totals)
         cell = next(
             (c for c in result.cells if c.code == code and c.disagg == disagg),
@@ -288,7 +299,7 @@ class Totals:
             units.append(
                 UnitContribution(
                     unit=unit,
-                    unit_name=_unit_name(unit),
+                    unit_name=names.get(unit, ""),
                     value=_unit_value(catalog, indicator, disagg, cells),
                     receipt_no=ch.receipt_no,
                     server_revision=ch.server_revision,
@@ -621,11 +632,6 @@ def _is_number(text: str) -> bool:
     from dttshub.cells import number_of
 
     return number_of(text) is not None
-
-
-def _unit_name(unit: str) -> str:
-    commune = refdata.commune(unit)
-    return commune.commune_name if commune else ""
 
 
 def cell_json(cell: TotalCell) -> dict:

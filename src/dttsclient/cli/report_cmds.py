@@ -14,6 +14,7 @@ from dttsclient.core.errors import DttsError, ValueInputError
 from dttsclient.core.exits import EXIT_FAILED, EXIT_OK, EXIT_PARTLY
 from dttsclient.core.labels import local_time_label
 from dttsclient.core.model import Catalog, Form
+from dttsclient.core.unitcodes import is_agency_code
 from dttsclient.core.validate import Completeness, completeness
 from dttsclient.store import Store
 
@@ -48,10 +49,12 @@ def resolve_unit(ns: argparse.Namespace, store: Store) -> str:
             "This profile has no commune yet. Log in (dttsclient login), import a setup package, "
             "or give the commune code with --unit CODE.",
         )
+    if is_agency_code(unit):
+        return unit  # a province agency (19-SGDDT): defined on the hub, not in the unit list
     if not re.fullmatch(r"\d{5}", unit):
         raise CliError(
-            f"Mã xã '{unit}' không hợp lệ: mã xã gồm 5 chữ số, ví dụ 01849.",
-            f"'{unit}' is not a commune code: it has 5 digits, e.g. 01849.",
+            f"Mã xã '{unit}' không hợp lệ: mã xã gồm 5 chữ số, ví dụ 01849 (hoặc mã cơ quan như 19-SGDDT).",
+            f"'{unit}' is not a commune code: it has 5 digits, e.g. 01849 (or an agency code such as 19-SGDDT).",
         )
     if refdata.commune(unit) is None:
         raise CliError(

@@ -61,14 +61,16 @@ MAX_JSON_NODES = 2_000_000
 """Structural characters (``{ [ , :``) of one request body: an upper bound on the objects and values
 json.loads would make. About 70 bytes of memory per node at worst (``{"a":{}}``), so ≤ 150 MB."""
 
-UNIT_RE = re.compile(r"[0-9]{5}")
+UNIT_RE = re.compile(r"[0-9]{5}|[0-9]{2}-[A-Z0-9]{1,5}")
 MAX_GENERATION = 64
 GENERATION_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 """The hub database's generation (``ping``, ``changes``): changes when the hub's database is restored."""
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
 ID_RE = re.compile(ID_PATTERN)
 SHA_PATTERN = r"^[0-9a-f]{64}$"
-UNIT_PATTERN = r"^[0-9]{5}$"
+UNIT_PATTERN = r"^([0-9]{5}|[0-9]{2}-[A-Z0-9]{1,5})$"
+"""A reporting unit: a 5-digit commune, or a province agency (``19-SGDDT``: province, dash, 1–5 letters/digits)."""
+MAX_UNIT = 8
 
 _NODE_BYTES = (b"{", b"[", b",", b":")
 

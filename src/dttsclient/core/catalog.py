@@ -51,6 +51,7 @@ from dttsclient.core.model import (
     AGGREGATION_WORDS,
     ETH_OPTIONS,
     PERIOD_TYPES,
+    REPORTED_BY,
     SEVERITIES,
     VALUE_TYPES,
     Catalog,
@@ -407,6 +408,7 @@ def _read_forms(sheet: RawSheet, problems: Problems, indicator_codes: list[str])
             r.bad("indicators", vi, en)
         deadline_days = r.integer("deadline_days", minimum=0)
         eth_options = r.choice("eth_options", ETH_OPTIONS, default="present")
+        reported_by = r.choice("reported_by", REPORTED_BY, default="commune")
         if unique.add(r, "code", code):
             result.append(
                 Form(
@@ -417,6 +419,7 @@ def _read_forms(sheet: RawSheet, problems: Problems, indicator_codes: list[str])
                     indicators=spec,
                     deadline_days=deadline_days if ok(deadline_days) else 0,
                     eth_options=eth_options if ok(eth_options) else "present",
+                    reported_by=reported_by if ok(reported_by) else "commune",
                 )
             )
     return result
@@ -774,6 +777,10 @@ def catalog_to_json(catalog: Catalog) -> dict:
             entry.pop("options", None)
         if not entry.get("max_change_pct"):
             entry.pop("max_change_pct", None)
+    for entry in data["forms"]:
+        # Left out when "commune" (the default), so catalogues without agencies keep their JSON and etag.
+        if entry.get("reported_by") == "commune":
+            entry.pop("reported_by", None)
     return data
 
 

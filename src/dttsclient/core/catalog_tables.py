@@ -45,7 +45,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "disaggregations": ("name", "dimensions"),
     "options": ("dimension", "code", "name_vi", "name_en", "order"),
-    "forms": ("code", "name_vi", "name_en", "period_type", "indicators", "deadline_days", "eth_options"),
+    "forms": ("code", "name_vi", "name_en", "period_type", "indicators", "deadline_days", "eth_options", "reported_by"),
     "rules": ("code", "expression", "severity", "message_vi", "message_en", "forms"),
 }
 #: Columns that must be present in a sheet (the others have defaults).

@@ -16,6 +16,8 @@ VALUE_TYPES = ("integer", "decimal", "percent", "yes_no", "text")
 PERIOD_TYPES = ("year", "half_year", "quarter", "month")
 SEVERITIES = ("error", "warning")
 ETH_OPTIONS = ("all", "present")
+REPORTED_BY = ("commune", "agency", "both")
+"""Which kinds of reporting unit report a form (``forms.reported_by``; docs/catalogue.md)."""
 AGGREGATION_WORDS = ("sum", "none")
 """The words of the indicators' ``aggregation`` column; anything else there is a derived formula."""
 DEFAULT_MAX_CHANGE_PCT = Decimal(50)
@@ -106,6 +108,11 @@ class Form:
     indicators: str  # as written: "0101-0110, 0201"
     deadline_days: int
     eth_options: str = "present"
+    reported_by: str = "commune"
+
+    def reported_by_kind(self, kind: str) -> bool:
+        """True when a unit of ``kind`` ("commune" or "agency") reports this form."""
+        return self.reported_by in ("both", kind)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from dttsclient.core.catalog import catalog_from_tables, catalog_to_json
 from dttsclient.core.catalog_tables import COLUMNS, SHEETS, RawRow, RawSheet, cell_text
 from dttsclient.core.errors import CatalogError, CatalogProblem
-from dttsclient.core.model import ETH_OPTIONS, PERIOD_TYPES, SEVERITIES, VALUE_TYPES, Catalog
+from dttsclient.core.model import ETH_OPTIONS, PERIOD_TYPES, REPORTED_BY, SEVERITIES, VALUE_TYPES, Catalog
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ _CHOICES = {
     ("indicators", "required"): ("yes", "no"),
     ("forms", "period_type"): PERIOD_TYPES,
     ("forms", "eth_options"): ETH_OPTIONS,
+    ("forms", "reported_by"): REPORTED_BY,
     ("rules", "severity"): SEVERITIES,
 }
 _WIDTH_MIN, _WIDTH_MAX = 8, 60

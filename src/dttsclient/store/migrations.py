@@ -19,6 +19,7 @@ Tables:
 ``sync_runs``       one row per sync: started, finished, summary JSON.
 ``carried_cells``   cells copied from the previous period, with the copied value: marked until confirmed
                     (the row is deleted) or changed (the cell no longer holds that value).
+``baselines``       survey figures of the profile's unit from the hub (``store.baselines``), read-only.
 """
 
 from __future__ import annotations
@@ -210,7 +211,34 @@ def m005_carried_cells(db: Database) -> None:
     )
 
 
-STEPS = (m001_settings_and_catalogs, m002_reports, m003_submissions_and_outbox, m004_sync, m005_carried_cells)
+def m006_baselines(db: Database) -> None:
+    """Survey baselines of the profile's unit from the hub (issue 17 item 4, ``store/baselines.py``)."""
+    _run(
+        db,
+        (
+            """CREATE TABLE baselines (
+                unit TEXT NOT NULL,
+                survey TEXT NOT NULL,
+                reference_date TEXT NOT NULL,
+                form TEXT NOT NULL,
+                period TEXT NOT NULL,
+                indicator TEXT NOT NULL,
+                disagg TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (unit, survey, form, period, indicator, disagg)
+            )""",
+        ),
+    )
+
+
+STEPS = (
+    m001_settings_and_catalogs,
+    m002_reports,
+    m003_submissions_and_outbox,
+    m004_sync,
+    m005_carried_cells,
+    m006_baselines,
+)
 STEP_NAMES = tuple(step.__name__ for step in STEPS)  # as sqlite_utils records them in _sqlite_migrations
 
 

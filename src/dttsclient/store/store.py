@@ -27,6 +27,7 @@ from types import TracebackType
 from typing import Any
 
 from dttsclient.store._base import Clock, Database, Part, guarded, iso_seconds
+from dttsclient.store.baselines import Baselines
 from dttsclient.store.carry import Carry
 from dttsclient.store.catalogs import Catalogs
 from dttsclient.store.db import DB_FILENAME, OpenDatabase, open_database
@@ -63,6 +64,7 @@ class Store(Part):
         sync: pulled reports, server copies, sync runs (:class:`~dttsclient.store.syncstate.SyncState`).
         earlier: a cell's values in earlier periods (:class:`~dttsclient.store.history.Earlier`).
         carry: copying last period's values as a marked draft (:class:`~dttsclient.store.carry.Carry`).
+        baselines: the unit's survey figures from the hub (:class:`~dttsclient.store.baselines.Baselines`).
     """
 
     def __init__(
@@ -83,6 +85,7 @@ class Store(Part):
         self.sync = SyncState(self._db, self.catalogs, self.reports)
         self.earlier = Earlier(self._db)
         self.carry = Carry(self._db, self.reports)
+        self.baselines = Baselines(self._db)
 
     @classmethod
     def open(cls, data_dir: Path | str, *, clock: Clock | None = None) -> Store:

@@ -45,6 +45,9 @@ class PingInfo:
     database was restored from an older copy."""
     payload_versions: tuple[int, ...] = (1,)
     """The submission payload versions the hub accepts (a hub before issue 18 says nothing: 1 only)."""
+    baselines_version: int | None = None
+    """Grows with each survey baseline the hub imports (None from an older hub): fetch baselines when it
+    differs from the one kept."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ class HubApi:
             catalog_etag=_opt_str(data.get("catalog_etag")),
             generation=_generation(data.get("generation")),
             payload_versions=_versions(data.get("payload_versions")),
+            baselines_version=_opt_int(data.get("baselines_version")),
         )
 
     # -- auth -----------------------------------------------------------------------------------------
@@ -196,6 +200,10 @@ class HubApi:
         return _results_for(ids, (reply.data or {}).get("results"), STATUS_STATUSES)
 
     # -- changes --------------------------------------------------------------------------------------
+    def baselines(self) -> dict[str, Any]:
+        """``GET baselines``: the survey figures of the profile's unit (``{unit, version, items}``)."""
+        return self.transport.request("GET", "baselines").data or {}
+
     def changes(self, since: str | None) -> ChangesPage:
         """``GET changes?since=``: one page of the account's reports changed since the cursor."""
         params = {"since": since} if since else None
@@ -229,6 +237,8 @@ def _versions(value: Any) -> tuple[int, ...]:
         return (1,)
     found = tuple(v for v in value[:16] if isinstance(v, int) and not isinstance(v, bool))
     return found or (1,)
+def _opt_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _opt_str(value: Any) -> str | None:

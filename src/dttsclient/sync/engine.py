@@ -755,6 +755,31 @@ class SyncEngine:
                 self.push(result)
         if generation is not None and self.store.settings.get_setting(GENERATION_SETTING) != generation:
             self.store.settings.set_setting(GENERATION_SETTING, generation)
+        self.pull_baselines(result)
+
+    def pull_baselines(self, result: SyncResult) -> bool:
+        """Fetch the unit's survey baselines when the hub's ``baselines_version`` (from ping) changed.
+
+        Never stops the sync: a failure is logged and the next sync asks again. True when fetched.
+        """
+        version = self._ping.baselines_version if self._ping is not None else None
+        unit = self.store.settings.profile().unit
+        if version is None or not unit or (self.store.baselines.version() or 0) == version:
+            return False
+        try:
+            data = self._authed(lambda: self.api.baselines())
+        except (AuthRequired, Cancelled, ClientTooOld):
+            raise
+        except DttsError as exc:
+            logger.warning("survey baselines not fetched: %s", exc.message_en)
+            return False
+        items = data.get("items") if data.get("unit") == unit else None
+        if not isinstance(items, list):
+            logger.warning("survey baselines: a reply without this unit's items")
+            return False
+        got = data.get("version")
+        self.store.baselines.replace(unit, got if isinstance(got, int) else version, items)
+        return True
 
     def refresh_catalog(self, result: SyncResult) -> bool:
         """Download the catalogue if the hub's ETag differs from ours; True when a version was added."""

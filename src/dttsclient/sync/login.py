@@ -150,9 +150,11 @@ def unit_name(code: str | None, details: list[dict[str, Any]] | None = None) -> 
 
 
 def _account_unit(account: dict[str, Any], units: list[str]) -> str | None:
-    """The profile's commune: the account's first unit when it is a commune (5 digits)."""
+    """The profile's unit: the account's first unit when it is a commune (5 digits) or a province agency."""
+    from dttsclient.core.unitcodes import is_unit_code
+
     for u in units or [str(account.get("unit") or "")]:
-        if len(u) == 5 and u.isdigit():
+        if is_unit_code(u):
             return u
     return None
 

@@ -781,6 +781,7 @@ class FormView(EntryCommands, QWidget):
             self.describe_cell(cur.row(), cur.column()),
             self.model.comment(key),
             self.model.problems_at(cur.row(), cur.column()),
+            baselines=self._baselines(key),
         )
         self.indicator_panel.set_earlier(earlier_title(), self._earlier_lines(key))
 
@@ -795,6 +796,15 @@ class FormView(EntryCommands, QWidget):
             logger.warning("earlier periods of %s/%s: %s", code, disagg, exc)
             return []
         return earlier_lines(entries, self._catalog.indicator(code).value_type, self._lang)
+
+    def _baselines(self, key: tuple[str, str]) -> list:
+        """The survey figures of a cell of this report's unit (kept from the last sync)."""
+        from dttsclient.store import StoreError
+
+        try:
+            return self._store.baselines.for_cell(self._report.unit, self._report.form, key[0], key[1])
+        except StoreError:
+            return []
 
     def _jump_to(self, code: str) -> None:
         b = self.model.layout.block_of_code.get(code)

@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVB
 
 from dttsclient.core.labels import measure_label
 from dttsclient.core.model import Indicator
+from dttsclient.core.periods import period_label
 from dttsclient.core.problems import Problem
+from dttsclient.store.baselines import Baseline
 from dttsclient.ui.grid_layout import indicator_name
 
 logger = logging.getLogger(__name__)
@@ -79,6 +81,7 @@ class IndicatorPanel(QWidget):
 
     def set_indicator(self, indicator: Indicator | None) -> None:
         """Show an indicator's description (None: a hint to pick a cell)."""
+        self._indicator = indicator
         if indicator is None:
             self.info.setText(
                 "<p style='color:#5B6770'>"
@@ -111,12 +114,27 @@ class IndicatorPanel(QWidget):
             parts.append(f"<p><b>{e(title)}</b><br>{e(text) if text else '<i>—</i>'}</p>")
         self.info.setText("".join(parts))
 
-    def set_cell(self, where: str, comment: str, problems: Sequence[Problem], enabled: bool = True) -> None:
-        """Show the current cell: its place, its problems and its comment."""
+    def set_cell(
+        self,
+        where: str,
+        comment: str,
+        problems: Sequence[Problem],
+        enabled: bool = True,
+        baselines: Sequence[Baseline] = (),
+    ) -> None:
+        """Show the current cell: its place, its problems, its comment and the survey figures of the cell
+        (survey baselines the province loaded, kept from the last sync: shown offline too)."""
         e = html.escape
         parts = []
         if where:
             parts.append(f"<p><b>{e(self.tr('Ô đang chọn'))}:</b> {e(where)}</p>")
+        survey_word = self.tr("Số liệu điều tra")
+        for b in baselines:
+            parts.append(
+                f"<p style='color:#1F4E79'>{e(survey_word)} {e(b.survey)} "
+                f"({e(self._date(b.reference_date))}), {e(period_label(b.period, self._lang))}: "
+                f"<b>{e(self._value(b.value))}</b></p>"
+            )
         for p in problems:
             colour = "#A4261D" if p.is_error else "#7A5200" if p.is_warning else "#5B6770"
             parts.append(f"<p style='color:{colour}'>● {e(p.text(self._lang))}</p>")
@@ -133,6 +151,21 @@ class IndicatorPanel(QWidget):
             self.earlier.setText("")
             return
         self.earlier.setText(f"<p><b>{e(title)}:</b><br>" + "<br>".join(e(line) for line in lines) + "</p>")
+
+    @staticmethod
+    def _date(iso_date: str) -> str:
+        parts = iso_date.split("-")
+        return "/".join(reversed(parts)) if len(parts) == 3 else iso_date
+
+    def _value(self, canonical: str) -> str:
+        from dttsclient.core.errors import DttsError
+        from dttsclient.core.values import format_value
+
+        indicator = getattr(self, "_indicator", None)
+        try:
+            return format_value(canonical, indicator.value_type, self._lang) if indicator else canonical
+        except DttsError:
+            return canonical
 
     @staticmethod
     def _line(label: str, value: str) -> str:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from dttsclient.core import periods
 from dttsclient.core.model import Catalog
+from dttsclient.core.unitcodes import unit_kind
 from dttsclient.core.validate import completeness
 from dttsclient.store import OutboxItem, Report, Store, StoreError
 from dttsclient.ui.form_list_model import FormRow, badge_of
@@ -91,8 +92,9 @@ def form_rows(
     reports = {(r.form, r.period): r for r in store.reports.all(unit=unit) if r.period in codes}
     latest = latest_items(store) if reports else {}
     rows: list[FormRow] = []
+    kind = unit_kind(unit)  # a province agency sees the forms agencies report (forms.reported_by)
     for form in catalog.forms:
-        if form.code not in wanted:
+        if form.code not in wanted or not form.reported_by_kind(kind):
             continue
         period = wanted[form.code]
         report = reports.get((form.code, period.code))

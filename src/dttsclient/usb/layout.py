@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from dttsclient.core import disagg as disagg_keys
-from dttsclient.core import indicator_options, periods, refdata, values
+from dttsclient.core import indicator_options, periods, refdata, unitcodes, values
 from dttsclient.core.errors import DttsError, ValueInputError
 from dttsclient.core.labels import local_time_label
 from dttsclient.core.layout import IndicatorTable, indicator_table
@@ -97,6 +97,17 @@ class ReportLayout:
     place: str
     submission_lines: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
+    unit_kind: str = "commune"  # or "agency": a province agency (19-SGDDT) prints under its own name
+
+    @property
+    def issuer(self) -> str:
+        """The reporting body as the heading prints it: "UBND Xã …" for a commune, the agency's name."""
+        return self.unit_name if self.unit_kind == "agency" else f"UBND {self.unit_name}"
+
+    @property
+    def head_title(self) -> str:
+        """Who signs on the right of the signature block."""
+        return "THỦ TRƯỞNG CƠ QUAN" if self.unit_kind == "agency" else "THỦ TRƯỞNG ĐƠN VỊ"
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -109,8 +120,7 @@ class ReportLayout:
         lines = [
             (
                 "Đơn vị báo cáo",
-                f"UBND {self.unit_name} (mã {self.unit})"
-                + (f", {self.province_name}" if self.province_name else ""),
+                f"{self.issuer} (mã {self.unit})" + (f", {self.province_name}" if self.province_name else ""),
             ),
             ("Kỳ báo cáo", f"{self.period_label} (mã kỳ {self.period})"),
             ("Danh mục chỉ tiêu", f"{self.catalog_title}, phiên bản {self.catalog_version}"),
@@ -189,6 +199,7 @@ def build_layout(
     comments: Mapping[tuple[str, str], Any] | None = None,
     eth_rows: list[str] | None = None,
     state: str = "draft",
+    unit_name: str | None = None,
 ) -> ReportLayout:
     """The layout of one report.
 
@@ -200,6 +211,8 @@ def build_layout(
         comments: ``(code, disagg) -> comment`` (objects with ``.text``, or strings).
         eth_rows: the report's ethnic-group rows (forms with ``eth_options = present``).
         state: the report's state, printed as a mark for drafts.
+        unit_name: the unit's name when the unit list does not hold it (a province agency: from the
+            profile, as the hub named it).
     """
     comments = comments or {}
     form = catalog.form(form_code)
@@ -269,14 +282,22 @@ def build_layout(
             )
             continue
         rows.extend(_block(ind, tables[ind.code], cells, options_of(ind), note_of, width))
-    unit_info = refdata.commune(unit)
-    unit_name = unit_info.commune_name if unit_info else unit
+    kind = unitcodes.unit_kind(unit)
+    if kind == "agency":
+        province = unitcodes.province_name(unitcodes.agency_province(unit) or "")
+        unit_name = unit_name or unit
+        place = province or "……"
+    else:
+        unit_info = refdata.commune(unit)
+        unit_name = unit_info.commune_name if unit_info else unit
+        province = unit_info.province_name if unit_info else ""
+        place = _place(unit_name)
     return ReportLayout(
         form=form.code,
         form_name=nfc(form.name_vi),
         unit=unit,
         unit_name=unit_name,
-        province_name=unit_info.province_name if unit_info else "",
+        province_name=province,
         period=period,
         period_label=periods.parse_period(period).label("vi"),
         catalog_id=catalog.catalog_id,
@@ -287,7 +308,8 @@ def build_layout(
         state=state,
         value_columns=width,
         rows=tuple(rows),
-        place=_place(unit_name),
+        place=place,
+        unit_kind=kind,
     )
 
 
@@ -389,6 +411,7 @@ def layout_for_report(store: Store, report_id: int) -> ReportLayout:
         store.reports.comments(report_id),
         store.reports.eth_rows(report_id),
         report.state,
+        unit_name=_profile_unit_name(store, report.unit),
     )
     lines, notes = submission_facts(store, report)
     return dataclasses.replace(layout, submission_lines=lines, notes=notes)
@@ -433,6 +456,12 @@ def commune_eth_rows(store: Store, catalog: Catalog, unit: str) -> list[str]:
         for code in disagg_keys.report_eth_codes(catalog, "present", store.reports.eth_rows(report.id), keys):
             found.setdefault(code, None)
     return list(found)
+
+
+def _profile_unit_name(store: Store, unit: str) -> str | None:
+    """The profile's name of ``unit`` (how the hub named the officer's agency), None for another unit."""
+    profile = store.settings.profile()
+    return profile.unit_name if profile.unit == unit else None
 
 
 def submission_facts(store: Store, report: Any) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:

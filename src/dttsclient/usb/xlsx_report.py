@@ -142,7 +142,7 @@ def _write_form_sheet(
     split = 3
     merged(1, 1, split, f"Biểu số: {layout.form}", _BOLD, Alignment(horizontal="left"))
     merged(1, split + 1, ncols, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", _BOLD)
-    merged(2, 1, split, f"UBND {layout.unit_name}", _BOLD, Alignment(horizontal="left"))
+    merged(2, 1, split, layout.issuer, _BOLD, Alignment(horizontal="left"))
     merged(2, split + 1, ncols, "Độc lập - Tự do - Hạnh phúc", _BOLD)
     merged(4, 1, ncols, layout.title, _TITLE)
     row = 5
@@ -267,7 +267,7 @@ def _write_signature(ws: Worksheet, row: int, layout: ReportLayout, ncols: int) 
 
     put(row, right_from, ncols, layout.date_line, _ITALIC)
     put(row + 1, 1, left_to, "NGƯỜI LẬP BIỂU", _BOLD)
-    put(row + 1, right_from, ncols, "THỦ TRƯỞNG ĐƠN VỊ", _BOLD)
+    put(row + 1, right_from, ncols, layout.head_title, _BOLD)
     put(row + 2, 1, left_to, "(Ký, ghi rõ họ tên)", _ITALIC)
     put(row + 2, right_from, ncols, "(Ký, đóng dấu, ghi rõ họ tên)", _ITALIC)
     return row + 7
