@@ -20,9 +20,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from dttsclient.core.catalog import catalog_json_text, dump_catalog_json, load_catalog
-from dttsclient.core.model import Catalog, Disaggregation, Form, Group, Indicator, Option, Rule
-from dttsclient.core.workbook import write_workbook
+from dttscore.catalog import catalog_json_text, dump_catalog_json, load_catalog
+from dttscore.model import Catalog, Disaggregation, Form, Group, Indicator, Option, Rule
+from dttscore.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "resources" / "catalog"

@@ -1,6 +1,6 @@
 """Content checks of a submission: its catalogue version, form, period, cells and the core's rules.
 
-The hub runs :func:`dttsclient.core.validate.check_report` on what it receives, with the catalogue
+The hub runs :func:`dttscore.validate.check_report` on what it receives, with the catalogue
 version the submission was made with, so a report that passed on the client passes here, and one that
 fails here fails for a rule the officer could see. Warnings are fine when the submission's ``warnings``
 list gives a reason for each (``{rule, option, reason}``); the reasons are stored with the submission.
@@ -12,12 +12,12 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 
-from dttsclient.core.disagg import cell_keys
-from dttsclient.core.errors import DttsError
-from dttsclient.core.model import Catalog
-from dttsclient.core.periods import check_period_for_form, deadline
-from dttsclient.core.problems import Problem
-from dttsclient.core.validate import check_report
+from dttscore.disagg import cell_keys
+from dttscore.errors import DttsError
+from dttscore.model import Catalog
+from dttscore.periods import check_period_for_form, deadline
+from dttscore.problems import Problem
+from dttscore.validate import check_report
 from dttshub.catalogs import Catalogs
 from dttshub.documents import ItemRejected, SubmissionDoc, item_error, reject
 

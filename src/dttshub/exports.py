@@ -50,10 +50,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dttsclient.core import disagg as disagg_keys
-from dttsclient.core import periods, refdata
-from dttsclient.core.errors import IdentifierError
-from dttsclient.core.model import Catalog, Indicator
+from dttscore import disagg as disagg_keys
+from dttscore import periods, refdata
+from dttscore.errors import IdentifierError
+from dttscore.model import Catalog, Indicator
 from dttshub.completeness import STATE_LABELS, completeness
 from dttshub.errors import BadRequest, Forbidden
 from dttshub.province_model import ProvinceTotals, TotalCell, UnitValue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dttsclient.core import refdata
+from dttscore import refdata
 from dttshub.errors import BadRequest, Forbidden
 
 ROLES = ("officer", "reviewer", "admin")

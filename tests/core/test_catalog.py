@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catalogs import indicator, make_workbook, small_catalog
-from dttsclient.core.catalog import (
+from dttscore.catalog import (
     catalog_etag,
     catalog_from_json,
     catalog_json_text,
@@ -20,8 +20,8 @@ from dttsclient.core.catalog import (
     expand_indicator_spec,
     load_catalog,
 )
-from dttsclient.core.errors import CatalogError, DttsError
-from dttsclient.core.workbook import load_workbook
+from dttscore.errors import CatalogError, DttsError
+from dttscore.workbook import load_workbook
 
 
 @pytest.fixture(params=["json", "xlsx"])

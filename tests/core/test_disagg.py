@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dttsclient.core.disagg import (
+from dttscore.disagg import (
     cell_keys,
     dimension_name,
     dimension_options,
@@ -16,8 +16,8 @@ from dttsclient.core.disagg import (
     parse_key,
     report_eth_codes,
 )
-from dttsclient.core.errors import IdentifierError
-from dttsclient.core.model import Catalog, Disaggregation, Group, Indicator, Option
+from dttscore.errors import IdentifierError
+from dttscore.model import Catalog, Disaggregation, Group, Indicator, Option
 
 
 def small_catalog(options=True):

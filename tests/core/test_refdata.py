@@ -8,9 +8,9 @@ from importlib.resources import files
 import pytest
 
 from catalogs import small_catalog
-from dttsclient.core import refdata
-from dttsclient.core.catalog import catalog_from_json
-from dttsclient.core.model import Option
+from dttscore import refdata
+from dttscore.catalog import catalog_from_json
+from dttscore.model import Option
 
 
 def test_resources_are_importable_as_a_package():

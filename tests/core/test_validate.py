@@ -3,8 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
-from dttsclient.core.model import Catalog, Disaggregation, Form, Group, Indicator, Option, Rule
-from dttsclient.core.validate import check_report, rule_problems
+from dttscore.model import Catalog, Disaggregation, Form, Group, Indicator, Option, Rule
+from dttscore.validate import check_report, rule_problems
 
 ETH = (
     Option("eth", "02", "Tày", "Tay", 1),
@@ -361,7 +361,7 @@ def test_rule_problems_text_indicator_and_a_code_that_reads_like_a_number():
 
 
 def test_code_like_numbers():
-    from dttsclient.core.rules import code_like_numbers, parse
+    from dttscore.rules import code_like_numbers, parse
 
     codes = frozenset({"1001", "0101"})
     assert code_like_numbers("1001 <= 9999 and 0101 > 2026", codes) == [("9999", 8), ("2026", 24)]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from dttsclient.core.bounds import MAX_COMMENT, MAX_REVISION
+from dttscore.bounds import MAX_COMMENT, MAX_REVISION
 from dttshub.cli import main
 from hubfixture import COMMUNE_A, TIMEOUT, good_values, make_bundle, make_submission, small_catalog
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from dttsclient.core import refdata
-from dttsclient.core.catalog import catalog_from_json
+from dttscore import refdata
+from dttscore.catalog import catalog_from_json
 from dttshub import migrations
 from dttshub.db import Database
 from hubfixture import COMMUNE_A, COMMUNE_B, COMMUNE_Y, PROVINCE_X, TIMEOUT, make_submission, small_catalog

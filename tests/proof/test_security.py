@@ -31,9 +31,9 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from dttsclient.core.setup_package import SetupPackageError, read_setup_package
 from dttsclient.store import Store
 from dttsclient.sync.engine import CA_BUNDLE_SETTING
+from dttscore.setup_package import SetupPackageError, read_setup_package
 from hubfixture import (
     COMMUNE_A,
     COMMUNE_B,

@@ -9,8 +9,8 @@ ethnic rows "present") collects all of them; BM02 (quarterly) only 0101. Rules: 
 
 from __future__ import annotations
 
-from dttsclient.core.catalog import catalog_from_json
-from dttsclient.core.model import Catalog
+from dttscore.catalog import catalog_from_json
+from dttscore.model import Catalog
 
 UNIT = "01849"
 

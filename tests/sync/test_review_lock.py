@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from dttsclient.core.periods import parse_period
 from dttsclient.store import Store
+from dttscore.periods import parse_period
 from hubfixture import COMMUNE_A, DEFAULT_PASSWORD
 from sync.syncutil import REVIEWER, USER, finalize, sync
 

@@ -8,11 +8,11 @@ import subprocess
 
 import pytest
 
-from dttsclient.core.catalog import load_catalog
-from dttsclient.core.disagg import cell_keys
 from dttsclient.store import Store
 from dttsclient.usb.errors import TargetVanished
 from dttsclient.usb.pdf_report import export_pdf
+from dttscore.catalog import load_catalog
+from dttscore.disagg import cell_keys
 from hubfixture import SAMPLE_CATALOG
 from usb.usbutil import COMMUNE_A, USER, FailingWriter, accept, fill, good_values, leftovers, open_profile
 

@@ -1,7 +1,7 @@
-"""How the CLI speaks: see :mod:`dttsclient.core.output` (one class for ``dttsclient`` and ``dttshub``)."""
+"""How the CLI speaks: see :mod:`dttscore.output` (one class for ``dttsclient`` and ``dttshub``)."""
 
 from __future__ import annotations
 
-from dttsclient.core.output import Output
+from dttscore.output import Output
 
 __all__ = ["Output"]

@@ -21,9 +21,9 @@ from dttsclient.store.models import Report, Submission
 from dttsclient.store.reports import ReportsMixin
 
 if TYPE_CHECKING:
-    from dttsclient.core.model import Catalog
-    from dttsclient.core.problems import Problem
-    from dttsclient.core.validate import Completeness
+    from dttscore.model import Catalog
+    from dttscore.problems import Problem
+    from dttscore.validate import Completeness
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ class FinalizeMixin(ReportsMixin):
     """check(), finalize() and reading submissions."""
 
     def _problems(self, conn: sqlite3.Connection, report: Report) -> list[Problem]:
-        from dttsclient.core.validate import check_report
+        from dttscore.validate import check_report
 
         catalog = self._report_catalog(report)
         if not catalog.has_form(report.form):
@@ -116,7 +116,7 @@ class FinalizeMixin(ReportsMixin):
         Raises:
             ReportNotFound, NoCatalog, UnknownForm: there is nothing to measure against.
         """
-        from dttsclient.core.validate import completeness
+        from dttscore.validate import completeness
 
         report = self._report_row(report_id)
         catalog = self._report_catalog(report)
@@ -153,7 +153,7 @@ class FinalizeMixin(ReportsMixin):
             ReasonsRequired: warnings without a reason (``.warnings``), only with ``require_reasons``.
             NothingToFinalize: the report is finalized and unchanged since.
         """
-        from dttsclient.core.payload import payload_sha256, values_to_list
+        from dttscore.payload import payload_sha256, values_to_list
 
         reasons = reasons or {}
         with self._tx() as conn:

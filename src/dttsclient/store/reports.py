@@ -13,14 +13,14 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from dttsclient.core.values import is_canonical
 from dttsclient.store._base import guarded, rollback_quietly
 from dttsclient.store.catalogs import CatalogInfo, CatalogsMixin
 from dttsclient.store.errors import InvalidCell, NoCatalog, ReportNotFound, UnknownForm
 from dttsclient.store.models import CellKey, ChangeEntry, Comment, Report
+from dttscore.values import is_canonical
 
 if TYPE_CHECKING:
-    from dttsclient.core.model import Catalog
+    from dttscore.model import Catalog
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ class ReportsMixin(CatalogsMixin):
         catalog = self._catalog_info(*key).catalog
         if not catalog.has_form(form):
             raise UnknownForm(form)
-        from dttsclient.core.periods import check_period_for_form
+        from dttscore.periods import check_period_for_form
 
         check_period_for_form(period, catalog.form(form).period_type)
         now = self._stamp()

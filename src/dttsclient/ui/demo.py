@@ -18,14 +18,14 @@ from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
-from dttsclient.core import refdata
-from dttsclient.core.catalog import load_catalog
-from dttsclient.core.errors import DttsError
-from dttsclient.core.usage import bi
 from dttsclient.store import Store
 from dttsclient.sync.credentials import MemoryCredentials
 from dttsclient.sync.login import LoginResult
 from dttsclient.ui.session import SyncSession
+from dttscore import refdata
+from dttscore.catalog import load_catalog
+from dttscore.errors import DttsError
+from dttscore.usage import bi
 
 logger = logging.getLogger(__name__)
 

@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QCoreApplication
 
-from dttsclient.core.disagg import dimension_name, parse_key
-from dttsclient.core.errors import IdentifierError
-from dttsclient.core.labels import measure_label
-from dttsclient.core.model import Catalog, Form, Indicator, Option
-from dttsclient.core.problems import Problem
+from dttscore.disagg import dimension_name, parse_key
+from dttscore.errors import IdentifierError
+from dttscore.labels import measure_label
+from dttscore.model import Catalog, Form, Indicator, Option
+from dttscore.problems import Problem
 
 logger = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from dttsclient.core.labels import measure_label
-from dttsclient.core.model import Indicator
-from dttsclient.core.problems import Problem
 from dttsclient.ui.grid_layout import indicator_name
+from dttscore.labels import measure_label
+from dttscore.model import Indicator
+from dttscore.problems import Problem
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ class IndicatorPanel(QWidget):
         return f"<tr><td style='color:#5B6770; padding-right:8px'>{e(label)}</td><td>{e(value)}</td></tr>"
 
     def _limits(self, indicator: Indicator) -> str:
-        from dttsclient.core.values import format_decimal
+        from dttscore.values import format_decimal
 
         lo = format_decimal(indicator.min) if indicator.min is not None else None
         hi = format_decimal(indicator.max) if indicator.max is not None else None

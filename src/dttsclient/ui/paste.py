@@ -17,8 +17,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from dttsclient.core.errors import ValueInputError
 from dttsclient.ui.grid_model import Change, GridModel
+from dttscore.errors import ValueInputError
 
 logger = logging.getLogger(__name__)
 

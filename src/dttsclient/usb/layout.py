@@ -26,12 +26,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from dttsclient.core import disagg as disagg_keys
-from dttsclient.core import periods, refdata, values
-from dttsclient.core.errors import DttsError, ValueInputError
-from dttsclient.core.labels import local_time_label
-from dttsclient.core.model import Catalog, Indicator
 from dttsclient.usb.atomic import DiskUsage, Wrap, copy_atomic, work_beside
+from dttscore import disagg as disagg_keys
+from dttscore import periods, refdata, values
+from dttscore.errors import DttsError, ValueInputError
+from dttscore.labels import local_time_label
+from dttscore.model import Catalog, Indicator
 
 if TYPE_CHECKING:
     from dttsclient.store import Store

@@ -2,7 +2,7 @@
 
 A catalogue is configuration data (docs/catalogue.md): groups of indicators, their disaggregations and options,
 the forms that collect them and the validation rules. Loading and writing live in
-:mod:`dttsclient.core.catalog` (JSON) and :mod:`dttsclient.core.workbook` (the authoring workbook).
+:mod:`dttscore.catalog` (JSON) and :mod:`dttscore.workbook` (the authoring workbook).
 """
 
 from __future__ import annotations
@@ -175,13 +175,13 @@ class Catalog:
         listed = tuple(sorted((o for o in self.options if o.dimension == dimension), key=lambda o: o.order))
         if listed:
             return listed
-        from dttsclient.core import refdata  # local: refdata reads files, the model must stay cheap
+        from dttscore import refdata  # local: refdata reads files, the model must stay cheap
 
         return refdata.default_options(dimension)
 
     def form_indicators(self, form: Form | str) -> tuple[Indicator, ...]:
         """The indicators a form collects, in catalogue order (group order, then indicator order)."""
-        from dttsclient.core.catalog import expand_indicator_spec
+        from dttscore.catalog import expand_indicator_spec
 
         f = self.form(form) if isinstance(form, str) else form
         codes = set(expand_indicator_spec(f.indicators, [i.code for i in self.indicators]))

@@ -14,12 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Context, Decimal
 
-from dttsclient.core import rules
-from dttsclient.core.disagg import dimension_name, make_key, parse_key
-from dttsclient.core.errors import IdentifierError, RuleSyntaxError, ValueInputError
-from dttsclient.core.model import Catalog, Indicator, Rule
-from dttsclient.core.problems import MISSING, Problem
-from dttsclient.core.values import check_value, to_decimal
+from dttscore import rules
+from dttscore.disagg import dimension_name, make_key, parse_key
+from dttscore.errors import IdentifierError, RuleSyntaxError, ValueInputError
+from dttscore.model import Catalog, Indicator, Rule
+from dttscore.problems import MISSING, Problem
+from dttscore.values import check_value, to_decimal
 
 logger = logging.getLogger(__name__)
 

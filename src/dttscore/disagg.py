@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
-from dttsclient.core.errors import IdentifierError
-from dttsclient.core.model import Catalog, Indicator
+from dttscore.errors import IdentifierError
+from dttscore.model import Catalog, Indicator
 
 logger = logging.getLogger(__name__)
 

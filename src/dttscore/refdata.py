@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from dttsclient.core.model import Option
+from dttscore.model import Option
 
 logger = logging.getLogger(__name__)
 

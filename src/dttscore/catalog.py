@@ -2,7 +2,7 @@
 
 Both loaders turn their input into the same plain tables (one per workbook sheet, each row a mapping of
 column name to raw cell value, with the row number it had in the sheet) and hand them to
-:func:`catalog_from_tables`, which checks everything and builds the :class:`~dttsclient.core.model.Catalog`.
+:func:`catalog_from_tables`, which checks everything and builds the :class:`~dttscore.model.Catalog`.
 So a JSON catalogue and its workbook report the same problems, at the same places: a JSON entry's row is
 its index + 2, the row it has in the workbook written from it.
 
@@ -26,8 +26,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from dttsclient.core import rules as rule_grammar
-from dttsclient.core.catalog_tables import (
+from dttscore import rules as rule_grammar
+from dttscore.catalog_tables import (
     COLUMNS,
     DIMENSION_ALLOWED,
     DIMENSION_RE,
@@ -46,8 +46,8 @@ from dttsclient.core.catalog_tables import (
     cell_text,
     ok,
 )
-from dttsclient.core.errors import CatalogError, CatalogProblem, RuleSyntaxError
-from dttsclient.core.model import (
+from dttscore.errors import CatalogError, CatalogProblem, RuleSyntaxError
+from dttscore.model import (
     AGGREGATION_WORDS,
     ETH_OPTIONS,
     PERIOD_TYPES,
@@ -61,7 +61,7 @@ from dttsclient.core.model import (
     Option,
     Rule,
 )
-from dttsclient.core.payload import canonical_json
+from dttscore.payload import canonical_json
 
 logger = logging.getLogger(__name__)
 
@@ -247,7 +247,7 @@ def _read_options(sheet: RawSheet, problems: Problems) -> list[Option]:
 
 
 def _read_disaggregations(sheet: RawSheet, problems: Problems, options: list[Option]) -> list[Disaggregation]:
-    from dttsclient.core import refdata  # local: reads the shipped code lists only when needed
+    from dttscore import refdata  # local: reads the shipped code lists only when needed
 
     with_options = {o.dimension for o in options}
     result = []
@@ -426,7 +426,7 @@ def _check_rules(
     if not rules:
         return
     # Local import: validate builds on the whole core and is only needed when there are rules.
-    from dttsclient.core import validate
+    from dttscore import validate
 
     for rule, row in rules:
         if not rule.expression:
@@ -759,7 +759,7 @@ def load_catalog(path: str | Path) -> Catalog:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        from dttsclient.core.workbook import load_workbook  # local: workbook builds on this module
+        from dttscore.workbook import load_workbook  # local: workbook builds on this module
 
         return load_workbook(path)
     if suffix != ".json":
