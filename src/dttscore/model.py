@@ -2,11 +2,12 @@
 
 A catalogue is configuration data (docs/catalogue.md): groups of indicators, their disaggregations and options,
 the forms that collect them and the validation rules. Loading and writing live in
-:mod:`dttscore.catalog` (JSON) and :mod:`dttscore.workbook` (the authoring workbook).
+:mod:`dttscore.catalog_build` (tables and JSON; :mod:`dttscore.catalog` loads a file of either kind) and :mod:`dttscore.workbook` (the authoring workbook).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -108,6 +109,11 @@ class Catalog:
     ``options`` holds only the options listed in the workbook's ``options`` sheet; use
     :meth:`options_for` to get a dimension's options with the defaults of docs/catalogue.md (``eth``: the 54
     groups, ``sex``: M/F) filled in.
+
+    The model neither parses nor reads files: the loader (:func:`dttscore.catalog_build.resolved`) fills in
+    ``form_members`` (each form's indicator codes, from its ``indicators`` spec) and ``default_options``
+    (the shipped code lists). Neither takes part in equality. A catalogue built by hand goes through
+    :func:`~dttscore.catalog_build.resolved` before :meth:`form_indicators` or :meth:`options_for`.
     """
 
     catalog_id: str
@@ -125,6 +131,8 @@ class Catalog:
     forms: tuple[Form, ...]
     rules: tuple[Rule, ...]
     extra_meta: tuple[tuple[str, str], ...] = field(default=())
+    form_members: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    default_options: Mapping[str, tuple[Option, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     # -- look-ups ---------------------------------------------------------------------------------
     @cached_property
@@ -175,16 +183,16 @@ class Catalog:
         listed = tuple(sorted((o for o in self.options if o.dimension == dimension), key=lambda o: o.order))
         if listed:
             return listed
-        from dttscore import refdata  # local: refdata reads files, the model must stay cheap
-
-        return refdata.default_options(dimension)
+        return self.default_options.get(dimension, ())
 
     def form_indicators(self, form: Form | str) -> tuple[Indicator, ...]:
-        """The indicators a form collects, in catalogue order (group order, then indicator order)."""
-        from dttscore.catalog import expand_indicator_spec
+        """The indicators a form collects, in catalogue order (group order, then indicator order).
 
+        Raises:
+            KeyError: no such form, or the catalogue was not resolved by its loader (``form_members``).
+        """
         f = self.form(form) if isinstance(form, str) else form
-        codes = set(expand_indicator_spec(f.indicators, [i.code for i in self.indicators]))
+        codes = set(self.form_members[f.code])
         group_order = {g.code: g.order for g in self.groups}
         chosen = [i for i in self.indicators if i.code in codes]
         return tuple(sorted(chosen, key=lambda i: (group_order.get(i.group, 0), i.order, i.code)))

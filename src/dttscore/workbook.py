@@ -26,7 +26,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from dttscore.catalog import catalog_from_tables, catalog_to_json
+from dttscore.catalog_build import catalog_from_tables, catalog_to_json
 from dttscore.catalog_tables import COLUMNS, SHEETS, RawRow, RawSheet, cell_text
 from dttscore.errors import CatalogError, CatalogProblem
 from dttscore.model import ETH_OPTIONS, PERIOD_TYPES, SEVERITIES, VALUE_TYPES, Catalog

@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from dttscore.catalog import resolved
 from dttscore.model import Catalog, Disaggregation, Form, Group, Indicator, Option, Rule
 from dttscore.validate import check_report, rule_problems
 
@@ -46,29 +47,34 @@ INDICATORS = (
 
 
 def catalog(rules=(), indicators=INDICATORS, options=ETH + SEX, forms=None):
-    return Catalog(
-        catalog_id="test",
-        version=1,
-        title="Danh mục thử",
-        legal_basis="Thông tư 03/2019/TT-UBDT",
-        effective_from=date(2026, 1, 1),
-        unit_list="vn-2025-07",
-        ethnic_code_system="gso-1979",
-        sample=True,
-        groups=(
-            Group("01", "Dân số", "Population", 1),
-            Group("02", "Lao động", "Labour", 2),
-            Group("03", "Khác", "Other", 3),
-        ),
-        indicators=indicators,
-        disaggregations=(Disaggregation("by_eth_sex", ("eth", "sex")), Disaggregation("by_sex", ("sex",))),
-        options=options,
-        forms=forms
-        or (
-            Form("BM01", "Biểu 01", "Form 01", "year", "0101-0102, 0201-0206", 30),
-            Form("BM02", "Biểu 02", "Form 02", "year", "0301", 30),
-        ),
-        rules=tuple(rules),
+    return resolved(
+        Catalog(
+            catalog_id="test",
+            version=1,
+            title="Danh mục thử",
+            legal_basis="Thông tư 03/2019/TT-UBDT",
+            effective_from=date(2026, 1, 1),
+            unit_list="vn-2025-07",
+            ethnic_code_system="gso-1979",
+            sample=True,
+            groups=(
+                Group("01", "Dân số", "Population", 1),
+                Group("02", "Lao động", "Labour", 2),
+                Group("03", "Khác", "Other", 3),
+            ),
+            indicators=indicators,
+            disaggregations=(
+                Disaggregation("by_eth_sex", ("eth", "sex")),
+                Disaggregation("by_sex", ("sex",)),
+            ),
+            options=options,
+            forms=forms
+            or (
+                Form("BM01", "Biểu 01", "Form 01", "year", "0101-0102, 0201-0206", 30),
+                Form("BM02", "Biểu 02", "Form 02", "year", "0301", 30),
+            ),
+            rules=tuple(rules),
+        )
     )
 
 
