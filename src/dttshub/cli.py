@@ -19,11 +19,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from dttscore.cli.exits import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, EXIT_USAGE
+from dttscore.cli.output import Output
+from dttscore.cli.usage import LocalizedParser, bi
 from dttscore.errors import CatalogError, DttsError
-from dttscore.exits import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, EXIT_USAGE
-from dttscore.output import Output
-from dttscore.setup_package import key_fingerprint
-from dttscore.usage import LocalizedParser, bi
+from dttscore.formats.setup_package import key_fingerprint
 from dttshub.config import ENVIRONMENTS, HubConfig
 from dttshub.errors import ConfigError, HubError
 from dttshub.scope import ALL_UNITS, Account
@@ -301,7 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``dttshub`` console script; returns the exit code (a closed pipe: 141, quietly)."""
-    from dttscore.pipes import run_quietly
+    from dttscore.cli.pipes import run_quietly
 
     return run_quietly(lambda: _main(argv))
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from dttscore.setup_package import read_setup_package
+from dttscore.formats.setup_package import read_setup_package
 from dttshub.cli import main
 from hubfixture import COMMUNE_A, good_values, make_bundle, make_submission, small_catalog
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dttscore.setup_package import UnsafeZipError, check_member_name, read_zip_safely
+from dttscore.formats.setup_package import UnsafeZipError, check_member_name, read_zip_safely
 from dttscore.versions import older_than, parse_version
 from dttshub.catalogs import etag_matches
 from dttshub.changes import Cursor, decode_cursor, encode_cursor, seal

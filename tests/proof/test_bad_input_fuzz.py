@@ -35,8 +35,8 @@ from dttsclient.usb.xlsx_report import META_SHEET, export_xlsx
 from dttscore import values
 from dttscore.catalog import catalog_from_json, catalog_to_json, load_catalog
 from dttscore.errors import CatalogError, DttsError, ValueInputError
+from dttscore.formats.setup_package import SetupPackage, read_setup_package
 from dttscore.model import Catalog
-from dttscore.setup_package import SetupPackage, read_setup_package
 from hubfixture import COMMUNE_A, SAMPLE_CATALOG, TEST_NOW, TIMEOUT, start_hub
 from proof import mutate
 from proof.fuzz_checks import (

@@ -33,7 +33,7 @@ import requests
 
 from dttsclient.store import Store
 from dttsclient.sync.engine import CA_BUNDLE_SETTING
-from dttscore.setup_package import SetupPackageError, read_setup_package
+from dttscore.formats.setup_package import SetupPackageError, read_setup_package
 from hubfixture import (
     COMMUNE_A,
     COMMUNE_B,

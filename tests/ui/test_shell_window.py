@@ -226,7 +226,7 @@ def test_about_names_the_server_with_the_fingerprint_of_its_key(window, store):
     import base64
 
     from dttsclient.sync.engine import SIGNING_KEY_SETTING
-    from dttscore.setup_package import key_fingerprint
+    from dttscore.formats.setup_package import key_fingerprint
 
     key = base64.b64encode(bytes(range(32))).decode()
     store.set_profile(server_url="https://dtts.laocai.gov.vn")

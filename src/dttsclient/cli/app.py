@@ -14,8 +14,8 @@ from pathlib import Path
 
 from dttsclient import __version__
 from dttsclient.cli.output import Output
-from dttscore.exits import EXIT_FAILED
-from dttscore.usage import LocalizedParser, bi
+from dttscore.cli.exits import EXIT_FAILED
+from dttscore.cli.usage import LocalizedParser, bi
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from dttsclient.cli.output import Output
 from dttsclient.store import Store
 from dttscore import disagg, periods, refdata, values
 from dttscore.catalog import load_catalog
+from dttscore.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_PARTLY
 from dttscore.errors import DttsError, ValueInputError
-from dttscore.exits import EXIT_FAILED, EXIT_OK, EXIT_PARTLY
 from dttscore.labels import local_time_label
 from dttscore.model import Catalog, Form
 from dttscore.validate import Completeness, completeness

@@ -29,7 +29,7 @@ from dttsclient.sync import (
 )
 from dttsclient.sync.engine import CA_BUNDLE_SETTING
 from dttsclient.sync.transport import TransportConfig
-from dttscore.exits import EXIT_FAILED, EXIT_OK, EXIT_PARTLY
+from dttscore.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_PARTLY
 from dttscore.labels import commune_phrase
 
 

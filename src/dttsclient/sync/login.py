@@ -68,7 +68,7 @@ def installed_trusted_keys() -> list[str] | None:
         SetupImportFailed: the file is unreadable or holds a line that is not a key (nothing is trusted
             rather than everything).
     """
-    from dttscore.setup_package import SetupPackageError, parse_trusted_keys
+    from dttscore.formats.setup_package import SetupPackageError, parse_trusted_keys
 
     path = trusted_keys_file()
     if path is None:
@@ -86,7 +86,7 @@ def installed_trusted_keys() -> list[str] | None:
 
 def fingerprint_or_none(key_b64: str | None) -> str | None:
     """The phone-readable fingerprint of a hub key (None for no key or a malformed one)."""
-    from dttscore.setup_package import SetupPackageError, key_fingerprint
+    from dttscore.formats.setup_package import SetupPackageError, key_fingerprint
 
     if not key_b64:
         return None
@@ -262,7 +262,7 @@ def setup_import(store: Store, path: str | Path) -> SetupResult:
         WrongAccountForProfile: the package is for another commune than the profile's reports.
     """
     from dttscore.catalog import catalog_etag
-    from dttscore.setup_package import SetupPackageError, read_setup_package
+    from dttscore.formats.setup_package import SetupPackageError, read_setup_package
 
     pinned = store.get_setting(SIGNING_KEY_SETTING)
     installed = installed_trusted_keys()

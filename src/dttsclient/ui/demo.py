@@ -24,8 +24,8 @@ from dttsclient.sync.login import LoginResult
 from dttsclient.ui.session import SyncSession
 from dttscore import refdata
 from dttscore.catalog import load_catalog
+from dttscore.cli.usage import bi
 from dttscore.errors import DttsError
-from dttscore.usage import bi
 
 logger = logging.getLogger(__name__)
 
