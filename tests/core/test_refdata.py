@@ -14,7 +14,7 @@ from dttscore.model import Option
 
 
 def test_resources_are_importable_as_a_package():
-    ref = files("dttsclient.resources") / "ref"
+    ref = files("dttscore.ref")
     assert (ref / "ethnic_groups_1979.csv").is_file()
     assert (ref / "communes_2025.csv").is_file()
     assert (ref / "ATTRIBUTION.md").is_file()

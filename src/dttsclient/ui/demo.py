@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 DEMO_UNIT = "02701"  # Xã Y Tý, Lào Cai: a mountain commune of the 2025 list
 DEMO_USER = "canbo.yty"
 DEMO_REVIEWER = "tinh.duyet"
-PIP_COMMAND = 'pip install "dttsclient[hub]"'
+PIP_COMMAND = "pip install -e ./core -e ./hub"  # from the source folder, as README.md says
 
 
 class DemoUnavailable(DttsError):
