@@ -2,7 +2,8 @@
 
 A catalogue is configuration data (docs/catalogue.md): groups of indicators, their disaggregations and options,
 the forms that collect them and the validation rules. Loading and writing live in
-:mod:`dttscore.catalog_build` (tables and JSON; :mod:`dttscore.catalog` loads a file of either kind) and :mod:`dttscore.workbook` (the authoring workbook).
+:mod:`dttscore.catalog_build` (tables and JSON) and :mod:`dttscore.workbook` (the authoring workbook);
+:mod:`dttscore.catalog` loads a file of either kind.
 """
 
 from __future__ import annotations
@@ -179,10 +180,16 @@ class Catalog:
         return self.disaggregation(ind.disaggregation).dimensions
 
     def options_for(self, dimension: str) -> tuple[Option, ...]:
-        """The options of a dimension, sorted by order, with the docs/catalogue.md defaults for eth and sex."""
+        """The options of a dimension, sorted by order, with the docs/catalogue.md defaults for eth and sex.
+
+        Raises:
+            LookupError: the dimension has no listed options and the catalogue was not resolved.
+        """
         listed = tuple(sorted((o for o in self.options if o.dimension == dimension), key=lambda o: o.order))
         if listed:
             return listed
+        if not self.default_options:
+            raise LookupError("catalogue not resolved: build it with dttscore.catalog.resolved() or a loader")
         return self.default_options.get(dimension, ())
 
     def form_indicators(self, form: Form | str) -> tuple[Indicator, ...]:
