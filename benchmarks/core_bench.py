@@ -16,8 +16,8 @@ from run import figure
 _LOAD_ONCE = """
 import sys, time
 t0 = time.perf_counter()
-from dttsclient.core.catalog import load_catalog
-from dttsclient.core import refdata, rules, validate, workbook  # noqa: F401
+from dttscore.catalog import load_catalog
+from dttscore import refdata, rules, validate, workbook  # noqa: F401
 import importlib.resources  # noqa: F401
 t1 = time.perf_counter()
 load_catalog(sys.argv[1])
@@ -44,7 +44,7 @@ def _cold_load_ms(path: str, runs: int) -> tuple[float, float]:
 
 
 def _warm_load_ms(path: str, runs: int) -> float:
-    from dttsclient.core.catalog import load_catalog
+    from dttscore.catalog import load_catalog
 
     load_catalog(path)
     times = []

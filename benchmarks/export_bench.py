@@ -39,7 +39,7 @@ def bench_exports(db_url: str | None = None, runs: int = RUNS, save: Path | None
     import requests
     from hub_bench import largest_form_reports
 
-    from dttsclient.core import refdata
+    from dttscore import refdata
     from dttshub.embedded import EmbeddedHub
     from dttshub.exports import FORMATS
     from dttshub.scope import Account

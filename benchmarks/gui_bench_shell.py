@@ -34,8 +34,8 @@ RATIO_GOAL = 2.0  # the app's cold start ≤ 2 × a bare PySide6 window's, measu
 
 def _values(catalog, form: str, eth: list[str]) -> dict[tuple[str, str], str]:
     """Plausible values for every cell of a form that pass its error rules."""
-    from dttsclient.core.disagg import cell_keys
-    from dttsclient.core.validate import check_report
+    from dttscore.disagg import cell_keys
+    from dttscore.validate import check_report
 
     values: dict[tuple[str, str], str] = {}
     for ind in catalog.form_indicators(form):
@@ -62,9 +62,9 @@ def build_profile(data_dir: Path, years: int = 10, last_year: int = 2025) -> dic
     Returns:
         {"reports": n, "cells": n, "seconds": build time}
     """
-    from dttsclient.core import periods, refdata
-    from dttsclient.core.catalog import load_catalog
     from dttsclient.store import Store, warning_key
+    from dttscore import periods, refdata
+    from dttscore.catalog import load_catalog
 
     started = time.perf_counter()
     per_year = {"year": 1, "half_year": 2, "quarter": 4, "month": 12}

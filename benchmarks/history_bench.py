@@ -30,8 +30,8 @@ sys.path.insert(0, str(HERE))
 
 from usb_bench import UNIT, fill_values, make_ten_year_profile  # noqa: E402
 
-from dttsclient.core import periods  # noqa: E402
 from dttsclient.store import Store  # noqa: E402
+from dttscore import periods  # noqa: E402
 
 
 def _pct(values: list[float], q: float) -> float:

@@ -29,7 +29,7 @@ CLOCK = datetime(2027, 1, 10, 3, 0, tzinfo=timezone.utc)  # before the deadline 
 
 
 def _largest_form(catalog) -> str:
-    from dttsclient.core.disagg import cell_keys
+    from dttscore.disagg import cell_keys
 
     def cells(form) -> int:
         return sum(len(cell_keys(catalog, i, ETH_ROWS)) for i in catalog.form_indicators(form))
@@ -44,7 +44,7 @@ def largest_form_reports(communes: list[str]) -> tuple:
         ``(catalog, form, period, values, submission documents)``; shared by the hub, totals and export
         benchmarks.
     """
-    from dttsclient.core.catalog import load_catalog
+    from dttscore.catalog import load_catalog
     from tests.support.hubfixture import make_submission, valid_values
 
     catalog = load_catalog(Path(__file__).resolve().parents[1] / "resources" / "catalog" / "sample.json")
@@ -82,7 +82,7 @@ def bench_ingest(db_url: str | None = None, n_communes: int = 3321, via: str = "
     """
     import requests
 
-    from dttsclient.core import refdata
+    from dttscore import refdata
     from dttshub.embedded import EmbeddedHub
     from dttshub.scope import Account
     from tests.support.hubfixture import FAST_ARGON2

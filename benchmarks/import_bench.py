@@ -22,8 +22,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from dttsclient.core.disagg import cell_keys
 from dttsclient.store import Store
+from dttscore.disagg import cell_keys
 
 UNIT = "01849"
 MEMORY_GOAL_MB = 300

@@ -439,7 +439,7 @@ JSON = {"Content-Type": "application/json"}
 
 # -- the documents ----------------------------------------------------------------------------------------
 def _catalog():
-    from dttsclient.core.catalog import load_catalog
+    from dttscore.catalog import load_catalog
 
     return load_catalog(ROOT / "resources" / "catalog" / "sample.json")
 
@@ -704,7 +704,7 @@ def prepare(db_url: str, data_dir: Path, units: list[str], catalog, log: Path) -
 
 def run(size: Size, base_db: str | None = None, log_dir: Path | None = None) -> dict:
     """The whole load test; returns its figures (see the module docstring)."""
-    from dttsclient.core import refdata
+    from dttscore import refdata
 
     catalog = _catalog()
     communes = [c.commune_code for c in refdata.communes()]

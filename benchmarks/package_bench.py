@@ -89,9 +89,9 @@ def evict_from_page_cache(bundle: Path = BUNDLE) -> bool:
 
 def prepare_profile(data_dir: Path) -> Path:
     """A profile with its commune and the sample catalogue, so the app opens its main window directly."""
-    from dttsclient.core import refdata
-    from dttsclient.core.catalog import load_catalog
     from dttsclient.store import Store
+    from dttscore import refdata
+    from dttscore.catalog import load_catalog
 
     with Store.open(data_dir) as store:
         store.catalogs.import_catalog(load_catalog(SAMPLE))

@@ -51,8 +51,8 @@ def bench_review(db_url: str | None = None, others: int = 1000, repeat: int = 50
     import requests
     from hub_bench import _largest_form
 
-    from dttsclient.core import refdata
-    from dttsclient.core.catalog import load_catalog
+    from dttscore import refdata
+    from dttscore.catalog import load_catalog
     from dttshub.embedded import EmbeddedHub
     from dttshub.scope import Account
     from tests.support.hubfixture import FAST_ARGON2, make_submission, valid_values

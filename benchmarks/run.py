@@ -73,6 +73,7 @@ def _suites(quick: bool) -> dict[str, Callable[[], list[dict]]]:
         ("gui_shell", "gui_bench_shell"),
         ("offline", "offline_bench"),
         ("package", "package_bench"),
+        ("hub_install", "hub_install_bench"),
         ("review", "review_bench"),
         ("history", "history_bench"),
         ("wire", "wire_bench"),

@@ -32,7 +32,7 @@ def _percentile(sorted_ms: list[float], q: float) -> float:
 
 
 def _largest_form(catalog, eth: list[str]):
-    from dttsclient.core.disagg import cell_keys
+    from dttscore.disagg import cell_keys
 
     def size(form) -> int:
         return sum(len(cell_keys(catalog, ind, eth)) for ind in catalog.form_indicators(form))
@@ -47,8 +47,8 @@ def _fill(catalog, form, eth: list[str]) -> dict[tuple[str, str], str]:
     to 0 the cells of the indicators on the "part" side of each failing rule (the sample's error rules
     are all "part <= whole").
     """
-    from dttsclient.core.disagg import cell_keys
-    from dttsclient.core.validate import check_report
+    from dttscore.disagg import cell_keys
+    from dttscore.validate import check_report
 
     values: dict[tuple[str, str], str] = {}
     for ind in catalog.form_indicators(form):
@@ -123,9 +123,9 @@ def bench_cell_write(n: int = 2000, base_dir: str | None = None) -> dict:
         ``{"n", "p50_ms", "p99_ms", "mean_ms", "max_ms", "fsync_p50_ms", "fsync_p99_ms"}``; the last two
         are a bare fdatasync in the same folder, measured right after, to tell the disk from the store.
     """
-    from dttsclient.core.catalog import load_catalog
-    from dttsclient.core.disagg import cell_keys
     from dttsclient.store import Store
+    from dttscore.catalog import load_catalog
+    from dttscore.disagg import cell_keys
 
     catalog = load_catalog(_sample_catalog_path())
     eth = [o.code for o in catalog.options_for("eth")][:54]
@@ -172,8 +172,8 @@ def bench_finalize(runs: int = 5, base_dir: str | None = None) -> dict:
     Returns:
         ``{"form", "cells", "runs", "ms" (median), "min_ms", "max_ms"}``.
     """
-    from dttsclient.core.catalog import load_catalog
     from dttsclient.store import Store
+    from dttscore.catalog import load_catalog
 
     catalog = load_catalog(_sample_catalog_path())
     eth = [o.code for o in catalog.options_for("eth")][:54]

@@ -53,7 +53,7 @@ class _Rig:
 
 
 def _largest_form(catalog: Any, eth: list[str]) -> str:
-    from dttsclient.core.disagg import cell_keys
+    from dttscore.disagg import cell_keys
 
     def cells(form: Any) -> int:
         return sum(len(cell_keys(catalog, i, eth)) for i in catalog.form_indicators(form.code))
@@ -64,11 +64,11 @@ def _largest_form(catalog: Any, eth: list[str]) -> str:
 @contextmanager
 def _rig(workdir: Path) -> Iterator[_Rig]:
     """A hub with the sample catalogue, the fault proxy in front, and a profile logged in through it."""
-    from dttsclient.core.catalog import load_catalog
-    from dttsclient.core.refdata import ethnic_groups
     from dttsclient.store import Store
     from dttsclient.sync.credentials import MemoryCredentials
     from dttsclient.sync.login import login
+    from dttscore.catalog import load_catalog
+    from dttscore.refdata import ethnic_groups
     from tests.support.faultproxy import FaultProxy
     from tests.support.hubfixture import start_hub
 
@@ -167,8 +167,8 @@ def bench_bytes(workdir: Path) -> dict[str, Any]:
         ``submissions:batch`` request as the proxy saw it (request line, headers, gzip body),
         ``ours_down`` its reply, ``dhis2`` the DHIS2 body alone, ``ratio`` = ours_up / dhis2.
     """
-    from dttsclient.core.payload import values_from_list
-    from dttsclient.core.refdata import ethnic_groups
+    from dttscore.payload import values_from_list
+    from dttscore.refdata import ethnic_groups
 
     with _rig(workdir) as rig:
         eth = [g.code for g in ethnic_groups()]

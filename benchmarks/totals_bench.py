@@ -52,7 +52,7 @@ def bench_totals(db_url: str | None = None, n_communes: int = 3321) -> dict:
     import sqlalchemy as sa
     from hub_bench import CLOCK, largest_form_reports
 
-    from dttsclient.core import refdata
+    from dttscore import refdata
     from dttshub.embedded import EmbeddedHub
     from dttshub.scope import Account
     from tests.support.hubfixture import FAST_ARGON2

@@ -17,11 +17,11 @@ import time
 from importlib import resources
 from pathlib import Path
 
-from dttsclient.core import periods
-from dttsclient.core.catalog import load_catalog
-from dttsclient.core.disagg import cell_keys
-from dttsclient.core.model import Catalog
 from dttsclient.store import Store
+from dttscore import periods
+from dttscore.catalog import load_catalog
+from dttscore.disagg import cell_keys
+from dttscore.model import Catalog
 
 UNIT = "01849"
 FIRST_YEAR = 2016

@@ -67,7 +67,7 @@ def _rig(workdir: Path, compact: bool = True) -> Iterator[_Rig]:
 
 
 def _all_groups() -> list[str]:
-    from dttsclient.core.refdata import ethnic_groups
+    from dttscore.refdata import ethnic_groups
 
     return [g.code for g in ethnic_groups()]
 
@@ -102,7 +102,7 @@ def _gz(data: bytes) -> bytes:
 
 def bench_full(workdir: Path, compact: bool = True) -> dict[str, Any]:
     """(a) and (b): one full report, then a one-cell correction of it."""
-    from dttsclient.core.payload import values_from_list
+    from dttscore.payload import values_from_list
 
     with _rig(workdir, compact) as rig:
         period = _periods(rig.catalog, rig.form, 1)[0]
@@ -139,7 +139,7 @@ def bench_full(workdir: Path, compact: bool = True) -> dict[str, Any]:
 
 def _one_cell_fix(catalog: Any, form: str, values: dict) -> tuple[str, str, str]:
     """A cell from the middle of the report and a new value for it that breaks no rule of error level."""
-    from dttsclient.core.validate import check_report
+    from dttscore.validate import check_report
 
     keys = sorted(values)
     keys = keys[len(keys) // 2 :] + keys[: len(keys) // 2]
@@ -205,7 +205,7 @@ def bench_shaped(
     workdir: Path, n: int = 20, bandwidth: float = BANDWIDTH, rtt: float = RTT
 ) -> dict[str, Any]:
     """(c) and (d): ``n`` full reports (54 groups) synced over the shaped link, and the DHIS2 bodies."""
-    from dttsclient.core.payload import values_from_list
+    from dttscore.payload import values_from_list
 
     with _rig(workdir) as rig:
         bodies = []

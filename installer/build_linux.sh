@@ -26,7 +26,7 @@ if [ ! -x "$PY" ]; then
   exit 1
 fi
 # The package itself (the spec analyses src/) and PyInstaller (the project's "build" extra).
-"$PY" -c "import dttsclient" 2>/dev/null || "$PY" -m pip install -q -e . --no-deps
+"$PY" -c "import dttsclient, dttscore" 2>/dev/null || "$PY" -m pip install -q -e ./core -e . --no-deps
 if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
   echo "build_linux: installing PyInstaller (the build extra)"
   "$PY" -m pip install -q "pyinstaller>=6.10"

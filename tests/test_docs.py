@@ -43,7 +43,7 @@ def test_relative_links_resolve(page):
 
 def test_every_sheet_column_and_keyword_of_the_catalogue_is_described():
     """docs/catalogue.md names every sheet, column, meta key and choice the loader accepts."""
-    from dttsclient.core import catalog_tables, model
+    from dttscore import catalog_tables, model
 
     text = (DOCS / "catalogue.md").read_text(encoding="utf-8")
     words = {*catalog_tables.SHEETS, *catalog_tables.META_KEYS, *model.VALUE_TYPES, *model.PERIOD_TYPES}

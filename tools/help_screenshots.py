@@ -79,7 +79,6 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QApplication
 
-    from dttsclient.core import periods
     from dttsclient.store import Store
     from dttsclient.sync.credentials import MemoryCredentials
     from dttsclient.ui.comment_dialog import CommentDialog
@@ -91,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     from dttsclient.ui.session import SyncSession
     from dttsclient.ui.tasks import SynchronousRunner
     from dttsclient.ui.wizard import LoginDialog, SetupWizard
+    from dttscore import periods
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     lang = args.lang

@@ -20,9 +20,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from dttsclient.core.catalog import catalog_json_text, dump_catalog_json, load_catalog
-from dttsclient.core.model import Catalog, Disaggregation, Form, Group, Indicator, Option, Rule
-from dttsclient.core.workbook import write_workbook
+from dttscore.catalog import catalog_json_text, dump_catalog_json, load_catalog, resolved
+from dttscore.model import Catalog, Disaggregation, Form, Group, Indicator, Option, Rule
+from dttscore.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "resources" / "catalog"
@@ -809,21 +809,23 @@ def build_sample_catalog() -> Catalog:
     for dimension, code, name_vi, name_en in OPTIONS:
         orders[dimension] = orders.get(dimension, 0) + 1
         options.append(Option(dimension, code, name_vi, name_en, orders[dimension]))
-    return Catalog(
-        catalog_id="dtts-sample",
-        version=1,
-        title="Bộ chỉ tiêu thống kê công tác dân tộc cấp xã (MẪU)",
-        legal_basis="Thông tư 03/2019/TT-UBDT (mẫu minh hoạ)",
-        effective_from=date(2025, 7, 1),
-        unit_list="vn-2025-07",
-        ethnic_code_system="gso-1979",
-        sample=True,
-        groups=tuple(Group(code, vi, en, int(code)) for code, vi, en in GROUPS),
-        indicators=tuple(indicators),
-        disaggregations=tuple(Disaggregation(name, dims) for name, dims in DISAGGREGATIONS),
-        options=tuple(options),
-        forms=tuple(Form(*form) for form in FORMS),
-        rules=tuple(Rule(*rule) for rule in RULES),
+    return resolved(
+        Catalog(
+            catalog_id="dtts-sample",
+            version=1,
+            title="Bộ chỉ tiêu thống kê công tác dân tộc cấp xã (MẪU)",
+            legal_basis="Thông tư 03/2019/TT-UBDT (mẫu minh hoạ)",
+            effective_from=date(2025, 7, 1),
+            unit_list="vn-2025-07",
+            ethnic_code_system="gso-1979",
+            sample=True,
+            groups=tuple(Group(code, vi, en, int(code)) for code, vi, en in GROUPS),
+            indicators=tuple(indicators),
+            disaggregations=tuple(Disaggregation(name, dims) for name, dims in DISAGGREGATIONS),
+            options=tuple(options),
+            forms=tuple(Form(*form) for form in FORMS),
+            rules=tuple(Rule(*rule) for rule in RULES),
+        )
     )
 
 

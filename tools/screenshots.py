@@ -24,8 +24,8 @@ OTHER_UNIT = "02683"  # Xã Bát Xát: not the demo officer's commune, so the hu
 
 def _values(catalog, form: str, eth: list[str]) -> dict[tuple[str, str], str]:
     """Plausible values for a form that pass its error rules (the larger side of a failing a <= b grows)."""
-    from dttsclient.core.disagg import cell_keys
-    from dttsclient.core.validate import check_report
+    from dttscore.disagg import cell_keys
+    from dttscore.validate import check_report
 
     values = {}
     for ind in catalog.form_indicators(form):
@@ -73,12 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QDate
     from PySide6.QtWidgets import QApplication
 
-    from dttsclient.core import periods
     from dttsclient.store import Store
     from dttsclient.ui.demo import DemoEnvironment
     from dttsclient.ui.i18n import Translations
     from dttsclient.ui.main_window import MainWindow
     from dttsclient.ui.tasks import SynchronousRunner
+    from dttscore import periods
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     Translations(app).install("vi")

@@ -59,7 +59,7 @@ def setup_logging(log_dir: Path, verbose: bool = False) -> Path | None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``dttsclient`` console script (a closed pipe ends it quietly)."""
-    from dttsclient.core.pipes import run_quietly
+    from dttscore.cli.pipes import run_quietly
 
     return run_quietly(lambda: _main(argv))
 

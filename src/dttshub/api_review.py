@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
-from dttsclient.core.bounds import MAX_CODE, MAX_PERIOD
+from dttscore.bounds import MAX_CODE, MAX_PERIOD
 from dttshub.app import AUTHED, AccountDep, HubDep, _errors, reply
 from dttshub.protocol import BulkAcceptReply, BulkAcceptRequest, CompletenessReply, ReportFullReply
 

@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from dttsclient.core.bounds import (
+from dttscore.bounds import (
     MAX_CODE,
     MAX_DISAGG,
     MAX_ID,
@@ -38,8 +38,8 @@ from dttsclient.core.bounds import (
     MAX_SHORT,
     MAX_TOKEN,
 )
-from dttsclient.core.errors import DttsError
-from dttsclient.core.versions import older_than
+from dttscore.errors import DttsError
+from dttscore.versions import older_than
 from dttshub.catalogs import etag_matches
 from dttshub.config import HubConfig
 from dttshub.errors import (

@@ -10,7 +10,7 @@ A bundle is a zip with ``manifest.json`` and one JSON file per submission, exact
 
 ``file`` may also be spelled ``name`` or ``path``; without it the member is ``submissions/<id>.json``
 or ``<id>.json``. Everything is checked before anything is ingested: safe names and sizes (see
-:func:`dttsclient.core.safezip.read_zip_safely`), every listed member present with its SHA-256,
+:func:`dttscore.formats.safezip.read_zip_safely`), every listed member present with its SHA-256,
 each member a submission whose ID is the listed one, and all of them within the hub's budget of JSON
 nodes (``max_json_nodes``, counted before parsing). Each document is then checked on its own against
 the protocol's model, like an item of a batch (a bad one is ``rejected``, the others go on). A bundle failing any check is refused whole
@@ -24,9 +24,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from dttsclient.core.bounds import json_nodes
-from dttsclient.core.safezip import UnsafeZipError, read_zip_safely
-from dttsclient.core.setup_package import sha256_hex
+from dttscore.bounds import json_nodes
+from dttscore.formats.safezip import UnsafeZipError, read_zip_safely
+from dttscore.formats.setup_package import sha256_hex
 from dttshub.config import HubConfig
 from dttshub.errors import BundleError
 

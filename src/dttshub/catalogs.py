@@ -1,6 +1,6 @@
 """Published catalogues: every version is kept, the newest publication is the current one.
 
-A catalogue is stored as the canonical JSON of :func:`dttsclient.core.catalog.catalog_to_json`; its
+A catalogue is stored as the canonical JSON of :func:`dttscore.catalog.catalog_to_json`; its
 ``ETag`` is derived from those bytes, so the same catalogue always has the same ETag. Submissions are
 validated against the version they were made with, which is why no version is ever deleted.
 """
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dttsclient.core.catalog import catalog_from_json, catalog_to_json
-from dttsclient.core.model import Catalog
-from dttsclient.core.payload import canonical_json
+from dttscore.catalog import catalog_from_json, catalog_to_json
+from dttscore.model import Catalog
+from dttscore.payload import canonical_json
 from dttshub import db as t
 from dttshub.config import HubConfig
 from dttshub.db import Database, busy, iso

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from dttsclient.core import refdata
+from dttscore import refdata
 from dttshub import db as t
 from dttshub.config import HubConfig
 from dttshub.db import CHANGE_SEQ, Database

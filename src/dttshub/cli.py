@@ -19,11 +19,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dttsclient.core.errors import CatalogError, DttsError
-from dttsclient.core.exits import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, EXIT_USAGE
-from dttsclient.core.output import Output
-from dttsclient.core.setup_package import key_fingerprint
-from dttsclient.core.usage import LocalizedParser, bi
+from dttscore.cli.exits import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, EXIT_USAGE
+from dttscore.cli.output import Output
+from dttscore.cli.usage import LocalizedParser, bi
+from dttscore.errors import CatalogError, DttsError
+from dttscore.formats.setup_package import key_fingerprint
 from dttshub.config import ENVIRONMENTS, HubConfig
 from dttshub.errors import ConfigError, HubError
 from dttshub.scope import ALL_UNITS, Account
@@ -393,7 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``dttshub`` console script; returns the exit code (a closed pipe: 141, quietly)."""
-    from dttsclient.core.pipes import run_quietly
+    from dttscore.cli.pipes import run_quietly
 
     return run_quietly(lambda: _main(argv))
 
@@ -676,7 +676,7 @@ def cmd_user(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_catalog(args: argparse.Namespace, out: Output) -> int:
-    from dttsclient.core.catalog import load_catalog
+    from dttscore.catalog import load_catalog
 
     hub = _open(args)
     try:

@@ -1,7 +1,7 @@
 """Completeness and timeliness of one form and period: every unit that should report, and its state.
 
 The units that should report are those that report the form (its ``reported_by`` in the catalogue): the
-communes of the 2025 unit list (``communes_2025.csv``, through :mod:`dttsclient.core.refdata`, the list the
+communes of the 2025 unit list (``communes_2025.csv``, through :mod:`dttscore.refdata`, the list the
 hub already checks accounts against) and/or the enabled agencies of the hub (:mod:`dttshub.units`) — those
 of one province, or of every province for a scope of ``"*"``. An officer's scope is its own unit.
 
@@ -37,9 +37,9 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from dttsclient.core import refdata
-from dttsclient.core.errors import DttsError
-from dttsclient.core.periods import check_period_for_form, deadline
+from dttscore import refdata
+from dttscore.errors import DttsError
+from dttscore.periods import check_period_for_form, deadline
 from dttshub import db as t
 from dttshub.catalogs import Catalogs
 from dttshub.db import Database, iso

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from dttsclient.core.bounds import MAX_JSON_NODES
+from dttscore.bounds import MAX_JSON_NODES
 from dttshub.errors import ConfigError
 
 APP_NAME = "DTTSHub"

@@ -12,7 +12,7 @@ import json
 
 import sqlalchemy as sa
 
-from dttsclient.core.payload import values_from_list
+from dttscore.payload import values_from_list
 from dttshub import db as t
 from dttshub.errors import NotFound
 from dttshub.scope import Account

@@ -1,6 +1,6 @@
 """Content checks of a submission: its catalogue version, form, period, cells and the core's rules.
 
-The hub runs :func:`dttsclient.core.validate.check_report` on what it receives, with the catalogue
+The hub runs :func:`dttscore.validate.check_report` on what it receives, with the catalogue
 version the submission was made with, so a report that passed on the client passes here, and one that
 fails here fails for a rule the officer could see. Warnings are fine when the submission's ``warnings``
 list gives a reason for each (``{rule, option, reason}``); the reasons are stored with the submission.
@@ -17,16 +17,16 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dttsclient.core import ethsystems
-from dttsclient.core.disagg import cell_keys, parse_key
-from dttsclient.core.errors import DttsError, IdentifierError
-from dttsclient.core.indicator_options import refusal
-from dttsclient.core.model import Catalog
-from dttsclient.core.periods import check_period_for_form, deadline
-from dttsclient.core.problems import Problem
-from dttsclient.core.swing import SWING
-from dttsclient.core.unitcodes import unit_kind
-from dttsclient.core.validate import OtherReports, check_report
+from dttscore import ethsystems
+from dttscore.disagg import cell_keys, parse_key
+from dttscore.errors import DttsError, IdentifierError
+from dttscore.indicator_options import refusal
+from dttscore.model import Catalog
+from dttscore.periods import check_period_for_form, deadline
+from dttscore.problems import Problem
+from dttscore.swing import SWING
+from dttscore.unitcodes import unit_kind
+from dttscore.validate import OtherReports, check_report
 from dttshub import db as t
 from dttshub.catalogs import Catalogs
 from dttshub.documents import ItemRejected, SubmissionDoc, item_error, reject
@@ -212,7 +212,7 @@ def _bad_cells(sub: SubmissionDoc, valid: dict[str, frozenset[str]], catalog: Ca
     """Errors for cells whose disaggregation key does not fit the indicator (dimensions or options).
 
     A cell of an option the indicator's ``options`` column excludes says so (the one rule of
-    :func:`dttsclient.core.indicator_options.refusal`).
+    :func:`dttscore.indicator_options.refusal`).
     """
     out = []
     for code, disagg in sub.values:
@@ -259,8 +259,8 @@ def _reason_for(problem: Problem, warnings: list[dict]) -> str | None:
 def previous_head_values(conn: Connection, sub: SubmissionDoc) -> tuple[str, dict[tuple[str, str], str]]:
     """The previous period's code and the head values of that report of the same unit and form (empty
     when the hub has none): what the client's ``store/history.py`` reads from its own database."""
-    from dttsclient.core.payload import values_from_list
-    from dttsclient.core.periods import previous
+    from dttscore.payload import values_from_list
+    from dttscore.periods import previous
 
     try:
         period = previous(sub.period)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dttsclient.core.payload import CellKey
+from dttscore.payload import CellKey
 from dttshub.errors import BadRequest
 from dttshub.protocol import CompactSubmission, check_submission
 

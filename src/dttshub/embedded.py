@@ -18,7 +18,7 @@ from typing import Any
 
 import uvicorn
 
-from dttsclient.core.model import Catalog
+from dttscore.model import Catalog
 from dttshub.app import create_app
 from dttshub.config import HubConfig
 from dttshub.errors import ConfigError, NotFound

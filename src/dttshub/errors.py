@@ -1,6 +1,6 @@
 """The exception tree of the hub.
 
-Every expected failure of the hub is a :class:`HubError` (a :class:`~dttsclient.core.errors.DttsError`):
+Every expected failure of the hub is a :class:`HubError` (a :class:`~dttscore.errors.DttsError`):
 it knows the HTTP status it maps to, a stable machine ``code`` and its sentence in Vietnamese and English.
 The HTTP layer turns it into ``{server_id, error: {code, message_vi, message_en}}``; the CLI prints the
 sentence in the chosen language and exits 1. Anything else is a bug (500, logged with its traceback).
@@ -8,7 +8,7 @@ sentence in the chosen language and exits 1. Anything else is a bug (500, logged
 
 from __future__ import annotations
 
-from dttsclient.core.errors import DttsError
+from dttscore.errors import DttsError
 
 
 class HubError(DttsError):

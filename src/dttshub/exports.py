@@ -50,11 +50,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dttsclient.core import disagg as disagg_keys
-from dttsclient.core import periods, refdata
-from dttsclient.core.errors import IdentifierError
-from dttsclient.core.layout import indicator_table
-from dttsclient.core.model import Catalog, Indicator
+from dttscore import disagg as disagg_keys
+from dttscore import periods, refdata
+from dttscore.errors import IdentifierError
+from dttscore.layout import indicator_table
+from dttscore.model import Catalog, Indicator
 from dttshub.completeness import STATE_LABELS, completeness
 from dttshub.errors import BadRequest, Forbidden
 from dttshub.province_model import ProvinceTotals, TotalCell, UnitValue
@@ -358,7 +358,7 @@ def province_layout(data: ExportData) -> tuple[list[_Row], int]:
     """The rows of the province's table in the form's paper layout, and the number of value columns.
 
     The same table as the commune's paper (``dttsclient.usb.layout``, which the hub may not import; both take
-    each indicator's shape from :mod:`dttsclient.core.layout`): a group row per catalogue group, an indicator
+    each indicator's shape from :mod:`dttscore.layout`): a group row per catalogue group, an indicator
     row per indicator (its total), and for a disaggregated indicator a sub-header naming the column options
     (sex), one row per combination of the other dimensions (ethnic groups that have a total, areas …) with
     its row total, and a "Cộng" row.

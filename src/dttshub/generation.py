@@ -48,7 +48,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dttsclient.core import refdata
+from dttscore import refdata
 from dttshub import db as t
 from dttshub.db import Database, iso
 from dttshub.receipts import receipt_counter_name, vn_date

@@ -11,7 +11,7 @@ import zlib
 
 from starlette.requests import Request
 
-from dttsclient.core.bounds import json_nodes
+from dttscore.bounds import json_nodes
 from dttshub.errors import BadRequest, HubError, TooLarge
 
 DRAIN_CAP = 64 * 1024 * 1024
@@ -96,7 +96,7 @@ def gunzip_limited(data: bytes, limit: int) -> bytes:
 
 def check_nodes(body: bytes, max_nodes: int) -> None:
     """Refuse a JSON text that would build more than ``max_nodes`` objects and values (413), counted
-    without parsing it (:func:`dttsclient.core.bounds.json_nodes`): ten million ``{}`` in a 31 KB gzip
+    without parsing it (:func:`dttscore.bounds.json_nodes`): ten million ``{}`` in a 31 KB gzip
     body cost a few milliseconds instead of a gigabyte.
 
     Raises:

@@ -2,7 +2,7 @@
 
 ``dttshub legacy import FILE --unit-list vn-pre-2025`` (:func:`import_legacy`) reads a long table
 (:mod:`dttshub.longtable`) keyed by the communes that existed before 01/07/2025 and maps each old commune to
-the 2025 commune it went into with the crosswalk (``resources/ref/crosswalk_2025.csv``, or any file of the
+the 2025 commune it went into with the crosswalk (``resources/ref/crosswalk_2025.csv``, the package ``dttscore.ref``, or any file of the
 same shape):
 
 * an old commune merged **whole** (one crosswalk row, ``merge_type`` ``full``) into a new one: where the
@@ -42,12 +42,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from dttsclient.core import ethsystems, refdata
-from dttsclient.core.disagg import make_key
-from dttsclient.core.errors import DttsError
-from dttsclient.core.model import Catalog
-from dttsclient.core.periods import check_period_for_form
-from dttsclient.core.values import canonical_of
+from dttscore import ethsystems, refdata
+from dttscore.disagg import make_key
+from dttscore.errors import DttsError
+from dttscore.model import Catalog
+from dttscore.periods import check_period_for_form
+from dttscore.values import canonical_of
 from dttshub import db as t
 from dttshub.catalogs import Catalogs
 from dttshub.db import Database, iso
@@ -169,7 +169,7 @@ def parse_crosswalk(text: str, source: str = CROSSWALK_FILE) -> Crosswalk:
 @lru_cache(maxsize=1)
 def shipped_crosswalk() -> Crosswalk:
     """The crosswalk shipped in ``resources/ref/crosswalk_2025.csv`` (whole country; see ATTRIBUTION.md)."""
-    text = (files("dttsclient.resources") / "ref" / CROSSWALK_FILE).read_text(encoding="utf-8-sig")
+    text = (files("dttscore.ref") / CROSSWALK_FILE).read_text(encoding="utf-8-sig")
     return parse_crosswalk(text)
 
 
@@ -221,7 +221,7 @@ def _check_rows(
 
     ``eth_system``: the ethnic code system the file says it uses (``--eth-system``); a row's own
     ``eth_system`` column overrides it. Another system than the catalogue's is refused
-    (:mod:`dttsclient.core.ethsystems`: no conversion table with a citable source is shipped).
+    (:mod:`dttscore.ethsystems`: no conversion table with a citable source is shipped).
     """
     expected_eth = catalog.ethnic_code_system or ethsystems.DEFAULT
     parsed: list[Parsed] = []

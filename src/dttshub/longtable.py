@@ -5,7 +5,7 @@ the columns ``unit, form, period, indicator, value`` plus one column per dimensi
 empty where a value is not broken down), then one row per value. The file is not trusted:
 
 * size: at most :data:`MAX_FILE_BYTES` on disk; an ``.xlsx`` is a zip, checked by
-  :class:`~dttsclient.core.safezip.SafeZip` (members, sizes, expansion ratio) before openpyxl reads it;
+  :class:`~dttscore.formats.safezip.SafeZip` (members, sizes, expansion ratio) before openpyxl reads it;
 * shape: at most :data:`MAX_COLUMNS` columns, :data:`MAX_ROWS` rows and :data:`MAX_CELL` characters per
   cell; rows are read one at a time (openpyxl read-only mode, :mod:`csv` over the open file);
 * every refusal is a :class:`TableProblem` with its row (the header is row 1, as in Excel) and column.
@@ -22,8 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dttsclient.core.errors import DttsError
-from dttsclient.core.safezip import SafeZip, ZipLimits
+from dttscore.errors import DttsError
+from dttscore.formats.safezip import SafeZip, ZipLimits
 from dttshub.errors import BadRequest
 
 logger = logging.getLogger(__name__)

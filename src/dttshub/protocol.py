@@ -1,7 +1,7 @@
 """The sync protocol (docs/sync-protocol.md) as pydantic models: the single source of truth for every body of the API.
 
 Request models are strict (no coercion: ``"1"`` is not an integer, ``true`` is not one either) and
-refuse unknown fields; every string, list and integer is bounded (:mod:`dttsclient.core.bounds`, shared
+refuse unknown fields; every string, list and integer is bounded (:mod:`dttscore.bounds`, shared
 with the client's pull), integers fit the hub's columns (``MAX_REVISION``: 32-bit INTEGER on
 PostgreSQL, within a signed 64-bit one). The hub's OpenAPI document
 (``/openapi.json``) is generated from these models.
@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, WithJsonSchema
 
-from dttsclient.core import bounds as b
+from dttscore import bounds as b
 
 
 def _s(max_length: int, min_length: int = 0, pattern: str | None = None) -> Any:

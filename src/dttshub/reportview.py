@@ -23,11 +23,11 @@ from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 
-from dttsclient.core.disagg import cell_keys, parse_key
-from dttsclient.core.errors import DttsError
-from dttsclient.core.model import Catalog
-from dttsclient.core.payload import values_from_list
-from dttsclient.core.periods import deadline, period_label, previous
+from dttscore.disagg import cell_keys, parse_key
+from dttscore.errors import DttsError
+from dttscore.model import Catalog
+from dttscore.payload import values_from_list
+from dttscore.periods import deadline, period_label, previous
 from dttshub import db as t
 from dttshub.catalogs import Catalogs
 from dttshub.completeness import STATE_LABELS, cutoff_of, state_of

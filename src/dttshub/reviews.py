@@ -18,8 +18,8 @@ import logging
 
 import sqlalchemy as sa
 
-from dttsclient.core.payload import values_from_list, values_to_list
-from dttsclient.core.validate import check_report
+from dttscore.payload import values_from_list, values_to_list
+from dttscore.validate import check_report
 from dttshub import db as t
 from dttshub.catalogs import Catalogs
 from dttshub.config import HubConfig

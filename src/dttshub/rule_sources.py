@@ -1,6 +1,6 @@
 """The unit's other reports on the hub, for rules across periods and forms (docs/catalogue.md).
 
-:class:`HubReports` is the hub's implementation of :class:`dttsclient.core.validate.OtherReports`: the
+:class:`HubReports` is the hub's implementation of :class:`dttscore.validate.OtherReports`: the
 values of a report's head submission, read from the cells table (:mod:`dttshub.cells`). The client reads
 its local store instead; both hand them to the same core code, so a rule gives the same result on both.
 """

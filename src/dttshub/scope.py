@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dttsclient.core import refdata
+from dttscore import refdata
 from dttshub.errors import BadRequest, Forbidden
 from dttshub.units import agency_province, is_agency_code
 

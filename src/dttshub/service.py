@@ -16,7 +16,7 @@ from functools import cached_property
 import sqlalchemy as sa
 from pydantic import ValidationError
 
-from dttsclient.core.wire import PAYLOAD_V1, PAYLOAD_VERSIONS
+from dttscore.wire import PAYLOAD_V1, PAYLOAD_VERSIONS
 from dttshub import db as t
 from dttshub import generation
 from dttshub.accounts import Accounts
@@ -306,7 +306,7 @@ class Hub:
 
     def import_baseline(self, path, survey: str, reference_date: str, by: str, eth_system: str = "") -> dict:
         """``dttshub baseline import``: a survey's figures for 2025 units (:mod:`dttshub.legacy`)."""
-        from dttsclient.core import refdata
+        from dttscore import refdata
         from dttshub.legacy import import_baseline
 
         agencies = {a.code for a in self.units.list(include_disabled=False)}

@@ -1,6 +1,6 @@
 """Making setup packages (``*.dttssetup``) for an account, signed with the hub's Ed25519 key.
 
-The format, and the reader the client uses, are in :mod:`dttsclient.core.setup_package`.
+The format, and the reader the client uses, are in :mod:`dttscore.formats.setup_package`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 import zipfile
 from datetime import datetime
 
-from dttsclient.core.setup_package import FORMAT, FORMAT_VERSION, MANIFEST, SIGNATURE, sha256_hex
+from dttscore.formats.setup_package import FORMAT, FORMAT_VERSION, MANIFEST, SIGNATURE, sha256_hex
 from dttshub.catalogs import StoredCatalog
 from dttshub.db import iso
 from dttshub.scope import Account

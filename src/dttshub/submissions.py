@@ -27,8 +27,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dttsclient.core.model import Catalog
-from dttsclient.core.payload import canonical_values
+from dttscore.model import Catalog
+from dttscore.payload import canonical_values
 from dttshub import db as t
 from dttshub.catalogs import Catalogs
 from dttshub.cells import cell_rows, insert_cells

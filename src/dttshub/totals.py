@@ -11,7 +11,7 @@ is added up:
   accepting review (the submission it adopted, or the head it left in place), so a revision received
   after the acceptance is *not* added up until it is accepted in turn.
 
-How an indicator is added up is :attr:`dttsclient.core.model.Indicator.how_aggregated` (the catalogue's
+How an indicator is added up is :attr:`dttscore.model.Indicator.how_aggregated` (the catalogue's
 ``aggregation`` column): ``sum`` cells are added exactly (PostgreSQL ``NUMERIC``; on SQLite an exact
 aggregate over the canonical text, ``db.DECIMAL_SUM``); ``none`` gives only the total cell, with no
 value, and the number of units that reported it; an expression (``0405 / 0401 * 100``) is evaluated over
@@ -31,11 +31,11 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dttsclient.core import refdata, rules
-from dttsclient.core.catalog_tables import canonical_decimal
-from dttsclient.core.errors import IdentifierError, RuleSyntaxError
-from dttsclient.core.model import Catalog, Indicator
-from dttsclient.core.periods import check_period_for_form, previous
+from dttscore import refdata, rules
+from dttscore.catalog_tables import canonical_decimal
+from dttscore.errors import IdentifierError, RuleSyntaxError
+from dttscore.model import Catalog, Indicator
+from dttscore.periods import check_period_for_form, previous
 from dttshub import db as t
 from dttshub.catalogs import Catalogs
 from dttshub.db import DECIMAL_SUM, Database

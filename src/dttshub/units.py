@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from dttsclient.core import refdata
-from dttsclient.core.unitcodes import AGENCY_RE, agency_province, is_agency_code, unit_kind  # noqa: F401
+from dttscore import refdata
+from dttscore.unitcodes import AGENCY_RE, agency_province, is_agency_code, unit_kind  # noqa: F401
 from dttshub import db as t
 from dttshub.config import HubConfig
 from dttshub.db import Database, iso

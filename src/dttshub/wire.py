@@ -1,6 +1,6 @@
 """Compact submissions (payload version 2) turned back into the full document before anything else looks.
 
-:mod:`dttsclient.core.wire` defines the encoding; here the hub decodes it with the catalogue version the
+:mod:`dttscore.wire` defines the encoding; here the hub decodes it with the catalogue version the
 submission states and, for a revision sent as changes, with the base submission it holds. The result is
 the version 1 document (values and the whole change log, the base's entries first), stored exactly like
 one a client that has not updated sends: reports, totals and exports never see the encoding.
@@ -19,9 +19,9 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dttsclient.core.model import Catalog
-from dttsclient.core.payload import payload_sha256, values_from_list, values_to_list
-from dttsclient.core.wire import (
+from dttscore.model import Catalog
+from dttscore.payload import payload_sha256, values_from_list, values_to_list
+from dttscore.wire import (
     SAME_AS_BASE_FIELDS,
     WireError,
     apply_changes,

@@ -10,9 +10,9 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from dttsclient.core import refdata
-from dttsclient.core.catalog import load_catalog
 from dttsclient.store import Store
+from dttscore import refdata
+from dttscore.catalog import load_catalog
 
 UNIT = "02701"
 SHOW = ("values", "show", "--form", "BM03", "--period", "2026Q4")

@@ -16,7 +16,7 @@ def test_values_set_refuses_an_excluded_option(tmp_path):
 
 
 def test_values_set_reports_a_rule_on_last_years_value(tmp_path):
-    from dttsclient.core.catalog import dump_catalog_json
+    from dttscore.catalog import dump_catalog_json
     from tests.core.test_rules_across_reports import cross_catalog
 
     d = tmp_path / "p"

@@ -12,8 +12,8 @@ from decimal import Decimal
 import openpyxl
 import sqlalchemy as sa
 
-from dttsclient.core.catalog import catalog_from_json
-from dttsclient.core.workbook import write_workbook
+from dttscore.catalog import catalog_from_json
+from dttscore.workbook import write_workbook
 from dttshub import db as t
 from tests.support.consoleutil import send
 from tests.support.hubfixture import COMMUNE_A, COMMUNE_B, good_values, make_submission, small_catalog

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 from decimal import Decimal
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dttsclient.core.catalog import (
+from dttscore.catalog import (
     catalog_etag,
     catalog_from_json,
     catalog_json_text,
@@ -18,9 +19,10 @@ from dttsclient.core.catalog import (
     dump_catalog_json,
     expand_indicator_spec,
     load_catalog,
+    resolved,
 )
-from dttsclient.core.errors import CatalogError, DttsError
-from dttsclient.core.workbook import load_workbook
+from dttscore.errors import CatalogError, DttsError
+from dttscore.workbook import load_workbook
 from tests.support.catalogs import indicator, make_workbook, small_catalog
 
 
@@ -629,3 +631,16 @@ def test_expand_indicator_spec_matches_a_brute_force_reading(codes, bounds):
     else:
         with pytest.raises(CatalogError):
             expand_indicator_spec(spec, codes)
+
+
+def test_a_catalogue_built_by_hand_answers_once_resolved():
+    loaded = catalog_from_json(small_catalog())
+    by_hand = dataclasses.replace(loaded, form_members={}, default_options={})
+    assert by_hand == loaded  # what the loader resolves takes no part in equality
+    with pytest.raises(KeyError):
+        by_hand.form_indicators(loaded.forms[0].code)
+    with pytest.raises(LookupError):
+        by_hand.options_for("eth")
+    again = resolved(by_hand)
+    assert again.form_indicators(loaded.forms[0].code) == loaded.form_indicators(loaded.forms[0].code)
+    assert again.options_for("eth") == loaded.options_for("eth") and len(again.options_for("eth")) == 54

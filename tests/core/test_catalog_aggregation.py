@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from dttsclient.core import rules
-from dttsclient.core.catalog import catalog_from_json, catalog_to_json, load_catalog
-from dttsclient.core.errors import CatalogError
-from dttsclient.core.workbook import load_workbook, write_workbook
+from dttscore import rules
+from dttscore.catalog import catalog_from_json, catalog_to_json, load_catalog
+from dttscore.errors import CatalogError
+from dttscore.workbook import load_workbook, write_workbook
 from tests.support.catalogs import make_workbook, small_catalog
 
 

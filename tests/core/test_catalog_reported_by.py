@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dttsclient.core.catalog import catalog_from_json, catalog_to_json
-from dttsclient.core.errors import CatalogError
-from dttsclient.core.workbook import load_workbook, write_workbook
+from dttscore.catalog import catalog_from_json, catalog_to_json
+from dttscore.errors import CatalogError
+from dttscore.workbook import load_workbook, write_workbook
 from tests.support.catalogs import make_workbook, small_catalog
 
 

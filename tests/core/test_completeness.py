@@ -7,9 +7,9 @@ import itertools
 from importlib import resources
 from pathlib import Path
 
-from dttsclient.core.catalog import load_catalog
-from dttsclient.core.problems import MISSING
-from dttsclient.core.validate import as_typed, check_report, completeness
+from dttscore.catalog import load_catalog
+from dttscore.problems import MISSING
+from dttscore.validate import as_typed, check_report, completeness
 
 
 def sample_path() -> Path:

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dttsclient.core.disagg import (
+from dttscore.catalog import resolved
+from dttscore.disagg import (
     cell_keys,
     dimension_name,
     dimension_options,
@@ -16,8 +17,8 @@ from dttsclient.core.disagg import (
     parse_key,
     report_eth_codes,
 )
-from dttsclient.core.errors import IdentifierError
-from dttsclient.core.model import Catalog, Disaggregation, Group, Indicator, Option
+from dttscore.errors import IdentifierError
+from dttscore.model import Catalog, Disaggregation, Group, Indicator, Option
 
 
 def small_catalog(options=True):
@@ -32,28 +33,32 @@ def small_catalog(options=True):
         if options
         else ()
     )
-    return Catalog(
-        catalog_id="test",
-        version=1,
-        title="Thử",
-        legal_basis="",
-        effective_from=date(2026, 1, 1),
-        unit_list="vn-2025-07",
-        ethnic_code_system="gso-1979",
-        sample=True,
-        groups=(Group("01", "Dân số", "Population", 1),),
-        indicators=(
-            Indicator("0101", "01", "Dân số", "Population", "người", "integer", disaggregation="by_eth_sex"),
-            Indicator("0102", "01", "Số hộ", "Households", "hộ", "integer"),
-            Indicator("0103", "01", "Nữ", "Women", "người", "integer", disaggregation="by_sex"),
-        ),
-        disaggregations=(
-            Disaggregation("by_eth_sex", ("eth", "sex")),
-            Disaggregation("by_sex", ("sex",)),
-        ),
-        options=opts,
-        forms=(),
-        rules=(),
+    return resolved(
+        Catalog(
+            catalog_id="test",
+            version=1,
+            title="Thử",
+            legal_basis="",
+            effective_from=date(2026, 1, 1),
+            unit_list="vn-2025-07",
+            ethnic_code_system="gso-1979",
+            sample=True,
+            groups=(Group("01", "Dân số", "Population", 1),),
+            indicators=(
+                Indicator(
+                    "0101", "01", "Dân số", "Population", "người", "integer", disaggregation="by_eth_sex"
+                ),
+                Indicator("0102", "01", "Số hộ", "Households", "hộ", "integer"),
+                Indicator("0103", "01", "Nữ", "Women", "người", "integer", disaggregation="by_sex"),
+            ),
+            disaggregations=(
+                Disaggregation("by_eth_sex", ("eth", "sex")),
+                Disaggregation("by_sex", ("sex",)),
+            ),
+            options=opts,
+            forms=(),
+            rules=(),
+        )
     )
 
 

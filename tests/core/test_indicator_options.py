@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dttsclient.core import indicator_options
-from dttsclient.core.catalog import catalog_from_json, catalog_to_json, load_catalog
-from dttsclient.core.disagg import cell_keys
-from dttsclient.core.errors import CatalogError
+from dttscore import indicator_options
+from dttscore.catalog import catalog_from_json, catalog_to_json, load_catalog
+from dttscore.disagg import cell_keys
+from dttscore.errors import CatalogError
 from tests.support.catalogs import make_workbook, small_catalog
 from tests.support.hubfixture import SAMPLE_CATALOG
 

@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from dttsclient.core.labels import commune_phrase, environment_label, local_time_label, measure_label
-from dttsclient.core.periods import period_label
+from dttscore.labels import commune_phrase, environment_label, local_time_label, measure_label
+from dttscore.periods import period_label
 
 
 @pytest.mark.parametrize(
@@ -73,7 +73,7 @@ def test_measure_label():
 def test_every_unit_of_the_sample_catalogue_has_an_english_name():
     from pathlib import Path
 
-    from dttsclient.core.catalog import load_catalog
+    from dttscore.catalog import load_catalog
 
     catalog = load_catalog(Path(__file__).resolve().parents[2] / "resources" / "catalog" / "sample.json")
     units = {i.unit for i in catalog.indicators if i.unit}

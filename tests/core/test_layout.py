@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dttsclient.core.catalog import catalog_from_json
-from dttsclient.core.disagg import cell_keys
-from dttsclient.core.layout import column_dimension, indicator_table
+from dttscore.catalog import catalog_from_json
+from dttscore.disagg import cell_keys
+from dttscore.layout import column_dimension, indicator_table
 from tests.support.catalogs import small_catalog
 
 

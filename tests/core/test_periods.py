@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dttsclient.core.errors import IdentifierError
-from dttsclient.core.periods import (
+from dttscore.errors import IdentifierError
+from dttscore.periods import (
     Period,
     check_period_for_form,
     containing,

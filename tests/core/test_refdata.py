@@ -7,14 +7,14 @@ from importlib.resources import files
 
 import pytest
 
-from dttsclient.core import refdata
-from dttsclient.core.catalog import catalog_from_json
-from dttsclient.core.model import Option
+from dttscore import refdata
+from dttscore.catalog import catalog_from_json
+from dttscore.model import Option
 from tests.support.catalogs import small_catalog
 
 
 def test_resources_are_importable_as_a_package():
-    ref = files("dttsclient.resources") / "ref"
+    ref = files("dttscore.ref")
     assert (ref / "ethnic_groups_1979.csv").is_file()
     assert (ref / "communes_2025.csv").is_file()
     assert (ref / "ATTRIBUTION.md").is_file()

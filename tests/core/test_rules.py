@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dttsclient.core import rules
-from dttsclient.core.errors import RuleSyntaxError
-from dttsclient.core.rules import (
+from dttscore import rules
+from dttscore.errors import RuleSyntaxError
+from dttscore.rules import (
     BinOp,
     BoolOp,
     Call,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dttsclient.core.catalog import catalog_from_json
-from dttsclient.core.errors import CatalogError, RuleSyntaxError
-from dttsclient.core.rules import Ref, parse, unparse
-from dttsclient.core.validate import check_report, referred_period
+from dttscore.catalog import catalog_from_json
+from dttscore.errors import CatalogError, RuleSyntaxError
+from dttscore.rules import Ref, parse, unparse
+from dttscore.validate import check_report, referred_period
 from tests.support.catalogs import small_catalog
 
 CROSS_RULES = [

@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 
-from dttsclient.core import safezip
-from dttsclient.core.safezip import SafeZip, UnsafeZipError, ZipLimits, ZipProblem, read_zip_safely
+from dttscore.formats import safezip
+from dttscore.formats.safezip import SafeZip, UnsafeZipError, ZipLimits, ZipProblem, read_zip_safely
 
 LIMITS = {"max_member_bytes": 8 << 20, "max_total_bytes": 16 << 20, "max_members": 10}
 
@@ -138,8 +138,8 @@ def test_the_error_factory_makes_the_callers_exception():
 
 
 def test_the_old_import_places_still_work():
-    from dttsclient.core import setup_package
     from dttsclient.usb import safezip as usb_safezip
+    from dttscore.formats import setup_package
 
     assert setup_package.read_zip_safely is read_zip_safely
     assert setup_package.UnsafeZipError is UnsafeZipError

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from dttsclient.core.catalog import catalog_from_json, catalog_json_text, load_catalog
-from dttsclient.core.model import PERIOD_TYPES, VALUE_TYPES
-from dttsclient.core.rules import parse
+from dttscore.catalog import catalog_from_json, catalog_json_text, load_catalog
+from dttscore.model import PERIOD_TYPES, VALUE_TYPES
+from dttscore.rules import parse
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "tools" / "make_sample_catalog.py"

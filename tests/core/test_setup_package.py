@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from dttsclient.core.setup_package import SetupPackageError, key_fingerprint, parse_trusted_keys
+from dttscore.formats.setup_package import SetupPackageError, key_fingerprint, parse_trusted_keys
 
 
 def test_the_key_fingerprint_is_sixteen_digits_in_four_groups_and_stable():

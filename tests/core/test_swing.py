@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from dttsclient.core.catalog import catalog_from_json, catalog_to_json
-from dttsclient.core.errors import CatalogError
-from dttsclient.core.swing import SWING, change_pct, earlier_periods, format_pct, swing_problems, year_earlier
-from dttsclient.core.validate import check_report
-from dttsclient.core.workbook import load_workbook
+from dttscore.catalog import catalog_from_json, catalog_to_json
+from dttscore.errors import CatalogError
+from dttscore.swing import SWING, change_pct, earlier_periods, format_pct, swing_problems, year_earlier
+from dttscore.validate import check_report
+from dttscore.workbook import load_workbook
 from tests.support.catalogs import make_workbook, small_catalog
 
 

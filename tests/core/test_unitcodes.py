@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dttsclient.core import ethsystems, unitcodes
-from dttsclient.core.bounds import UNIT_RE
+from dttscore import ethsystems, unitcodes
+from dttscore.bounds import UNIT_RE
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from dttsclient.cli.app import main as client_main
-from dttsclient.core.usage import ArgparseCatalog, LocalizedParser, language
+from dttscore.cli.usage import ArgparseCatalog, LocalizedParser, language
 from dttshub.cli import main as hub_main
 
 

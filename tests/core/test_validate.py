@@ -3,8 +3,9 @@
 from datetime import date
 from decimal import Decimal
 
-from dttsclient.core.model import Catalog, Disaggregation, Form, Group, Indicator, Option, Rule
-from dttsclient.core.validate import check_report, rule_problems
+from dttscore.catalog import resolved
+from dttscore.model import Catalog, Disaggregation, Form, Group, Indicator, Option, Rule
+from dttscore.validate import check_report, rule_problems
 
 ETH = (
     Option("eth", "02", "Tày", "Tay", 1),
@@ -46,29 +47,34 @@ INDICATORS = (
 
 
 def catalog(rules=(), indicators=INDICATORS, options=ETH + SEX, forms=None):
-    return Catalog(
-        catalog_id="test",
-        version=1,
-        title="Danh mục thử",
-        legal_basis="Thông tư 03/2019/TT-UBDT",
-        effective_from=date(2026, 1, 1),
-        unit_list="vn-2025-07",
-        ethnic_code_system="gso-1979",
-        sample=True,
-        groups=(
-            Group("01", "Dân số", "Population", 1),
-            Group("02", "Lao động", "Labour", 2),
-            Group("03", "Khác", "Other", 3),
-        ),
-        indicators=indicators,
-        disaggregations=(Disaggregation("by_eth_sex", ("eth", "sex")), Disaggregation("by_sex", ("sex",))),
-        options=options,
-        forms=forms
-        or (
-            Form("BM01", "Biểu 01", "Form 01", "year", "0101-0102, 0201-0206", 30),
-            Form("BM02", "Biểu 02", "Form 02", "year", "0301", 30),
-        ),
-        rules=tuple(rules),
+    return resolved(
+        Catalog(
+            catalog_id="test",
+            version=1,
+            title="Danh mục thử",
+            legal_basis="Thông tư 03/2019/TT-UBDT",
+            effective_from=date(2026, 1, 1),
+            unit_list="vn-2025-07",
+            ethnic_code_system="gso-1979",
+            sample=True,
+            groups=(
+                Group("01", "Dân số", "Population", 1),
+                Group("02", "Lao động", "Labour", 2),
+                Group("03", "Khác", "Other", 3),
+            ),
+            indicators=indicators,
+            disaggregations=(
+                Disaggregation("by_eth_sex", ("eth", "sex")),
+                Disaggregation("by_sex", ("sex",)),
+            ),
+            options=options,
+            forms=forms
+            or (
+                Form("BM01", "Biểu 01", "Form 01", "year", "0101-0102, 0201-0206", 30),
+                Form("BM02", "Biểu 02", "Form 02", "year", "0301", 30),
+            ),
+            rules=tuple(rules),
+        )
     )
 
 
@@ -361,7 +367,7 @@ def test_rule_problems_text_indicator_and_a_code_that_reads_like_a_number():
 
 
 def test_code_like_numbers():
-    from dttsclient.core.rules import code_like_numbers, parse
+    from dttscore.rules import code_like_numbers, parse
 
     codes = frozenset({"1001", "0101"})
     assert code_like_numbers("1001 <= 9999 and 0101 > 2026", codes) == [("9999", 8), ("2026", 24)]

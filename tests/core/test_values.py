@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dttsclient.core.errors import ValueInputError
-from dttsclient.core.model import Indicator
-from dttsclient.core.values import (
+from dttscore.errors import ValueInputError
+from dttscore.model import Indicator
+from dttscore.values import (
     MAX_TEXT,
     canonical_of,
     check_value,

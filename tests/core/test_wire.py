@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dttsclient.core.payload import payload_sha256
-from dttsclient.core.wire import (
+from dttscore.payload import payload_sha256
+from dttscore.wire import (
     WireError,
     apply_changes,
     decode_log,

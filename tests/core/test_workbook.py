@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from dttsclient.core.catalog import catalog_from_json, catalog_to_json, load_catalog
-from dttsclient.core.errors import CatalogError
-from dttsclient.core.model import (
+from dttscore.catalog import catalog_from_json, catalog_to_json, load_catalog
+from dttscore.errors import CatalogError
+from dttscore.model import (
     ETH_OPTIONS,
     PERIOD_TYPES,
     SEVERITIES,
@@ -25,7 +25,7 @@ from dttsclient.core.model import (
     Option,
     Rule,
 )
-from dttsclient.core.workbook import load_workbook, write_workbook
+from dttscore.workbook import load_workbook, write_workbook
 from tests.support.catalogs import make_workbook, small_catalog
 
 

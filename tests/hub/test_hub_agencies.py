@@ -9,7 +9,7 @@ import io
 import openpyxl
 import pytest
 
-from dttsclient.core.catalog import catalog_from_json
+from dttscore.catalog import catalog_from_json
 from dttshub.errors import BadRequest, NotFound
 from tests.support.hubfixture import (
     COMMUNE_A,

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from dttsclient.core.setup_package import read_setup_package
+from dttscore.formats.setup_package import read_setup_package
 from dttshub.cli import main
 from tests.support.hubfixture import COMMUNE_A, good_values, make_bundle, make_submission, small_catalog
 
@@ -200,8 +200,8 @@ def test_cli_failures_and_nothing_to_do(cli, tmp_path, capsys, monkeypatch):
 
 
 def test_cli_publishes_a_workbook(cli, tmp_path, capsys, monkeypatch):
-    from dttsclient.core.catalog import catalog_from_json
-    from dttsclient.core.workbook import write_workbook
+    from dttscore.catalog import catalog_from_json
+    from dttscore.workbook import write_workbook
 
     xlsx = tmp_path / "danh_muc.xlsx"
     write_workbook(catalog_from_json(small_catalog(version=3)), xlsx)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dttsclient.core.catalog import load_catalog
+from dttscore.catalog import load_catalog
 from tests.support.hubfixture import SAMPLE_CATALOG, TIMEOUT, make_submission, valid_values
 
 ETH = ["02", "08"]

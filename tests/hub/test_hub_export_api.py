@@ -142,7 +142,7 @@ def test_csv_lists_every_value_and_every_commune(sent):
     r = get_export(sent, "reviewer_x", "csv")
     assert r.status_code == 200 and r.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
-    from dttsclient.core import refdata
+    from dttscore import refdata
 
     expected = {c.commune_code for c in refdata.communes_in(PROVINCE_X)}
     assert {row["unit"] for row in rows} == expected
@@ -305,7 +305,7 @@ def test_cli_export_into_a_missing_folder_says_what_to_do(sent, tmp_path):
 
 def test_sample_catalogue_exports_match_the_totals(hub):
     """The sample catalogue (text, yes/no, percent and derived indicators): every file against the totals."""
-    from dttsclient.core.catalog import load_catalog
+    from dttscore.catalog import load_catalog
     from dttshub.scope import Account
     from tests.support.hubfixture import SAMPLE_CATALOG, valid_values
 

@@ -11,7 +11,7 @@ from xml.etree import ElementTree as ET
 import openpyxl
 import pytest
 
-from dttsclient.core.catalog import catalog_from_json
+from dttscore.catalog import catalog_from_json
 from dttshub import exports
 from dttshub.exports import ExportData, UnitStatus
 from dttshub.province_model import ProvinceTotals, TotalCell, UnitValue

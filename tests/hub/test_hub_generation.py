@@ -301,7 +301,7 @@ def test_a_killed_serve_process_and_an_older_copy_put_back(tmp_path):
     db_file = data_dir / "hub.sqlite"
     url = f"sqlite:///{db_file}"
     setup = Hub(HubConfig(db_url=url, data_dir=data_dir, **FAST_ARGON2))
-    from dttsclient.core.catalog import catalog_from_json
+    from dttscore.catalog import catalog_from_json
     from tests.support.hubfixture import small_catalog
 
     setup.catalogs.publish(catalog_from_json(small_catalog()), by="test")

@@ -9,7 +9,7 @@ import re
 import pytest
 import requests
 
-from dttsclient.core.catalog import catalog_from_json
+from dttscore.catalog import catalog_from_json
 from tests.support.hubfixture import (
     COMMUNE_A,
     TEST_NOW,

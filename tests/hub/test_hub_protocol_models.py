@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from dttsclient.core.bounds import MAX_COMMENT, MAX_REVISION
+from dttscore.bounds import MAX_COMMENT, MAX_REVISION
 from dttshub.cli import main
 from tests.support.hubfixture import (
     COMMUNE_A,

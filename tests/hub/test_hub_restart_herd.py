@@ -89,7 +89,7 @@ def _single_connection_hub(tmp_path: Path, db_url: str | None, **extra) -> Hub:
 
 def test_ingest_works_with_a_pool_of_one_connection(tmp_path, db_url):
     """A pool of one connection: any code that took a second one while holding it would time out."""
-    from dttsclient.core.catalog import catalog_from_json
+    from dttscore.catalog import catalog_from_json
     from tests.support.hubfixture import small_catalog
 
     hub = _single_connection_hub(tmp_path, db_url)
@@ -146,7 +146,7 @@ def test_a_second_connection_while_holding_one_is_refused(tmp_path, db_url):
 
 def test_the_catalogue_cache_fill_is_single_flight(tmp_path, db_url):
     """Forty threads miss the cache at once: one reads and parses the catalogue, the others wait for it."""
-    from dttsclient.core.catalog import catalog_from_json
+    from dttscore.catalog import catalog_from_json
     from tests.support.hubfixture import small_catalog
 
     hub = _single_connection_hub(tmp_path, db_url, db_pool_size=2, db_max_overflow=0)

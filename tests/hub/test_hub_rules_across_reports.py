@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dttsclient.core.periods import previous
-from dttsclient.core.validate import check_report
 from dttsclient.store import Store
+from dttscore.periods import previous
+from dttscore.validate import check_report
 from dttshub import db as t
 from dttshub.cells import cell_rows, insert_cells
 from dttshub.db import Database

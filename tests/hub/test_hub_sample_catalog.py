@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dttsclient.core.catalog import load_catalog
+from dttscore.catalog import load_catalog
 from tests.support.hubfixture import COMMUNE_A, SAMPLE_CATALOG, TIMEOUT, make_submission, valid_values
 
 pytestmark = pytest.mark.skipif(

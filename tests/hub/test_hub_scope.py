@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from dttsclient.core import refdata
+from dttscore import refdata
 from dttshub.service import cli_account
 from tests.support.hubfixture import (
     COMMUNE_A,

@@ -14,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from dttsclient.core.setup_package import SetupPackageError, read_setup_package
+from dttscore.formats.setup_package import SetupPackageError, read_setup_package
 from tests.support.hubfixture import COMMUNE_A, TEST_NOW, TIMEOUT, start_hub
 
 
@@ -190,7 +190,7 @@ def test_client_module_does_not_import_the_hub():
     import sys
 
     code = (
-        "import sys, dttsclient.core.setup_package as m; "
+        "import sys, dttscore.formats.setup_package as m; "
         "assert not any(k == 'dttshub' or k.startswith('dttshub.') for k in sys.modules), 'hub imported'"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from dttsclient.core import refdata
-from dttsclient.core.catalog import catalog_from_json
+from dttscore import refdata
+from dttscore.catalog import catalog_from_json
 from dttshub import migrations
 from dttshub.db import Database
 from tests.support.hubfixture import (

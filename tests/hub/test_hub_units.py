@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dttsclient.core.setup_package import UnsafeZipError, check_member_name, read_zip_safely
-from dttsclient.core.versions import older_than, parse_version
+from dttscore.formats.setup_package import UnsafeZipError, check_member_name, read_zip_safely
+from dttscore.versions import older_than, parse_version
 from dttshub.catalogs import etag_matches
 from dttshub.changes import Cursor, decode_cursor, encode_cursor, seal
 from dttshub.config import HubConfig, normalise_db_url, resolve_db_url
@@ -225,7 +225,7 @@ def test_safe_zip_refusals():
 def test_embedded_hub_for_the_demo(tmp_path):
     import requests
 
-    from dttsclient.core.catalog import catalog_from_json
+    from dttscore.catalog import catalog_from_json
     from dttshub.embedded import EmbeddedHub
     from tests.support.hubfixture import small_catalog
 

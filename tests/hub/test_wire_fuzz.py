@@ -9,8 +9,8 @@ import uuid
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dttsclient.core.catalog import catalog_from_json
-from dttsclient.core.wire import compact_document
+from dttscore.catalog import catalog_from_json
+from dttscore.wire import compact_document
 from tests.support.hubfixture import COMMUNE_A, TIMEOUT, good_values, make_submission, small_catalog
 
 ITEM_CODES = {

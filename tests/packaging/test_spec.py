@@ -210,7 +210,10 @@ def test_resources_are_bundled(monkeypatch):
     assert "fonts/LICENSE" in names
     assert not any(n.endswith(".ts") or "__pycache__" in n for n in names)
     for name, dest in shipped:
-        assert Path(dest).as_posix() == ("dttsclient/resources/" + str(Path(name).parent)).rstrip("/.")
+        # resources/ref is the core's package dttscore.ref (core/pyproject.toml)
+        package = "dttscore/" if name.startswith("ref/") else "dttsclient/resources/"
+        assert Path(dest).as_posix() == (package + str(Path(name).parent)).rstrip("/.")
+    assert ("ref/__init__.py", str(Path("dttscore/ref"))) in shipped
 
 
 def test_application_icon_is_a_multi_size_ico():

@@ -25,11 +25,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dttsclient.cli.app import main as cli_main
-from dttsclient.core import values
-from dttsclient.core.catalog import catalog_from_json, catalog_to_json, load_catalog
-from dttsclient.core.errors import CatalogError, DttsError, ValueInputError
-from dttsclient.core.model import Catalog
-from dttsclient.core.setup_package import SetupPackage, read_setup_package
 from dttsclient.store import Store
 from dttsclient.sync.login import setup_import
 from dttsclient.usb.backup import export_backup, verify_backup
@@ -37,6 +32,11 @@ from dttsclient.usb.courier import export_courier, read_courier
 from dttsclient.usb.restore import restore_backup
 from dttsclient.usb.xlsx_import import import_values
 from dttsclient.usb.xlsx_report import META_SHEET, export_xlsx
+from dttscore import values
+from dttscore.catalog import catalog_from_json, catalog_to_json, load_catalog
+from dttscore.errors import CatalogError, DttsError, ValueInputError
+from dttscore.formats.setup_package import SetupPackage, read_setup_package
+from dttscore.model import Catalog
 from tests.support import mutate
 from tests.support.fuzz_checks import (
     assert_clean_message,

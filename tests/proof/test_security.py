@@ -31,9 +31,9 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from dttsclient.core.setup_package import SetupPackageError, read_setup_package
 from dttsclient.store import Store
 from dttsclient.sync.engine import CA_BUNDLE_SETTING
+from dttscore.formats.setup_package import SetupPackageError, read_setup_package
 from tests.support import mutate
 from tests.support.fuzz_checks import assert_clean_message, hub_digest, profile_digest
 from tests.support.hubfixture import (

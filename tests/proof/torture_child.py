@@ -44,11 +44,11 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from dttsclient.core.disagg import cell_keys
 from dttsclient.store import NothingToFinalize, Store
 from dttsclient.sync.credentials import MemoryCredentials, Tokens
 from dttsclient.sync.engine import SyncEngine
 from dttsclient.sync.errors import SyncError
+from dttscore.disagg import cell_keys
 from tests.support.fast import FAST  # the sync tests' fast retries, without the hub's imports
 
 ETH_ROWS = ["02", "08"]

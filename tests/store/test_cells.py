@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dttsclient.core.errors import IdentifierError
 from dttsclient.store import InvalidCell, ReportNotFound, Store
+from dttscore.errors import IdentifierError
 from tests.support.store_catalog import UNIT, good_values
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dttsclient.core.catalog import load_catalog
 from dttsclient.store import Store
 from dttsclient.store.errors import InvalidCell
+from dttscore.catalog import load_catalog
 from tests.support.hubfixture import COMMUNE_A, SAMPLE_CATALOG
 
 

@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 
-from dttsclient.core.payload import payload_sha256
 from dttsclient.store import (
     FinalizeBlocked,
     NothingToFinalize,
@@ -16,6 +15,7 @@ from dttsclient.store import (
     SubmissionNotFound,
     warning_key,
 )
+from dttscore.payload import payload_sha256
 from tests.support.store_catalog import UNIT
 
 WHO = "can_bo_a"

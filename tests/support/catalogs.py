@@ -1,7 +1,7 @@
 """Small catalogues for tests: valid ones in JSON form (one builder, three shapes), and workbooks written
 straight with openpyxl.
 
-The workbook writer here is deliberately independent of :mod:`dttsclient.core.workbook`, so loader tests
+The workbook writer here is deliberately independent of :mod:`dttscore.workbook`, so loader tests
 do not depend on the code they test. Import it from any test (``tests.support``)::
 
     from tests.support.catalogs import make_workbook, small_catalog
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from dttsclient.core.catalog_tables import COLUMNS, SHEETS
+from dttscore.catalog_tables import COLUMNS, SHEETS
 
 # The sheet and column names the loader reads (tests/support/province_workbook.py spells them out on its own,
 # straight from docs/catalogue.md, so a drift in these names is still caught).

@@ -27,11 +27,11 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from dttsclient.core.catalog import load_catalog
-from dttsclient.core.disagg import cell_keys
-from dttsclient.core.model import Catalog, Form
-from dttsclient.core.periods import containing
 from dttsclient.store import Store
+from dttscore.catalog import load_catalog
+from dttscore.disagg import cell_keys
+from dttscore.model import Catalog, Form
+from dttscore.periods import containing
 
 UNIT = "01849"
 ETH_ROWS = ["02", "08", "09"]  # Tày, HMông, Dao: a typical mountain commune

@@ -1,6 +1,6 @@
 """The invariants of bad input, made checkable: a clean refusal in Vietnamese, and nothing changed.
 
-* :func:`assert_clean_refusal` — the error is one of ours (:class:`~dttsclient.core.errors.DttsError`),
+* :func:`assert_clean_refusal` — the error is one of ours (:class:`~dttscore.errors.DttsError`),
   with a non-empty Vietnamese sentence (with its diacritics) and an English one.
 * :func:`profile_digest` — a digest of every row of every table of a profile database (the CLI tests'
   :func:`db_digest`), :func:`hub_digest` the same for the hub's database.
@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 
-from dttsclient.core.errors import DttsError
+from dttscore.errors import DttsError
 from tests.support.digests import db_digest
 
 T = TypeVar("T")

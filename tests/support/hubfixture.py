@@ -34,11 +34,11 @@ from typing import Any
 
 import requests
 
-from dttsclient.core.catalog import catalog_from_json
-from dttsclient.core.disagg import cell_keys
-from dttsclient.core.model import Catalog
-from dttsclient.core.payload import payload_sha256, values_to_list
-from dttsclient.core.validate import check_report
+from dttscore.catalog import catalog_from_json
+from dttscore.disagg import cell_keys
+from dttscore.model import Catalog
+from dttscore.payload import payload_sha256, values_to_list
+from dttscore.validate import check_report
 from dttshub.embedded import EmbeddedHub
 from tests.support import catalogs
 
@@ -196,7 +196,7 @@ def valid_values(catalog: Catalog, form: str, eth_rows: list[str] | None = None)
     import math
     from decimal import Decimal
 
-    from dttsclient.core import rules
+    from dttscore import rules
 
     eth = eth_rows if eth_rows is not None else ["02", "08"]
     if catalog.form(form).eth_options == "all":
@@ -332,7 +332,7 @@ class RunningHub:
         if catalog is None:
             catalog = small_catalog()
         if isinstance(catalog, (str, Path)):
-            from dttsclient.core.catalog import load_catalog
+            from dttscore.catalog import load_catalog
 
             catalog = load_catalog(catalog)
         if isinstance(catalog, dict):

@@ -3,8 +3,8 @@ loaded, with values of its BM01 that pass every check and a report as the hub se
 
 from __future__ import annotations
 
-from dttsclient.core.catalog import catalog_from_json
-from dttsclient.core.model import Catalog
+from dttscore.catalog import catalog_from_json
+from dttscore.model import Catalog
 from tests.support.catalogs import small_catalog
 
 UNIT = "01849"

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from dttsclient.core.catalog import catalog_from_json
 from dttsclient.store import Store, Submission
+from dttscore.catalog import catalog_from_json
 from tests.support.hubfixture import COMMUNE_A, good_values, small_catalog
 
 USER = "can_bo"

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from dttsclient.core.swing import SWING
 from dttsclient.store import Store
 from dttsclient.store.errors import ReasonsRequired
 from dttsclient.sync.login import login
+from dttscore.swing import SWING
 from tests.support.hubfixture import COMMUNE_A, DEFAULT_PASSWORD, good_values, make_submission
 from tests.support.syncutil import FAST, REVIEWER, USER, finalize, sync
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import requests
 
 from dttsclient import __version__
-from dttsclient.core.bounds import MAX_COMMENT
 from dttsclient.usb.courier import export_courier
+from dttscore.bounds import MAX_COMMENT
 from dttshub.bundles import read_bundle
 from dttshub.config import HubConfig
 from dttshub.protocol import BatchRequest, Submission

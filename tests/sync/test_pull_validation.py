@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
-from dttsclient.core.bounds import pulled_report_problem
 from dttsclient.store import Store
 from dttsclient.sync.login import login
+from dttscore.bounds import pulled_report_problem
 from dttshub import db as t
 from dttshub.db import CHANGE_SEQ
 from tests.support.hubfixture import COMMUNE_A, DEFAULT_PASSWORD, good_values

@@ -11,8 +11,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from dttsclient.core.payload import payload_sha256, values_to_list
 from dttsclient.sync.engine import BATCH_ITEMS_SETTING
+from dttscore.payload import payload_sha256, values_to_list
 from tests.support.hubfixture import COMMUNE_A, DEFAULT_PASSWORD, good_values
 from tests.support.syncutil import (
     REVIEWER,

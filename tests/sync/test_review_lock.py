@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from dttsclient.core.periods import parse_period
 from dttsclient.store import Store
+from dttscore.periods import parse_period
 from tests.support.hubfixture import COMMUNE_A
 from tests.support.syncutil import REVIEWER, USER, finalize, sync
 

@@ -86,7 +86,7 @@ def _keys_file(tmp_path, monkeypatch, *lines: str):
 def test_a_listed_hub_is_trusted_on_the_first_run_and_its_fingerprint_is_shown(
     tmp_path, data_dir, hub, monkeypatch
 ):
-    from dttsclient.core.setup_package import key_fingerprint
+    from dttscore.formats.setup_package import key_fingerprint
 
     _keys_file(tmp_path, monkeypatch, "# Ban Dân tộc tỉnh Lào Cai", f"{hub.signing_key}  # dttshub chính")
     _package(hub, tmp_path, "https://dtts.example/")
@@ -123,7 +123,7 @@ def test_a_damaged_keys_file_trusts_nothing_and_says_which_line(tmp_path, data_d
 def test_login_to_an_unlisted_hub_never_sends_the_password(
     tmp_path, data_dir, hub, proxy, creds, monkeypatch
 ):
-    from dttsclient.core.setup_package import key_fingerprint
+    from dttscore.formats.setup_package import key_fingerprint
 
     _keys_file(tmp_path, monkeypatch, OTHER_KEY)
     proxy.reset_stats()

@@ -180,7 +180,7 @@ def test_no_echo_own_revisions_are_not_sent_back_but_a_review_and_a_new_pc_get_t
 @pytest.mark.parametrize("bad", ["index", "count", "hash"])
 def test_a_damaged_compact_item_is_rejected_with_a_clear_code(store, creds, hub, bad):
     sub = finalize(store)
-    from dttsclient.core.wire import compact_document
+    from dttscore.wire import compact_document
 
     doc = compact_document(sub.document, store.catalogs.catalog_version(sub.catalog_id, sub.catalog_version))
     if bad == "index":
@@ -204,7 +204,7 @@ def test_ping_lists_the_payload_versions_and_a_compact_batch_gets_the_short_repl
 
     assert requests.get(hub.api + "/ping", timeout=30).json()["payload_versions"] == [1, 2]
     sub = finalize(store)
-    from dttsclient.core.wire import compact_document
+    from dttscore.wire import compact_document
 
     doc = compact_document(sub.document, store.catalogs.catalog_version(sub.catalog_id, sub.catalog_version))
     s = hub.session(USER)

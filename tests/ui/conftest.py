@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from dttsclient.core import refdata
-from dttsclient.core.catalog import load_catalog
-from dttsclient.core.model import Catalog
 from dttsclient.store import Store, Submission, warning_key
 from dttsclient.sync.credentials import MemoryCredentials
 from dttsclient.ui.session import SyncSession
 from dttsclient.ui.tasks import SynchronousRunner, TaskRunner
+from dttscore import refdata
+from dttscore.catalog import load_catalog
+from dttscore.model import Catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "resources" / "catalog" / "sample.json"
@@ -110,8 +110,8 @@ def plausible_values(catalog: Catalog, form: str, eth: list[str]) -> dict[tuple[
     import re
     from decimal import Decimal
 
-    from dttsclient.core.disagg import cell_keys
-    from dttsclient.core.validate import check_report
+    from dttscore.disagg import cell_keys
+    from dttscore.validate import check_report
 
     values: dict[tuple[str, str], str] = {}
     for ind in catalog.form_indicators(form):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dttsclient.core.catalog import catalog_from_json
 from dttsclient.store.baselines import Baseline
 from dttsclient.ui.indicator_panel import IndicatorPanel
+from dttscore.catalog import catalog_from_json
 from tests.support.hubfixture import small_catalog
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dttsclient.core.catalog import load_catalog
 from dttsclient.ui.grid_layout import build_layout
+from dttscore.catalog import load_catalog
 from tests.support.hubfixture import SAMPLE_CATALOG
 
 

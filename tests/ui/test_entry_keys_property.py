@@ -19,11 +19,11 @@ from PySide6.QtCore import Qt, QtMsgType
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from dttsclient.core.errors import ValueInputError
 from dttsclient.store import Store
 from dttsclient.ui.comment_dialog import CommentDialog
 from dttsclient.ui.ethnic_picker import EthnicPicker
 from dttsclient.ui.history_dialog import HistoryDialog
+from dttscore.errors import ValueInputError
 from tests.support.entry_fixtures import entry_for, input_cells, open_form
 
 M = Qt.KeyboardModifier

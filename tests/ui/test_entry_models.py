@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from dttsclient.core.disagg import cell_keys
-from dttsclient.core.problems import Problem
-from dttsclient.core.refdata import default_options
 from dttsclient.store import ChangeEntry
 from dttsclient.ui.ethnic_picker import EthnicModel, choices_for
 from dttsclient.ui.grid_layout import build_layout, locate, rule_indicators
 from dttsclient.ui.grid_model import GridModel
 from dttsclient.ui.history_dialog import HistoryModel
 from dttsclient.ui.problems_panel import ProblemsModel
+from dttscore.disagg import cell_keys
+from dttscore.problems import Problem
+from dttscore.refdata import default_options
 from tests.support.entry_fixtures import ETH_ROWS, cells_of, largest_form, load_sample, make_entry
 
 

@@ -8,12 +8,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from dttsclient.core.refdata import default_options
 from dttsclient.store import Store
 from dttsclient.ui.comment_dialog import CommentDialog
 from dttsclient.ui.ethnic_picker import EthnicPicker
 from dttsclient.ui.grid_model import COMMENT_ROLE, SEVERITY_ROLE
 from dttsclient.ui.history_dialog import HistoryDialog, HistoryModel
+from dttscore.refdata import default_options
 from tests.support.entry_fixtures import cell, current, entry_for, go, open_form, press, send_text, type_into
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from dttsclient.core.disagg import report_eth_codes
 from dttsclient.ui.grid_layout import build_layout as screen_layout
 from dttsclient.usb.layout import build_layout as paper_layout
+from dttscore.disagg import report_eth_codes
 from tests.support.entry_fixtures import ETH_ROWS, load_sample, period_for
 
 CATALOG = load_sample()

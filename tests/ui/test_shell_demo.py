@@ -60,7 +60,7 @@ def test_demo_starts_and_stops_cleanly(qtbot, sync_runner, kit):
 
 def test_demo_without_the_hub_extra_says_what_to_install():
     err = DemoUnavailable("fastapi")
-    assert 'pip install "dttsclient[hub]"' in err.text("vi") and "fastapi" in err.text("en")
+    assert "pip install -e ./core -e ./hub" in err.text("vi") and "fastapi" in err.text("en")
 
 
 def test_smoke_test_exits_zero(tmp_path):

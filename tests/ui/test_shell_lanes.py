@@ -10,7 +10,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMainWindow
 
-from dttsclient.core.disagg import cell_keys
 from dttsclient.store import Store
 from dttsclient.ui import usb_menu
 from dttsclient.ui.main_window import MainWindow
@@ -19,6 +18,7 @@ from dttsclient.ui.tasks import Lane, SynchronousRunner, TaskRunner
 from dttsclient.ui.usb_menu import UsbActions
 from dttsclient.usb.backup import export_backup
 from dttsclient.usb.errors import UsbError
+from dttscore.disagg import cell_keys
 from tests.support.entry_fixtures import ETH_ROWS, make_entry, type_into
 
 

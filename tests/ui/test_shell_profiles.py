@@ -149,8 +149,8 @@ def test_a_lock_whose_owner_never_answers_can_be_taken_over(tmp_path):
 
 
 def _set_up_profile(path: Path, kit) -> None:
-    from dttsclient.core import refdata
-    from dttsclient.core.catalog import load_catalog
+    from dttscore import refdata
+    from dttscore.catalog import load_catalog
 
     with Store.open(path) as s:
         s.catalogs.import_catalog(load_catalog(ROOT / "resources" / "catalog" / "sample.json"))

@@ -9,9 +9,9 @@ import uuid
 
 from PySide6.QtCore import Qt
 
-from dttsclient.core.payload import payload_sha256
 from dttsclient.ui.main_window import MainWindow
 from dttsclient.ui.sync_view import ConflictDialog
+from dttscore.payload import payload_sha256
 
 
 def _window(qtbot, store, runner, session, kit) -> MainWindow:

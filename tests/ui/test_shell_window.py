@@ -94,7 +94,7 @@ def test_period_picker_offers_each_forms_own_period_and_the_forms_due_now_first(
 
 
 def test_period_label_names_every_kind_of_period():
-    from dttsclient.core.periods import period_label
+    from dttscore.periods import period_label
 
     assert [period_label(c) for c in ("2026", "2026S2", "2026Q4", "202611")] == [
         "Năm 2026",
@@ -229,8 +229,8 @@ def test_about_shows_versions(qtbot, store, sample_catalog):
 def test_about_names_the_server_with_the_fingerprint_of_its_key(window, store):
     import base64
 
-    from dttsclient.core.setup_package import key_fingerprint
     from dttsclient.sync.engine import SIGNING_KEY_SETTING
+    from dttscore.formats.setup_package import key_fingerprint
 
     key = base64.b64encode(bytes(range(32))).decode()
     store.settings.set_profile(server_url="https://dtts.laocai.gov.vn")

@@ -154,7 +154,7 @@ def test_setup_package_from_usb(qtbot, hub, fresh, runner, kit, tmp_path):
         assert store.catalogs.current_catalog() is not None
         assert (store.settings.profile().unit, store.settings.profile().server_url) == (kit.UNIT, hub.url)
     # the officer can read the hub's fingerprint back to the province over the phone
-    from dttsclient.core.setup_package import key_fingerprint
+    from dttscore.formats.setup_package import key_fingerprint
 
     summary = w.done_page.summary.text()
     assert f"Mã nhận diện máy chủ: {key_fingerprint(hub.hub.signer.public_key_b64)}" in summary

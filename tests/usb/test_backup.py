@@ -296,7 +296,7 @@ values_strategy = st.dictionaries(
 def test_backup_restore_round_trip(tmp_path_factory, values, pct):
     root = tmp_path_factory.mktemp("rt")
     vals = dict(values)
-    from dttsclient.core.values import canonical_of
+    from dttscore.values import canonical_of
 
     vals[("0201", "")] = canonical_of(pct, "percent")
     with open_profile(root / "a") as a:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 
-from dttsclient.core.catalog import load_catalog
 from dttsclient.store import Store
 from dttsclient.usb.pdf_report import export_pdf_blank
 from dttsclient.usb.xlsx_import import import_values
 from dttsclient.usb.xlsx_report import META_SHEET, export_xlsx_blank
+from dttscore.catalog import load_catalog
 from tests.support.hubfixture import SAMPLE_CATALOG
 from tests.support.usbutil import COMMUNE_A, USER, snapshot
 from tests.usb.test_pdf import pdf_text

@@ -8,11 +8,11 @@ import subprocess
 
 import pytest
 
-from dttsclient.core.catalog import load_catalog
-from dttsclient.core.disagg import cell_keys
 from dttsclient.store import Store
 from dttsclient.usb.errors import TargetVanished
 from dttsclient.usb.pdf_report import export_pdf
+from dttscore.catalog import load_catalog
+from dttscore.disagg import cell_keys
 from tests.support.hubfixture import SAMPLE_CATALOG
 from tests.support.usbutil import (
     COMMUNE_A,

@@ -10,8 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from dttsclient.core.catalog import load_catalog
-from dttsclient.core.disagg import cell_keys
 from dttsclient.store import Store
 from dttsclient.usb.errors import (
     BadFile,
@@ -24,6 +22,8 @@ from dttsclient.usb.errors import (
 )
 from dttsclient.usb.xlsx_import import import_values
 from dttsclient.usb.xlsx_report import META_SHEET, export_xlsx
+from dttscore.catalog import load_catalog
+from dttscore.disagg import cell_keys
 from tests.support.hubfixture import COMMUNE_B, SAMPLE_CATALOG
 from tests.support.usbutil import (
     COMMUNE_A,

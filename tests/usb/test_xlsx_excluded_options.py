@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from openpyxl import Workbook
 
-from dttsclient.core.catalog import load_catalog
 from dttsclient.store import Store
 from dttsclient.usb.errors import ImportRefused
 from dttsclient.usb.xlsx_import import import_values
+from dttscore.catalog import load_catalog
 from tests.support.hubfixture import COMMUNE_A, SAMPLE_CATALOG
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from dttsclient import __version__
 from dttsclient.cli.output import Output
-from dttsclient.core.exits import EXIT_FAILED
-from dttsclient.core.usage import LocalizedParser, bi
+from dttscore.cli.exits import EXIT_FAILED
+from dttscore.cli.usage import LocalizedParser, bi
 
 logger = logging.getLogger(__name__)
 
@@ -246,7 +246,7 @@ def resolve_data_dir(ns: argparse.Namespace) -> Path:
 
 def execute(ns: argparse.Namespace, data_dir: Path) -> int:
     """Run one command; expected failures become a message on stderr and exit 1."""
-    from dttsclient.core.errors import DttsError
+    from dttscore.errors import DttsError
 
     ns.lang = ns.lang or os.environ.get("DTTS_LANG") or "vi"
     out = Output(lang=ns.lang, json_mode=ns.json)

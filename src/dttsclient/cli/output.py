@@ -1,7 +1,7 @@
-"""How the CLI speaks: see :mod:`dttsclient.core.output` (one class for ``dttsclient`` and ``dttshub``)."""
+"""How the CLI speaks: see :mod:`dttscore.cli.output` (one class for ``dttsclient`` and ``dttshub``)."""
 
 from __future__ import annotations
 
-from dttsclient.core.output import Output
+from dttscore.cli.output import Output
 
 __all__ = ["Output"]

@@ -8,15 +8,15 @@ import re
 from pathlib import Path
 
 from dttsclient.cli.output import Output
-from dttsclient.core import disagg, indicator_options, periods, refdata, values
-from dttsclient.core.catalog import load_catalog
-from dttsclient.core.errors import DttsError, ValueInputError
-from dttsclient.core.exits import EXIT_FAILED, EXIT_OK, EXIT_PARTLY
-from dttsclient.core.labels import local_time_label
-from dttsclient.core.model import Catalog, Form
-from dttsclient.core.unitcodes import is_agency_code
-from dttsclient.core.validate import Completeness, completeness
 from dttsclient.store import Store
+from dttscore import disagg, indicator_options, periods, refdata, values
+from dttscore.catalog import load_catalog
+from dttscore.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_PARTLY
+from dttscore.errors import DttsError, ValueInputError
+from dttscore.labels import local_time_label
+from dttscore.model import Catalog, Form
+from dttscore.unitcodes import is_agency_code
+from dttscore.validate import Completeness, completeness
 
 _CANONICAL = re.compile(r"^-?\d+(\.\d+)?$")
 

@@ -15,8 +15,6 @@ from pathlib import Path
 
 from dttsclient.cli.output import Output
 from dttsclient.cli.report_cmds import CliError, open_store
-from dttsclient.core.exits import EXIT_FAILED, EXIT_OK, EXIT_PARTLY
-from dttsclient.core.labels import commune_phrase
 from dttsclient.store import Store
 from dttsclient.sync import (
     CredentialStore,
@@ -31,6 +29,8 @@ from dttsclient.sync import (
 )
 from dttsclient.sync.engine import CA_BUNDLE_SETTING
 from dttsclient.sync.transport import TransportConfig
+from dttscore.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_PARTLY
+from dttscore.labels import commune_phrase
 
 
 def read_password(ns: argparse.Namespace, out: Output, why: str | None = None) -> str:

@@ -23,7 +23,6 @@ from dttsclient.cli.report_cmds import (
     resolve_unit,
     who,
 )
-from dttsclient.core.labels import local_time_label
 from dttsclient.usb.backup import BackupInfo, export_backup, verify_backup
 from dttsclient.usb.courier import export_courier
 from dttsclient.usb.errors import (
@@ -34,6 +33,7 @@ from dttsclient.usb.errors import (
     human_size,
 )
 from dttsclient.usb.restore import restore_backup
+from dttscore.labels import local_time_label
 
 # openpyxl and fpdf2 take about a second to import: only the commands that need them load them
 # (this module is imported for every command).

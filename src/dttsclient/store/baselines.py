@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dttsclient.core import bounds
 from dttsclient.store._base import Part, guarded
 from dttsclient.store.settings import Settings
+from dttscore import bounds
 
 VERSION_SETTING = "baselines_version"
 MAX_ITEMS = 20_000

@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from dttsclient.core.errors import IdentifierError
-from dttsclient.core.periods import previous
 from dttsclient.store._base import Database, Part, guarded
 from dttsclient.store.errors import InvalidCell
 from dttsclient.store.models import CellKey
 from dttsclient.store.reports import Reports
+from dttscore.errors import IdentifierError
+from dttscore.periods import previous
 
 _SQL_REPORT = "SELECT unit, form, period FROM reports WHERE id = ?"
 _SQL_PREVIOUS_CELLS = (

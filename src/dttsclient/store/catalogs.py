@@ -11,7 +11,7 @@ from dttsclient.store._base import Database, Part, dumps, guarded
 from dttsclient.store.errors import CatalogVersionMissing, InvalidCell
 
 if TYPE_CHECKING:
-    from dttsclient.core.model import Catalog
+    from dttscore.model import Catalog
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +61,8 @@ class CatalogInfo:
         return indicator.value_type
 
     def _check_key(self, code: str, disagg: str, dims: tuple[str, ...]) -> None:
-        from dttsclient.core.disagg import make_key, parse_key
-        from dttsclient.core.errors import IdentifierError
+        from dttscore.disagg import make_key, parse_key
+        from dttscore.errors import IdentifierError
 
         if not dims:
             if disagg != "":
@@ -87,7 +87,7 @@ class CatalogInfo:
                     f"Mã “{opt}” không có trong danh sách “{dim}” của chỉ tiêu {code}.",
                     f"Option “{opt}” is not one of the “{dim}” options of indicator {code}.",
                 )
-        from dttsclient.core.indicator_options import refusal
+        from dttscore.indicator_options import refusal
 
         refused = refusal(self.catalog, code, parsed)
         if refused is not None:
@@ -111,7 +111,7 @@ class Catalogs(Part):
             ).fetchone()
             if row is None:
                 raise CatalogVersionMissing(catalog_id, int(version))
-            from dttsclient.core.catalog import catalog_from_json
+            from dttscore.catalog import catalog_from_json
 
             info = CatalogInfo(catalog_from_json(json.loads(row[0]), published=True))
             self._parsed[key] = info
@@ -138,7 +138,7 @@ class Catalogs(Part):
         """Keep a catalogue version and (``activate``) make its catalog_id the active one.
 
         Args:
-            catalog: the catalogue (already validated by :mod:`dttsclient.core.catalog`).
+            catalog: the catalogue (already validated by :mod:`dttscore.catalog`).
             etag: the hub's ETag for it, used as ``If-None-Match`` on the next sync.
             activate: False for an older version fetched only because a pulled report was made with it:
                 it is kept for that report and the current catalogue stays as it is.
@@ -147,7 +147,7 @@ class Catalogs(Part):
             False when that catalog_id + version was already there (only the ETag and the active
             catalogue are updated then), True when it was added.
         """
-        from dttsclient.core.catalog import catalog_to_json
+        from dttscore.catalog import catalog_to_json
 
         key = (catalog.catalog_id, int(catalog.version))
         with self._tx() as conn:

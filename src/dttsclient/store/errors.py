@@ -1,7 +1,7 @@
 """The exception tree of the local store.
 
 Everything the store raises on purpose derives from :class:`StoreError` (itself a
-:class:`~dttsclient.core.errors.DttsError`, so it carries a Vietnamese and an English sentence). Two
+:class:`~dttscore.errors.DttsError`, so it carries a Vietnamese and an English sentence). Two
 families live under it:
 
 * the *environment* failed — :class:`DatabaseLocked`, :class:`DiskFull`, :class:`DatabaseCorrupt`,
@@ -21,10 +21,10 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from dttsclient.core.errors import DttsError
+from dttscore.errors import DttsError
 
 if TYPE_CHECKING:
-    from dttsclient.core.problems import Problem
+    from dttscore.problems import Problem
 
 # Primary result codes of SQLite (the low byte of an extended code).
 _SQLITE_READONLY = 8

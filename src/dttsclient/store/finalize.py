@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from dttsclient.core.swing import SWING
 from dttsclient.store._base import Database, Part, guarded, iso_seconds
 from dttsclient.store.errors import (
     FinalizeBlocked,
@@ -19,9 +18,10 @@ from dttsclient.store.errors import (
 )
 from dttsclient.store.models import Submission
 from dttsclient.store.reports import Reports
+from dttscore.swing import SWING
 
 if TYPE_CHECKING:
-    from dttsclient.core.problems import Problem
+    from dttscore.problems import Problem
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ class Finalize(Part):
             ReasonsRequired: warnings without a reason (``.warnings``), only with ``require_reasons``.
             NothingToFinalize: the report is finalized and unchanged since.
         """
-        from dttsclient.core.payload import payload_sha256, values_to_list
+        from dttscore.payload import payload_sha256, values_to_list
 
         reasons = reasons or {}
         with self._tx() as conn:

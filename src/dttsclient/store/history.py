@@ -3,9 +3,9 @@
 Reads only the local database: the officer's own reports and those a sync pulled from the hub (a pull
 stores the values of every report of the unit, see :meth:`SyncState.apply_pulled`), so a new PC has its
 commune's history after the first sync and everything works offline. Which periods are shown is
-:func:`dttsclient.core.swing.earlier_periods` (the previous two and the same period one and two years
+:func:`dttscore.swing.earlier_periods` (the previous two and the same period one and two years
 earlier); the previous period's values also feed the swing warnings of
-:func:`dttsclient.core.validate.check_report`.
+:func:`dttscore.validate.check_report`.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
 
-from dttsclient.core.errors import IdentifierError
-from dttsclient.core.periods import previous
-from dttsclient.core.swing import change_pct, earlier_periods
 from dttsclient.store._base import Part, guarded
 from dttsclient.store.errors import ReportNotFound
 from dttsclient.store.models import CellKey, Report
+from dttscore.errors import IdentifierError
+from dttscore.periods import previous
+from dttscore.swing import change_pct, earlier_periods
 
 _SQL_CELL = (
     "SELECT r.period, c.value FROM reports r LEFT JOIN cells c "
@@ -68,7 +68,7 @@ class Earlier(Part):
     def cell_history(self, report_id: int, code: str, disagg: str = "") -> list[EarlierValue]:
         """The cell ``(code, disagg)`` of the report in its earlier periods, most recent first.
 
-        Every period of :func:`~dttsclient.core.swing.earlier_periods` is listed, with ``value`` None
+        Every period of :func:`~dttscore.swing.earlier_periods` is listed, with ``value`` None
         when this PC has no report of it or the cell is empty there.
 
         Raises:

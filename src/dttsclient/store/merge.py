@@ -486,7 +486,7 @@ class _Merger:
                 "SELECT payload_sha256 FROM submissions WHERE report_id = ? ORDER BY revision_no DESC LIMIT 1",
                 (lid,),
             ).fetchone()
-            from dttsclient.core.payload import payload_sha256
+            from dttscore.payload import payload_sha256
 
             same = latest is not None and latest[0] == payload_sha256(self._cells(self.conn, lid))
             unsent = other_changed or not same

@@ -1,6 +1,6 @@
 """The commune's other reports in the local store, for rules across periods and forms (docs/catalogue.md).
 
-:class:`StoreReports` is the client's implementation of :class:`dttsclient.core.validate.OtherReports`:
+:class:`StoreReports` is the client's implementation of :class:`dttscore.validate.OtherReports`:
 ``0101[period=-1]`` and ``BM01.0101`` read the values the store holds for the same unit — the officer's own
 reports and those pulled from the hub — so the rules work offline. The hub reads its cells table instead
 (``dttshub.rule_sources``); the evaluation is the same core code.

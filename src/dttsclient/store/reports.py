@@ -13,16 +13,16 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from dttsclient.core.values import is_canonical
 from dttsclient.store._base import Database, Part, guarded
 from dttsclient.store.catalogs import CatalogInfo, Catalogs
 from dttsclient.store.errors import InvalidCell, NoCatalog, ReportNotFound, UnknownForm
 from dttsclient.store.models import CellKey, ChangeEntry, Comment, Report
+from dttscore.values import is_canonical
 
 if TYPE_CHECKING:
-    from dttsclient.core.model import Catalog
-    from dttsclient.core.problems import Problem
-    from dttsclient.core.validate import Completeness
+    from dttscore.model import Catalog
+    from dttscore.problems import Problem
+    from dttscore.validate import Completeness
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ class Reports(Part):
         catalog = self._catalogs._catalog_info(*key).catalog
         if not catalog.has_form(form):
             raise UnknownForm(form)
-        from dttsclient.core.periods import check_period_for_form
+        from dttscore.periods import check_period_for_form
 
         check_period_for_form(period, catalog.form(form).period_type)
         now = self._stamp()
@@ -417,7 +417,7 @@ class Reports(Part):
 
     # -- checking ---------------------------------------------------------------------------------------
     def _problems(self, conn: sqlite3.Connection, report: Report) -> list[Problem]:
-        from dttsclient.core.validate import check_report
+        from dttscore.validate import check_report
 
         catalog = self._report_catalog(report)
         if not catalog.has_form(report.form):
@@ -460,7 +460,7 @@ class Reports(Part):
         Raises:
             ReportNotFound, NoCatalog, UnknownForm: there is nothing to measure against.
         """
-        from dttsclient.core.validate import completeness
+        from dttscore.validate import completeness
 
         report = self._report_row(report_id)
         catalog = self._report_catalog(report)

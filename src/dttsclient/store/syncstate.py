@@ -10,13 +10,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from dttsclient.core.bounds import pulled_report_problem
 from dttsclient.store import setting_keys
 from dttsclient.store._base import Database, Part, dumps, guarded
 from dttsclient.store.catalogs import Catalogs
 from dttsclient.store.errors import NoServerCopy, OutboxStateError
 from dttsclient.store.models import CellKey, PullOutcome, Report, ServerCopy
 from dttsclient.store.reports import REPORT_COLUMNS, Reports, report_from_row
+from dttscore.bounds import pulled_report_problem
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ SERVER_WHO = "server"
 
 
 def _pulled_values(item: Mapping[str, Any]) -> dict[CellKey, str]:
-    from dttsclient.core.payload import values_from_list
+    from dttscore.payload import values_from_list
 
     return {k: v for k, v in values_from_list(item.get("values") or []).items() if v != ""}
 
@@ -75,7 +75,7 @@ class SyncState(Part):
           ``server_copies`` for the officer to compare — ``kept_both``;
         * otherwise only the review may change — ``review_only`` or ``unchanged``;
         * a malformed item (checked against the protocol's bounds,
-          :func:`dttsclient.core.bounds.pulled_report_problem`: ``comments: [1]``, a 5 MB comment, an
+          :func:`dttscore.bounds.pulled_report_problem`: ``comments: [1]``, a 5 MB comment, an
           integer beyond 64 bits …) is set aside untouched — ``set_aside``, with a plain message — and the
           rest of the pull goes on (each item is applied inside its own savepoint).
 
@@ -457,6 +457,6 @@ def _set_aside(item: Any, problem: tuple[str, str]) -> PullOutcome:
 
 
 def _values_doc(values: Mapping[CellKey, str]) -> list[dict[str, str]]:
-    from dttsclient.core.payload import values_to_list
+    from dttscore.payload import values_to_list
 
     return values_to_list(values)

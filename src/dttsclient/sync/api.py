@@ -15,10 +15,10 @@ from datetime import datetime
 from typing import Any
 
 from dttsclient import __version__
-from dttsclient.core.bounds import GENERATION_RE
-from dttsclient.core.labels import parse_time
 from dttsclient.sync.errors import AuthRequired, NoConnection, WrongPassword
 from dttsclient.sync.transport import Transport
+from dttscore.bounds import GENERATION_RE
+from dttscore.labels import parse_time
 
 logger = logging.getLogger(__name__)
 

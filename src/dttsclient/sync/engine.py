@@ -55,9 +55,6 @@ from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from dttsclient import __version__
-from dttsclient.core.errors import DttsError
-from dttsclient.core.versions import older_than
-from dttsclient.core.wire import PAYLOAD_V2, compact_document
 from dttsclient.store import Store, setting_keys
 from dttsclient.store.syncstate import CURSOR_KEY
 from dttsclient.sync.api import BadReply, HubApi, PingInfo
@@ -72,6 +69,9 @@ from dttsclient.sync.errors import (
     StallTimeout,
 )
 from dttsclient.sync.transport import Transport, TransportConfig
+from dttscore.errors import DttsError
+from dttscore.versions import older_than
+from dttscore.wire import PAYLOAD_V2, compact_document
 
 logger = logging.getLogger(__name__)
 
@@ -783,7 +783,7 @@ class SyncEngine:
 
     def refresh_catalog(self, result: SyncResult) -> bool:
         """Download the catalogue if the hub's ETag differs from ours; True when a version was added."""
-        from dttsclient.core.catalog import catalog_from_json
+        from dttscore.catalog import catalog_from_json
 
         ours = self.store.catalogs.catalog_etag()
         if ours and self._ping is not None and self._ping.catalog_etag == ours:
@@ -818,7 +818,7 @@ class SyncEngine:
         At most :data:`MAX_CATALOG_FETCHES` versions per sync, each asked once; after a lost connection
         the others wait for the next sync.
         """
-        from dttsclient.core.catalog import catalog_from_json
+        from dttscore.catalog import catalog_from_json
 
         for key in keys:
             if fetches.stopped or key in fetches.tried or self.store.catalogs.has_catalog(*key):
@@ -865,7 +865,7 @@ class _CatalogFetches:
 
 def _catalog_keys(reports: list[Any]) -> list[tuple[str, int]]:
     """The distinct, well-formed (catalog_id, catalog_version) of pulled reports, in order."""
-    from dttsclient.core.bounds import ID_RE, MAX_REVISION
+    from dttscore.bounds import ID_RE, MAX_REVISION
 
     keys: dict[tuple[str, int], None] = {}
     for item in reports:

@@ -1,7 +1,7 @@
 """The exception tree of the sync layer.
 
 Every failure the sync layer raises on purpose is a :class:`SyncError` (a
-:class:`~dttsclient.core.errors.DttsError`), carrying one plain sentence in Vietnamese and in English that
+:class:`~dttscore.errors.DttsError`), carrying one plain sentence in Vietnamese and in English that
 says what happened and what the officer can do. The local data is never changed by a failed sync beyond
 what docs/sync-protocol.md allows, so every message can end with "press Sync again".
 
@@ -22,7 +22,7 @@ Families:
 
 from __future__ import annotations
 
-from dttsclient.core.errors import DttsError
+from dttscore.errors import DttsError
 
 _AGAIN_VI = "Dữ liệu trên máy vẫn được giữ nguyên."
 _AGAIN_EN = "Everything on this computer is kept as it was."

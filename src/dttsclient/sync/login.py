@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dttsclient.core.errors import DttsError
 from dttsclient.store import Store
 from dttsclient.sync.api import HubApi
 from dttsclient.sync.credentials import CredentialStore, Tokens
@@ -35,6 +34,7 @@ from dttsclient.sync.errors import (
     WrongServer,
 )
 from dttsclient.sync.transport import TransportConfig
+from dttscore.errors import DttsError
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def installed_trusted_keys() -> list[str] | None:
         SetupImportFailed: the file is unreadable or holds a line that is not a key (nothing is trusted
             rather than everything).
     """
-    from dttsclient.core.setup_package import SetupPackageError, parse_trusted_keys
+    from dttscore.formats.setup_package import SetupPackageError, parse_trusted_keys
 
     path = trusted_keys_file()
     if path is None:
@@ -86,7 +86,7 @@ def installed_trusted_keys() -> list[str] | None:
 
 def fingerprint_or_none(key_b64: str | None) -> str | None:
     """The phone-readable fingerprint of a hub key (None for no key or a malformed one)."""
-    from dttsclient.core.setup_package import SetupPackageError, key_fingerprint
+    from dttscore.formats.setup_package import SetupPackageError, key_fingerprint
 
     if not key_b64:
         return None
@@ -141,7 +141,7 @@ def unit_name(code: str | None, details: list[dict[str, Any]] | None = None) -> 
         if isinstance(d, dict) and str(d.get("code")) == code and d.get("name"):
             return str(d["name"])
     try:
-        from dttsclient.core import refdata
+        from dttscore import refdata
 
         commune = refdata.commune(code)
     except (ImportError, DttsError, OSError):
@@ -151,7 +151,7 @@ def unit_name(code: str | None, details: list[dict[str, Any]] | None = None) -> 
 
 def _account_unit(account: dict[str, Any], units: list[str]) -> str | None:
     """The profile's unit: the account's first unit when it is a commune (5 digits) or a province agency."""
-    from dttsclient.core.unitcodes import is_unit_code
+    from dttscore.unitcodes import is_unit_code
 
     for u in units or [str(account.get("unit") or "")]:
         if is_unit_code(u):
@@ -263,8 +263,8 @@ def setup_import(store: Store, path: str | Path) -> SetupResult:
         SetupImportFailed: the package is damaged, altered, unsigned, from another hub, or unreadable.
         WrongAccountForProfile: the package is for another commune than the profile's reports.
     """
-    from dttsclient.core.catalog import catalog_etag
-    from dttsclient.core.setup_package import SetupPackageError, read_setup_package
+    from dttscore.catalog import catalog_etag
+    from dttscore.formats.setup_package import SetupPackageError, read_setup_package
 
     pinned = store.settings.get_setting(SIGNING_KEY_SETTING)
     installed = installed_trusted_keys()

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from dttsclient import __version__
-from dttsclient.core.model import Catalog
+from dttscore.model import Catalog
 
 
 class AboutDialog(QDialog):

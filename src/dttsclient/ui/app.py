@@ -23,7 +23,6 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from dttsclient.appdirs import AppDirs
-from dttsclient.core.errors import DttsError
 from dttsclient.store import Store
 from dttsclient.store.db import DB_FILENAME
 from dttsclient.ui.excepthook import ExceptionHook
@@ -33,6 +32,7 @@ from dttsclient.ui.main_window import FormViewFactory, MainWindow, ViewState, de
 from dttsclient.ui.profiles import ProfilePicker, list_profiles
 from dttsclient.ui.session import SyncSession
 from dttsclient.ui.tasks import Runner, TaskRunner, exit_now
+from dttscore.errors import DttsError
 
 logger = logging.getLogger(__name__)
 
@@ -391,15 +391,15 @@ def choose_profile(dirs: AppDirs) -> Path | None:
 def run_smoke_test(app: QApplication, lang: str) -> int:
     """Offscreen self-check for packaging: temporary profile, sample catalogue, first paint, one cell
     written and read back. Returns 0 on success."""
-    from dttsclient.core import refdata
-    from dttsclient.core.periods import parse_period
     from dttsclient.ui.demo import DEMO_UNIT, sample_catalog_path
+    from dttscore import refdata
+    from dttscore.periods import parse_period
 
     with tempfile.TemporaryDirectory(prefix="dttsclient-smoke-") as tmp:
         store = Store.open(Path(tmp) / "profile")
         controller = None
         try:
-            from dttsclient.core.catalog import load_catalog
+            from dttscore.catalog import load_catalog
 
             store.catalogs.import_catalog(load_catalog(sample_catalog_path()))
             commune = refdata.commune(DEMO_UNIT)

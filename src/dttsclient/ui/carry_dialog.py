@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dttsclient.core.model import Catalog
-from dttsclient.core.periods import period_label
 from dttsclient.store.carry import CarryChoice
 from dttsclient.ui.grid_layout import indicator_name
+from dttscore.model import Catalog
+from dttscore.periods import period_label
 
 
 class CarryDialog(QDialog):

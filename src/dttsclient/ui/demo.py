@@ -18,21 +18,21 @@ from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
-from dttsclient.core import refdata
-from dttsclient.core.catalog import load_catalog
-from dttsclient.core.errors import DttsError
-from dttsclient.core.usage import bi
 from dttsclient.store import Store
 from dttsclient.sync.credentials import MemoryCredentials
 from dttsclient.sync.login import LoginResult
 from dttsclient.ui.session import SyncSession
+from dttscore import refdata
+from dttscore.catalog import load_catalog
+from dttscore.cli.usage import bi
+from dttscore.errors import DttsError
 
 logger = logging.getLogger(__name__)
 
 DEMO_UNIT = "02701"  # Xã Y Tý, Lào Cai: a mountain commune of the 2025 list
 DEMO_USER = "canbo.yty"
 DEMO_REVIEWER = "tinh.duyet"
-PIP_COMMAND = 'pip install "dttsclient[hub]"'
+PIP_COMMAND = "pip install -e ./core -e ./hub"  # from the source folder, as README.md says
 
 
 class DemoUnavailable(DttsError):

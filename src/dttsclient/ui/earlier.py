@@ -10,10 +10,10 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication
 
-from dttsclient.core.periods import period_label
-from dttsclient.core.swing import format_pct
-from dttsclient.core.values import format_value
 from dttsclient.store.history import EarlierValue
+from dttscore.periods import period_label
+from dttscore.swing import format_pct
+from dttscore.values import format_value
 
 
 def earlier_title() -> str:

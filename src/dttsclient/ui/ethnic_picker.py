@@ -1,6 +1,6 @@
 """Add ethnic groups to a report: a searchable list of the 54 groups (names and aliases).
 
-Typing filters the list through :func:`dttsclient.core.refdata.search_ethnic` (no diacritics needed:
+Typing filters the list through :func:`dttscore.refdata.search_ethnic` (no diacritics needed:
 "meo" finds HMông by its alias Mèo); Up/Down move in the list; Space ticks the highlighted group (to add
 several), in the search box as in the list, and the next letters typed start a new search; Enter adds the
 ticked groups, or the highlighted one when none is ticked. Groups already in the report
@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dttsclient.core import refdata
-from dttsclient.core.model import Option
+from dttscore import refdata
+from dttscore.model import Option
 
 logger = logging.getLogger(__name__)
 

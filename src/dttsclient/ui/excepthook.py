@@ -1,6 +1,6 @@
 """The exception hook: a bug is logged in full and shown as a calm dialog that offers to copy details.
 
-Expected failures (:class:`~dttsclient.core.errors.DttsError`) never come here: screens turn them into
+Expected failures (:class:`~dttscore.errors.DttsError`) never come here: screens turn them into
 a sentence and a way forward. Anything else is a bug: the officer is told that nothing typed is lost
 (every cell is saved when it is left) and can copy the details for the province's support staff.
 """

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dttsclient.core import refdata
-from dttsclient.core.periods import period_label
-from dttsclient.core.problems import Problem
 from dttsclient.store import FinalizeBlocked, Store, StoreError, Submission, warning_key
 from dttsclient.ui.help_view import install_f1
+from dttscore import refdata
+from dttscore.periods import period_label
+from dttscore.problems import Problem
 
 logger = logging.getLogger(__name__)
 

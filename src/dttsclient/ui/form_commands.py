@@ -11,12 +11,12 @@ import logging
 from PySide6.QtCore import QCoreApplication, QModelIndex
 from PySide6.QtWidgets import QApplication
 
-from dttsclient.core.disagg import parse_key
 from dttsclient.store import StoreError
 from dttsclient.ui.comment_dialog import CommentDialog
 from dttsclient.ui.ethnic_picker import EthnicPicker
 from dttsclient.ui.history_dialog import HistoryDialog
 from dttsclient.ui.paste import copy_text, plan_paste
+from dttscore.disagg import parse_key
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dttsclient.core.refdata import fold
+from dttscore.refdata import fold
 
 logger = logging.getLogger(__name__)
 

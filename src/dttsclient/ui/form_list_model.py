@@ -115,7 +115,7 @@ class FormRow:
         period: the period code shown ("2026Q3").
         badge: a key of :data:`BADGES`.
         filled / total: indicators with a value / indicators of the form (see
-            :class:`~dttsclient.core.validate.Completeness`, the same figure the entry page shows).
+            :class:`~dttscore.validate.Completeness`, the same figure the entry page shows).
         deadline: the period's deadline for this form.
         receipt: the hub's receipt number of the newest accepted submission.
         report_id: the local report, or None when none exists yet.

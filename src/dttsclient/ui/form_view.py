@@ -21,9 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dttsclient.core.disagg import parse_key, report_eth_codes
-from dttsclient.core.problems import Problem
-from dttsclient.core.validate import Completeness, as_typed, completeness
 from dttsclient.store import Store, StoreError
 from dttsclient.ui.carry_dialog import CarryDialog
 from dttsclient.ui.earlier import earlier_lines, earlier_title
@@ -45,6 +42,9 @@ from dttsclient.ui.indicator_panel import IndicatorPanel
 from dttsclient.ui.problems_panel import ProblemsPanel
 from dttsclient.ui.tasks import Runner
 from dttsclient.ui.undo import SetCellsCommand
+from dttscore.disagg import parse_key, report_eth_codes
+from dttscore.problems import Problem
+from dttscore.validate import Completeness, as_typed, completeness
 
 logger = logging.getLogger(__name__)
 

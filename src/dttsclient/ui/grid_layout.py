@@ -7,7 +7,7 @@ switching widgets. This module computes that table's rows; it knows nothing of Q
 Columns: 0 holds the labels (group titles, indicator names, ethnic groups, "Tổng số"); 1 … ``value_cols``
 hold the values — one per option of the indicator's column dimension plus a computed total, or a single
 value column when it has none; the last column holds the message of a failing value. Which dimension runs
-across is the one rule of :mod:`dttsclient.core.layout` (``sex``; every other dimension runs down),
+across is the one rule of :mod:`dttscore.layout` (``sex``; every other dimension runs down),
 shared with the paper report and the hub's export, so the screen and the paper agree.
 
 Rows, per group: a ``group`` title; per indicator either one ``single`` row (undisaggregated: name in
@@ -26,13 +26,13 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QCoreApplication
 
-from dttsclient.core.disagg import dimension_name, parse_key
-from dttsclient.core.errors import IdentifierError
-from dttsclient.core.indicator_options import allows
-from dttsclient.core.labels import measure_label
-from dttsclient.core.layout import IndicatorTable, indicator_table
-from dttsclient.core.model import Catalog, Form, Indicator, Option
-from dttsclient.core.problems import Problem
+from dttscore.disagg import dimension_name, parse_key
+from dttscore.errors import IdentifierError
+from dttscore.indicator_options import allows
+from dttscore.labels import measure_label
+from dttscore.layout import IndicatorTable, indicator_table
+from dttscore.model import Catalog, Form, Indicator, Option
+from dttscore.problems import Problem
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class Block:
         indicator: the catalogue's indicator.
         first_row / last_row: the rows it covers (inclusive).
         data_rows: the rows that hold cells, top to bottom.
-        col_dim: the dimension across (see :mod:`dttsclient.core.layout`), or None.
+        col_dim: the dimension across (see :mod:`dttscore.layout`), or None.
         col_keys: the option code of each input column ("" for the single value column).
         total_col: the value column (1-based grid column) of the computed row total, or None.
         total_row: the row of the computed column totals, or None.

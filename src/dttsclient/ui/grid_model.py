@@ -14,11 +14,11 @@ from decimal import Decimal
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPixmap, QPolygon
 
-from dttsclient.core.errors import ValueInputError
-from dttsclient.core.periods import period_label
-from dttsclient.core.problems import Problem
-from dttsclient.core.values import format_decimal, format_value, parse_input, to_decimal
 from dttsclient.ui.grid_layout import Block, FormLayout, Place, Row, locate
+from dttscore.errors import ValueInputError
+from dttscore.periods import period_label
+from dttscore.problems import Problem
+from dttscore.values import format_decimal, format_value, parse_input, to_decimal
 
 logger = logging.getLogger(__name__)
 

@@ -43,8 +43,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dttsclient.core.errors import ValueInputError
 from dttsclient.ui.grid_model import VALUE_TYPE_ROLE, GridModel
+from dttscore.errors import ValueInputError
 
 logger = logging.getLogger(__name__)
 

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dttsclient.core.labels import local_time_label
-from dttsclient.core.values import format_value
 from dttsclient.store import ChangeEntry
 from dttsclient.ui.rows_model import Index, RowsTableModel
+from dttscore.labels import local_time_label
+from dttscore.values import format_value
 
 logger = logging.getLogger(__name__)
 

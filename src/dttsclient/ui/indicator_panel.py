@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from dttsclient.core.labels import measure_label
-from dttsclient.core.model import Indicator
-from dttsclient.core.periods import period_label
-from dttsclient.core.problems import Problem
 from dttsclient.store.baselines import Baseline
 from dttsclient.ui.grid_layout import indicator_name
+from dttscore.labels import measure_label
+from dttscore.model import Indicator
+from dttscore.periods import period_label
+from dttscore.problems import Problem
 
 logger = logging.getLogger(__name__)
 
@@ -158,8 +158,8 @@ class IndicatorPanel(QWidget):
         return "/".join(reversed(parts)) if len(parts) == 3 else iso_date
 
     def _value(self, canonical: str) -> str:
-        from dttsclient.core.errors import DttsError
-        from dttsclient.core.values import format_value
+        from dttscore.errors import DttsError
+        from dttscore.values import format_value
 
         indicator = getattr(self, "_indicator", None)
         try:
@@ -173,7 +173,7 @@ class IndicatorPanel(QWidget):
         return f"<tr><td style='color:#5B6770; padding-right:8px'>{e(label)}</td><td>{e(value)}</td></tr>"
 
     def _limits(self, indicator: Indicator) -> str:
-        from dttsclient.core.values import format_decimal
+        from dttscore.values import format_decimal
 
         lo = format_decimal(indicator.min) if indicator.min is not None else None
         hi = format_decimal(indicator.max) if indicator.max is not None else None

@@ -42,10 +42,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dttsclient.core.errors import DttsError
-from dttsclient.core.labels import environment_label, local_time_label
-from dttsclient.core.model import Catalog
-from dttsclient.core.periods import period_label
 from dttsclient.store import Store, setting_keys
 from dttsclient.ui import overview, usb_menu
 from dttsclient.ui.about_dialog import AboutDialog
@@ -57,6 +53,10 @@ from dttsclient.ui.session import SyncSession, SyncSummary
 from dttsclient.ui.settings_dialog import SettingsDialog, load_settings, save_settings
 from dttsclient.ui.sync_view import ConflictDialog, SyncView
 from dttsclient.ui.tasks import Lane, Runner
+from dttscore.errors import DttsError
+from dttscore.labels import environment_label, local_time_label
+from dttscore.model import Catalog
+from dttscore.periods import period_label
 
 logger = logging.getLogger(__name__)
 
@@ -321,7 +321,7 @@ class MainWindow(QMainWindow):
     def set_period(self, code: str) -> None:
         index = self.period_combo.findData(code)
         if index < 0:
-            from dttsclient.core.periods import parse_period
+            from dttscore.periods import parse_period
 
             p = parse_period(code)
             self.period_combo.addItem(p.label(self.lang), p.code)
@@ -345,7 +345,7 @@ class MainWindow(QMainWindow):
                 self.tr("Chưa có danh mục chỉ tiêu — hãy đồng bộ.") if self.catalog is None else ""
             )
             return
-        from dttsclient.core.periods import parse_period
+        from dttscore.periods import parse_period
 
         anchor = None if code == DUE_NOW else parse_period(code)
         rows = overview.form_rows(self.store, self.catalog, unit, anchor, self.lang, self._today)

@@ -2,7 +2,7 @@
 
 A screen describes an operation — the work, what to do with its result, where to say things — and the
 operation runs it on the runner. A failure nobody handled goes to :func:`show_failure`: an expected
-error (:class:`~dttsclient.core.errors.DttsError`) becomes its sentence in the officer's language, which
+error (:class:`~dttscore.errors.DttsError`) becomes its sentence in the officer's language, which
 already says the way forward, shown with the host's ``say`` (a message box the tests replace); anything
 else is a bug and goes to the exception hook. Screens handle only the failures they answer differently
 (a question to confirm, a sign-in to renew) and hand the rest to :meth:`Operation.fail`.
@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from dttsclient.core.errors import DttsError
 from dttsclient.ui.excepthook import report_bug
 from dttsclient.ui.tasks import Lane, Progress, Runner, Task
+from dttscore.errors import DttsError
 
 
 def show_failure(exc: BaseException, say: Callable[[str], None], lang: str) -> None:

@@ -12,10 +12,10 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from dttsclient.core.periods import period_label
 from dttsclient.store.models import OutboxItem
 from dttsclient.ui.i18n import current_lang
 from dttsclient.ui.rows_model import Index, RowsTableModel
+from dttscore.periods import period_label
 
 STATES: dict[str, tuple[str, str]] = {
     "queued": (QT_TRANSLATE_NOOP("OutboxModel", "Chờ gửi"), "#1d4f91"),

@@ -8,14 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dttsclient.core import periods
-from dttsclient.core.model import Catalog
-from dttsclient.core.unitcodes import unit_kind
-from dttsclient.core.validate import completeness
 from dttsclient.store import OutboxItem, Report, Store, StoreError
 from dttsclient.ui.form_list_model import FormRow, badge_of
 from dttsclient.ui.outbox_model import OutboxRow, row_from_item
 from dttsclient.ui.sync_view import DiffRow, ReturnedRow
+from dttscore import periods
+from dttscore.model import Catalog
+from dttscore.unitcodes import unit_kind
+from dttscore.validate import completeness
 
 _LIVE = ("queued", "sending", "accepted", "needs_attention", "conflict", "late")
 PERIOD_TYPE_ORDER = {"month": 0, "quarter": 1, "half_year": 2, "year": 3}

@@ -22,9 +22,9 @@ import logging
 import unicodedata
 from dataclasses import dataclass, field
 
-from dttsclient.core.errors import ValueInputError
-from dttsclient.core.indicator_options import allows
 from dttsclient.ui.grid_model import Change, GridModel
+from dttscore.errors import ValueInputError
+from dttscore.indicator_options import allows
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def _norm(text: str) -> str:
 @functools.cache
 def _eth_names() -> dict[str, tuple[str, str]]:
     """Ethnic group names (Vietnamese and without diacritics, folded) → (code, Vietnamese name)."""
-    from dttsclient.core import refdata  # local: read only when a labelled block is pasted
+    from dttscore import refdata  # local: read only when a labelled block is pasted
 
     out: dict[str, tuple[str, str]] = {}
     for o in refdata.default_options("eth"):

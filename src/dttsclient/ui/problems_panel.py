@@ -9,8 +9,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from dttsclient.core.problems import Problem
 from dttsclient.ui.rows_model import Index, RowsTableModel
+from dttscore.problems import Problem
 
 logger = logging.getLogger(__name__)
 

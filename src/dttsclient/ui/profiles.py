@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dttsclient.core.labels import parse_time
 from dttsclient.store import Store, StoreError, setting_keys
 from dttsclient.store.db import DB_FILENAME
+from dttscore.labels import parse_time
 
 logger = logging.getLogger(__name__)
 

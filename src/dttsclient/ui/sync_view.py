@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dttsclient.core.periods import period_label
 from dttsclient.ui.i18n import current_lang
 from dttsclient.ui.outbox_model import OutboxModel, OutboxRow
 from dttsclient.ui.rows_model import Index, RowsTableModel
+from dttscore.periods import period_label
 
 logger = logging.getLogger(__name__)
 

@@ -20,14 +20,14 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QStatusBar, QWidget
 
-from dttsclient.core.errors import DttsError
-from dttsclient.core.labels import local_time_label
 from dttsclient.store import Store
 from dttsclient.ui.excepthook import report_bug
 from dttsclient.ui.import_dialogs import ChangesDialog, Question
 from dttsclient.ui.operations import Operation
 from dttsclient.ui.places import LastFolder
 from dttsclient.ui.tasks import Lane, Runner
+from dttscore.errors import DttsError
+from dttscore.labels import local_time_label
 
 logger = logging.getLogger(__name__)
 

@@ -36,12 +36,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from dttsclient.core.errors import DttsError
 from dttsclient.sync import errors as sync_errors
 from dttsclient.ui.excepthook import report_bug
 from dttsclient.ui.help_view import install_f1
 from dttsclient.ui.session import SyncSession
 from dttsclient.ui.tasks import Lane, Runner
+from dttscore.errors import DttsError
 
 logger = logging.getLogger(__name__)
 

@@ -19,11 +19,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dttsclient.core.labels import parse_time
 from dttsclient.store import setting_keys
 from dttsclient.usb.atomic import DiskUsage, copy_atomic
 from dttsclient.usb.backup import SUFFIX, iso_now, remove_stale_partials, verify_backup, write_backup
 from dttsclient.usb.errors import UsbError
+from dttscore.labels import parse_time
 
 if TYPE_CHECKING:
     from dttsclient.store import Store

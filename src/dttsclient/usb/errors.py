@@ -1,6 +1,6 @@
 """The exception tree of the USB and paper features.
 
-Everything raised on purpose derives from :class:`UsbError` (a :class:`~dttsclient.core.errors.DttsError`,
+Everything raised on purpose derives from :class:`UsbError` (a :class:`~dttscore.errors.DttsError`,
 so each carries a plain Vietnamese and an English sentence). Two families:
 
 * a *file we read* is not acceptable — :class:`BadFile` and its children (:class:`UnsafeArchive`,
@@ -15,8 +15,8 @@ a dialog; the messages name no command-line option, the CLI adds its own hint);
 
 from __future__ import annotations
 
-from dttsclient.core.errors import DttsError
-from dttsclient.core.periods import period_label
+from dttscore.errors import DttsError
+from dttscore.periods import period_label
 
 
 def human_size(n: int) -> str:

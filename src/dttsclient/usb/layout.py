@@ -3,7 +3,7 @@
 The table has the columns *Mã số | Chỉ tiêu | Đơn vị tính | value columns … | Tổng số | Ghi chú*. Each
 group of the catalogue starts with a group row; each indicator of the form has an indicator row (code,
 name, unit, its single value or its total). A disaggregated indicator then has a small table (its shape:
-:mod:`dttsclient.core.layout`, as on screen): when it has the column dimension (sex), a sub-header row
+:mod:`dttscore.layout`, as on screen): when it has the column dimension (sex), a sub-header row
 names the options of the columns, and one data row per combination of its other dimensions (ethnic
 groups: the report's rows for forms with ``eth_options = present``, all groups otherwise; areas, levels)
 holds the values with the row total; a "Cộng" row adds the columns. Totals are computed values (never
@@ -25,13 +25,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from dttsclient.core import disagg as disagg_keys
-from dttsclient.core import indicator_options, periods, refdata, unitcodes, values
-from dttsclient.core.errors import DttsError, ValueInputError
-from dttsclient.core.labels import local_time_label
-from dttsclient.core.layout import IndicatorTable, indicator_table
-from dttsclient.core.model import Catalog, Indicator
 from dttsclient.usb.atomic import DiskUsage, Wrap, copy_atomic, work_beside
+from dttscore import disagg as disagg_keys
+from dttscore import indicator_options, periods, refdata, unitcodes, values
+from dttscore.errors import DttsError, ValueInputError
+from dttscore.labels import local_time_label
+from dttscore.layout import IndicatorTable, indicator_table
+from dttscore.model import Catalog, Indicator
 
 if TYPE_CHECKING:
     from dttsclient.store import Store
@@ -314,7 +314,7 @@ def build_layout(
 
 
 def _block(ind, table: IndicatorTable, cells, options, note_of, width) -> list[Row]:
-    """The rows of one disaggregated indicator (its shape: :func:`dttsclient.core.layout.indicator_table`)."""
+    """The rows of one disaggregated indicator (its shape: :func:`dttscore.layout.indicator_table`)."""
     col_dim, row_dims = table.col_dim, table.row_dims
     col_opts = options(col_dim) if col_dim else [(None, "")]
     names = {d: dict(options(d)) for d in row_dims}

@@ -1,7 +1,7 @@
 """Safe reading of zip files that came from a USB stick: backups, courier bundles, xlsx workbooks.
 
 Every reader goes through :class:`SafeZip`, the core's one safe zip reader
-(:class:`dttsclient.core.safezip.SafeZip`: every name, size, ratio, overlap, encryption and link check
+(:class:`dttscore.formats.safezip.SafeZip`: every name, size, ratio, overlap, encryption and link check
 runs on the whole central directory *before* anything is read or extracted; bytes are counted again and
 CRC-checked while a member is read) with the USB layer's errors: every refusal becomes a
 :class:`~dttsclient.usb.errors.BadFile` (damaged, truncated, missing) or an
@@ -19,10 +19,10 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from dttsclient.core import safezip as core_safezip
-from dttsclient.core.safezip import CHUNK, ZipLimits, ZipProblem
-from dttsclient.core.safezip import member_name_problem as check_member_name
 from dttsclient.usb.errors import BadFile, UnsafeArchive, human_size
+from dttscore.formats import safezip as core_safezip
+from dttscore.formats.safezip import CHUNK, ZipLimits, ZipProblem
+from dttscore.formats.safezip import member_name_problem as check_member_name
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ def _unsafe_messages(p: ZipProblem) -> tuple[str, str]:
 
 
 class SafeZip(core_safezip.SafeZip):
-    """A zip file opened for reading after every check of :mod:`dttsclient.core.safezip` passed.
+    """A zip file opened for reading after every check of :mod:`dttscore.formats.safezip` passed.
 
     Args:
         path: the zip file.

@@ -19,7 +19,7 @@ ahead only when exactly those changes are confirmed (or, on the command line, wi
 Accepted values are written in one store transaction (``store.reports.set_cells``), after an automatic
 backup of the profile.
 
-Each value gets exactly the checks of typing it (:func:`dttsclient.core.values.check_value`: type, minimum,
+Each value gets exactly the checks of typing it (:func:`dttscore.values.check_value`: type, minimum,
 maximum — a negative count is refused). The reading is bounded, so a huge or hostile file cannot exhaust
 the officer's 4 GB PC: files over :data:`MAX_FILE_BYTES` and sheets declaring more rows than Excel allows
 or than :data:`MAX_DECLARED_ROWS` are refused before anything is parsed; the workbook is streamed
@@ -45,10 +45,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
-from dttsclient.core import disagg as disagg_keys
-from dttsclient.core import indicator_options, periods, refdata, values
-from dttsclient.core.errors import DttsError, IdentifierError, ValueInputError
-from dttsclient.core.model import Catalog
 from dttsclient.usb.autobackup import auto_backup
 from dttsclient.usb.errors import (
     BadFile,
@@ -62,12 +58,16 @@ from dttsclient.usb.errors import (
 )
 from dttsclient.usb.safezip import SafeZip, ZipLimits
 from dttsclient.usb.xlsx_report import FORMAT_VERSION, KIND, MAP_HEADER, META_SHEET
+from dttscore import disagg as disagg_keys
+from dttscore import indicator_options, periods, refdata, values
+from dttscore.errors import DttsError, IdentifierError, ValueInputError
+from dttscore.model import Catalog
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
-    from dttsclient.core.problems import Problem
     from dttsclient.store import Store
+    from dttscore.problems import Problem
 
 logger = logging.getLogger(__name__)
 

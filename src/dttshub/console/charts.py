@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from dttsclient.core.periods import period_label
+from dttscore.periods import period_label
 from dttshub.province_model import ProvinceTotals
 
 WIDTH, HEIGHT = 640, 220

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from dttsclient.core.disagg import parse_key
-from dttsclient.core.model import Catalog
+from dttscore.disagg import parse_key
+from dttscore.model import Catalog
 from dttshub.province_model import ProvinceTotals
 
 SWING_PCT = Decimal(20)
@@ -93,7 +93,7 @@ def report_sections(doc: dict, lang: str) -> list[dict]:
 
 
 def _ethnic_groups():
-    from dttsclient.core import refdata
+    from dttscore import refdata
 
     return refdata.ethnic_groups()
 

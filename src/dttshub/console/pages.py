@@ -21,10 +21,10 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from starlette.responses import RedirectResponse, Response
 
-from dttsclient.core import refdata
-from dttsclient.core.bounds import MAX_CODE, MAX_PERIOD
-from dttsclient.core.errors import CatalogError
-from dttsclient.core.periods import containing, period_label, previous
+from dttscore import refdata
+from dttscore.bounds import MAX_CODE, MAX_PERIOD
+from dttscore.errors import CatalogError
+from dttscore.periods import containing, period_label, previous
 from dttshub.completeness import STATE_LABELS, STATES
 from dttshub.console import charts, layout
 from dttshub.console.web import (
@@ -664,7 +664,7 @@ def build_router() -> APIRouter:
             )
         if workbook is None or not workbook.filename:
             return admin_page(view, view.t("no_file"), status=400)
-        from dttsclient.core.catalog import load_catalog
+        from dttscore.catalog import load_catalog
 
         data = workbook.file.read(20 * 1024 * 1024 + 1)
         suffix = Path(workbook.filename).suffix.lower()

@@ -23,7 +23,7 @@ from fastapi.routing import APIRoute
 from starlette.datastructures import MutableHeaders
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from dttsclient.core.errors import DttsError
+from dttscore.errors import DttsError
 from dttshub.console.i18n import LANGS, tr
 from dttshub.console.sessions import ConsoleSession, ConsoleSessions
 from dttshub.errors import Forbidden, HubError

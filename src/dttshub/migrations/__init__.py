@@ -136,9 +136,9 @@ def ensure(conn: Connection) -> tuple[SchemaState, SchemaState]:
     except ModuleNotFoundError as exc:
         raise ConfigError(
             "alembic_missing",
-            "Thiếu gói alembic để tạo hoặc nâng cấp cơ sở dữ liệu; hãy cài lại: pip install 'dttsclient[hub]'.",
+            "Thiếu gói alembic để tạo hoặc nâng cấp cơ sở dữ liệu; hãy cài lại: pip install ./core ./hub.",
             "The alembic package is missing to create or upgrade the database; reinstall: "
-            "pip install 'dttsclient[hub]'.",
+            "pip install ./core ./hub.",
         ) from exc
     command.upgrade(alembic_config(conn), "head")
     after = state(conn)

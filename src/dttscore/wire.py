@@ -15,7 +15,7 @@ value-or-null]`` for keys outside the order; the hub applies them to the base's 
 ``same_as_base`` names the fields left out because they are the base's (comments, warnings' reasons,
 ethnic-group rows …).
 
-``payload_sha256`` is defined on the canonical values (:mod:`dttsclient.core.payload`), never on an
+``payload_sha256`` is defined on the canonical values (:mod:`dttscore.payload`), never on an
 encoding: the same report has the same hash in both versions. Nothing here imports Qt or a database.
 """
 
@@ -25,9 +25,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from dttsclient.core.disagg import cell_keys, report_eth_codes
-from dttsclient.core.model import Catalog
-from dttsclient.core.payload import CellKey
+from dttscore.disagg import cell_keys, report_eth_codes
+from dttscore.model import Catalog
+from dttscore.payload import CellKey
 
 PAYLOAD_V1 = 1
 PAYLOAD_V2 = 2
@@ -282,7 +282,7 @@ def compact_document(
         catalog: the catalogue version the document states.
         base: an earlier submission of the same report the hub holds (version 1 document), or None.
     """
-    from dttsclient.core.payload import values_from_list
+    from dttscore.payload import values_from_list
 
     order = layout(catalog, str(document["form"]), list(document.get("eth_rows") or ()))
     out = {k: v for k, v in document.items() if k not in _V1_ONLY}

@@ -40,7 +40,7 @@ def unit_kind(code: str | None) -> str:
 
 def province_name(code: str) -> str:
     """The name of a province of the 2025 list ("Thái Nguyên"), "" when unknown."""
-    from dttsclient.core import refdata
+    from dttscore import refdata
 
     communes = refdata.communes_in(code)
     return communes[0].province_name if communes else ""

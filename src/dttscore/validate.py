@@ -15,12 +15,12 @@ from dataclasses import dataclass, replace
 from decimal import Context, Decimal
 from typing import Protocol
 
-from dttsclient.core import periods, rules
-from dttsclient.core.disagg import dimension_name, make_key, parse_key
-from dttsclient.core.errors import CatalogError, IdentifierError, RuleSyntaxError, ValueInputError
-from dttsclient.core.model import Catalog, Indicator, Rule
-from dttsclient.core.problems import MISSING, Problem
-from dttsclient.core.values import check_value, to_decimal
+from dttscore import periods, rules
+from dttscore.disagg import dimension_name, make_key, parse_key
+from dttscore.errors import CatalogError, IdentifierError, RuleSyntaxError, ValueInputError
+from dttscore.model import Catalog, Indicator, Rule
+from dttscore.problems import MISSING, Problem
+from dttscore.values import check_value, to_decimal
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def check_report(
         others: the unit's other reports; without it (or ``period``), or when the report referred to is
             missing, a reference to another period or form is empty and its rule is skipped.
         earlier: the previous period's values of the same unit and form, for the swing warnings
-            (:func:`dttsclient.core.swing.swing_problems`); None or empty: no swing check.
+            (:func:`dttscore.swing.swing_problems`); None or empty: no swing check.
         earlier_period: the code of that period.
 
     Returns:
@@ -97,7 +97,7 @@ def check_report(
     for rule in catalog.rules_for(form.code):
         problems.extend(_check_rule(rule, numbers, stars, context, catalog.indicator_codes))
     if earlier:
-        from dttsclient.core.swing import swing_problems
+        from dttscore.swing import swing_problems
 
         problems.extend(swing_problems(catalog, form.code, values, earlier, earlier_period))
 

@@ -1,21 +1,27 @@
-"""The indicator catalogue as JSON, and the validation shared by the JSON and workbook loaders.
+"""Building a :class:`~dttscore.model.Catalog` from tables, the catalogue as JSON, and the validation shared by
+the JSON and workbook loaders (:mod:`dttscore.catalog` dispatches a file to the right one).
 
 Both loaders turn their input into the same plain tables (one per workbook sheet, each row a mapping of
 column name to raw cell value, with the row number it had in the sheet) and hand them to
-:func:`catalog_from_tables`, which checks everything and builds the :class:`~dttsclient.core.model.Catalog`.
+:func:`catalog_from_tables`, which checks everything and builds the :class:`~dttscore.model.Catalog`.
 So a JSON catalogue and its workbook report the same problems, at the same places: a JSON entry's row is
 its index + 2, the row it has in the workbook written from it.
 
 Loading is all or nothing: every problem found is collected and one :class:`CatalogError` lists them all.
 
+The builder also resolves what the frozen :class:`Catalog` answers from later without parsing or reading
+files: each form's indicator codes (:func:`expand_indicator_spec`) and the default options of ``eth`` and
+``sex`` (:func:`dttscore.refdata.default_options`); see :func:`resolved`.
+
 Example:
-    >>> catalog = load_catalog("resources/catalog/sample.json")
+    >>> catalog = catalog_from_json(json.loads(Path("resources/catalog/sample.json").read_text("utf-8")))
     >>> [i.code for i in catalog.form_indicators("BM03")][:2]
     ['0101', '0102']
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -26,8 +32,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from dttsclient.core import rules as rule_grammar
-from dttsclient.core.catalog_tables import (
+from dttscore import refdata, validate
+from dttscore import rules as rule_grammar
+from dttscore.catalog_tables import (
     COLUMNS,
     DIMENSION_ALLOWED,
     DIMENSION_RE,
@@ -46,8 +53,8 @@ from dttsclient.core.catalog_tables import (
     cell_text,
     ok,
 )
-from dttsclient.core.errors import CatalogError, CatalogProblem, RuleSyntaxError
-from dttsclient.core.model import (
+from dttscore.errors import CatalogError, CatalogProblem, RuleSyntaxError
+from dttscore.model import (
     AGGREGATION_WORDS,
     ETH_OPTIONS,
     PERIOD_TYPES,
@@ -62,7 +69,7 @@ from dttsclient.core.model import (
     Option,
     Rule,
 )
-from dttsclient.core.payload import canonical_json
+from dttscore.payload import canonical_json
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +154,33 @@ def expand_indicator_spec(spec: str, all_codes: list[str]) -> list[str]:
     if problems:
         raise CatalogError([CatalogProblem(vi, en, column="indicators") for vi, en in problems])
     return codes
+
+
+DEFAULTED_DIMENSIONS = ("eth", "sex")
+"""The dimensions with default options (docs/catalogue.md): the shipped ethnic groups, and M/F."""
+
+
+def _resolve(catalog: Catalog, problems: Problems | None) -> Catalog:
+    members: dict[str, tuple[str, ...]] = {}
+    all_codes = [i.code for i in catalog.indicators]
+    for f in catalog.forms:
+        codes, spec_problems = _spec_problems(f.indicators, all_codes)
+        if spec_problems and problems is None:
+            raise CatalogError([CatalogProblem(vi, en, column="indicators") for vi, en in spec_problems])
+        members[f.code] = tuple(codes)  # a form with a bad spec was already reported by _read_forms
+    defaults = {d: refdata.default_options(d) for d in DEFAULTED_DIMENSIONS}
+    return dataclasses.replace(catalog, form_members=members, default_options=defaults)
+
+
+def resolved(catalog: Catalog) -> Catalog:
+    """``catalog`` with what the loader resolves filled in: each form's indicator codes and default options.
+
+    The loaders do this themselves; call it on a :class:`Catalog` built by hand (tests, tools).
+
+    Raises:
+        CatalogError: a form's ``indicators`` spec is malformed or names an unknown code.
+    """
+    return _resolve(catalog, None)
 
 
 # -- building the catalogue from tables ---------------------------------------------------------------
@@ -248,8 +282,6 @@ def _read_options(sheet: RawSheet, problems: Problems) -> list[Option]:
 
 
 def _read_disaggregations(sheet: RawSheet, problems: Problems, options: list[Option]) -> list[Disaggregation]:
-    from dttsclient.core import refdata  # local: reads the shipped code lists only when needed
-
     with_options = {o.dimension for o in options}
     result = []
     unique = UniqueKeys("tên cách phân tổ", "disaggregation name")
@@ -456,9 +488,6 @@ def _check_rules(
     """Syntax errors and unknown references of the rules, checked against the catalogue as read."""
     if not rules:
         return
-    # Local import: validate builds on the whole core and is only needed when there are rules.
-    from dttsclient.core import validate
-
     for rule, row in rules:
         if not rule.expression:
             continue
@@ -583,7 +612,7 @@ def _check_aggregations(catalog: Catalog, rows: list[RawRow], problems: Problems
 
 def _check_indicator_options(catalog: Catalog, rows: list[RawRow], problems: Problems) -> None:
     """Bad ``options`` cells of the indicators, each with its sheet, row and column."""
-    from dttsclient.core import indicator_options
+    from dttscore import indicator_options
 
     for ind, row in zip(catalog.indicators, rows, strict=False):
         for vi, en in indicator_options.problems(catalog, ind):
@@ -655,6 +684,7 @@ def catalog_from_tables(
         rules=tuple(rule for rule, _ in rules),
         extra_meta=tuple(meta.extra),
     )
+    catalog = _resolve(catalog, found)
     _check_rules(catalog, rules, found, published)
     _check_aggregations(catalog, indicator_rows, found, published)
     _check_indicator_options(catalog, indicator_rows, found)
@@ -800,43 +830,3 @@ def dump_catalog_json(catalog: Catalog, path: str | Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(catalog_json_text(catalog), encoding="utf-8")
     tmp.replace(path)
-
-
-def _file_problem(path: Path, vi: str, en: str) -> CatalogError:
-    return CatalogError([CatalogProblem(f"Tệp '{path.name}': {vi}", f"File '{path.name}': {en}")])
-
-
-def load_catalog(path: str | Path) -> Catalog:
-    """Load a catalogue file: ``.json`` (its JSON form) or ``.xlsx`` (the authoring workbook).
-
-    Raises:
-        CatalogError: the file cannot be read, is not what its name says, or has any problem.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        from dttsclient.core.workbook import load_workbook  # local: workbook builds on this module
-
-        return load_workbook(path)
-    if suffix != ".json":
-        raise _file_problem(
-            path,
-            "chỉ nạp được danh mục dạng .xlsx hoặc .json",
-            "only .xlsx and .json catalogue files can be loaded",
-        )
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        logger.warning("cannot read catalogue %s: %s", path, err)
-        raise _file_problem(
-            path,
-            f"không đọc được tệp ({err.strerror or err})",
-            f"cannot read the file ({err.strerror or err})",
-        ) from err
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
-        raise _file_problem(
-            path, f"không phải là tệp JSON hợp lệ ({err})", f"is not a valid JSON file ({err})"
-        ) from err
-    return catalog_from_json(data)

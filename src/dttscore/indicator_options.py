@@ -10,7 +10,7 @@ dimension, separated by ``;``::
 ``!`` before the list excludes the listed options; without it, only the listed ones are kept. This module
 is the one rule every layer applies: the grid does not offer an excluded row, paste, Excel import, the CLI
 and the store refuse a value for one (:func:`refusal`), and the hub rejects it (the keys of
-:func:`dttsclient.core.disagg.cell_keys` leave excluded options out).
+:func:`dttscore.disagg.cell_keys` leave excluded options out).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dttsclient.core.catalog_tables import DIMENSION_RE, WORD_RE
-from dttsclient.core.model import Catalog, Indicator, Option
+from dttscore.catalog_tables import DIMENSION_RE, WORD_RE
+from dttscore.model import Catalog, Indicator, Option
 
 
 @dataclass(frozen=True)

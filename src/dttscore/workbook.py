@@ -3,7 +3,7 @@
 Reading is forgiving about layout and strict about content: sheets and columns are found by name (any
 order, any letter case, spaces trimmed), blank rows are skipped, numbers and dates may be typed as
 numbers or as text, yes/no cells accept yes/no/có/không/true/false/1/0. The content is then checked by
-:func:`dttsclient.core.catalog.catalog_from_tables`, the same checks as for the JSON form, and every
+:func:`dttscore.catalog.catalog_from_tables`, the same checks as for the JSON form, and every
 problem is reported at once with its sheet, row and column.
 
 Writing produces one sheet per section (``meta`` first), a bold frozen header row, codes stored as text
@@ -26,10 +26,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from dttsclient.core.catalog import catalog_from_tables, catalog_to_json
-from dttsclient.core.catalog_tables import COLUMNS, SHEETS, RawRow, RawSheet, cell_text
-from dttsclient.core.errors import CatalogError, CatalogProblem
-from dttsclient.core.model import ETH_OPTIONS, PERIOD_TYPES, REPORTED_BY, SEVERITIES, VALUE_TYPES, Catalog
+from dttscore.catalog_build import catalog_from_tables, catalog_to_json
+from dttscore.catalog_tables import COLUMNS, SHEETS, RawRow, RawSheet, cell_text
+from dttscore.errors import CatalogError, CatalogProblem
+from dttscore.model import ETH_OPTIONS, PERIOD_TYPES, REPORTED_BY, SEVERITIES, VALUE_TYPES, Catalog
 
 logger = logging.getLogger(__name__)
 

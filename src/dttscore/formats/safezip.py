@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
-from dttsclient.core.errors import DttsError
+from dttscore.errors import DttsError
 
 logger = logging.getLogger(__name__)
 

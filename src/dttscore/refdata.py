@@ -1,6 +1,6 @@
 """The code lists shipped with the app: ethnic groups (GSO 1979) and the 2025 provinces and communes.
 
-The files live in ``resources/ref/`` (installed as ``dttsclient.resources``); see ``ATTRIBUTION.md`` there for
+The files live in ``resources/ref/`` (installed as ``dttscore.ref``, core/pyproject.toml); see ``ATTRIBUTION.md`` there for
 their sources. They are read on first use and cached; every result is an immutable tuple of frozen
 dataclasses, so callers can share them freely.
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from dttsclient.core.model import Option
+from dttscore.model import Option
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ class Commune:
 
 def _read_csv(name: str) -> list[dict[str, str]]:
     """The rows of a shipped CSV file of ``resources/ref`` (UTF-8, with or without BOM)."""
-    text = (files("dttsclient.resources") / "ref" / name).read_text(encoding="utf-8-sig")
+    text = (files("dttscore.ref") / name).read_text(encoding="utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
 

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from dttsclient.core.exits import EXIT_BROKEN_PIPE
+from dttscore.cli.exits import EXIT_BROKEN_PIPE
 
 
 def _silence_stdout() -> None:

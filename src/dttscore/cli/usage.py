@@ -22,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from typing import ClassVar, NoReturn
 
-from dttsclient.core.exits import EXIT_USAGE
+from dttscore.cli.exits import EXIT_USAGE
 
 
 class ArgparseCatalog(gettext.NullTranslations):

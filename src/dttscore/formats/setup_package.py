@@ -13,8 +13,8 @@ zip made by the hub (``dttshub setup-package``) holding:
 =================  ======================================================================================
 
 :func:`read_setup_package` checks everything before returning anything: safe member names and sizes
-(the core's one safe zip reader, :func:`dttsclient.core.safezip.read_zip_safely`, importable from here
-too with :class:`~dttsclient.core.safezip.UnsafeZipError`), every member listed in the manifest with the
+(the core's one safe zip reader, :func:`dttscore.formats.safezip.read_zip_safely`, importable from here
+too with :class:`~dttscore.formats.safezip.UnsafeZipError`), every member listed in the manifest with the
 right SHA-256, nothing unlisted, and the signature. The signing key is the hub's public key (also given
 by ``GET /ping``); pass ``trusted_keys`` to accept only keys the client already pinned. This module is Qt-free and does not import ``dttshub``: the client
 never depends on the hub.
@@ -32,10 +32,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from dttsclient.core.catalog import catalog_from_json
-from dttsclient.core.errors import CatalogError, DttsError
-from dttsclient.core.model import Catalog
-from dttsclient.core.safezip import UnsafeZipError, member_name_problem, read_zip_safely
+from dttscore.catalog import catalog_from_json
+from dttscore.errors import CatalogError, DttsError
+from dttscore.formats.safezip import UnsafeZipError, member_name_problem, read_zip_safely
+from dttscore.model import Catalog
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 The store and the hub speak in codes ("production", "2026-12-05T00:02:00+00:00", "người"); the screens,
 the PDF and the command line show these helpers' results instead, in the interface language. Period names
-are :func:`dttsclient.core.periods.period_label`. Qt-free, so the command line uses them too.
+are :func:`dttscore.periods.period_label`. Qt-free, so the command line uses them too.
 """
 
 from __future__ import annotations

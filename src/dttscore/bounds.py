@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from dttsclient.core.values import MAX_TEXT
+from dttscore.values import MAX_TEXT
 
 INT64_MAX = 2**63 - 1
 """Largest integer a BIGINT column holds."""
@@ -36,7 +36,7 @@ MAX_PERIOD = 8
 MAX_STAMP = 40
 """An ISO 8601 time stamp."""
 MAX_VALUE = MAX_TEXT
-"""A cell value (a number as text, or a text answer of at most :data:`dttsclient.core.values.MAX_TEXT`)."""
+"""A cell value (a number as text, or a text answer of at most :data:`dttscore.values.MAX_TEXT`)."""
 MAX_COMMENT = 4000
 """A comment on a cell, a warning's reason, a reviewer's comment."""
 MAX_MESSAGE = 4000

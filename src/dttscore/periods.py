@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dttsclient.core.errors import IdentifierError
-from dttsclient.core.model import PERIOD_TYPES
+from dttscore.errors import IdentifierError
+from dttscore.model import PERIOD_TYPES
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ word is a NUMBER when it is written like one — ``0``, or digits not starting w
 optional ``.`` and decimals (``5``, ``100``, ``0.5``, ``12.25``) — and an indicator CODE otherwise
 (``0101``, ``0203``, ``A12``). The 4-digit codes of the catalogues start with ``0`` for groups 01–09;
 a code that reads like a number (``1001``) is written with brackets, ``1001[]`` (a word followed by
-``[`` is always a code, and empty brackets mean the total). :func:`dttsclient.core.validate.rule_problems`
+``[`` is always a code, and empty brackets mean the total). :func:`dttscore.validate.rule_problems`
 refuses a rule whose number literal is also an indicator code, so the ambiguity is caught when the
 catalogue is loaded; it also refuses a four-digit number that names no indicator (``1102 <= 9999``: a
 mistyped code must not silently become a constant, see :func:`code_like_numbers`). An author who means
@@ -29,7 +29,7 @@ a condition, and chained comparisons (``a < b < c``; write ``a < b and b < c``) 
 
 Semantics (docs/catalogue.md). ``CODE`` is the indicator's total: its single value, or the sum of all its cells
 when disaggregated; ``CODE[dim=opt, ...]`` is the sum of the matching cells; ``*`` is bound by the caller
-(:func:`dttsclient.core.validate.check_report` checks the rule once per option present). The caller's
+(:func:`dttscore.validate.check_report` checks the rule once per option present). The caller's
 ``lookup`` gives the number of a reference, or None when it has no cell at all. A rule with an empty
 operand is skipped: :func:`evaluate` returns None as soon as any operand it evaluates is empty, and
 ``and``/``or`` evaluate both sides, so the outcome never depends on the order of the operands. Division
@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from decimal import Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 from types import MappingProxyType
 
-from dttsclient.core.errors import RuleSyntaxError
+from dttscore.errors import RuleSyntaxError
 
 logger = logging.getLogger(__name__)
 

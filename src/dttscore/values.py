@@ -42,9 +42,9 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from dttsclient.core.errors import ValueInputError
-from dttsclient.core.model import VALUE_TYPES, Indicator
-from dttsclient.core.problems import Problem
+from dttscore.errors import ValueInputError
+from dttscore.model import VALUE_TYPES, Indicator
+from dttscore.problems import Problem
 
 logger = logging.getLogger(__name__)
 
@@ -406,7 +406,7 @@ def check_value(indicator: Indicator, canonical: str | None, disagg: str = "") -
     """The type and range problems of one stored value of an indicator.
 
     An empty value has no problem here (``required`` is checked per report by
-    :func:`dttsclient.core.validate.check_report`). Limits are those of the catalogue: no minimum is
+    :func:`dttscore.validate.check_report`). Limits are those of the catalogue: no minimum is
     invented for counts; the catalogues give counts ``min`` 0.
 
     Args:

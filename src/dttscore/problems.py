@@ -12,7 +12,7 @@ class Problem:
     Attributes:
         severity: "error" (blocks finalize) or "warning" (needs a reason at finalize); the entry page
             also shows "missing" — a required indicator not entered yet, before the officer asks to
-            finalize (see :func:`dttsclient.core.validate.as_typed`); it never leaves the client.
+            finalize (see :func:`dttscore.validate.as_typed`); it never leaves the client.
         code: the rule code, or one of "required", "type", "min", "max" for per-value checks.
         indicator: the indicator code the finding is about ("" when a rule spans several).
         disagg: the disaggregation key of the cell ("" for the indicator's total or a single value).

@@ -1,8 +1,8 @@
 """Plain tables of a catalogue and typed reading of their cells, shared by the JSON and workbook loaders.
 
 A loader turns its input into :class:`RawSheet` tables (rows of raw cell values keyed by lower-case
-column name, with the row number they have in the sheet); :mod:`dttsclient.core.catalog` checks them with
-a :class:`CellReader` per row, which records a :class:`~dttsclient.core.errors.CatalogProblem` with its
+column name, with the row number they have in the sheet); :mod:`dttscore.catalog` checks them with
+a :class:`CellReader` per row, which records a :class:`~dttscore.errors.CatalogProblem` with its
 sheet, row and column for every cell it cannot read.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Context, Decimal
 
-from dttsclient.core.errors import CatalogProblem
+from dttscore.errors import CatalogProblem
 
 #: The sheets of the workbook, in the order they are written (docs/catalogue.md).
 SHEETS = ("meta", "groups", "indicators", "disaggregations", "options", "forms", "rules")

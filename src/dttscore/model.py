@@ -2,11 +2,13 @@
 
 A catalogue is configuration data (docs/catalogue.md): groups of indicators, their disaggregations and options,
 the forms that collect them and the validation rules. Loading and writing live in
-:mod:`dttsclient.core.catalog` (JSON) and :mod:`dttsclient.core.workbook` (the authoring workbook).
+:mod:`dttscore.catalog_build` (tables and JSON) and :mod:`dttscore.workbook` (the authoring workbook);
+:mod:`dttscore.catalog` loads a file of either kind.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -49,7 +51,7 @@ class Indicator:
     source_vi: str = ""
     order: int = 0
     aggregation: str = ""
-    options: str = ""  # as written: "eth: !01" (see dttsclient.core.indicator_options)
+    options: str = ""  # as written: "eth: !01" (see dttscore.indicator_options)
     max_change_pct: str = ""
 
     @property
@@ -135,6 +137,11 @@ class Catalog:
     ``options`` holds only the options listed in the workbook's ``options`` sheet; use
     :meth:`options_for` to get a dimension's options with the defaults of docs/catalogue.md (``eth``: the 54
     groups, ``sex``: M/F) filled in.
+
+    The model neither parses nor reads files: the loader (:func:`dttscore.catalog_build.resolved`) fills in
+    ``form_members`` (each form's indicator codes, from its ``indicators`` spec) and ``default_options``
+    (the shipped code lists). Neither takes part in equality. A catalogue built by hand goes through
+    :func:`~dttscore.catalog_build.resolved` before :meth:`form_indicators` or :meth:`options_for`.
     """
 
     catalog_id: str
@@ -152,6 +159,8 @@ class Catalog:
     forms: tuple[Form, ...]
     rules: tuple[Rule, ...]
     extra_meta: tuple[tuple[str, str], ...] = field(default=())
+    form_members: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    default_options: Mapping[str, tuple[Option, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     # -- look-ups ---------------------------------------------------------------------------------
     @cached_property
@@ -198,20 +207,26 @@ class Catalog:
         return self.disaggregation(ind.disaggregation).dimensions
 
     def options_for(self, dimension: str) -> tuple[Option, ...]:
-        """The options of a dimension, sorted by order, with the docs/catalogue.md defaults for eth and sex."""
+        """The options of a dimension, sorted by order, with the docs/catalogue.md defaults for eth and sex.
+
+        Raises:
+            LookupError: the dimension has no listed options and the catalogue was not resolved.
+        """
         listed = tuple(sorted((o for o in self.options if o.dimension == dimension), key=lambda o: o.order))
         if listed:
             return listed
-        from dttsclient.core import refdata  # local: refdata reads files, the model must stay cheap
-
-        return refdata.default_options(dimension)
+        if not self.default_options:
+            raise LookupError("catalogue not resolved: build it with dttscore.catalog.resolved() or a loader")
+        return self.default_options.get(dimension, ())
 
     def form_indicators(self, form: Form | str) -> tuple[Indicator, ...]:
-        """The indicators a form collects, in catalogue order (group order, then indicator order)."""
-        from dttsclient.core.catalog import expand_indicator_spec
+        """The indicators a form collects, in catalogue order (group order, then indicator order).
 
+        Raises:
+            KeyError: no such form, or the catalogue was not resolved by its loader (``form_members``).
+        """
         f = self.form(form) if isinstance(form, str) else form
-        codes = set(expand_indicator_spec(f.indicators, [i.code for i in self.indicators]))
+        codes = set(self.form_members[f.code])
         group_order = {g.code: g.order for g in self.groups}
         chosen = [i for i in self.indicators if i.code in codes]
         return tuple(sorted(chosen, key=lambda i: (group_order.get(i.group, 0), i.order, i.code)))

@@ -2,7 +2,7 @@
 
 Shared by the client (entry page, finalize) and the hub (ingest), so both find the same swings. A swing is
 a value that moved from the previous period's value of the same cell by more than the indicator's
-:attr:`~dttsclient.core.model.Indicator.swing_limit` percent (the catalogue's ``max_change_pct`` column,
+:attr:`~dttscore.model.Indicator.swing_limit` percent (the catalogue's ``max_change_pct`` column,
 docs/catalogue.md). It is a warning: the officer gives a reason at finalize, and the reason travels
 with the submission.
 """
@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
-from dttsclient.core.errors import IdentifierError
-from dttsclient.core.model import Catalog
-from dttsclient.core.periods import make_period, parse_period, period_label, previous
-from dttsclient.core.problems import Problem
-from dttsclient.core.values import format_value
+from dttscore.errors import IdentifierError
+from dttscore.model import Catalog
+from dttscore.periods import make_period, parse_period, period_label, previous
+from dttscore.problems import Problem
+from dttscore.values import format_value
 
 SWING = "swing"
 """The ``code`` of a swing :class:`Problem` (its reason key at finalize is ``swing@0301/eth=08``)."""

@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
-from dttsclient.core.errors import IdentifierError
-from dttsclient.core.model import Catalog, Indicator
+from dttscore.errors import IdentifierError
+from dttscore.model import Catalog, Indicator
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ def cell_keys(
 
     ``[""]`` for an indicator that is not disaggregated. The keys come in the order of the
     disaggregation's dimensions and of each dimension's options (rows: ethnic groups, then sex). Options
-    the indicator's ``options`` column excludes are left out (:mod:`dttsclient.core.indicator_options`).
+    the indicator's ``options`` column excludes are left out (:mod:`dttscore.indicator_options`).
 
     Args:
         catalog: the catalogue.
@@ -135,7 +135,7 @@ def cell_keys(
         eth_present: the ethnic groups of the report, for the ``eth`` dimension; None means all the
             catalogue's ``eth`` options.
     """
-    from dttsclient.core.indicator_options import allows  # local: it builds on the catalogue tables
+    from dttscore.indicator_options import allows  # local: it builds on the catalogue tables
 
     ind = catalog.indicator(indicator) if isinstance(indicator, str) else indicator
     dims = catalog.dimensions_of(ind)

@@ -1,0 +1,1 @@
+"""The reference code lists (ethnic groups, communes), installed as ``dttscore.ref`` (core/pyproject.toml)."""
