@@ -334,8 +334,9 @@ def _close_during_sync(display: str, runs: int, what: str) -> tuple[list[float],
     import keyring
     from filekeyring import FileKeyring
 
+    from dttsclient.store import setting_keys
     from dttsclient.sync.credentials import KeyringCredentials
-    from dttsclient.ui.settings_dialog import KEY_AUTO_SYNC, save_settings
+    from dttsclient.ui.settings_dialog import save_settings
     from tests.support.syncutil import FAST, finalize
 
     times: list[float] = []
@@ -348,7 +349,7 @@ def _close_during_sync(display: str, runs: int, what: str) -> tuple[list[float],
             creds = KeyringCredentials()
             profile = Path(tmp) / "p"
             store = _signed_in(profile, proxy.url, creds)
-            save_settings(store, {KEY_AUTO_SYNC: True})  # the quiet sync starts when the first ping answers
+            save_settings(store, {setting_keys.AUTO_SYNC: True})  # the quiet sync starts when the first ping answers
             env = _child_env(display, keyring_file)
             for i in range(runs):
                 finalize(store, str(2026 + i))
