@@ -1,7 +1,7 @@
 """ "Lấy số kỳ trước": the officer picks which indicators to copy from the previous period (issue 16 item 5).
 
 Nothing is ticked at first: nothing is copied without being asked. The copy itself is
-:meth:`Store.copy_from_previous <dttsclient.store.carry.CarryMixin.copy_from_previous>`; the entry page
+:meth:`store.carry.copy_from_previous <dttsclient.store.carry.Carry.copy_from_previous>`; the entry page
 marks every copied cell until it is confirmed or changed, and the copy is one undo step.
 """
 

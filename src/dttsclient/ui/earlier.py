@@ -1,6 +1,6 @@
 """The earlier periods of a cell as lines of text, for the side panel and the cell's tooltip (issue 16).
 
-The values come from :meth:`Store.cell_history <dttsclient.store.history.HistoryMixin.cell_history>`
+The values come from :meth:`store.earlier.cell_history <dttsclient.store.history.Earlier.cell_history>`
 (the officer's own reports and those pulled from the hub); nothing here touches the network.
 """
 
