@@ -198,6 +198,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "none_missing": ("Không thiếu xã nào.", "No commune is missing."),
     "drill_total": ("Tổng: {value}, từ {n} xã.", "Total: {value}, from {n} communes."),
     "back_totals": ("Về tổng hợp tỉnh", "Back to the province totals"),
+    "baseline_figure": ("{survey} ({date}): {value} · {n}/{total} {what}", "{survey} ({date}): {value} · {n}/{total} {what}"),
+    "baseline_legend": (
+        "Mốc so sánh: {survey} (ngày tham chiếu {date}), có số liệu của {n}/{total} {what}; mỗi số liệu điều "
+        "tra được cộng trên các {what} có số liệu đó.",
+        "Baseline: {survey} (reference date {date}), with figures for {n} of {total} {what}; each survey figure "
+        "adds up the {what} that have it.",
+    ),
+    "word_communes": ("xã", "communes"),
+    "word_units": ("đơn vị", "units"),
     "conflicts_title": ("Báo cáo có xung đột", "Reports in conflict"),
     "conflicts_help": (
         "Hai máy đã gửi hai bản khác nhau của cùng một báo cáo. Mở từng báo cáo để chọn bản nào được giữ, "

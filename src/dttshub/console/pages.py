@@ -408,7 +408,13 @@ def build_router() -> APIRouter:
             ("totals", form, period, scope, accepted_only),
             lambda: view.hub.totals.totals(form, period, scope, accepted_only=accepted_only),
         )
-        indicators = layout.totals_indicators(catalog, form, found, view.lang)
+        sums = view.hub.baseline_sums(  # one read, whatever the number of cells
+            form,
+            found.units_expected,
+            [i.code for i in catalog.form_indicators(form) if i.how_aggregated == "sum"],
+        )
+        baselines = layout.label_baselines(sums, view.lang)
+        indicators = layout.totals_indicators(catalog, form, found, view.lang, baselines)
         summable = [i for i in indicators if i["total"] is not None and i["how"] != "none"]
         chart_code = (
             chart if any(i["code"] == chart for i in summable) else (summable[0]["code"] if summable else "")
@@ -427,6 +433,10 @@ def build_router() -> APIRouter:
             accepted_only=accepted_only,
             t_=found,
             indicators=indicators,
+            baselines=baselines,
+            unit_word=(
+                view.t("word_communes") if catalog.form(form).reported_by == "commune" else view.t("word_units")
+            ),
             summable=summable,
             chart_code=chart_code,
             missing=[(u, c.commune_name if c else "") for u, c in missing],
