@@ -693,7 +693,9 @@ _NUMBER_PG = r"^-?[0-9]+(\.[0-9]+)?$"
 _BASELINE_CHUNK = 5000  # units per query (bind parameters stay far below every limit)
 
 
-def baseline_sums(db: Database, form: str, units: list[str] | tuple[str, ...], indicators) -> list[SurveySums]:
+def baseline_sums(
+    db: Database, form: str, units: list[str] | tuple[str, ...], indicators
+) -> list[SurveySums]:
     """The survey baselines of ``form`` added up over ``units``, per survey, newest reference date first.
 
     Only numeric values of the indicators given (those that add up) are summed, exactly (PostgreSQL

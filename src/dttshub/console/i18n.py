@@ -198,7 +198,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "none_missing": ("Không thiếu xã nào.", "No commune is missing."),
     "drill_total": ("Tổng: {value}, từ {n} xã.", "Total: {value}, from {n} communes."),
     "back_totals": ("Về tổng hợp tỉnh", "Back to the province totals"),
-    "baseline_figure": ("{survey} ({date}): {value} · {n}/{total} {what}", "{survey} ({date}): {value} · {n}/{total} {what}"),
+    "baseline_figure": (
+        "{survey} ({date}): {value} · {n}/{total} {what}",
+        "{survey} ({date}): {value} · {n}/{total} {what}",
+    ),
     "baseline_legend": (
         "Mốc so sánh: {survey} (ngày tham chiếu {date}), có số liệu của {n}/{total} {what}; mỗi số liệu điều "
         "tra được cộng trên các {what} có số liệu đó.",

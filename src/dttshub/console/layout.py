@@ -138,7 +138,9 @@ def totals_indicators(
         ]
         if baselines:
             have = {c["disagg"] for c in others}
-            extra = {k[1] for b in baselines for k in b.cells if k[0] == ind.code and k[1] and k[1] not in have}
+            extra = {
+                k[1] for b in baselines for k in b.cells if k[0] == ind.code and k[1] and k[1] not in have
+            }
             others += [
                 {
                     "disagg": d,
@@ -190,7 +192,9 @@ def label_baselines(sums: Sequence, lang: str) -> list[Baseline]:
     counts = Counter((s.survey, s.reference_date) for s in sums)
     return [
         Baseline(
-            survey_label(s.survey, s.reference_date, s.period, counts[(s.survey, s.reference_date)] > 1, lang),
+            survey_label(
+                s.survey, s.reference_date, s.period, counts[(s.survey, s.reference_date)] > 1, lang
+            ),
             s.units,
             s.cells,
         )

@@ -435,7 +435,9 @@ def build_router() -> APIRouter:
             indicators=indicators,
             baselines=baselines,
             unit_word=(
-                view.t("word_communes") if catalog.form(form).reported_by == "commune" else view.t("word_units")
+                view.t("word_communes")
+                if catalog.form(form).reported_by == "commune"
+                else view.t("word_units")
             ),
             summable=summable,
             chart_code=chart_code,
