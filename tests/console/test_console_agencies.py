@@ -144,3 +144,22 @@ def test_agency_forms_need_the_csrf_token_and_an_admin(people, console, capsys):
     finally:
         reviewer.close()
     assert [(u["code"], u["disabled"]) for u in unit_list(people, capsys)] == [(AGENCY, False)]
+
+
+def test_pages_count_an_agency_as_soon_as_it_is_added_or_disabled(people, console):
+    from tests.support.hubfixture import small_catalog
+
+    catalog = small_catalog(version=2)
+    catalog["forms"][0]["reported_by"] = "both"
+    people.publish_catalog(catalog)
+    console.sign_in("admin_x")
+
+    def expected() -> int:
+        page = console.get("/console/totals?form=BM01&period=2026").text
+        return int(re.search(r"Đã tổng hợp \d+/(\d+)", page).group(1))
+
+    assert expected() == 92  # read once: the page's figures are kept until something changes
+    console.post("/console/admin/units", {"code": AGENCY, "name": AGENCY_NAME})
+    assert expected() == 93
+    console.post(f"/console/admin/units/{AGENCY}", {"action": "disable"})
+    assert expected() == 92

@@ -277,7 +277,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Agency {code} disabled: its reports stay, it is no longer expected to report.",
     ),
     "unit_enabled": ("Đã dùng lại cơ quan {code}.", "Agency {code} enabled again."),
-    "unit_hint": ("mã xã, mã cơ quan hoặc mã tỉnh", "commune, agency or province code"),
+    "unit_hint": ("xã, cơ quan hoặc tỉnh", "commune, agency or province"),
     "catalog_title": ("Công bố danh mục chỉ tiêu", "Publish the indicator catalogue"),
     "catalog_help": (
         "Chọn tệp danh mục (.xlsx). Mọi lỗi được chỉ rõ trang, dòng, cột; có lỗi thì không thay đổi gì.",
