@@ -196,14 +196,8 @@ class Accounts:
         self._check_password(password)
         pw_hash = self.hasher.hash(password)
         with self.db.begin() as conn:
-            if role == "officer" and is_agency_code(unit):
-                agency = conn.execute(sa.select(t.units).where(t.units.c.code == unit)).first()
-                if agency is None or agency.disabled:
-                    raise BadRequest(
-                        "bad_unit",
-                        f"Không có cơ quan mã {unit} đang hoạt động; thêm nó trước (dttshub unit add).",
-                        f"There is no enabled agency {unit}; add it first (dttshub unit add).",
-                    )
+            if role == "officer":
+                _require_enabled_agency(conn, unit)
             if conn.execute(sa.select(t.users.c.username).where(t.users.c.username == username)).first():
                 raise Conflict(
                     "user_exists",
@@ -396,6 +390,8 @@ class Accounts:
         current = self.get_user(username)
         check_account_unit(current.role, unit)
         with self.db.begin() as conn:
+            if current.role == "officer":
+                _require_enabled_agency(conn, unit)
             conn.execute(t.users.update().where(t.users.c.username == username).values(unit=unit))
             self._revoke_tokens(conn, username)
         logger.info("user %s moved to unit %s", username, unit)
@@ -729,3 +725,16 @@ class Accounts:
             return None
         with self.db.read() as conn:
             return conn.execute(sa.select(t.units.c.name).where(t.units.c.code == unit)).scalar()
+
+
+def _require_enabled_agency(conn, unit: str) -> None:
+    """Raise :class:`BadRequest` when ``unit`` is an agency code the hub does not have enabled."""
+    if not is_agency_code(unit):
+        return
+    agency = conn.execute(sa.select(t.units).where(t.units.c.code == unit)).first()
+    if agency is None or agency.disabled:
+        raise BadRequest(
+            "bad_unit",
+            f"Không có cơ quan mã {unit} đang hoạt động; thêm nó trước (dttshub unit add).",
+            f"There is no enabled agency {unit}; add it first (dttshub unit add).",
+        )

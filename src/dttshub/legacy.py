@@ -43,6 +43,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from dttscore import ethsystems, refdata
+from dttscore.catalog_tables import canonical_decimal
 from dttscore.disagg import make_key
 from dttscore.errors import DttsError
 from dttscore.model import Catalog
@@ -50,7 +51,7 @@ from dttscore.periods import check_period_for_form
 from dttscore.values import canonical_of
 from dttshub import db as t
 from dttshub.catalogs import Catalogs
-from dttshub.db import Database, iso
+from dttshub.db import DECIMAL_SUM, Database, iso
 from dttshub.errors import BadRequest, NotFound
 from dttshub.longtable import LongTable, Row, TableProblem, TableRefused, read_long_table
 
@@ -668,3 +669,114 @@ def baselines_of(db: Database, unit: str) -> list[dict]:
             .limit(MAX_BASELINES)
         ).all()
     return [dict(r._mapping) for r in rows]
+
+
+@dataclass(frozen=True)
+class SurveySums:
+    """One survey's baseline figures for a form, added up over a set of units (the console's totals page).
+
+    Attributes:
+        survey / reference_date / period: the survey, its reference date (YYYY-MM-DD), the period it gave.
+        units: how many of the units asked about have any figure of this survey for the form.
+        cells: ``{(indicator, disagg): (sum, units)}``; key ``(indicator, "")`` is the indicator's total:
+            each unit's own total where the survey gave one, else the sum of that unit's cells.
+    """
+
+    survey: str
+    reference_date: str
+    period: str
+    units: int
+    cells: dict[tuple[str, str], tuple[Decimal, int]]
+
+
+_NUMBER_PG = r"^-?[0-9]+(\.[0-9]+)?$"
+_BASELINE_CHUNK = 5000  # units per query (bind parameters stay far below every limit)
+
+
+def baseline_sums(
+    db: Database, form: str, units: list[str] | tuple[str, ...], indicators
+) -> list[SurveySums]:
+    """The survey baselines of ``form`` added up over ``units``, per survey, newest reference date first.
+
+    Only numeric values of the indicators given (those that add up) are summed, exactly (PostgreSQL
+    ``NUMERIC``; on SQLite the exact aggregate ``db.DECIMAL_SUM`` over the canonical text). Two grouped
+    queries per 5,000 units, whatever the number of cells.
+
+    Args:
+        form: the form code.
+        units: the units in scope (codes of the 2025 list or agencies).
+        indicators: the indicator codes to add up.
+    """
+    hv, im = t.historical_values.c, t.imports.c
+    codes = sorted(set(indicators))
+    units = list(units)
+    if not codes or not units:
+        return []
+    if db.dialect == "sqlite":
+        number = sa.and_(hv.value != "", hv.value.op("NOT GLOB", is_comparison=True)("*[^0-9.-]*"))
+
+        def add(cond):
+            return sa.type_coerce(getattr(sa.func, DECIMAL_SUM)(sa.case((cond, hv.value))), sa.String)
+
+    else:
+        number = hv.value.op("~", is_comparison=True)(_NUMBER_PG)
+
+        def add(cond):
+            return sa.func.sum(sa.case((cond, sa.cast(hv.value, sa.Numeric))))
+
+    key_cols = (im.survey, im.reference_date, hv.period, hv.indicator)
+    cells: dict[tuple, dict[tuple[str, str], tuple[Decimal, int]]] = {}
+    totals: dict[tuple, dict[str, tuple[Decimal, int]]] = {}
+    covered: dict[tuple, set[str]] = {}
+    with db.read() as conn:
+        for start in range(0, len(units), _BASELINE_CHUNK):
+            where = (
+                im.kind == "baseline",
+                hv.unit_list == NEW_UNIT_LIST,
+                hv.form == form,
+                hv.indicator.in_(codes),
+                hv.unit.in_(units[start : start + _BASELINE_CHUNK]),
+            )
+            joined = t.historical_values.join(t.imports, im.id == hv.import_id)
+            # the cells: one row per survey, period, indicator and breakdown
+            for r in conn.execute(
+                sa.select(*key_cols, hv.disagg, add(number).label("total"), sa.func.count().label("n"))
+                .select_from(joined)
+                .where(*where, hv.disagg != "", number)
+                .group_by(*key_cols, hv.disagg)
+            ):
+                into = cells.setdefault((r.survey, r.reference_date, r.period), {})
+                _add_figure(into, (r.indicator, r.disagg), r.total, r.n)
+            # the totals: one row per survey, period, indicator and unit (its own total, its cells' sum)
+            for r in conn.execute(
+                sa.select(
+                    *key_cols,
+                    hv.unit,
+                    add(sa.and_(number, hv.disagg == "")).label("own"),
+                    add(sa.and_(number, hv.disagg != "")).label("parts"),
+                )
+                .select_from(joined)
+                .where(*where)
+                .group_by(*key_cols, hv.unit)
+            ):
+                key = (r.survey, r.reference_date, r.period)
+                covered.setdefault(key, set()).add(r.unit)
+                value = r.own if r.own is not None else r.parts
+                if value is not None:
+                    _add_figure(totals.setdefault(key, {}), r.indicator, value, 1)
+    out = []
+    for key in sorted(covered, key=lambda k: (k[1], k[0], k[2]), reverse=True):
+        figures = dict(cells.get(key, {}))
+        figures.update({(code, ""): v for code, v in totals.get(key, {}).items()})
+        figures = {k: (Decimal(canonical_decimal(v)), n) for k, (v, n) in figures.items()}
+        out.append(SurveySums(key[0], key[1], key[2], len(covered[key]), figures))
+    return out
+
+
+def _add_figure(into: dict, key, total: object, n: int) -> None:
+    """Add a sum as the database returns it (Decimal, or text on SQLite) and its unit count into ``into``."""
+    if total is None:
+        return
+    value = Decimal(str(total))
+    old = into.get(key)
+    into[key] = (value, n) if old is None else (old[0] + value, old[1] + n)

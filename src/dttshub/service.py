@@ -352,6 +352,13 @@ class Hub:
         items = baselines_of(self.db, unit)[:MAX_BASELINES]
         return {"unit": unit, "version": version, "items": items}
 
+    def baseline_sums(self, form: str, units, indicators) -> list:
+        """The survey baselines of ``form`` added up over ``units`` (already in the caller's scope), per survey
+        (:func:`dttshub.legacy.baseline_sums`): what the console shows beside the province totals."""
+        from dttshub.legacy import baseline_sums
+
+        return baseline_sums(self.db, form, units, indicators)
+
     def _touch(self, account: Account, device_id: str, app_version: str) -> None:
         if not device_id or account.username.startswith("cli:"):
             return

@@ -6,7 +6,8 @@ returns it with a comment → the officer's client syncs and shows the comment �
 → the reviewer accepts → the totals page equals a sum computed here → the Excel download opens with
 openpyxl. Plus: an officer cannot enter, a reviewer of another province sees none of these communes (by URL
 too), a form post without its CSRF token is refused, a ``<script>`` comment is shown as text, and the page
-raises no script or CSP error.
+raises no script or CSP error. Issue 17 in the console: an admin adds an agency, and the totals page shows
+the survey baselines summed over the province.
 
 With ``DTTS_CONSOLE_SCREENSHOTS=<folder>`` the journey saves the README's screenshots (1366x768) there.
 """
@@ -264,3 +265,38 @@ def test_a_form_post_without_the_csrf_token_is_refused(hub, page):
         ]
         is None
     )
+
+
+def test_an_admin_adds_an_agency_in_the_browser(hub, page):
+    hub.add_user("admin_x", "admin", "19")
+    sign_in(page, hub, "admin_x")
+    page.goto(hub.url + "/console/admin")
+    form = page.locator("form#add-agency")
+    form.locator("input[name=code]").fill("19-SGDDT")
+    form.locator("input[name=name]").fill("Sở Giáo dục và Đào tạo")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert "Đã thêm cơ quan 19-SGDDT" in page.locator("p.message").inner_text()
+    assert "Sở Giáo dục và Đào tạo" in page.locator("tr[data-agency='19-SGDDT']").inner_text()
+    assert [a.code for a in hub.hub.units.list("19")] == ["19-SGDDT"]
+    assert not page.problems, page.problems
+
+
+def test_the_totals_page_shows_the_survey_baselines_in_the_browser(hub, page, tmp_path):
+    import csv
+
+    send(hub, OFFICER, [make_submission(good_values(), unit=COMMUNE_A)])
+    rows = [
+        [COMMUNE_A, "BM01", "2019", "0102", "", "", "70"],
+        [COMMUNE_B, "BM01", "2019", "0102", "", "", "31"],
+    ]
+    path = tmp_path / "baseline.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["unit", "form", "period", "indicator", "eth", "sex", "value"], *rows])
+    hub.hub.import_baseline(path, "Điều tra 53 DTTS 2019", "2019-04-01", "test")
+    expected = sum(Decimal(r[6]) for r in rows)
+    sign_in(page, hub, "reviewer_x")
+    page.goto(hub.url + "/console/totals?form=BM01&period=2026")
+    cell = page.locator("td:has(a[data-total='0102']) small.baseline")
+    assert cell.inner_text() == f"Điều tra 53 DTTS 2019 (01/04/2019): {expected} · 2/92 xã"
+    assert not page.problems, page.problems

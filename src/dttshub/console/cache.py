@@ -2,8 +2,9 @@
 
 The start page counts twelve form-periods, the totals page adds up the province and its trend chart five
 periods, again and again while reviewers move between pages; those figures change only when a report changes (every stored revision, review or conflict moves the hub's
-``change_seq`` counter), when a catalogue is published, or when the database starts a new generation. An
-entry remembers all three and is used only while they are the same, so the chart is never stale.
+``change_seq`` counter), when a catalogue is published, when the database starts a new generation, or when
+an agency is added, disabled or enabled (issue 17). An entry remembers all four and is used only while they
+are the same, so the chart is never stale.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
+
+from dttshub import db as t
 from dttshub.db import CHANGE_SEQ
 
 MAX_ENTRIES = 64
@@ -28,11 +32,15 @@ class ChangeCache:
 
     @staticmethod
     def marker(hub) -> tuple:
-        """What the hub's data stands at: the change counter, the current catalogue, the generation."""
+        """What the hub's data stands at: the change counter, the current catalogue, the generation, and the
+        agencies with their state (a few rows: adding or disabling one changes who is expected to report)."""
         with hub.db.read() as conn:
             seq = hub.db.counter(conn, CHANGE_SEQ)
+            agencies = tuple(
+                conn.execute(sa.select(t.units.c.code, t.units.c.disabled).order_by(t.units.c.code)).all()
+            )
         current = hub.catalogs.current()
-        return seq, current.etag if current is not None else "", hub.current_generation()
+        return seq, current.etag if current is not None else "", hub.current_generation(), agencies
 
     def get(self, hub, key: tuple, compute: Callable[[], Any]) -> Any:
         mark = self.marker(hub)

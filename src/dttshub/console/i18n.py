@@ -198,6 +198,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "none_missing": ("Không thiếu xã nào.", "No commune is missing."),
     "drill_total": ("Tổng: {value}, từ {n} xã.", "Total: {value}, from {n} communes."),
     "back_totals": ("Về tổng hợp tỉnh", "Back to the province totals"),
+    "baseline_figure": (
+        "{survey} ({date}): {value} · {n}/{total} {what}",
+        "{survey} ({date}): {value} · {n}/{total} {what}",
+    ),
+    "baseline_legend": (
+        "Mốc so sánh: {survey} (ngày tham chiếu {date}), có số liệu của {n}/{total} {what}; mỗi số liệu điều "
+        "tra được cộng trên các {what} có số liệu đó.",
+        "Baseline: {survey} (reference date {date}), with figures for {n} of {total} {what}; each survey figure "
+        "adds up the {what} that have it.",
+    ),
+    "word_communes": ("xã", "communes"),
+    "word_units": ("đơn vị", "units"),
     "conflicts_title": ("Báo cáo có xung đột", "Reports in conflict"),
     "conflicts_help": (
         "Hai máy đã gửi hai bản khác nhau của cùng một báo cáo. Mở từng báo cáo để chọn bản nào được giữ, "
@@ -237,6 +249,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "New password set for {name}; its devices must sign in again.",
     ),
     "user_unit": ("Đã chuyển {name} sang đơn vị {unit}.", "{name} moved to unit {unit}."),
+    "agencies": ("Cơ quan báo cáo của tỉnh", "The province's reporting agencies"),
+    "agencies_help": (
+        "Các sở, ngành của tỉnh nộp những biểu dành cho cơ quan, như một xã. Cơ quan đã ngừng vẫn giữ các "
+        "báo cáo cũ nhưng không còn phải nộp và không nhận tài khoản mới.",
+        "The province's departments report like a commune (the forms reported by agencies). A disabled "
+        "agency keeps its reports but is no longer expected to report and gets no new accounts.",
+    ),
+    "no_agencies": ("Chưa có cơ quan nào.", "No agencies yet."),
+    "agency_name": ("Tên cơ quan", "Agency name"),
+    "agency_code": ("Mã cơ quan", "Agency code"),
+    "agency_code_hint": (
+        "mã tỉnh, gạch ngang, 1–5 chữ in hoa hoặc số, ví dụ {example}",
+        "the province code, a dash, 1–5 capital letters or digits, e.g. {example}",
+    ),
+    "add_agency": ("Thêm cơ quan", "Add an agency"),
+    "agency_disabled": ("đã ngừng", "disabled"),
+    "agency_enabled": ("đang báo cáo", "reporting"),
+    "disable_agency": ("Ngừng", "Disable"),
+    "enable_agency": ("Dùng lại", "Enable"),
+    "unit_added": (
+        "Đã thêm cơ quan {code}; giờ có thể tạo tài khoản cán bộ cho cơ quan này.",
+        "Agency {code} added; officer accounts can now be created for it.",
+    ),
+    "unit_disabled": (
+        "Đã ngừng cơ quan {code}: báo cáo cũ giữ nguyên, cơ quan không còn phải nộp.",
+        "Agency {code} disabled: its reports stay, it is no longer expected to report.",
+    ),
+    "unit_enabled": ("Đã dùng lại cơ quan {code}.", "Agency {code} enabled again."),
+    "unit_hint": ("xã, cơ quan hoặc tỉnh", "commune, agency or province"),
     "catalog_title": ("Công bố danh mục chỉ tiêu", "Publish the indicator catalogue"),
     "catalog_help": (
         "Chọn tệp danh mục (.xlsx). Mọi lỗi được chỉ rõ trang, dòng, cột; có lỗi thì không thay đổi gì.",

@@ -6,6 +6,9 @@ the catalogue); no database access.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from dttscore.disagg import parse_key
@@ -98,8 +101,16 @@ def _ethnic_groups():
     return refdata.ethnic_groups()
 
 
-def totals_indicators(catalog: Catalog, form: str, totals: ProvinceTotals, lang: str) -> list[dict]:
-    """Each indicator of the form with its total cell and its other cells (a grid for ethnic group × sex)."""
+def totals_indicators(
+    catalog: Catalog, form: str, totals: ProvinceTotals, lang: str, baselines: Sequence = ()
+) -> list[dict]:
+    """Each indicator of the form with its total cell and its other cells (a grid for ethnic group × sex).
+
+    Args:
+        baselines: the survey figures added up over the same units (``dttshub.legacy.SurveySums``, newest
+            first): each indicator and cell gets ``baselines``, a list of ``{"survey", "label", "date",
+            "value", "units"}``; a cell a survey gave but no report did is added (its value None).
+    """
     by_code: dict[str, list] = {}
     for cell in totals.cells:
         by_code.setdefault(cell.code, []).append(cell)
@@ -125,6 +136,24 @@ def totals_indicators(catalog: Catalog, form: str, totals: ProvinceTotals, lang:
             for c in cells
             if c.disagg
         ]
+        if baselines:
+            have = {c["disagg"] for c in others}
+            extra = {
+                k[1] for b in baselines for k in b.cells if k[0] == ind.code and k[1] and k[1] not in have
+            }
+            others += [
+                {
+                    "disagg": d,
+                    "dims": parse_key(d),
+                    "value": None,
+                    "units": 0,
+                    "label": " · ".join(label(dim, o) for dim, o in parse_key(d).items()),
+                }
+                for d in extra
+            ]
+            others.sort(key=lambda c: c["disagg"])
+        for c in others:
+            c["baselines"] = _figures(baselines, ind.code, c["disagg"])
         dims = list(catalog.dimensions_of(ind))
         grid = None
         if others and sorted(dims) == ["eth", "sex"]:
@@ -141,10 +170,55 @@ def totals_indicators(catalog: Catalog, form: str, totals: ProvinceTotals, lang:
                 "unit": ind.unit,
                 "how": ind.how_aggregated,
                 "total": total,
+                "baselines": _figures(baselines, ind.code, ""),
                 "cells": others,
                 "grid": grid,
             }
         )
+    return out
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """One survey's figures as the totals page shows them: its label and ``{(code, disagg): (sum, units)}``."""
+
+    label: dict
+    units: int
+    cells: dict
+
+
+def label_baselines(sums: Sequence, lang: str) -> list[Baseline]:
+    """``dttshub.legacy.SurveySums`` with their labels (the period named when a survey gave several)."""
+    counts = Counter((s.survey, s.reference_date) for s in sums)
+    return [
+        Baseline(
+            survey_label(
+                s.survey, s.reference_date, s.period, counts[(s.survey, s.reference_date)] > 1, lang
+            ),
+            s.units,
+            s.cells,
+        )
+        for s in sums
+    ]
+
+
+def survey_label(survey: str, reference_date: str, period: str, ambiguous: bool, lang: str) -> dict:
+    """How a survey is named beside the totals: its name, its reference date as dd/mm/yyyy, and the period
+    when the survey gave several for the form."""
+    from dttscore.periods import period_label
+
+    y, _, rest = reference_date.partition("-")
+    m, _, d = rest.partition("-")
+    name = f"{survey} — {period_label(period, lang)}" if ambiguous else survey
+    return {"survey": survey, "label": name, "date": f"{d}/{m}/{y}" if d else reference_date}
+
+
+def _figures(baselines: Sequence, code: str, disagg: str) -> list[dict]:
+    out = []
+    for b in baselines:
+        found = b.cells.get((code, disagg))
+        if found is not None:
+            out.append({**b.label, "value": found[0], "units": found[1]})
     return out
 
 

@@ -49,6 +49,7 @@ from dttshub.receipts import VN_TZ
 from dttshub.reviews import SKIP_REASONS
 from dttshub.scope import ALL_UNITS, check_account_unit
 from dttshub.totals import resolve_scope
+from dttshub.units import agency_province, is_agency_code
 
 Unit = Annotated[str, PathParam(pattern=r"^[0-9]{5}$")]
 FormCode = Annotated[str, PathParam(min_length=1, max_length=MAX_CODE)]
@@ -408,7 +409,13 @@ def build_router() -> APIRouter:
             ("totals", form, period, scope, accepted_only),
             lambda: view.hub.totals.totals(form, period, scope, accepted_only=accepted_only),
         )
-        indicators = layout.totals_indicators(catalog, form, found, view.lang)
+        sums = view.hub.baseline_sums(  # one read, whatever the number of cells
+            form,
+            found.units_expected,
+            [i.code for i in catalog.form_indicators(form) if i.how_aggregated == "sum"],
+        )
+        baselines = layout.label_baselines(sums, view.lang)
+        indicators = layout.totals_indicators(catalog, form, found, view.lang, baselines)
         summable = [i for i in indicators if i["total"] is not None and i["how"] != "none"]
         chart_code = (
             chart if any(i["code"] == chart for i in summable) else (summable[0]["code"] if summable else "")
@@ -427,6 +434,12 @@ def build_router() -> APIRouter:
             accepted_only=accepted_only,
             t_=found,
             indicators=indicators,
+            baselines=baselines,
+            unit_word=(
+                view.t("word_communes")
+                if catalog.form(form).reported_by == "commune"
+                else view.t("word_units")
+            ),
             summable=summable,
             chart_code=chart_code,
             missing=[(u, c.commune_name if c else "") for u, c in missing],
@@ -565,21 +578,50 @@ def build_router() -> APIRouter:
         out = []
         for u in view.hub.accounts.list_users():
             unit = u["unit"]
-            if scope == ALL_UNITS or unit == scope or (len(unit) == 5 and view.account.covers(unit)):
+            if scope == ALL_UNITS or unit == scope or view.account.covers(unit):  # communes and agencies
                 out.append(u)
         return out
 
     def admin_page(
-        view: View, message: str = "", problems: list | None = None, status: int = 200
+        view: View,
+        message: str = "",
+        problems: list | None = None,
+        status: int = 200,
+        error: bool = False,
+        agency: dict | None = None,
     ) -> Response:
         return view.render(
             "admin.html",
             status=status,
             users=users_in_scope(view),
             message=message,
+            error=error or bool(problems),
             problems=problems or [],
             versions=view.hub.catalogs.versions()[-5:],
+            agencies=view.hub.units.list(view.account.unit),
+            agency=agency or {"code": "", "name": ""},
+            agency_example=(view.account.unit if view.account.unit != ALL_UNITS else "19") + "-SGDDT",
         )
+
+    def hub_error_page(view: View, exc: HubError, agency: dict | None = None) -> Response:
+        """The administration page again with the hub's refusal as its message: nothing was changed."""
+        message = exc.message_en if view.lang == "en" else exc.message_vi
+        return admin_page(view, message, status=exc.status, error=True, agency=agency)
+
+    def require_agency_in_scope(view: View, code: str) -> str:
+        """The province of agency ``code`` when the admin manages it (Forbidden otherwise)."""
+        scope = view.account.unit
+        province = agency_province(code)
+        if scope == ALL_UNITS:
+            return province or code[:2]
+        if province not in (None, scope):
+            raise Forbidden(
+                "out_of_scope",
+                f"Cơ quan {code} thuộc tỉnh {province}; bạn chỉ quản lý được cơ quan của tỉnh {scope}.",
+                f"Agency {code} belongs to province {province}; you manage only the agencies of province "
+                f"{scope}.",
+            )
+        return scope
 
     def require_user_in_scope(view: View, username: str) -> dict:
         for u in users_in_scope(view):
@@ -596,16 +638,75 @@ def build_router() -> APIRouter:
         scope = view.account.unit
         if scope == ALL_UNITS:
             return
-        if (len(unit) == 5 and view.account.covers(unit)) or unit == scope:
+        if view.account.covers(unit) or unit == scope:  # a commune or an agency of the province
             return
         raise Forbidden(
             "out_of_scope", f"Đơn vị {unit} nằm ngoài phạm vi của bạn.", f"Unit {unit} is outside your scope."
         )
 
     @router.get("/admin")
-    def admin(view: ViewDep) -> Response:
+    def admin(
+        view: ViewDep,
+        done: Annotated[str, Query(max_length=20)] = "",
+        unit: Annotated[str, Query(max_length=8)] = "",
+    ) -> Response:
         view.require_admin()
-        return admin_page(view)
+        message = ""
+        if is_agency_code(unit):  # after an agency was added, disabled or enabled (post, redirect, get)
+            message = {
+                "unit_added": view.t("unit_added", code=unit),
+                "unit_disabled": view.t("unit_disabled", code=unit),
+                "unit_enabled": view.t("unit_enabled", code=unit),
+            }.get(done, "")
+        return admin_page(view, message)
+
+    @router.post("/admin/units")
+    def add_agency(
+        view: ViewDep,
+        csrf: CsrfField = "",
+        code: Annotated[str, Form(max_length=20)] = "",
+        name: Annotated[str, Form(max_length=400)] = "",
+    ) -> Response:
+        """Define an agency of the admin's province (the service of ``dttshub unit add``)."""
+        view.require_admin()
+        view.check_csrf(csrf)
+        code = code.strip().upper()
+        typed = {"code": code, "name": name}
+        try:
+            province = require_agency_in_scope(view, code)
+            agency = view.hub.units.add(code, name, province)
+        except HubError as exc:
+            return hub_error_page(view, exc, typed)
+        return RedirectResponse(
+            f"{PREFIX}/admin?{urlencode({'done': 'unit_added', 'unit': agency.code})}#agencies",
+            status_code=303,
+        )
+
+    @router.post("/admin/units/{code}")
+    def switch_agency(
+        view: ViewDep,
+        code: Annotated[str, PathParam(max_length=20)],
+        csrf: CsrfField = "",
+        action: Annotated[str, Form(max_length=16)] = "",
+    ) -> Response:
+        """Disable an agency (its reports stay; it is no longer expected to report) or enable it again."""
+        view.require_admin()
+        view.check_csrf(csrf)
+        if action not in ("disable", "enable"):
+            raise BadRequest("bad_action", view.t("bad_choice"), view.t("bad_choice"))
+        try:
+            require_agency_in_scope(view, code)
+            if not is_agency_code(code):
+                raise NotFound(
+                    "unknown_unit", f"Không có cơ quan mã {code}.", f"There is no agency with code {code}."
+                )
+            agency = view.hub.units.set_disabled(code, action == "disable")
+        except HubError as exc:
+            return hub_error_page(view, exc)
+        done = "unit_disabled" if agency.disabled else "unit_enabled"
+        return RedirectResponse(
+            f"{PREFIX}/admin?{urlencode({'done': done, 'unit': agency.code})}#agencies", status_code=303
+        )
 
     @router.post("/admin/users")
     def add_user(
