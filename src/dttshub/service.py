@@ -359,6 +359,14 @@ class Hub:
 
         return baseline_sums(self.db, form, units, indicators)
 
+    def unit_names(self, codes) -> dict[str, str]:
+        """The names of reporting units: communes from the 2025 unit list, agencies from the hub ("" when
+        unknown)."""
+        from dttshub.units import unit_names
+
+        with self.db.connect() as conn:
+            return unit_names(conn, codes)
+
     def _touch(self, account: Account, device_id: str, app_version: str) -> None:
         if not device_id or account.username.startswith("cli:"):
             return

@@ -163,3 +163,16 @@ def test_pages_count_an_agency_as_soon_as_it_is_added_or_disabled(people, consol
     assert expected() == 93
     console.post(f"/console/admin/units/{AGENCY}", {"action": "disable"})
     assert expected() == 92
+
+
+def test_an_agency_that_has_not_reported_is_named_on_the_totals_page(people, console):
+    from tests.support.hubfixture import small_catalog
+
+    catalog = small_catalog(version=2)
+    catalog["forms"][0]["reported_by"] = "both"
+    people.publish_catalog(catalog)
+    people.hub.units.add(AGENCY, AGENCY_NAME, "19")
+    console.sign_in("reviewer_x")
+    page = console.get("/console/totals?form=BM01&period=2026").text
+    missing = page[page.index(AGENCY) :]
+    assert AGENCY_NAME in missing[:400]  # its name from the hub's units, not only its code

@@ -353,12 +353,9 @@ def build_router() -> APIRouter:
 
     # -- 4. review queue ---------------------------------------------------------------------------------
     def queue_rows(view: View) -> list[dict]:
-        rows = []
-        for doc in view.hub.reports(view.account):
-            if doc["status"] not in WAITING_STATUSES:
-                continue
-            commune = refdata.commune(doc["unit"])
-            rows.append({**doc, "name": commune.commune_name if commune else ""})
+        docs = [doc for doc in view.hub.reports(view.account) if doc["status"] in WAITING_STATUSES]
+        names = view.hub.unit_names({doc["unit"] for doc in docs})
+        rows = [{**doc, "name": names.get(doc["unit"], "")} for doc in docs]
         rows.sort(key=lambda d: (d["form"], d["period"], d["unit"]))
         return rows
 
@@ -420,7 +417,7 @@ def build_router() -> APIRouter:
         chart_code = (
             chart if any(i["code"] == chart for i in summable) else (summable[0]["code"] if summable else "")
         )
-        missing = [(u, refdata.commune(u)) for u in found.units_missing]
+        missing_names = view.hub.unit_names(found.units_missing)
         base = {"form": form, "period": period}
         if accepted_only:
             base["accepted_only"] = "true"
@@ -442,7 +439,7 @@ def build_router() -> APIRouter:
             ),
             summable=summable,
             chart_code=chart_code,
-            missing=[(u, c.commune_name if c else "") for u, c in missing],
+            missing=[(u, missing_names.get(u, "")) for u in found.units_missing],
             base_query=urlencode(base),
             formats=list(EXPORT_MEDIA_TYPES),
         )
@@ -495,10 +492,7 @@ def build_router() -> APIRouter:
             code=code,
             indicator_name=_name(view, ind) if ind else code,
             cell_label=layout.key_label(catalog, disagg, view.lang),
-            missing=[
-                (u, (refdata.commune(u).commune_name if refdata.commune(u) else ""))
-                for u in d.totals.units_missing
-            ],
+            missing=list(view.hub.unit_names(d.totals.units_missing).items()),
             status_label=lambda s: _status_label(view, s),
             accepted_only=accepted_only,
         )
@@ -525,11 +519,9 @@ def build_router() -> APIRouter:
     # -- 6. conflicts ------------------------------------------------------------------------------------
     @router.get("/conflicts")
     def conflicts(view: ViewDep) -> Response:
-        rows = []
-        for doc in view.hub.reports(view.account):
-            if doc["status"] == "conflict":
-                commune = refdata.commune(doc["unit"])
-                rows.append({**doc, "name": commune.commune_name if commune else ""})
+        docs = [doc for doc in view.hub.reports(view.account) if doc["status"] == "conflict"]
+        names = view.hub.unit_names({doc["unit"] for doc in docs})
+        rows = [{**doc, "name": names.get(doc["unit"], "")} for doc in docs]
         return view.render("conflicts.html", rows=rows)
 
     @router.get("/conflict/{unit}/{form}/{period}")
