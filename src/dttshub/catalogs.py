@@ -98,6 +98,7 @@ class Catalogs:
         self._cache: OrderedDict[tuple[str, int], Catalog] = OrderedDict()
         self._loading: dict[tuple[str, int], _Flight] = {}
         self._lock = threading.Lock()
+        self._current: StoredCatalog | None = None  # the last current() read, content included
 
     def publish(self, catalog: Catalog, by: str = "") -> PublishResult:
         """Store a catalogue version and make it the current one.
@@ -141,12 +142,31 @@ class Catalogs:
         return PublishResult(catalog.catalog_id, catalog.version, etag, published=True)
 
     def current(self) -> StoredCatalog | None:
-        """The most recently published catalogue, or None before the first publication."""
+        """The most recently published catalogue, or None before the first publication.
+
+        Asked on every console page: the row is read without its content (a sample catalogue is 100 KB of
+        JSON), which is read only when the current version is another than the last one seen.
+        """
+        c = t.catalogs.c
         with self.db.read() as conn:
             row = conn.execute(
-                sa.select(t.catalogs).order_by(t.catalogs.c.publish_seq.desc()).limit(1)
+                sa.select(c.catalog_id, c.version, c.etag, c.published_at)
+                .order_by(c.publish_seq.desc())
+                .limit(1)
             ).first()
-        return _stored(row) if row else None
+            if row is None:
+                return None
+            with self._lock:
+                seen = self._current
+            if seen is not None and (seen.catalog_id, seen.version, seen.etag, seen.published_at) == (*row,):
+                return seen
+            content = conn.execute(
+                sa.select(c.content).where(c.catalog_id == row.catalog_id, c.version == row.version)
+            ).scalar_one()
+        stored = StoredCatalog(*row[:3], content.encode("utf-8"), row.published_at)
+        with self._lock:
+            self._current = stored
+        return stored
 
     def stored(self, catalog_id: str, version: int) -> StoredCatalog | None:
         with self.db.read() as conn:

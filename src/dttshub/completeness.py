@@ -39,6 +39,7 @@ import sqlalchemy as sa
 
 from dttscore import refdata
 from dttscore.errors import DttsError
+from dttscore.model import Catalog
 from dttscore.periods import check_period_for_form, deadline
 from dttshub import db as t
 from dttshub.catalogs import Catalogs
@@ -238,8 +239,15 @@ def form_deadline(catalogs: Catalogs, form: str, period: str) -> date:
         NotFound: no catalogue, or the current one has no such form.
         BadRequest: the period is not of the form's period type.
     """
+    return _form_deadline(_current_catalog(catalogs), form, period)
+
+
+def _current_catalog(catalogs: Catalogs) -> Catalog | None:
     current = catalogs.current()
-    catalog = catalogs.get(current.catalog_id, current.version) if current is not None else None
+    return catalogs.get(current.catalog_id, current.version) if current is not None else None
+
+
+def _form_deadline(catalog: Catalog | None, form: str, period: str) -> date:
     if catalog is None or not catalog.has_form(form):
         raise NotFound(
             "unknown_form",
@@ -268,9 +276,9 @@ def completeness(
         Forbidden: a province outside the account's scope.
         NotFound: the current catalogue has no such form.
     """
-    due = form_deadline(catalogs, form, period)
-    current = catalogs.current()
-    reported_by = catalogs.get(current.catalog_id, current.version).form(form).reported_by
+    catalog = _current_catalog(catalogs)  # read once: the deadline and the units that report
+    due = _form_deadline(catalog, form, period)
+    reported_by = catalog.form(form).reported_by
     with db.read() as conn:
         scope, communes = expected_units(account, province, conn, reported_by)
     codes = [c.code for c in communes]

@@ -40,6 +40,7 @@ from dttshub.units import Units
 logger = logging.getLogger(__name__)
 
 GENERATION_TTL = 5.0
+_VALUE_COLUMNS = ("values_json", "comments_json", "eth_rows_json")  # what report lists leave out
 
 
 def cli_account() -> Account:
@@ -255,7 +256,7 @@ class Hub:
             conds.append(t.reports.c.period == period)
         with self.db.read() as conn:
             rows = conn.execute(
-                sa.select(t.reports)
+                sa.select(*(c for c in t.reports.c if c.name not in _VALUE_COLUMNS))  # no values: not read
                 .where(*conds)
                 .order_by(t.reports.c.unit, t.reports.c.form, t.reports.c.period)
             ).all()

@@ -24,6 +24,7 @@ The catalogue that lays the totals out is the most recently published one that h
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -51,6 +52,8 @@ DERIVED_PLACES = 2
 MAX_PERIODS = 60
 """Most periods a trend covers (five years of months)."""
 _CHUNK = 5000  # submissions per aggregation query (bind parameters stay far below every limit)
+_SMALL_INT = 15  # longest whole number (characters) SQLite adds up itself: 5000 × 10^15 fits in 64 bits
+_SQLITE_FILTER = sqlite3.sqlite_version_info >= (3, 30, 0)  # aggregate FILTER (WHERE …)
 _C = t.cells.c
 _R = t.reports.c
 
@@ -249,7 +252,20 @@ class Totals:
                 codes.append(previous(codes[-1]))
             except IdentifierError:
                 break
-        return [self.totals(form, code, scope, accepted_only=accepted_only) for code in reversed(codes)]
+        codes.reverse()
+        # Each period's totals exactly as :meth:`totals` gives them, read on one connection: the revisions
+        # of every period chosen in one query, then each period's cells added up (no catalogue or unit
+        # list looked up again per period).
+        with self.db.read() as conn:
+            expected = expected_units(scope, catalog.form(form).reported_by, conn)
+            chosen = self._chosen_periods(conn, form, codes, expected, accepted_only)
+            sums = {
+                code: self._sums(conn, [c.submission_id for c in chosen[code].values()]) for code in codes
+            }
+        return [
+            _build(catalog, form, code, scope, accepted_only, expected, chosen[code], *sums[code])
+            for code in codes
+        ]
 
     def drilldown(
         self,
@@ -348,41 +364,50 @@ class Totals:
         self, conn: Connection, form: str, period: str, expected: Sequence[str], accepted_only: bool
     ) -> dict[str, _Chosen]:
         """The revision of each expected unit's report that is added up, by unit."""
+        return self._chosen_periods(conn, form, [period], expected, accepted_only)[period]
+
+    def _chosen_periods(
+        self,
+        conn: Connection,
+        form: str,
+        periods: Sequence[str],
+        expected: Sequence[str],
+        accepted_only: bool,
+    ) -> dict[str, dict[str, _Chosen]]:
+        """``{period: {unit: revision added up}}`` for several periods of a form, in one query per step."""
         wanted = set(expected)
         rows = conn.execute(
             sa.select(
-                _R.id, _R.unit, _R.head_submission_id, _R.receipt_no, _R.server_revision, _R.status
-            ).where(_R.form == form, _R.period == period, _R.server_revision > 0)
+                _R.id, _R.unit, _R.period, _R.head_submission_id, _R.receipt_no, _R.server_revision, _R.status
+            ).where(
+                _R.form == form,
+                _R.period == periods[0] if len(periods) == 1 else _R.period.in_(periods),
+                _R.server_revision > 0,
+            )
         ).all()
         rows = [r for r in rows if r.unit in wanted and r.head_submission_id]
+        out: dict[str, dict[str, _Chosen]] = {p: {} for p in periods}
         if not accepted_only:
-            return {
-                r.unit: _Chosen(r.unit, r.head_submission_id, r.receipt_no, r.server_revision, r.status)
-                for r in rows
-            }
+            for r in rows:
+                out[r.period][r.unit] = _Chosen(
+                    r.unit, r.head_submission_id, r.receipt_no, r.server_revision, r.status
+                )
+            return out
         by_id = {r.id: r for r in rows}
         accepted = self._accepted_revisions(conn, list(by_id))
-        out: dict[str, _Chosen] = {}
+        receipts: dict[str, str] = {}
+        sids = [sid for sid, _revision in accepted.values()]
+        for start in range(0, len(sids), _CHUNK):  # the receipts of the accepted submissions
+            receipts.update(
+                conn.execute(
+                    sa.select(t.submissions.c.submission_id, t.submissions.c.receipt_no).where(
+                        t.submissions.c.submission_id.in_(sids[start : start + _CHUNK])
+                    )
+                ).all()
+            )
         for report_id, (sid, revision) in accepted.items():
             r = by_id[report_id]
-            out[r.unit] = _Chosen(r.unit, sid, None, revision, r.status)
-        if out:  # the receipts of the accepted submissions
-            sids = [c.submission_id for c in out.values()]
-            receipts = {}
-            for start in range(0, len(sids), _CHUNK):
-                receipts.update(
-                    conn.execute(
-                        sa.select(t.submissions.c.submission_id, t.submissions.c.receipt_no).where(
-                            t.submissions.c.submission_id.in_(sids[start : start + _CHUNK])
-                        )
-                    ).all()
-                )
-            out = {
-                u: _Chosen(
-                    c.unit, c.submission_id, receipts.get(c.submission_id), c.server_revision, c.status
-                )
-                for u, c in out.items()
-            }
+            out[r.period][r.unit] = _Chosen(r.unit, sid, receipts.get(sid), revision, r.status)
         return out
 
     @staticmethod
@@ -415,29 +440,58 @@ class Totals:
 
     def _sums(self, conn: Connection, sids: list[str]):
         """``({(code, disagg): (sum, units)}, {code: (sum, units)})`` over the numeric cells of ``sids``."""
-        if self.db.dialect == "sqlite":
+        exact_part = None
+        if self.db.dialect != "sqlite":
+            total = sa.func.sum(_C.num)
+        elif _SQLITE_FILTER:
+            # Whole numbers of at most 15 characters are added up by SQLite itself (exact 64-bit integers:
+            # a chunk's sum stays below 5000 × 10^15); only the other numbers go through the exact decimal
+            # aggregate, which runs in Python once per row it is given.
+            small = sa.and_(
+                _C.num.isnot(None), sa.func.instr(_C.text, ".") == 0, sa.func.length(_C.text) <= _SMALL_INT
+            )
+            total = sa.func.sum(sa.cast(_C.text, sa.Integer)).filter(small)
+            exact_part = sa.type_coerce(
+                getattr(sa.func, DECIMAL_SUM)(_C.text).filter(_C.num.isnot(None), sa.not_(small)), sa.String
+            )
+        else:  # an SQLite without FILTER (before 3.30): every number through the exact decimal aggregate
             numbers = sa.case((_C.num.isnot(None), _C.text))  # text answers have no number
             total = sa.type_coerce(getattr(sa.func, DECIMAL_SUM)(numbers), sa.String)
-        else:
-            total = sa.func.sum(_C.num)
+        columns = [_C.indicator, _C.disagg, total.label("total"), sa.func.count().label("n")]
+        if exact_part is not None:
+            columns.append(exact_part.label("exact_part"))
         sums: dict[tuple[str, str], tuple[Decimal, int]] = {}
         totals: dict[str, tuple[Decimal | None, int]] = {}
         keyed: dict[str, int] = {}
         for start in range(0, len(sids), _CHUNK):
             chunk = sids[start : start + _CHUNK]
             where = _C.submission_id.in_(chunk)
-            for row in conn.execute(
-                sa.select(_C.indicator, _C.disagg, total.label("total"), sa.func.count().label("n"))
-                .where(where)
-                .group_by(_C.indicator, _C.disagg)
-            ):
+            widest: dict[str, int] = {}  # per indicator: the most units behind one of its keyed cells
+            keys: dict[str, int] = {}  # per indicator: its keyed cells
+            for row in conn.execute(sa.select(*columns).where(where).group_by(_C.indicator, _C.disagg)):
                 value = _exact(row.total)
+                if exact_part is not None and row.exact_part is not None:
+                    value = _exact(row.exact_part) if value is None else value + _exact(row.exact_part)
                 _add(sums, (row.indicator, row.disagg), value, row.n)
-            # Units behind a disaggregated indicator's total: units with any cell of it. One row per
-            # (indicator, unit) grouped, then counted: far cheaper than count(DISTINCT …) on PostgreSQL.
+                if row.disagg:  # one row per unit in a cell's group (the key is the table's primary key)
+                    widest[row.indicator] = max(widest.get(row.indicator, 0), row.n)
+                    keys[row.indicator] = keys.get(row.indicator, 0) + 1
+            # Units behind a disaggregated indicator's total: units with any cell of it. Known without
+            # another query when it has one keyed cell, or one that every unit of the chunk has; else one
+            # row per (indicator, unit) grouped, then counted: far cheaper than count(DISTINCT …) on
+            # PostgreSQL.
+            units = len(set(chunk))
+            open_codes = []
+            for code, most in widest.items():
+                if keys[code] == 1 or most == units:
+                    keyed[code] = keyed.get(code, 0) + most
+                else:
+                    open_codes.append(code)
+            if not open_codes:
+                continue
             per_unit = (
                 sa.select(_C.indicator, _C.submission_id)
-                .where(where, _C.disagg != "")
+                .where(where, _C.disagg != "", _C.indicator.in_(open_codes))
                 .group_by(_C.indicator, _C.submission_id)
                 .subquery()
             )

@@ -133,7 +133,7 @@ def submit(hub, user: str, unit: str, values: dict, device: str, **kw) -> dict:
     )
     assert r.status_code == 200, r.text
     [res] = r.json()["results"]
-    assert res["status"] in ("accepted", "late"), res
+    assert res["status"] in ("accepted", "late"), (res.get("errors") or res, values)
     return {**res, "doc": doc}
 
 
@@ -395,3 +395,92 @@ def test_the_migration_fills_the_cell_table_from_reports_stored_before_it(tmp_pa
 def test_the_catalogue_of_the_tests_loads():
     catalog = catalog_from_json(totals_catalog())
     assert catalog.indicator("0201").how_aggregated == "0103 / 0102 * 100"
+
+
+# -- trends against each period's totals, over random reports -------------------------------------------
+TREND_PERIODS = ("2022", "2023", "2024", "2025", "2026")
+WIDE_ETH = ("02", "08", "09")
+# up to the 15 digits a value may have; SQLite adds whole numbers itself, decimals (mixed with whole numbers in
+# one cell's sum) through the exact decimal aggregate
+WHOLE = ("0", "7", "480", "100000000000000", "999999999999999")
+DECIMALS = ("0.1", "0.2", "1.35", "12.005", "98765432109.8765", "5", "123456789012345", "0.00000000000001")
+
+
+def wide_values(rng: random.Random, eth_rows: tuple[str, ...]) -> dict[tuple[str, str], str]:
+    """Values that pass the rules: some of the ethnic rows and sexes, big and small numbers, decimals."""
+    values = {}
+    for eth in eth_rows:
+        for sex in rng.sample(("F", "M"), rng.randint(1, 2)):
+            values[("0101", f"eth={eth}|sex={sex}")] = rng.choice((*WHOLE, str(rng.randint(0, 500))))
+    households = rng.choice((*WHOLE[1:], str(rng.randint(10, 300))))
+    values[("0102", "")] = households
+    values[("0103", "")] = str(rng.randint(0, min(int(households), 10**6)))
+    values[("0104", "")] = rng.choice(DECIMALS)
+    values[("0201", "")] = str(rng.randint(10, 100))
+    values[("0105", "")] = rng.choice(["Không có gì", "12", "Đường bị sạt lở"])
+    return values
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_trends_equal_each_periods_totals_over_random_reports(tmp_path, db_url, seed):
+    """Property: over random reports, revisions and reviews, each period of a trend is exactly that period's
+    totals computed on its own, and both equal the sums of what was sent (latest and accepted revisions)."""
+    from dttshub.scope import Account
+    from dttshub.totals import totals_json
+    from tests.support.hubfixture import TEST_NOW, start_hub
+
+    rng = random.Random(seed)
+    units = [*(c.commune_code for c in refdata.communes_in(PROVINCE_X)[:8]), COMMUNE_Y]
+    admin = Account("root", "admin", "*", "dev-root")
+    reviewer = Account("rx", "reviewer", PROVINCE_X)
+    latest: dict[tuple[str, str], dict] = {}  # (unit, period) -> the values of the head
+    accepted: dict[tuple[str, str], dict | None] = {}  # the values a reviewer accepted (None: returned)
+    with start_hub(tmp_path, db_url, clock=TEST_NOW) as running:
+        running.publish_catalog(totals_catalog())
+        hub = running.hub
+        for _round in range(4):
+            for _ in range(rng.randint(4, 12)):
+                unit, period = rng.choice(units), rng.choice(TREND_PERIODS)
+                eth = tuple(sorted(rng.sample(WIDE_ETH, rng.randint(1, 3))))
+                values = wide_values(rng, eth)
+                with hub.db.read() as conn:
+                    row = conn.execute(
+                        sa.text(
+                            "SELECT server_revision, head_submission_id FROM reports"
+                            " WHERE unit = :u AND form = :f AND period = :p"
+                        ),
+                        {"u": unit, "f": FORM, "p": period},
+                    ).first()
+                extra = {}
+                if row is not None:
+                    extra = {"revision_no": 2, "supersedes": row[1], "base_server_revision": row[0]}
+                doc = make_submission(values, unit=unit, form=FORM, period=period, eth_rows=eth, **extra)
+                [res] = hub.ingest.ingest_many(admin, "dev-root", [doc])
+                assert res["status"] in ("accepted", "late"), (res.get("errors") or res, values)
+                latest[(unit, period)] = values
+            for unit, period in rng.sample(sorted(latest), min(3, len(latest))):
+                if unit == COMMUNE_Y:
+                    continue
+                decision = rng.choice(["accept", "accept", "return"])
+                hub.reviews.review(reviewer, unit, FORM, period, decision, "kiểm tra")
+                accepted[(unit, period)] = latest[(unit, period)] if decision == "accept" else None
+
+            for accepted_only, source in ((False, latest), (True, accepted)):
+                trend = hub.totals.trends(FORM, "2026", PROVINCE_X, periods=5, accepted_only=accepted_only)
+                one_by_one = [
+                    hub.totals.totals(FORM, p, PROVINCE_X, accepted_only=accepted_only) for p in TREND_PERIODS
+                ]
+                assert [totals_json(t) for t in trend] == [totals_json(t) for t in one_by_one]
+                assert trend == one_by_one
+                for result in trend:
+                    sent = {
+                        u: v
+                        for (u, p), v in source.items()
+                        if p == result.period and v is not None and u != COMMUNE_Y
+                    }
+                    assert set(result.units_included) == set(sent)
+                    got = _cells(totals_json(result))
+                    if sent:
+                        assert got == as_json_cells(expected_cells(sent)), (result.period, accepted_only)
+                    else:
+                        assert all(value is None and n == 0 for value, n in got.values())
