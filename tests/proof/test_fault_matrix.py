@@ -94,7 +94,10 @@ class Officer:
         elif endpoint == "submissions:status":
             # rows the hub stored whose reply was lost, and rows claimed by a sync that died before sending
             self.rig.proxy.set_mode("lost_reply", path="submissions:batch")
-            with pytest.raises(SyncError):
+            # Usually the sync fails (the reply never comes). On a loaded machine the client may give up
+            # waiting first (a stall) and settle those rows through submissions:status in the same sync;
+            # either way the rows claimed below are left for the next sync's status call.
+            with contextlib.suppress(SyncError):
                 self.sync()
             self.rig.proxy.clear()
             self.work()
