@@ -50,6 +50,7 @@ from dttshub.errors import (
     Unauthorized,
     Unavailable,
     UpgradeRequired,
+    internal_error,
 )
 from dttshub.http_body import parse_json, read_body
 from dttshub.protocol import (
@@ -160,12 +161,7 @@ class HubRoute(APIRoute):
                 logger.exception("bug while serving %s %s", request.method, request.url.path)
                 return error_reply(
                     request,
-                    HubError(
-                        "internal_error",
-                        "Máy chủ gặp lỗi nội bộ; hãy thử lại sau.",
-                        "The hub hit an internal error; try again later.",
-                        status=500,
-                    ),
+                    internal_error(),
                 )
 
         return handler

@@ -115,3 +115,14 @@ class ConfigError(HubError):
     """The hub's own configuration is wrong (database URL, key file …)."""
 
     status = 500
+
+
+def internal_error() -> HubError:
+    """The answer to a bug while serving a request (the API's JSON error and the console's error page):
+    a 500 that names no detail; the traceback goes to the log."""
+    return HubError(
+        "internal_error",
+        "Máy chủ gặp lỗi nội bộ; hãy thử lại sau.",
+        "The hub hit an internal error; try again later.",
+        status=500,
+    )

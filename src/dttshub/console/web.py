@@ -26,7 +26,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from dttscore.errors import DttsError
 from dttshub.console.i18n import LANGS, tr
 from dttshub.console.sessions import ConsoleSession, ConsoleSessions
-from dttshub.errors import Forbidden, HubError
+from dttshub.errors import Forbidden, HubError, internal_error
 from dttshub.receipts import VN_TZ
 from dttshub.scope import Account
 from dttshub.service import Hub
@@ -235,12 +235,7 @@ class ConsoleRoute(APIRoute):
                 logger.exception("bug while serving %s %s", request.method, request.url.path)
                 return error_page(
                     request,
-                    HubError(
-                        "internal_error",
-                        "Máy chủ gặp lỗi nội bộ; hãy thử lại sau.",
-                        "The hub hit an internal error; try again later.",
-                        status=500,
-                    ),
+                    internal_error(),
                 )
 
         return handler
