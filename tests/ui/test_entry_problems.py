@@ -294,3 +294,17 @@ def test_after_ticking_in_the_list_typing_returns_to_the_search_box(qtbot):
     assert dlg.model.choice(0).name == "Hà Nhì"
     _keys(dlg.search, Qt.Key.Key_Space, Qt.Key.Key_Return)
     assert sorted(dlg.result_codes()) == sorted([*ticked, dlg.model.choice(0).code])
+
+
+def test_the_problems_heading_reads_as_two_sentences(qtbot):
+    from dttsclient.ui.problems_panel import ProblemsPanel
+    from dttscore.problems import MISSING, Problem
+
+    panel = ProblemsPanel(lambda p: p.indicator)
+    qtbot.addWidget(panel)
+    warning = Problem("warning", "swing", "0103", "", "Tăng nhiều.", "Rose a lot.")
+    missing = Problem(MISSING, "required", "0101", "", "Chưa nhập.", "Not entered.")
+    panel.set_problems([warning, missing])
+    assert panel._heading.text() == "Cần xem: 0 lỗi, 1 cảnh báo. Còn 1 chỉ tiêu bắt buộc chưa nhập."
+    panel.set_problems([missing])
+    assert panel._heading.text() == "Không có lỗi hay cảnh báo nào. Còn 1 chỉ tiêu bắt buộc chưa nhập."

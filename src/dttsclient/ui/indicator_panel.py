@@ -52,6 +52,9 @@ class IndicatorPanel(QWidget):
         self.earlier = QLabel(self)  # the same cell in earlier periods (issue 16, ui/earlier.py)
         self.earlier.setWordWrap(True)
         self.earlier.setTextFormat(Qt.TextFormat.RichText)
+        self.survey = QLabel(self)  # the cell's survey baselines (issue 17), right under the earlier periods
+        self.survey.setWordWrap(True)
+        self.survey.setTextFormat(Qt.TextFormat.RichText)
         self.comment_button = QPushButton(self.tr("Ghi chú… (Shift+F2)"), self)
         self.history_button = QPushButton(self.tr("Lịch sử… (Ctrl+H)"), self)
         self.comment_button.clicked.connect(self.commentRequested)
@@ -62,6 +65,7 @@ class IndicatorPanel(QWidget):
         inner = QVBoxLayout(body)
         inner.setContentsMargins(10, 8, 10, 8)
         inner.addWidget(self.earlier)  # first: what the officer compares with while typing
+        inner.addWidget(self.survey)
         inner.addWidget(self.info)
         inner.addWidget(self.cell)
         buttons = QHBoxLayout()
@@ -129,12 +133,15 @@ class IndicatorPanel(QWidget):
         if where:
             parts.append(f"<p><b>{e(self.tr('Ô đang chọn'))}:</b> {e(where)}</p>")
         survey_word = self.tr("Số liệu điều tra")
-        for b in baselines:
-            parts.append(
+        self.survey.setText(
+            "".join(
                 f"<p style='color:#1F4E79'>{e(survey_word)} {e(b.survey)} "
                 f"({e(self._date(b.reference_date))}), {e(period_label(b.period, self._lang))}: "
                 f"<b>{e(self._value(b.value))}</b></p>"
+                for b in baselines
             )
+        )
+        self.survey.setVisible(bool(baselines))
         for p in problems:
             colour = "#A4261D" if p.is_error else "#7A5200" if p.is_warning else "#5B6770"
             parts.append(f"<p style='color:{colour}'>● {e(p.text(self._lang))}</p>")

@@ -126,7 +126,10 @@ class ProblemsPanel(QWidget):
                 .replace("%2", str(warnings))
             )
         if missing:
-            text += " " + self.tr("Còn %1 chỉ tiêu bắt buộc chưa nhập.").replace("%1", str(missing))
+            # two sentences: "Cần xem: 0 lỗi, 1 cảnh báo. Còn 2 chỉ tiêu …"
+            text += (" " if text.endswith(".") else ". ") + self.tr(
+                "Còn %1 chỉ tiêu bắt buộc chưa nhập."
+            ).replace("%1", str(missing))
         self._heading.setText(text)
         # Rows as tall as their text (the list changes only when the problems do).
         self.view.resizeRowsToContents()
