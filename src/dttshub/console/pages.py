@@ -56,6 +56,9 @@ FormCode = Annotated[str, PathParam(min_length=1, max_length=MAX_CODE)]
 PeriodCode = Annotated[str, PathParam(min_length=1, max_length=MAX_PERIOD)]
 FormQ = Annotated[str, Query(max_length=MAX_CODE)]
 PeriodQ = Annotated[str, Query(max_length=MAX_PERIOD)]
+StateQ = Annotated[str, Query(max_length=32)]
+SearchQ = Annotated[str, Query(max_length=100)]
+SortQ = Annotated[str, Query(max_length=20)]
 CsrfField = Annotated[str, Form(max_length=200)]
 
 WAITING_STATUSES = ("submitted", "late", "conflict", "changed_after_acceptance")
@@ -220,18 +223,24 @@ def build_router() -> APIRouter:
         return reply
 
     # -- 2. completeness board ---------------------------------------------------------------------------
+    def board_data(view: View, form: str, period: str, state: str, q: str, sort: str) -> tuple:
+        """The board's catalogue, form, period, completeness and rows (filtered, searched, sorted): what
+        the page and its Excel download both show."""
+        catalog, form, period = _form_choice(view, form, period)
+        comp = view.hub.completeness(view.account, form, period)
+        rows = _board_rows(view, comp, state if state in STATES else "", q, sort if sort in SORTS else "unit")
+        return catalog, form, period, comp, rows
+
     @router.get("/completeness")
     def board(
         view: ViewDep,
         form: FormQ = "",
         period: PeriodQ = "",
-        state: Annotated[str, Query(max_length=32)] = "",
-        q: Annotated[str, Query(max_length=100)] = "",
-        sort: Annotated[str, Query(max_length=20)] = "unit",
+        state: StateQ = "",
+        q: SearchQ = "",
+        sort: SortQ = "unit",
     ) -> Response:
-        catalog, form, period = _form_choice(view, form, period)
-        comp = view.hub.completeness(view.account, form, period)
-        rows = _board_rows(view, comp, state if state in STATES else "", q, sort if sort in SORTS else "unit")
+        catalog, form, period, comp, rows = board_data(view, form, period, state, q, sort)
         query = {"form": form, "period": period, "state": state, "q": q, "sort": sort}
         return view.render(
             "board.html",
@@ -258,15 +267,13 @@ def build_router() -> APIRouter:
         view: ViewDep,
         form: FormQ = "",
         period: PeriodQ = "",
-        state: Annotated[str, Query(max_length=32)] = "",
-        q: Annotated[str, Query(max_length=100)] = "",
-        sort: Annotated[str, Query(max_length=20)] = "unit",
+        state: StateQ = "",
+        q: SearchQ = "",
+        sort: SortQ = "unit",
     ) -> Response:
         from openpyxl import Workbook
 
-        catalog, form, period = _form_choice(view, form, period)
-        comp = view.hub.completeness(view.account, form, period)
-        rows = _board_rows(view, comp, state if state in STATES else "", q, sort if sort in SORTS else "unit")
+        catalog, form, period, comp, rows = board_data(view, form, period, state, q, sort)
         officers = _officers_by_unit(view)
         wb = Workbook()
         ws = wb.active
