@@ -353,7 +353,10 @@ def old_pc_backup(rig: Rig, rng: random.Random, scratch: Path, first_year: int, 
         backup = export_backup(store, scratch / "old-pc.dttsbak").path
     with Store.open(rig.data_dir) as store:
         for report in rng.sample(store.reports.all(), k=min(2, len(store.reports.all()))):
-            value = str(rng.randrange(0, 50))
+            # a value other than the one stored: writing the stored value again is a no-op (no newer
+            # change to win the merge), and the old PC's edit of that cell would then rightly win
+            current = store.reports.cells(report.id).get(("0103", ""))
+            value = rng.choice([str(v) for v in range(50) if str(v) != current])
             store.reports.set_cell(report.id, "0103", "", value, USER)
             acks.add([f"E {report.form} {report.period} 0103 - {value}"])
     return backup
