@@ -262,3 +262,74 @@ def test_bad_file_into_a_new_folder_creates_nothing(tmp_path):
     with pytest.raises(BadFile):
         restore_backup(tmp_path / "new", bad)
     assert not (tmp_path / "new").exists()
+
+
+def _carry_into_2026(store: Store) -> int:
+    """2025 filled, 2026 started from it: its copied cells are marked until confirmed."""
+    fill(store, "2025")
+    rid = store.reports.report(COMMUNE_A, "BM01", "2026", create=True).id
+    _, choices = store.carry.carry_choices(rid)
+    assert store.carry.copy_from_previous(rid, [c.code for c in choices], USER)
+    return rid
+
+
+def test_marks_of_copied_cells_come_with_a_restored_report(local, tmp_path, clock):
+    rid = _carry_into_2026(local)
+    marked = local.carry.carried(rid)
+    assert marked
+    bak = backup_of(local, tmp_path / "a.dttsbak")
+    report = restore_backup(tmp_path / "new", bak, now=clock.now)
+    assert report.carried_marks == len(marked) and report.to_json()["carried_marks"] == len(marked)
+    with Store.open(tmp_path / "new") as new:
+        new_id = new.reports.report(COMMUNE_A, "BM01", "2026").id
+        assert new.carry.carried(new_id) == marked  # still blue on the new PC, until confirmed there
+
+
+def test_a_copied_value_taken_from_the_backup_keeps_its_mark_and_a_confirmation_here_stays(
+    local, tmp_path, clock
+):
+    fill(local, "2025")
+    rid = local.reports.report(COMMUNE_A, "BM01", "2026", create=True).id
+    bak_empty = backup_of(local, tmp_path / "empty.dttsbak")
+    with other_pc(tmp_path, bak_empty, clock) as other:  # the other PC starts 2026 from last period
+        clock.advance(60)
+        oid = other.reports.report(COMMUNE_A, "BM01", "2026").id
+        other.carry.copy_from_previous(oid, ["0101"], USER)
+        copied = other.carry.carried(oid)
+        assert copied
+        bak = backup_of(other, tmp_path / "other.dttsbak")
+    clock.advance(60)
+    first = restore_backup(local, bak, now=clock.now)
+    assert first.cells_added == len(copied) and first.carried_marks == len(copied)
+    assert local.carry.carried(rid) == copied
+    local.carry.confirm_carried(rid)  # the officer confirms them here
+    again = restore_backup(local, bak, now=clock.advance(60))
+    assert again.carried_marks == 0 and local.carry.carried(rid) == {}  # the confirmation is not undone
+
+
+def test_baselines_come_with_a_backup_of_the_same_unit_when_newer(local, tmp_path, clock):
+    item = {
+        "survey": "DTTS 2024",
+        "reference_date": "2024-10-01",
+        "form": "BM01",
+        "period": "2024",
+        "indicator": "0101",
+        "disagg": "",
+        "value": "95",
+    }
+    local.baselines.replace(COMMUNE_A, 3, [item])
+    fill(local, "2026")
+    bak = backup_of(local, tmp_path / "a.dttsbak")
+    report = restore_backup(tmp_path / "new", bak, now=clock.now)
+    assert report.baselines_taken == 1
+    with Store.open(tmp_path / "new") as new:  # a new PC, offline: the survey figures show before any sync
+        assert new.baselines.version() == 3
+        assert [b.value for b in new.baselines.for_cell(COMMUNE_A, "BM01", "0101", "")] == ["95"]
+        new.baselines.replace(COMMUNE_A, 4, [{**item, "value": "96"}])  # the hub's newer figures
+    again = restore_backup(tmp_path / "new", bak, now=clock.advance(60))
+    assert again.baselines_taken == 0  # an older version never replaces a newer one
+    with open_profile(tmp_path / "b", clock, unit=COMMUNE_B) as other_unit:
+        restore_backup(other_unit, bak, confirm_other_commune=True, now=clock.advance(60))
+        assert other_unit.baselines.version() is None  # another unit's figures are not this unit's
+    with Store.open(tmp_path / "new") as new:
+        assert [b.value for b in new.baselines.for_cell(COMMUNE_A, "BM01", "0101", "")] == ["96"]

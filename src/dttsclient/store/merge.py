@@ -7,6 +7,12 @@ Merging never overwrites newer local data:
   entries are kept, so the older version stays in the history; when the backup's value is taken, a
   change-log row of kind ``restore`` records the switch (old local value → backup value);
 * comments: the newer one wins; ethnic-group rows: the union;
+* marks of cells copied from the previous period (``carried_cells``): a report only in the backup keeps
+  its marks; in a report on both sides a backup's mark comes along only with the backup's value of that
+  cell (a local mark stays; a mark confirmed here is not brought back);
+* survey baselines (``baselines`` and their ``baselines_version``) are taken from a backup of the same
+  unit when it holds a newer version than this profile (e.g. a new PC before its first sync), so they
+  show offline;
 * submissions unknown locally are added; their outbox rows that were never acknowledged keep waiting:
   ``queued`` ones are queued again, ``sending`` ones stay ``sending`` without a lease so that the next
   sync asks the hub (``submissions:status``) before resending them — the hub may hold them already;
@@ -24,11 +30,13 @@ schema (:func:`upgrade_copy`), so years-old backups stay mergeable.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dttsclient.store.baselines import VERSION_SETTING as BASELINES_VERSION
 from dttsclient.store.setting_keys import is_secret_key
 
 RESTORE_KIND = "restore"
@@ -52,6 +60,8 @@ class MergeResult:
         submissions_added: submissions that were not here.
         requeued: unsent submissions of the other copy put back in the queue.
         outbox_updated: local queued rows that the other copy knew as acknowledged.
+        carried_marks: marks of copied cells (start from last period) brought from the other copy.
+        baselines_taken: survey figures taken from the other copy (it had a newer version).
         notes: (vi, en) sentences about items left out (e.g. a revision number already used here).
     """
 
@@ -67,6 +77,8 @@ class MergeResult:
     submissions_added: int = 0
     requeued: int = 0
     outbox_updated: int = 0
+    carried_marks: int = 0
+    baselines_taken: int = 0
     notes: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -83,6 +95,8 @@ class MergeResult:
                 self.comments_changed,
                 self.submissions_added,
                 self.outbox_updated,
+                self.carried_marks,
+                self.baselines_taken,
             )
         )
 
@@ -161,6 +175,7 @@ class _Merger:
     def run(self) -> None:
         self.catalogs()
         self.settings()
+        self.baselines()
         local = {
             (u, f, p): i for i, u, f, p in self.conn.execute("SELECT id, unit, form, period FROM reports")
         }
@@ -196,11 +211,42 @@ class _Merger:
                 (key, theirs[key]),
             )
 
+    def baselines(self) -> None:
+        """The backup's survey baselines when its version is newer than this profile's (or this has none)."""
+
+        def version(conn: sqlite3.Connection) -> int:
+            row = conn.execute("SELECT value FROM settings WHERE key = ?", (BASELINES_VERSION,)).fetchone()
+            try:
+                value = json.loads(row[0]) if row is not None else None
+            except ValueError:
+                return -1
+            return value if isinstance(value, int) and not isinstance(value, bool) else -1
+
+        def unit(conn: sqlite3.Connection) -> str | None:
+            row = conn.execute("SELECT value FROM settings WHERE key = 'profile.unit'").fetchone()
+            return row[0] if row is not None else None
+
+        theirs = version(self.bak)
+        if theirs < 0 or theirs <= version(self.conn) or unit(self.bak) != unit(self.conn):
+            return  # (another unit's figures would stand in for this unit's until the hub's next version)
+        cols = self.common("baselines")
+        rows = self.rows(f"SELECT {', '.join(cols)} FROM baselines")
+        self.conn.execute("DELETE FROM baselines")
+        self.conn.executemany(
+            f"INSERT INTO baselines ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [[row[c] for c in cols] for row in rows],
+        )
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (BASELINES_VERSION, json.dumps(theirs)),
+        )
+        self.r.baselines_taken += len(rows)
+
     # -- a report only in the backup ---------------------------------------------------------------------
     def add_report(self, brow: dict[str, Any]) -> None:
         bid = brow["id"]
         new_id = self.insert("reports", brow, self.common("reports", skip=("id",)))
-        for table in ("cells", "comments", "eth_rows"):
+        for table in ("cells", "comments", "eth_rows", "carried_cells"):
             cols = self.common(table)
             sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
             data = [
@@ -212,6 +258,8 @@ class _Merger:
                 self.r.cells_added += len(data)
             elif table == "comments":
                 self.r.comments_changed += len(data)
+            elif table == "carried_cells":
+                self.r.carried_marks += len(data)
         log_cols = self.common("change_log", skip=("id",))
         entries = self.rows("SELECT * FROM change_log WHERE report_id = ? ORDER BY id", (bid,))
         sql = f"INSERT INTO change_log ({', '.join(log_cols)}) VALUES ({', '.join('?' * len(log_cols))})"
@@ -279,6 +327,12 @@ class _Merger:
         self, lid: int, bid: int, my_last: dict[tuple[str, str], str], their_last: dict[tuple[str, str], str]
     ) -> bool:
         mine, theirs = self._cells(self.conn, lid), self._cells(self.bak, bid)
+        marks = {
+            (c, d): (v, p)
+            for c, d, v, p in self.bak.execute(
+                "SELECT code, disagg, value, from_period FROM carried_cells WHERE report_id = ?", (bid,)
+            )
+        }
         changed = False
         for key in sorted(set(mine) | set(theirs)):
             lv, bv = mine.get(key), theirs.get(key)
@@ -301,6 +355,14 @@ class _Merger:
                     "INSERT INTO change_log (report_id, code, disagg, old, new, who, at, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (lid, code, disagg, lv, bv, RESTORE_WHO, self.stamp, RESTORE_KIND),
                 )
+                mark = marks.get(key)
+                if bv is not None and mark is not None and mark[0] == bv:
+                    # the backup's value was copied from the previous period and not confirmed there
+                    self.r.carried_marks += self.conn.execute(
+                        "INSERT INTO carried_cells (report_id, code, disagg, value, from_period) "
+                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (report_id, code, disagg) DO NOTHING",
+                        (lid, code, disagg, bv, mark[1]),
+                    ).rowcount
                 if lv is None:
                     self.r.cells_added += 1
                 else:

@@ -194,6 +194,7 @@ class Store(Part):
             "(SELECT coalesce(max(updated_at), '') FROM outbox), (SELECT coalesce(max(updated_at), '') FROM reports), "
             "(SELECT count(*) FROM reports), (SELECT count(*) FROM catalogs), (SELECT count(*) FROM comments), "
             "(SELECT coalesce(max(at), '') FROM comments), (SELECT count(*) FROM submissions), "
-            "(SELECT count(*) FROM eth_rows)"
+            "(SELECT count(*) FROM eth_rows), (SELECT count(*) FROM carried_cells), "
+            "(SELECT coalesce(value, '') FROM settings WHERE key = 'baselines_version')"
         ).fetchone()
         return "|".join(str(v) for v in row)

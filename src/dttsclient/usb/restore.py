@@ -58,6 +58,8 @@ class RestoreReport(MergeResult):
             "submissions_added": self.submissions_added,
             "requeued": self.requeued,
             "outbox_updated": self.outbox_updated,
+            "carried_marks": self.carried_marks,
+            "baselines_taken": self.baselines_taken,
             "notes": [{"vi": vi, "en": en} for vi, en in self.notes],
             "changed": self.changed,
         }
