@@ -136,6 +136,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--form", required=True)
     s.add_argument("--period", required=True)
+    s = cmd(
+        "carry",
+        bi(
+            "lấy số kỳ trước cho các ô còn trống (đánh dấu đến khi xác nhận); không ghi --indicator: chỉ liệt kê",
+            "copy last period's values into empty cells (marked until confirmed); without --indicator: list only",
+        ),
+        vsub,
+    )
+    s.add_argument("--form", required=True)
+    s.add_argument("--period", required=True)
+    s.add_argument(
+        "--indicator",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help=bi("mã chỉ tiêu cần lấy (dùng được nhiều lần; 'all': tất cả)", "indicator to copy (repeatable; 'all')"),
+    )
+    s = cmd(
+        "confirm",
+        bi(
+            "xác nhận các ô đã lấy từ kỳ trước (bỏ đánh dấu): MÃ hoặc MÃ@PHÂN_TỔ; không ghi ô nào: tất cả",
+            "confirm cells copied from last period (unmark): CODE or CODE@DISAGG; none given: all",
+        ),
+        vsub,
+    )
+    s.add_argument("--form", required=True)
+    s.add_argument("--period", required=True)
+    s.add_argument("cells", nargs="*", metavar="CODE[@DISAGG]")
     s = cmd("import", bi("nhập số liệu từ tệp Excel", "import values from an Excel workbook"), vsub)
     s.add_argument("file", type=Path)
     s.add_argument("--period")

@@ -323,6 +323,7 @@ def cmd_values_show(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
         problems = store.reports.check(report.id)
         done = store.reports.completeness(report.id)
         outbox = [o for o in store.outbox.items() if o.report_id == report.id]
+        carried = store.carry.carried(report.id)
     form = catalog.form(ns.form)
     order = {i.code: n for n, i in enumerate(catalog.form_indicators(form))}
     cell_docs = []
@@ -336,6 +337,7 @@ def cmd_values_show(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
                 "value": value,
                 "display": values.format_value(value, vt),
                 "comment": c.text if c else None,
+                "carried_from": carried.get((code, key)),
             }
         )
     doc = {
@@ -363,7 +365,8 @@ def cmd_values_show(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
     for c in cell_docs:
         name = catalog.indicator(c["code"]).name_vi if catalog.has_indicator(c["code"]) else ""
         key = f"@{c['disagg']}" if c["disagg"] else ""
-        lines.append(f"  {c['code']}{key} = {c['display']}    {name}")
+        mark = out.t(f"  [lấy từ kỳ {c['carried_from']}]", f"  [copied from {c['carried_from']}]")
+        lines.append(f"  {c['code']}{key} = {c['display']}    {name}" + (mark if c["carried_from"] else ""))
     if problems:
         lines.append(out.t("Kiểm tra:", "Checks:"))
         lines += problem_lines(problems, out)
@@ -374,6 +377,137 @@ def cmd_values_show(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
             + (f" ({o.receipt_no})" if o.receipt_no else "")
         )
     out.result(doc, "\n".join(lines))
+    return EXIT_OK
+
+
+def _existing_report(ns: argparse.Namespace, store: Store):
+    """The report of ``--form``/``--period`` in the profile's unit (CliError when there is none)."""
+    unit = resolve_unit(ns, store)
+    report = store.reports.report(unit, ns.form, ns.period)
+    if report is None:
+        resolve_form(require_catalog(store), ns.form, ns.period)  # an unknown form or period says so first
+        raise CliError(
+            f"Chưa có báo cáo {unit} / {ns.form} / {ns.period}. Tạo báo cáo bằng: dttsclient values set …",
+            f"There is no report {unit} / {ns.form} / {ns.period} yet. Start it with: dttsclient values set …",
+        )
+    return unit, report
+
+
+def _cell_label(code: str, key: str) -> str:
+    return f"{code}@{key}" if key else code
+
+
+def cmd_values_carry(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    """``values carry``: list what a copy from last period would fill, or copy the chosen indicators."""
+    with open_store(data_dir) as store:
+        unit, report = _existing_report(ns, store)
+        previous, choices = store.carry.carry_choices(report.id)
+        offered = {c.code: c.cells for c in choices}
+        wanted = [c.strip() for c in ns.indicator if c.strip()]
+        if any(c.lower() == "all" for c in wanted):
+            wanted = list(offered)
+        unknown = [c for c in wanted if c not in offered]
+        if unknown:
+            names = ", ".join(unknown)
+            have = ", ".join(offered) or "không có"
+            have_en = ", ".join(offered) or "none"
+            raise CliError(
+                f"Không lấy được số kỳ {previous or 'trước'} cho: {names} (kỳ trước không có số hoặc ô ở kỳ này đã "
+                f"có số). Lấy được: {have}. Không ô nào bị thay đổi.",
+                f"Nothing to copy from period {previous or '(previous)'} for: {names} (no value there, or the "
+                f"cells here are filled). Can copy: {have_en}. No cell was changed.",
+            )
+        written = store.carry.copy_from_previous(report.id, wanted, who(store)) if wanted else []
+        marked = store.carry.carried(report.id)
+    doc = {
+        "report": {"unit": unit, "form": ns.form, "period": ns.period},
+        "previous_period": previous or None,
+        "choices": [{"code": c, "cells": n} for c, n in offered.items()],
+        "copied": [{"code": c, "disagg": d, "value": v} for c, d, v in written],
+        "carried": [{"code": c, "disagg": d, "from_period": p} for (c, d), p in sorted(marked.items())],
+    }
+    if not wanted:
+        if offered:
+            lines = [
+                out.t(
+                    f"Có thể lấy số kỳ {previous} cho các chỉ tiêu (số ô còn trống sẽ được điền):",
+                    f"Values of period {previous} can be copied for (empty cells that would be filled):",
+                )
+            ]
+            lines += [f"  {code}: {n}" for code, n in offered.items()]
+            lines.append(
+                out.t(
+                    "Chưa lấy gì. Ghi --indicator MÃ (hoặc --indicator all) để lấy.",
+                    "Nothing copied. Give --indicator CODE (or --indicator all) to copy.",
+                )
+            )
+        else:
+            lines = [
+                out.t(
+                    "Không có số kỳ trước nào để lấy vào các ô còn trống.",
+                    "There is no earlier value to copy into empty cells.",
+                )
+            ]
+        out.result(doc, "\n".join(lines))
+        return EXIT_OK if offered else EXIT_PARTLY
+    out.result(
+        doc,
+        out.t(
+            f"Đã lấy {len(written)} ô từ kỳ {previous}; các ô này được đánh dấu đến khi xác nhận "
+            "(dttsclient values confirm) hoặc sửa.",
+            f"Copied {len(written)} cell(s) from period {previous}; they stay marked until confirmed "
+            "(dttsclient values confirm) or changed.",
+        ),
+    )
+    return EXIT_OK
+
+
+def cmd_values_confirm(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    """``values confirm``: the officer confirms copied cells (all of the report's when none are named)."""
+    with open_store(data_dir) as store:
+        unit, report = _existing_report(ns, store)
+        marked = store.carry.carried(report.id)
+        keys: list[tuple[str, str]] | None = None
+        if ns.cells:
+            keys, problems = [], []
+            for item in ns.cells:
+                code, _, raw = item.strip().partition("@")
+                try:
+                    key = disagg.make_key(disagg.parse_key(raw.strip())) if raw.strip() else ""
+                except DttsError as exc:
+                    problems.append((f"'{item}': {exc.message_vi}", f"'{item}': {exc.message_en}"))
+                    continue
+                if (code, key) not in marked:
+                    problems.append(
+                        (
+                            f"'{item}': ô này không được đánh dấu là lấy từ kỳ trước.",
+                            f"'{item}': this cell is not marked as copied from last period.",
+                        )
+                    )
+                    continue
+                keys.append((code, key))
+            if problems:
+                raise CliError(
+                    "Không xác nhận ô nào:\n" + "\n".join(p[0] for p in problems),
+                    "No cell was confirmed:\n" + "\n".join(p[1] for p in problems),
+                )
+        done = store.carry.confirm_carried(report.id, keys) if marked else 0
+        left = store.carry.carried(report.id)
+    doc = {
+        "report": {"unit": unit, "form": ns.form, "period": ns.period},
+        "confirmed": done,
+        "carried": [{"code": c, "disagg": d, "from_period": p} for (c, d), p in sorted(left.items())],
+    }
+    if not marked:
+        out.result(doc, out.t("Không có ô nào đang được đánh dấu.", "No cell is marked."))
+        return EXIT_PARTLY
+    out.result(
+        doc,
+        out.t(
+            f"Đã xác nhận {done} ô; còn {len(left)} ô đánh dấu.",
+            f"Confirmed {done} cell(s); {len(left)} still marked.",
+        ),
+    )
     return EXIT_OK
 
 
@@ -473,6 +607,8 @@ HANDLERS = {
     "catalog import": cmd_catalog_import,
     "values set": cmd_values_set,
     "values show": cmd_values_show,
+    "values carry": cmd_values_carry,
+    "values confirm": cmd_values_confirm,
     "finalize": cmd_finalize,
     "status": cmd_status,
 }
