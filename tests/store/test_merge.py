@@ -77,3 +77,28 @@ def test_has_data_and_the_fingerprint_follow_the_data(data_dir):
         same = store.data_fingerprint()
         store.settings.set_setting("backup.folder", "/tmp")  # a setting is not the profile's data
         assert store.data_fingerprint() == same
+
+
+def test_baselines_from_a_crafted_copy_are_checked_and_bounded(store, tmp_path):
+    """A backup is a file from a USB stick: its survey figures get the checks of the hub's reply."""
+    from dttsclient.store.baselines import MAX_ITEMS
+
+    other_dir = tmp_path / "other"
+    other_dir.mkdir()
+    _copy_of(store, other_dir / "profile.sqlite")
+    good = ("DTTS 2024", "2024-10-01", "BM01", "2024", "0101", "")
+    with closing(sqlite3.connect(str(other_dir / "profile.sqlite"), isolation_level=None)) as conn:
+        conn.execute("BEGIN")
+        conn.executemany(
+            "INSERT INTO baselines VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(UNIT, *good[:4], f"i{n}", "", "7") for n in range(MAX_ITEMS + 50)],
+        )
+        conn.execute("INSERT INTO baselines VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (UNIT, *good, "9" * 100_000))
+        conn.execute("INSERT INTO baselines VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (UNIT, *good[:5], "x", 12))
+        conn.execute("INSERT INTO baselines VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ("99999", *good, "5"))
+        conn.execute("INSERT INTO settings (key, value) VALUES ('baselines_version', '7')")
+        conn.execute("COMMIT")
+    result = store.merge_from(other_dir / "profile.sqlite")
+    assert result.baselines_taken == MAX_ITEMS and store.baselines.version() == 7
+    assert store.baselines.for_cell(UNIT, "BM01", "0101", "") == []  # the 100,000-digit figure was dropped
+    assert store.baselines.for_cell("99999", "BM01", "0101", "") == []  # another unit's rows are not taken

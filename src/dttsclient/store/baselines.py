@@ -31,7 +31,7 @@ class Baseline:
     value: str
 
 
-def _clean(item: Mapping[str, Any]) -> tuple[str, ...] | None:
+def clean_baseline(item: Mapping[str, Any]) -> tuple[str, ...] | None:
     """The fields of an item from the hub when each is a short string, else None (dropped)."""
     out = []
     for name in _FIELDS:
@@ -55,7 +55,7 @@ class Baselines(Part):
         for item in items:
             if len(rows) >= MAX_ITEMS:
                 break
-            clean = _clean(item) if isinstance(item, Mapping) else None
+            clean = clean_baseline(item) if isinstance(item, Mapping) else None
             if clean is not None:
                 rows.append((unit, *clean))
         with self._tx() as conn:

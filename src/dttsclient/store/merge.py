@@ -36,7 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dttsclient.store.baselines import MAX_ITEMS as BASELINES_MAX
 from dttsclient.store.baselines import VERSION_SETTING as BASELINES_VERSION
+from dttsclient.store.baselines import clean_baseline
 from dttsclient.store.setting_keys import is_secret_key
 
 RESTORE_KIND = "restore"
@@ -224,17 +226,31 @@ class _Merger:
 
         def unit(conn: sqlite3.Connection) -> str | None:
             row = conn.execute("SELECT value FROM settings WHERE key = 'profile.unit'").fetchone()
-            return row[0] if row is not None else None
+            try:
+                value = json.loads(row[0]) if row is not None else None
+            except ValueError:
+                return None
+            return value if isinstance(value, str) else None
 
         theirs = version(self.bak)
-        if theirs < 0 or theirs <= version(self.conn) or unit(self.bak) != unit(self.conn):
+        if (
+            theirs < 0
+            or theirs <= version(self.conn)
+            or unit(self.conn) is None
+            or unit(self.bak) != unit(self.conn)
+        ):
             return  # (another unit's figures would stand in for this unit's until the hub's next version)
-        cols = self.common("baselines")
-        rows = self.rows(f"SELECT {', '.join(cols)} FROM baselines")
-        self.conn.execute("DELETE FROM baselines")
+        here = unit(self.conn)
+        rows = []  # a backup is a file from a USB stick: the same checks as the hub's reply, and its bounds
+        for row in self.rows("SELECT * FROM baselines WHERE unit = ? LIMIT ?", (here, BASELINES_MAX + 1)):
+            clean = clean_baseline(row)
+            if clean is not None and len(rows) < BASELINES_MAX:
+                rows.append((here, *clean))
+        self.conn.execute("DELETE FROM baselines WHERE unit = ?", (here,))
         self.conn.executemany(
-            f"INSERT INTO baselines ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            [[row[c] for c in cols] for row in rows],
+            "INSERT OR REPLACE INTO baselines (unit, survey, reference_date, form, period, indicator, disagg, "
+            "value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
         )
         self.conn.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
