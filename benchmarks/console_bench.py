@@ -155,6 +155,9 @@ def bench_console(
             }
             times: dict[str, tuple[float, float]] = {}
             sizes: dict[str, int] = {}
+            from dttshub.workers import settle_heap
+
+            settle_heap()  # what `dttshub serve` does before serving (the data set made here stays put too)
             with requests.Session() as s, requests.Session() as a:
                 _sign_in(s, hub.url, "reviewer66")
                 _sign_in(a, hub.url, "admin66")

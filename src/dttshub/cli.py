@@ -442,6 +442,7 @@ def cmd_serve(args: argparse.Namespace, out: Output) -> int:
     import uvicorn
 
     from dttshub.app import create_app
+    from dttshub.workers import settle_heap
 
     extra: dict[str, Any] = {"environment": args.environment}
     if args.min_client_version:
@@ -497,6 +498,7 @@ def cmd_serve(args: argparse.Namespace, out: Output) -> int:
         # uvicorn handles SIGINT/SIGTERM itself (graceful shutdown), then raises the signal again with the
         # previous handler in place: make that handler end the process normally.
         signal.signal(signal.SIGTERM, _interrupt)
+        settle_heap()
         with contextlib.suppress(KeyboardInterrupt):
             server.run()
         return EXIT_OK if server.started else EXIT_FAILED

@@ -192,7 +192,16 @@ class Hub:
                 f"Lô gửi có quá nhiều bản nộp (tối đa {self.config.max_batch_items}).",
                 f"The batch holds too many submissions (at most {self.config.max_batch_items}).",
             )
-        device_id = (body.device_id or header_device_id or account.device_id)[:128]
+        # the device is the one the token was issued to; what the body or the header claims is only used
+        # for a token bound to no device (a crafted id must not pose as a colleague's PC on the board)
+        device_id = (account.device_id or body.device_id or header_device_id)[:128]
+        if body.device_id and body.device_id != device_id:
+            logger.warning(
+                "batch from %s: body names device %s, token's is %s",
+                account.username,
+                body.device_id[:128],
+                device_id,
+            )
         self._touch(account, device_id, body.app_version or _ua_version(user_agent))
         results = self.ingest.ingest_many(account, device_id, items, source="batch")
         # issue 18: only what a client needs, for a 2G link; asked for, or implied by a compact item

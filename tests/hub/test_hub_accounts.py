@@ -154,3 +154,18 @@ def test_account_rules(hub):
     with pytest.raises(Conflict):
         accounts.add_user("x6", "admin", "*", "long-enough-pw")
     accounts.add_user("x7", "reviewer", "19", "long-enough-pw")
+
+
+def test_a_batch_counts_for_the_device_its_token_was_issued_to(people):
+    """A body naming another device (a made-up or a colleague's PC) registers and touches only the token's."""
+    from tests.support.hubfixture import good_values, make_submission
+
+    session = people.session("officer_a", device_id="my-pc")
+    r = session.post(
+        people.api + "/submissions:batch",
+        json={"device_id": "ghost-pc", "submissions": [make_submission(good_values())]},
+        headers={"X-Device-Id": "other-ghost"},
+        timeout=TIMEOUT,
+    )
+    assert r.status_code == 200 and r.json()["results"][0]["status"] == "accepted"
+    assert [d["device_id"] for d in people.hub.accounts.devices("officer_a")] == ["my-pc"]

@@ -211,8 +211,9 @@ def test_changes_cursor_and_paging(tmp_path, db_url):
             "reports": [],
             "more": False,
         }
-        # one report changes: only it comes back
-        [res] = send(s, hub, [make_submission(with_households(70), period="2027", base_server_revision=1)])
+        # one report changes on the first PC: only it comes back to this one
+        first = hub.session("officer_a")
+        [res] = send(first, hub, [make_submission(with_households(70), period="2027", base_server_revision=1)])
         assert res["server_revision"] == 2
         page = pull(s, hub, cursor)
         assert [(r["period"], r["server_revision"]) for r in page["reports"]] == [("2027", 2)]
