@@ -1695,10 +1695,6 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
         <translation>Do not restore</translation>
     </message>
     <message>
-        <source>Đã khôi phục xong. Dữ liệu mới hơn trên máy được giữ nguyên.</source>
-        <translation>Restored. Newer data on this computer was kept.</translation>
-    </message>
-    <message>
         <source>Excel (*.xlsx)</source>
         <translation>Excel (*.xlsx)</translation>
     </message>
@@ -1769,6 +1765,10 @@ Press “Copy details” and send them to the province&apos;s support staff (pas
     <message>
         <source>Bản sao lưu DTTS (*.dttsbak)</source>
         <translation>DTTS backup (*.dttsbak)</translation>
+    </message>
+    <message>
+        <source>Dữ liệu mới hơn trên máy được giữ nguyên.</source>
+        <translation>Newer data on this computer is kept.</translation>
     </message>
     <message>
         <source>Tệp “%1” là số liệu của %2.

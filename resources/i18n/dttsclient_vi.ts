@@ -1695,10 +1695,6 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
         <translation>Không khôi phục</translation>
     </message>
     <message>
-        <source>Đã khôi phục xong. Dữ liệu mới hơn trên máy được giữ nguyên.</source>
-        <translation>Đã khôi phục xong. Dữ liệu mới hơn trên máy được giữ nguyên.</translation>
-    </message>
-    <message>
         <source>Excel (*.xlsx)</source>
         <translation>Excel (*.xlsx)</translation>
     </message>
@@ -1769,6 +1765,10 @@ Hãy bấm «Sao chép chi tiết» rồi gửi cho cán bộ hỗ trợ của t
     <message>
         <source>Bản sao lưu DTTS (*.dttsbak)</source>
         <translation>Bản sao lưu DTTS (*.dttsbak)</translation>
+    </message>
+    <message>
+        <source>Dữ liệu mới hơn trên máy được giữ nguyên.</source>
+        <translation>Dữ liệu mới hơn trên máy được giữ nguyên.</translation>
     </message>
     <message>
         <source>Tệp “%1” là số liệu của %2.

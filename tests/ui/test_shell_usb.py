@@ -52,7 +52,9 @@ def test_backup_export_verify_restore_and_leaving_the_profile(window, store, kit
     window.usb.verify_backup(backups[0])
     assert "còn nguyên vẹn" in window.said[-1]
     window.usb.restore(backups[0])
-    assert "khôi phục xong" in window.said[-1]
+    # restoring the profile's own backup: nothing new, and the officer is told so in plain words
+    assert window.said[-1].startswith("Đã khôi phục xong: tệp không có gì mới")
+    assert "Dữ liệu mới hơn trên máy được giữ nguyên." in window.said[-1]
     assert store.outbox.counts()["queued"] == 1
 
 

@@ -48,7 +48,7 @@ def test_backup_export_verify_restore(profile, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "thêm 1 báo cáo" in r.stdout
     r = run(tmp_path / "new", "backup", "restore", str(stick / "b.dttsbak"))
-    assert r.returncode == 3 and "Không có gì mới" in r.stdout
+    assert r.returncode == 3 and "không có gì mới" in r.stdout
 
 
 def test_restore_of_another_commune_needs_yes(profile, tmp_path):

@@ -333,3 +333,16 @@ def test_baselines_come_with_a_backup_of_the_same_unit_when_newer(local, tmp_pat
         assert other_unit.baselines.version() is None  # another unit's figures are not this unit's
     with Store.open(tmp_path / "new") as new:
         assert [b.value for b in new.baselines.for_cell(COMMUNE_A, "BM01", "0101", "")] == ["96"]
+
+
+def test_the_summary_says_what_the_restore_did_in_both_languages(local, tmp_path, clock):
+    rid = _carry_into_2026(local)
+    bak = backup_of(local, tmp_path / "a.dttsbak")
+    report = restore_backup(tmp_path / "new", bak, now=clock.now)
+    vi, en = report.summary("vi"), report.summary("en")
+    assert vi.startswith("Đã khôi phục xong: thêm 2 báo cáo, gộp 0 báo cáo;")
+    assert f"{len(local.carry.carried(rid))} ô lấy từ kỳ trước vẫn được đánh dấu" in vi
+    assert en.startswith("Restore finished: 2 report(s) added, 0 merged;") and "Đã" not in en
+    again = restore_backup(tmp_path / "new", bak, now=clock.advance(60))
+    assert again.summary("vi").startswith("Đã khôi phục xong: tệp không có gì mới")
+    assert "Dữ liệu trước khi khôi phục đã được sao lưu tại:" in again.summary("vi")  # the safety copy

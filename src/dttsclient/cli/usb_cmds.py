@@ -114,35 +114,7 @@ def cmd_backup_restore(ns: argparse.Namespace, data_dir: Path, out: Output) -> i
         report = restore_backup(data_dir, ns.path, confirm_other_commune=bool(getattr(ns, "yes", False)))
     except NeedsConfirmation as exc:
         return _needs_yes(exc, out)
-    lines = []
-    if report.safety_copy:
-        lines.append(
-            out.t(
-                f"Đã sao lưu dữ liệu hiện có trước khi khôi phục: {report.safety_copy}",
-                f"The current data was backed up before restoring: {report.safety_copy}",
-            )
-        )
-    lines.append(
-        out.t(
-            f"Đã khôi phục từ {report.path}: thêm {report.reports_added} báo cáo, gộp {report.reports_merged} báo cáo; "
-            f"{report.cells_added} ô mới, {report.cells_updated} ô lấy bản mới hơn từ tệp, "
-            f"{report.cells_kept_local} ô giữ bản mới hơn ở máy này; {report.submissions_added} lần nộp được thêm, "
-            f"{report.requeued} lần nộp chưa gửi được đưa lại vào hộp thư đi.",
-            f"Restored from {report.path}: {report.reports_added} report(s) added, {report.reports_merged} merged; "
-            f"{report.cells_added} new value(s), {report.cells_updated} taken from the newer copy in the file, "
-            f"{report.cells_kept_local} kept because this computer's were newer; {report.submissions_added} "
-            f"submission(s) added, {report.requeued} unsent submission(s) queued again.",
-        )
-    )
-    lines += [f"  - {out.t(vi, en)}" for vi, en in report.notes]
-    if not report.changed:
-        lines.append(
-            out.t(
-                "Không có gì mới trong tệp so với dữ liệu ở máy này.",
-                "The file holds nothing that is not already here.",
-            )
-        )
-    out.result(report.to_json(), "\n".join(lines))
+    out.result(report.to_json(), report.summary(out.lang))
     return EXIT_OK if report.changed else EXIT_PARTLY
 
 

@@ -212,9 +212,14 @@ class UsbActions(QObject):
 
         self._op(work, lane=Lane.PROFILE, long_write=True).success(self._restored).failure(failed).run()
 
-    def _restored(self, _report: Any) -> None:
+    def _restored(self, report: Any) -> None:
         self._after_change()
-        self.window.say(self.tr("Đã khôi phục xong. Dữ liệu mới hơn trên máy được giữ nguyên."))
+        # the counts and notes in the window's language (RestoreReport.summary is Qt-free, in both languages)
+        self.window.say(
+            report.summary(self.window.lang)
+            + "\n\n"
+            + self.tr("Dữ liệu mới hơn trên máy được giữ nguyên.")
+        )
 
     # -- the open report: Excel, PDF, import ---------------------------------------------------------
     def ask_export_report(self, kind: str) -> None:

@@ -41,6 +41,56 @@ class RestoreReport(MergeResult):
     backup: BackupInfo
     safety_copy: Path | None = None
 
+    def summary(self, lang: str = "vi") -> str:
+        """What the restore did, in plain words for the officer (the window's message, the CLI's output)."""
+
+        def t(vi: str, en: str) -> str:
+            return en if lang == "en" else vi
+
+        if not self.changed:
+            lines = [
+                t(
+                    "Đã khôi phục xong: tệp không có gì mới so với dữ liệu ở máy này, không có gì thay đổi.",
+                    "Restore finished: the file holds nothing that is not already here; nothing changed.",
+                )
+            ]
+        else:
+            lines = [
+                t(
+                    f"Đã khôi phục xong: thêm {self.reports_added} báo cáo, gộp {self.reports_merged} báo cáo; "
+                    f"{self.cells_added} ô mới, {self.cells_updated} ô lấy bản mới hơn từ tệp, "
+                    f"{self.cells_kept_local} ô giữ bản mới hơn ở máy này; {self.submissions_added} lần nộp được "
+                    f"thêm, {self.requeued} lần nộp chưa gửi được đưa lại vào hộp thư đi.",
+                    f"Restore finished: {self.reports_added} report(s) added, {self.reports_merged} merged; "
+                    f"{self.cells_added} new value(s), {self.cells_updated} taken from the newer copy in the file, "
+                    f"{self.cells_kept_local} kept because this computer's were newer; {self.submissions_added} "
+                    f"submission(s) added, {self.requeued} unsent submission(s) queued again.",
+                )
+            ]
+            if self.carried_marks:
+                lines.append(
+                    t(
+                        f"{self.carried_marks} ô lấy từ kỳ trước vẫn được đánh dấu, chờ xác nhận.",
+                        f"{self.carried_marks} cell(s) copied from last period are still marked for confirmation.",
+                    )
+                )
+            if self.baselines_taken:
+                lines.append(
+                    t(
+                        f"Đã lấy {self.baselines_taken} số liệu điều tra (số gốc) từ tệp.",
+                        f"{self.baselines_taken} survey figure(s) (baselines) taken from the file.",
+                    )
+                )
+        lines += [f"  - {en if lang == 'en' else vi}" for vi, en in self.notes]
+        if self.safety_copy:
+            lines.append(
+                t(
+                    f"Dữ liệu trước khi khôi phục đã được sao lưu tại: {self.safety_copy}",
+                    f"The data as it was before the restore is backed up at: {self.safety_copy}",
+                )
+            )
+        return "\n".join(lines)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "path": str(self.path),
