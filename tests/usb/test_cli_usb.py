@@ -46,7 +46,7 @@ def test_backup_export_verify_restore(profile, tmp_path):
     assert r.returncode == 1 and "cannot be used" in r.stderr and r.stdout == ""
     r = run(tmp_path / "new", "backup", "restore", str(stick / "b.dttsbak"))
     assert r.returncode == 0, r.stderr
-    assert "thêm 1 báo cáo" in r.stdout
+    assert "Báo cáo: thêm mới 1." in r.stdout
     r = run(tmp_path / "new", "backup", "restore", str(stick / "b.dttsbak"))
     assert r.returncode == 3 and "không có gì mới" in r.stdout
 

@@ -340,9 +340,9 @@ def test_the_summary_says_what_the_restore_did_in_both_languages(local, tmp_path
     bak = backup_of(local, tmp_path / "a.dttsbak")
     report = restore_backup(tmp_path / "new", bak, now=clock.now)
     vi, en = report.summary("vi"), report.summary("en")
-    assert vi.startswith("Đã khôi phục xong: thêm 2 báo cáo, gộp 0 báo cáo;")
+    assert vi.startswith("Đã khôi phục xong:\n• Báo cáo: thêm mới 2.\n• Số liệu: ")
     assert f"{len(local.carry.carried(rid))} ô lấy từ kỳ trước vẫn được đánh dấu" in vi
-    assert en.startswith("Restore finished: 2 report(s) added, 0 merged;") and "Đã" not in en
+    assert en.startswith("Restore finished:\n• Reports: 2 added.\n• Values: ") and "Đã" not in en
     again = restore_backup(tmp_path / "new", bak, now=clock.advance(60))
     assert again.summary("vi").startswith("Đã khôi phục xong: tệp không có gì mới")
     assert "Dữ liệu trước khi khôi phục đã được sao lưu tại:" in again.summary("vi")  # the safety copy

@@ -55,33 +55,65 @@ class RestoreReport(MergeResult):
                 )
             ]
         else:
-            lines = [
-                t(
-                    f"Đã khôi phục xong: thêm {self.reports_added} báo cáo, gộp {self.reports_merged} báo cáo; "
-                    f"{self.cells_added} ô mới, {self.cells_updated} ô lấy bản mới hơn từ tệp, "
-                    f"{self.cells_kept_local} ô giữ bản mới hơn ở máy này; {self.submissions_added} lần nộp được "
-                    f"thêm, {self.requeued} lần nộp chưa gửi được đưa lại vào hộp thư đi.",
-                    f"Restore finished: {self.reports_added} report(s) added, {self.reports_merged} merged; "
-                    f"{self.cells_added} new value(s), {self.cells_updated} taken from the newer copy in the file, "
-                    f"{self.cells_kept_local} kept because this computer's were newer; {self.submissions_added} "
-                    f"submission(s) added, {self.requeued} unsent submission(s) queued again.",
-                )
-            ]
+            lines = [t("Đã khôi phục xong:", "Restore finished:")]
+
+            def line(vi_head: str, en_head: str, parts: list[tuple[int, str, str]]) -> None:
+                said = [(vi.format(n), en.format(n)) for n, vi, en in parts if n]
+                if said:
+                    lines.append(
+                        "• "
+                        + t(vi_head + ", ".join(v for v, _ in said), en_head + ", ".join(e for _, e in said))
+                        + "."
+                    )
+
+            line(
+                "Báo cáo: ",
+                "Reports: ",
+                [
+                    (self.reports_added, "thêm mới {}", "{} added"),
+                    (self.reports_merged, "gộp {}", "{} merged"),
+                ],
+            )
+            line(
+                "Số liệu: ",
+                "Values: ",
+                [
+                    (self.cells_added, "{} ô mới", "{} new"),
+                    (
+                        self.cells_updated,
+                        "{} ô lấy bản mới hơn từ tệp",
+                        "{} taken from the newer copy in the file",
+                    ),
+                    (
+                        self.cells_kept_local,
+                        "{} ô giữ bản mới hơn ở máy này",
+                        "{} kept because this computer's were newer",
+                    ),
+                ],
+            )
+            line(
+                "Lần nộp: ",
+                "Submissions: ",
+                [
+                    (self.submissions_added, "thêm {}", "{} added"),
+                    (self.requeued, "{} chưa gửi được đưa lại vào hộp thư đi", "{} unsent, queued again"),
+                ],
+            )
             if self.carried_marks:
                 lines.append(
                     t(
-                        f"{self.carried_marks} ô lấy từ kỳ trước vẫn được đánh dấu, chờ xác nhận.",
-                        f"{self.carried_marks} cell(s) copied from last period are still marked for confirmation.",
+                        f"• {self.carried_marks} ô lấy từ kỳ trước vẫn được đánh dấu, chờ xác nhận.",
+                        f"• {self.carried_marks} cell(s) copied from last period are still marked for confirmation.",
                     )
                 )
             if self.baselines_taken:
                 lines.append(
                     t(
-                        f"Đã lấy {self.baselines_taken} số liệu điều tra (số gốc) từ tệp.",
-                        f"{self.baselines_taken} survey figure(s) (baselines) taken from the file.",
+                        f"• {self.baselines_taken} số liệu điều tra (số gốc) lấy từ tệp.",
+                        f"• {self.baselines_taken} survey figure(s) (baselines) taken from the file.",
                     )
                 )
-        lines += [f"  - {en if lang == 'en' else vi}" for vi, en in self.notes]
+        lines += [f"• {en if lang == 'en' else vi}" for vi, en in self.notes]
         if self.safety_copy:
             lines.append(
                 t(
