@@ -23,7 +23,7 @@ SETTINGS_SAVE = (138, 25)  # "Lưu" in Cài đặt, from the bottom-right corner
 # Tệp menu, top to bottom: Đổi hồ sơ…, Đăng xuất, —, Cài đặt…, —, Thoát
 FILE_SWITCH_PROFILE, FILE_LOGOUT, FILE_SETTINGS, FILE_QUIT = 0, 1, 2, 3
 # USB menu: courier, backup, verify, restore, —, export xlsx, export pdf, import xlsx
-USB_COURIER, USB_BACKUP, USB_EXPORT_PDF, USB_IMPORT_XLSX = 0, 1, 5, 6
+USB_COURIER, USB_BACKUP, USB_RESTORE, USB_EXPORT_PDF, USB_IMPORT_XLSX = 0, 1, 3, 5, 6
 
 BM01_VALUES = {
     ("0101", "eth=02|sex=M"): "120",
