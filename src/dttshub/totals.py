@@ -131,8 +131,9 @@ class UnitRevision:
 class _Legacy:
     """The legacy values one period's totals add up (see :meth:`Totals._legacy`)."""
 
-    units: dict[str, tuple[bool, frozenset[str]]] = field(default_factory=dict)  # unit: (incomplete, sources)
-    cells: dict[tuple[str, str], tuple[Decimal, int, int]] = field(default_factory=dict)  # sum, units, incomplete
+    units: dict[str, tuple[bool, frozenset[str]]] = field(default_factory=dict)  # unit: (incomplete, files)
+    # (sum, units, units flagged incomplete) per cell, and per indicator's total
+    cells: dict[tuple[str, str], tuple[Decimal, int, int]] = field(default_factory=dict)
     totals: dict[str, tuple[Decimal, int, int]] = field(default_factory=dict)
     left_out: tuple[LegacyLeftOut, ...] = ()
 
@@ -289,7 +290,9 @@ class Totals:
             }
             legacy = self._legacy(conn, catalog, form, codes, scope, expected, chosen)
         return [
-            _build(catalog, form, code, scope, accepted_only, expected, chosen[code], *sums[code], legacy[code])
+            _build(
+                catalog, form, code, scope, accepted_only, expected, chosen[code], *sums[code], legacy[code]
+            )
             for code in codes
         ]
 
@@ -963,7 +966,8 @@ def totals_json(totals: ProvinceTotals) -> dict:
         "legacy_incomplete": list(totals.legacy_incomplete),
         "legacy_sources": list(totals.legacy_sources),
         "legacy_left_out": [
-            {"unit": x.unit, "name": x.name, "flag": x.flag, "values": x.values} for x in totals.legacy_left_out
+            {"unit": x.unit, "name": x.name, "flag": x.flag, "values": x.values}
+            for x in totals.legacy_left_out
         ],
         "cells": [cell_json(c) for c in totals.cells],
     }

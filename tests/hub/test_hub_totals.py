@@ -341,7 +341,10 @@ def test_cli_totals_json_and_vietnamese_text(province):
     assert {(c["code"], c["disagg"]): (c["value"], c["units"]) for c in doc["cells"]} == as_json_cells(
         expected_cells({COMMUNE_A: sent[COMMUNE_A]})
     )
-    assert all(set(c) == {"code", "disagg", "value", "units", "legacy_units", "legacy_incomplete"} for c in doc["cells"])
+    assert all(
+        set(c) == {"code", "disagg", "value", "units", "legacy_units", "legacy_incomplete"}
+        for c in doc["cells"]
+    )
     assert all(c["legacy_units"] == 0 for c in doc["cells"]) and doc["legacy_units"] == 0
     p = _dttshub(province, "totals", "--form", FORM, "--period", PERIOD)
     assert p.returncode == 0, p.stderr
