@@ -436,7 +436,9 @@ class TotalsDoc(Reply):
     accepted_only: bool
     units_expected: int
     units_included: int
-    units_missing: list[str] = Field(description="units with neither a report in the totals nor legacy values")
+    units_missing: list[str] = Field(
+        description="units with neither a report in the totals nor legacy values"
+    )
     legacy_units: int = Field(0, description="units whose legacy values stand in for a missing report")
     units_legacy: list[str] = Field(default_factory=list, description="those units, in code order")
     legacy_incomplete: list[str] = Field(
