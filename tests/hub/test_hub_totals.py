@@ -727,3 +727,27 @@ def test_totals_exports_follow_the_totals_and_unit_exports_do_not(legacy):
     with_values = {row["unit"] for row in rows if row["indicator"]}
     assert with_values == {COMMUNE_A}  # the long CSV lists the reports' values, never legacy ones
     assert {row["state"] for row in rows if row["unit"] in ("01840", "01843")} == {"not_sent"}
+    # the Excel file says whose figures are legacy data; the ADX comment counts them
+    import openpyxl
+
+    r = rx.get(province.api + "/export", params={**params, "format": "xlsx"})
+    book = openpyxl.load_workbook(io.BytesIO(r.content))
+    form_text = " ".join(str(c.value) for row in book.worksheets[0].iter_rows() for c in row if c.value)
+    assert (
+        "Số liệu cũ: gồm số liệu cũ (nhập từ tệp cu-2024.csv, quy đổi theo danh mục xã 2025) của 2 xã"
+        in form_text
+    )
+    units = {row[1]: row[3] for row in book.worksheets[1].iter_rows(min_row=5, values_only=True)}
+    assert (units["01840"], units["01843"], units[COMMUNE_A], units[COMMUNE_B]) == (
+        "Số liệu cũ",
+        "Số liệu cũ",
+        "Đã tổng hợp",
+        "Thiếu",
+    )
+    adx = rx.get(province.api + "/export", params={**params, "format": "adx"}).text
+    assert "legacy data (imported history, mapped onto the 2025 communes) of 2 units" in adx
+    # every province: a province with legacy data only (56) gets its block too
+    root = province.session("root", device_id="dev-root")
+    dvs = root.get(province.api + "/export", params={**params, "format": "dvs", "province": "*"}).json()
+    south = {v["dataElement"]: v["value"] for v in dvs["dataValues"] if v["orgUnit"] == "56"}
+    assert south == {"DTTS_0102": "20"}
