@@ -649,24 +649,19 @@ class Totals:
                     ).group_by(per_unit.c.indicator)
                 ):
                     _add_legacy(leg.totals, r.indicator, r.total, r.n, r.inc)
-        # the old communes of the scope whose values stay on them: listed, in no total
-        old = None if scope == ALL_UNITS else old_units_in(scope)
-        if old is None or old:
-            names = shipped_crosswalk().old_names
-            left: dict[str, list[LegacyLeftOut]] = {p: [] for p in periods}
-            for units in _chunks(None if old is None else list(old)):
-                where = [*base, in_periods, hv.unit_list == OLD_UNIT_LIST]
-                if units is not None:
-                    where.append(hv.unit.in_(units))
-                for r in conn.execute(
-                    sa.select(hv.period, hv.unit, hv.flag, sa.func.count().label("n"))
-                    .where(*where)
-                    .group_by(hv.period, hv.unit, hv.flag)
-                ):
-                    if r.period in left:
-                        left[r.period].append(LegacyLeftOut(r.unit, names.get(r.unit, ""), r.flag, r.n))
-            for period, items in left.items():
-                out[period].left_out = tuple(sorted(items, key=lambda x: (x.unit, x.flag)))
+        # the old communes of the scope whose values stay on them: listed, in no total (one grouped read over
+        # every province, a row per old commune; the crosswalk is read only when there are some)
+        left: dict[str, list[LegacyLeftOut]] = {p: [] for p in periods}
+        for r in conn.execute(
+            sa.select(hv.period, hv.unit, hv.flag, sa.func.count().label("n"))
+            .where(*base, in_periods, hv.unit_list == OLD_UNIT_LIST)
+            .group_by(hv.period, hv.unit, hv.flag)
+        ):
+            if r.period in left and (scope == ALL_UNITS or r.unit in old_units_in(scope)):
+                name = shipped_crosswalk().old_names.get(r.unit, "")
+                left[r.period].append(LegacyLeftOut(r.unit, name, r.flag, r.n))
+        for period, items in left.items():
+            out[period].left_out = tuple(sorted(items, key=lambda x: (x.unit, x.flag)))
         return out
 
     @staticmethod
@@ -712,9 +707,9 @@ class Totals:
 
 
 @lru_cache(maxsize=64)
-def old_units_in(scope: str) -> tuple[str, ...]:
+def old_units_in(scope: str) -> frozenset[str]:
     """The pre-2025 communes of the shipped crosswalk that went (whole or in part) into ``scope`` (a province or
-    a commune), in code order: whose values left on an old commune a scope's reader may see."""
+    a commune): those whose values left on an old commune a reader of the scope may see."""
 
     def inside(new: str) -> bool:
         if len(scope) == 2:
@@ -722,7 +717,7 @@ def old_units_in(scope: str) -> tuple[str, ...]:
         return new == scope
 
     targets = shipped_crosswalk().targets
-    return tuple(sorted(old for old, ts in targets.items() if any(inside(x.new) for x in ts)))
+    return frozenset(old for old, ts in targets.items() if any(inside(x.new) for x in ts))
 
 
 def _chunks(units: list[str] | None):
