@@ -594,10 +594,10 @@ class Totals:
                     inc, sources = found[r.period].get(r.unit, (False, set()))
                     sources.add(r.source)
                     found[r.period][r.unit] = (inc or bool(r.inc), sources)
-        number, add = exact_sum(self.db.dialect)
         for period, units_of in found.items():
             if not units_of:
                 continue
+            number, add = exact_sum(self.db.dialect)
             leg = out[period]
             leg.units = {u: (inc, frozenset(src)) for u, (inc, src) in sorted(units_of.items())}
             units = list(leg.units)
