@@ -690,6 +690,9 @@ def test_another_province_sees_none_of_it(legacy):
     assert doc["legacy_units"] == 0 and doc["legacy_left_out"] == []
     r56 = province.session("r56", device_id="dev-r56").get(province.api + "/totals", params=params).json()
     assert r56["units_legacy"] == ["22780"]
+    p = _dttshub(province, "totals", "--form", FORM, "--period", "2024", "--province", PROVINCE_X)
+    assert p.returncode == 0, p.stderr
+    assert "Gồm số liệu cũ (nhập từ tệp cu-2024.csv, quy đổi theo danh mục xã 2025) của 2 xã" in p.stdout
 
 
 def test_drilldown_marks_legacy_rows_with_their_file(legacy):
