@@ -468,9 +468,12 @@ def _province_routes(router: APIRouter) -> None:
                         "receipt_no": u.receipt_no,
                         "server_revision": u.server_revision,
                         "status": u.status,
+                        "legacy_source": u.legacy_source,
+                        "legacy_incomplete": u.legacy_incomplete,
                     }
                     for u in d.units
                 ],
+                "legacy_units": len(d.totals.units_legacy),
             },
         )
 

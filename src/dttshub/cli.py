@@ -925,6 +925,14 @@ def _totals_text(out: Output, doc: dict) -> str:
         f"Totals of {doc['form']} for {doc['period']} ({where}): {doc['units_included']}/"
         f"{doc['units_expected']} communes with data{' (accepted revisions only)' if doc['accepted_only'] else ''}.",
     )
+    if doc.get("legacy_units"):
+        files = ", ".join(doc["legacy_sources"])
+        head += " " + out.t(
+            f"Gồm số liệu cũ (nhập từ tệp {files}, quy đổi theo danh mục xã 2025) của {doc['legacy_units']} xã "
+            "chưa có báo cáo.",
+            f"Includes legacy data (imported from {files}, mapped onto the 2025 commune list) of "
+            f"{doc['legacy_units']} communes with no report.",
+        )
     header = out.t("chỉ tiêu\tphân tổ\tgiá trị\tsố xã", "indicator\tdisaggregation\tvalue\tcommunes")
     lines = [
         f"{c['code']}\t{c['disagg']}\t{c['value'] if c['value'] is not None else ''}\t{c['units']}"

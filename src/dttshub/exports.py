@@ -26,6 +26,13 @@ and ``default`` for an indicator that is not disaggregated. An indicator's own t
 disaggregated indicator is not sent to DHIS2/ADX: the national system adds its cells up itself. Values that do
 not add up (text, yes/no, percent without an aggregation) have no total and are not sent.
 
+Legacy data (``dttshub legacy import``, docs/province.md "Legacy data"): the totals exports (xlsx, dvs, adx)
+carry the province totals exactly as :mod:`dttshub.totals` gives them — with the legacy values of the
+communes that have no report counted, since they are the province's figures for that period; the Excel file
+names those communes (and the files) and the ADX comment counts them. The long CSV lists what units
+submitted, one row per stored value of a report: legacy values are never in it (their communes are listed
+as not sent, as the completeness board shows them).
+
 Every file is written to a temporary name in the target folder, flushed to disk, and renamed
 (:func:`write_export`).
 """
@@ -236,6 +243,12 @@ def _code_systems_note(data: ExportData) -> str:
         f"list {cat.unit_list or UNIT_LIST} (2-digit province code); dataElement = DTTS_ + indicator code of "
         f"catalogue {cat.catalog_id} version {data.totals.catalog_version}; eth = ethnic code system "
         f"{cat.ethnic_code_system}; other dimensions = the catalogue's option codes. "
+        + (
+            f"The totals include legacy data (imported history, mapped onto the 2025 communes) of "
+            f"{legacy} units with no report. "
+            if (legacy := sum(len(p.units_legacy) for p in data.provinces))
+            else ""
+        )
     )
 
 
@@ -554,6 +567,19 @@ def _form_sheet(ws: Worksheet, data: ExportData) -> None:
         ),
         ("Số liệu", basis),
     ]
+    if totals.units_legacy:
+        lines.append(
+            (
+                "Số liệu cũ",
+                f"gồm số liệu cũ (nhập từ tệp {', '.join(totals.legacy_sources)}, quy đổi theo danh mục xã 2025) "
+                f"của {len(totals.units_legacy)} xã chưa có báo cáo"
+                + (
+                    f"; số liệu cũ của {len(totals.legacy_incomplete)} xã có thể chưa đầy đủ"
+                    if totals.legacy_incomplete
+                    else ""
+                ),
+            )
+        )
     for label, text in lines:
         merged(row, 1, ncols, f"{label}: {text}", _NORMAL, _LEFT)
         row += 1
@@ -638,14 +664,15 @@ def _units_sheet(ws: Worksheet, data: ExportData) -> None:
         row=2,
         column=1,
         value=f"Đã tổng hợp {len(totals.units_included)}/{len(totals.units_expected)} {word}; "
-        f"thiếu {len(totals.units_missing)} {word}.",
+        + (f"dùng số liệu cũ của {len(totals.units_legacy)} {word}; " if totals.units_legacy else "")
+        + f"thiếu {len(totals.units_missing)} {word}.",
     )
     summary.font, summary.alignment = _ITALIC, _CENTER
     header_row = 4
     for col, text in enumerate(headers, start=1):
         c = ws.cell(row=header_row, column=col, value=text)
         c.font, c.alignment, c.border, c.fill = _BOLD, _CENTER, _BORDER, _HEAD_FILL
-    included = set(totals.units_included)
+    included, legacy = set(totals.units_included), set(totals.units_legacy)
     row = header_row
     for n, u in enumerate(data.units, start=1):
         row += 1
@@ -653,7 +680,7 @@ def _units_sheet(ws: Worksheet, data: ExportData) -> None:
             n,
             u.unit,
             u.name,
-            "Đã tổng hợp" if u.unit in included else "Thiếu",
+            "Đã tổng hợp" if u.unit in included else "Số liệu cũ" if u.unit in legacy else "Thiếu",
             state_label(u.state),
             u.receipt_no or "",
         )
@@ -802,7 +829,8 @@ def gather(
             )
     by_province: tuple[ProvinceTotals, ...] = ()
     if scope == ALL_UNITS:
-        provinces = sorted({st.province for st in comp.units if st.unit in included})
+        counted = included | set(totals.units_legacy)  # a province with legacy data only has totals too
+        provinces = sorted({st.province for st in comp.units if st.unit in counted})
         by_province = tuple(
             hub.totals.totals(form, period, p, accepted_only=accepted_only) for p in provinces
         )

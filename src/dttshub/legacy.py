@@ -693,6 +693,26 @@ _NUMBER_PG = r"^-?[0-9]+(\.[0-9]+)?$"
 _BASELINE_CHUNK = 5000  # units per query (bind parameters stay far below every limit)
 
 
+def exact_sum(dialect: str):
+    """``(number, add)`` for exact sums of ``historical_values.value``: ``number`` is true for a numeric value,
+    ``add(cond)`` the exact sum of the values where ``cond`` holds (PostgreSQL ``NUMERIC``; on SQLite the
+    aggregate ``db.DECIMAL_SUM`` over the canonical text, its result text)."""
+    hv = t.historical_values.c
+    if dialect == "sqlite":
+        number = sa.and_(hv.value != "", hv.value.op("NOT GLOB", is_comparison=True)("*[^0-9.-]*"))
+
+        def add(cond):
+            return sa.type_coerce(getattr(sa.func, DECIMAL_SUM)(sa.case((cond, hv.value))), sa.String)
+
+    else:
+        number = hv.value.op("~", is_comparison=True)(_NUMBER_PG)
+
+        def add(cond):
+            return sa.func.sum(sa.case((cond, sa.cast(hv.value, sa.Numeric))))
+
+    return number, add
+
+
 def baseline_sums(
     db: Database, form: str, units: list[str] | tuple[str, ...], indicators
 ) -> list[SurveySums]:
@@ -712,18 +732,7 @@ def baseline_sums(
     units = list(units)
     if not codes or not units:
         return []
-    if db.dialect == "sqlite":
-        number = sa.and_(hv.value != "", hv.value.op("NOT GLOB", is_comparison=True)("*[^0-9.-]*"))
-
-        def add(cond):
-            return sa.type_coerce(getattr(sa.func, DECIMAL_SUM)(sa.case((cond, hv.value))), sa.String)
-
-    else:
-        number = hv.value.op("~", is_comparison=True)(_NUMBER_PG)
-
-        def add(cond):
-            return sa.func.sum(sa.case((cond, sa.cast(hv.value, sa.Numeric))))
-
+    number, add = exact_sum(db.dialect)
     key_cols = (im.survey, im.reference_date, hv.period, hv.indicator)
     cells: dict[tuple, dict[tuple[str, str], tuple[Decimal, int]]] = {}
     totals: dict[tuple, dict[str, tuple[Decimal, int]]] = {}

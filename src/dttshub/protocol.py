@@ -417,7 +417,13 @@ class TotalCellDoc(Reply):
     code: str
     disagg: str = Field(description='the disaggregation key; "" for the indicator\'s total')
     value: str | None
-    units: int = Field(description="how many units contributed a value to this cell")
+    units: int = Field(description="how many units contributed a value to this cell (legacy values included)")
+    legacy_units: int = Field(
+        0, description="how many of them contributed legacy values (imported history: no report counted)"
+    )
+    legacy_incomplete: int = Field(
+        0, description="how many of those legacy values are flagged incomplete (a sum lacking old communes)"
+    )
 
 
 class TotalsDoc(Reply):
@@ -430,7 +436,19 @@ class TotalsDoc(Reply):
     accepted_only: bool
     units_expected: int
     units_included: int
-    units_missing: list[str]
+    units_missing: list[str] = Field(
+        description="units with neither a report in the totals nor legacy values"
+    )
+    legacy_units: int = Field(0, description="units whose legacy values stand in for a missing report")
+    units_legacy: list[str] = Field(default_factory=list, description="those units, in code order")
+    legacy_incomplete: list[str] = Field(
+        default_factory=list, description="those of them with a value flagged incomplete"
+    )
+    legacy_sources: list[str] = Field(default_factory=list, description="file names of the legacy imports")
+    legacy_left_out: list[dict] = Field(
+        default_factory=list,
+        description="old communes whose legacy values are in no total: {unit, name, flag, values}",
+    )
     cells: list[TotalCellDoc]
 
 
@@ -451,7 +469,9 @@ class UnitContributionDoc(Reply):
     value: str | None
     receipt_no: str | None
     server_revision: int
-    status: str
+    status: str = Field(description='the report\'s state; "legacy" for legacy values')
+    legacy_source: str = Field("", description="for legacy values, the file name(s) of their import")
+    legacy_incomplete: bool = Field(False, description="a legacy value flagged incomplete")
 
 
 class DrilldownReply(Reply):

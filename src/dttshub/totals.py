@@ -19,6 +19,14 @@ the other indicators' totals and rounded to :data:`DERIVED_PLACES` decimals (hal
 fewest units of its operands.
 
 The catalogue that lays the totals out is the most recently published one that has the form.
+
+Legacy values (``dttshub legacy import``: series ``legacy``, mapped onto the 2025 communes) stand in for a
+report: a unit of the scope with no revision counted for the form and period adds its legacy values of the
+indicators that add up (``sum``) — each indicator's total is the unit's own total where the file gave one,
+else the sum of its cells — and is counted in :attr:`ProvinceTotals.units_legacy`, not in
+``units_included``; a report always wins over legacy values. Values left on their old commune
+(``vn-pre-2025``: split communes, values that do not add up) are in no total, only listed
+(:attr:`ProvinceTotals.legacy_left_out`). The receipt and completeness tracking never sees legacy values.
 """
 
 from __future__ import annotations
@@ -26,8 +34,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -41,7 +50,8 @@ from dttshub import db as t
 from dttshub.catalogs import Catalogs
 from dttshub.db import DECIMAL_SUM, Database
 from dttshub.errors import BadRequest, Forbidden, NotFound
-from dttshub.province_model import ProvinceTotals, TotalCell
+from dttshub.legacy import LEGACY_SERIES, NEW_UNIT_LIST, OLD_UNIT_LIST, exact_sum, shipped_crosswalk
+from dttshub.province_model import LegacyLeftOut, ProvinceTotals, TotalCell
 from dttshub.scope import ALL_UNITS, Account
 from dttshub.units import reporting_units, unit_names
 
@@ -70,7 +80,9 @@ class UnitContribution:
             indicator's total; the derived figure of its own values), None when it reported none.
         receipt_no: the receipt of the revision added up.
         server_revision: the report's server revision at that receipt.
-        status: the report's state on the hub (``reports.status``).
+        status: the report's state on the hub (``reports.status``); ``legacy`` for legacy values.
+        legacy_source: for legacy values, the file name(s) of their import; "" for a report.
+        legacy_incomplete: a legacy value flagged ``incomplete`` (its sum lacks some old communes).
     """
 
     unit: str
@@ -79,6 +91,8 @@ class UnitContribution:
     receipt_no: str | None
     server_revision: int
     status: str
+    legacy_source: str = ""
+    legacy_incomplete: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,6 +125,17 @@ class UnitRevision:
     server_revision: int
     status: str
     values: Mapping[tuple[str, str], str]
+
+
+@dataclass
+class _Legacy:
+    """The legacy values one period's totals add up (see :meth:`Totals._legacy`)."""
+
+    units: dict[str, tuple[bool, frozenset[str]]] = field(default_factory=dict)  # unit: (incomplete, files)
+    # (sum, units, units flagged incomplete) per cell, and per indicator's total
+    cells: dict[tuple[str, str], tuple[Decimal, int, int]] = field(default_factory=dict)
+    totals: dict[str, tuple[Decimal, int, int]] = field(default_factory=dict)
+    left_out: tuple[LegacyLeftOut, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -229,7 +254,8 @@ class Totals:
             expected = expected_units(scope, catalog.form(form).reported_by, conn)
             chosen = self._chosen(conn, form, period, expected, accepted_only)
             sums, totals = self._sums(conn, [c.submission_id for c in chosen.values()])
-        return _build(catalog, form, period, scope, accepted_only, expected, chosen, sums, totals)
+            legacy = self._legacy(conn, catalog, form, [period], scope, expected, {period: chosen})[period]
+        return _build(catalog, form, period, scope, accepted_only, expected, chosen, sums, totals, legacy)
 
     def trends(
         self, form: str, period: str, scope: str = ALL_UNITS, *, periods: int = 5, accepted_only: bool = False
@@ -262,8 +288,11 @@ class Totals:
             sums = {
                 code: self._sums(conn, [c.submission_id for c in chosen[code].values()]) for code in codes
             }
+            legacy = self._legacy(conn, catalog, form, codes, scope, expected, chosen)
         return [
-            _build(catalog, form, code, scope, accepted_only, expected, chosen[code], *sums[code])
+            _build(
+                catalog, form, code, scope, accepted_only, expected, chosen[code], *sums[code], legacy[code]
+            )
             for code in codes
         ]
 
@@ -302,8 +331,10 @@ class Totals:
             chosen = self._chosen(conn, form, period, expected, accepted_only)
             sums, totals = self._sums(conn, [c.submission_id for c in chosen.values()])
             per_unit = self._unit_cells(conn, chosen, needed)
-            names = unit_names(conn, list(chosen))
-        result = _build(catalog, form, period, scope, accepted_only, expected, chosen, sums, totals)
+            legacy = self._legacy(conn, catalog, form, [period], scope, expected, {period: chosen})[period]
+            legacy_cells = self._legacy_unit_cells(conn, form, period, list(legacy.units), needed)
+            names = unit_names(conn, [*chosen, *legacy.units])
+        result = _build(catalog, form, period, scope, accepted_only, expected, chosen, sums, totals, legacy)
         cell = next(
             (c for c in result.cells if c.code == code and c.disagg == disagg),
             TotalCell(code, disagg, None, 0),
@@ -322,6 +353,21 @@ class Totals:
                     status=ch.status,
                 )
             )
+        for unit in result.units_legacy:
+            values, incomplete = legacy_cells.get(unit, ({}, False))
+            units.append(
+                UnitContribution(
+                    unit=unit,
+                    unit_name=names.get(unit, ""),
+                    value=_unit_value(catalog, indicator, disagg, _own_or_parts(values, disagg)),
+                    receipt_no=None,
+                    server_revision=0,
+                    status="legacy",
+                    legacy_source=", ".join(sorted(legacy.units[unit][1])),
+                    legacy_incomplete=incomplete,
+                )
+            )
+        units.sort(key=lambda u: u.unit)
         return Drilldown(result, cell, tuple(units))
 
     def unit_values(
@@ -508,6 +554,140 @@ class Totals:
             totals[code] = (value, max(plain, keyed.get(code, 0)))
         return sums, totals
 
+    def _legacy(
+        self,
+        conn: Connection,
+        catalog: Catalog,
+        form: str,
+        periods: Sequence[str],
+        scope: str,
+        expected: Sequence[str],
+        chosen: Mapping[str, Mapping[str, _Chosen]],
+    ) -> dict[str, _Legacy]:
+        """``{period: legacy values added up}``: those of the expected units with no revision in ``chosen``.
+
+        One grouped query finds the units (with their flags and files); only when some are found, two grouped
+        queries per period add up their cells and their totals; one more lists the old communes left out.
+        """
+        hv, im = t.historical_values.c, t.imports.c
+        out = {p: _Legacy() for p in periods}
+        codes = sorted(i.code for i in catalog.form_indicators(form) if i.how_aggregated == "sum")
+        wanted = set(expected)
+        incomplete = sa.func.max(sa.case((hv.flag == "incomplete", 1), else_=0))
+        base = (hv.series == LEGACY_SERIES, hv.form == form)
+        in_periods = hv.period == periods[0] if len(periods) == 1 else hv.period.in_(periods)
+        found: dict[str, dict[str, tuple[bool, set[str]]]] = {p: {} for p in periods}
+        if codes:
+            joined = t.historical_values.join(t.imports, im.id == hv.import_id)
+            for units in _chunks(None if scope == ALL_UNITS else sorted(wanted)):
+                where = [*base, in_periods, hv.unit_list == NEW_UNIT_LIST, hv.indicator.in_(codes)]
+                if units is not None:
+                    where.append(hv.unit.in_(units))
+                for r in conn.execute(
+                    sa.select(hv.period, hv.unit, im.source, incomplete.label("inc"))
+                    .select_from(joined)
+                    .where(*where)
+                    .group_by(hv.period, hv.unit, im.source)
+                ):
+                    if r.period not in found or r.unit not in wanted or r.unit in chosen[r.period]:
+                        continue  # a report counted for the unit and period wins over its legacy values
+                    inc, sources = found[r.period].get(r.unit, (False, set()))
+                    sources.add(r.source)
+                    found[r.period][r.unit] = (inc or bool(r.inc), sources)
+        for period, units_of in found.items():
+            if not units_of:
+                continue
+            number, add = exact_sum(self.db.dialect)
+            leg = out[period]
+            leg.units = {u: (inc, frozenset(src)) for u, (inc, src) in sorted(units_of.items())}
+            units = list(leg.units)
+            for start in range(0, len(units), _CHUNK):
+                where = (
+                    *base,
+                    hv.period == period,
+                    hv.unit_list == NEW_UNIT_LIST,
+                    hv.indicator.in_(codes),
+                    hv.unit.in_(units[start : start + _CHUNK]),
+                )
+                # the cells: one row per indicator and breakdown
+                for r in conn.execute(
+                    sa.select(
+                        hv.indicator,
+                        hv.disagg,
+                        add(number).label("total"),
+                        sa.func.count().label("n"),
+                        sa.func.sum(sa.case((hv.flag == "incomplete", 1), else_=0)).label("inc"),
+                    )
+                    .where(*where, hv.disagg != "", number)
+                    .group_by(hv.indicator, hv.disagg)
+                ):
+                    _add_legacy(leg.cells, (r.indicator, r.disagg), r.total, r.n, r.inc)
+                # the totals: each unit's own total where the file gave one, else the sum of its cells
+                per_unit = (
+                    sa.select(
+                        hv.indicator,
+                        add(sa.and_(number, hv.disagg == "")).label("own"),
+                        add(sa.and_(number, hv.disagg != "")).label("parts"),
+                        incomplete.label("inc"),
+                    )
+                    .where(*where)
+                    .group_by(hv.indicator, hv.unit)
+                    .subquery()
+                )
+                value = sa.func.coalesce(per_unit.c.own, per_unit.c.parts)
+                summed = (
+                    sa.type_coerce(getattr(sa.func, DECIMAL_SUM)(value), sa.String)
+                    if self.db.dialect == "sqlite"
+                    else sa.func.sum(value)
+                )
+                for r in conn.execute(
+                    sa.select(
+                        per_unit.c.indicator,
+                        summed.label("total"),
+                        sa.func.count(value).label("n"),
+                        sa.func.sum(sa.case((value.isnot(None), per_unit.c.inc), else_=0)).label("inc"),
+                    ).group_by(per_unit.c.indicator)
+                ):
+                    _add_legacy(leg.totals, r.indicator, r.total, r.n, r.inc)
+        # the old communes of the scope whose values stay on them: listed, in no total (one grouped read over
+        # every province, a row per old commune; the crosswalk is read only when there are some)
+        left: dict[str, list[LegacyLeftOut]] = {p: [] for p in periods}
+        for r in conn.execute(
+            sa.select(hv.period, hv.unit, hv.flag, sa.func.count().label("n"))
+            .where(*base, in_periods, hv.unit_list == OLD_UNIT_LIST)
+            .group_by(hv.period, hv.unit, hv.flag)
+        ):
+            if r.period in left and (scope == ALL_UNITS or r.unit in old_units_in(scope)):
+                name = shipped_crosswalk().old_names.get(r.unit, "")
+                left[r.period].append(LegacyLeftOut(r.unit, name, r.flag, r.n))
+        for period, items in left.items():
+            out[period].left_out = tuple(sorted(items, key=lambda x: (x.unit, x.flag)))
+        return out
+
+    @staticmethod
+    def _legacy_unit_cells(
+        conn: Connection, form: str, period: str, units: list[str], codes: Iterable[str]
+    ) -> dict[str, tuple[dict[tuple[str, str], str], bool]]:
+        """``{unit: ({(code, disagg): text}, any flagged incomplete)}``: legacy values of the indicators."""
+        hv = t.historical_values.c
+        codes = sorted(set(codes))
+        out: dict[str, tuple[dict[tuple[str, str], str], bool]] = {}
+        for start in range(0, len(units), _CHUNK):
+            for r in conn.execute(
+                sa.select(hv.unit, hv.indicator, hv.disagg, hv.value, hv.flag).where(
+                    hv.series == LEGACY_SERIES,
+                    hv.unit_list == NEW_UNIT_LIST,
+                    hv.form == form,
+                    hv.period == period,
+                    hv.indicator.in_(codes),
+                    hv.unit.in_(units[start : start + _CHUNK]),
+                )
+            ):
+                values, inc = out.get(r.unit, ({}, False))
+                values[(r.indicator, r.disagg)] = r.value
+                out[r.unit] = (values, inc or r.flag == "incomplete")
+        return out
+
     @staticmethod
     def _unit_cells(
         conn: Connection, chosen: dict[str, _Chosen], codes: Iterable[str]
@@ -524,6 +704,48 @@ class Totals:
             ):
                 out.setdefault(row.submission_id, {})[(row.indicator, row.disagg)] = row.text
         return out
+
+
+@lru_cache(maxsize=64)
+def old_units_in(scope: str) -> frozenset[str]:
+    """The pre-2025 communes of the shipped crosswalk that went (whole or in part) into ``scope`` (a province or
+    a commune): those whose values left on an old commune a reader of the scope may see."""
+
+    def inside(new: str) -> bool:
+        if len(scope) == 2:
+            return getattr(refdata.commune(new), "province_code", None) == scope
+        return new == scope
+
+    targets = shipped_crosswalk().targets
+    return frozenset(old for old, ts in targets.items() if any(inside(x.new) for x in ts))
+
+
+def _chunks(units: list[str] | None):
+    """``units`` in pieces of :data:`_CHUNK` (bind parameters stay far below every limit); None: one None."""
+    if units is None:
+        yield None
+        return
+    for start in range(0, len(units), _CHUNK):
+        yield units[start : start + _CHUNK]
+
+
+def _add_legacy(into: dict, key, total: object, n: int, incomplete: object) -> None:
+    """Add a legacy sum as the database returns it (Decimal, or text on SQLite), its units and flagged ones."""
+    value = _exact(total)
+    if value is None:
+        return
+    inc = int(incomplete or 0)
+    old = into.get(key)
+    into[key] = (value, n, inc) if old is None else (old[0] + value, old[1] + n, old[2] + inc)
+
+
+def _own_or_parts(values: dict[tuple[str, str], str], disagg: str) -> dict[tuple[str, str], str]:
+    """A unit's legacy values as one total of an indicator reads them: its own total (key "") where the file
+    gave one, else its cells; a cell (``disagg``) reads the values as they are."""
+    if disagg:
+        return values
+    own = {code for code, key in values if key == ""}
+    return {(c, k): v for (c, k), v in values.items() if k == "" or c not in own}
 
 
 def province_totals(
@@ -609,8 +831,16 @@ def _build(
     chosen: dict[str, _Chosen],
     sums: dict,
     totals: dict,
+    legacy: _Legacy | None = None,
 ) -> ProvinceTotals:
     indicators = catalog.form_indicators(form)
+    legacy = legacy or _Legacy()
+    if legacy.cells or legacy.totals:  # the legacy units' sums join the reports' (never the same unit)
+        sums, totals = dict(sums), dict(totals)
+        for key, (value, n, _inc) in legacy.cells.items():
+            _add(sums, key, value, n)
+        for code, (value, n, _inc) in legacy.totals.items():
+            _add(totals, code, value, n)
     by_code: dict[str, list[tuple[str, Decimal | None, int]]] = {}
     for (code, disagg), (value, n) in sums.items():
         by_code.setdefault(code, []).append((disagg, value, n))
@@ -631,14 +861,25 @@ def _build(
         resolved[code] = result
         return result
 
+    def legacy_of(code: str) -> tuple[int, int]:
+        """Legacy units behind an indicator's total, and flagged ones (a derived one: most of its operands)."""
+        how = catalog.indicator(code).how_aggregated if catalog.has_indicator(code) else "sum"
+        if how == "sum":
+            return legacy.totals.get(code, (None, 0, 0))[1:]
+        if how == "none":
+            return 0, 0
+        found = [legacy.totals.get(c, (None, 0, 0))[1:] for c in _operands_closure(catalog, {code})]
+        return max((n for n, _ in found), default=0), max((i for _, i in found), default=0)
+
     cells: list[TotalCell] = []
     for ind in indicators:
         value, n = total_of(ind.code)
-        cells.append(TotalCell(ind.code, "", value, n))
+        cells.append(TotalCell(ind.code, "", value, n, *legacy_of(ind.code)))
         if ind.how_aggregated == "sum":
             for disagg, v, m in sorted(by_code.get(ind.code, ())):
                 if disagg:
-                    cells.append(TotalCell(ind.code, disagg, v, m))
+                    lu, li = legacy.cells.get((ind.code, disagg), (None, 0, 0))[1:]
+                    cells.append(TotalCell(ind.code, disagg, v, m, lu, li))
     included = tuple(sorted(chosen))
     return ProvinceTotals(
         form=form,
@@ -649,6 +890,10 @@ def _build(
         units_expected=expected,
         units_included=included,
         cells=tuple(cells),
+        units_legacy=tuple(legacy.units),
+        legacy_incomplete=tuple(u for u, (inc, _src) in legacy.units.items() if inc),
+        legacy_sources=tuple(sorted({s for _inc, src in legacy.units.values() for s in src})),
+        legacy_left_out=legacy.left_out,
     )
 
 
@@ -695,6 +940,8 @@ def cell_json(cell: TotalCell) -> dict:
         "disagg": cell.disagg,
         "value": None if cell.value is None else canonical_decimal(cell.value),
         "units": cell.units,
+        "legacy_units": cell.legacy_units,
+        "legacy_incomplete": cell.legacy_incomplete,
     }
 
 
@@ -709,5 +956,13 @@ def totals_json(totals: ProvinceTotals) -> dict:
         "units_expected": len(totals.units_expected),
         "units_included": len(totals.units_included),
         "units_missing": list(totals.units_missing),
+        "legacy_units": len(totals.units_legacy),
+        "units_legacy": list(totals.units_legacy),
+        "legacy_incomplete": list(totals.legacy_incomplete),
+        "legacy_sources": list(totals.legacy_sources),
+        "legacy_left_out": [
+            {"unit": x.unit, "name": x.name, "flag": x.flag, "values": x.values}
+            for x in totals.legacy_left_out
+        ],
         "cells": [cell_json(c) for c in totals.cells],
     }

@@ -300,3 +300,28 @@ def test_the_totals_page_shows_the_survey_baselines_in_the_browser(hub, page, tm
     cell = page.locator("td:has(a[data-total='0102']) small.baseline")
     assert cell.inner_text() == f"Điều tra 53 DTTS 2019 (01/04/2019): {expected} · 2/92 xã"
     assert not page.problems, page.problems
+
+
+def test_the_totals_page_shows_legacy_data_in_the_browser(hub, page, tmp_path):
+    import csv
+
+    rows = [  # 01834, 01840 and 01846 went whole into 01840 (crosswalk 2025)
+        ["01834", "BM01", "2024", "0102", "", "", "10"],
+        ["01840", "BM01", "2024", "0102", "", "", "20"],
+        ["01846", "BM01", "2024", "0102", "", "", "30"],
+    ]
+    path = tmp_path / "so-lieu-2024.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["unit", "form", "period", "indicator", "eth", "sex", "value"], *rows])
+    hub.hub.import_legacy(path, "vn-pre-2025", "test")
+    sign_in(page, hub, "reviewer_x")
+    page.goto(hub.url + "/console/totals?form=BM01&period=2024")
+    assert page.locator("a[data-total='0102']").inner_text() == "60"
+    assert (
+        page.locator("p.legacy-note")
+        .inner_text()
+        .startswith("Gồm số liệu cũ (nhập từ tệp, quy đổi theo danh mục xã 2025) của 1 xã")
+    )
+    page.click("a[data-total='0102']")
+    assert "Số liệu cũ, từ tệp so-lieu-2024.csv" in page.locator("tr[data-legacy='01840']").inner_text()
+    assert not page.problems, page.problems

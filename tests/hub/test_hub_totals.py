@@ -341,7 +341,11 @@ def test_cli_totals_json_and_vietnamese_text(province):
     assert {(c["code"], c["disagg"]): (c["value"], c["units"]) for c in doc["cells"]} == as_json_cells(
         expected_cells({COMMUNE_A: sent[COMMUNE_A]})
     )
-    assert all(set(c) == {"code", "disagg", "value", "units"} for c in doc["cells"])
+    assert all(
+        set(c) == {"code", "disagg", "value", "units", "legacy_units", "legacy_incomplete"}
+        for c in doc["cells"]
+    )
+    assert all(c["legacy_units"] == 0 for c in doc["cells"]) and doc["legacy_units"] == 0
     p = _dttshub(province, "totals", "--form", FORM, "--period", PERIOD)
     assert p.returncode == 0, p.stderr
     assert "Tổng hợp BM01 kỳ 2026 (cả nước): 2/" in p.stdout
@@ -421,10 +425,45 @@ def wide_values(rng: random.Random, eth_rows: tuple[str, ...]) -> dict[tuple[str
     return values
 
 
+def import_random_legacy(hub, rng: random.Random, units, path) -> dict[tuple[str, str], dict]:
+    """Import random legacy values of old communes merged whole into ``units``, over the trend's periods.
+
+    Returns:
+        ``{(2025 commune, period): {(code, disagg): value}}``: the values added up here per 2025 commune.
+    """
+    import csv
+
+    from dttshub.legacy import shipped_crosswalk
+
+    cw = shipped_crosswalk()
+    olds = sorted(o for o in cw.targets if cw.merged_whole(o) in units)
+    rows, out = [], {}
+    for period in TREND_PERIODS:
+        for old in rng.sample(olds, min(len(olds), rng.randint(0, 6))):
+            into = out.setdefault((cw.merged_whole(old), period), {})
+            values = {
+                ("0102", ""): str(rng.randint(1, 10**6)),
+                ("0103", ""): str(rng.randint(0, 50)),
+                ("0104", ""): rng.choice(("0.1", "0.2", "1.35", "12.005", "5")),  # sums within 15 digits
+                ("0101", "eth=02|sex=F"): rng.choice(WHOLE[:3]),
+            }
+            for (code, key), value in values.items():
+                rows.append([old, FORM, period, code, "02" if key else "", "F" if key else "", value])
+                into[(code, key)] = into.get((code, key), Decimal(0)) + Decimal(value)
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["unit", "form", "period", "indicator", "eth", "sex", "value"])
+        w.writerows(rows)
+    if rows:
+        hub.import_legacy(path, "vn-pre-2025", "test")
+    return {k: {key: _canonical(v) for key, v in values.items()} for k, values in out.items()}
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_trends_equal_each_periods_totals_over_random_reports(tmp_path, db_url, seed):
-    """Property: over random reports, revisions and reviews, each period of a trend is exactly that period's
-    totals computed on its own, and both equal the sums of what was sent (latest and accepted revisions)."""
+    """Property: over random reports, revisions, reviews and legacy values, each period of a trend is exactly
+    that period's totals computed on its own, and both equal the sums of what was sent (latest and accepted
+    revisions), plus the legacy values of the communes with no report counted."""
     from dttshub.scope import Account
     from dttshub.totals import totals_json
     from tests.support.hubfixture import TEST_NOW, start_hub
@@ -438,6 +477,8 @@ def test_trends_equal_each_periods_totals_over_random_reports(tmp_path, db_url, 
     with start_hub(tmp_path, db_url, clock=TEST_NOW) as running:
         running.publish_catalog(totals_catalog())
         hub = running.hub
+        imported = import_random_legacy(hub, rng, units[:8], tmp_path / "legacy.csv")
+        seen_legacy = 0
         for _round in range(4):
             for _ in range(rng.randint(4, 12)):
                 unit, period = rng.choice(units), rng.choice(TREND_PERIODS)
@@ -479,8 +520,237 @@ def test_trends_equal_each_periods_totals_over_random_reports(tmp_path, db_url, 
                         if p == result.period and v is not None and u != COMMUNE_Y
                     }
                     assert set(result.units_included) == set(sent)
+                    old = {
+                        u: v
+                        for (u, p), v in imported.items()
+                        if p == result.period and u not in result.units_included
+                    }
+                    assert set(result.units_legacy) == set(old)
+                    seen_legacy += len(old)
+                    sent = {**sent, **old}
                     got = _cells(totals_json(result))
-                    if sent:
-                        assert got == as_json_cells(expected_cells(sent)), (result.period, accepted_only)
+                    if (
+                        sent
+                    ):  # (an indicator nobody answered, such as text only reports have: no value, 0 units)
+                        want = {**{k: (None, 0) for k in got}, **as_json_cells(expected_cells(sent))}
+                        assert got == want, (result.period, accepted_only)
                     else:
                         assert all(value is None and n == 0 for value, n in got.values())
+        assert seen_legacy  # legacy values were in some of the totals checked
+
+
+# -- legacy values in the totals (issue 17 item 2) ---------------------------------------------------------
+# Old communes (vn-pre-2025) of the shipped crosswalk: 01834, 01840 and 01846 went whole into 01840;
+# 01837 and 01843 are two of the four that went into 01843 (its sum is incomplete); 01849 and 01984 went into
+# COMMUNE_A (01849), which also sends a real 2024 report; 05461 was split (partial); 0201 is derived (not_sum);
+# 22771 went into 22780 and 22768 was split, both in province 56.
+LEGACY_HEADER = ["unit", "form", "period", "indicator", "eth", "sex", "value"]
+LEGACY_ROWS = [
+    *[[u, FORM, "2024", "0102", "", "", v] for u, v in (("01834", "10"), ("01840", "20"), ("01846", "30"))],
+    *[[u, FORM, "2024", "0103", "", "", v] for u, v in (("01834", "3"), ("01840", "4"), ("01846", "5"))],
+    *[[u, FORM, "2024", "0101", "02", "F", v] for u, v in (("01834", "1"), ("01840", "2"), ("01846", "4"))],
+    *[
+        [u, FORM, "2024", "0104", "", "", v]
+        for u, v in (("01834", "0.1"), ("01840", "0.2"), ("01846", "12.005"))
+    ],
+    ["01837", FORM, "2024", "0102", "", "", "7"],
+    ["01843", FORM, "2024", "0102", "", "", "8"],
+    ["01849", FORM, "2024", "0102", "", "", "100"],
+    ["01984", FORM, "2024", "0102", "", "", "50"],
+    ["05461", FORM, "2024", "0102", "", "", "40"],
+    ["01867", FORM, "2024", "0201", "", "", "55"],
+    ["22771", FORM, "2024", "0102", "", "", "20"],
+    ["22768", FORM, "2024", "0102", "", "", "30"],
+    *[[u, FORM, "2022", "0102", "", "", v] for u, v in (("01834", "11"), ("01840", "12"), ("01846", "13"))],
+    *[[u, FORM, "2023", "0102", "", "", v] for u, v in (("01834", "21"), ("01840", "22"), ("01846", "23"))],
+]
+SUMMED = ("0101", "0102", "0103", "0104")
+
+
+def legacy_by_new_unit(period: str, province: str, skip=()) -> dict[str, dict[tuple[str, str], str]]:
+    """The legacy rows of ``period`` added up here per 2025 commune of ``province`` through the crosswalk."""
+    from dttshub.legacy import shipped_crosswalk
+
+    cw = shipped_crosswalk()
+    out: dict[str, dict[tuple[str, str], Decimal]] = {}
+    for old, _form, p, code, eth, sex, value in LEGACY_ROWS:
+        new = cw.merged_whole(old)
+        if p != period or code not in SUMMED or new is None or new in skip:
+            continue
+        if refdata.commune(new).province_code != province:
+            continue
+        key = (code, f"eth={eth}|sex={sex}" if eth else "")
+        out.setdefault(new, {})[key] = out.get(new, {}).get(key, Decimal(0)) + Decimal(value)
+    return {u: {k: str(v) for k, v in values.items()} for u, values in out.items()}
+
+
+@pytest.fixture
+def legacy(province, tmp_path):
+    """The province hub with a legacy file for 2022–2024 imported, a real 2024 report of A, one 2026 of B."""
+    import csv
+
+    path = tmp_path / "cu-2024.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(LEGACY_HEADER)
+        w.writerows(LEGACY_ROWS)
+    province.hub.import_legacy(path, "vn-pre-2025", "test")
+    rng = random.Random(17)
+    sent = {COMMUNE_A: random_values(rng), COMMUNE_B: random_values(rng)}
+    submit(province, "oa", COMMUNE_A, sent[COMMUNE_A], "dev-oa", period="2024")
+    submit(province, "ob", COMMUNE_B, sent[COMMUNE_B], "dev-ob", period="2026")
+    province.add_user("r56", "reviewer", "56")
+    province.add_user("ry", "reviewer", refdata.commune(COMMUNE_Y).province_code)
+    return province, sent
+
+
+def test_legacy_values_stand_in_for_missing_reports(legacy):
+    from dttshub.totals import totals_json
+
+    province, sent = legacy
+    hub = province.hub
+    found = hub.totals.totals(FORM, "2024", PROVINCE_X)
+    from_file = legacy_by_new_unit("2024", PROVINCE_X, skip={COMMUNE_A})
+    assert sorted(from_file) == ["01840", "01843"]
+    # the totals are the report of A plus the merged communes' sums; A's own legacy values (150) are not added
+    assert _cells(totals_json(found)) == as_json_cells(
+        expected_cells({COMMUNE_A: sent[COMMUNE_A], **from_file})
+    )
+    assert found.units_included == (COMMUNE_A,)
+    assert found.units_legacy == ("01840", "01843") and found.legacy_incomplete == ("01843",)
+    assert found.legacy_sources == ("cu-2024.csv",)
+    cells = {(c.code, c.disagg): c for c in found.cells}
+    assert (cells[("0102", "")].units, cells[("0102", "")].legacy_units) == (3, 2)
+    assert cells[("0102", "")].legacy_incomplete == 1
+    assert (cells[("0104", "")].value, cells[("0104", "")].legacy_units) == (
+        Decimal(sent[COMMUNE_A][("0104", "")]) + Decimal("12.305"),
+        1,
+    )
+    assert cells[("0101", "eth=02|sex=F")].legacy_units == 1
+    # the communes with legacy values are not missing; the others are
+    assert "01840" not in found.units_missing and "01843" not in found.units_missing
+    assert len(found.units_missing) == len(refdata.communes_in(PROVINCE_X)) - 3
+    # split communes and values that do not add up stay on their old commune: listed, in no total
+    assert [(x.unit, x.flag, x.values) for x in found.legacy_left_out] == [
+        ("01867", "not_sum", 1),
+        ("05461", "partial", 1),
+    ]
+    # with accepted revisions only, A's report (never accepted) is not counted: its legacy values are
+    accepted = hub.totals.totals(FORM, "2024", PROVINCE_X, accepted_only=True)
+    assert accepted.units_included == () and accepted.units_legacy == ("01840", "01843", COMMUNE_A)
+    assert {(c.code, c.disagg): c.value for c in accepted.cells}[("0102", "")] == Decimal(60 + 15 + 150)
+
+
+def test_legacy_years_are_in_the_trend_and_equal_their_totals(legacy):
+    from dttshub.totals import totals_json
+
+    province, sent = legacy
+    hub = province.hub
+    trend = hub.totals.trends(FORM, "2026", PROVINCE_X, periods=5)
+    assert [t.period for t in trend] == ["2022", "2023", "2024", "2025", "2026"]
+    alone = [hub.totals.totals(FORM, p, PROVINCE_X) for p in ("2022", "2023", "2024", "2025", "2026")]
+    assert trend == alone and [totals_json(t) for t in trend] == [totals_json(t) for t in alone]
+    households = [next(c.value for c in t.cells if (c.code, c.disagg) == ("0102", "")) for t in trend]
+    assert households[:2] == [Decimal(36), Decimal(66)]
+    assert households[3] is None and households[4] == Decimal(sent[COMMUNE_B][("0102", "")])
+    assert [len(t.units_legacy) for t in trend] == [1, 1, 2, 0, 0]
+
+
+def test_completeness_never_counts_legacy_values_as_received(legacy):
+    from dttshub.completeness import completeness
+    from dttshub.scope import Account
+
+    province, _sent = legacy
+    hub = province.hub
+    comp = completeness(hub.db, hub.catalogs, Account("rx", "reviewer", PROVINCE_X), FORM, "2024")
+    states = {u.unit: u.state for u in comp.units}
+    assert states["01840"] == states["01843"] == "not_sent"
+    assert states[COMMUNE_A] in ("on_time", "late")
+
+
+def test_another_province_sees_none_of_it(legacy):
+    province, _sent = legacy
+    hub = province.hub
+    y = refdata.commune(COMMUNE_Y).province_code
+    other = hub.totals.totals(FORM, "2024", y)
+    assert other.units_legacy == () and other.legacy_left_out == () and other.legacy_sources == ()
+    assert all(c.value is None and c.legacy_units == 0 for c in other.cells)
+    south = hub.totals.totals(FORM, "2024", "56")
+    assert south.units_legacy == ("22780",) and south.legacy_incomplete == ("22780",)
+    assert [x.unit for x in south.legacy_left_out] == ["22768"]
+    assert {(c.code, c.disagg): c.value for c in south.cells}[("0102", "")] == Decimal(20)
+    # over HTTP: the province's reviewer gets the counts, another province's reviewer is refused
+    params = {"form": FORM, "period": "2024"}
+    doc = province.session("rx", device_id="dev-rx").get(province.api + "/totals", params=params).json()
+    assert doc["legacy_units"] == 2 and doc["units_legacy"] == ["01840", "01843"]
+    assert [x["unit"] for x in doc["legacy_left_out"]] == ["01867", "05461"]
+    ry = province.session("ry", device_id="dev-ry")
+    assert ry.get(province.api + "/totals", params={**params, "province": PROVINCE_X}).status_code == 403
+    doc = ry.get(province.api + "/totals", params=params).json()
+    assert doc["legacy_units"] == 0 and doc["legacy_left_out"] == []
+    r56 = province.session("r56", device_id="dev-r56").get(province.api + "/totals", params=params).json()
+    assert r56["units_legacy"] == ["22780"]
+    p = _dttshub(province, "totals", "--form", FORM, "--period", "2024", "--province", PROVINCE_X)
+    assert p.returncode == 0, p.stderr
+    assert "Gồm số liệu cũ (nhập từ tệp cu-2024.csv, quy đổi theo danh mục xã 2025) của 2 xã" in p.stdout
+
+
+def test_drilldown_marks_legacy_rows_with_their_file(legacy):
+    province, sent = legacy
+    rx = province.session("rx", device_id="dev-rx")
+    r = rx.get(province.api + "/totals/units", params={"form": FORM, "period": "2024", "code": "0102"})
+    assert r.status_code == 200, r.text
+    units = {u["unit"]: u for u in r.json()["units"]}
+    assert sorted(units) == ["01840", "01843", COMMUNE_A]
+    assert (units["01840"]["value"], units["01840"]["status"], units["01840"]["legacy_source"]) == (
+        "60",
+        "legacy",
+        "cu-2024.csv",
+    )
+    assert units["01843"]["legacy_incomplete"] and not units["01840"]["legacy_incomplete"]
+    assert units[COMMUNE_A]["value"] == sent[COMMUNE_A][("0102", "")] and units[COMMUNE_A]["receipt_no"]
+    assert units[COMMUNE_A]["legacy_source"] == "" and units[COMMUNE_A]["status"] != "legacy"
+    # a derived figure of a legacy unit: its own 0103 / 0102 * 100
+    r = rx.get(province.api + "/totals/units", params={"form": FORM, "period": "2024", "code": "0201"})
+    assert {u["unit"]: u["value"] for u in r.json()["units"]}["01840"] == "20"
+
+
+def test_totals_exports_follow_the_totals_and_unit_exports_do_not(legacy):
+    import csv
+    import io
+
+    province, sent = legacy
+    rx = province.session("rx", device_id="dev-rx")
+    params = {"form": FORM, "period": "2024"}
+    dvs = rx.get(province.api + "/export", params={**params, "format": "dvs"}).json()
+    values = {(v["dataElement"], v["categoryOptionCombo"]): v["value"] for v in dvs["dataValues"]}
+    assert values[("DTTS_0102", "default")] == str(int(sent[COMMUNE_A][("0102", "")]) + 60 + 15)
+    r = rx.get(province.api + "/export", params={**params, "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    with_values = {row["unit"] for row in rows if row["indicator"]}
+    assert with_values == {COMMUNE_A}  # the long CSV lists the reports' values, never legacy ones
+    assert {row["state"] for row in rows if row["unit"] in ("01840", "01843")} == {"not_sent"}
+    # the Excel file says whose figures are legacy data; the ADX comment counts them
+    import openpyxl
+
+    r = rx.get(province.api + "/export", params={**params, "format": "xlsx"})
+    book = openpyxl.load_workbook(io.BytesIO(r.content))
+    form_text = " ".join(str(c.value) for row in book.worksheets[0].iter_rows() for c in row if c.value)
+    assert (
+        "Số liệu cũ: gồm số liệu cũ (nhập từ tệp cu-2024.csv, quy đổi theo danh mục xã 2025) của 2 xã"
+        in form_text
+    )
+    units = {row[1]: row[3] for row in book.worksheets[1].iter_rows(min_row=5, values_only=True)}
+    assert (units["01840"], units["01843"], units[COMMUNE_A], units[COMMUNE_B]) == (
+        "Số liệu cũ",
+        "Số liệu cũ",
+        "Đã tổng hợp",
+        "Thiếu",
+    )
+    adx = rx.get(province.api + "/export", params={**params, "format": "adx"}).text
+    assert "legacy data (imported history, mapped onto the 2025 communes) of 2 units" in adx
+    # every province: a province with legacy data only (56) gets its block too
+    root = province.session("root", device_id="dev-root")
+    dvs = root.get(province.api + "/export", params={**params, "format": "dvs", "province": "*"}).json()
+    south = {v["dataElement"]: v["value"] for v in dvs["dataValues"] if v["orgUnit"] == "56"}
+    assert south == {"DTTS_0102": "20"}

@@ -2,9 +2,9 @@
 
 The start page counts twelve form-periods, the totals page adds up the province and its trend chart five
 periods, again and again while reviewers move between pages; those figures change only when a report changes (every stored revision, review or conflict moves the hub's
-``change_seq`` counter), when a catalogue is published, when the database starts a new generation, or when
-an agency is added, disabled or enabled (issue 17). An entry remembers all four and is used only while they
-are the same, so the chart is never stale.
+``change_seq`` counter), when a catalogue is published, when the database starts a new generation, when
+an agency is added, disabled or enabled, or when legacy data or baselines are imported (issue 17). An entry
+remembers all five and is used only while they are the same, so the chart is never stale.
 """
 
 from __future__ import annotations
@@ -32,15 +32,17 @@ class ChangeCache:
 
     @staticmethod
     def marker(hub) -> tuple:
-        """What the hub's data stands at: the change counter, the current catalogue, the generation, and the
-        agencies with their state (a few rows: adding or disabling one changes who is expected to report)."""
+        """What the hub's data stands at: the change counter, the current catalogue, the generation, the
+        agencies with their state (a few rows: adding or disabling one changes who is expected to report), and
+        the latest import of legacy data or baselines (their values join the totals)."""
         with hub.db.read() as conn:
             seq = hub.db.counter(conn, CHANGE_SEQ)
             agencies = tuple(
                 conn.execute(sa.select(t.units.c.code, t.units.c.disabled).order_by(t.units.c.code)).all()
             )
+            imported = conn.execute(sa.select(sa.func.max(t.imports.c.id))).scalar()
         current = hub.catalogs.current()
-        return seq, current.etag if current is not None else "", hub.current_generation(), agencies
+        return seq, current.etag if current is not None else "", hub.current_generation(), agencies, imported
 
     def get(self, hub, key: tuple, compute: Callable[[], Any]) -> Any:
         mark = self.marker(hub)

@@ -24,13 +24,16 @@ def trend_chart(trend: list[ProvinceTotals], code: str, lang: str) -> dict:
     """Geometry of a line chart of indicator ``code``'s total over the periods of ``trend`` (oldest first).
 
     Returns:
-        ``{width, height, line, points: [{x, y, label, value}], grid: [{y, label}], code}``; a period with
-        no total has no dot and breaks nothing (the line joins the periods that have one).
+        ``{width, height, line, points: [{x, y, label, value, legacy}], grid: [{y, label}], code}``; a period
+        with no total has no dot and breaks nothing (the line joins the periods that have one); ``legacy`` is
+        True for a total that includes legacy data (its dot is drawn hollow).
     """
     values: list[tuple[str, Decimal | None]] = []
+    legacy: list[bool] = []
     for totals in trend:
         cell = next((c for c in totals.cells if c.code == code and c.disagg == ""), None)
         values.append((totals.period, cell.value if cell is not None else None))
+        legacy.append(cell is not None and cell.legacy_units > 0)
     known = [v for _, v in values if v is not None]
     top = max(known) if known else Decimal(1)
     top = top if top > 0 else Decimal(1)
@@ -47,6 +50,7 @@ def trend_chart(trend: list[ProvinceTotals], code: str, lang: str) -> dict:
                 "label": period_label(period, lang),
                 "period": period,
                 "value": "" if value is None else _fmt(value),
+                "legacy": legacy[i],
             }
         )
     line = " ".join(f"{p['x']},{p['y']}" for p in points if p["y"] is not None)

@@ -208,6 +208,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Baseline: {survey} (reference date {date}), with figures for {n} of {total} {what}; each survey figure "
         "adds up the {what} that have it.",
     ),
+    "legacy_note": (
+        "Gồm số liệu cũ (nhập từ tệp, quy đổi theo danh mục xã 2025) của {n} xã chưa có báo cáo trong tổng hợp "
+        "(tệp: {files}). Số liệu cũ là số liệu lịch sử, không phải báo cáo đã nhận: xã có báo cáo thì lấy "
+        "báo cáo.",
+        "Includes legacy data (imported from a file, mapped onto the 2025 commune list) of {n} communes with "
+        "no report in the totals (file: {files}). Legacy data is history, not a report received: a commune's "
+        "report, when there is one, is used instead.",
+    ),
+    "legacy_incomplete_note": (
+        "Số liệu cũ của {n} xã có thể chưa đầy đủ (thiếu một số xã cũ đã sáp nhập vào): {units}.",
+        "The legacy data of {n} communes may be incomplete (some of the old communes merged into them are "
+        "missing): {units}.",
+    ),
+    "legacy_cell": ("gồm số liệu cũ của {n} xã", "includes legacy data of {n} communes"),
+    "legacy_left_title": (
+        "Số liệu cũ không được cộng vào tổng ({n} xã cũ)",
+        "Legacy data in no total ({n} old communes)",
+    ),
+    "legacy_left_help": (
+        "Các xã cũ (trước 01/07/2025) này bị chia tách giữa nhiều xã mới, hoặc chỉ tiêu không cộng dồn được "
+        "(tỷ lệ, văn bản): số liệu giữ nguyên theo xã cũ, không cộng vào xã mới nào. Xem bằng lệnh: {command}",
+        "These old communes (before 01/07/2025) were split between several new ones, or their indicators do "
+        "not add up (rates, text): their values stay on the old commune and are added to no new one. See "
+        "them with: {command}",
+    ),
+    "legacy_flag_partial": ("xã bị chia tách", "split commune"),
+    "legacy_flag_not_sum": ("chỉ tiêu không cộng dồn", "does not add up"),
+    "legacy_values": ("{n} giá trị", "{n} values"),
+    "legacy_from": ("Số liệu cũ, từ tệp {file}", "Legacy data, from the file {file}"),
+    "legacy_maybe_incomplete": ("có thể chưa đầy đủ", "possibly incomplete"),
+    "trend_legacy": ("gồm số liệu cũ", "includes legacy data"),
     "word_communes": ("xã", "communes"),
     "word_units": ("đơn vị", "units"),
     "conflicts_title": ("Báo cáo có xung đột", "Reports in conflict"),

@@ -131,6 +131,7 @@ def totals_indicators(
                 "dims": parse_key(c.disagg),
                 "value": c.value,
                 "units": c.units,
+                "legacy_units": c.legacy_units,
                 "label": " · ".join(label(d, o) for d, o in parse_key(c.disagg).items()),
             }
             for c in cells

@@ -424,7 +424,7 @@ def build_router() -> APIRouter:
         chart_code = (
             chart if any(i["code"] == chart for i in summable) else (summable[0]["code"] if summable else "")
         )
-        missing_names = view.hub.unit_names(found.units_missing)
+        missing_names = view.hub.unit_names([*found.units_missing, *found.legacy_incomplete])
         base = {"form": form, "period": period}
         if accepted_only:
             base["accepted_only"] = "true"
@@ -447,6 +447,7 @@ def build_router() -> APIRouter:
             summable=summable,
             chart_code=chart_code,
             missing=[(u, missing_names.get(u, "")) for u in found.units_missing],
+            legacy_incomplete=[f"{u} {missing_names.get(u, '')}".strip() for u in found.legacy_incomplete],
             base_query=urlencode(base),
             formats=list(EXPORT_MEDIA_TYPES),
         )
@@ -470,7 +471,9 @@ def build_router() -> APIRouter:
                 ),
             )
         )
-        svg = templates.get_template("trend.svg").render(svg=charts.trend_chart(trend, code, view.lang))
+        svg = templates.get_template("trend.svg").render(
+            svg=charts.trend_chart(trend, code, view.lang), legacy_note=view.t("trend_legacy")
+        )
         return Response(svg, media_type="image/svg+xml")
 
     @router.get("/totals/units")
