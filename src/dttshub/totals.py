@@ -21,7 +21,7 @@ fewest units of its operands.
 The catalogue that lays the totals out is the most recently published one that has the form.
 
 Legacy values (``dttshub legacy import``: series ``legacy``, mapped onto the 2025 communes) stand in for a
-report: a unit of the scope with no revision counted for the form and period adds its legacy values of the
+report: a unit of the scope that sent no report for the form and period adds its legacy values of the
 indicators that add up (``sum``) — each indicator's total is the unit's own total where the file gave one,
 else the sum of its cells — and is counted in :attr:`ProvinceTotals.units_legacy`, not in
 ``units_included``; a report always wins over legacy values. Values left on their old commune
@@ -564,7 +564,8 @@ class Totals:
         expected: Sequence[str],
         chosen: Mapping[str, Mapping[str, _Chosen]],
     ) -> dict[str, _Legacy]:
-        """``{period: legacy values added up}``: those of the expected units with no revision in ``chosen``.
+        """``{period: legacy values added up}``: those of the expected units with no report on the hub for
+        the period (none in ``chosen``, and none waiting outside the accepted-only totals either).
 
         One grouped query finds the units (with their flags and files); only when some are found, two grouped
         queries per period add up their cells and their totals; one more lists the old communes left out.
@@ -594,6 +595,18 @@ class Totals:
                     inc, sources = found[r.period].get(r.unit, (False, set()))
                     sources.add(r.source)
                     found[r.period][r.unit] = (inc or bool(r.inc), sources)
+        if any(found.values()):
+            # a unit that sent a report for the period is counted from it or not at all (a report waiting
+            # for review in the accepted-only totals): its legacy values never stand in for a real report
+            for r in conn.execute(
+                sa.select(_R.period, _R.unit).where(
+                    _R.form == form,
+                    _R.period.in_([p for p, units_of in found.items() if units_of]),
+                    _R.server_revision > 0,
+                    _R.head_submission_id.is_not(None),
+                )
+            ):
+                found[r.period].pop(r.unit, None)
         for period, units_of in found.items():
             if not units_of:
                 continue
