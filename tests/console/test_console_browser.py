@@ -299,6 +299,7 @@ def test_the_totals_page_shows_the_survey_baselines_in_the_browser(hub, page, tm
     page.goto(hub.url + "/console/totals?form=BM01&period=2026")
     cell = page.locator("td:has(a[data-total='0102']) small.baseline")
     assert cell.inner_text() == f"Điều tra 53 DTTS 2019 (01/04/2019): {expected} · 2/92 xã"
+    shot(page, "totals-baselines")
     assert not page.problems, page.problems
 
 
@@ -322,6 +323,8 @@ def test_the_totals_page_shows_legacy_data_in_the_browser(hub, page, tmp_path):
         .inner_text()
         .startswith("Gồm số liệu cũ (nhập từ tệp, quy đổi theo danh mục xã 2025) của 1 xã")
     )
+    shot(page, "totals-legacy")
     page.click("a[data-total='0102']")
     assert "Số liệu cũ, từ tệp so-lieu-2024.csv" in page.locator("tr[data-legacy='01840']").inner_text()
+    shot(page, "drilldown-legacy")
     assert not page.problems, page.problems

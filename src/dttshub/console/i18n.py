@@ -222,6 +222,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "missing): {units}.",
     ),
     "legacy_cell": ("gồm số liệu cũ của {n} xã", "includes legacy data of {n} communes"),
+    "legacy_drill": (
+        "Trong đó số liệu cũ (nhập từ tệp) của {n} xã.",
+        "Of which legacy data (imported from a file) of {n} communes.",
+    ),
     "legacy_left_title": (
         "Số liệu cũ không được cộng vào tổng ({n} xã cũ)",
         "Legacy data in no total ({n} old communes)",
