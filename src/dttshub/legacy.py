@@ -363,9 +363,17 @@ class _Out:
     row: int
 
 
-def map_legacy(parsed: list[Parsed], catalog: Catalog, cw: Crosswalk) -> tuple[list[_Out], dict]:
-    """The stored rows of a legacy table and the import's report (nothing written)."""
+def map_legacy(
+    parsed: list[Parsed], catalog: Catalog, cw: Crosswalk, source: str = ""
+) -> tuple[list[_Out], dict]:
+    """The stored rows of a legacy table and the import's report (nothing written).
+
+    Raises:
+        TableRefused: a sum of merged communes does not fit a value (more than 15 digits), located at the
+            rows that make it up; nothing is stored.
+    """
     sums: dict[tuple, _Out] = {}
+    rows_of: dict[tuple, list[int]] = {}
     totals: dict[tuple, Decimal] = {}
     out: list[_Out] = []
     partial: dict[str, dict] = {}
@@ -381,6 +389,7 @@ def map_legacy(parsed: list[Parsed], catalog: Catalog, cw: Crosswalk) -> tuple[l
                     new, NEW_UNIT_LIST, p.form, p.period, p.indicator, p.disagg, "", "", [], p.row
                 )
             sums[key].sources.append(p.unit)
+            rows_of.setdefault(key, []).append(p.row)
             continue
         if new is None:
             flag = "partial"
@@ -403,9 +412,29 @@ def map_legacy(parsed: list[Parsed], catalog: Catalog, cw: Crosswalk) -> tuple[l
             )
         )
     incomplete: dict[str, list[str]] = {}
+    too_large: list[TableProblem] = []
     for key, o in sums.items():
         ind = catalog.indicator(o.indicator)
-        o.value = canonical_of(totals[key], "decimal" if ind.value_type != "integer" else "integer") or "0"
+        try:
+            o.value = (
+                canonical_of(totals[key], "decimal" if ind.value_type != "integer" else "integer") or "0"
+            )
+        except DttsError:
+            rows = ", ".join(str(r) for r in sorted(rows_of[key]))
+            cell = f"{o.indicator}{' [' + o.disagg + ']' if o.disagg else ''}"
+            too_large.append(
+                TableProblem(
+                    f"các xã cũ {', '.join(sorted(set(o.sources)))} gộp vào xã {o.unit}: tổng của chỉ tiêu {cell}, kỳ {o.period} là "
+                    f"{totals[key]}, quá 15 chữ số nên không lưu được (các dòng {rows}). Kiểm tra các số này "
+                    "(đơn vị, số bị nhập hai lần).",
+                    f"old communes {', '.join(sorted(set(o.sources)))} merged into {o.unit}: the sum of indicator {cell}, period {o.period} is "
+                    f"{totals[key]}, more than 15 digits, so it cannot be stored (rows {rows}). Check these "
+                    "figures (the unit, a number typed twice).",
+                    row=min(rows_of[key]),
+                    column="value",
+                )
+            )
+            continue
         expected = cw.whole_parts.get(o.unit, set())
         lacking = sorted(expected - set(o.sources))
         if lacking or o.unit in cw.split_into:
@@ -413,6 +442,9 @@ def map_legacy(parsed: list[Parsed], catalog: Catalog, cw: Crosswalk) -> tuple[l
             incomplete.setdefault(o.unit, sorted(set(lacking) | set(incomplete.get(o.unit, []))))
         o.sources.sort()
         out.append(o)
+    if too_large:
+        too_large.sort(key=lambda x: x.row or 0)
+        raise TableRefused(source, too_large[:200], len(too_large))
     report = {
         "values_read": len(parsed),
         "values_stored": len(out),
@@ -474,7 +506,7 @@ def import_legacy(
         eth_system,
     )
     _refuse_if(table, problems)
-    rows, report = map_legacy(parsed, catalog, cw)
+    rows, report = map_legacy(parsed, catalog, cw, table.source)
     meta = {"kind": "legacy", "unit_list": OLD_UNIT_LIST, "survey": "", "reference_date": ""}
     return _store(db, table, rows, report, meta, LEGACY_SERIES, by, now)
 

@@ -116,6 +116,24 @@ def test_a_refused_file_changes_nothing_and_says_where(hub, tmp_path):
         assert conn.execute(sa.select(sa.func.count()).select_from(t.imports)).scalar() == 0
 
 
+def test_a_sum_of_merged_communes_too_large_to_store_is_refused_at_its_rows(hub, tmp_path):
+    """Each value fits (15 digits), their sum does not: the file is refused, located, nothing stored."""
+    big = "999999999999999"
+    rows = [
+        *GOOD[2:],
+        ["01849", "BM01", "2023", "0102", "", "", big],
+        ["01984", "BM01", "2023", "0102", "", "", big],
+    ]
+    path = write_csv(tmp_path / "cu.csv", rows)
+    with pytest.raises(TableRefused) as info:
+        hub.hub.import_legacy(path, "vn-pre-2025", "test")
+    [problem] = info.value.problems
+    assert (problem.row, problem.column) == (7, "value")
+    assert "01849, 01984 gộp vào xã 01849" in problem.message_vi and "các dòng 7, 8" in problem.message_vi
+    assert "quá 15 chữ số" in problem.message_vi and "more than 15 digits" in problem.message_en
+    assert stored(hub.hub) == []
+
+
 def test_values_already_imported_are_refused_whole(hub, tmp_path):
     hub.hub.import_legacy(write_csv(tmp_path / "a.csv", GOOD[:2]), "vn-pre-2025", "test")
     with pytest.raises(TableRefused) as info:
