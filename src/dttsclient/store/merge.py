@@ -40,6 +40,7 @@ from dttsclient.store.baselines import MAX_ITEMS as BASELINES_MAX
 from dttsclient.store.baselines import VERSION_SETTING as BASELINES_VERSION
 from dttsclient.store.baselines import clean_baseline
 from dttsclient.store.setting_keys import is_secret_key
+from dttsclient.store.settings import Settings
 
 RESTORE_KIND = "restore"
 RESTORE_WHO = "restore"
@@ -142,6 +143,16 @@ def merge_into(conn: sqlite3.Connection, other: Path, stamp: str) -> MergeResult
     return result
 
 
+def _json_setting(conn: sqlite3.Connection, key: str, kind: type) -> Any:
+    """The JSON value of a setting when it is a ``kind`` (never a bool for int), else None (missing or damaged)."""
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    try:
+        value = json.loads(row[0]) if row is not None else None
+    except (TypeError, ValueError):
+        return None
+    return value if isinstance(value, kind) and not isinstance(value, bool) else None
+
+
 def _cols(conn: sqlite3.Connection, table: str) -> list[str]:
     return [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
 
@@ -215,32 +226,16 @@ class _Merger:
 
     def baselines(self) -> None:
         """The backup's survey baselines when its version is newer than this profile's (or this has none)."""
-
-        def version(conn: sqlite3.Connection) -> int:
-            row = conn.execute("SELECT value FROM settings WHERE key = ?", (BASELINES_VERSION,)).fetchone()
-            try:
-                value = json.loads(row[0]) if row is not None else None
-            except ValueError:
-                return -1
-            return value if isinstance(value, int) and not isinstance(value, bool) else -1
-
-        def unit(conn: sqlite3.Connection) -> str | None:
-            row = conn.execute("SELECT value FROM settings WHERE key = 'profile.unit'").fetchone()
-            try:
-                value = json.loads(row[0]) if row is not None else None
-            except ValueError:
-                return None
-            return value if isinstance(value, str) else None
-
-        theirs = version(self.bak)
+        theirs = _json_setting(self.bak, BASELINES_VERSION, int)
+        mine = _json_setting(self.conn, BASELINES_VERSION, int)
+        here = _json_setting(self.conn, "profile.unit", str)
         if (
-            theirs < 0
-            or theirs <= version(self.conn)
-            or unit(self.conn) is None
-            or unit(self.bak) != unit(self.conn)
+            theirs is None
+            or (mine is not None and theirs <= mine)
+            or here is None
+            or _json_setting(self.bak, "profile.unit", str) != here
         ):
             return  # (another unit's figures would stand in for this unit's until the hub's next version)
-        here = unit(self.conn)
         rows = []  # a backup is a file from a USB stick: the same checks as the hub's reply, and its bounds
         for row in self.rows("SELECT * FROM baselines WHERE unit = ? LIMIT ?", (here, BASELINES_MAX + 1)):
             clean = clean_baseline(row)
@@ -252,10 +247,7 @@ class _Merger:
             "value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        self.conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (BASELINES_VERSION, json.dumps(theirs)),
-        )
+        Settings._put_setting(self.conn, BASELINES_VERSION, theirs)
         self.r.baselines_taken += len(rows)
 
     # -- a report only in the backup ---------------------------------------------------------------------
