@@ -380,15 +380,23 @@ def cmd_values_show(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
     return EXIT_OK
 
 
-def _existing_report(ns: argparse.Namespace, store: Store):
-    """The report of ``--form``/``--period`` in the profile's unit (CliError when there is none)."""
+def _existing_report(
+    ns: argparse.Namespace,
+    store: Store,
+    what_to_do: tuple[str, str] = (
+        "Tạo báo cáo bằng: dttsclient values set …",
+        "Start it with: dttsclient values set …",
+    ),
+):
+    """The report of ``--form``/``--period`` in the profile's unit (CliError saying ``what_to_do`` when
+    there is none; an unknown form or period says so first)."""
     unit = resolve_unit(ns, store)
     report = store.reports.report(unit, ns.form, ns.period)
     if report is None:
-        resolve_form(require_catalog(store), ns.form, ns.period)  # an unknown form or period says so first
+        resolve_form(require_catalog(store), ns.form, ns.period)
         raise CliError(
-            f"Chưa có báo cáo {unit} / {ns.form} / {ns.period}. Tạo báo cáo bằng: dttsclient values set …",
-            f"There is no report {unit} / {ns.form} / {ns.period} yet. Start it with: dttsclient values set …",
+            f"Chưa có báo cáo {unit} / {ns.form} / {ns.period}. {what_to_do[0]}",
+            f"There is no report {unit} / {ns.form} / {ns.period} yet. {what_to_do[1]}",
         )
     return unit, report
 
@@ -528,14 +536,7 @@ def cmd_finalize(ns: argparse.Namespace, data_dir: Path, out: Output) -> int:
 
     reasons = _reasons(ns.reason)
     with open_store(data_dir) as store:
-        unit = resolve_unit(ns, store)
-        report = store.reports.report(unit, ns.form, ns.period)
-        if report is None:
-            resolve_form(require_catalog(store), ns.form, ns.period)
-            raise CliError(
-                f"Chưa có báo cáo {unit} / {ns.form} / {ns.period}: hãy nhập số liệu trước.",
-                f"No report {unit} / {ns.form} / {ns.period}: enter values first.",
-            )
+        unit, report = _existing_report(ns, store, ("Hãy nhập số liệu trước.", "Enter values first."))
         try:
             submission = store.outbox.finalize(report.id, who(store), reasons=reasons, require_reasons=False)
         except FinalizeBlocked as exc:
